@@ -1,0 +1,114 @@
+"""The protocols connectors implement, and the value types they exchange with the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from app.core.records import ContactList, CustomField, RemoteContact, SourceRecord
+
+
+class TokenStore(Protocol):
+    """Where OAuth tokens live (the keyring, via ``app.secrets``)."""
+
+    def load_token(self, connection_id: int) -> dict[str, Any] | None: ...
+
+    def save_token(self, connection_id: int, token: Mapping[str, Any]) -> None: ...
+
+
+class Source(Protocol):
+    """A place records come from (a file, a CRM)."""
+
+    def describe(self) -> str:
+        """A short name for messages, e.g. the file name."""
+
+    def columns(self) -> list[str]:
+        """The column / field names records carry."""
+
+    def iter_records(self) -> Iterator[SourceRecord]:
+        """Stream the records; never load a huge source whole."""
+
+
+@dataclass(frozen=True)
+class ActivityStatus:
+    """A Constant Contact bulk activity, as ``GET /activities/{id}`` reports it."""
+
+    activity_id: str
+    state: str  # initialized, processing, completed, cancelled, failed, timed_out
+    percent_done: int = 0
+    items_total: int = 0
+    items_completed: int = 0
+    error_count: int = 0
+    cannot_add_to_list_count: int = 0
+    errors: tuple[str, ...] = ()
+    completed_at: datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("completed", "cancelled", "failed", "timed_out")
+
+    @property
+    def succeeded(self) -> bool:
+        return self.state == "completed"
+
+
+class ConstantContact(Protocol):
+    """The Constant Contact operations the engine needs (named after the API)."""
+
+    def get_account_summary(self) -> dict[str, Any]: ...
+
+    def list_contact_lists(self) -> list[ContactList]: ...
+
+    def find_list_by_name(self, name: str) -> ContactList | None: ...
+
+    def create_list(self, name: str, description: str = "") -> ContactList: ...
+
+    def list_custom_fields(self) -> list[CustomField]: ...
+
+    def create_custom_field(self, label: str, type: str = "string") -> CustomField: ...
+
+    def get_contact_by_email(self, email: str) -> RemoteContact | None: ...
+
+    def iter_contacts(
+        self,
+        *,
+        updated_after: datetime | None = None,
+        status: str = "all",
+        lists: Sequence[str] = (),
+    ) -> Iterator[RemoteContact]: ...
+
+    def start_contacts_import(
+        self, import_data: Sequence[Mapping[str, str]], list_ids: Sequence[str]
+    ) -> str: ...
+
+    def get_activity(self, activity_id: str) -> ActivityStatus: ...
+
+    def wait_for_activity(
+        self,
+        activity_id: str,
+        *,
+        should_stop: Callable[[float], bool] | None = None,
+        on_progress: Callable[[ActivityStatus], None] | None = None,
+    ) -> ActivityStatus: ...
+
+    def remove_list_memberships(
+        self, list_ids: Sequence[str], contact_ids: Sequence[str]
+    ) -> str: ...
+
+    def unsubscribe_contact(self, contact_id: str, reason: str = "") -> None: ...
+
+
+@dataclass
+class RequestStats:
+    """Requests a client made, by ``METHOD /path-template`` (for benchmarks and reports)."""
+
+    by_endpoint: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str) -> None:
+        self.by_endpoint[key] = self.by_endpoint.get(key, 0) + 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_endpoint.values())

@@ -1,0 +1,1 @@
+"""Pure domain code: no Qt, no I/O, no keyring, no requests."""

@@ -1,0 +1,155 @@
+"""The error hierarchy every layer raises and the UI turns into one kind of dialog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class AppError(Exception):
+    """A problem the user can understand and act on.
+
+    Attributes:
+        message: one or two plain sentences for the user.
+        details: technical text for the dialog's "details" section (never a secret).
+    """
+
+    title = "Something went wrong"
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Cancelled(AppError):  # noqa: N818 - named for what happened, as Anki's Interrupted
+    """The user cancelled; never shown as an error."""
+
+    title = "Cancelled"
+
+    def __init__(self, message: str = "Cancelled by the user.") -> None:
+        super().__init__(message)
+
+
+class ConfigError(AppError):
+    """A profile or setting is incomplete or inconsistent."""
+
+    title = "Check the profile"
+
+
+class ValidationError(AppError):
+    """Input the user gave is not acceptable."""
+
+    title = "Check your input"
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where in a source file a problem is: file, 1-based row and column name."""
+
+    file: str
+    row: int | None = None
+    column: str | None = None
+
+    def describe(self) -> str:
+        parts = [f'file "{self.file}"']
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f'column "{self.column}"')
+        return ", ".join(parts)
+
+
+class SourceError(AppError):
+    """A source (file or CRM) could not be read; names the file, row and column."""
+
+    title = "The source could not be read"
+
+    def __init__(self, message: str, location: SourceLocation | None = None, details: str = ""):
+        full = f"{message} ({location.describe()})" if location else message
+        super().__init__(full, details)
+        self.location = location
+
+
+class NetworkError(AppError):
+    """The service could not be reached (offline, DNS, timeout, connection reset)."""
+
+    title = "Could not reach the service"
+
+
+class AuthError(AppError):
+    """Credentials were refused."""
+
+    title = "Sign-in needed"
+
+
+class NeedsReconnect(AuthError):  # noqa: N818
+    """The saved authorization is no longer valid; the user must connect again."""
+
+    title = "Reconnect needed"
+
+
+class RateLimited(AppError):  # noqa: N818
+    """The service asked us to slow down (per-second limits); retried automatically."""
+
+    title = "The service is busy"
+
+    def __init__(self, message: str, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class QuotaExceeded(AppError):  # noqa: N818
+    """The daily request quota is used up; the run stops and resumes after the reset."""
+
+    title = "Daily limit reached"
+
+    def __init__(self, message: str, resets_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.resets_at = resets_at
+
+
+class RemoteError(AppError):
+    """The service answered with an error we did not expect."""
+
+    title = "The service reported an error"
+
+    def __init__(self, message: str, status: int = 0, body: str = "") -> None:
+        super().__init__(message, details=f"HTTP {status}\n{body}" if status else body)
+        self.status = status
+        self.body = body
+
+
+class ConflictError(RemoteError):
+    """HTTP 409: the thing already exists (an email, a list name, a custom field)."""
+
+
+class NotFound(RemoteError):  # noqa: N818
+    """HTTP 404."""
+
+
+class SecretStoreError(AppError):
+    """The system keyring failed or is locked."""
+
+    title = "Keyring problem"
+
+
+class NoSecureKeyring(SecretStoreError):  # noqa: N818
+    """No secure keyring exists on this system; secrets are kept for this session only."""
+
+    title = "No secure keyring"
+
+
+class RunLocked(AppError):  # noqa: N818
+    """Another run of the same profile is in progress (in this or another process)."""
+
+    title = "Already running"
+
+
+class BugError(AppError):
+    """A defect in ContactBridge itself, shown differently from user errors."""
+
+    title = "Internal error"

@@ -1,0 +1,73 @@
+"""Records as they come from a source, and contacts as Constant Contact holds them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One record read from a source.
+
+    Attributes:
+        key: a stable identity within the source (a CRM id, or the email for a file).
+        row: the 1-based row number in a file (the header is row 1), or a position for a CRM.
+        values: raw column values by source column name, already stripped.
+        opted_out: the source says this person must not be emailed.
+    """
+
+    key: str
+    row: int
+    values: Mapping[str, str]
+    opted_out: bool = False
+
+
+class Permission(StrEnum):
+    """Constant Contact's ``permission_to_send``."""
+
+    EXPLICIT = "explicit"
+    IMPLICIT = "implicit"
+    NOT_SET = "not_set"
+    PENDING_CONFIRMATION = "pending_confirmation"
+    TEMP_HOLD = "temp_hold"
+    UNSUBSCRIBED = "unsubscribed"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteContact:
+    """What ContactBridge knows of one Constant Contact contact."""
+
+    contact_id: str
+    email: str
+    permission: Permission
+    list_ids: frozenset[str] = frozenset()
+    fields: Mapping[str, str] = field(default_factory=dict)
+    updated_at: datetime | None = None
+    deleted: bool = False
+
+    @property
+    def unsubscribed(self) -> bool:
+        return self.permission is Permission.UNSUBSCRIBED
+
+
+@dataclass(frozen=True, slots=True)
+class ContactList:
+    """A Constant Contact contact list."""
+
+    list_id: str
+    name: str
+    membership_count: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomField:
+    """A Constant Contact custom field."""
+
+    custom_field_id: str
+    name: str
+    label: str
+    type: str = "string"

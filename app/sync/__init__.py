@@ -1,0 +1,1 @@
+"""Coordinates a run: planning, applying, progress and cancellation."""
