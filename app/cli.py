@@ -1,0 +1,229 @@
+"""Headless commands over the same engine as the GUI: sync, push, profiles, sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import __version__
+from app.core.errors import AppError
+from app.core.outcomes import RunStatus, RunSummary
+
+EXIT_OK, EXIT_FAILED_RECORDS, EXIT_CANNOT_START = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="contactbridge",
+        description="Keep your contacts in sync with Constant Contact. "
+        "With no command, opens the app.",
+    )
+    p.add_argument("--version", action="version", version=f"ContactBridge {__version__}")
+    p.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="use the built-in sandbox (an emulated Constant Contact with sample data)",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("sync", help="run one sync profile and print the results")
+    s.add_argument("profile", metavar="PROFILE", help="the profile's name")
+    s.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("push", help="push a CSV or Excel file to a Constant Contact list")
+    s.add_argument("file", metavar="FILE", type=Path)
+    s.add_argument("--list", required=True, metavar="NAME", help="the list's exact name")
+    s.add_argument("--dry-run", action="store_true")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("profiles", help="list, export or import sync profiles")
+    psub = s.add_subparsers(dest="action", metavar="ACTION", required=True)
+    pl = psub.add_parser("list", help="one profile name a line")
+    pl.add_argument("--json", action="store_true")
+    pe = psub.add_parser("export", help="write a profile to a JSON file")
+    pe.add_argument("name", metavar="NAME")
+    pe.add_argument("file", metavar="FILE", type=Path)
+    pi = psub.add_parser("import", help="read a profile from a JSON file")
+    pi.add_argument("file", metavar="FILE", type=Path)
+    pi.add_argument("--replace", action="store_true", help="replace a profile of the same name")
+
+    s = sub.add_parser("sandbox", help="the built-in Constant Contact emulator")
+    ssub = s.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sv = ssub.add_parser("serve", help="run the emulator on its own and print its URLs")
+    sv.add_argument("--port", type=int, default=0)
+    sv.add_argument("--no-limits", action="store_true", help="do not enforce rate limits")
+    b = ssub.add_parser("bench", help="measure requests and time of a large push")
+    b.add_argument("--contacts", type=int, default=100_000)
+    b.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("screenshots", help="save screenshots of every screen (sandbox)")
+    s.add_argument("out_dir", metavar="DIR", type=Path)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        from app.application import run  # noqa: PLC0415 - Qt only when the GUI is wanted
+
+        return run(sandbox=args.sandbox)
+    if args.command == "screenshots":
+        from app.application import run  # noqa: PLC0415
+
+        return run(sandbox=True, screenshot=args.out_dir)
+    if args.command == "sandbox":
+        from app.sync import bench  # noqa: PLC0415
+
+        if args.action == "serve":
+            return bench.serve(args.port, enforce_limits=not args.no_limits)
+        return bench.bench(args.contacts, as_json=args.json)
+    try:
+        return _with_service(args)
+    except AppError as exc:
+        _fail(exc.message, getattr(args, "json", False))
+        return EXIT_CANNOT_START
+
+
+def _with_service(args: argparse.Namespace) -> int:
+    from app.sync.bootstrap import open_service  # noqa: PLC0415
+
+    handle = open_service(sandbox=args.sandbox)
+    try:
+        for notice in handle.notices:
+            print(notice, file=sys.stderr)
+        service = handle.service
+        if args.command == "profiles":
+            return _profiles(service, args)
+        if args.command == "push":
+            profile = _quick_push_profile(service, args.file, args.list)
+        else:
+            profile = service.get_profile(args.profile)
+        try:
+            summary = service.run_profile(profile.id, dry_run=args.dry_run)
+        except AppError as exc:
+            _fail(exc.message, args.json)
+            return EXIT_CANNOT_START
+        _print_summary(summary, args.json, service)
+        return exit_code(summary)
+    finally:
+        handle.close()
+
+
+def exit_code(summary: RunSummary) -> int:
+    if summary.status in (RunStatus.COMPLETED, RunStatus.DRY_RUN):
+        return EXIT_OK
+    return EXIT_FAILED_RECORDS
+
+
+def _quick_push_profile(service, file: Path, list_name: str):  # type: ignore[no-untyped-def]
+    """A profile for a one-shot push, reused next time so unchanged rows cost nothing."""
+    from app.core.profiles import SourceKind, SourceSpec, SyncProfile  # noqa: PLC0415
+
+    file = file.resolve()
+    name = f"Quick push: {file.name} → {list_name}"
+    existing = service.profiles.get_by_name(name)
+    if existing is not None:
+        return existing
+    conn = service.default_connection()
+    if conn is None:
+        raise AppError("Connect to Constant Contact first: open ContactBridge and add a profile.")
+    spec = SourceSpec(SourceKind.FILE, {"path": str(file)})
+    columns, _ = service.preview_source(spec, 1)
+    mapping = service.suggest_mapping(columns)
+    if mapping.source_for("email") is None:
+        raise AppError(
+            f'No email column was found in "{file.name}". Columns: {", ".join(columns)}.'
+        )
+    return service.save_profile(
+        SyncProfile(name=name, source=spec, main_list=list_name, connection_id=conn.id,
+                    mapping=mapping)
+    )
+
+
+def _profiles(service, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    if args.action == "list":
+        overviews = service.list_profiles()
+        if args.json:
+            print(json.dumps([_profile_json(o) for o in overviews], indent=2, ensure_ascii=False))
+        else:
+            for o in overviews:
+                print(o.profile.name)
+        return EXIT_OK
+    if args.action == "export":
+        profile = service.get_profile(args.name)
+        data = service.profiles.export_dict(profile)
+        args.file.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        print(f'Exported "{profile.name}" to {args.file}')
+        return EXIT_OK
+    try:
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AppError(f'Could not read the profile file "{args.file}": {exc}') from None
+    profile = service.profiles.import_dict(data, replace=args.replace)
+    print(f'Imported "{profile.name}"')
+    return EXIT_OK
+
+
+def _profile_json(overview) -> dict:  # type: ignore[no-untyped-def]
+    p, last = overview.profile, overview.last_run
+    return {
+        "name": p.name,
+        "source": p.source.describe(),
+        "source_kind": p.source.kind.value,
+        "main_list": p.main_list,
+        "schedule": p.schedule.describe(),
+        "last_run": None
+        if last is None
+        else {"status": last.status.value, "finished_at": last.finished_at, **last.counts.as_dict()},
+    }
+
+
+def summary_json(summary: RunSummary, service=None) -> dict:  # type: ignore[no-untyped-def]
+    counts = summary.counts.as_dict()
+    out = {
+        "status": summary.status.value,
+        "profile": summary.profile_name,
+        "run_id": summary.run_id,
+        "dry_run": summary.dry_run,
+        "message": summary.message,
+        "counts": counts,
+    }
+    if service is not None:
+        results = service.run_results(summary.run_id)
+        counts["matched_existing"] = sum(r.matched_existing for r in results)
+        reasons: dict[str, int] = {}
+        for r in results:
+            if r.outcome in ("skipped", "failed") and r.reason:
+                reasons[r.reason] = reasons.get(r.reason, 0) + 1
+        out["reasons"] = reasons
+        out["requests"] = dict(service.stats.by_endpoint)
+    return out
+
+
+def _print_summary(summary: RunSummary, as_json: bool, service) -> None:  # type: ignore[no-untyped-def]
+    data = summary_json(summary, service)
+    if as_json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    c = data["counts"]
+    title = "Dry run (nothing changed)" if summary.dry_run else "Sync"
+    print(f"{title}: {summary.profile_name} — {summary.status.value.replace('_', ' ')}")
+    print(f"  total {c['total']:,}: created {c['created']:,}, updated {c['updated']:,}, "
+          f"unchanged {c['unchanged']:,}, skipped {c['skipped']:,}, failed {c['failed']:,}")
+    for reason, n in sorted(data.get("reasons", {}).items(), key=lambda kv: -kv[1]):
+        print(f"  {n:>6,} × {reason}")
+    if summary.message:
+        print(f"  {summary.message}")
+
+
+def _fail(message: str, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"status": "error", "message": message}, ensure_ascii=False))
+    else:
+        print(f"ContactBridge: {message}", file=sys.stderr)

@@ -1,0 +1,158 @@
+"""Opens ContactBridge's service for real use or for the sandbox, for the GUI and the CLI alike.
+
+Sandbox mode uses its own home folder, starts the Constant Contact emulator in-process (unless
+``CONTACTBRIDGE_CC_API_URL`` and ``CONTACTBRIDGE_CC_AUTH_URL`` point elsewhere), and on first
+use creates sample data and a sample profile, so a newcomer can press Sync Now at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import webbrowser
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app import paths
+from app.connectors.endpoints import ServiceUrls, constant_contact_urls
+from app.core.filters import FilterGroup
+from app.core.profiles import SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.store_types import Connection
+from app.sandbox.constant_contact import ConstantContactEmulator
+from app.sandbox.samples import (
+    EXISTING,
+    SAMPLE_FILE_NAME,
+    SAMPLE_LIST_NAME,
+    SAMPLE_PROFILE_NAME,
+    write_sample_csv,
+)
+from app.secrets.store import SecretStore
+from app.store.db import close_database, open_database
+from app.sync.sandbox_browser import approve_in_sandbox
+from app.sync.service import ContactBridgeService
+
+log = logging.getLogger(__name__)
+
+SANDBOX_CLIENT_ID = "contactbridge-sandbox"
+ENV_API = "CONTACTBRIDGE_CC_API_URL"
+ENV_AUTH = "CONTACTBRIDGE_CC_AUTH_URL"
+ENV_CLIENT_ID = "CONTACTBRIDGE_CC_CLIENT_ID"
+
+
+@dataclass
+class ServiceHandle:
+    """An open service and what must be closed with it."""
+
+    service: ContactBridgeService
+    home: Path
+    emulator: ConstantContactEmulator | None = None
+    sample_csv: Path | None = None
+    notices: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        if self.emulator is not None:
+            self.emulator.stop()
+            self.emulator = None
+        close_database()
+
+
+def open_service(
+    sandbox: bool = False,
+    home: Path | None = None,
+    *,
+    enforce_limits: bool = True,
+    with_samples: bool = True,
+) -> ServiceHandle:
+    """Open the database, the keyring and (in the sandbox) the emulator.
+
+    Args:
+        sandbox: run against the built-in emulator with sample data.
+        home: the data folder; defaults to ``CONTACTBRIDGE_HOME`` or the platform's.
+        enforce_limits: the emulator enforces Constant Contact's real rate limits.
+        with_samples: create the sample file, contacts and profile on first use.
+    """
+    if sandbox:
+        home = home or (
+            Path(os.environ["CONTACTBRIDGE_HOME"])
+            if os.environ.get("CONTACTBRIDGE_HOME")
+            else paths.default_sandbox_home()
+        )
+    else:
+        home = home or paths.app_home()
+    home.mkdir(parents=True, exist_ok=True)
+    open_database(home / "contactbridge.sqlite3")
+    secrets = SecretStore.open(memory=sandbox)
+    handle = ServiceHandle(service=None, home=home)  # type: ignore[arg-type]
+    if not secrets.is_secure and not sandbox:
+        handle.notices.append(secrets.warning)
+
+    env_urls = _env_urls()
+    if sandbox and env_urls is None:
+        handle.emulator = ConstantContactEmulator(
+            home / "emulator" / "constant-contact.sqlite3", enforce_limits=enforce_limits
+        )
+        handle.emulator.start()
+
+    def urls_for(conn: Connection) -> ServiceUrls:
+        if conn.settings.get("sandbox"):
+            if env_urls is not None:
+                return env_urls
+            assert handle.emulator is not None
+            return ServiceUrls(handle.emulator.api_url, handle.emulator.auth_url)
+        return constant_contact_urls(conn.settings)
+
+    handle.service = ContactBridgeService(
+        home,
+        secrets,
+        urls_for=urls_for,
+        open_browser=approve_in_sandbox if sandbox else webbrowser.open,
+        client_id=SANDBOX_CLIENT_ID if sandbox else os.environ.get(ENV_CLIENT_ID, ""),
+        sandbox=sandbox,
+    )
+    if sandbox:
+        _prepare_sandbox(handle, with_samples)
+    return handle
+
+
+def _env_urls() -> ServiceUrls | None:
+    api, auth = os.environ.get(ENV_API), os.environ.get(ENV_AUTH)
+    if api and auth:
+        return ServiceUrls(api.rstrip("/"), auth.rstrip("/"))
+    return None
+
+
+def _prepare_sandbox(handle: ServiceHandle, with_samples: bool) -> None:
+    """Connect to the emulator (again: tokens live only in memory) and create the samples."""
+    service = handle.service
+    conn = service.default_connection()
+    first_use = conn is None
+    if first_use and with_samples and handle.emulator is not None:
+        for contact in EXISTING:
+            if handle.emulator.get_contact(contact["email"]) is None:
+                handle.emulator.seed_contact(**contact)
+    if conn is None or service.secrets.load_token(conn.id) is None:
+        conn = service.connect_constant_contact(
+            "Sandbox Constant Contact", connection_id=conn.id if conn else None
+        )
+    sample = handle.home / "samples" / SAMPLE_FILE_NAME
+    if with_samples:
+        if not sample.exists():
+            write_sample_csv(sample)
+        handle.sample_csv = sample
+        if service.profiles.get_by_name(SAMPLE_PROFILE_NAME) is None and first_use:
+            service.save_profile(sample_profile(service, sample, conn.id))
+
+
+def sample_profile(service: ContactBridgeService, csv_path: Path, connection_id: int) -> SyncProfile:
+    """The sample profile: the bakery's customer file into the "Newsletter" list."""
+    spec = SourceSpec(SourceKind.FILE, {"path": str(csv_path), "key_column": "Customer ID"})
+    columns, _ = service.preview_source(spec, 1)
+    return SyncProfile(
+        name=SAMPLE_PROFILE_NAME,
+        source=spec,
+        main_list=SAMPLE_LIST_NAME,
+        connection_id=connection_id,
+        options=SyncOptions(opt_out_column="Email Opt Out"),
+        mapping=service.suggest_mapping(columns),
+        filters=FilterGroup(),
+    )

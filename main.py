@@ -1,0 +1,5 @@
+"""ContactBridge: run the app, or a headless command (see --help)."""
+
+from app.cli import main
+
+raise SystemExit(main())
