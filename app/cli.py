@@ -70,15 +70,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
-        from app.application import run  # noqa: PLC0415 - Qt only when the GUI is wanted
+        from app.application import run
 
         return run(sandbox=args.sandbox)
     if args.command == "screenshots":
-        from app.application import run  # noqa: PLC0415
+        from app.application import run
 
         return run(sandbox=True, screenshot=args.out_dir)
     if args.command == "sandbox":
-        from app.sync import bench  # noqa: PLC0415
+        from app.sync import bench
 
         if args.action == "serve":
             return bench.serve(args.port, enforce_limits=not args.no_limits)
@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _with_service(args: argparse.Namespace) -> int:
-    from app.sync.bootstrap import open_service  # noqa: PLC0415
+    from app.sync.bootstrap import open_service
 
     handle = open_service(sandbox=args.sandbox)
     try:
@@ -123,7 +123,7 @@ def exit_code(summary: RunSummary) -> int:
 
 def _quick_push_profile(service, file: Path, list_name: str):  # type: ignore[no-untyped-def]
     """A profile for a one-shot push, reused next time so unchanged rows cost nothing."""
-    from app.core.profiles import SourceKind, SourceSpec, SyncProfile  # noqa: PLC0415
+    from app.core.profiles import SourceKind, SourceSpec, SyncProfile
 
     file = file.resolve()
     name = f"Quick push: {file.name} → {list_name}"
@@ -141,8 +141,9 @@ def _quick_push_profile(service, file: Path, list_name: str):  # type: ignore[no
             f'No email column was found in "{file.name}". Columns: {", ".join(columns)}.'
         )
     return service.save_profile(
-        SyncProfile(name=name, source=spec, main_list=list_name, connection_id=conn.id,
-                    mapping=mapping)
+        SyncProfile(
+            name=name, source=spec, main_list=list_name, connection_id=conn.id, mapping=mapping
+        )
     )
 
 
@@ -180,7 +181,11 @@ def _profile_json(overview) -> dict:  # type: ignore[no-untyped-def]
         "schedule": p.schedule.describe(),
         "last_run": None
         if last is None
-        else {"status": last.status.value, "finished_at": last.finished_at, **last.counts.as_dict()},
+        else {
+            "status": last.status.value,
+            "finished_at": last.finished_at,
+            **last.counts.as_dict(),
+        },
     }
 
 
@@ -206,7 +211,7 @@ def summary_json(summary: RunSummary, service=None) -> dict:  # type: ignore[no-
     return out
 
 
-def _print_summary(summary: RunSummary, as_json: bool, service) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(summary: RunSummary, as_json: bool, service) -> None:  # type: ignore
     data = summary_json(summary, service)
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -214,8 +219,10 @@ def _print_summary(summary: RunSummary, as_json: bool, service) -> None:  # type
     c = data["counts"]
     title = "Dry run (nothing changed)" if summary.dry_run else "Sync"
     print(f"{title}: {summary.profile_name} — {summary.status.value.replace('_', ' ')}")
-    print(f"  total {c['total']:,}: created {c['created']:,}, updated {c['updated']:,}, "
-          f"unchanged {c['unchanged']:,}, skipped {c['skipped']:,}, failed {c['failed']:,}")
+    print(
+        f"  total {c['total']:,}: created {c['created']:,}, updated {c['updated']:,}, "
+        f"unchanged {c['unchanged']:,}, skipped {c['skipped']:,}, failed {c['failed']:,}"
+    )
     for reason, n in sorted(data.get("reasons", {}).items(), key=lambda kv: -kv[1]):
         print(f"  {n:>6,} × {reason}")
     if summary.message:

@@ -25,7 +25,7 @@ class AppError(Exception):
         return self.message
 
 
-class Cancelled(AppError):  # noqa: N818 - named for what happened, as Anki's Interrupted
+class Cancelled(AppError):
     """The user cancelled; never shown as an error."""
 
     title = "Cancelled"
@@ -86,13 +86,13 @@ class AuthError(AppError):
     title = "Sign-in needed"
 
 
-class NeedsReconnect(AuthError):  # noqa: N818
+class NeedsReconnect(AuthError):
     """The saved authorization is no longer valid; the user must connect again."""
 
     title = "Reconnect needed"
 
 
-class RateLimited(AppError):  # noqa: N818
+class RateLimited(AppError):
     """The service asked us to slow down (per-second limits); retried automatically."""
 
     title = "The service is busy"
@@ -102,7 +102,7 @@ class RateLimited(AppError):  # noqa: N818
         self.retry_after = retry_after
 
 
-class QuotaExceeded(AppError):  # noqa: N818
+class QuotaExceeded(AppError):
     """The daily request quota is used up; the run stops and resumes after the reset."""
 
     title = "Daily limit reached"
@@ -127,7 +127,7 @@ class ConflictError(RemoteError):
     """HTTP 409: the thing already exists (an email, a list name, a custom field)."""
 
 
-class NotFound(RemoteError):  # noqa: N818
+class NotFound(RemoteError):
     """HTTP 404."""
 
 
@@ -137,13 +137,13 @@ class SecretStoreError(AppError):
     title = "Keyring problem"
 
 
-class NoSecureKeyring(SecretStoreError):  # noqa: N818
+class NoSecureKeyring(SecretStoreError):
     """No secure keyring exists on this system; secrets are kept for this session only."""
 
     title = "No secure keyring"
 
 
-class RunLocked(AppError):  # noqa: N818
+class RunLocked(AppError):
     """Another run of the same profile is in progress (in this or another process)."""
 
     title = "Already running"

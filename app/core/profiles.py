@@ -101,10 +101,10 @@ class SyncProfile:
     source: SourceSpec
     main_list: str
     connection_id: int | None = None
-    options: SyncOptions = SyncOptions()
-    mapping: FieldMapping = FieldMapping()
-    filters: FilterGroup = FilterGroup()
-    schedule: Schedule = Schedule()
+    options: SyncOptions = field(default_factory=SyncOptions)
+    mapping: FieldMapping = field(default_factory=FieldMapping)
+    filters: FilterGroup = field(default_factory=FilterGroup)
+    schedule: Schedule = field(default_factory=Schedule)
     id: int | None = None
 
     def with_changes(self, **changes: Any) -> SyncProfile:

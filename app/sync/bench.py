@@ -27,7 +27,7 @@ CONTACT_DATA_PREFIXES = (
 
 def serve(port: int = 0, *, enforce_limits: bool = True) -> int:
     """Run the emulator in the foreground with the sandbox's state file."""
-    from app import paths  # noqa: PLC0415
+    from app import paths
 
     home = Path(os.environ.get("CONTACTBRIDGE_HOME") or paths.default_sandbox_home())
     state = home / "emulator" / "constant-contact.sqlite3"
@@ -41,9 +41,9 @@ def contact_data_requests(counts: dict[str, int]) -> int:
 
 def bench(contacts: int, *, as_json: bool = False) -> int:
     """Push N generated contacts into a fresh sandbox, then again unchanged; print figures."""
-    from app.cli import summary_json  # noqa: PLC0415
-    from app.core.profiles import SourceKind, SourceSpec, SyncProfile  # noqa: PLC0415
-    from app.sync.bootstrap import open_service  # noqa: PLC0415
+    from app.cli import summary_json
+    from app.core.profiles import SourceKind, SourceSpec, SyncProfile
+    from app.sync.bootstrap import open_service
 
     with tempfile.TemporaryDirectory(prefix="contactbridge-bench-") as tmp:
         home = Path(tmp)
@@ -102,11 +102,17 @@ def _print_report(report: dict) -> None:
     print(f"ContactBridge sandbox bench: {report['contacts']:,} contacts")
     for r in report["runs"]:
         c = r["counts"]
-        print(f"\n== {r['run']}: {r['status']} in {r['wall_seconds']} s "
-              f"(Python peak {r['python_peak_mb']} MB)")
-        print(f"   created {c['created']:,}, updated {c['updated']:,}, "
-              f"unchanged {c['unchanged']:,}, skipped {c['skipped']:,}, failed {c['failed']:,}")
-        print(f"   requests: {r['requests_total']} in all, {r['contact_data_requests']} for "
-              f"contact data, {r['import_requests']} import requests")
+        print(
+            f"\n== {r['run']}: {r['status']} in {r['wall_seconds']} s "
+            f"(Python peak {r['python_peak_mb']} MB)"
+        )
+        print(
+            f"   created {c['created']:,}, updated {c['updated']:,}, "
+            f"unchanged {c['unchanged']:,}, skipped {c['skipped']:,}, failed {c['failed']:,}"
+        )
+        print(
+            f"   requests: {r['requests_total']} in all, {r['contact_data_requests']} for "
+            f"contact data, {r['import_requests']} import requests"
+        )
         for endpoint, n in sorted(r["requests_by_endpoint"].items()):
             print(f"     {n:>5}  {endpoint}")

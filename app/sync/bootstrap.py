@@ -143,7 +143,9 @@ def _prepare_sandbox(handle: ServiceHandle, with_samples: bool) -> None:
             service.save_profile(sample_profile(service, sample, conn.id))
 
 
-def sample_profile(service: ContactBridgeService, csv_path: Path, connection_id: int) -> SyncProfile:
+def sample_profile(
+    service: ContactBridgeService, csv_path: Path, connection_id: int
+) -> SyncProfile:
     """The sample profile: the bakery's customer file into the "Newsletter" list."""
     spec = SourceSpec(SourceKind.FILE, {"path": str(csv_path), "key_column": "Customer ID"})
     columns, _ = service.preview_source(spec, 1)

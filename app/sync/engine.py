@@ -19,9 +19,16 @@ from app.core.errors import AppError, Cancelled, QuotaExceeded
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS
 from app.core.outcomes import Outcome, RunCounts, RunStatus, RunSummary
 from app.core.profiles import SyncProfile
-from app.core.records import Permission
 from app.core.store_types import Link, PlannedRow
-from app.sync.planner import Action, LinkInfo, PlanContext, PlannedRecord, Planner, RemoteInfo
+from app.sync.planner import (
+    Action,
+    LinkInfo,
+    PlanContext,
+    PlannedRecord,
+    Planner,
+    Reason,
+    RemoteInfo,
+)
 from app.sync.progress import CancelToken, ProgressReporter
 
 log = logging.getLogger(__name__)
@@ -91,8 +98,12 @@ class PushEngine:
         try:
             self._run_phases(profile, run_id, cp, dry_run)
         except Cancelled:
-            return self._stop(run_id, profile, RunStatus.CANCELLED, "Cancelled. Sync again to "
-                              "pick up where it stopped.")
+            return self._stop(
+                run_id,
+                profile,
+                RunStatus.CANCELLED,
+                "Cancelled. Sync again to pick up where it stopped.",
+            )
         except QuotaExceeded as exc:
             return self._stop(run_id, profile, RunStatus.PAUSED, exc.message)
         except AppError as exc:
@@ -136,9 +147,7 @@ class PushEngine:
         """Find the main list by its exact name, or create it (not in a dry run)."""
         found = self.d.cc.find_list_by_name(profile.main_list)
         if found is None and not dry_run:
-            found = self.d.cc.create_list(
-                profile.main_list, "Kept in sync by ContactBridge"
-            )
+            found = self.d.cc.create_list(profile.main_list, "Kept in sync by ContactBridge")
             cp["list_created"] = True
         cp["list_id"] = found.list_id if found else ""
         if found is not None:
@@ -201,8 +210,13 @@ class PushEngine:
             yield planner.plan(record)
         for problem in getattr(source, "problems", ()):
             if not getattr(problem, "yielded", False):
-                yield PlannedRecord(problem.row, f"row:{problem.row}", "", Action.SKIP,
-                                    f"Could not read this row: {problem.message}")
+                yield PlannedRecord(
+                    problem.row,
+                    f"row:{problem.row}",
+                    "",
+                    Action.SKIP,
+                    f"Could not read this row: {problem.message}",
+                )
 
     def _import(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
         """Send each pending chunk as one bulk import and record every record's outcome."""
@@ -240,8 +254,9 @@ class PushEngine:
             self.reporter.advance(done_items, total_items, f"{done_items:,} / {total_items:,}")
             self.d.runs.save_checkpoint(run_id, cp)
 
-    def _record_chunk(self, profile: SyncProfile, run_id: int, chunk: int,
-                      status: ActivityStatus, payloads: list) -> None:
+    def _record_chunk(
+        self, profile: SyncProfile, run_id: int, chunk: int, status: ActivityStatus, payloads: list
+    ) -> None:
         runs = self.d.runs
         if not status.succeeded:
             why = "; ".join(status.errors[:3]) or f"the import ended as {status.state}"
@@ -256,25 +271,26 @@ class PushEngine:
         runs.finalize_chunk(run_id, chunk)  # planned outcome for everything not failed above
         self._save_links(profile, run_id, chunk)
 
-    def _newly_unsubscribed(self, emails: set[str]) -> dict[str, str]:
+    def _newly_unsubscribed(self, emails: set[str]) -> dict[str, tuple[Outcome, str]]:
         """Emails of this chunk that Constant Contact refused to list as unsubscribed."""
         found: dict[str, str] = {}
         batch = []
         for contact in self.d.cc.iter_contacts(status="unsubscribed"):
             batch.append(contact)
             if contact.email.lower() in emails:
-                found[contact.email.lower()] = (
-                    "skipped:Unsubscribed in Constant Contact; only the person can opt back in"
-                )
+                found[contact.email.lower()] = (Outcome.SKIPPED, Reason.UNSUBSCRIBED)
         self.d.mirror.upsert_contacts(self.d.connection_id, batch)
         return found
 
     def _save_links(self, profile: SyncProfile, run_id: int, chunk: int) -> None:
-        links = [
-            Link(r.key, r.contact_id or None, r.email, r.fingerprint)
-            for r in self.d.runs.chunk_successes(run_id, chunk)
-        ]
+        successes = self.d.runs.chunk_successes(run_id, chunk)
+        links = [Link(r.key, r.contact_id or None, r.email, r.fingerprint) for r in successes]
         self.d.links.upsert_many(profile.id, links)
+        list_id = self.d.runs.checkpoint(run_id).get("list_id") or self.d.profiles.main_list_id(
+            profile.id
+        )
+        if list_id:
+            self.d.mirror.add_to_list(self.d.connection_id, (r.email for r in successes), list_id)
 
     def _unsubscribe(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
         """Unsubscribe, one by one, contacts the source marks as opted out (if chosen)."""
@@ -348,9 +364,9 @@ def _remote_infos(index: dict, list_id: str) -> dict[str, RemoteInfo]:
     return out
 
 
-def _errors_by_email(errors: Iterable[str]) -> dict[str, str]:
+def _errors_by_email(errors: Iterable[str]) -> dict[str, str | tuple[Outcome, str]]:
     """Attribute an import's error messages to the emails they name."""
-    out: dict[str, str] = {}
+    out: dict[str, str | tuple[Outcome, str]] = {}
     for message in errors:
         for email in EMAIL_RE.findall(message):
             out[email.lower().strip(".")] = f"Constant Contact refused it: {message}"
@@ -363,7 +379,3 @@ def _summary_message(counts: RunCounts, dry_run: bool) -> str:
         f"{verb} {counts.created:,}, updated {counts.updated:,}, unchanged "
         f"{counts.unchanged:,}, skipped {counts.skipped:,}, failed {counts.failed:,}."
     )
-
-
-def is_unsubscribed(permission: str) -> bool:
-    return permission == Permission.UNSUBSCRIBED

@@ -11,30 +11,17 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS, label
 from app.core.outcomes import Outcome
 from app.core.profiles import OptOutHandling, SyncProfile
 from app.core.records import Permission, SourceRecord
+from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.validation import trim_to_limit, validate_email
 
-
-class Action(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-    SKIP = "skip"
-    UNSUBSCRIBE = "unsubscribe"  # opted out in the source: unsubscribe in Constant Contact
-
-
-OUTCOME_OF: dict[Action, Outcome] = {
-    Action.CREATE: Outcome.CREATED,
-    Action.UPDATE: Outcome.UPDATED,
-    Action.UNCHANGED: Outcome.UNCHANGED,
-    Action.SKIP: Outcome.SKIPPED,
-    Action.UNSUBSCRIBE: Outcome.UPDATED,
-}
+# One vocabulary for planned actions, shared with the store.
+Action = RecordAction
+OUTCOME_OF = ACTION_OUTCOME
 
 
 class Reason:
@@ -197,8 +184,9 @@ class Planner:
             action=Action.UPDATE, reason=why, item=item, matched_existing=matched, **common
         )
 
-    def _plan_opt_out(self, record: SourceRecord, email: str, remote: RemoteInfo | None,
-                      contact_id: str) -> PlannedRecord:
+    def _plan_opt_out(
+        self, record: SourceRecord, email: str, remote: RemoteInfo | None, contact_id: str
+    ) -> PlannedRecord:
         opts = self.ctx.profile.options
         base = {"row": record.row, "key": record.key, "email": email, "contact_id": contact_id}
         if opts.opt_out_handling is not OptOutHandling.UNSUBSCRIBE:

@@ -35,7 +35,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def approve_in_sandbox(url: str, timeout: float = 10.0) -> None:
     """Open ``url`` (the emulator's authorize page), approve it, and deliver the redirect."""
-    with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - loopback only
+    with urllib.request.urlopen(url, timeout=timeout) as resp:
         page = resp.read().decode("utf-8", "replace")
     form = _FormReader()
     form.feed(page)
@@ -52,5 +52,5 @@ def approve_in_sandbox(url: str, timeout: float = 10.0) -> None:
         redirect.close()
         if redirect.code not in (301, 302, 303, 307) or not location:
             raise
-    with urllib.request.urlopen(location, timeout=timeout) as resp:  # noqa: S310 - loopback
+    with urllib.request.urlopen(location, timeout=timeout) as resp:
         resp.read()

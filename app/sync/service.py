@@ -141,7 +141,9 @@ class ContactBridgeService:
         return conns[0] if conns else None
 
     def connect_constant_contact(
-        self, label: str = "Constant Contact", cancel: CancelToken | None = None,
+        self,
+        label: str = "Constant Contact",
+        cancel: CancelToken | None = None,
         connection_id: int | None = None,
     ) -> Connection:
         """Authorize in the browser (PKCE) and save the token in the keyring."""
@@ -186,7 +188,6 @@ class ContactBridgeService:
             token_store=self.secrets,
             client_id=str(conn.settings.get("client_id") or self.client_id),
             token_url=urls.auth_url + "/token",
-            clock=self.clock,
             on_needs_reconnect=lambda cid: self.connections.set_status(cid, "needs_reconnect"),
         )
         return ConstantContactClient(urls, tokens, stats=self.stats)
@@ -226,7 +227,7 @@ class ContactBridgeService:
         lock = ProfileLock(self.home / "locks", profile_id)
         try:
             lock.acquire()
-        except Exception:  # noqa: BLE001 - RunLocked: someone holds it
+        except Exception:
             return True
         lock.release()
         return False

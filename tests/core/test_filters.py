@@ -6,8 +6,13 @@ import pytest
 
 from app.core.filters import FilterGroup, FilterRule, Join, Operator
 
-ROW = {"Type": "Retail", "City": "Portland", "Spend": "1,250.50", "Joined": "2024-03-05",
-       "Notes": ""}
+ROW = {
+    "Type": "Retail",
+    "City": "Portland",
+    "Spend": "1,250.50",
+    "Joined": "2024-03-05",
+    "Notes": "",
+}
 
 
 @pytest.mark.parametrize(

@@ -35,8 +35,15 @@ def profile(**options: object) -> SyncProfile:
     )
 
 
-def rec(row: int, email: str, first: str = "Ada", *, key: str | None = None,
-        opted_out: bool = False, **extra: str) -> SourceRecord:
+def rec(
+    row: int,
+    email: str,
+    first: str = "Ada",
+    *,
+    key: str | None = None,
+    opted_out: bool = False,
+    **extra: str,
+) -> SourceRecord:
     values = {"Email": email, "First": first, "Last": "Lovelace", "City": "London", **extra}
     return SourceRecord(key or f"k{row}", row, values, opted_out)
 
@@ -50,15 +57,22 @@ def test_new_record_is_created_with_mapped_item() -> None:
     p = plan_one(rec(2, " Ada@Example.COM "))
     assert p.action is Action.CREATE
     assert p.email == "ada@example.com"
-    assert p.item == {"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace",
-                      "city": "London"}
+    assert p.item == {
+        "email": "ada@example.com",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "city": "London",
+    }
     assert p.outcome is Outcome.CREATED
 
 
 @pytest.mark.parametrize(
     ("email", "reason"),
-    [("", Reason.NO_EMAIL), ("ada@", "Not a valid email address: 'ada@'"),
-     ("no spaces@x.com", "Not a valid email address: 'no spaces@x.com'")],
+    [
+        ("", Reason.NO_EMAIL),
+        ("ada@", "Not a valid email address: 'ada@'"),
+        ("no spaces@x.com", "Not a valid email address: 'no spaces@x.com'"),
+    ],
 )
 def test_missing_or_invalid_email_is_skipped_with_reason(email: str, reason: str) -> None:
     p = plan_one(rec(2, email))
@@ -197,11 +211,19 @@ def test_fingerprint_depends_on_values_and_list() -> None:
 
 
 def test_every_record_gets_exactly_one_outcome_and_counts_add_up() -> None:
-    remote = {"u@example.com": RemoteInfo("c9", "unsubscribed", on_main_list=False),
-              "e@example.com": RemoteInfo("c8", "implicit", on_main_list=True)}
-    records = [rec(2, "a@example.com"), rec(3, ""), rec(4, "u@example.com"),
-               rec(5, "e@example.com"), rec(6, "a@example.com"), rec(7, "x@", opted_out=True),
-               rec(8, "o@example.com", opted_out=True)]
+    remote = {
+        "u@example.com": RemoteInfo("c9", "unsubscribed", on_main_list=False),
+        "e@example.com": RemoteInfo("c8", "implicit", on_main_list=True),
+    }
+    records = [
+        rec(2, "a@example.com"),
+        rec(3, ""),
+        rec(4, "u@example.com"),
+        rec(5, "e@example.com"),
+        rec(6, "a@example.com"),
+        rec(7, "x@", opted_out=True),
+        rec(8, "o@example.com", opted_out=True),
+    ]
     plans = list(Planner(PlanContext(profile=profile(), remote=remote)).plan_all(records))
     assert [p.row for p in plans] == [2, 3, 4, 5, 6, 7, 8]
     counts = RunCounts.of(p.outcome for p in plans)

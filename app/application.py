@@ -1,0 +1,110 @@
+"""The composition root: builds the QApplication, opens the service and shows the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from app import APP_NAME, APP_ORG, __version__
+from app.core.errors import AppError
+from app.sync.bootstrap import ServiceHandle, open_service
+from app.ui.errors import build_error_dialog, show_error
+from app.ui.main_window import MainWindow
+from app.ui.theme import app_icon, apply_theme
+
+log = logging.getLogger(__name__)
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The one QApplication, named and styled (reused when one exists, as in tests)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setOrganizationName(APP_ORG)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("contactbridge")
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    # Follow the system when it switches between light and dark while we run.
+    hints = QGuiApplication.styleHints()
+    hints.colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
+    return app
+
+
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    sandbox: bool = False,
+    home: Path | None = None,
+    screenshot: Path | None = None,
+) -> int:
+    """Run the desktop app until its window closes; returns the exit code.
+
+    Args:
+        argv: Qt's command-line arguments (the program name first), if any.
+        sandbox: work against the built-in Constant Contact emulator and sample data.
+        home: the data folder (default: the platform's, or the sandbox's own).
+        screenshot: instead of running, write screenshots of every screen to this folder.
+    """
+    app = create_application(argv)
+    if screenshot is not None:
+        from app.ui.screenshots import take_screenshots  # only this command needs it
+
+        take_screenshots(Path(screenshot), home)
+        return 0
+
+    try:
+        handle = open_service(sandbox=sandbox, home=home)
+    except AppError as exc:
+        box = build_error_dialog(None, exc)
+        if box is not None:
+            box.exec()  # nothing else is on screen yet
+        return 1
+
+    window = MainWindow(handle.service)
+    closer = _Closer(window, handle)
+    previous_hook = sys.excepthook
+    sys.excepthook = _excepthook(window)
+    app.aboutToQuit.connect(closer.close)
+    window.show()
+    for notice in handle.notices:
+        window.statusBar().showMessage(notice, 15_000)
+    try:
+        return app.exec()
+    finally:
+        sys.excepthook = previous_hook
+        closer.close()
+
+
+class _Closer:
+    """Stops every run and thread, then closes the database and the emulator, once."""
+
+    def __init__(self, window: MainWindow, handle: ServiceHandle) -> None:
+        self.window, self.handle, self.closed = window, handle, False
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.window.shutdown()
+        self.handle.close()
+
+
+def _excepthook(window: MainWindow):
+    """Show an error raised in a slot (a bug) in the one error dialog instead of losing it."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: not ours to show
+            sys.__excepthook__(kind, exc, tb)
+            return
+        log.error("uncaught error", exc_info=(kind, exc, tb))
+        show_error(window, exc.with_traceback(tb))
+
+    return hook

@@ -1,0 +1,166 @@
+"""Reading rows from an .xlsx workbook as text, streaming, with openpyxl in read-only mode."""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from app.core.errors import SourceError, SourceLocation
+
+# openpyxl parses lazily while we iterate; rows are pulled in chunks inside a warnings guard
+# (a ``catch_warnings`` block must not stay open across a ``yield``).
+_CHUNK = 500
+_ZEROS = re.compile(r"0+")  # a "00000" number format: Excel's zip code format
+
+Row = tuple[int, list[str]]
+
+
+def iter_xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
+    """Yield ``(row number, cell texts)`` from one sheet; row 1 is the sheet's first row.
+
+    The sheet is ``sheet`` if given, else the first visible sheet with any value in it.
+
+    Raises:
+        SourceError: the workbook cannot be opened, or the sheet does not exist.
+    """
+    with _open(path) as workbook:
+        worksheet = _pick_sheet(workbook, path, sheet)
+        if worksheet is not None:
+            yield from _rows(worksheet)
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The names of the worksheets in a workbook, in order."""
+    with _open(path) as workbook:
+        return [ws.title for ws in workbook.worksheets]
+
+
+@contextmanager
+def _open(path: Path) -> Iterator[Any]:
+    """Open a workbook read-only, closing it and the file afterwards.
+
+    openpyxl is given an open file rather than the path, because it refuses paths whose
+    extension is not an Excel one (a workbook saved as "contacts.csv").
+    """
+    with path.open("rb") as handle:
+        workbook = _load(handle, path.name)
+        try:
+            yield workbook
+        finally:
+            workbook.close()
+
+
+def _load(handle: BinaryIO, name: str) -> Any:
+    location = SourceLocation(name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # styles or extensions openpyxl cannot keep
+            return load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as exc:
+        raise SourceError(
+            "This file is not a readable Excel workbook; it may be damaged or not really an "
+            ".xlsx file. Open it in Excel and save it again as .xlsx or .csv.",
+            location,
+            details=repr(exc),
+        ) from exc
+
+
+def _pick_sheet(workbook: Any, path: Path, sheet: str | None) -> Any:
+    sheets = workbook.worksheets
+    if sheet is not None:
+        for ws in sheets:
+            if ws.title == sheet:
+                return ws
+        names = ", ".join(f'"{ws.title}"' for ws in sheets)
+        raise SourceError(
+            f'The workbook has no sheet called "{sheet}". Its sheets are: {names}.',
+            SourceLocation(path.name),
+        )
+    visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+    hidden = [ws for ws in sheets if ws.sheet_state != "visible"]
+    for ws in visible + hidden:
+        if any(any(cell for cell in cells) for _, cells in _rows(ws)):
+            return ws
+    return None
+
+
+def _rows(worksheet: Any) -> Iterator[Row]:
+    worksheet.reset_dimensions()  # some writers record a wrong size; read what is there
+    source = worksheet.iter_rows()
+    number = 0
+    while True:
+        chunk: list[Row] = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for cells in source:
+                number += 1
+                chunk.append((number, _texts(cells)))
+                if len(chunk) >= _CHUNK:
+                    break
+        if not chunk:
+            return
+        yield from chunk
+
+
+def _texts(cells: tuple[Any, ...]) -> list[str]:
+    out = [render_value(c.value, getattr(c, "number_format", None)) for c in cells]
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def render_value(value: object, number_format: str | None = None) -> str:
+    """Render a cell value as the text a person expects to see.
+
+    Dates become ``2024-03-05`` (with ``14:30`` or ``14:30:15`` if there is a time), whole
+    numbers lose their ``.0``, other numbers keep up to 15 significant digits, and a number
+    formatted ``00000`` (Excel's zip code format) keeps its leading zeros.
+    """
+    render = _RENDERERS.get(type(value))
+    if render is not None:
+        return render(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        text = _number(value)
+        if number_format and _ZEROS.fullmatch(number_format) and text.isdigit():
+            text = text.zfill(len(number_format))
+        return text
+    return str(value).strip()
+
+
+def _number(value: float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.15g}"
+
+
+def _datetime(value: datetime) -> str:
+    if value.time() == time(0, 0):
+        return value.date().isoformat()
+    return f"{value.date().isoformat()} {_time(value.time())}"
+
+
+def _time(value: time) -> str:
+    return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+
+
+_RENDERERS: dict[type, Callable[[Any], str]] = {
+    type(None): lambda _: "",
+    str: lambda v: v.strip(),
+    datetime: _datetime,
+    date: lambda v: v.isoformat(),
+    time: _time,
+    timedelta: str,
+}

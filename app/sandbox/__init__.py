@@ -1,0 +1,1 @@
+"""Emulators of the services ContactBridge talks to, for sandbox mode and tests."""

@@ -1,0 +1,241 @@
+"""Validation rules and limits for contact bodies, shared by every write path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from app.sandbox.constant_contact.errors import bad_request
+from app.sandbox.constant_contact.util import is_uuid, iso, new_id
+
+PERMISSIONS = (
+    "explicit",
+    "implicit",
+    "not_set",
+    "pending_confirmation",
+    "temp_hold",
+    "unsubscribed",
+)
+SUBSCRIBED = ("explicit", "implicit")
+SOURCES = ("Contact", "Account")
+PHONE_KINDS = ("home", "work", "mobile", "other")
+ADDRESS_KINDS = ("home", "work", "other")
+NAME_FIELDS = ("first_name", "last_name", "job_title", "company_name")
+SUB_RESOURCES = (
+    "custom_fields",
+    "list_memberships",
+    "phone_numbers",
+    "street_addresses",
+    "taggings",
+    "notes",
+)
+MAX_LISTS = 50
+MAX_CUSTOM_FIELDS = 25
+MAX_PHONES = 3
+MAX_ADDRESSES = 3
+MAX_NAME = 50
+MAX_EMAIL = 80
+MAX_PHONE = 25
+MAX_STREET = 255
+MAX_PLACE = 50
+MAX_CUSTOM_VALUE = 255
+MAX_ANNIVERSARY = 10
+ADDRESS_PARTS = {"street": MAX_STREET, "city": MAX_PLACE, "state": MAX_PLACE}
+ADDRESS_PARTS.update({"postal_code": MAX_PLACE, "country": MAX_PLACE})
+
+EMAIL_RE = re.compile(
+    r"^[^@\s\"<>(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
+
+
+def valid_email(address: str) -> bool:
+    return bool(EMAIL_RE.match(address)) and ".." not in address
+
+
+class Problems:
+    """Collects validation messages; :meth:`raise_if_any` turns them into one 400."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def add(self, message: str) -> None:
+        self.messages.append(message)
+
+    def raise_if_any(self) -> None:
+        if self.messages:
+            raise bad_request(*self.messages)
+
+    def text(self, obj: dict[str, Any], key: str, limit: int, where: str = "") -> str | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.add(f"{where}{key} must be a string.")
+            return None
+        if len(value) > limit:
+            self.add(f"{where}{key} must be at most {limit} characters long.")
+        return value
+
+    def choice(
+        self, obj: dict[str, Any], key: str, allowed: Collection[str], where: str = ""
+    ) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if value not in allowed:
+            self.add(f"{where}{key} must be one of: {', '.join(allowed)}.")
+            return None
+        return str(value)
+
+    def array(self, obj: dict[str, Any], key: str, limit: int) -> list[Any] | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            self.add(f"{key} must be an array.")
+            return None
+        if len(value) > limit:
+            self.add(f"{key} must contain at most {limit} items.")
+        return value
+
+
+def check_scalars(problems: Problems, body: dict[str, Any]) -> dict[str, Any]:
+    """Names, birthday and anniversary: returns the cleaned top-level scalar values."""
+    out: dict[str, Any] = {}
+    for key in NAME_FIELDS:
+        out[key] = problems.text(body, key, MAX_NAME)
+    out["anniversary"] = problems.text(body, "anniversary", MAX_ANNIVERSARY)
+    month, day = body.get("birthday_month"), body.get("birthday_day")
+    for key, value, high in (("birthday_month", month, 12), ("birthday_day", day, 31)):
+        if value is not None and (type(value) is not int or not 1 <= value <= high):
+            problems.add(f"{key} must be an integer from 1 to {high}.")
+    if (month is None) != (day is None):
+        problems.add("birthday_month and birthday_day must be given together.")
+    out["birthday_month"], out["birthday_day"] = month, day
+    return out
+
+
+def check_email(problems: Problems, value: Any) -> dict[str, Any] | None:
+    """An EmailAddress input object -> {address, permission_to_send, opt_out_reason}."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("address"), str):
+        problems.add("email_address.address is required.")
+        return None
+    address = value["address"].strip()
+    if len(address) > MAX_EMAIL:
+        problems.add(f"email_address.address must be at most {MAX_EMAIL} characters long.")
+    elif not valid_email(address):
+        problems.add(f"email_address.address {address!r} is not a valid email address.")
+    permission = problems.choice(value, "permission_to_send", PERMISSIONS, "email_address.")
+    reason = problems.text(value, "opt_out_reason", 255, "email_address.")
+    return {"address": address, "permission_to_send": permission, "opt_out_reason": reason}
+
+
+def check_phones(
+    problems: Problems, body: dict[str, Any], now: datetime, source: str
+) -> list[dict[str, Any]] | None:
+    items = problems.array(body, "phone_numbers", MAX_PHONES)
+    if items is None:
+        return None
+    phones = []
+    for item in items:
+        if not isinstance(item, dict):
+            problems.add("phone_numbers items must be objects.")
+            continue
+        number = problems.text(item, "phone_number", MAX_PHONE, "phone_numbers.")
+        kind = problems.choice(item, "kind", PHONE_KINDS, "phone_numbers.") or "other"
+        if number:
+            phones.append(new_phone(number, kind, now, source))
+    return phones
+
+
+def new_phone(number: str, kind: str, now: datetime, source: str) -> dict[str, Any]:
+    stamp = iso(now)
+    return {
+        "phone_number_id": new_id(),
+        "phone_number": number,
+        "kind": kind,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "create_source": source,
+        "update_source": source,
+    }
+
+
+def check_addresses(
+    problems: Problems, body: dict[str, Any], now: datetime
+) -> list[dict[str, Any]] | None:
+    items = problems.array(body, "street_addresses", MAX_ADDRESSES)
+    if items is None:
+        return None
+    return [a for a in (check_address(problems, item, now) for item in items) if a]
+
+
+def check_address(
+    problems: Problems, item: Any, now: datetime, where: str = "street_addresses."
+) -> dict[str, Any] | None:
+    if not isinstance(item, dict):
+        problems.add(f"{where[:-1]} must be an object.")
+        return None
+    if item.get("kind") is None:
+        problems.add(f"{where}kind is required.")
+    kind = problems.choice(item, "kind", ADDRESS_KINDS, where) or "home"
+    address: dict[str, Any] = {"street_address_id": new_id(), "kind": kind}
+    for part, limit in ADDRESS_PARTS.items():
+        value = problems.text(item, part, limit, where)
+        if value is not None:
+            address[part] = value
+    address["created_at"] = address["updated_at"] = iso(now)
+    return address
+
+
+def check_custom_fields(
+    problems: Problems, items: Any, known: Collection[str], limit: int = MAX_CUSTOM_FIELDS
+) -> list[dict[str, Any]] | None:
+    if items is None:
+        return None
+    problems_before = len(problems.messages)
+    items = problems.array({"custom_fields": items}, "custom_fields", limit)
+    if items is None or len(problems.messages) > problems_before:
+        return None
+    fields: dict[str, dict[str, Any]] = {}
+    for item in items:
+        field_id = item.get("custom_field_id") if isinstance(item, dict) else None
+        if not isinstance(field_id, str) or field_id not in known:
+            problems.add(f"custom_fields: custom_field_id {field_id!r} does not exist.")
+            continue
+        value = problems.text(item, "value", MAX_CUSTOM_VALUE, "custom_fields.")
+        entry: dict[str, Any] = {"custom_field_id": field_id, "value": value or ""}
+        if isinstance(item.get("choice_ids"), list):
+            entry["choice_ids"] = [str(c) for c in item["choice_ids"]]
+        fields[field_id] = entry
+    return list(fields.values())
+
+
+def check_list_ids(
+    problems: Problems, items: Any, known: Collection[str], key: str = "list_memberships"
+) -> list[str] | None:
+    if items is None:
+        return None
+    items = problems.array({key: items}, key, MAX_LISTS)
+    if items is None:
+        return None
+    out: list[str] = []
+    for list_id in items:
+        if not isinstance(list_id, str) or list_id not in known:
+            problems.add(f"{key}: list {list_id!r} does not exist.")
+        elif list_id not in out:
+            out.append(list_id)
+    return out
+
+
+def check_uuid_array(problems: Problems, items: Any, key: str, limit: int) -> list[str] | None:
+    items = problems.array({key: items}, key, limit)
+    if items is None:
+        return None
+    if not all(isinstance(i, str) and is_uuid(i) for i in items):
+        problems.add(f"{key} must contain UUIDs.")
+    return [str(i) for i in items]

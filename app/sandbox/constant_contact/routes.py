@@ -1,0 +1,79 @@
+"""The API route table: "METHOD /v3/template" -> handler and required scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from werkzeug.routing import Map, Rule
+
+from app.sandbox.constant_contact import (
+    activities,
+    contact_query,
+    contacts,
+    custom_fields,
+    json_import,
+    list_activities,
+    lists,
+    signup,
+)
+from app.sandbox.constant_contact.calls import Call, Env
+from app.sandbox.constant_contact.errors import Reply
+
+Handler = Callable[[Env, Call], Reply]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    template: str  # e.g. "/v3/contacts/{contact_id}"
+    handler: Handler
+    scope: str = "contact_data"
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.template}"
+
+
+ROUTES = (
+    Route("GET", "/v3/account/summary", signup.account_summary, "account_read"),
+    Route("GET", "/v3/contact_lists", lists.get_lists),
+    Route("POST", "/v3/contact_lists", lists.post_list),
+    Route("GET", "/v3/contact_lists/{list_id}", lists.get_list),
+    Route("PUT", "/v3/contact_lists/{list_id}", lists.put_list),
+    Route("DELETE", "/v3/contact_lists/{list_id}", lists.delete_list),
+    Route("GET", "/v3/contact_custom_fields", custom_fields.get_fields),
+    Route("POST", "/v3/contact_custom_fields", custom_fields.post_field),
+    Route("GET", "/v3/contact_custom_fields/{custom_field_id}", custom_fields.get_field),
+    Route("PUT", "/v3/contact_custom_fields/{custom_field_id}", custom_fields.put_field),
+    Route("DELETE", "/v3/contact_custom_fields/{custom_field_id}", custom_fields.delete_field),
+    Route("GET", "/v3/contacts", contact_query.list_contacts),
+    Route("POST", "/v3/contacts", contacts.create_contact),
+    Route("GET", "/v3/contacts/counts", contact_query.contact_counts),
+    Route("POST", "/v3/contacts/sign_up_form", signup.sign_up_form),
+    Route("PUT", "/v3/contacts/resubscribe/{contact_id}", signup.resubscribe),
+    Route("GET", "/v3/contacts/{contact_id}", contacts.get_contact),
+    Route("PUT", "/v3/contacts/{contact_id}", contacts.update_contact),
+    Route("DELETE", "/v3/contacts/{contact_id}", contacts.delete_contact),
+    Route("GET", "/v3/activities", activities.list_activities),
+    Route("GET", "/v3/activities/{activity_id}", activities.get_activity),
+    Route("POST", "/v3/activities/contacts_json_import", json_import.start_import),
+    Route("POST", "/v3/activities/add_list_memberships", list_activities.add_memberships),
+    Route("POST", "/v3/activities/remove_list_memberships", list_activities.remove_memberships),
+)
+
+PROCESSORS = {
+    "contacts_json_import": json_import.process,
+    "add_list_memberships": list_activities.process_add,
+    "remove_list_memberships": list_activities.process_remove,
+    "list_delete": list_activities.process_list_delete,
+}
+
+
+def build_map() -> Map:
+    """A werkzeug Map whose endpoints are the Route objects (static segments win)."""
+    rules = []
+    for route in ROUTES:
+        pattern = route.template.replace("{", "<").replace("}", ">")
+        rules.append(Rule(pattern, endpoint=route, methods=[route.method], strict_slashes=False))
+    return Map(rules, merge_slashes=False)

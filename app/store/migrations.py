@@ -1,0 +1,216 @@
+"""Numbered, append-only schema steps; ``PRAGMA user_version`` records how many have run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from peewee import SqliteDatabase
+from playhouse.migrate import SchemaMigrator
+
+from app.core.errors import AppError
+
+Step = Callable[[SchemaMigrator, SqliteDatabase], None]
+
+# Each step spells out the schema of its own time in SQL: it must still produce exactly
+# that schema after models.py has moved on. Never edit a shipped step; append a new one.
+
+
+def _run(database: SqliteDatabase, statements: Sequence[str]) -> None:
+    for sql in statements:
+        database.execute_sql(sql)
+
+
+def m001_initial(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """Connections, profiles, runs with their records, and the per-profile links."""
+    _run(
+        database,
+        [
+            """CREATE TABLE "connection" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                "service" TEXT NOT NULL,
+                "label" TEXT NOT NULL DEFAULT '',
+                "account_name" TEXT NOT NULL DEFAULT '',
+                "status" TEXT NOT NULL DEFAULT 'disconnected',
+                "settings" TEXT NOT NULL DEFAULT '{}',
+                "created_at" TEXT NOT NULL,
+                "updated_at" TEXT NOT NULL)""",
+            """CREATE TABLE "profile" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                "name" TEXT NOT NULL COLLATE NOCASE,
+                "source_kind" TEXT NOT NULL,
+                "source_settings" TEXT NOT NULL DEFAULT '{}',
+                "connection_id" INTEGER
+                    REFERENCES "connection" ("id") ON DELETE SET NULL,
+                "main_list" TEXT NOT NULL DEFAULT '',
+                "main_list_id" TEXT,
+                "options" TEXT NOT NULL DEFAULT '{}',
+                "mapping" TEXT NOT NULL DEFAULT '[]',
+                "filters" TEXT NOT NULL DEFAULT '{}',
+                "schedule" TEXT NOT NULL DEFAULT '{}',
+                "created_at" TEXT NOT NULL,
+                "updated_at" TEXT NOT NULL)""",
+            'CREATE UNIQUE INDEX "profile_name" ON "profile" ("name")',
+            'CREATE INDEX "profile_connection_id" ON "profile" ("connection_id")',
+            """CREATE TABLE "run" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                "profile_id" INTEGER NOT NULL
+                    REFERENCES "profile" ("id") ON DELETE CASCADE,
+                "status" TEXT NOT NULL,
+                "phase" TEXT NOT NULL DEFAULT '',
+                "dry_run" INTEGER NOT NULL DEFAULT 0,
+                "started_at" TEXT NOT NULL,
+                "finished_at" TEXT,
+                "message" TEXT NOT NULL DEFAULT '',
+                "created" INTEGER NOT NULL DEFAULT 0,
+                "updated" INTEGER NOT NULL DEFAULT 0,
+                "unchanged" INTEGER NOT NULL DEFAULT 0,
+                "skipped" INTEGER NOT NULL DEFAULT 0,
+                "failed" INTEGER NOT NULL DEFAULT 0,
+                "total" INTEGER NOT NULL DEFAULT 0,
+                "checkpoint" TEXT NOT NULL DEFAULT '{}',
+                "extra" TEXT NOT NULL DEFAULT '{}')""",
+            'CREATE INDEX "run_profile_id" ON "run" ("profile_id", "id")',
+            """CREATE TABLE "run_record" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                "run_id" INTEGER NOT NULL REFERENCES "run" ("id") ON DELETE CASCADE,
+                "row" INTEGER NOT NULL,
+                "key" TEXT NOT NULL,
+                "email" TEXT NOT NULL DEFAULT '',
+                "action" TEXT NOT NULL,
+                "outcome" TEXT,
+                "reason" TEXT NOT NULL DEFAULT '',
+                "contact_id" TEXT NOT NULL DEFAULT '',
+                "matched_existing" INTEGER NOT NULL DEFAULT 0,
+                "detail" TEXT NOT NULL DEFAULT '',
+                "fingerprint" TEXT NOT NULL DEFAULT '',
+                "payload" TEXT,
+                "chunk" INTEGER)""",
+            'CREATE INDEX "run_record_run_outcome" ON "run_record" ("run_id", "outcome")',
+            'CREATE INDEX "run_record_run_chunk" ON "run_record" ("run_id", "chunk")',
+            'CREATE INDEX "run_record_run_key" ON "run_record" ("run_id", "key")',
+            """CREATE TABLE "link" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                "profile_id" INTEGER NOT NULL
+                    REFERENCES "profile" ("id") ON DELETE CASCADE,
+                "source_key" TEXT NOT NULL,
+                "contact_id" TEXT,
+                "email" TEXT NOT NULL DEFAULT '',
+                "fingerprint" TEXT NOT NULL DEFAULT '',
+                "synced_at" TEXT NOT NULL)""",
+            'CREATE UNIQUE INDEX "link_profile_source_key" ON "link" ("profile_id", "source_key")',
+            'CREATE INDEX "link_profile_email" ON "link" ("profile_id", "email")',
+        ],
+    )
+
+
+def m002_mirror(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """A local mirror of each Constant Contact account, refreshed by ``updated_after``."""
+    _run(
+        database,
+        [
+            """CREATE TABLE "remote_contact" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                "connection_id" INTEGER NOT NULL
+                    REFERENCES "connection" ("id") ON DELETE CASCADE,
+                "contact_id" TEXT NOT NULL,
+                "email" TEXT NOT NULL,
+                "permission" TEXT NOT NULL,
+                "list_ids" TEXT NOT NULL DEFAULT '',
+                "updated_at" TEXT,
+                "deleted" INTEGER NOT NULL DEFAULT 0)""",
+            'CREATE UNIQUE INDEX "remote_contact_connection_contact" '
+            'ON "remote_contact" ("connection_id", "contact_id")',
+            'CREATE INDEX "remote_contact_connection_email" '
+            'ON "remote_contact" ("connection_id", "email")',
+            """CREATE TABLE "mirror_state" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                "connection_id" INTEGER NOT NULL
+                    REFERENCES "connection" ("id") ON DELETE CASCADE,
+                "watermark" TEXT,
+                "full_sync_done" INTEGER NOT NULL DEFAULT 0)""",
+            'CREATE UNIQUE INDEX "mirror_state_connection_id" ON "mirror_state" ("connection_id")',
+        ],
+    )
+
+
+UPGRADE_FAILED = (
+    "ContactBridge could not upgrade its database. The failed step was undone; your data is intact."
+)
+
+MIGRATIONS: list[Step] = [m001_initial, m002_mirror]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(database: SqliteDatabase) -> int:
+    """The number of steps applied to ``database`` (0 for a new file)."""
+    return int(database.pragma("user_version") or 0)
+
+
+def upgrade(
+    database: SqliteDatabase,
+    steps: Sequence[Step] | None = None,
+    before: Callable[[int], None] | None = None,
+) -> int:
+    """Apply the steps ``database`` lacks, each in its own transaction with its version bump.
+
+    Args:
+        steps: the migrations to apply (default ``MIGRATIONS``); tests pass a prefix to
+            build older schemas.
+        before: called with the old version before an existing database is changed
+            (the caller takes a backup there). Not called for a new, empty database.
+
+    Returns:
+        The schema version now in ``database``.
+
+    Raises:
+        AppError: the database comes from a newer ContactBridge, or a step failed (that
+            step is rolled back; the steps before it stay applied).
+    """
+    steps = MIGRATIONS if steps is None else steps
+    target = len(steps)
+    current = schema_version(database)
+    if current > target:
+        raise AppError(
+            "This database was saved by a newer version of ContactBridge "
+            f"(data format {current}; this version reads up to {target}). "
+            "Install the latest ContactBridge to open it.",
+            details=str(database.database),
+        )
+    if current == target:
+        return current
+    if current > 0 and before is not None:
+        before(current)
+    migrator = SchemaMigrator.from_database(database)
+    for version, step in enumerate(steps, start=1):
+        if version > current:
+            _apply(database, migrator, version, step)
+    return schema_version(database)
+
+
+def _apply(database: SqliteDatabase, migrator: SchemaMigrator, version: int, step: Step) -> None:
+    try:
+        # migration_context turns foreign keys off around the transaction, so a table
+        # rebuild in a later step cannot cascade-delete rows.
+        with migrator.migration_context():
+            # Re-read under the write lock: another process may have applied it meanwhile.
+            if schema_version(database) >= version:
+                return
+            step(migrator, database)
+            _check_foreign_keys(database, version)
+            database.pragma("user_version", version)
+    except AppError:
+        raise
+    except Exception as exc:  # any failure: the transaction rolled back; say so plainly
+        raise AppError(
+            UPGRADE_FAILED,
+            details=f"step {version} ({getattr(step, '__name__', step)}): {exc!r}",
+        ) from exc
+
+
+def _check_foreign_keys(database: SqliteDatabase, version: int) -> None:
+    broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise AppError(
+            UPGRADE_FAILED,
+            details=f"step {version} broke foreign keys: {broken[:5]!r}",
+        )

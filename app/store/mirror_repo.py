@@ -1,0 +1,149 @@
+"""The local mirror of each connection's Constant Contact contacts, kept fresh by watermark."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from peewee import EXCLUDED, fn
+
+from app.core.records import Permission, RemoteContact
+from app.store import models as m
+from app.store.connections_repo import purge_mirror
+from app.store.convert import BATCH, batched, executemany, from_text, insert_sql, to_text
+from app.store.db import db
+
+C = m.RemoteContactRow
+S = m.MirrorState
+
+_FIELDS = [C.connection, C.contact_id, C.email, C.permission, C.list_ids, C.updated_at, C.deleted]
+
+_UPSERT = insert_sql(
+    C,
+    _FIELDS,
+    ' ON CONFLICT ("connection_id", "contact_id") DO UPDATE SET '
+    + ", ".join(f'"{f.column_name}" = excluded."{f.column_name}"' for f in _FIELDS[2:]),
+)
+
+# (contact id, permission, list ids) for one email.
+IndexEntry = tuple[str, Permission, frozenset[str]]
+
+
+def _list_text(list_ids: Iterable[str]) -> str:
+    return ",".join(sorted(list_ids))
+
+
+class MirrorRepository:
+    """Contacts by (connection, contact id); emails are stored lowercased."""
+
+    def upsert_contacts(self, connection_id: int, contacts: Iterable[RemoteContact]) -> int:
+        """Insert or refresh contacts in batches; returns how many were written."""
+        written = 0
+        for batch in batched(contacts, BATCH):
+            rows = [
+                (
+                    connection_id,
+                    c.contact_id,
+                    c.email.lower(),
+                    Permission(c.permission).value,
+                    _list_text(c.list_ids),
+                    to_text(c.updated_at),
+                    c.deleted,
+                )
+                for c in batch
+            ]
+            with db.atomic():
+                executemany(_UPSERT, rows)
+            written += len(rows)
+        return written
+
+    def email_index(
+        self, connection_id: int, include_deleted: bool = False
+    ) -> dict[str, IndexEntry]:
+        """Every contact by lowercased email, compact enough for a million contacts.
+
+        Identical list-id sets share one frozenset. When two rows share an email, the
+        one updated last wins.
+        """
+        query = C.select(C.email, C.contact_id, C.permission, C.list_ids).where(
+            C.connection == connection_id
+        )
+        if not include_deleted:
+            query = query.where(C.deleted == False)  # noqa: E712 - SQL expression
+        query = query.order_by(C.updated_at.asc(nulls="first"), C.id)
+        list_sets: dict[str, frozenset[str]] = {"": frozenset()}
+        index: dict[str, IndexEntry] = {}
+        for email, contact_id, permission, lists in db.execute(query):
+            ids = list_sets.get(lists)
+            if ids is None:
+                ids = list_sets[lists] = frozenset(lists.split(","))
+            index[email] = (contact_id, Permission(permission), ids)
+        return index
+
+    def add_to_list(self, connection_id: int, emails: Iterable[str], list_id: str) -> int:
+        """Record that these contacts are now on a list (after our own import put them there).
+
+        Only contacts already in the mirror change; returns how many did.
+        """
+        changed = 0
+        for batch in batched((e.lower() for e in emails), BATCH):
+            rows = (
+                C.select(C.id, C.list_ids)
+                .where((C.connection == connection_id) & (C.email.in_(batch)))
+                .tuples()
+            )
+            updates = []
+            for row_id, lists in rows:
+                ids = set(filter(None, lists.split(",")))
+                if list_id not in ids:
+                    updates.append((_list_text(ids | {list_id}), row_id))
+            if updates:
+                with db.atomic():
+                    executemany(f'UPDATE "{C._meta.table_name}" SET "list_ids" = ? WHERE "id" = ?',
+                                updates)
+                changed += len(updates)
+        return changed
+
+    def get_by_email(self, connection_id: int, email: str) -> RemoteContact | None:
+        row = (
+            C.select()
+            .where((C.connection == connection_id) & (C.email == email.lower()))
+            .order_by(C.deleted, C.updated_at.desc(nulls="last"))
+            .first()
+        )
+        if row is None:
+            return None
+        return RemoteContact(
+            contact_id=row.contact_id,
+            email=row.email,
+            permission=Permission(row.permission),
+            list_ids=frozenset(filter(None, row.list_ids.split(","))),
+            updated_at=from_text(row.updated_at),
+            deleted=bool(row.deleted),
+        )
+
+    def count(self, connection_id: int) -> int:
+        return int(C.select(fn.COUNT(C.id)).where(C.connection == connection_id).scalar())
+
+    def watermark(self, connection_id: int) -> datetime | None:
+        """The ``updated_after`` for the next incremental refresh (None: do a full one)."""
+        row = S.select(S.watermark).where(S.connection == connection_id).first()
+        return from_text(row.watermark) if row else None
+
+    def full_sync_done(self, connection_id: int) -> bool:
+        row = S.select(S.full_sync_done).where(S.connection == connection_id).first()
+        return bool(row and row.full_sync_done)
+
+    def set_watermark(self, connection_id: int, when: datetime, full: bool = True) -> None:
+        """Record a finished refresh; ``full`` marks it as a complete download."""
+        update = {S.watermark: EXCLUDED.watermark}
+        if full:
+            update[S.full_sync_done] = EXCLUDED.full_sync_done
+        S.insert(
+            connection=connection_id, watermark=to_text(when), full_sync_done=full
+        ).on_conflict(conflict_target=[S.connection], update=update).execute()
+
+    def clear(self, connection_id: int) -> None:
+        """Forget the mirror and its watermark (the next refresh is a full one)."""
+        with db.atomic():
+            purge_mirror(connection_id)

@@ -1,0 +1,139 @@
+"""Sync runs: their lifecycle, resume checkpoint and history (records: ``run_records_repo``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import ModelSelect
+
+from app.core.outcomes import RESUMABLE, RunCounts, RunStatus, RunSummary
+from app.store import models as m
+from app.store.convert import now_text
+from app.store.run_records_repo import RunRecordStore
+
+
+def _to_summary(row: m.Run) -> RunSummary:
+    return RunSummary(
+        run_id=row.id,
+        profile_name=row.profile.name,
+        status=RunStatus(row.status),
+        counts=RunCounts(row.created, row.updated, row.unchanged, row.skipped, row.failed),
+        dry_run=bool(row.dry_run),
+        message=row.message,
+        started_at=row.started_at,
+        finished_at=row.finished_at or "",
+        phase=row.phase,
+        extra=dict(row.extra or {}),
+    )
+
+
+def _runs() -> ModelSelect:
+    return m.Run.select(m.Run, m.Profile.name).join(m.Profile)
+
+
+def _count_columns(counts: RunCounts) -> dict[str, int]:
+    return counts.as_dict()
+
+
+class RunRepository(RunRecordStore):
+    """Runs of a profile, newest first, plus (inherited) their per-record rows."""
+
+    def start(self, profile_id: int, dry_run: bool = False) -> int:
+        """Record a new run as RUNNING; returns its id."""
+        return int(
+            m.Run.insert(
+                profile=profile_id,
+                status=RunStatus.RUNNING.value,
+                dry_run=dry_run,
+                started_at=now_text(),
+            ).execute()
+        )
+
+    def set_phase(self, run_id: int, phase: str) -> None:
+        self._update(run_id, phase=phase)
+
+    def set_status(self, run_id: int, status: RunStatus, message: str | None = None) -> None:
+        """Change the status; the message is kept when None."""
+        values: dict[str, Any] = {"status": RunStatus(status).value}
+        if message is not None:
+            values["message"] = message
+        self._update(run_id, **values)
+
+    def save_checkpoint(self, run_id: int, checkpoint: dict[str, Any]) -> None:
+        """Store the engine's resume state (JSON-able), replacing the previous one."""
+        self._update(run_id, checkpoint=checkpoint)
+
+    def checkpoint(self, run_id: int) -> dict[str, Any]:
+        row = m.Run.select(m.Run.checkpoint).where(m.Run.id == run_id).first()
+        return dict(row.checkpoint or {}) if row else {}
+
+    def update_counts(self, run_id: int, counts: RunCounts) -> None:
+        """Store running counts, so the history shows progress of an unfinished run."""
+        self._update(run_id, **_count_columns(counts))
+
+    def finish(
+        self,
+        run_id: int,
+        status: RunStatus,
+        counts: RunCounts | None = None,
+        message: str = "",
+        extra: dict[str, int] | None = None,
+    ) -> RunSummary:
+        """End a run. ``counts`` None means: count the records' outcomes now."""
+        if counts is None:
+            counts = self.counts(run_id)
+        values: dict[str, Any] = {
+            "status": RunStatus(status).value,
+            "message": message,
+            "finished_at": now_text(),
+            **_count_columns(counts),
+        }
+        if extra is not None:
+            values["extra"] = extra
+        self._update(run_id, **values)
+        summary = self.get(run_id)
+        assert summary is not None
+        return summary
+
+    def get(self, run_id: int) -> RunSummary | None:
+        row = _runs().where(m.Run.id == run_id).first()
+        return _to_summary(row) if row else None
+
+    def history(self, profile_id: int, limit: int = 50) -> list[RunSummary]:
+        """The profile's runs, newest first."""
+        query = _runs().where(m.Run.profile == profile_id).order_by(m.Run.id.desc()).limit(limit)
+        return [_to_summary(r) for r in query]
+
+    def last_run(self, profile_id: int, include_dry_runs: bool = True) -> RunSummary | None:
+        query = _runs().where(m.Run.profile == profile_id)
+        if not include_dry_runs:
+            query = query.where(m.Run.dry_run == False)  # noqa: E712 - SQL expression
+        row = query.order_by(m.Run.id.desc()).first()
+        return _to_summary(row) if row else None
+
+    def resumable_run(self, profile_id: int) -> RunSummary | None:
+        """The latest real (not dry) run, when it stopped in a state it can resume from.
+
+        A later run that completed supersedes an older cancelled one, so only the latest
+        real run counts; dry runs change nothing and are ignored.
+        """
+        last = self.last_run(profile_id, include_dry_runs=False)
+        return last if last is not None and last.status in RESUMABLE else None
+
+    def delete(self, run_id: int) -> None:
+        """Delete a run and its records."""
+        m.Run.delete().where(m.Run.id == run_id).execute()
+
+    def prune(self, profile_id: int, keep: int = 50) -> int:
+        """Delete all but the newest ``keep`` runs of a profile; returns how many went."""
+        newest = (
+            m.Run.select(m.Run.id)
+            .where(m.Run.profile == profile_id)
+            .order_by(m.Run.id.desc())
+            .limit(keep)
+        )
+        query = m.Run.delete().where((m.Run.profile == profile_id) & m.Run.id.not_in(newest))
+        return int(query.execute())
+
+    def _update(self, run_id: int, **values: Any) -> None:
+        m.Run.update(**values).where(m.Run.id == run_id).execute()

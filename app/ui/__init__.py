@@ -1,0 +1,1 @@
+"""The desktop interface: windows, dialogs and table models over the service."""

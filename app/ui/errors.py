@@ -1,0 +1,73 @@
+"""The one place where errors become dialogs: plain words first, technical details on demand."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.core.errors import AppError, BugError, Cancelled
+from app.ui.i18n import tr
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED_TITLE = "ContactBridge ran into a problem it did not expect"
+
+
+def is_bug(exc: BaseException) -> bool:
+    """Bugs are everything that is not a user or environment error (``AppError``)."""
+    return not isinstance(exc, AppError) or isinstance(exc, BugError)
+
+
+def error_details(exc: BaseException) -> str:
+    """The "Details" text: an AppError's own details, or the traceback of a bug."""
+    if is_bug(exc):
+        return "".join(traceback.format_exception(exc)).rstrip()
+    assert isinstance(exc, AppError)
+    return exc.details.strip()
+
+
+def build_error_dialog(parent: QWidget | None, exc: BaseException) -> QMessageBox | None:
+    """The dialog for ``exc``, not yet shown; None for a cancellation, which is no error."""
+    if isinstance(exc, Cancelled):
+        return None
+    box = QMessageBox(parent)
+    box.setObjectName("errorDialog")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if is_bug(exc):
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(tr("Unexpected problem"))
+        box.setText(tr(UNEXPECTED_TITLE))
+        box.setInformativeText(
+            tr(
+                "Your contacts and settings are safe. Please try again; if it happens again, "
+                "copy the details below and send them to ContactBridge support."
+            )
+        )
+    else:
+        assert isinstance(exc, AppError)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(tr(exc.title))
+        box.setText(tr(exc.title))
+        box.setInformativeText(exc.message)
+    details = error_details(exc)
+    if details:
+        box.setDetailedText(details)
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    box.setDefaultButton(QMessageBox.StandardButton.Close)
+    box.setAccessibleName(box.windowTitle())
+    return box
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox | None:
+    """Show ``exc`` as a window-modal dialog without blocking; returns it (None if ignored)."""
+    if is_bug(exc):
+        log.error("unexpected error", exc_info=exc)
+    box = build_error_dialog(parent, exc)
+    if box is None:
+        return None
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -1,0 +1,603 @@
+"""The main window: the profiles, Sync Now and Dry run, live progress and the last results."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import __version__
+from app.core.errors import AppError
+from app.core.outcomes import RecordResult, RunSummary
+from app.core.profiles import SyncProfile
+from app.core.store_types import ConnectionStatus
+from app.sync.service import ContactBridgeService, ProfileOverview
+from app.sync.workers import BackgroundTasks, SyncRunner
+from app.ui.errors import show_error
+from app.ui.history import HistoryDialog
+from app.ui.i18n import tr
+from app.ui.profile_wizard.wizard import ProfileWizard
+from app.ui.profiles_model import ID_ROLE, SORT_ROLE, ProfilesModel, profile_rows
+from app.ui.run_panel import RunPanel
+from app.ui.settings import UiSettings
+from app.ui.theme import Tone, app_icon, icon, tone_icon
+
+log = logging.getLogger(__name__)
+
+WizardFactory = Callable[
+    [ContactBridgeService, QWidget, SyncProfile | None, set[str]], ProfileWizard
+]
+
+
+def default_wizard(
+    service: ContactBridgeService,
+    parent: QWidget,
+    profile: SyncProfile | None,
+    names: set[str],
+) -> ProfileWizard:
+    return ProfileWizard(service, parent, profile=profile, existing_names=names)
+
+
+class MainWindow(QMainWindow):
+    """ContactBridge's window. Owns the sync runner and the background tasks it starts.
+
+    Signals:
+        profiles_reloaded(): the profiles list was read again from the service.
+    """
+
+    profiles_reloaded = Signal()
+
+    def __init__(
+        self,
+        service: ContactBridgeService,
+        *,
+        settings: UiSettings | None = None,
+        wizard_factory: WizardFactory = default_wizard,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.settings = settings or UiSettings.for_home(service.home)
+        self.wizard_factory = wizard_factory
+        self.runner = SyncRunner(service, self)
+        self.tasks = BackgroundTasks("ui-tasks", self)
+        self._overviews: dict[int, ProfileOverview] = {}
+        self._shut_down = False
+        self.dialog: QWidget | None = None  # the last dialog opened (tests inspect it)
+
+        title = tr("ContactBridge")
+        if service.sandbox:
+            title += tr(" — SANDBOX")
+        self.setWindowTitle(title)
+        self.setWindowIcon(app_icon())
+        self.setObjectName("mainWindow")
+
+        self._build_actions()
+        self._build_menus()
+        self._build_central()
+        self._build_status_bar()
+
+        self.runner.run_started.connect(self._on_run_started)
+        self.runner.run_finished.connect(self._on_run_finished)
+        self.runner.run_failed.connect(self._on_run_failed)
+
+        self.resize(1180, 760)
+        self.settings.restore_geometry("main", self)
+        self.settings.restore_splitter("main", self.splitter)
+        self.settings.restore_header("main/profiles", self.table.horizontalHeader())
+        self.reload_profiles()
+        self.refresh_connection()
+
+    # -- building --------------------------------------------------------------------------
+
+    def _action(
+        self, name: str, text: str, shortcut: QKeySequence | str | None, tip: str
+    ) -> QAction:
+        action = QAction(icon(name), text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(
+            "new-profile",
+            tr("&New profile…"),
+            QKeySequence.StandardKey.New,
+            tr("Create a sync profile: a source, a Constant Contact list and a schedule"),
+        )
+        self.edit_action = self._action(
+            "edit", tr("&Edit…"), "Ctrl+E", tr("Change the selected profile")
+        )
+        self.delete_action = self._action(
+            "delete",
+            tr("&Delete…"),
+            QKeySequence.StandardKey.Delete,
+            tr("Delete the selected profile (your contacts stay where they are)"),
+        )
+        self.sync_action = self._action(
+            "sync",
+            tr("&Sync Now"),
+            "F5",
+            tr("Send the selected profile's contacts to Constant Contact now"),
+        )
+        self.dry_run_action = self._action(
+            "dry-run",
+            tr("D&ry run"),
+            "Shift+F5",
+            tr("See what Sync Now would change, without changing anything"),
+        )
+        self.history_action = self._action(
+            "history", tr("Run &history…"), "Ctrl+H", tr("See the selected profile's past runs")
+        )
+        self.quit_action = QAction(tr("&Quit"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.about_action = QAction(icon("about"), tr("&About ContactBridge"), self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+        self.new_action.triggered.connect(self.new_profile)
+        self.edit_action.triggered.connect(self.edit_profile)
+        self.delete_action.triggered.connect(self.delete_profile)
+        self.sync_action.triggered.connect(self.sync_now)
+        self.dry_run_action.triggered.connect(self.dry_run)
+        self.history_action.triggered.connect(self.show_history)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action.triggered.connect(self.show_about)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(tr("&File"))
+        file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        profiles = self.menuBar().addMenu(tr("&Profiles"))
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            profiles.addAction(action)
+        profiles.addSeparator()
+        for action in (self.sync_action, self.dry_run_action, self.history_action):
+            profiles.addAction(action)
+        help_menu = self.menuBar().addMenu(tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar(tr("Main toolbar"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        for action in (self.sync_action, self.dry_run_action, self.history_action):
+            toolbar.addAction(action)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _build_central(self) -> None:
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.stack.addWidget(self._build_empty_state())
+
+        self.model = ProfilesModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setObjectName("profilesTable")
+        self.table.setAccessibleName(tr("Sync profiles"))
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(ProfilesModel.COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        for col, width in (
+            (ProfilesModel.COL_NAME, 200),
+            (ProfilesModel.COL_SOURCE, 190),
+            (ProfilesModel.COL_LIST, 170),
+            (ProfilesModel.COL_SCHEDULE, 150),
+            (ProfilesModel.COL_STATUS, 220),
+        ):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for action in (self.sync_action, self.dry_run_action, self.history_action):
+            self.table.addAction(action)
+        separator = QAction(self.table)
+        separator.setSeparator(True)
+        self.table.addAction(separator)
+        for action in (self.edit_action, self.delete_action):
+            self.table.addAction(action)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        # The selected profile's heading with its main buttons, over its progress/results.
+        self.profile_title = QLabel()
+        self.profile_title.setObjectName("pageTitle")
+        self.profile_subtitle = QLabel()
+        self.profile_subtitle.setObjectName("hint")
+        heading = QVBoxLayout()
+        heading.setSpacing(2)
+        heading.addWidget(self.profile_title)
+        heading.addWidget(self.profile_subtitle)
+        self.dry_run_button = self._tool_button(self.dry_run_action)
+        self.sync_button = self._tool_button(self.sync_action)
+        self.sync_button.setObjectName("primaryButton")
+        self.sync_button.setIcon(icon("sync", "#ffffff"))
+        buttons = QHBoxLayout()
+        buttons.addLayout(heading, 1)
+        buttons.addWidget(self._tool_button(self.history_action))
+        buttons.addWidget(self.dry_run_button)
+        buttons.addWidget(self.sync_button)
+
+        self.panel = RunPanel(self.service, self.runner, self.tasks)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(16, 12, 16, 8)
+        lower_layout.setSpacing(10)
+        lower_layout.addLayout(buttons)
+        lower_layout.addWidget(self.panel, 1)
+
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(16, 12, 16, 4)
+        upper_layout.addWidget(self.table)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([170, 590])
+        self.stack.addWidget(self.splitter)
+
+    def _tool_button(self, action: QAction) -> QToolButton:
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setAutoRaise(False)
+        button.setProperty("heading", True)
+        return button
+
+    def _build_empty_state(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("emptyState")
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(96, 96))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title = QLabel(tr("Create your first sync profile"))
+        title.setObjectName("emptyTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text = QLabel(
+            tr(
+                "A sync profile sends the contacts from your customer file or CRM to a "
+                "Constant Contact list, and keeps that list up to date. Setting one up takes "
+                "about two minutes, and you can try it with a dry run before anything is sent."
+            )
+        )
+        text.setObjectName("hint")
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setFixedWidth(540)
+        text.setMinimumHeight(text.heightForWidth(540))  # wrapped labels get squeezed otherwise
+        self.create_first_button = QPushButton(
+            icon("new-profile", "#ffffff"), tr("Create your first sync profile")
+        )
+        self.create_first_button.setObjectName("primaryButton")
+        self.create_first_button.setAccessibleName(tr("Create your first sync profile"))
+        self.create_first_button.clicked.connect(self.new_profile)
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        layout.addWidget(logo)
+        layout.addSpacing(8)
+        layout.addWidget(title)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(12)
+        layout.addWidget(self.create_first_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+        return page
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.connection_icon = QLabel()
+        self.connection_label = QLabel()
+        self.connection_label.setAccessibleName(tr("Constant Contact connection"))
+        bar.addWidget(self.connection_icon)
+        bar.addWidget(self.connection_label)
+        self.sandbox_badge: QLabel | None = None
+        if self.service.sandbox:
+            badge = QLabel(tr("SANDBOX — sample data, nothing reaches your real account"))
+            badge.setObjectName("sandboxBadge")
+            badge.setAccessibleName(badge.text())
+            badge.setToolTip(
+                tr(
+                    "ContactBridge is talking to a built-in practice copy of Constant Contact "
+                    "filled with sample contacts. Start it without --sandbox to use your real "
+                    "account."
+                )
+            )
+            bar.addPermanentWidget(badge)
+            self.sandbox_badge = badge
+
+    # -- profiles --------------------------------------------------------------------------
+
+    def selected_profile_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return int(rows[0].data(ID_ROLE))
+
+    def select_profile(self, profile_id: int) -> None:
+        row = self.model.row_of(profile_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+
+    def reload_profiles(self) -> None:
+        """Read the profiles again, keeping the selection."""
+        selected = self.selected_profile_id()
+        overviews = self.service.list_profiles()
+        self._overviews = {ov.profile.id: ov for ov in overviews if ov.profile.id is not None}
+        self.model.set_rows(profile_rows(overviews, self.runner.running_ids()))
+        self.stack.setCurrentIndex(1 if overviews else 0)
+        if selected not in self._overviews:
+            # The first one shown, or none at all.
+            selected = int(self.proxy.index(0, 0).data(ID_ROLE)) if self.proxy.rowCount() else None
+        if selected is not None:
+            self.select_profile(selected)
+        else:
+            self._show_selected()
+        self.profiles_reloaded.emit()
+
+    def refresh_connection(self) -> None:
+        conn = self.service.default_connection()
+        status = ConnectionStatus(conn.status) if conn is not None else None
+        if status is ConnectionStatus.CONNECTED and conn is not None:
+            text = tr("Constant Contact: connected to %1").replace(
+                "%1", conn.account_name or conn.label
+            )
+            tone = Tone.SUCCESS
+        elif status is ConnectionStatus.NEEDS_RECONNECT:
+            text, tone = tr("Constant Contact: needs reconnect"), Tone.ERROR
+        else:
+            text, tone = tr("Constant Contact: not connected"), Tone.NEUTRAL
+        self.connection_label.setText(text)
+        self.connection_icon.setPixmap(tone_icon(tone).pixmap(12, 12))
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        pid = self.selected_profile_id()
+        ov = self._overviews.get(pid) if pid is not None else None
+        if ov is None:
+            self.profile_title.setText(tr("No profile selected"))
+            self.profile_subtitle.clear()
+            self.panel.show_profile(None)
+        else:
+            p = ov.profile
+            self.profile_title.setText(p.name)
+            self.profile_subtitle.setText(
+                tr("%1 → Constant Contact list “%2” · %3")
+                .replace("%1", p.source.describe())
+                .replace("%2", p.main_list)
+                .replace("%3", p.schedule.describe())
+            )
+            self.panel.show_profile(pid, ov.last_run)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        pid = self.selected_profile_id()
+        has = pid is not None
+        running = has and self.runner.is_running(pid)
+        self.edit_action.setEnabled(has and not running)
+        self.delete_action.setEnabled(has and not running)
+        self.history_action.setEnabled(has)
+        self.sync_action.setEnabled(has and not running)
+        self.dry_run_action.setEnabled(has and not running)
+        if running:
+            busy = tr("This profile is already syncing")
+            self.sync_action.setText(tr("Syncing…"))
+            for action in (self.sync_action, self.dry_run_action):
+                action.setToolTip(busy)
+            self.delete_action.setToolTip(tr("Cancel the sync before deleting this profile"))
+            self.edit_action.setToolTip(tr("Cancel the sync before changing this profile"))
+        else:
+            self.sync_action.setText(tr("&Sync Now"))
+            self.sync_action.setToolTip(
+                tr("Send the selected profile's contacts to Constant Contact now")
+            )
+            self.dry_run_action.setToolTip(
+                tr("See what Sync Now would change, without changing anything")
+            )
+            self.delete_action.setToolTip(
+                tr("Delete the selected profile (your contacts stay where they are)")
+            )
+            self.edit_action.setToolTip(tr("Change the selected profile"))
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        self.edit_profile()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    @Slot()
+    def new_profile(self) -> None:
+        self._open_wizard(None)
+
+    @Slot()
+    def edit_profile(self) -> None:
+        pid = self.selected_profile_id()
+        if pid is None or self.runner.is_running(pid):
+            return
+        self._open_wizard(self._overviews[pid].profile)
+
+    def _open_wizard(self, profile: SyncProfile | None) -> None:
+        names = {ov.profile.name for ov in self._overviews.values()}
+        try:
+            wizard = self.wizard_factory(self.service, self, profile, names)
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.accepted.connect(lambda: self._on_wizard_saved(wizard.saved_profile))
+        self.dialog = wizard
+        wizard.open()
+
+    def _on_wizard_saved(self, profile: SyncProfile | None) -> None:
+        self.reload_profiles()
+        self.refresh_connection()
+        if profile is not None and profile.id is not None:
+            self.panel.forget(profile.id)  # its old results no longer match the settings
+            self.select_profile(profile.id)
+            self._show_selected()
+
+    @Slot()
+    def delete_profile(self) -> None:
+        pid = self.selected_profile_id()
+        if pid is None or self.runner.is_running(pid):
+            return
+        name = self._overviews[pid].profile.name
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(tr("Delete profile"))
+        box.setText(tr("Delete the profile “%1”?").replace("%1", name))
+        box.setInformativeText(
+            tr(
+                "Its settings and run history are removed from ContactBridge. Contacts already "
+                "in Constant Contact and your source file are not touched."
+            )
+        )
+        delete = box.addButton(tr("Delete profile"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self._confirmed_delete(pid) if button is delete else None
+        )
+        self.dialog = box
+        box.open()
+
+    def _confirmed_delete(self, profile_id: int) -> None:
+        if self.runner.is_running(profile_id):
+            return
+        try:
+            self.service.delete_profile(profile_id)
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        self.panel.forget(profile_id)
+        self.reload_profiles()
+
+    @Slot()
+    def sync_now(self) -> None:
+        self._start(dry_run=False)
+
+    @Slot()
+    def dry_run(self) -> None:
+        self._start(dry_run=True)
+
+    def _start(self, *, dry_run: bool) -> None:
+        pid = self.selected_profile_id()
+        if pid is None:
+            return
+        if self.runner.is_running(pid):  # a shortcut pressed twice: the button says it all
+            self.statusBar().showMessage(tr("This profile is already syncing"), 5000)
+            return
+        try:
+            self.runner.start(pid, dry_run=dry_run)
+        except AppError as exc:
+            show_error(self, exc)
+
+    @Slot()
+    def show_history(self) -> None:
+        pid = self.selected_profile_id()
+        if pid is None:
+            return
+        dialog = HistoryDialog(
+            self.service, self._overviews[pid].profile, self.tasks, self.settings, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.show()
+
+    @Slot()
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setIconPixmap(app_icon().pixmap(64, 64))
+        box.setWindowTitle(tr("About ContactBridge"))
+        box.setText(tr("ContactBridge %1").replace("%1", __version__))
+        text = tr("Keeps your contacts in sync with Constant Contact.")
+        if self.service.sandbox:
+            text += "\n\n" + tr(
+                "You are in sandbox mode: ContactBridge is working with a built-in practice "
+                "copy of Constant Contact and sample data. Nothing reaches your real account."
+            )
+        text += "\n\n" + tr("Data folder: %1").replace("%1", str(self.service.home))
+        box.setInformativeText(text)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = box
+        box.open()
+
+    # -- runs ------------------------------------------------------------------------------
+
+    @Slot(int, bool)
+    def _on_run_started(self, profile_id: int, dry_run: bool) -> None:
+        self.reload_profiles()
+
+    @Slot(int, object, object)
+    def _on_run_finished(
+        self, profile_id: int, summary: RunSummary, rows: tuple[RecordResult, ...]
+    ) -> None:
+        self.reload_profiles()
+        self.refresh_connection()
+
+    @Slot(int, object)
+    def _on_run_failed(self, profile_id: int, exc: BaseException) -> None:
+        self.reload_profiles()
+        self.refresh_connection()
+        show_error(self, exc)
+
+    # -- closing ---------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Save the layout, cancel the runs and wait for every thread. Idempotent."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.settings.save_geometry("main", self)
+        self.settings.save_splitter("main", self.splitter)
+        self.settings.save_header("main/profiles", self.table.horizontalHeader())
+        self.settings.sync()
+        self.runner.shutdown()
+        self.tasks.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)

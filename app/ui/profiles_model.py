@@ -1,0 +1,154 @@
+"""The main window's list of profiles: a thin table model over frozen ``ProfileRow``s."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.core.outcomes import RunSummary
+from app.sync.service import ProfileOverview
+from app.ui.i18n import tr
+from app.ui.theme import Tone, tone_icon
+from app.ui.wording import status_words, when_words
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRow:
+    """One line of the profiles list, with every display string computed once."""
+
+    profile_id: int
+    name: str
+    source: str
+    main_list: str
+    schedule: str
+    status: str
+    tone: Tone
+    status_detail: str
+    last_run: str
+    last_run_at: str  # ISO 8601, sorts in time order
+    running: bool = False
+
+
+def profile_rows(
+    overviews: Iterable[ProfileOverview],
+    running: frozenset[int] = frozenset(),
+    now: datetime | None = None,
+) -> tuple[ProfileRow, ...]:
+    """Turn the service's overviews into rows; ``running`` are the profiles syncing now."""
+    rows = []
+    for ov in overviews:
+        p, last = ov.profile, ov.last_run
+        assert p.id is not None
+        is_running = p.id in running
+        status, tone = status_words(last, is_running)
+        rows.append(
+            ProfileRow(
+                profile_id=p.id,
+                name=p.name,
+                source=p.source.describe(),
+                main_list=p.main_list,
+                schedule=p.schedule.describe(),
+                status=status,
+                tone=tone,
+                status_detail=_detail(last),
+                last_run=when_words(last.started_at, now) if last else tr("Never"),
+                last_run_at=last.started_at if last else "",
+                running=is_running,
+            )
+        )
+    return tuple(rows)
+
+
+def _detail(last: RunSummary | None) -> str:
+    if last is None:
+        return tr("Press Sync Now to send this profile's contacts to Constant Contact.")
+    return last.message
+
+
+class ProfilesModel(QAbstractTableModel):
+    """Profiles with their source, list, schedule and last run."""
+
+    COL_NAME, COL_SOURCE, COL_LIST, COL_SCHEDULE, COL_STATUS, COL_LAST_RUN = range(6)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[ProfileRow, ...] = ()
+        self.headers = (
+            tr("Profile"),
+            tr("Source"),
+            tr("Constant Contact list"),
+            tr("Schedule"),
+            tr("Last run"),
+            tr("When"),
+        )
+
+    @property
+    def rows(self) -> tuple[ProfileRow, ...]:
+        return self._rows
+
+    def set_rows(self, rows: tuple[ProfileRow, ...]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_of(self, profile_id: int) -> int:
+        """The model row of a profile, or -1."""
+        for i, row in enumerate(self._rows):
+            if row.profile_id == profile_id:
+                return i
+        return -1
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.headers)
+        ):
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(row, col)
+        if role == SORT_ROLE:
+            if col == self.COL_LAST_RUN:
+                return row.last_run_at
+            return self._text(row, col).casefold()
+        if role == Qt.ItemDataRole.DecorationRole and col == self.COL_STATUS:
+            return tone_icon(row.tone)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.COL_STATUS:
+                return row.status_detail
+            if col == self.COL_LAST_RUN:
+                return row.last_run_at
+            return self._text(row, col)
+        if role == ID_ROLE:
+            return row.profile_id
+        return None
+
+    def _text(self, row: ProfileRow, col: int) -> str:
+        return (
+            row.name,
+            row.source,
+            row.main_list,
+            row.schedule,
+            row.status,
+            row.last_run,
+        )[col]

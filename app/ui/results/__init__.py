@@ -1,0 +1,1 @@
+"""What a run did, record by record: the push results and the error report."""

@@ -1,0 +1,220 @@
+"""A fast table model over a run's ``RecordResult``s, plus the proxy that filters it.
+
+Built for 100,000 rows: ``data()`` only indexes tuples and dicts; sorting happens once in
+Python's ``sorted`` (not through a comparison per cell pair); filtering is one C++ regular
+expression over a search key per row, built the first time a filter is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRegularExpression,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from app.core.outcomes import Outcome, RecordResult
+from app.ui.i18n import tr
+from app.ui.theme import tone_icon
+from app.ui.wording import OUTCOME_TONES, outcome_words
+
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
+OUTCOME_ROLE = Qt.ItemDataRole.UserRole + 2
+_SEP = "\x1f"  # separates the fields of a search key; no one types it
+_OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
+_LINKED = (Outcome.UPDATED, Outcome.UNCHANGED)
+
+
+class Category(StrEnum):
+    """The groups the outcome filter offers, matching the summary tiles."""
+
+    ALL = "all"
+    CREATED = "created"
+    MATCHED = "matched"  # updated or unchanged, matched to an existing contact by email
+    LINKED = "linked"  # updated or unchanged, already linked by an earlier sync
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    PROBLEMS = "problems"  # skipped or failed: the error report
+
+
+_CATEGORY_PATTERNS = {
+    Category.ALL: r"[^\x1f]*",
+    Category.CREATED: r"created\.[ml]",
+    Category.MATCHED: r"(?:updated|unchanged)\.m",
+    Category.LINKED: r"(?:updated|unchanged)\.l",
+    Category.UPDATED: r"updated\.[ml]",
+    Category.UNCHANGED: r"unchanged\.[ml]",
+    Category.SKIPPED: r"skipped\.[ml]",
+    Category.FAILED: r"failed\.[ml]",
+    Category.PROBLEMS: r"(?:skipped|failed)\.[ml]",
+}
+
+
+def is_matched(r: RecordResult) -> bool:
+    return r.matched_existing and r.outcome in _LINKED
+
+
+def is_problem(r: RecordResult) -> bool:
+    return r.outcome in (Outcome.SKIPPED, Outcome.FAILED)
+
+
+def _search_key(r: RecordResult) -> str:
+    token = f"{r.outcome.value}.{'m' if r.matched_existing else 'l'}"
+    return f"{token}{_SEP}{r.row}{_SEP}{r.key}{_SEP}{r.email}{_SEP}{r.reason}"
+
+
+class RunResultsModel(QAbstractTableModel):
+    """One row per source record: its row number, key, email, outcome and reason."""
+
+    COL_ROW, COL_KEY, COL_EMAIL, COL_OUTCOME, COL_REASON = range(5)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[RecordResult, ...] = ()
+        self._keys: list[str] | None = None  # search keys, built on the first filter
+        self.dry_run = False
+        self._words: dict[Outcome, str] = {}
+        self._icons: dict[Outcome, Any] = {}
+        self.headers = (tr("Row"), tr("Record"), tr("Email"), tr("Outcome"), tr("Reason"))
+
+    @property
+    def rows(self) -> tuple[RecordResult, ...]:
+        return self._rows
+
+    def set_rows(self, rows: tuple[RecordResult, ...], dry_run: bool = False) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self._keys = None
+        self.dry_run = dry_run
+        self._words = {o: outcome_words(o, dry_run) for o in Outcome}
+        self._icons = {o: tone_icon(tone) for o, tone in OUTCOME_TONES.items()}
+        self.endResetModel()
+
+    # -- Qt overrides ----------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.headers)
+        ):
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_ROW:
+                return r.row
+            if col == self.COL_KEY:
+                return r.key
+            if col == self.COL_EMAIL:
+                return r.email
+            if col == self.COL_OUTCOME:
+                return self._words[r.outcome]
+            if col == self.COL_REASON:
+                return r.reason
+            return None
+        if role == FILTER_ROLE:
+            if self._keys is None:
+                self._keys = [_search_key(x) for x in self._rows]
+            return self._keys[index.row()]
+        if role == Qt.ItemDataRole.DecorationRole and col == self.COL_OUTCOME:
+            return self._icons.get(r.outcome)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.COL_OUTCOME and is_matched(r):
+                return tr("Matched to a contact already in Constant Contact by email")
+            if col == self.COL_REASON and (r.reason or r.detail):
+                return "\n".join(x for x in (r.reason, r.detail) if x)
+            return None
+        if role == OUTCOME_ROLE:
+            return r.outcome.value
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_ROW:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows in one pass of Python's sort, keeping selections in place."""
+        key = self._sort_key(column)
+        if key is None or not self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        rows = self._rows
+        order_ = sorted(
+            range(len(rows)),
+            key=lambda i: key(rows[i]),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        new_pos = [0] * len(rows)
+        for new, old in enumerate(order_):
+            new_pos[old] = new
+        self._rows = tuple(rows[i] for i in order_)
+        if self._keys is not None:
+            keys = self._keys
+            self._keys = [keys[i] for i in order_]
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(old, [self.index(new_pos[i.row()], i.column()) for i in old])
+        self.layoutChanged.emit()
+
+    def _sort_key(self, column: int) -> Callable[[RecordResult], Any] | None:
+        return {
+            self.COL_ROW: lambda r: r.row,
+            self.COL_KEY: lambda r: r.key.casefold(),
+            self.COL_EMAIL: lambda r: r.email.casefold(),
+            self.COL_OUTCOME: lambda r: (_OUTCOME_ORDER[r.outcome], not r.matched_existing),
+            self.COL_REASON: lambda r: r.reason.casefold(),
+        }.get(column)
+
+
+class ResultsFilterProxy(QSortFilterProxyModel):
+    """Filters by outcome category and search text; sorting is left to the source model."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setFilterRole(FILTER_ROLE)
+        self.setFilterKeyColumn(0)
+        self.category = Category.ALL
+        self.text = ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
+
+    def set_filter(self, category: Category | None = None, text: str | None = None) -> None:
+        if category is not None:
+            self.category = category
+        if text is not None:
+            self.text = text.strip()
+        self._apply()
+
+    def is_filtering(self) -> bool:
+        return self.category is not Category.ALL or bool(self.text)
+
+    def _apply(self) -> None:
+        if not self.is_filtering():
+            self.setFilterRegularExpression(QRegularExpression())
+            return
+        pattern = f"^(?:{_CATEGORY_PATTERNS[self.category]}){_SEP}"
+        if self.text:
+            pattern += ".*" + QRegularExpression.escape(self.text)
+        expr = QRegularExpression(pattern, QRegularExpression.PatternOption.CaseInsensitiveOption)
+        self.setFilterRegularExpression(expr)

@@ -1,0 +1,179 @@
+"""Screenshots of every screen, taken from the real app running on the sandbox.
+
+``python main.py --sandbox screenshots DIR`` calls ``take_screenshots``; it needs a
+QApplication (``app.application.run(screenshot=DIR)`` makes one) and works offscreen.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
+
+from app.core.errors import NeedsReconnect
+from app.sync.bootstrap import open_service
+from app.sync.engine import IMPORT
+from app.ui.errors import build_error_dialog
+from app.ui.history import HistoryDialog
+from app.ui.main_window import MainWindow
+from app.ui.profile_wizard.wizard import ProfileWizard
+
+log = logging.getLogger(__name__)
+SIZE = (1200, 780)
+
+
+def _pause(ms: int) -> None:
+    """Let Qt lay out and paint (screenshots only; tests wait on signals instead)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def _wait(signal: SignalInstance, timeout_ms: int = 120_000) -> bool:
+    """Run the event loop until ``signal`` fires; False on timeout."""
+    loop = QEventLoop()
+    fired: list[bool] = []
+
+    def on_fired(*_args: object) -> None:
+        fired.append(True)
+        loop.quit()
+
+    signal.connect(on_fired)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    signal.disconnect(on_fired)
+    return bool(fired)
+
+
+class _Shooter:
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.taken: list[Path] = []
+
+    def __call__(self, widget: QWidget, name: str, settle_ms: int = 150) -> Path:
+        if settle_ms:
+            _pause(settle_ms)
+        path = self.out_dir / f"{name}.png"
+        widget.grab().save(str(path))
+        self.taken.append(path)
+        log.info("screenshot %s", path)
+        return path
+
+
+def take_screenshots(out_dir: Path, home: Path | None = None) -> list[Path]:
+    """Run the sandbox through its screens and save a PNG of each; returns the files."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="contactbridge-shots-") as tmp:
+        handle = open_service(sandbox=True, home=home or Path(tmp))
+        try:
+            return _take(handle, _Shooter(out_dir))
+        finally:
+            handle.close()
+
+
+def _take(handle: object, shoot: _Shooter) -> list[Path]:
+    service = handle.service  # type: ignore[attr-defined]
+    emulator = getattr(handle, "emulator", None)
+    window = MainWindow(service)
+    window.resize(*SIZE)
+    window.show()
+    try:
+        shoot(window, "01-main-window", 300)
+
+        window.dry_run()
+        _wait(window.runner.run_finished)
+        shoot(window, "02-dry-run-plan")
+
+        # A slow import makes the real sync easy to catch in progress.
+        if emulator is not None:
+            emulator.runner.delay = 2.0
+        grabbed: list[bool] = []
+
+        def on_progress(pid: int, phase: str, done: int, total: int, message: str) -> None:
+            if not grabbed and phase == IMPORT:
+                grabbed.append(True)
+                # Grabbed after this slot returns, once the run card shows this report.
+                QTimer.singleShot(300, lambda: shoot(window, "03-sync-progress", settle_ms=0))
+
+        window.runner.progress_changed.connect(on_progress)
+        window.sync_now()
+        _wait(window.runner.run_finished)
+        window.runner.progress_changed.disconnect(on_progress)
+        if emulator is not None:
+            emulator.runner.delay = 0.0
+        shoot(window, "04-sync-results")
+        window.panel.results.tabs.setCurrentIndex(1)
+        shoot(window, "05-error-report")
+        window.panel.results.tabs.setCurrentIndex(0)
+
+        pid = window.selected_profile_id()
+        assert pid is not None
+        history = HistoryDialog(service, service.profiles.get(pid), window.tasks, None, window)
+        history.show()
+        if history.proxy.rowCount():
+            _wait(history.results_shown, 30_000)
+        shoot(history, "06-run-history")
+        history.close()
+
+        for name, exc in (
+            (
+                "07-error-dialog",
+                NeedsReconnect(
+                    "Constant Contact no longer accepts ContactBridge's sign-in. Connect again "
+                    "to continue; nothing was lost.",
+                    details="HTTP 401 from the token endpoint: invalid_grant",
+                ),
+            ),
+            ("08-unexpected-error", _sample_bug()),
+        ):
+            box = build_error_dialog(window, exc)
+            assert box is not None
+            box.show()
+            shoot(box, name)
+            box.close()
+
+        _shoot_wizard(service, window, shoot)
+
+        for ov in service.list_profiles():
+            service.delete_profile(ov.profile.id)
+        window.reload_profiles()
+        shoot(window, "12-empty-state")
+    finally:
+        window.close()
+    return shoot.taken
+
+
+def _sample_bug() -> Exception:
+    try:
+        {}["profile"]
+    except KeyError as exc:
+        return exc
+    raise AssertionError("unreachable")
+
+
+def _shoot_wizard(service: object, window: MainWindow, shoot: Callable[..., Path]) -> None:
+    """Walk the wizard over the sample profile (all filled in) and grab each page."""
+    profile = service.list_profiles()[0].profile  # type: ignore[attr-defined]
+    wizard = ProfileWizard(service, window, profile=profile)  # type: ignore[arg-type]
+    wizard.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
+    wizard.show()
+    wizard.restart()
+    seen: set[int] = set()
+    n = 0
+    while wizard.currentId() not in seen:
+        seen.add(wizard.currentId())
+        n += 1
+        _pause(400)  # pages load previews and lists in the background
+        shoot(wizard, f"09-wizard-{n}-{_slug(wizard.currentPage().title())}", settle_ms=0)
+        wizard.next()
+        _pause(50)
+        QApplication.processEvents()
+    wizard.reject()
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())[:30]

@@ -1,0 +1,211 @@
+"""ConstantContactClient against the emulator: lists, fields, contacts and bulk activities."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.connectors.import_chunks import chunk_import_items
+from app.core.errors import Cancelled, NotFound
+from app.core.records import Permission
+
+
+def test_account_summary(cc_client):
+    assert isinstance(cc_client.get_account_summary(), dict)
+    assert cc_client.stats.by_endpoint == {"GET /v3/account/summary": 1}
+
+
+def test_lists_follow_pagination(cc_client, emulator):
+    created = {cc_client.create_list(f"List {i:02d}", "made by a test").list_id for i in range(7)}
+    cc_client.lists_page_size = 3
+    lists = cc_client.list_contact_lists()
+    assert created <= {lst.list_id for lst in lists}
+    assert {lst.name for lst in lists} >= {f"List {i:02d}" for i in range(7)}
+    assert all(lst.membership_count is not None for lst in lists if lst.list_id in created)
+    assert cc_client.stats.by_endpoint["GET /v3/contact_lists"] >= 3
+    # our request counts use the same "METHOD /v3/template" keys as the emulator's
+    counts = emulator.request_counts()
+    for key, count in cc_client.stats.by_endpoint.items():
+        assert counts[key] == count
+
+
+def test_find_list_by_exact_name(cc_client):
+    newsletter = cc_client.create_list("Newsletter", "monthly")
+    cc_client.create_list("Newsletter 2024")
+    found = cc_client.find_list_by_name("Newsletter")
+    assert (found.list_id, found.name, found.description) == (
+        newsletter.list_id,
+        "Newsletter",
+        "monthly",
+    )
+    assert cc_client.find_list_by_name("No such list") is None
+
+
+def test_create_existing_list_returns_it(cc_client):
+    first = cc_client.create_list("Customers")
+    again = cc_client.create_list("Customers")
+    assert again.list_id == first.list_id
+    assert cc_client.stats.by_endpoint["POST /v3/contact_lists"] == 2
+
+
+def test_custom_fields(cc_client):
+    field = cc_client.create_custom_field("Member Since", "date")
+    assert field.label == "Member Since" and field.type == "date"
+    assert field.name  # the API derives it from the label
+    assert field in cc_client.list_custom_fields()
+    assert cc_client.create_custom_field("Member Since", "date") == field  # 409 -> lookup
+
+
+def test_import_and_wait_for_completion(cc_client):
+    newsletter = cc_client.create_list("Newsletter")
+    cc_client.create_custom_field("Tier")
+    items = [
+        {"email": f"person{i}@example.com", "first_name": f"P{i}", "cf:Tier": "gold"}
+        for i in range(30)
+    ]
+    seen = []
+    total = 0
+    for chunk in chunk_import_items(items, max_count=12):
+        activity_id = cc_client.start_contacts_import(chunk, [newsletter.list_id])
+        status = cc_client.wait_for_activity(activity_id, on_progress=seen.append)
+        assert status.succeeded, status
+        assert status.items_total == len(chunk)
+        total += status.items_completed
+    assert total == 30
+    assert seen and seen[-1].finished
+
+    contact = cc_client.get_contact_by_email("person7@example.com")
+    assert contact is not None
+    assert contact.permission is Permission.IMPLICIT
+    assert newsletter.list_id in contact.list_ids
+    assert contact.fields["first_name"] == "P7"
+    assert contact.fields["cf:Tier"] == "gold"
+
+
+def test_failed_activity_is_reported(cc_client, emulator):
+    target = cc_client.create_list("Target")
+    emulator.faults.fail_next_activity(state="failed", errors=["Something broke"])
+    activity_id = cc_client.start_contacts_import([{"email": "a@example.com"}], [target.list_id])
+    status = cc_client.wait_for_activity(activity_id)
+    assert status.state == "failed" and not status.succeeded
+    assert "Something broke" in status.errors
+
+
+def test_wait_for_activity_backs_off_and_can_be_cancelled(make_emulator, make_client):
+    client = make_client(make_emulator(activity_delay=30))
+    target = client.create_list("Target")
+    activity_id = client.start_contacts_import([{"email": "a@example.com"}], [target.list_id])
+    waits: list[float] = []
+    seen: list[str] = []
+
+    def should_stop(seconds: float) -> bool:
+        waits.append(seconds)
+        return len(waits) >= 12
+
+    with pytest.raises(Cancelled):
+        client.wait_for_activity(
+            activity_id, should_stop=should_stop, on_progress=lambda s: seen.append(s.state)
+        )
+    assert waits[:4] == [0.5, 0.75, 1.125, 1.6875]
+    assert waits[-1] == 10.0  # capped
+    assert set(seen) <= {"initialized", "processing"}
+
+
+def test_import_limits_are_checked_before_sending(cc_client):
+    with pytest.raises(ValueError, match="40000"):
+        cc_client.start_contacts_import([{"email": "a@example.com"}] * 40_001, ["l1"])
+    big = [{"email": f"{i}@example.com", "first_name": "x" * 100} for i in range(39_000)]
+    with pytest.raises(ValueError, match="4 MB"):
+        cc_client.start_contacts_import(big, ["l1"])
+    with pytest.raises(ValueError, match="lists"):
+        cc_client.start_contacts_import([{"email": "a@example.com"}], [])
+    assert cc_client.stats.total == 0
+
+
+def test_iter_contacts_pages_and_filters(cc_client, emulator):
+    for i in range(7):
+        emulator.seed_contact(f"c{i}@example.com", permission="implicit", list_names=["Club"])
+    emulator.seed_contact("other@example.com", permission="explicit", list_names=["Other"])
+    club = cc_client.find_list_by_name("Club")
+    cc_client.contacts_page_size = 3
+
+    everyone = list(cc_client.iter_contacts())
+    assert len(everyone) == 8
+    assert cc_client.stats.by_endpoint["GET /v3/contacts"] == 3
+
+    members = list(cc_client.iter_contacts(lists=[club.list_id]))
+    assert {c.email for c in members} == {f"c{i}@example.com" for i in range(7)}
+    assert all(club.list_id in c.list_ids for c in members)
+
+
+def test_get_contact_by_email_finds_deleted_contacts(cc_client, emulator):
+    emulator.seed_contact("gone@example.com", permission="explicit", list_names=["Club"])
+    contact = cc_client.get_contact_by_email("gone@example.com")
+    assert contact is not None and not contact.deleted
+    cc_client.api.request(
+        "DELETE", "/contacts/{contact_id}", path_params={"contact_id": contact.contact_id}
+    )
+    deleted = cc_client.get_contact_by_email("gone@example.com")
+    assert deleted is not None
+    assert deleted.deleted
+    assert deleted.contact_id == contact.contact_id
+    assert cc_client.get_contact_by_email("never@example.com") is None
+
+
+def test_remove_list_memberships(cc_client, emulator):
+    for i in range(3):
+        emulator.seed_contact(f"m{i}@example.com", permission="implicit", list_names=["Club"])
+    club = cc_client.find_list_by_name("Club")
+    contacts = list(cc_client.iter_contacts(lists=[club.list_id]))
+    activity_id = cc_client.remove_list_memberships(
+        [club.list_id], [c.contact_id for c in contacts[:2]]
+    )
+    assert cc_client.wait_for_activity(activity_id).succeeded
+    remaining = list(cc_client.iter_contacts(lists=[club.list_id]))
+    assert [c.contact_id for c in remaining] == [contacts[2].contact_id]
+    assert cc_client.remove_list_memberships([club.list_id], []) == ""
+
+
+def test_remove_list_memberships_chunks_by_500(cc_client, emulator):
+    club = cc_client.create_list("Club")
+    ids = [f"00000000-0000-4000-8000-{i:012d}" for i in range(1001)]
+    cc_client.remove_list_memberships([club.list_id], ids)
+    assert cc_client.stats.by_endpoint["POST /v3/activities/remove_list_memberships"] == 3
+
+
+def test_unsubscribe_keeps_every_other_field(cc_client):
+    club = cc_client.create_list("Club")
+    cc_client.create_custom_field("Tier")
+    item = {
+        "email": "keep@example.com",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "company_name": "Engines Ltd",
+        "job_title": "Analyst",
+        "work_phone": "555-0100",
+        "street": "1 Main St",
+        "city": "London",
+        "zip": "N1",
+        "cf:Tier": "gold",
+    }
+    activity = cc_client.start_contacts_import([item], [club.list_id])
+    assert cc_client.wait_for_activity(activity).succeeded
+    before = cc_client.get_contact_by_email("keep@example.com")
+
+    cc_client.unsubscribe_contact(before.contact_id, reason="Asked in the shop")
+
+    after = cc_client.get_contact_by_email("keep@example.com")
+    assert after.permission is Permission.UNSUBSCRIBED
+    assert after.fields == before.fields
+    assert before.list_ids and after.list_ids == frozenset()  # unsubscribing leaves all lists
+    assert after.fields["company_name"] == "Engines Ltd"
+    assert after.fields["work_phone"] == "555-0100"
+    assert after.fields["city"] == "London"
+    assert after.fields["cf:Tier"] == "gold"
+    raw = cc_client.api.get("/contacts/{contact_id}", path_params={"contact_id": before.contact_id})
+    assert raw["email_address"]["opt_out_reason"] == "Asked in the shop"
+    assert raw["update_source"] == "Account"
+
+
+def test_unknown_activity_is_not_found(cc_client):
+    with pytest.raises(NotFound):
+        cc_client.get_activity("00000000-0000-4000-8000-000000000000")
