@@ -26,6 +26,9 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    # Hand the interpreter lock back to the GUI thread sooner while workers run (the default
+    # 5 ms slice, shared by a worker and the sandbox's threads, adds up to felt stalls).
+    sys.setswitchinterval(0.001)
     app.setOrganizationName(APP_ORG)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)

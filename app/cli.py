@@ -12,6 +12,7 @@ from pathlib import Path
 from app import __version__
 from app.core.errors import AppError
 from app.core.outcomes import RunStatus, RunSummary
+from app.sync.summary import summary_json
 
 EXIT_OK, EXIT_FAILED_RECORDS, EXIT_CANNOT_START = 0, 1, 2
 
@@ -60,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     b = ssub.add_parser("bench", help="measure requests and time of a large push")
     b.add_argument("--contacts", type=int, default=100_000)
     b.add_argument("--json", action="store_true")
+    b.add_argument(
+        "--ui", action="store_true", help="measure the window's longest stall during the sync"
+    )
 
     s = sub.add_parser("screenshots", help="save screenshots of every screen (sandbox)")
     s.add_argument("out_dir", metavar="DIR", type=Path)
@@ -82,6 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.action == "serve":
             return bench.serve(args.port, enforce_limits=not args.no_limits)
+        if args.ui:
+            from app.ui.responsiveness import measure
+
+            return measure(args.contacts, as_json=args.json)
         return bench.bench(args.contacts, as_json=args.json)
     try:
         return _with_service(args)
@@ -167,6 +175,12 @@ def _profiles(service, args: argparse.Namespace) -> int:  # type: ignore[no-unty
     except (OSError, ValueError) as exc:
         raise AppError(f'Could not read the profile file "{args.file}": {exc}') from None
     profile = service.profiles.import_dict(data, replace=args.replace)
+    if profile.connection_id is None:
+        # An export carries no connection, and the CLI has no way to pick one later: with a
+        # single Constant Contact account connected, use it so the profile can sync at once.
+        connections = service.cc_connections()
+        if len(connections) == 1:
+            profile = service.save_profile(profile.with_changes(connection_id=connections[0].id))
     print(f'Imported "{profile.name}"')
     return EXIT_OK
 
@@ -187,28 +201,6 @@ def _profile_json(overview) -> dict:  # type: ignore[no-untyped-def]
             **last.counts.as_dict(),
         },
     }
-
-
-def summary_json(summary: RunSummary, service=None) -> dict:  # type: ignore[no-untyped-def]
-    counts = summary.counts.as_dict()
-    out = {
-        "status": summary.status.value,
-        "profile": summary.profile_name,
-        "run_id": summary.run_id,
-        "dry_run": summary.dry_run,
-        "message": summary.message,
-        "counts": counts,
-    }
-    if service is not None:
-        results = service.run_results(summary.run_id)
-        counts["matched_existing"] = sum(r.matched_existing for r in results)
-        reasons: dict[str, int] = {}
-        for r in results:
-            if r.outcome in ("skipped", "failed") and r.reason:
-                reasons[r.reason] = reasons.get(r.reason, 0) + 1
-        out["reasons"] = reasons
-        out["requests"] = dict(service.stats.by_endpoint)
-    return out
 
 
 def _print_summary(summary: RunSummary, as_json: bool, service) -> None:  # type: ignore

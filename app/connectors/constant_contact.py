@@ -14,12 +14,13 @@ from app.connectors.endpoints import ServiceUrls
 from app.connectors.http import (
     DEFAULT_TIMEOUT,
     ApiSession,
+    EncodedJson,
     RateLimiter,
     RetryPolicy,
     TokenProvider,
     shared_limiter,
 )
-from app.connectors.import_chunks import payload_size
+from app.connectors.import_chunks import encode_import_body
 from app.core.errors import Cancelled, ConflictError
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS, custom_key
 from app.core.records import ContactList, CustomField, Permission, RemoteContact
@@ -230,10 +231,9 @@ class ConstantContactClient:
             raise ValueError(
                 f"An import takes at most {IMPORT_MAX_CONTACTS} contacts, not {len(import_data)}."
             )
-        size = payload_size(import_data, list_ids)
-        if size >= IMPORT_MAX_BYTES:
-            raise ValueError(f"An import must be under 4 MB; this one is {size} bytes.")
-        body = {"import_data": list(import_data), "list_ids": list(list_ids)}
+        body = EncodedJson(encode_import_body(import_data, list_ids))
+        if len(body.data) >= IMPORT_MAX_BYTES:
+            raise ValueError(f"An import must be under 4 MB; this one is {len(body.data)} bytes.")
         # Retried after a reset or 5xx although it is a POST: a repeat may start a second
         # activity, which is harmless because an import is an idempotent upsert by email.
         data = self.api.post("/activities/contacts_json_import", json=body, idempotent=True)

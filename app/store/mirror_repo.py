@@ -99,8 +99,9 @@ class MirrorRepository:
                     updates.append((_list_text(ids | {list_id}), row_id))
             if updates:
                 with db.atomic():
-                    executemany(f'UPDATE "{C._meta.table_name}" SET "list_ids" = ? WHERE "id" = ?',
-                                updates)
+                    executemany(
+                        f'UPDATE "{C._meta.table_name}" SET "list_ids" = ? WHERE "id" = ?', updates
+                    )
                 changed += len(updates)
         return changed
 

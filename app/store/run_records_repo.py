@@ -241,6 +241,18 @@ class RunRecordStore:
         )
         return [_planned_row(values) for values in query]
 
+    def chunk_links(self, run_id: int, chunk: int) -> list[tuple[str, str, str, str]]:
+        """``(key, contact id, email, fingerprint)`` of a chunk's created or updated records.
+
+        The lean form of ``chunk_successes`` that the engine saves as links (no payloads).
+        """
+        query = (
+            R.select(R.key, R.contact_id, R.email, R.fingerprint)
+            .where((R.run == run_id) & (R.chunk == chunk) & R.outcome.in_(_SUCCESS))
+            .tuples()
+        )
+        return list(db.execute(query))
+
     def count_items(self, run_id: int) -> int:
         """How many records carry an import item (all chunks)."""
         return int(R.select().where((R.run == run_id) & R.payload.is_null(False)).count())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 from app.sandbox.constant_contact import ConstantContactEmulator, serve_forever
@@ -41,9 +41,9 @@ def contact_data_requests(counts: dict[str, int]) -> int:
 
 def bench(contacts: int, *, as_json: bool = False) -> int:
     """Push N generated contacts into a fresh sandbox, then again unchanged; print figures."""
-    from app.cli import summary_json
     from app.core.profiles import SourceKind, SourceSpec, SyncProfile
     from app.sync.bootstrap import open_service
+    from app.sync.summary import summary_json
 
     with tempfile.TemporaryDirectory(prefix="contactbridge-bench-") as tmp:
         home = Path(tmp)
@@ -67,12 +67,10 @@ def bench(contacts: int, *, as_json: bool = False) -> int:
             report = {"contacts": contacts, "runs": []}
             for label in ("first push", "second push, unchanged"):
                 emu.reset_counts()
-                tracemalloc.start()
                 started = time.perf_counter()
                 summary = service.run_profile(profile.id, reporter=RecordingReporter())
                 wall = time.perf_counter() - started
-                _, peak = tracemalloc.get_traced_memory()
-                tracemalloc.stop()
+                peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 counts = emu.request_counts()
                 report["runs"].append(
                     {
@@ -80,7 +78,7 @@ def bench(contacts: int, *, as_json: bool = False) -> int:
                         "status": summary.status.value,
                         "counts": summary_json(summary)["counts"],
                         "wall_seconds": round(wall, 2),
-                        "python_peak_mb": round(peak / 2**20, 1),
+                        "process_peak_rss_mb": round(peak_kb / 1024, 1),
                         "requests_by_endpoint": counts,
                         "requests_total": sum(counts.values()),
                         "contact_data_requests": contact_data_requests(counts),
@@ -104,7 +102,7 @@ def _print_report(report: dict) -> None:
         c = r["counts"]
         print(
             f"\n== {r['run']}: {r['status']} in {r['wall_seconds']} s "
-            f"(Python peak {r['python_peak_mb']} MB)"
+            f"(peak RSS of the process, emulator included, {r['process_peak_rss_mb']} MB)"
         )
         print(
             f"   created {c['created']:,}, updated {c['updated']:,}, "

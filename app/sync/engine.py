@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from app.connectors.base import ActivityStatus, ConstantContact, Source
 from app.core.errors import AppError, Cancelled, QuotaExceeded
@@ -45,7 +45,8 @@ PREPARE, REFRESH, PLAN, IMPORT, UNSUBSCRIBE, FINISH = (
 PHASES = (PREPARE, REFRESH, PLAN, IMPORT, UNSUBSCRIBE, FINISH)
 BATCH = 1000
 CHUNK_BYTES = IMPORT_MAX_BYTES - 256 * 1024  # margin for the envelope and list ids
-EMAIL_RE = re.compile(r"[^\s(),;:<>\"']+@[^\s(),;:<>\"']+")
+# An apostrophe is common in the local part (o'brien@...), so it may not end a match there.
+EMAIL_RE = re.compile(r"[^\s(),;:<>\"]+@[^\s(),;:<>\"']+")
 
 
 @dataclass
@@ -158,9 +159,12 @@ class PushEngine:
         conn = self.d.connection_id
         since = self.d.mirror.watermark(conn)
         newest = since
+        # Timestamps have whole seconds and updated_after is strict, so read the watermark's
+        # own second again: a change made in that second after the last read is not lost.
+        after = since - timedelta(seconds=1) if since is not None else None
         seen = 0
         batch = []
-        for contact in self.d.cc.iter_contacts(updated_after=since, status="all"):
+        for contact in self.d.cc.iter_contacts(updated_after=after, status="all"):
             batch.append(contact)
             if contact.updated_at and (newest is None or contact.updated_at > newest):
                 newest = contact.updated_at
@@ -283,14 +287,14 @@ class PushEngine:
         return found
 
     def _save_links(self, profile: SyncProfile, run_id: int, chunk: int) -> None:
-        successes = self.d.runs.chunk_successes(run_id, chunk)
-        links = [Link(r.key, r.contact_id or None, r.email, r.fingerprint) for r in successes]
+        successes = self.d.runs.chunk_links(run_id, chunk)
+        links = [Link(key, cid or None, email, fp) for key, cid, email, fp in successes]
         self.d.links.upsert_many(profile.id, links)
         list_id = self.d.runs.checkpoint(run_id).get("list_id") or self.d.profiles.main_list_id(
             profile.id
         )
         if list_id:
-            self.d.mirror.add_to_list(self.d.connection_id, (r.email for r in successes), list_id)
+            self.d.mirror.add_to_list(self.d.connection_id, (s[2] for s in successes), list_id)
 
     def _unsubscribe(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
         """Unsubscribe, one by one, contacts the source marks as opted out (if chosen)."""
@@ -368,8 +372,12 @@ def _errors_by_email(errors: Iterable[str]) -> dict[str, str | tuple[Outcome, st
     """Attribute an import's error messages to the emails they name."""
     out: dict[str, str | tuple[Outcome, str]] = {}
     for message in errors:
-        for email in EMAIL_RE.findall(message):
-            out[email.lower().strip(".")] = f"Constant Contact refused it: {message}"
+        for found in EMAIL_RE.findall(message):
+            email = found.lower().strip(".")
+            # A quoted address ('a@b.com') is named with and without its opening quote;
+            # only the form some record has changes anything.
+            for candidate in {email, email.lstrip("'")}:
+                out[candidate] = f"Constant Contact refused it: {message}"
     return out
 
 

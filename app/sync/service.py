@@ -35,6 +35,7 @@ from app.store.repositories import (
     RunRepository,
 )
 from app.sync.engine import EngineDeps, PushEngine
+from app.sync.gc_pause import gc_paused
 from app.sync.locks import ProfileLock
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
 
@@ -209,7 +210,7 @@ class ContactBridgeService:
         profile = self.profiles.get(profile_id)
         if profile.connection_id is None:
             raise ConfigError(f'"{profile.name}" has no Constant Contact connection yet.')
-        with ProfileLock(self.home / "locks", profile_id, profile.name):
+        with ProfileLock(self.home / "locks", profile_id, profile.name), gc_paused():
             deps = EngineDeps(
                 runs=self.runs,
                 links=self.links,
@@ -233,7 +234,8 @@ class ContactBridgeService:
         return False
 
     def run_results(self, run_id: int) -> list[RecordResult]:
-        return self.runs.results(run_id)
+        with gc_paused():
+            return self.runs.results(run_id)
 
     def run_history(self, profile_id: int, limit: int = 50) -> list[RunSummary]:
         return self.runs.history(profile_id, limit)

@@ -1,0 +1,387 @@
+"""The profile wizard's data and rules: a plain draft, the step order and per-step checks.
+
+Nothing here imports Qt (an import-linter contract keeps it so). The pages only read from
+and write to a ``ProfileDraft``; ``next_step`` says where Next leads and ``validate`` says, in
+plain words and per field, what still stops the user from going on. Both are tested without
+a ``QApplication`` in ``tests/ui/test_wizard_flow.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass, field, replace
+from enum import IntEnum
+from typing import Any
+
+from app.core.fields import (
+    CUSTOM_FIELD_LABEL_MAX,
+    FIELDS_BY_KEY,
+    LIST_NAME_MAX,
+    MAX_CUSTOM_FIELDS_PER_CONTACT,
+    STANDARD_FIELDS,
+    custom_name,
+    is_custom,
+    label,
+)
+from app.core.filters import NEEDS_VALUE, FilterGroup
+from app.core.mapping import FieldMap, FieldMapping
+from app.core.profiles import SOURCE_LABELS, SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.schedule import Schedule
+
+PROFILE_NAME_MAX = 100
+AVAILABLE_SOURCES = frozenset({SourceKind.FILE})  # the others are "coming soon"
+
+
+class Step(IntEnum):
+    """The wizard's pages, in order; the values are the QWizard page ids."""
+
+    SOURCE = 0
+    CONSTANT_CONTACT = 1
+    OPTIONS = 2
+    MAPPING = 3
+    FILTERS = 4
+    SCHEDULE = 5
+
+
+# Where Next leads from each step; None means the step is the last one (Finish).
+_NAVMAP: dict[Step, Step | None] = {
+    Step.SOURCE: Step.CONSTANT_CONTACT,
+    Step.CONSTANT_CONTACT: Step.OPTIONS,
+    Step.OPTIONS: Step.MAPPING,
+    Step.MAPPING: Step.FILTERS,
+    Step.FILTERS: Step.SCHEDULE,
+    Step.SCHEDULE: None,
+}
+
+
+@dataclass
+class ProfileDraft:
+    """A profile while the wizard edits it. Mutable, and every field has a usable default.
+
+    Attributes:
+        columns: the source's column names, as read by the last preview.
+        preview_rows: the first rows of the source, for the preview and sample values.
+        source_problem: why the source could not be read (empty when it was read).
+        source_settings: other source settings kept unchanged when editing a profile.
+        account_name: the connected Constant Contact account, for display only.
+        mapping: Constant Contact field key -> source column (a blank column = not mapped).
+        editing_id: the id of the profile being edited, None for a new profile.
+    """
+
+    name: str = ""
+    source_kind: SourceKind = SourceKind.FILE
+    file_path: str = ""
+    key_column: str = ""
+    columns: list[str] = field(default_factory=list)
+    preview_rows: list[list[str]] = field(default_factory=list)
+    source_problem: str = ""
+    source_settings: dict[str, Any] = field(default_factory=dict)
+    connection_id: int | None = None
+    account_name: str = ""
+    main_list: str = ""
+    options: SyncOptions = field(default_factory=SyncOptions)
+    mapping: dict[str, str] = field(default_factory=dict)
+    opt_out_column: str = ""
+    filters: FilterGroup = field(default_factory=FilterGroup)
+    schedule: Schedule = field(default_factory=Schedule)
+    editing_id: int | None = None
+
+    def source_spec(self) -> SourceSpec:
+        """The source as the service reads it (path and key column in its settings)."""
+        settings = dict(self.source_settings)
+        settings["path"] = self.file_path.strip()
+        if self.key_column:
+            settings["key_column"] = self.key_column
+        else:
+            settings.pop("key_column", None)
+        return SourceSpec(self.source_kind, settings)
+
+    def field_mapping(self) -> FieldMapping:
+        """The mapped pairs, standard fields in their usual order, then custom fields."""
+        pairs = ((self.mapping.get(t, ""), t) for t in mapping_targets(self))
+        return FieldMapping(tuple(FieldMap(s, t) for s, t in pairs if s))
+
+    def unused_columns(self) -> list[str]:
+        """Source columns that feed no Constant Contact field and are not otherwise used."""
+        used = {s for s in self.mapping.values() if s}
+        used.update(c for c in (self.key_column, self.opt_out_column) if c)
+        return [c for c in self.columns if c not in used]
+
+    def to_profile(self) -> SyncProfile:
+        """The finished profile, ready for ``service.save_profile``."""
+        return SyncProfile(
+            name=self.name.strip(),
+            source=self.source_spec(),
+            main_list=self.main_list.strip(),
+            connection_id=self.connection_id,
+            options=replace(self.options, opt_out_column=self.opt_out_column),
+            mapping=self.field_mapping(),
+            filters=self.filters,
+            schedule=self.schedule,
+            id=self.editing_id,
+        )
+
+    @classmethod
+    def from_profile(cls, profile: SyncProfile) -> ProfileDraft:
+        """A draft to edit an existing profile (columns are read again by the Source page)."""
+        settings = dict(profile.source.settings)
+        path = str(settings.pop("path", ""))
+        key_column = str(settings.pop("key_column", "") or "")
+        return cls(
+            name=profile.name,
+            source_kind=profile.source.kind,
+            file_path=path,
+            key_column=key_column,
+            source_settings=settings,
+            connection_id=profile.connection_id,
+            main_list=profile.main_list,
+            options=profile.options,
+            mapping={f.target: f.source for f in profile.mapping.fields},
+            opt_out_column=profile.options.opt_out_column,
+            filters=profile.filters,
+            schedule=profile.schedule,
+            editing_id=profile.id,
+        )
+
+
+def first_step() -> Step:
+    return Step.SOURCE
+
+
+def next_step(step: Step, draft: ProfileDraft) -> Step | None:
+    """The step Next leads to from ``step``, or None when ``step`` is the last one.
+
+    The order is fixed today; ``draft`` is taken so that a source that needs an extra step
+    (a CRM's object type, say) can branch here without touching the pages.
+    """
+    del draft  # no branching yet
+    return _NAVMAP[step]
+
+
+def mapping_targets(draft: ProfileDraft) -> list[str]:
+    """Every target field the mapping page shows: the standard ones, then custom ones."""
+    custom = [t for t in draft.mapping if is_custom(t)]
+    return [f.key for f in STANDARD_FIELDS] + custom
+
+
+def apply_source_preview(
+    draft: ProfileDraft,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    suggested: FieldMapping,
+    opt_out_column: str | None = None,
+    key_column: str | None = None,
+) -> bool:
+    """Take in a freshly read source; returns True if its columns changed.
+
+    When the columns change, choices that name a column the source no longer has are
+    dropped, and the suggestions fill the gaps, but nothing the user chose that still fits
+    is overwritten. Filter rules are kept so the Filters page can point at them.
+    """
+    draft.preview_rows = [list(r) for r in rows]
+    draft.source_problem = ""
+    new = list(columns)
+    if new == draft.columns:
+        return False
+    draft.columns = new
+    present = set(new)
+    draft.mapping = {t: s for t, s in draft.mapping.items() if s in present}
+    used = set(draft.mapping.values())
+    for pair in suggested.fields:
+        if (
+            pair.source in present
+            and pair.source not in used
+            and not draft.mapping.get(pair.target)
+        ):
+            draft.mapping[pair.target] = pair.source
+            used.add(pair.source)
+    if draft.opt_out_column not in present:
+        draft.opt_out_column = opt_out_column if opt_out_column in present else ""
+    if draft.key_column not in present:
+        draft.key_column = key_column if key_column in present else ""
+    return True
+
+
+def clear_source(draft: ProfileDraft, problem: str) -> None:
+    """Forget the columns and rows of a source that could not be read."""
+    draft.columns = []
+    draft.preview_rows = []
+    draft.source_problem = problem
+
+
+def validate(
+    step: Step, draft: ProfileDraft, existing_names: Set[str] = frozenset()
+) -> dict[str, str]:
+    """What stops ``step`` from being complete: field name -> one plain sentence.
+
+    Args:
+        existing_names: names of the other saved profiles (the one being edited excluded).
+    """
+    return _VALIDATORS[step](draft, existing_names)
+
+
+def first_problem(
+    draft: ProfileDraft, existing_names: Set[str] = frozenset()
+) -> tuple[Step, str, str] | None:
+    """The first (step, field, message) problem of the whole draft, or None if all is well."""
+    for step in Step:
+        problems = validate(step, draft, existing_names)
+        if problems:
+            key, message = next(iter(problems.items()))
+            return step, key, message
+    return None
+
+
+def _validate_source(draft: ProfileDraft, existing_names: Set[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    name = draft.name.strip()
+    taken = {n.strip().casefold() for n in existing_names}
+    if not name:
+        out["name"] = "Give this profile a name, for example “Newsletter from shop customers”."
+    elif len(name) > PROFILE_NAME_MAX:
+        out["name"] = f"Use at most {PROFILE_NAME_MAX} characters for the name."
+    elif name.casefold() in taken:
+        out["name"] = f"There is already a profile named “{name}”. Choose another name."
+    if draft.source_kind not in AVAILABLE_SOURCES:
+        out["source_kind"] = (
+            f"{SOURCE_LABELS[draft.source_kind]} is coming soon. Choose a CSV or Excel file."
+        )
+        return out
+    if not draft.file_path.strip():
+        out["file_path"] = "Choose the CSV or Excel file that holds your contacts."
+    elif draft.source_problem:
+        out["file_path"] = draft.source_problem
+    elif not draft.columns:
+        out["file_path"] = "This file has no column headings in its first row."
+    elif draft.key_column and draft.key_column not in draft.columns:
+        out["key_column"] = _missing_column(draft.key_column)
+    return out
+
+
+def _validate_constant_contact(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if draft.connection_id is None:
+        out["connection"] = "Connect to your Constant Contact account to continue."
+    main_list = draft.main_list.strip()
+    if not main_list:
+        out["main_list"] = "Enter the name of the Constant Contact list to sync into."
+    elif len(main_list) > LIST_NAME_MAX:
+        out["main_list"] = (
+            f"Constant Contact list names can have at most {LIST_NAME_MAX} characters "
+            f"(this one has {len(main_list)})."
+        )
+    return out
+
+
+def _validate_options(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:
+    column = draft.opt_out_column
+    if column and draft.columns and column not in draft.columns:
+        return {"opt_out_column": _missing_column(column)}
+    return {}
+
+
+def _validate_mapping(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    present = set(draft.columns)
+    if not draft.mapping.get("email"):
+        out["email"] = (
+            "Choose the column with email addresses. Constant Contact needs an email "
+            "address for every contact."
+        )
+    first_use: dict[str, str] = {}
+    for target in mapping_targets(draft):
+        source = draft.mapping.get(target, "")
+        if not source:
+            continue
+        if present and source not in present:
+            out[target] = _missing_column(source)
+        elif source in first_use:
+            out[target] = (
+                f"The column “{source}” already fills {label(first_use[source])}. "
+                "Each column can fill one field."
+            )
+        else:
+            first_use[source] = target
+    custom = [t for t in draft.mapping if is_custom(t)]
+    for target in custom:
+        name = custom_name(target).strip()
+        if not name:
+            out[target] = "Give the custom field a name."
+        elif len(name) > CUSTOM_FIELD_LABEL_MAX:
+            out[target] = (
+                f"Custom field names can have at most {CUSTOM_FIELD_LABEL_MAX} characters."
+            )
+    if len(custom) > MAX_CUSTOM_FIELDS_PER_CONTACT:
+        out["custom_fields"] = (
+            f"Constant Contact allows at most {MAX_CUSTOM_FIELDS_PER_CONTACT} custom fields "
+            "per contact. Remove some."
+        )
+    return out
+
+
+def _validate_filters(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    present = set(draft.columns)
+    for i, rule in enumerate(draft.filters.rules):
+        n = i + 1
+        if not rule.field:
+            out[f"rule_{i}"] = f"Choose a column for rule {n}, or remove the rule."
+        elif present and rule.field not in present:
+            out[f"rule_{i}"] = (
+                f"Rule {n} uses the column “{rule.field}”, which this file does not have. "
+                "Choose another column or remove the rule."
+            )
+        elif rule.op in NEEDS_VALUE and not rule.value.strip():
+            out[f"rule_{i}"] = f"Enter a value for rule {n}, or remove the rule."
+    return out
+
+
+def _validate_schedule(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:
+    problems = draft.schedule.problems()
+    return {"schedule": " ".join(problems)} if problems else {}
+
+
+def _missing_column(column: str) -> str:
+    return f"The file has no column named “{column}” any more. Choose another one."
+
+
+_VALIDATORS = {
+    Step.SOURCE: _validate_source,
+    Step.CONSTANT_CONTACT: _validate_constant_contact,
+    Step.OPTIONS: _validate_options,
+    Step.MAPPING: _validate_mapping,
+    Step.FILTERS: _validate_filters,
+    Step.SCHEDULE: _validate_schedule,
+}
+
+
+def sample_values(draft: ProfileDraft, column: str, limit: int = 3) -> list[str]:
+    """Up to ``limit`` non-blank values of ``column`` from the preview rows."""
+    if column not in draft.columns:
+        return []
+    index = draft.columns.index(column)
+    out: list[str] = []
+    for row in draft.preview_rows:
+        value = row[index].strip() if index < len(row) else ""
+        if value and value not in out:
+            out.append(value)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def target_label(key: str) -> str:
+    """The words the user sees for a target field key."""
+    return label(key)
+
+
+def target_group(key: str) -> str:
+    field_ = FIELDS_BY_KEY.get(key)
+    return field_.group if field_ else "Custom fields"
+
+
+def unique_names(names: Iterable[str], excluding: str | None = None) -> frozenset[str]:
+    """The profile names a new or edited profile must not reuse."""
+    skip = (excluding or "").strip().casefold()
+    return frozenset(n for n in names if n.strip().casefold() != skip)

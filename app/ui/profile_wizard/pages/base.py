@@ -1,0 +1,161 @@
+"""What every wizard page shares: the draft, live validation, errors next to the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Set
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizardPage
+
+from app.ui.profile_wizard import flow
+from app.ui.profile_wizard.flow import ProfileDraft, Step
+from app.ui.profile_wizard.tasks import TaskRunner
+from app.ui.profile_wizard.widgets import error_label, set_error
+
+if TYPE_CHECKING:
+    from app.sync.service import ContactBridgeService
+
+STEP_COUNT = len(Step)
+
+
+@dataclass
+class WizardContext:
+    """What the pages share: the draft they edit and the things they may ask.
+
+    Attributes:
+        existing_names: the names of the other profiles (a new name must differ).
+        clock: the local wall-clock time now (injected so tests can fix it).
+    """
+
+    service: ContactBridgeService
+    draft: ProfileDraft
+    runner: TaskRunner
+    existing_names: Set[str]
+    clock: Callable[[], datetime]
+
+
+def translate_problem(text: str) -> str:
+    """A ``flow.validate`` message in the user's language (flow.py has no Qt to do it)."""
+    return QCoreApplication.translate("ProfileDraft", text)
+
+
+class DraftPage(QWizardPage):
+    """A page that edits part of the draft.
+
+    Subclasses set ``step``, build their widgets, register each field's error label with
+    ``add_error_label`` (and the widget to focus with ``watch``), write changes to the draft,
+    and call ``changed(field)``. Errors show for fields the user has touched (and for those
+    in ``always_show``); pressing Next shows them all.
+    """
+
+    step: Step
+    always_show: frozenset[str] = frozenset()
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = context
+        self._errors: dict[str, QLabel] = {}
+        self._focus: dict[str, QWidget] = {}
+        self._touched: set[str] = set()
+        self._show_all = False
+        self.page_error = error_label("page", self)
+        self.setTitle(
+            self.tr("Step {n} of {count}: {title}").format(
+                n=int(self.step) + 1, count=STEP_COUNT, title=self.page_title()
+            )
+        )
+
+    # -- for subclasses ------------------------------------------------------------------------
+
+    @property
+    def draft(self) -> ProfileDraft:
+        return self.ctx.draft
+
+    def page_title(self) -> str:
+        raise NotImplementedError
+
+    def page_layout(self) -> QVBoxLayout:
+        """A vertical layout with the wizard's margins; the page-level error goes last."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        layout.setSpacing(6)
+        return layout
+
+    def add_error_label(self, field: str, focus: QWidget | None = None) -> QLabel:
+        label = self._errors.get(field)
+        if label is None:
+            label = error_label(field, self)
+            self._errors[field] = label
+        if focus is not None:
+            self._focus[field] = focus
+        return label
+
+    def drop_error_labels(self, prefix: str) -> None:
+        """Forget the error labels of fields whose rows were rebuilt (their widgets go too)."""
+        for key in [k for k in self._errors if k.startswith(prefix)]:
+            del self._errors[key]
+            self._focus.pop(key, None)
+
+    def extra_problems(self) -> dict[str, str]:
+        """Problems that live in the page's state, not the draft (a connection in progress)."""
+        return {}
+
+    def changed(self, field: str | None = None) -> None:
+        """The user changed ``field``: show its errors from now on and re-check the page."""
+        if field:
+            self._touched.add(field)
+        self.refresh()
+
+    # -- validation --------------------------------------------------------------------------
+
+    def problems(self) -> dict[str, str]:
+        found = flow.validate(self.step, self.draft, self.ctx.existing_names)
+        return {**found, **self.extra_problems()}
+
+    def refresh(self) -> None:
+        """Update the error labels and the Next button."""
+        problems = self.problems()
+        unplaced: list[str] = []
+        for field, message in problems.items():
+            if field not in self._errors:
+                unplaced.append(message)
+        for field, label in self._errors.items():
+            shown = self._show_all or field in self._touched or field in self.always_show
+            text = problems.get(field, "") if shown else ""
+            set_error(label, translate_problem(text) if text else "")
+        set_error(
+            self.page_error,
+            " ".join(translate_problem(m) for m in unplaced) if self._show_all else "",
+        )
+        self.completeChanged.emit()
+
+    def show_all_errors(self) -> None:
+        self._show_all = True
+        self.refresh()
+        for field in self.problems():
+            widget = self._focus.get(field)
+            if widget is not None and widget.isEnabled():
+                widget.setFocus()
+                break
+
+    # -- QWizardPage hooks ---------------------------------------------------------------------
+
+    def isComplete(self) -> bool:
+        return not self.problems()
+
+    def validatePage(self) -> bool:
+        if self.problems():
+            self.show_all_errors()
+            return False
+        return True
+
+    def nextId(self) -> int:
+        following = flow.next_step(self.step, self.draft)
+        return -1 if following is None else int(following)
+
+    def cleanupPage(self) -> None:
+        # Going Back keeps what the user entered: it lives in the draft, not in fields.
+        self._show_all = False

@@ -1,0 +1,248 @@
+"""Step 4, Field mapping: which column of the file fills which Constant Contact field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.fields import CUSTOM_FIELD_LABEL_MAX, custom_key, is_custom
+from app.ui.profile_wizard import flow
+from app.ui.profile_wizard.flow import Step
+from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
+from app.ui.profile_wizard.widgets import heading, hint_label
+
+# Groups whose fields are not sent when an option is off: group -> (option, checkbox text).
+GATED_GROUPS = {
+    "Phone": ("sync_phones", QT_TRANSLATE_NOOP("OptionsPage", "Send phone numbers")),
+    "Address": ("sync_addresses", QT_TRANSLATE_NOOP("OptionsPage", "Send addresses")),
+}
+
+
+class MappingPage(DraftPage):
+    """One row per Constant Contact field with a column combo, and the unused columns."""
+
+    step = Step.MAPPING
+    always_show = frozenset({"email"})
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setSubTitle(
+            self.tr(
+                "For each Constant Contact field, choose the column of your file that fills "
+                "it. ContactBridge has matched the columns it recognised; check them."
+            )
+        )
+        self.combos: dict[str, QComboBox] = {}
+        self._samples: dict[str, QLabel] = {}
+
+        layout = self.page_layout()
+        body = QHBoxLayout()
+        layout.addLayout(body, 1)
+
+        left = QVBoxLayout()
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setAccessibleName(self.tr("Field mapping"))
+        left.addWidget(self.scroll, 1)
+        custom_row = QHBoxLayout()
+        custom_label = QLabel(self.tr("Add a &custom field:"), self)
+        self.custom_edit = QLineEdit(self)
+        self.custom_edit.setAccessibleName(self.tr("Custom field name"))
+        self.custom_edit.setPlaceholderText(self.tr("For example: Favourite cake"))
+        self.custom_edit.setMaxLength(CUSTOM_FIELD_LABEL_MAX)
+        custom_label.setBuddy(self.custom_edit)
+        self.add_custom_button = QPushButton(self.tr("&Add field"), self)
+        self.add_custom_button.setAccessibleName(self.tr("Add custom field"))
+        self.add_custom_button.setEnabled(False)
+        custom_row.addWidget(custom_label)
+        custom_row.addWidget(self.custom_edit, 1)
+        custom_row.addWidget(self.add_custom_button)
+        left.addLayout(custom_row)
+        left.addWidget(
+            hint_label(
+                self.tr(
+                    "Send other columns, such as a customer type, to custom fields. Type the "
+                    "custom field's name exactly as it is in your Constant Contact account."
+                ),
+                self,
+            )
+        )
+        body.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        right.addWidget(heading(self.tr("Columns not used"), self))
+        self.unused_list = QListWidget(self)
+        self.unused_list.setAccessibleName(self.tr("Columns not used"))
+        self.unused_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.unused_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        right.addWidget(self.unused_list, 1)
+        right.addWidget(
+            hint_label(self.tr("These columns are not sent to Constant Contact."), self)
+        )
+        body.addLayout(right, 1)
+        layout.addWidget(self.page_error)
+
+        self.custom_edit.textChanged.connect(
+            lambda text: self.add_custom_button.setEnabled(bool(text.strip()))
+        )
+        self.custom_edit.returnPressed.connect(self.add_custom_field)
+        self.add_custom_button.clicked.connect(self.add_custom_field)
+
+    def page_title(self) -> str:
+        return self.tr("Field mapping")
+
+    def initializePage(self) -> None:
+        self._rebuild()
+
+    # -- building the table ------------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        d = self.draft
+        self.drop_error_labels("")
+        self.combos.clear()
+        self._samples.clear()
+        container = QWidget()
+        grid = QGridLayout(container)
+        grid.setContentsMargins(8, 8, 8, 8)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(2, 1)
+        row = 0
+        for text, col in (
+            (self.tr("Constant Contact field"), 0),
+            (self.tr("Column in your file"), 1),
+        ):
+            grid.addWidget(heading(text, container), row, col)
+        grid.addWidget(heading(self.tr("Examples from the file"), container), row, 2)
+        row += 1
+        group = None
+        previous: QWidget | None = None
+        for target in flow.mapping_targets(d):
+            this_group = flow.target_group(target)
+            if this_group != group:
+                group = this_group
+                row = self._add_group_heading(grid, container, row, group)
+            row, combo = self._add_field_row(grid, container, row, target)
+            if previous is not None:
+                QWidget.setTabOrder(previous, combo)
+            previous = combo
+        grid.addWidget(self.add_error_label("custom_fields", self.custom_edit), row, 0, 1, 4)
+        grid.setRowStretch(row + 1, 1)
+        old = self.scroll.takeWidget()
+        self.scroll.setWidget(container)
+        if old is not None:
+            old.deleteLater()
+        self._update_unused()
+        self.refresh()
+
+    def _add_group_heading(self, grid: QGridLayout, parent: QWidget, row: int, group: str) -> int:
+        title = heading(self.tr(group), parent)
+        title.setContentsMargins(0, 8, 0, 0)
+        grid.addWidget(title, row, 0)
+        gate = GATED_GROUPS.get(group)
+        if gate and not getattr(self.draft.options, gate[0]):
+            note = hint_label(
+                self.tr("Not sent: “{option}” is off in Options.").format(
+                    option=QCoreApplication.translate("OptionsPage", gate[1])
+                ),
+                parent,
+            )
+            grid.addWidget(note, row, 1, 1, 3)
+        return row + 1
+
+    def _add_field_row(
+        self, grid: QGridLayout, parent: QWidget, row: int, target: str
+    ) -> tuple[int, QComboBox]:
+        d = self.draft
+        name = self.tr(flow.target_label(target))
+        if target == "email":
+            name = self.tr("{field} (required)").format(field=name)
+        label = QLabel(name, parent)
+        if target == "email":
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+        combo = QComboBox(parent)
+        combo.setAccessibleName(self.tr("Column for {field}").format(field=name))
+        combo.setMinimumContentsLength(18)
+        combo.addItem(self.tr("— not mapped —"), "")
+        for column in d.columns:
+            combo.addItem(column, column)
+        source = d.mapping.get(target, "")
+        if source and combo.findData(source) < 0:
+            combo.addItem(self.tr("{column} (not in the file)").format(column=source), source)
+        combo.setCurrentIndex(max(combo.findData(source), 0) if source else 0)
+        label.setBuddy(combo)
+        gate = GATED_GROUPS.get(flow.target_group(target))
+        combo.setEnabled(not gate or bool(getattr(d.options, gate[0])))
+        sample = hint_label("", parent)
+        sample.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        grid.addWidget(label, row, 0)
+        grid.addWidget(combo, row, 1)
+        grid.addWidget(sample, row, 2)
+        if is_custom(target):
+            remove = QPushButton(self.tr("Remove"), parent)
+            remove.setAccessibleName(self.tr("Remove {field}").format(field=name))
+            remove.clicked.connect(lambda _=False, t=target: self.remove_custom_field(t))
+            grid.addWidget(remove, row, 3)
+        grid.addWidget(self.add_error_label(target, combo), row + 1, 1, 1, 3)
+        self.combos[target] = combo
+        self._samples[target] = sample
+        self._show_sample(target)
+        combo.currentIndexChanged.connect(lambda _i, t=target: self._column_chosen(t))
+        return row + 2, combo
+
+    # -- changes ---------------------------------------------------------------------------------
+
+    def set_column(self, target: str, column: str) -> None:
+        """Map ``column`` (blank: nothing) to ``target``, as if chosen in its combo."""
+        combo = self.combos[target]
+        combo.setCurrentIndex(max(combo.findData(column), 0) if column else 0)
+
+    def _column_chosen(self, target: str) -> None:
+        column = str(self.combos[target].currentData() or "")
+        self.draft.mapping[target] = column
+        if not column and not is_custom(target):
+            del self.draft.mapping[target]
+        self._show_sample(target)
+        self._update_unused()
+        self.changed(target)
+
+    def add_custom_field(self) -> None:
+        name = " ".join(self.custom_edit.text().split())
+        if not name:
+            return
+        key = custom_key(name)
+        if key not in self.draft.mapping:
+            self.draft.mapping[key] = ""
+        self.custom_edit.clear()
+        self._rebuild()
+        self.combos[key].setFocus()
+
+    def remove_custom_field(self, target: str) -> None:
+        self.draft.mapping.pop(target, None)
+        self._rebuild()
+
+    def _show_sample(self, target: str) -> None:
+        column = self.draft.mapping.get(target, "")
+        values = flow.sample_values(self.draft, column) if column else []
+        self._samples[target].setText(", ".join(values))
+        self._samples[target].setToolTip("\n".join(values))
+
+    def _update_unused(self) -> None:
+        self.unused_list.clear()
+        unused = self.draft.unused_columns()
+        self.unused_list.addItems(unused)
+        if not unused:
+            self.unused_list.addItem(self.tr("(every column is used)"))

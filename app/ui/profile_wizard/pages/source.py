@@ -1,0 +1,304 @@
+"""Step 1, Source: the profile's name, where the contacts come from, and a look at the file."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QWidget,
+)
+
+from app.core.errors import AppError
+from app.core.mapping_suggest import suggest_key_column, suggest_opt_out_column
+from app.core.profiles import SOURCE_LABELS, SourceKind, SourceSpec
+from app.ui.profile_wizard import flow
+from app.ui.profile_wizard.flow import Step
+from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
+from app.ui.profile_wizard.preview_model import PreviewModel
+from app.ui.profile_wizard.widgets import heading, hint_label
+
+PREVIEW_ROWS = 20
+TYPING_PAUSE_MS = 500  # read a typed path once the user pauses, not on every keystroke
+FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"
+
+
+class SourcePage(DraftPage):
+    """Profile name, source kind, file and its preview, optional record-ID column."""
+
+    step = Step.SOURCE
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setSubTitle(
+            self.tr(
+                "Name this profile and choose where your contacts come from. "
+                "ContactBridge only reads this file; it never changes it."
+            )
+        )
+        self._loaded_path: str | None = None
+        self._typing_timer = QTimer(self)
+        self._typing_timer.setSingleShot(True)
+        self._typing_timer.setInterval(TYPING_PAUSE_MS)
+        self._typing_timer.timeout.connect(self.load_file)
+
+        layout = self.page_layout()
+
+        # Profile name
+        name_label = heading(self.tr("Profile &name"), self)
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setAccessibleName(self.tr("Profile name"))
+        self.name_edit.setPlaceholderText(self.tr("For example: Shop customers → Newsletter"))
+        self.name_edit.setMaxLength(flow.PROFILE_NAME_MAX + 20)  # room to show the error
+        name_label.setBuddy(self.name_edit)
+        layout.addWidget(name_label)
+        layout.addWidget(self.name_edit)
+        layout.addWidget(self.add_error_label("name", self.name_edit))
+        layout.addWidget(
+            hint_label(self.tr("You will see this name in the list of profiles."), self)
+        )
+
+        # Source kind
+        layout.addSpacing(8)
+        layout.addWidget(heading(self.tr("Where do your contacts come from?"), self))
+        kinds = QHBoxLayout()
+        self.kind_group = QButtonGroup(self)
+        self.kind_buttons: dict[SourceKind, QRadioButton] = {}
+        for i, kind in enumerate(SourceKind):
+            available = kind in flow.AVAILABLE_SOURCES
+            text = self.tr(SOURCE_LABELS[kind])
+            if not available:
+                text = self.tr("{source} (coming soon)").format(source=text)
+            button = QRadioButton(text, self)
+            button.setEnabled(available)
+            button.setAccessibleName(text)
+            self.kind_group.addButton(button, i)
+            self.kind_buttons[kind] = button
+            kinds.addWidget(button)
+        kinds.addStretch(1)
+        self.kind_group.idToggled.connect(self._kind_toggled)
+        layout.addLayout(kinds)
+        layout.addWidget(self.add_error_label("source_kind"))
+
+        # File
+        layout.addSpacing(8)
+        file_label = heading(self.tr("&File"), self)
+        layout.addWidget(file_label)
+        row = QHBoxLayout()
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setAccessibleName(self.tr("File path"))
+        self.path_edit.setPlaceholderText(self.tr("Choose a .csv or .xlsx file…"))
+        self.path_edit.setClearButtonEnabled(True)
+        file_label.setBuddy(self.path_edit)
+        self.browse_button = QPushButton(self.tr("&Browse…"), self)
+        self.browse_button.setAccessibleName(self.tr("Browse for the file"))
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.browse_button)
+        layout.addLayout(row)
+        layout.addWidget(self.add_error_label("file_path", self.path_edit))
+        layout.addWidget(
+            hint_label(
+                self.tr(
+                    "A CSV or Excel file whose first row holds the column headings, "
+                    "such as an export from your shop or booking system."
+                ),
+                self,
+            )
+        )
+        self.path_edit.textChanged.connect(self._path_typed)
+        self.path_edit.editingFinished.connect(self.load_file)
+        self.browse_button.clicked.connect(self._browse)
+
+        # Preview
+        self.preview_caption = QLabel(self)
+        self.preview_caption.setAccessibleName(self.tr("Preview caption"))
+        layout.addWidget(self.preview_caption)
+        self.preview_model = PreviewModel(self)
+        self.preview = QTableView(self)
+        self.preview.setModel(self.preview_model)
+        self.preview.setAccessibleName(self.tr("First rows of the file"))
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.preview.setAlternatingRowColors(True)
+        self.preview.setCornerButtonEnabled(False)  # nothing to select
+        self.preview.setWordWrap(False)
+        self.preview.setMinimumHeight(140)
+        self.preview.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.preview.verticalHeader().setDefaultSectionSize(22)
+        layout.addWidget(self.preview, 1)
+
+        # Key column
+        grid = QGridLayout()
+        key_label = QLabel(self.tr("&Record ID column (optional)"), self)
+        self.key_combo = QComboBox(self)
+        self.key_combo.setAccessibleName(self.tr("Record ID column (optional)"))
+        self.key_combo.setMinimumContentsLength(24)
+        key_label.setBuddy(self.key_combo)
+        grid.addWidget(key_label, 0, 0)
+        grid.addWidget(self.key_combo, 0, 1)
+        grid.setColumnStretch(2, 1)
+        layout.addLayout(grid)
+        layout.addWidget(self.add_error_label("key_column", self.key_combo))
+        layout.addWidget(
+            hint_label(
+                self.tr(
+                    "A column that never changes for a person, such as a customer number. "
+                    "It lets ContactBridge notice when someone changes their email address. "
+                    "Without it, people are matched by email address."
+                ),
+                self,
+            )
+        )
+        layout.addWidget(self.page_error)
+        self.key_combo.currentIndexChanged.connect(self._key_chosen)
+        self.name_edit.textChanged.connect(self._name_changed)
+
+        self.setTabOrder(self.name_edit, self.kind_buttons[SourceKind.FILE])
+        self.setTabOrder(self.kind_buttons[SourceKind.FILE], self.path_edit)
+        self.setTabOrder(self.path_edit, self.browse_button)
+        self.setTabOrder(self.browse_button, self.preview)
+        self.setTabOrder(self.preview, self.key_combo)
+
+    def page_title(self) -> str:
+        return self.tr("Source")
+
+    # -- QWizardPage -----------------------------------------------------------------------
+
+    def initializePage(self) -> None:
+        d = self.draft
+        self.name_edit.setText(d.name)
+        self.kind_buttons[d.source_kind].setChecked(True)
+        self.path_edit.blockSignals(True)
+        self.path_edit.setText(d.file_path)
+        self.path_edit.blockSignals(False)
+        if d.file_path and not d.columns:
+            self.load_file()
+        else:
+            self._loaded_path = d.file_path.strip()
+            self._show_preview()
+        self.refresh()
+
+    def validatePage(self) -> bool:
+        self.load_file()  # a path typed a moment ago may not be read yet
+        return super().validatePage()
+
+    # -- file ----------------------------------------------------------------------------------
+
+    def ask_for_file(self) -> str:
+        """Ask for a file with the system dialog; tests replace this method."""
+        start = self.draft.file_path or ""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose your contacts file"), start, self.tr(FILE_FILTER)
+        )
+        return path
+
+    def set_file(self, path: str) -> None:
+        """Use ``path`` as the source file and read it now."""
+        self.path_edit.setText(path)
+        self.load_file()
+
+    def load_file(self) -> None:
+        """Read the first rows of the file in the path box, unless they are read already.
+
+        Reading 20 rows is quick, so it happens here; a problem shows under the path box.
+        """
+        self._typing_timer.stop()
+        path = self.path_edit.text().strip()
+        if path == self._loaded_path:
+            return
+        self._loaded_path = path
+        d = self.draft
+        d.file_path = path
+        if not path:
+            flow.clear_source(d, "")
+        else:
+            try:
+                columns, rows = self.ctx.service.preview_source(
+                    SourceSpec(d.source_kind, {"path": path}), PREVIEW_ROWS
+                )
+            except AppError as exc:
+                flow.clear_source(d, exc.message)
+            except OSError as exc:
+                flow.clear_source(
+                    d,
+                    self.tr("This file could not be opened ({reason}).").format(
+                        reason=exc.strerror or exc
+                    ),
+                )
+            else:
+                flow.apply_source_preview(
+                    d,
+                    columns,
+                    rows,
+                    suggested=self.ctx.service.suggest_mapping(columns),
+                    opt_out_column=suggest_opt_out_column(columns),
+                    key_column=suggest_key_column(columns),
+                )
+        self._show_preview()
+        self.changed("file_path")
+
+    def _show_preview(self) -> None:
+        d = self.draft
+        self.preview_model.set_rows(d.columns, d.preview_rows)
+        if d.columns:
+            self.preview_caption.setText(
+                self.tr("The first {rows} rows of the file, with {columns} columns:").format(
+                    rows=len(d.preview_rows), columns=len(d.columns)
+                )
+            )
+        else:
+            self.preview_caption.setText(self.tr("The first rows of the file will show here."))
+        self._fill_key_combo()
+
+    def _fill_key_combo(self) -> None:
+        d = self.draft
+        self.key_combo.blockSignals(True)
+        self.key_combo.clear()
+        self.key_combo.addItem(self.tr("— none: match people by email address —"), "")
+        for column in d.columns:
+            self.key_combo.addItem(column, column)
+        index = self.key_combo.findData(d.key_column) if d.key_column else 0
+        self.key_combo.setCurrentIndex(max(index, 0))
+        self.key_combo.setEnabled(bool(d.columns))
+        self.key_combo.blockSignals(False)
+
+    # -- slots -----------------------------------------------------------------------------------
+
+    def _browse(self) -> None:
+        path = self.ask_for_file()
+        if path:
+            self.set_file(path)
+
+    def _path_typed(self, text: str) -> None:
+        self.draft.file_path = text.strip()
+        self._typing_timer.start()
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        # Until a typed path is read, Next stays off (validatePage reads it anyway).
+        return self.path_edit.text().strip() == self._loaded_path and super().isComplete()
+
+    def _name_changed(self, text: str) -> None:
+        self.draft.name = text
+        self.changed("name")
+
+    def _kind_toggled(self, button_id: int, checked: bool) -> None:
+        if checked:
+            self.draft.source_kind = list(SourceKind)[button_id]
+            self.changed("source_kind")
+
+    def _key_chosen(self, index: int) -> None:
+        self.draft.key_column = str(self.key_combo.itemData(index) or "")
+        self.changed("key_column")

@@ -1,0 +1,131 @@
+"""``ProfileWizard``: the six pages that create or edit a sync profile, saved once on Finish."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+
+from app.core.errors import AppError, ValidationError
+from app.core.profiles import SyncProfile
+from app.ui.profile_wizard import flow
+from app.ui.profile_wizard.flow import ProfileDraft, Step
+from app.ui.profile_wizard.pages.base import DraftPage, WizardContext, translate_problem
+from app.ui.profile_wizard.pages.constant_contact import ConstantContactPage
+from app.ui.profile_wizard.pages.filters import FiltersPage
+from app.ui.profile_wizard.pages.mapping import MappingPage
+from app.ui.profile_wizard.pages.options import OptionsPage
+from app.ui.profile_wizard.pages.schedule import SchedulePage
+from app.ui.profile_wizard.pages.source import SourcePage
+from app.ui.profile_wizard.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.sync.service import ContactBridgeService
+
+PAGES: dict[Step, type[DraftPage]] = {
+    Step.SOURCE: SourcePage,
+    Step.CONSTANT_CONTACT: ConstantContactPage,
+    Step.OPTIONS: OptionsPage,
+    Step.MAPPING: MappingPage,
+    Step.FILTERS: FiltersPage,
+    Step.SCHEDULE: SchedulePage,
+}
+
+
+class ProfileWizard(QWizard):
+    """Creates a profile (or edits ``profile``) and saves it once, in ``accept()``.
+
+    Args:
+        service: the application service (previews, counts, Constant Contact, saving).
+        profile: the profile to edit; None creates a new one.
+        existing_names: names of the saved profiles; asked of the service when None.
+        clock: the local time now, for the schedule's "Next run" (tests fix it).
+
+    Attributes:
+        saved_profile: the profile as saved, once Finish succeeded; else None.
+
+    Signals:
+        profile_saved(object): the profile was saved (the stored SyncProfile, with its id).
+    """
+
+    profile_saved = Signal(object)
+
+    def __init__(
+        self,
+        service: ContactBridgeService,
+        parent: QWidget | None = None,
+        profile: SyncProfile | None = None,
+        existing_names: Iterable[str] | None = None,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.saved_profile: SyncProfile | None = None
+        self.editing = profile is not None
+        self.draft = ProfileDraft.from_profile(profile) if profile else ProfileDraft()
+        if existing_names is None:
+            existing_names = [p.name for p in service.profiles.list()]
+        names = flow.unique_names(existing_names, excluding=profile.name if profile else None)
+        self.runner = TaskRunner(self)
+        self.context = WizardContext(service, self.draft, self.runner, names, clock)
+
+        self.setObjectName("profile_wizard")
+        self.setWindowTitle(
+            self.tr("Edit sync profile") if self.editing else self.tr("New sync profile")
+        )
+        self.setAccessibleName(self.windowTitle())
+        if sys.platform != "darwin":
+            self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Save profile"))
+        self.pages: dict[Step, DraftPage] = {}
+        for step, page_class in PAGES.items():
+            page = page_class(self.context)
+            # When editing, every step is already filled in: allow saving from any page.
+            page.setFinalPage(self.editing)
+            self.setPage(int(step), page)
+            self.pages[step] = page
+        self.setStartId(int(flow.first_step()))
+        self.setMinimumSize(QSize(760, 600))
+        self.resize(900, 680)
+
+    def page_for(self, step: Step) -> DraftPage:
+        return self.pages[step]
+
+    # -- finishing -------------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        """Check the whole draft, save it once, and close; problems keep the wizard open."""
+        if self.saved_profile is not None:  # a second click on Finish while closing
+            return
+        problem = flow.first_problem(self.draft, self.context.existing_names)
+        if problem is not None:
+            step, _field, message = problem
+            title = self.pages[step].page_title()
+            self.report_error(ValidationError(f"{title}: {translate_problem(message)}"))
+            return
+        try:
+            saved = self.service.save_profile(self.draft.to_profile())
+        except AppError as exc:
+            self.report_error(exc)
+            return
+        self.saved_profile = saved
+        self.profile_saved.emit(saved)
+        super().accept()
+
+    def done(self, result: int) -> None:
+        self.runner.shutdown()  # cancels a sign-in in progress and waits for the workers
+        super().done(result)
+
+    def report_error(self, exc: AppError) -> None:
+        """Show a problem in a dialog (the app's ``show_error``); tests replace this method."""
+        try:  # imported here: app.ui.errors may be absent in a partial checkout
+            from app.ui.errors import show_error
+        except ImportError:
+            QMessageBox.warning(self, exc.title, exc.message)
+        else:
+            show_error(self, exc)

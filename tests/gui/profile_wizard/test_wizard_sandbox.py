@@ -1,0 +1,115 @@
+"""The profile wizard end to end in sandbox mode: the real service, store and emulator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from app.core.filters import FilterGroup, FilterRule, Operator
+from app.core.schedule import ScheduleKind
+from app.ui.profile_wizard.flow import Step
+from app.ui.profile_wizard.wizard import ProfileWizard
+
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def sandbox(tmp_path) -> Iterator[object]:
+    from app.sync.bootstrap import open_service
+
+    handle = open_service(sandbox=True, home=tmp_path / "home")
+    yield handle
+    handle.close()
+
+
+def press_next(qtbot, wizard: QWizard, expected: Step) -> None:
+    button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentId() == expected, timeout=WAIT_MS)
+
+
+def test_create_profile_in_the_sandbox(qtbot, sandbox):
+    service = sandbox.service
+    wizard = ProfileWizard(service)
+    wizard.report_error = lambda exc: pytest.fail(f"unexpected error dialog: {exc}")
+    qtbot.addWidget(wizard)
+    wizard.show()
+
+    source = wizard.page_for(Step.SOURCE)
+    qtbot.keyClicks(source.name_edit, "Retail customers")
+    source.path_edit.setText(str(sandbox.sample_csv))
+    qtbot.waitUntil(source.isComplete, timeout=WAIT_MS)
+    assert source.preview_model.rowCount() == 20
+    press_next(qtbot, wizard, Step.CONSTANT_CONTACT)
+
+    cc = wizard.page_for(Step.CONSTANT_CONTACT)
+    assert cc.status_label.text().startswith("✔ Connected to ")
+    qtbot.waitUntil(lambda: cc.lists is not None, timeout=WAIT_MS)
+    cc.list_edit.setText("Retail newsletter")
+    assert "creates it on the first sync" in cc.list_status.text()
+    press_next(qtbot, wizard, Step.OPTIONS)
+
+    options = wizard.page_for(Step.OPTIONS)
+    assert options.opt_out_combo.currentData() == "Email Opt Out"
+    press_next(qtbot, wizard, Step.MAPPING)
+
+    mapping = wizard.page_for(Step.MAPPING)
+    assert mapping.combos["email"].currentData() == "Email Address"
+    press_next(qtbot, wizard, Step.FILTERS)
+
+    filters = wizard.page_for(Step.FILTERS)
+    qtbot.mouseClick(filters.add_button, Qt.MouseButton.LeftButton)
+    row = filters.rows[0]
+    row.field.setCurrentIndex(row.field.findData("Customer Type"))
+    qtbot.keyClicks(row.value, "Retail")
+    expected = service.count_matching(
+        wizard.draft.source_spec(),
+        FilterGroup(rules=(FilterRule("Customer Type", Operator.EQUALS, "Retail"),)),
+    )
+    text = f"{expected[0]:,} of {expected[1]:,} records match"
+    qtbot.waitUntil(lambda: filters.count_label.text() == text, timeout=WAIT_MS)
+    assert re.fullmatch(r"\d+ of \d+ records match", text) and 0 < expected[0] < expected[1]
+    press_next(qtbot, wizard, Step.SCHEDULE)
+
+    schedule = wizard.page_for(Step.SCHEDULE)
+    schedule.kind_buttons[ScheduleKind.WEEKLY].click()
+    assert schedule.next_run_label.text().startswith("Next run: ")
+    with qtbot.waitSignal(wizard.profile_saved, timeout=WAIT_MS):
+        qtbot.mouseClick(
+            wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton
+        )
+
+    stored = service.profiles.get_by_name("Retail customers")
+    assert stored is not None
+    assert stored == wizard.saved_profile
+    assert stored.main_list == "Retail newsletter"
+    assert stored.connection_id == service.default_connection().id
+    assert stored.filters.rules == (FilterRule("Customer Type", Operator.EQUALS, "Retail"),)
+    assert stored.schedule.kind is ScheduleKind.WEEKLY
+
+
+def test_connect_another_account_in_the_sandbox(qtbot, sandbox):
+    wizard = ProfileWizard(sandbox.service)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    source = wizard.page_for(Step.SOURCE)
+    source.name_edit.setText("Second account")
+    source.set_file(str(sandbox.sample_csv))
+    press_next(qtbot, wizard, Step.CONSTANT_CONTACT)
+
+    cc = wizard.page_for(Step.CONSTANT_CONTACT)
+    before = {c.id for c in sandbox.service.cc_connections()}
+    with qtbot.waitSignal(cc.connected, timeout=WAIT_MS) as connected:
+        qtbot.mouseClick(cc.connect_button, Qt.MouseButton.LeftButton)
+        assert cc.busy_bar.isVisible()  # the sign-in runs in a worker; the window is live
+    conn = connected.args[0]
+    assert conn.id not in before
+    assert wizard.draft.connection_id == conn.id
+    assert cc.status_label.text() == f"✔ Connected to {conn.account_name}"
+    assert cc.account_combo.isVisible()  # now there are two accounts to choose from

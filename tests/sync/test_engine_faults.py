@@ -1,0 +1,75 @@
+"""Constant Contact misbehaving: passing errors are retried, refused records are named.
+
+A throttle, a server error or a dropped connection must not cost the user a run; a record
+Constant Contact refuses must be reported as failed, with its reason, and only that record.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from app.core.outcomes import Outcome, RunStatus
+from app.sandbox.constant_contact.contact_rules import new_phone
+from tests.sync.conftest import CONTACTS_KEY, EMAIL_COLUMN, IMPORT_KEY, KEY_COLUMN, Bakery
+
+
+def no_duplicates(bakery: Bakery) -> bool:
+    return all(n == 1 for n in Counter(bakery.contact_emails()).values())
+
+
+@pytest.mark.parametrize("kind", ["throttled", "500", "503", "reset"])
+@pytest.mark.parametrize("endpoint", [IMPORT_KEY, CONTACTS_KEY], ids=["import", "read-contacts"])
+def test_passing_errors_are_retried_and_the_run_completes(bakery, endpoint, kind):
+    bakery.emulator.faults.force(endpoint, kind)
+
+    summary = bakery.run()
+
+    assert summary.status is RunStatus.COMPLETED
+    assert (summary.counts.created, summary.counts.updated) == (238, 1)
+    assert bakery.requests(endpoint) == 2  # refused once, then answered
+    assert bakery.imports_started() == 1
+    assert no_duplicates(bakery)
+    assert bakery.pushable_emails() - {"alan.turing@example.com"} <= bakery.on_list()
+
+
+def crowd_phones(bakery: Bakery, email: str) -> None:
+    """Make ``email`` an existing contact with 3 phone numbers, Constant Contact's maximum."""
+    now = datetime.now(UTC)
+    phones = [
+        new_phone(f"555-010{i}", kind, now, "Account")
+        for i, kind in enumerate(("home", "work", "mobile"))
+    ]
+    bakery.emulator.seed_contact(email, "Crowded", "Phones", phone_numbers=phones)
+
+
+@pytest.mark.parametrize(
+    "email", ["full.phones@example.com", "o'brien.phones@example.com"], ids=["plain", "apostrophe"]
+)
+def test_a_record_constant_contact_refuses_is_failed_with_its_reason(bakery, email):
+    # Row C0000011 has a phone: sending it would give this contact a 4th number.
+    bakery.edit("C0000011", **{EMAIL_COLUMN: email})
+    crowd_phones(bakery, email)
+    decoy = "brien.phones@example.com"  # what a careless parse of the apostrophe would name
+    keys = {r[EMAIL_COLUMN].lower(): r[KEY_COLUMN] for r in bakery.rows()}
+    assert decoy not in keys
+
+    summary = bakery.run()
+
+    assert summary.status is RunStatus.COMPLETED_WITH_ERRORS
+    assert summary.counts.failed == 1
+    assert summary.counts.total == len(bakery.rows())
+    results = bakery.results(summary)
+    refused = results["C0000011"]
+    assert refused.outcome is Outcome.FAILED
+    assert refused.reason.startswith("Constant Contact refused it:")
+    assert "at most 3 phone numbers" in refused.reason
+    assert [k for k, r in results.items() if r.outcome is Outcome.FAILED] == ["C0000011"]
+    assert len(bakery.emulator.get_contact(email)["phone_numbers"]) == 3
+
+    # Not linked: the next run tries it again (and reports it again) rather than "unchanged".
+    again = bakery.run()
+    assert bakery.results(again)["C0000011"].outcome is Outcome.FAILED
+    assert again.counts.failed == 1

@@ -1,0 +1,363 @@
+"""The profile wizard's flow and checks, tested without Qt (``app/ui/profile_wizard/flow.py``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.core.filters import FilterGroup, FilterRule, Join, Operator
+from app.core.mapping import FieldMap, FieldMapping
+from app.core.profiles import OptOutHandling, SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.schedule import Schedule, ScheduleKind
+from app.ui.profile_wizard import flow
+from app.ui.profile_wizard.flow import ProfileDraft, Step, next_step, validate
+
+COLUMNS = ["Customer ID", "First Name", "Last Name", "E-mail", "City", "Opt Out"]
+ROWS = [
+    ["C1", "Ada", "Lovelace", "ada@example.com", "Portland", ""],
+    ["C2", "Grace", "Hopper", "grace@example.com", "Portland", "yes"],
+    ["C3", "Alan", "Turing", "", "Boston", ""],
+]
+SUGGESTED = FieldMapping(
+    (
+        FieldMap("First Name", "first_name"),
+        FieldMap("Last Name", "last_name"),
+        FieldMap("E-mail", "email"),
+        FieldMap("City", "city"),
+    )
+)
+
+
+def ready_draft(**changes: object) -> ProfileDraft:
+    """A draft that passes every step."""
+    draft = ProfileDraft(
+        name="Shop customers",
+        file_path="/data/customers.csv",
+        connection_id=3,
+        account_name="Sandbox Bakery",
+        main_list="Newsletter",
+    )
+    flow.apply_source_preview(
+        draft,
+        COLUMNS,
+        ROWS,
+        suggested=SUGGESTED,
+        opt_out_column="Opt Out",
+        key_column="Customer ID",
+    )
+    for key, value in changes.items():
+        setattr(draft, key, value)
+    return draft
+
+
+def test_flow_module_loads_no_qt():
+    code = (
+        "import sys, app.ui.profile_wizard.flow; "
+        "sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
+
+
+# -- next_step --------------------------------------------------------------------------------
+
+
+def test_steps_are_the_page_ids_in_order():
+    assert [int(s) for s in Step] == [0, 1, 2, 3, 4, 5]
+    assert flow.first_step() is Step.SOURCE
+
+
+def test_next_step_walks_every_page_once_then_finishes():
+    draft = ProfileDraft()
+    order = [flow.first_step()]
+    while (following := next_step(order[-1], draft)) is not None:
+        order.append(following)
+    assert order == [
+        Step.SOURCE,
+        Step.CONSTANT_CONTACT,
+        Step.OPTIONS,
+        Step.MAPPING,
+        Step.FILTERS,
+        Step.SCHEDULE,
+    ]
+    assert next_step(Step.SCHEDULE, draft) is None
+
+
+# -- validate: source -------------------------------------------------------------------------
+
+
+def test_a_ready_draft_has_no_problems():
+    draft = ready_draft()
+    for step in Step:
+        assert validate(step, draft) == {}, step
+    assert flow.first_problem(draft) is None
+
+
+def test_source_needs_a_name_and_a_readable_file():
+    problems = validate(Step.SOURCE, ProfileDraft())
+    assert set(problems) == {"name", "file_path"}
+    assert problems["name"].startswith("Give this profile a name")
+    assert problems["file_path"] == "Choose the CSV or Excel file that holds your contacts."
+
+
+def test_profile_name_must_be_unique_ignoring_case_and_spaces():
+    draft = ready_draft(name="  shop CUSTOMERS ")
+    problems = validate(Step.SOURCE, draft, {"Shop customers"})
+    assert problems == {
+        "name": "There is already a profile named “shop CUSTOMERS”. Choose another name."
+    }
+    assert validate(Step.SOURCE, draft, {"Other"}) == {}
+
+
+def test_profile_name_length_is_limited():
+    draft = ready_draft(name="x" * (flow.PROFILE_NAME_MAX + 1))
+    assert "at most 100 characters" in validate(Step.SOURCE, draft)["name"]
+
+
+def test_unreadable_file_problem_shows_under_the_file():
+    draft = ready_draft()
+    flow.clear_source(draft, "The file is empty: it has no column headings and no rows.")
+    assert validate(Step.SOURCE, draft) == {
+        "file_path": "The file is empty: it has no column headings and no rows."
+    }
+    assert draft.columns == [] and draft.preview_rows == []
+
+
+def test_sources_coming_soon_are_refused():
+    draft = ready_draft(source_kind=SourceKind.XERO)
+    assert validate(Step.SOURCE, draft) == {
+        "source_kind": "Xero is coming soon. Choose a CSV or Excel file."
+    }
+
+
+def test_key_column_must_be_in_the_file():
+    draft = ready_draft(key_column="Member No")
+    assert "Member No" in validate(Step.SOURCE, draft)["key_column"]
+
+
+# -- validate: Constant Contact -----------------------------------------------------------------
+
+
+def test_constant_contact_needs_a_connection_and_a_main_list():
+    problems = validate(Step.CONSTANT_CONTACT, ready_draft(connection_id=None, main_list="  "))
+    assert problems == {
+        "connection": "Connect to your Constant Contact account to continue.",
+        "main_list": "Enter the name of the Constant Contact list to sync into.",
+    }
+
+
+def test_main_list_name_is_at_most_255_characters():
+    assert validate(Step.CONSTANT_CONTACT, ready_draft(main_list="x" * 255)) == {}
+    problems = validate(Step.CONSTANT_CONTACT, ready_draft(main_list="x" * 256))
+    assert problems["main_list"] == (
+        "Constant Contact list names can have at most 255 characters (this one has 256)."
+    )
+
+
+# -- validate: options, mapping, filters, schedule ---------------------------------------------
+
+
+def test_opt_out_column_must_be_in_the_file():
+    assert "Gone" in validate(Step.OPTIONS, ready_draft(opt_out_column="Gone"))["opt_out_column"]
+    assert validate(Step.OPTIONS, ready_draft(opt_out_column="")) == {}
+
+
+def test_email_must_be_mapped():
+    draft = ready_draft()
+    del draft.mapping["email"]
+    problems = validate(Step.MAPPING, draft)
+    assert problems == {
+        "email": "Choose the column with email addresses. Constant Contact needs an email "
+        "address for every contact."
+    }
+
+
+def test_mapping_flags_missing_and_reused_columns():
+    draft = ready_draft()
+    draft.mapping["company_name"] = "First Name"
+    draft.mapping["job_title"] = "Title"
+    problems = validate(Step.MAPPING, draft)
+    assert problems["company_name"].startswith("The column “First Name” already fills First name")
+    assert "“Title”" in problems["job_title"]
+
+
+def test_custom_fields_are_checked():
+    draft = ready_draft()
+    draft.mapping["cf:" + "x" * 51] = "City"
+    draft.mapping["cf:   "] = ""
+    problems = validate(Step.MAPPING, draft)
+    assert "at most 50 characters" in problems["cf:" + "x" * 51]
+    assert problems["cf:   "] == "Give the custom field a name."
+    many = ready_draft()
+    many.mapping.update({f"cf:Field {i}": "" for i in range(26)})
+    assert "at most 25 custom fields" in validate(Step.MAPPING, many)["custom_fields"]
+
+
+def test_filter_rules_need_a_column_and_a_value():
+    rules = (
+        FilterRule("", Operator.EQUALS, "x"),
+        FilterRule("City", Operator.EQUALS, " "),
+        FilterRule("City", Operator.IS_EMPTY),
+        FilterRule("Region", Operator.CONTAINS, "North"),
+    )
+    problems = validate(Step.FILTERS, ready_draft(filters=FilterGroup(Join.ALL, rules)))
+    assert problems == {
+        "rule_0": "Choose a column for rule 1, or remove the rule.",
+        "rule_1": "Enter a value for rule 2, or remove the rule.",
+        "rule_3": "Rule 4 uses the column “Region”, which this file does not have. "
+        "Choose another column or remove the rule.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        (Schedule(ScheduleKind.INTERVAL, every_minutes=2), "between 5 minutes and 7 days"),
+        (Schedule(ScheduleKind.DAILY, at="25:00"), "HH:MM"),
+        (Schedule(ScheduleKind.WEEKLY, days=()), "at least one day"),
+    ],
+)
+def test_schedule_problems(schedule, message):
+    problems = validate(Step.SCHEDULE, ready_draft(schedule=schedule))
+    assert message in problems["schedule"]
+
+
+def test_first_problem_names_the_step_and_field():
+    draft = ready_draft(main_list="")
+    assert flow.first_problem(draft) == (
+        Step.CONSTANT_CONTACT,
+        "main_list",
+        "Enter the name of the Constant Contact list to sync into.",
+    )
+
+
+# -- columns arriving ---------------------------------------------------------------------------
+
+
+def test_preview_fills_suggestions():
+    draft = ready_draft()
+    assert draft.mapping == {
+        "first_name": "First Name",
+        "last_name": "Last Name",
+        "email": "E-mail",
+        "city": "City",
+    }
+    assert draft.opt_out_column == "Opt Out"
+    assert draft.key_column == "Customer ID"
+    assert draft.unused_columns() == []
+    assert flow.sample_values(draft, "City") == ["Portland", "Boston"]
+    assert flow.sample_values(draft, "Nope") == []
+
+
+def test_new_file_keeps_choices_that_still_fit_and_drops_the_rest():
+    draft = ready_draft()
+    draft.mapping["email"] = "City"  # the user's choice beats a suggestion
+    draft.mapping.pop("city")
+    changed = flow.apply_source_preview(
+        draft,
+        ["City", "First Name", "Email"],
+        [],
+        suggested=FieldMapping((FieldMap("Email", "email"), FieldMap("First Name", "first_name"))),
+        opt_out_column=None,
+        key_column=None,
+    )
+    assert changed
+    assert draft.mapping == {"first_name": "First Name", "email": "City"}
+    assert draft.opt_out_column == "" and draft.key_column == ""
+    assert draft.unused_columns() == ["Email"]
+
+
+def test_same_columns_again_changes_nothing_but_the_rows():
+    draft = ready_draft()
+    draft.mapping.pop("city")
+    assert not flow.apply_source_preview(draft, COLUMNS, ROWS[:1], suggested=SUGGESTED)
+    assert "city" not in draft.mapping
+    assert len(draft.preview_rows) == 1
+
+
+# -- draft <-> profile ----------------------------------------------------------------------------
+
+
+def test_draft_to_profile():
+    draft = ready_draft(
+        options=SyncOptions(sync_phones=False, opt_out_handling=OptOutHandling.UNSUBSCRIBE),
+        filters=FilterGroup(Join.ANY, (FilterRule("City", Operator.EQUALS, "Portland"),)),
+        schedule=Schedule(ScheduleKind.DAILY, at="07:15"),
+        name="  Shop customers ",
+        main_list=" Newsletter ",
+    )
+    draft.mapping["cf:Favourite cake"] = "Customer ID"
+    draft.mapping["job_title"] = ""  # "not mapped" is left out
+    profile = draft.to_profile()
+    assert profile == SyncProfile(
+        name="Shop customers",
+        source=SourceSpec(
+            SourceKind.FILE, {"path": "/data/customers.csv", "key_column": "Customer ID"}
+        ),
+        main_list="Newsletter",
+        connection_id=3,
+        options=SyncOptions(
+            sync_phones=False,
+            opt_out_handling=OptOutHandling.UNSUBSCRIBE,
+            opt_out_column="Opt Out",
+        ),
+        mapping=FieldMapping(
+            (
+                FieldMap("E-mail", "email"),
+                FieldMap("First Name", "first_name"),
+                FieldMap("Last Name", "last_name"),
+                FieldMap("City", "city"),
+                FieldMap("Customer ID", "cf:Favourite cake"),
+            )
+        ),
+        filters=FilterGroup(Join.ANY, (FilterRule("City", Operator.EQUALS, "Portland"),)),
+        schedule=Schedule(ScheduleKind.DAILY, at="07:15"),
+        id=None,
+    )
+
+
+def test_profile_roundtrips_through_a_draft():
+    profile = SyncProfile(
+        name="Members",
+        source=SourceSpec(
+            SourceKind.FILE, {"path": "C:/x/members.xlsx", "key_column": "Member", "sheet": "2024"}
+        ),
+        main_list="Members",
+        connection_id=2,
+        options=SyncOptions(unknown_for_blank_names=True, opt_out_column="Opt Out"),
+        mapping=FieldMapping((FieldMap("Email", "email"), FieldMap("Tier", "cf:Tier"))),
+        filters=FilterGroup(
+            Join.ALL,
+            (FilterRule("Tier", Operator.IN_LIST, "Gold, Silver"),),
+            (FilterGroup(Join.ANY, (FilterRule("City", Operator.IS_NOT_EMPTY),)),),
+        ),
+        schedule=Schedule(ScheduleKind.WEEKLY, at="06:00", days=(0, 3)),
+        id=12,
+    )
+    draft = ProfileDraft.from_profile(profile)
+    assert draft.editing_id == 12
+    assert draft.file_path == "C:/x/members.xlsx"
+    assert draft.key_column == "Member"
+    assert draft.opt_out_column == "Opt Out"
+    assert draft.mapping == {"email": "Email", "cf:Tier": "Tier"}
+    assert draft.to_profile() == profile
+
+
+def test_unique_names_leaves_out_the_profile_being_edited():
+    names = flow.unique_names(["A", " b ", "C"], excluding="B")
+    assert names == frozenset({"A", "C"})
+    assert flow.unique_names(["A"]) == frozenset({"A"})
+
+
+def test_labels_and_groups_for_the_mapping_page():
+    assert flow.target_label("email") == "Email address"
+    assert flow.target_label("cf:Tier") == "Custom: Tier"
+    assert flow.target_group("city") == "Address"
+    assert flow.target_group("cf:Tier") == "Custom fields"
+    draft = ready_draft()
+    draft.mapping["cf:Tier"] = ""
+    assert flow.mapping_targets(draft)[-1] == "cf:Tier"
+    assert flow.mapping_targets(draft)[0] == "email"
