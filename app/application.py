@@ -64,7 +64,7 @@ def run(
         return 0
 
     try:
-        handle = open_service(sandbox=sandbox, home=home)
+        handle = open_service(sandbox=sandbox, home=home, emulator_process=True)
     except AppError as exc:
         box = build_error_dialog(None, exc)
         if box is not None:

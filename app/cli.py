@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     sv = ssub.add_parser("serve", help="run the emulator on its own and print its URLs")
     sv.add_argument("--port", type=int, default=0)
     sv.add_argument("--no-limits", action="store_true", help="do not enforce rate limits")
+    sv.add_argument("--state", type=Path, help="the emulator's state file")
+    sv.add_argument("--ready-json", action="store_true", help=argparse.SUPPRESS)
+    sv.add_argument("--parent-pid", type=int, default=0, help=argparse.SUPPRESS)
     b = ssub.add_parser("bench", help="measure requests and time of a large push")
     b.add_argument("--contacts", type=int, default=100_000)
     b.add_argument("--json", action="store_true")
@@ -85,7 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.sync import bench
 
         if args.action == "serve":
-            return bench.serve(args.port, enforce_limits=not args.no_limits)
+            return bench.serve(
+                args.port,
+                enforce_limits=not args.no_limits,
+                state=args.state,
+                ready_json=args.ready_json,
+                parent_pid=args.parent_pid,
+            )
         if args.ui:
             from app.ui.responsiveness import measure
 

@@ -77,6 +77,7 @@ class ConstantContact(Protocol):
         updated_after: datetime | None = None,
         status: str = "all",
         lists: Sequence[str] = (),
+        optout_after: datetime | None = None,
     ) -> Iterator[RemoteContact]: ...
 
     def start_contacts_import(

@@ -182,8 +182,12 @@ class ConstantContactClient:
         updated_after: datetime | None = None,
         status: str = "all",
         lists: Sequence[str] = (),
+        optout_after: datetime | None = None,
     ) -> Iterator[RemoteContact]:
         """Every matching contact, page by page (500 a page); deleted ones included by default.
+
+        ``optout_after`` finds contacts who unsubscribed after a time (with ``status``
+        "unsubscribed"), however long ago their other details changed.
 
         More than 25 list ids are queried in groups of 25 (the API's limit), without repeats.
         """
@@ -194,6 +198,8 @@ class ConstantContactClient:
         }
         if updated_after is not None:
             params["updated_after"] = _iso(updated_after)
+        if optout_after is not None:
+            params["optout_after"] = _iso(optout_after)
         groups = [lists[i : i + MAX_LISTS_FILTER] for i in range(0, len(lists), MAX_LISTS_FILTER)]
         seen: set[str] = set()
         for group in groups or [()]:

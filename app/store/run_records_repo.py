@@ -241,6 +241,14 @@ class RunRecordStore:
         )
         return [_planned_row(values) for values in query]
 
+    def emails_of(self, record_ids: list[int]) -> dict[int, str]:
+        """The email of each record, by record id."""
+        out: dict[int, str] = {}
+        for batch in batched(record_ids, BATCH):
+            query = R.select(R.id, R.email).where(R.id.in_(batch)).tuples()
+            out.update(db.execute(query))
+        return out
+
     def chunk_links(self, run_id: int, chunk: int) -> list[tuple[str, str, str, str]]:
         """``(key, contact id, email, fingerprint)`` of a chunk's created or updated records.
 

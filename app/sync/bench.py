@@ -25,14 +25,48 @@ CONTACT_DATA_PREFIXES = (
 )
 
 
-def serve(port: int = 0, *, enforce_limits: bool = True) -> int:
-    """Run the emulator in the foreground with the sandbox's state file."""
+def serve(
+    port: int = 0,
+    *,
+    enforce_limits: bool = True,
+    state: Path | None = None,
+    ready_json: bool = False,
+    parent_pid: int = 0,
+) -> int:
+    """Run the emulator in the foreground (by default on the sandbox's own state file).
+
+    With ``ready_json`` it prints one JSON line with its URLs instead of the human text (the
+    app reads it when it runs the emulator as a child process), and with ``parent_pid`` it
+    exits when that process is gone.
+    """
     from app import paths
 
-    home = Path(os.environ.get("CONTACTBRIDGE_HOME") or paths.default_sandbox_home())
-    state = home / "emulator" / "constant-contact.sqlite3"
-    serve_forever(state, port=port, enforce_limits=enforce_limits)
+    if state is None:
+        home = Path(os.environ.get("CONTACTBRIDGE_HOME") or paths.default_sandbox_home())
+        state = home / "emulator" / "constant-contact.sqlite3"
+    if not ready_json:
+        serve_forever(state, port=port, enforce_limits=enforce_limits)
+        return 0
+    emulator = ConstantContactEmulator(state, enforce_limits=enforce_limits).start(port=port)
+    try:
+        ready = {
+            "api_url": emulator.api_url,
+            "auth_url": emulator.auth_url,
+            "base_url": emulator.base_url,
+        }
+        print(json.dumps(ready), flush=True)
+        while not _parent_gone(parent_pid):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
     return 0
+
+
+def _parent_gone(parent_pid: int) -> bool:
+    # Re-parented (to init or a subreaper) means the app that started us has died.
+    return bool(parent_pid) and os.getppid() != parent_pid
 
 
 def contact_data_requests(counts: dict[str, int]) -> int:
@@ -48,10 +82,17 @@ def bench(contacts: int, *, as_json: bool = False) -> int:
     with tempfile.TemporaryDirectory(prefix="contactbridge-bench-") as tmp:
         home = Path(tmp)
         csv_path = write_contacts_csv(home / "bench.csv", contacts)
-        handle = open_service(sandbox=True, home=home, enforce_limits=True, with_samples=False)
+        handle = open_service(
+            sandbox=True,
+            home=home,
+            enforce_limits=True,
+            with_samples=False,
+            emulator_process=True,
+        )
         try:
             service = handle.service
-            emu: ConstantContactEmulator = handle.emulator  # type: ignore[assignment]
+            emu = handle.emulator_process
+            assert emu is not None
             conn = service.default_connection()
             spec = SourceSpec(SourceKind.FILE, {"path": str(csv_path), "key_column": "Customer ID"})
             columns, _ = service.preview_source(spec, 1)
@@ -102,7 +143,7 @@ def _print_report(report: dict) -> None:
         c = r["counts"]
         print(
             f"\n== {r['run']}: {r['status']} in {r['wall_seconds']} s "
-            f"(peak RSS of the process, emulator included, {r['process_peak_rss_mb']} MB)"
+            f"(peak RSS {r['process_peak_rss_mb']} MB; the emulator runs in its own process)"
         )
         print(
             f"   created {c['created']:,}, updated {c['updated']:,}, "

@@ -28,6 +28,7 @@ from app.sandbox.samples import (
 )
 from app.secrets.store import SecretStore
 from app.store.db import close_database, open_database
+from app.sync.emulator_process import EmulatorProcess
 from app.sync.sandbox_browser import approve_in_sandbox
 from app.sync.service import ContactBridgeService
 
@@ -46,6 +47,7 @@ class ServiceHandle:
     service: ContactBridgeService
     home: Path
     emulator: ConstantContactEmulator | None = None
+    emulator_process: EmulatorProcess | None = None
     sample_csv: Path | None = None
     notices: list[str] = field(default_factory=list)
 
@@ -53,6 +55,9 @@ class ServiceHandle:
         if self.emulator is not None:
             self.emulator.stop()
             self.emulator = None
+        if self.emulator_process is not None:
+            self.emulator_process.stop()
+            self.emulator_process = None
         close_database()
 
 
@@ -62,6 +67,7 @@ def open_service(
     *,
     enforce_limits: bool = True,
     with_samples: bool = True,
+    emulator_process: bool = False,
 ) -> ServiceHandle:
     """Open the database, the keyring and (in the sandbox) the emulator.
 
@@ -70,6 +76,9 @@ def open_service(
         home: the data folder; defaults to ``CONTACTBRIDGE_HOME`` or the platform's.
         enforce_limits: the emulator enforces Constant Contact's real rate limits.
         with_samples: create the sample file, contacts and profile on first use.
+        emulator_process: run the emulator in a child process, as the desktop app does, so
+            its work never competes with the window (tests keep it in-process to inject
+            faults).
     """
     if sandbox:
         home = home or (
@@ -87,18 +96,28 @@ def open_service(
         handle.notices.append(secrets.warning)
 
     env_urls = _env_urls()
+    state = home / "emulator" / "constant-contact.sqlite3"
     if sandbox and env_urls is None:
-        handle.emulator = ConstantContactEmulator(
-            home / "emulator" / "constant-contact.sqlite3", enforce_limits=enforce_limits
-        )
-        handle.emulator.start()
+        if emulator_process:
+            if with_samples and not state.exists():  # first use: seed before it serves
+                seeder = ConstantContactEmulator(state)
+                try:
+                    _seed_existing_contacts(seeder)
+                finally:
+                    seeder.stop()
+            handle.emulator_process = EmulatorProcess(state, enforce_limits=enforce_limits)
+            handle.emulator_process.start()
+        else:
+            handle.emulator = ConstantContactEmulator(state, enforce_limits=enforce_limits)
+            handle.emulator.start()
 
     def urls_for(conn: Connection) -> ServiceUrls:
         if conn.settings.get("sandbox"):
             if env_urls is not None:
                 return env_urls
-            assert handle.emulator is not None
-            return ServiceUrls(handle.emulator.api_url, handle.emulator.auth_url)
+            running = handle.emulator or handle.emulator_process
+            assert running is not None
+            return ServiceUrls(running.api_url, running.auth_url)
         return constant_contact_urls(conn.settings)
 
     handle.service = ContactBridgeService(
@@ -127,9 +146,7 @@ def _prepare_sandbox(handle: ServiceHandle, with_samples: bool) -> None:
     conn = service.default_connection()
     first_use = conn is None
     if first_use and with_samples and handle.emulator is not None:
-        for contact in EXISTING:
-            if handle.emulator.get_contact(contact["email"]) is None:
-                handle.emulator.seed_contact(**contact)
+        _seed_existing_contacts(handle.emulator)
     if conn is None or service.secrets.load_token(conn.id) is None:
         conn = service.connect_constant_contact(
             "Sandbox Constant Contact", connection_id=conn.id if conn else None
@@ -141,6 +158,13 @@ def _prepare_sandbox(handle: ServiceHandle, with_samples: bool) -> None:
         handle.sample_csv = sample
         if service.profiles.get_by_name(SAMPLE_PROFILE_NAME) is None and first_use:
             service.save_profile(sample_profile(service, sample, conn.id))
+
+
+def _seed_existing_contacts(emulator: ConstantContactEmulator) -> None:
+    """The contacts a sample account already has (one of them unsubscribed)."""
+    for contact in EXISTING:
+        if emulator.get_contact(contact["email"]) is None:
+            emulator.seed_contact(**contact)
 
 
 def sample_profile(

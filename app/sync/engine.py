@@ -155,25 +155,36 @@ class PushEngine:
             self.d.profiles.set_main_list_id(profile.id, found.list_id)
 
     def _refresh_mirror(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
-        """Bring the local mirror of Constant Contact up to date (changes since last time)."""
+        """Bring the local mirror of Constant Contact up to date (changes since last time).
+
+        Two reads: every contact changed after the watermark, then everyone who unsubscribed
+        since the watermark's own second. Timestamps have whole seconds and ``updated_after``
+        is strict, so an opt-out in that same second would otherwise be missed for good; the
+        second read costs a request, not a re-read of every contact changed in that second.
+        """
         conn = self.d.connection_id
         since = self.d.mirror.watermark(conn)
         newest = since
-        # Timestamps have whole seconds and updated_after is strict, so read the watermark's
-        # own second again: a change made in that second after the last read is not lost.
-        after = since - timedelta(seconds=1) if since is not None else None
         seen = 0
-        batch = []
-        for contact in self.d.cc.iter_contacts(updated_after=after, status="all"):
-            batch.append(contact)
-            if contact.updated_at and (newest is None or contact.updated_at > newest):
-                newest = contact.updated_at
-            if len(batch) >= BATCH:
-                self.d.mirror.upsert_contacts(conn, batch)
-                seen += len(batch)
-                batch = []
-                self.reporter.advance(seen, 0, f"{seen:,} contacts read")
-                self.cancel.raise_if_cancelled()
+        batch: list = []
+        reads = [self.d.cc.iter_contacts(updated_after=since, status="all")]
+        if since is not None:
+            reads.append(
+                self.d.cc.iter_contacts(
+                    status="unsubscribed", optout_after=since - timedelta(seconds=1)
+                )
+            )
+        for read in reads:
+            for contact in read:
+                batch.append(contact)
+                if contact.updated_at and (newest is None or contact.updated_at > newest):
+                    newest = contact.updated_at
+                if len(batch) >= BATCH:
+                    self.d.mirror.upsert_contacts(conn, batch)
+                    seen += len(batch)
+                    batch = []
+                    self.reporter.advance(seen, 0, f"{seen:,} contacts read")
+                    self.cancel.raise_if_cancelled()
         if batch:
             self.d.mirror.upsert_contacts(conn, batch)
             seen += len(batch)
@@ -301,9 +312,21 @@ class PushEngine:
         if dry_run:
             return
         pending = self.d.runs.pending_by_action(run_id, Action.UNSUBSCRIBE.value)
+        emails = self.d.runs.emails_of([record_id for record_id, _ in pending]) if pending else {}
         for n, (record_id, contact_id) in enumerate(pending, 1):
             self.cancel.raise_if_cancelled()
             try:
+                if not contact_id:  # created by a bulk import, which returns no ids
+                    found = self.d.cc.get_contact_by_email(emails[record_id])
+                    if found is None:
+                        self.d.runs.set_record_outcome(record_id, Outcome.SKIPPED, Reason.NOT_IN_CC)
+                        continue
+                    if found.unsubscribed:
+                        self.d.runs.set_record_outcome(
+                            record_id, Outcome.SKIPPED, Reason.ALREADY_UNSUBSCRIBED
+                        )
+                        continue
+                    contact_id = found.contact_id
                 self.d.cc.unsubscribe_contact(contact_id, "Opted out in the source")
             except QuotaExceeded:
                 raise

@@ -150,7 +150,7 @@ class Planner:
         link = ctx.links.get(record.key)
         contact_id = (link.contact_id if link else None) or (remote.contact_id if remote else "")
         if record.opted_out:
-            return self._plan_opt_out(record, email, remote, contact_id or "")
+            return self._plan_opt_out(record, email, remote, contact_id or "", link)
         if remote is not None and remote.permission == Permission.UNSUBSCRIBED:
             return skip(Reason.UNSUBSCRIBED, email)
 
@@ -185,13 +185,18 @@ class Planner:
         )
 
     def _plan_opt_out(
-        self, record: SourceRecord, email: str, remote: RemoteInfo | None, contact_id: str
+        self,
+        record: SourceRecord,
+        email: str,
+        remote: RemoteInfo | None,
+        contact_id: str,
+        link: LinkInfo | None = None,
     ) -> PlannedRecord:
         opts = self.ctx.profile.options
         base = {"row": record.row, "key": record.key, "email": email, "contact_id": contact_id}
         if opts.opt_out_handling is not OptOutHandling.UNSUBSCRIBE:
             return PlannedRecord(action=Action.SKIP, reason=Reason.OPTED_OUT, **base)
-        if remote is None and not contact_id:
+        if remote is None and not contact_id and link is None:
             return PlannedRecord(action=Action.SKIP, reason=Reason.NOT_IN_CC, **base)
         if remote is not None and remote.permission == Permission.UNSUBSCRIBED:
             return PlannedRecord(action=Action.SKIP, reason=Reason.ALREADY_UNSUBSCRIBED, **base)

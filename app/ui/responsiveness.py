@@ -55,7 +55,7 @@ def measure(contacts: int, *, as_json: bool = False) -> int:
     with tempfile.TemporaryDirectory(prefix="contactbridge-ui-bench-") as tmp:
         home = Path(tmp)
         csv_path = write_contacts_csv(home / "bench.csv", contacts)
-        handle = open_service(sandbox=True, home=home, with_samples=False)
+        handle = open_service(sandbox=True, home=home, with_samples=False, emulator_process=True)
         try:
             service = handle.service
             spec = SourceSpec(SourceKind.FILE, {"path": str(csv_path), "key_column": "Customer ID"})
