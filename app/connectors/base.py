@@ -32,6 +32,35 @@ class Source(Protocol):
 
 
 @dataclass(frozen=True)
+class SourceCapabilities:
+    """What a source can do besides being read (the engine and the wizard ask)."""
+
+    create: bool = False  # new records can be added (import from Constant Contact)
+    update: bool = False  # existing records can be changed
+    opt_out: bool = False  # a record can be marked opted out (and the mark cleared)
+    incremental: bool = False  # iter_records(since=...) returns only records changed since
+
+
+class WritableSource(Source, Protocol):
+    """A source ContactBridge can write back to (a CRM such as Xero).
+
+    Values are keyed by the source's own field names, the same names ``columns()`` lists and
+    profile mappings use. Keys are the source's stable record ids.
+    """
+
+    capabilities: SourceCapabilities
+
+    def create_records(self, records: Sequence[Mapping[str, str]]) -> list[str]:
+        """Add records; returns their new keys, in order."""
+
+    def update_records(self, updates: Mapping[str, Mapping[str, str]]) -> None:
+        """Change fields of existing records, by key."""
+
+    def set_opted_out(self, keys: Sequence[str], opted_out: bool) -> None:
+        """Mark records as opted out of email (or clear the mark)."""
+
+
+@dataclass(frozen=True)
 class ActivityStatus:
     """A Constant Contact bulk activity, as ``GET /activities/{id}`` reports it."""
 
