@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
@@ -34,13 +33,14 @@ from app.sync.workers import BackgroundTasks
 from app.ui.i18n import tr
 from app.ui.results.results_view import ResultsView
 from app.ui.settings import UiSettings
+from app.ui.table_model import RowTableModel
 from app.ui.theme import Tone, tone_icon
 from app.ui.wording import status_words, when_words
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowTableModel[RunSummary]):
     """Runs of one profile, newest first, over a tuple of ``RunSummary``."""
 
     (
@@ -58,7 +58,6 @@ class HistoryModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: tuple[RunSummary, ...] = ()
         self._status: tuple[tuple[str, Tone], ...] = ()
         self.headers = (
             tr("Started"),
@@ -72,30 +71,8 @@ class HistoryModel(QAbstractTableModel):
             tr("Message"),
         )
 
-    @property
-    def rows(self) -> tuple[RunSummary, ...]:
-        return self._rows
-
-    def set_rows(self, rows: tuple[RunSummary, ...]) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
+    def _rows_changed(self) -> None:
         self._status = tuple(status_words(r) for r in self._rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid():

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from app.core.outcomes import RunSummary
 from app.sync.service import ProfileOverview
 from app.ui.i18n import tr
+from app.ui.table_model import RowTableModel
 from app.ui.theme import Tone, tone_icon
 from app.ui.wording import status_words, when_words
 
@@ -72,14 +73,13 @@ def _detail(last: RunSummary | None) -> str:
     return last.message
 
 
-class ProfilesModel(QAbstractTableModel):
+class ProfilesModel(RowTableModel[ProfileRow]):
     """Profiles with their source, list, schedule and last run."""
 
     COL_NAME, COL_SOURCE, COL_LIST, COL_SCHEDULE, COL_STATUS, COL_LAST_RUN = range(6)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: tuple[ProfileRow, ...] = ()
         self.headers = (
             tr("Profile"),
             tr("Source"),
@@ -89,36 +89,12 @@ class ProfilesModel(QAbstractTableModel):
             tr("When"),
         )
 
-    @property
-    def rows(self) -> tuple[ProfileRow, ...]:
-        return self._rows
-
-    def set_rows(self, rows: tuple[ProfileRow, ...]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
     def row_of(self, profile_id: int) -> int:
         """The model row of a profile, or -1."""
         for i, row in enumerate(self._rows):
             if row.profile_id == profile_id:
                 return i
         return -1
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid():

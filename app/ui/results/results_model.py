@@ -12,7 +12,6 @@ from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QRegularExpression,
@@ -22,6 +21,7 @@ from PySide6.QtCore import (
 
 from app.core.outcomes import Outcome, RecordResult
 from app.ui.i18n import tr
+from app.ui.table_model import RowTableModel
 from app.ui.theme import tone_icon
 from app.ui.wording import OUTCOME_TONES, outcome_words
 
@@ -72,23 +72,18 @@ def _search_key(r: RecordResult) -> str:
     return f"{token}{_SEP}{r.row}{_SEP}{r.key}{_SEP}{r.email}{_SEP}{r.reason}"
 
 
-class RunResultsModel(QAbstractTableModel):
+class RunResultsModel(RowTableModel[RecordResult]):
     """One row per source record: its row number, key, email, outcome and reason."""
 
     COL_ROW, COL_KEY, COL_EMAIL, COL_OUTCOME, COL_REASON = range(5)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: tuple[RecordResult, ...] = ()
         self._keys: list[str] | None = None  # search keys, built on the first filter
         self.dry_run = False
         self._words: dict[Outcome, str] = {}
         self._icons: dict[Outcome, Any] = {}
         self.headers = (tr("Row"), tr("Record"), tr("Email"), tr("Outcome"), tr("Reason"))
-
-    @property
-    def rows(self) -> tuple[RecordResult, ...]:
-        return self._rows
 
     def set_rows(self, rows: tuple[RecordResult, ...], dry_run: bool = False) -> None:
         self.beginResetModel()
@@ -100,21 +95,6 @@ class RunResultsModel(QAbstractTableModel):
         self.endResetModel()
 
     # -- Qt overrides ----------------------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid():
