@@ -3,6 +3,7 @@
 # the whole test suite.
 #   bash packaging/setup.sh app    set up, then open the app on the sandbox
 #   bash packaging/setup.sh test   set up, then run the checks and every test, headless
+#   bash packaging/setup.sh bundle set up, build dist/ContactBridge (PyInstaller), test it headless
 #   bash packaging/setup.sh        set up only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +72,12 @@ case "$mode" in
     [ $code -eq 5 ] && { echo "No tests were collected."; exit 1; }
     exit $code
     ;;
+  bundle)
+    bash packaging/build.sh
+    say "Testing the bundle (tests/packaging)"
+    export QT_QPA_PLATFORM=offscreen CONTACTBRIDGE_TEST_BUNDLE=dist/ContactBridge
+    exec .venv/bin/python -m pytest -q -p no:randomly tests/packaging "${@:2}"
+    ;;
   setup) say "Ready. Open the sandbox with: .venv/bin/python main.py --sandbox" ;;
-  *) echo "usage: bash packaging/setup.sh [app|test|setup]" >&2; exit 2 ;;
+  *) echo "usage: bash packaging/setup.sh [app|test|bundle|setup]" >&2; exit 2 ;;
 esac
