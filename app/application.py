@@ -14,9 +14,11 @@ from PySide6.QtWidgets import QApplication
 from app import APP_NAME, APP_ORG, __version__
 from app.core.errors import AppError
 from app.sync.bootstrap import ServiceHandle, open_service
+from app.sync.scheduler import Scheduler
 from app.ui.errors import build_error_dialog, show_error
 from app.ui.main_window import MainWindow
 from app.ui.theme import app_icon, apply_theme
+from app.ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +74,13 @@ def run(
         return 1
 
     window = MainWindow(handle.service)
-    closer = _Closer(window, handle)
+    scheduler, tray = run_in_background(app, window)
+    closer = _Closer(window, handle, scheduler, tray)
     previous_hook = sys.excepthook
     sys.excepthook = _excepthook(window)
     app.aboutToQuit.connect(closer.close)
     window.show()
+    scheduler.start()
     for notice in handle.notices:
         window.statusBar().showMessage(notice, 15_000)
     try:
@@ -86,16 +90,53 @@ def run(
         closer.close()
 
 
+def run_in_background(app: QApplication, window: MainWindow) -> tuple[Scheduler, Tray | None]:
+    """The scheduler on the window's runner, and the tray icon when the system has a tray.
+
+    With a tray, closing the window can hide it while schedules run on, so the app quits when
+    the window really closes rather than when the last visible window goes.
+    """
+    scheduler = Scheduler(window.service, window.runner, parent=window)
+    scheduler.run_due.connect(window.note_scheduled_run)
+    window.profiles_reloaded.connect(scheduler.rearm)
+    tray: Tray | None = Tray(window)
+    assert tray is not None
+    if not tray.show():
+        tray = None
+    else:
+        tray.open_requested.connect(window.bring_to_front)
+        tray.sync_all_requested.connect(scheduler.sync_all)
+        tray.quit_requested.connect(window.quit_app)
+        runner = window.runner
+        for signal in (runner.run_started, runner.run_finished, runner.run_failed):
+            signal.connect(lambda *_a, t=tray: t.set_running(len(runner.running_ids())))
+        app.setQuitOnLastWindowClosed(False)
+        window.closed.connect(app.quit)
+    window.set_tray(tray)
+    return scheduler, tray
+
+
 class _Closer:
     """Stops every run and thread, then closes the database and the emulator, once."""
 
-    def __init__(self, window: MainWindow, handle: ServiceHandle) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        handle: ServiceHandle,
+        scheduler: Scheduler | None = None,
+        tray: Tray | None = None,
+    ) -> None:
         self.window, self.handle, self.closed = window, handle, False
+        self.scheduler, self.tray = scheduler, tray
 
     def close(self) -> None:
         if self.closed:
             return
         self.closed = True
+        if self.scheduler is not None:
+            self.scheduler.stop()  # before the runner stops, so nothing new starts
+        if self.tray is not None:
+            self.tray.hide()
         self.window.shutdown()
         self.handle.close()
 

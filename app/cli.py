@@ -1,4 +1,4 @@
-"""Headless commands over the same engine as the GUI: sync, push, profiles, sandbox."""
+"""Headless commands over the same engine as the GUI: sync, push, profiles, run-due, sandbox."""
 
 from __future__ import annotations
 
@@ -35,12 +35,36 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("profile", metavar="PROFILE", help="the profile's name")
     s.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument(
+        "--confirm",
+        action="store_true",
+        help="go ahead even if the sync unsubscribes or removes many contacts "
+        "(without it, such a sync stops before changing anything and says what it would do)",
+    )
+
+    s = sub.add_parser(
+        "retry-failed",
+        help="run a profile again for only the records that failed in its last sync",
+    )
+    s.add_argument("profile", metavar="PROFILE", help="the profile's name")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--confirm", action="store_true", help="as for sync")
 
     s = sub.add_parser("push", help="push a CSV or Excel file to a Constant Contact list")
     s.add_argument("file", metavar="FILE", type=Path)
     s.add_argument("--list", required=True, metavar="NAME", help="the list's exact name")
     s.add_argument("--dry-run", action="store_true")
     s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser(
+        "run-due",
+        help="run every profile whose schedule says it is due, once, then exit",
+        description="Runs every scheduled profile that is due, one after the other, and "
+        "exits: what the OS job (Run schedules when ContactBridge is closed) calls. A profile "
+        "already syncing elsewhere is skipped. Exit code 0 when every run went fine or "
+        "nothing was due, 1 when some run failed.",
+    )
+    s.add_argument("--json", action="store_true", help="print a JSON list, one item a profile")
 
     s = sub.add_parser("profiles", help="list, export or import sync profiles")
     psub = s.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -64,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     b = ssub.add_parser("bench", help="measure requests and time of a large push")
     b.add_argument("--contacts", type=int, default=100_000)
     b.add_argument("--json", action="store_true")
+    b.add_argument(
+        "--scenario",
+        metavar="NAMES",
+        help="comma-separated: first,unchanged,resync1pct,planner,stream1m "
+        "(default: all but stream1m)",
+    )
     b.add_argument(
         "--ui", action="store_true", help="measure the window's longest stall during the sync"
     )
@@ -99,7 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.ui.responsiveness import measure
 
             return measure(args.contacts, as_json=args.json)
-        return bench.bench(args.contacts, as_json=args.json)
+        try:
+            scenarios = bench.parse_scenarios(args.scenario)
+        except ValueError as exc:
+            _fail(str(exc), args.json)
+            return EXIT_CANNOT_START
+        return bench.bench(args.contacts, as_json=args.json, scenarios=scenarios)
     try:
         return _with_service(args)
     except AppError as exc:
@@ -117,12 +152,18 @@ def _with_service(args: argparse.Namespace) -> int:
         service = handle.service
         if args.command == "profiles":
             return _profiles(service, args)
+        if args.command == "run-due":
+            return _run_due(service, args.json)
         if args.command == "push":
             profile = _quick_push_profile(service, args.file, args.list)
         else:
             profile = service.get_profile(args.profile)
         try:
-            summary = service.run_profile(profile.id, dry_run=args.dry_run)
+            if args.command == "retry-failed":
+                summary = _retry_failed(service, profile, args.confirm)
+            else:
+                confirm = getattr(args, "confirm", False)
+                summary = service.run_profile(profile.id, dry_run=args.dry_run, confirm=confirm)
         except AppError as exc:
             _fail(exc.message, args.json)
             return EXIT_CANNOT_START
@@ -130,6 +171,77 @@ def _with_service(args: argparse.Namespace) -> int:
         return exit_code(summary)
     finally:
         handle.close()
+
+
+def _run_due(service, as_json: bool) -> int:  # type: ignore[no-untyped-def]
+    """Run each due profile once, in turn; one line (or JSON item) per profile."""
+    from app.core.errors import RunLocked
+    from app.core.schedule import next_run_at
+    from app.sync.due import due_profiles, local_now, with_last_runs
+
+    now = local_now()
+    items = with_last_runs(service.profiles.list(), service.runs.last_started(), now)
+    due = {p.id for p in due_profiles(items, now)}
+    report: list[dict] = []
+    failed = False
+    for profile, last_run in items:
+        item: dict = {"profile": profile.name, "schedule": profile.schedule.describe()}
+        if profile.id not in due:
+            when = next_run_at(profile.schedule, last_run, now)
+            item["status"] = "manual" if when is None else "not_due"
+            item["next_run"] = when.isoformat(timespec="minutes") if when else None
+        else:
+            try:
+                summary = service.run_profile(profile.id)
+            except RunLocked:
+                item["status"] = "skipped"
+                item["message"] = "already syncing in another ContactBridge window or process"
+            except Exception as exc:  # one broken profile must not stop the others
+                if not isinstance(exc, AppError):
+                    logging.getLogger(__name__).error(
+                        "run of %s failed", profile.name, exc_info=exc
+                    )
+                failed = True
+                item["status"] = "error"
+                item["message"] = str(exc)
+            else:
+                failed |= exit_code(summary) != EXIT_OK
+                item.update(summary_json(summary))
+        report.append(item)
+    if as_json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        for item in report:
+            print(_run_due_line(item))
+        if not report:
+            print("There are no profiles yet.")
+    return EXIT_FAILED_RECORDS if failed else EXIT_OK
+
+
+def _run_due_line(item: dict) -> str:
+    name, status = item["profile"], item["status"]
+    if status == "manual":
+        return f"{name}: manual — runs only when you press Sync Now"
+    if status == "not_due":
+        when = item["next_run"].replace("T", " ")[:16]
+        return f"{name}: not due — next run {when} ({item['schedule'].lower()})"
+    if status == "skipped":
+        return f"{name}: skipped — {item['message']}"
+    if status == "error":
+        return f"{name}: failed — {item['message']}"
+    c = item["counts"]
+    return (
+        f"{name}: {status.replace('_', ' ')} — created {c['created']:,}, "
+        f"updated {c['updated']:,}, unchanged {c['unchanged']:,}, skipped {c['skipped']:,}, "
+        f"failed {c['failed']:,}"
+    )
+
+
+def _retry_failed(service, profile, confirm: bool) -> RunSummary:  # type: ignore[no-untyped-def]
+    last = service.last_failed_run(profile.id)
+    if last is None:
+        raise AppError(f'Nothing to retry: the last sync of "{profile.name}" had no failures.')
+    return service.retry_failed(last.run_id, confirm=confirm)
 
 
 def exit_code(summary: RunSummary) -> int:
@@ -224,6 +336,13 @@ def _print_summary(summary: RunSummary, as_json: bool, service) -> None:  # type
         f"  total {c['total']:,}: created {c['created']:,}, updated {c['updated']:,}, "
         f"unchanged {c['unchanged']:,}, skipped {c['skipped']:,}, failed {c['failed']:,}"
     )
+    for direction, dc in data.get("directions", {}).items():
+        if direction != "push":
+            print(
+                f"  {direction}: total {dc['total']:,}: created {dc['created']:,}, updated "
+                f"{dc['updated']:,}, unchanged {dc['unchanged']:,}, skipped {dc['skipped']:,}, "
+                f"failed {dc['failed']:,}"
+            )
     for reason, n in sorted(data.get("reasons", {}).items(), key=lambda kv: -kv[1]):
         print(f"  {n:>6,} × {reason}")
     if summary.message:

@@ -129,6 +129,8 @@ class ConstantContact(Protocol):
 
     def unsubscribe_contact(self, contact_id: str, reason: str = "") -> None: ...
 
+    def update_contact_email(self, contact_id: str, new_email: str) -> RemoteContact: ...
+
 
 @dataclass
 class RequestStats:

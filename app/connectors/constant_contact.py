@@ -140,6 +140,30 @@ class ConstantContactClient:
                 raise
             return existing
 
+    def rename_list(self, list_id: str, name: str) -> ContactList:
+        """Give a list a new name, keeping its description and favorite mark (GET, PUT)."""
+        path = {"list_id": list_id}
+        current = self.api.get("/contact_lists/{list_id}", path_params=path) or {}
+        body = {
+            "name": name,
+            "favorite": bool(current.get("favorite", False)),
+            "description": str(current.get("description") or ""),
+        }
+        return _to_list(self.api.put("/contact_lists/{list_id}", path_params=path, json=body))
+
+    def delete_list(self, list_id: str) -> str:
+        """Delete a list (its contacts stay in the account); returns the activity id."""
+        data = self.api.request(
+            "DELETE", "/contact_lists/{list_id}", path_params={"list_id": list_id}
+        )
+        return str((data or {}).get("activity_id", ""))
+
+    def iter_list_members(self, list_id: str) -> Iterator[RemoteContact]:
+        """The contacts on one list, page by page (deleted contacts are on no list)."""
+        for contact in self.iter_contacts(lists=[list_id], status="all"):
+            if not contact.deleted:
+                yield contact
+
     # -- custom fields ----------------------------------------------------------------------
 
     def list_custom_fields(self) -> list[CustomField]:
@@ -223,6 +247,27 @@ class ConstantContactClient:
             body["email_address"]["opt_out_reason"] = reason[:OPT_OUT_REASON_MAX]
         self.api.put("/contacts/{contact_id}", path_params=path, json=body)
 
+    def update_contact_email(self, contact_id: str, new_email: str) -> RemoteContact:
+        """Give the contact a new email address, keeping every other field (GET, merge, PUT).
+
+        Consent is untouched: the PUT sends back the permission it read. Returns the contact
+        as it now is; no PUT is sent when it already has that address.
+
+        Raises:
+            ConflictError: another contact already has ``new_email`` (never merged here).
+        """
+        path = {"contact_id": contact_id}
+        current = self.api.get(
+            "/contacts/{contact_id}", path_params=path, params={"include": PUT_INCLUDES}
+        )
+        address = ((current or {}).get("email_address") or {}).get("address") or ""
+        if address.lower() == new_email.lower():
+            return self._to_contact(current)
+        body = put_body(current, update_source="Account")
+        body["email_address"]["address"] = new_email
+        updated = self.api.put("/contacts/{contact_id}", path_params=path, json=body)
+        return self._to_contact(updated or dict(current, email_address=body["email_address"]))
+
     # -- bulk activities --------------------------------------------------------------------
 
     def start_contacts_import(
@@ -289,6 +334,22 @@ class ConstantContactClient:
             body = {"source": {"contact_ids": chunk}, "list_ids": list(list_ids)}
             # Removing a membership twice changes nothing, so a repeat is safe.
             data = self.api.post("/activities/remove_list_memberships", json=body, idempotent=True)
+            activity_id = str(data["activity_id"])
+        return activity_id
+
+    def add_list_memberships(self, list_ids: Sequence[str], contact_ids: Sequence[str]) -> str:
+        """Put existing contacts on the lists, 500 per activity; the last activity id.
+
+        Constant Contact leaves out unsubscribed contacts. Returns "" for no contacts.
+        """
+        if not 1 <= len(list_ids) <= MAX_LIST_IDS:
+            raise ValueError(f"Give 1 to {MAX_LIST_IDS} lists, not {len(list_ids)}.")
+        activity_id = ""
+        for start in range(0, len(contact_ids), MAX_CONTACT_IDS):
+            chunk = list(contact_ids[start : start + MAX_CONTACT_IDS])
+            body = {"source": {"contact_ids": chunk}, "list_ids": list(list_ids)}
+            # Adding a membership twice changes nothing, so a repeat is safe.
+            data = self.api.post("/activities/add_list_memberships", json=body, idempotent=True)
             activity_id = str(data["activity_id"])
         return activity_id
 

@@ -224,6 +224,12 @@ class ApiSession:
         stats: counts each attempt under ``"METHOD /v3/path-template"``.
         timeout: ``(connect, read)`` seconds for every call.
         sleep, clock, now: injectable for tests (``now`` returns an aware UTC datetime).
+        headers: extra headers sent on every call (e.g. Xero's ``xero-tenant-id``).
+        service_name: how messages name the service.
+        on_429: decides a 429 instead of Constant Contact's rules: given the response
+            headers and body, returns the seconds to wait before retrying, or an
+            :class:`AppError` to raise at once (e.g. Xero's day limit).
+        message_of: pulls the service's own message out of an error body.
     """
 
     def __init__(
@@ -240,8 +246,16 @@ class ApiSession:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         rng: Callable[[], float] = random.random,
+        headers: Mapping[str, str] | None = None,
+        service_name: str = "Constant Contact",
+        on_429: Callable[[Mapping[str, str], str], float | AppError] | None = None,
+        message_of: Callable[[str], str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.headers = dict(headers or {})
+        self.service_name = service_name
+        self.on_429 = on_429
+        self.message_of = message_of or (lambda body: error_message(body)[1])
         self.base_path = urlsplit(self.base_url).path
         self.tokens = tokens
         self._own_session = session is None
@@ -284,6 +298,7 @@ class ApiSession:
         json: Any = None,
         url: str | None = None,
         idempotent: bool | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send one logical request (maybe several attempts) and return the decoded JSON.
 
@@ -295,6 +310,7 @@ class ApiSession:
             idempotent: whether repeating the request after an unclear failure (a reset, a
                 read timeout, a 5xx) is harmless. Defaults to True for GET/PUT/DELETE and
                 False for POST; callers set it for POSTs that are safe to repeat.
+            headers: extra headers for this call only (e.g. ``If-Modified-Since``).
         """
         method = method.upper()
         if idempotent is None:
@@ -309,7 +325,7 @@ class ApiSession:
             with self._stats_lock:
                 self.stats.add(key)
             try:
-                response = self._send(method, target, token, params, json)
+                response = self._send(method, target, token, params, json, headers)
             except requests.RequestException as exc:
                 attempts["network"] += 1
                 if self._may_retry_network(exc, idempotent, attempts["network"]):
@@ -326,6 +342,19 @@ class ApiSession:
                 auth_retried = True
                 token = self.tokens.refresh_after_rejection(token)
                 continue
+            if status == 429 and self.on_429 is not None:
+                verdict = self.on_429(response.headers, body)
+                if isinstance(verdict, AppError):
+                    raise verdict
+                attempts["throttle"] += 1
+                if attempts["throttle"] < self.retry.throttle_attempts:
+                    self.limiter.pause(verdict)
+                    continue
+                raise RateLimited(
+                    f"{self.service_name} is busy and asked ContactBridge to slow down. "
+                    "Try again in a minute.",
+                    retry_after=verdict,
+                )
             if status == 429:
                 err_key, _ = error_message(body)
                 if err_key == "quota_exceeded":
@@ -353,8 +382,18 @@ class ApiSession:
         quoted = {k: quote(str(v), safe="") for k, v in (path_params or {}).items()}
         return self.base_url + template.format(**quoted)
 
-    def _send(self, method: str, url: str, token: str, params: Any, json: Any) -> requests.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+    def _send(
+        self,
+        method: str,
+        url: str,
+        token: str,
+        params: Any,
+        json: Any,
+        extra: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        headers = {**self.headers, **(extra or {})}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         if isinstance(json, EncodedJson):
             headers["Content-Type"] = "application/json"
             return self.session.request(
@@ -381,45 +420,42 @@ class ApiSession:
     def _network_error(self, exc: Exception, key: str) -> NetworkError:
         if isinstance(exc, requests.Timeout):
             message = (
-                f"Constant Contact did not answer within {self.timeout[1]:g} seconds. "
+                f"{self.service_name} did not answer within {self.timeout[1]:g} seconds. "
                 "Check your internet connection and try again."
             )
         else:
-            message = "Could not reach Constant Contact. Check your internet connection."
+            message = f"Could not reach {self.service_name}. Check your internet connection."
         # The details name the request and the kind of failure, never the URL's query.
         return NetworkError(message, details=f"{key}: {type(exc).__name__}")
 
     def _status_error(self, status: int, body: str, key: str, token: str) -> AppError:
         body = redact(body, [token])[:2000]
-        _, cc_message = error_message(body)
-        said = f' Constant Contact said: "{cc_message}".' if cc_message else ""
+        name = self.service_name
+        service_message = self.message_of(body)
+        said = f' {name} said: "{service_message}".' if service_message else ""
         if status == 401:
             return AuthError(
-                "Constant Contact did not accept the saved sign-in. Connect again if this "
-                "keeps happening.",
+                f"{name} did not accept the saved sign-in. Connect again if this keeps happening.",
                 details=f"{key}: HTTP 401",
             )
         if status == 404:
-            return NotFound(f"Constant Contact could not find it.{said}", status, body)
+            return NotFound(f"{name} could not find it.{said}", status, body)
         if status == 409:
-            return ConflictError(f"That already exists in Constant Contact.{said}", status, body)
+            return ConflictError(f"That already exists in {name}.{said}", status, body)
         if status == 403:
             return RemoteError(
-                "Constant Contact refused this request: the connected account may lack the "
+                f"{name} refused this request: the connected account may lack the "
                 f"permission for it.{said}",
                 status,
                 body,
             )
         if status >= 500:
             return RemoteError(
-                f"Constant Contact had a problem on its side (error {status}). Try again "
-                f"later.{said}",
+                f"{name} had a problem on its side (error {status}). Try again later.{said}",
                 status,
                 body,
             )
-        return RemoteError(
-            f"Constant Contact rejected the request (error {status}).{said}", status, body
-        )
+        return RemoteError(f"{name} rejected the request (error {status}).{said}", status, body)
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:

@@ -149,6 +149,28 @@ class RunLocked(AppError):
     title = "Already running"
 
 
+class NeedsConfirmation(AppError):
+    """A run would unsubscribe or remove many contacts; nothing was written.
+
+    Attributes:
+        unsubscribes: contacts the run would unsubscribe in Constant Contact.
+        removals: contacts it would take off the main list.
+        synced: contacts the profile has synced so far (its links).
+        run_id: the stopped run, whose results show the plan.
+    """
+
+    title = "Please confirm"
+
+    def __init__(
+        self, message: str, *, unsubscribes: int, removals: int, synced: int, run_id: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.unsubscribes = unsubscribes
+        self.removals = removals
+        self.synced = synced
+        self.run_id = run_id
+
+
 class BugError(AppError):
     """A defect in ContactBridge itself, shown differently from user errors."""
 

@@ -73,7 +73,9 @@ class RecordResult:
     reason: str = ""
     contact_id: str = ""
     matched_existing: bool = False  # an update/unchanged that matched a contact by email
-    detail: str = ""
+    detail: str = ""  # e.g. the values changed: "first_name: Ada → Augusta"
+    direction: str = "push"  # push, import (Constant Contact → source) or optout
+    action: str = ""  # the planned action (create, update, remove, import_create...)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from app.core.filters import FilterGroup
 from app.core.mapping import FieldMapping
 from app.core.schedule import Schedule
+from app.core.transforms import CountryFormat, PhoneFormat, StateFormat
 
 
 class SourceKind(StrEnum):
@@ -55,6 +56,21 @@ class OptOutHandling(StrEnum):
     UNSUBSCRIBE = "unsubscribe"  # unsubscribe the Constant Contact contact too
 
 
+class ImportScope(StrEnum):
+    """Which Constant Contact contacts an import into the source considers."""
+
+    MAIN_LIST = "main_list"  # members of the profile's main list
+    ALL_ACTIVE = "all_active"  # every contact that is not deleted
+
+
+class AmbiguousMatch(StrEnum):
+    """What an import does when several source records match a contact by name and email."""
+
+    SKIP = "skip"  # import nothing and report it
+    CREATE = "create"  # create a new source record
+    LINK = "link"  # link to one of them (the first the source lists)
+
+
 @dataclass(frozen=True)
 class SyncOptions:
     """The push options (wizard step 3). Each has a one-line tooltip in ``OPTION_HELP``."""
@@ -65,6 +81,21 @@ class SyncOptions:
     opt_out_handling: OptOutHandling = OptOutHandling.SKIP
     opt_out_column: str = ""  # a source column whose truthy value means "opted out"
     update_existing: bool = True  # update contacts that already exist in Constant Contact
+    # Two-way sync (used only when the source can be written to).
+    import_from_cc: bool = False  # bring Constant Contact contacts into the source
+    import_scope: ImportScope = ImportScope.MAIN_LIST
+    import_updates_existing: bool = False  # also update linked source records from CC
+    import_ambiguous: AmbiguousMatch = AmbiguousMatch.SKIP
+    optout_to_source: bool = True  # a CC unsubscribe marks the source record opted out
+    clear_optout_on_resubscribe: bool = False  # a CC resubscribe clears the source's mark
+    remove_deleted: bool = False  # take deleted / filtered-out records off the main list
+    poll_minutes: int = 30  # how often the scheduler looks for opt-outs and changes
+    guard_share: float = 0.10  # ask before unsubscribing/removing more than this share...
+    guard_count: int = 50  # ...or more than this many of the profile's synced contacts
+    state_format: StateFormat = StateFormat.AS_IS
+    country_format: CountryFormat = CountryFormat.AS_IS
+    phone_format: PhoneFormat = PhoneFormat.AS_IS
+    phone_region: str = ""  # alpha-2 region for numbers without "+"; blank: the record's country
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -75,9 +106,20 @@ class SyncOptions:
             return cls()
         known = {f.name for f in fields(cls)}
         kwargs = {k: v for k, v in data.items() if k in known}
-        if "opt_out_handling" in kwargs:
-            kwargs["opt_out_handling"] = OptOutHandling(kwargs["opt_out_handling"])
+        for name, kind in _ENUM_OPTIONS.items():
+            if name in kwargs:
+                kwargs[name] = kind(kwargs[name])
         return cls(**kwargs)
+
+
+_ENUM_OPTIONS: dict[str, type[StrEnum]] = {
+    "opt_out_handling": OptOutHandling,
+    "import_scope": ImportScope,
+    "import_ambiguous": AmbiguousMatch,
+    "state_format": StateFormat,
+    "country_format": CountryFormat,
+    "phone_format": PhoneFormat,
+}
 
 
 OPTION_HELP: dict[str, str] = {
@@ -90,6 +132,31 @@ OPTION_HELP: dict[str, str] = {
     "opt_out_column": "The column that marks a person as opted out (yes, true, 1 or x).",
     "update_existing": "Update names and details of contacts already in Constant Contact; "
     "when off, only new contacts are added.",
+    "import_from_cc": "Add Constant Contact contacts that are not in your source yet as new "
+    "records there (never people who unsubscribed).",
+    "import_scope": "Import from the main list only, or from every active contact.",
+    "import_updates_existing": "Also update source records already linked when their details "
+    "change in Constant Contact (and not in the source).",
+    "import_ambiguous": "When several source records share a contact's name and email: skip "
+    "it, create a new record, or link it to one of them.",
+    "optout_to_source": "When someone unsubscribes in Constant Contact, mark them opted out "
+    "in the source.",
+    "clear_optout_on_resubscribe": "When someone opts back in at Constant Contact, clear the "
+    "opt-out mark in the source.",
+    "remove_deleted": "Take people deleted from the source, or no longer matching the "
+    "filters, off the main list (they are never deleted from Constant Contact).",
+    "poll_minutes": "How often to look for unsubscribes and changes, in minutes.",
+    "guard_share": "Ask before a run unsubscribes or removes more than this share of the "
+    "profile's contacts.",
+    "guard_count": "Ask before a run unsubscribes or removes more than this many contacts.",
+    "state_format": "Send states and provinces as codes (OR) or as full names (Oregon), the "
+    '"retrieve state name instead of state code" choice; values not recognised stay as they are.',
+    "country_format": "Send every spelling of a country (USA, U.S., United States of America) "
+    "as one name or one ISO code; values not recognised stay as they are, with a warning.",
+    "phone_format": "Send phone numbers in one format (E.164, international or national); "
+    "numbers that cannot be read stay as they are, with a warning.",
+    "phone_region": "The country of phone numbers written without +country code (US, CA, AU, "
+    "GB...); when blank, the contact's own country is used.",
 }
 
 

@@ -92,6 +92,10 @@ def next_run_at(schedule: Schedule, last_run: datetime | None, now: datetime) ->
 
     A run missed while the machine slept is due once, at ``now``: this never returns a time
     more than one period in the past, so a late wake-up causes one run, not N.
+
+    A daily or weekly profile that never ran counts from the start of today: it is due at
+    today's time if that is still ahead, or once now if it has passed. (Counting from ``now``
+    would put its first run forever one step ahead of the clock.)
     """
     if schedule.kind is ScheduleKind.MANUAL or schedule.problems():
         return None
@@ -103,7 +107,10 @@ def next_run_at(schedule: Schedule, last_run: datetime | None, now: datetime) ->
     at = _parse_time(schedule.at)
     assert at is not None
     days = set(range(7)) if schedule.kind is ScheduleKind.DAILY else set(schedule.days)
-    start = last_run if last_run is not None else now
+    if last_run is not None:
+        start = last_run
+    else:
+        start = datetime.combine(now.date(), time.min, tzinfo=now.tzinfo) - timedelta.resolution
     candidate = datetime.combine(start.date(), at, tzinfo=start.tzinfo)
     for _ in range(15):
         if candidate > start and candidate.weekday() in days:

@@ -65,6 +65,23 @@ class RecordAction(StrEnum):
     UNCHANGED = "unchanged"
     SKIP = "skip"
     UNSUBSCRIBE = "unsubscribe"  # opted out in the source: unsubscribe in Constant Contact
+    CHANGE_EMAIL = "change_email"  # the source changed the email: PUT it on the same contact
+    REMOVE = "remove"  # gone from the source (or filtered out): off the main list
+    # Constant Contact → source (direction "import")
+    IMPORT_CREATE = "import_create"  # a new source record from a Constant Contact contact
+    IMPORT_LINK = "import_link"  # linked to an existing source record (matched)
+    IMPORT_UPDATE = "import_update"  # an existing source record updated from Constant Contact
+    # Opt-outs Constant Contact → source (direction "optout")
+    OPT_OUT = "opt_out"  # unsubscribed in Constant Contact: mark the source record
+    OPT_IN = "opt_in"  # resubscribed in Constant Contact: clear the source's mark
+
+
+class Direction(StrEnum):
+    """Which way a run record goes; counts add up per direction."""
+
+    PUSH = "push"  # source → Constant Contact (one row per source record, plus removals)
+    IMPORT = "import"  # Constant Contact → source
+    OPTOUT = "optout"  # Constant Contact opt-outs → source
 
 
 # The outcome a record gets when the action it was planned for succeeds.
@@ -74,6 +91,13 @@ ACTION_OUTCOME: dict[RecordAction, Outcome] = {
     RecordAction.UNCHANGED: Outcome.UNCHANGED,
     RecordAction.SKIP: Outcome.SKIPPED,
     RecordAction.UNSUBSCRIBE: Outcome.UPDATED,
+    RecordAction.CHANGE_EMAIL: Outcome.UPDATED,
+    RecordAction.REMOVE: Outcome.UPDATED,
+    RecordAction.IMPORT_CREATE: Outcome.CREATED,
+    RecordAction.IMPORT_LINK: Outcome.UNCHANGED,
+    RecordAction.IMPORT_UPDATE: Outcome.UPDATED,
+    RecordAction.OPT_OUT: Outcome.UPDATED,
+    RecordAction.OPT_IN: Outcome.UPDATED,
 }
 
 
@@ -87,6 +111,8 @@ class PlannedRow:
         fingerprint: a hash of the mapped values; the link keeps it once the record is sent.
         payload: the import item to send (None when nothing is sent).
         chunk: which import chunk carries the payload (None when nothing is sent).
+        direction: a ``Direction`` value.
+        state: opt-out states to remember on success, "<source>,<cc>" with 0/1 each.
     """
 
     row: int
@@ -101,3 +127,5 @@ class PlannedRow:
     payload: Mapping[str, Any] | None = None
     chunk: int | None = None
     fingerprint: str = ""
+    direction: str = "push"
+    state: str | None = None

@@ -100,9 +100,13 @@ class ConnectionRepository:
         m.Connection.delete().where(m.Connection.id == connection_id).execute()
 
     def purge_remote_data(self, connection_id: int) -> None:
-        """Forget the mirror of this connection's account; profiles and runs stay."""
+        """Forget what this computer keeps of the account: its contact mirror and the list ids
+        cached on profiles (found again by name). Profiles, runs and links stay."""
         with db.atomic():
             purge_mirror(connection_id)
+            m.Profile.update(main_list_id=None).where(
+                m.Profile.connection == connection_id
+            ).execute()
 
     def _update(self, connection_id: int, **values: Any) -> None:
         values["updated_at"] = now_text()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from peewee import fn
 
@@ -28,6 +30,70 @@ _UPSERT = insert_sql(
 )
 
 _SET_CONTACT_ID = 'UPDATE "link" SET "contact_id" = ? WHERE "profile_id" = ? AND "email" = ?'
+
+_SAVE_SENT = (
+    'UPDATE "link" SET "last_sent" = (SELECT r."payload" FROM "run_record" r'
+    ' WHERE r."run_id" = ? AND r."chunk" = ? AND r."key" = "link"."source_key"'
+    " AND r.\"outcome\" IN ('created', 'updated') ORDER BY r.\"id\" DESC LIMIT 1)"
+    ' WHERE "profile_id" = ? AND "source_key" IN (SELECT "key" FROM "run_record"'
+    ' WHERE "run_id" = ? AND "chunk" = ? AND "outcome" IN (\'created\', \'updated\'))'
+)
+
+_SET_STATES = (
+    'INSERT INTO "link" ("profile_id", "source_key", "contact_id", "email", "fingerprint",'
+    ' "synced_at", "source_opted_out", "cc_unsubscribed") VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+    ' ON CONFLICT ("profile_id", "source_key") DO UPDATE SET'
+    ' "contact_id" = COALESCE("contact_id", excluded."contact_id"),'
+    ' "source_opted_out" = excluded."source_opted_out",'
+    ' "cc_unsubscribed" = excluded."cc_unsubscribed"'
+)
+
+_UPSERT_IMPORTED = (
+    'INSERT INTO "link" ("profile_id", "source_key", "contact_id", "email", "fingerprint",'
+    ' "synced_at", "last_sent", "source_opted_out", "cc_unsubscribed", "origin")'
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'import')"
+    ' ON CONFLICT ("profile_id", "source_key") DO UPDATE SET'
+    ' "contact_id" = COALESCE(excluded."contact_id", "contact_id"),'
+    ' "email" = excluded."email", "fingerprint" = excluded."fingerprint",'
+    ' "synced_at" = excluded."synced_at", "last_sent" = excluded."last_sent",'
+    ' "source_opted_out" = excluded."source_opted_out",'
+    ' "cc_unsubscribed" = excluded."cc_unsubscribed"'
+)
+
+
+def _flag(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
+class LinkDetail(NamedTuple):
+    """A link with what two-way sync remembers besides the push fingerprint.
+
+    Attributes:
+        source_opted_out: the source's opt-out mark the last run acted on (None: unknown).
+        cc_unsubscribed: whether the contact was unsubscribed when last seen (None: unknown).
+        origin: "push", or "import" for a record made or matched from Constant Contact.
+        has_last_sent: the values last sent are recorded (for diffs).
+    """
+
+    contact_id: str | None
+    email: str
+    fingerprint: str
+    source_opted_out: bool | None
+    cc_unsubscribed: bool | None
+    origin: str
+    has_last_sent: bool
+
+
+class ImportedLink(NamedTuple):
+    """A link the import from Constant Contact creates or refreshes."""
+
+    source_key: str
+    contact_id: str | None
+    email: str
+    fingerprint: str
+    last_sent: dict[str, str] | None
+    source_opted_out: bool
+    cc_unsubscribed: bool
 
 
 class LinkRepository:
@@ -85,6 +151,80 @@ class LinkRepository:
             with db.atomic():
                 changed += executemany(_SET_CONTACT_ID, batch)
         return changed
+
+    def load_details(self, profile_id: int) -> dict[str, LinkDetail]:
+        """Every link with its opt-out states and origin (what the planners need)."""
+        query = L.select(
+            L.source_key,
+            L.contact_id,
+            L.email,
+            L.fingerprint,
+            L.source_opted_out,
+            L.cc_unsubscribed,
+            L.origin,
+            L.last_sent.is_null(False),
+        ).where(L.profile == profile_id)
+        out: dict[str, LinkDetail] = {}
+        for key, cid, email, fp, src, cc, origin, has_sent in db.execute(query):
+            out[key] = LinkDetail(
+                cid, email, fp, _flag(src), _flag(cc), origin or "push", bool(has_sent)
+            )
+        return out
+
+    def last_sent(self, profile_id: int, source_key: str) -> dict[str, str] | None:
+        """The item last sent for one source record (None when not recorded)."""
+        row = (
+            L.select(L.last_sent)
+            .where((L.profile == profile_id) & (L.source_key == source_key))
+            .first()
+        )
+        return dict(row.last_sent) if row and row.last_sent is not None else None
+
+    def save_sent_from_chunk(self, profile_id: int, run_id: int, chunk: int) -> int:
+        """Copy the payloads a run's import chunk delivered into their links' ``last_sent``."""
+        return int(
+            db.execute_sql(_SAVE_SENT, (run_id, chunk, profile_id, run_id, chunk)).rowcount or 0
+        )
+
+    def set_states(self, profile_id: int, rows: Iterable[tuple[str, str, str, str]]) -> int:
+        """Remember opt-out states: ``(key, contact id, email, "<source>,<cc>")``.
+
+        A record without a link gets one (empty fingerprint: its values were never sent), so
+        the next run knows what it already acted on.
+        """
+        now = now_text()
+        params = []
+        for key, cid, email, state in rows:
+            src, _, cc = state.partition(",")
+            params.append(
+                (profile_id, key, cid or None, email.lower(), "", now, src == "1", cc == "1")
+            )
+        for batch in batched(params, BATCH):
+            with db.atomic():
+                executemany(_SET_STATES, batch)
+        return len(params)
+
+    def upsert_imported(self, profile_id: int, links: Iterable[ImportedLink]) -> int:
+        """Links made by an import from Constant Contact (origin "import")."""
+        now = now_text()
+        params = [
+            (
+                profile_id,
+                k.source_key,
+                k.contact_id or None,
+                k.email.lower(),
+                k.fingerprint,
+                now,
+                None if k.last_sent is None else json.dumps(k.last_sent, separators=(",", ":")),
+                k.source_opted_out,
+                k.cc_unsubscribed,
+            )
+            for k in links
+        ]
+        for batch in batched(params, BATCH):
+            with db.atomic():
+                executemany(_UPSERT_IMPORTED, batch)
+        return len(params)
 
     def clear(self, profile_id: int) -> int:
         """Forget every link of a profile (the next sync treats all records as new)."""

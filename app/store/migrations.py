@@ -133,11 +133,42 @@ def m002_mirror(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
     )
 
 
+def m003_app_settings(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """App preferences (the Settings dialog), one JSON value per declared key."""
+    _run(
+        database,
+        [
+            """CREATE TABLE "app_setting" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                "key" TEXT NOT NULL,
+                "value" TEXT,
+                "updated_at" TEXT NOT NULL)""",
+            'CREATE UNIQUE INDEX "app_setting_key" ON "app_setting" ("key")',
+        ],
+    )
+
+
+def m004_two_way(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """Two-way sync: record directions, opt-out states and last-sent values, mirror fields."""
+    _run(
+        database,
+        [
+            """ALTER TABLE "run_record" ADD COLUMN "direction" TEXT NOT NULL DEFAULT 'push'""",
+            'ALTER TABLE "run_record" ADD COLUMN "state" TEXT',
+            'ALTER TABLE "link" ADD COLUMN "last_sent" TEXT',
+            'ALTER TABLE "link" ADD COLUMN "source_opted_out" INTEGER',
+            'ALTER TABLE "link" ADD COLUMN "cc_unsubscribed" INTEGER',
+            """ALTER TABLE "link" ADD COLUMN "origin" TEXT NOT NULL DEFAULT 'push'""",
+            'ALTER TABLE "remote_contact" ADD COLUMN "fields" TEXT',
+        ],
+    )
+
+
 UPGRADE_FAILED = (
     "ContactBridge could not upgrade its database. The failed step was undone; your data is intact."
 )
 
-MIGRATIONS: list[Step] = [m001_initial, m002_mirror]
+MIGRATIONS: list[Step] = [m001_initial, m002_mirror, m003_app_settings, m004_two_way]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

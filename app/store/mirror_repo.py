@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from peewee import EXCLUDED, fn
@@ -16,7 +17,16 @@ from app.store.db import db
 C = m.RemoteContactRow
 S = m.MirrorState
 
-_FIELDS = [C.connection, C.contact_id, C.email, C.permission, C.list_ids, C.updated_at, C.deleted]
+_FIELDS = [
+    C.connection,
+    C.contact_id,
+    C.email,
+    C.permission,
+    C.list_ids,
+    C.updated_at,
+    C.deleted,
+    C.fields,
+]
 
 _UPSERT = insert_sql(
     C,
@@ -49,6 +59,7 @@ class MirrorRepository:
                     _list_text(c.list_ids),
                     to_text(c.updated_at),
                     c.deleted,
+                    json.dumps(dict(c.fields), separators=(",", ":")) if c.fields else None,
                 )
                 for c in batch
             ]
@@ -122,6 +133,52 @@ class MirrorRepository:
             updated_at=from_text(row.updated_at),
             deleted=bool(row.deleted),
         )
+
+    def iter_contacts(self, connection_id: int) -> Iterator[RemoteContact]:
+        """Every mirrored contact (deleted ones too), with its fields, page by page."""
+        last = 0
+        while True:
+            page = list(
+                C.select(C.id, C.contact_id, C.email, C.permission, C.list_ids, C.deleted, C.fields)
+                .where((C.connection == connection_id) & (C.id > last))
+                .order_by(C.id)
+                .limit(5 * BATCH)
+                .tuples()
+            )
+            if not page:
+                return
+            for _id, cid, email, permission, lists, deleted, fields in page:
+                yield RemoteContact(
+                    contact_id=cid,
+                    email=email,
+                    permission=Permission(permission),
+                    list_ids=frozenset(filter(None, lists.split(","))),
+                    fields=fields or {},
+                    deleted=bool(deleted),
+                )
+            last = page[-1][0]
+
+    def remove_from_list(self, connection_id: int, contact_ids: Iterable[str], list_id: str) -> int:
+        """Record that these contacts left a list (after our own removal)."""
+        changed = 0
+        for batch in batched(contact_ids, BATCH):
+            rows = (
+                C.select(C.id, C.list_ids)
+                .where((C.connection == connection_id) & (C.contact_id.in_(batch)))
+                .tuples()
+            )
+            updates = []
+            for row_id, lists in rows:
+                ids = set(filter(None, lists.split(",")))
+                if list_id in ids:
+                    updates.append((_list_text(ids - {list_id}), row_id))
+            if updates:
+                with db.atomic():
+                    executemany(
+                        f'UPDATE "{C._meta.table_name}" SET "list_ids" = ? WHERE "id" = ?', updates
+                    )
+                changed += len(updates)
+        return changed
 
     def count(self, connection_id: int) -> int:
         return int(C.select(fn.COUNT(C.id)).where(C.connection == connection_id).scalar())

@@ -101,6 +101,8 @@ class RunRecord(BaseModel):
     fingerprint = TextField(default="")  # of the values sent; becomes the link's on success
     payload = JSONField(null=True)  # the import item to send
     chunk = IntegerField(null=True)  # the import chunk that carries the payload
+    direction = TextField(default="push")  # push, import or optout
+    state = TextField(null=True)  # opt-out states to store on success: "<source>,<cc>"
 
     class Meta:
         table_name = "run_record"
@@ -118,6 +120,10 @@ class Link(BaseModel):
     email = TextField(default="")
     fingerprint = TextField(default="")
     synced_at = TextField()
+    last_sent = JSONField(null=True)  # the item last sent, for "old → new" diffs
+    source_opted_out = BooleanField(null=True)  # the source's opt-out mark last acted on
+    cc_unsubscribed = BooleanField(null=True)  # Constant Contact's state last seen
+    origin = TextField(default="push")  # push, or import (made from a CC contact)
 
     class Meta:
         table_name = "link"
@@ -137,6 +143,7 @@ class RemoteContactRow(BaseModel):
     list_ids = TextField(default="")  # sorted, comma-separated
     updated_at = TextField(null=True)
     deleted = BooleanField(default=False)
+    fields = JSONField(null=True)  # names and custom fields, by the import's flat keys
 
     class Meta:
         table_name = "remote_contact"
@@ -155,6 +162,17 @@ class MirrorState(BaseModel):
         table_name = "mirror_state"
 
 
+class AppSetting(BaseModel):
+    """One app preference (see ``app.core.settings``), as JSON."""
+
+    key = TextField(unique=True)
+    value = JSONField(null=True)
+    updated_at = TextField()
+
+    class Meta:
+        table_name = "app_setting"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Connection,
     Profile,
@@ -163,4 +181,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Link,
     RemoteContactRow,
     MirrorState,
+    AppSetting,
 )

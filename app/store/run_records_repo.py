@@ -30,6 +30,8 @@ _INSERT_FIELDS = [
     R.payload,
     R.chunk,
     R.fingerprint,
+    R.direction,
+    R.state,
 ]
 _RESULT_FIELDS = (
     R.id,
@@ -41,6 +43,8 @@ _RESULT_FIELDS = (
     R.contact_id,
     R.matched_existing,
     R.detail,
+    R.direction,
+    R.action,
 )
 
 # One UPDATE per record, sent with executemany: far faster than peewee's CASE-based
@@ -77,13 +81,15 @@ def _row_values(run_id: int, r: PlannedRow) -> tuple[Any, ...]:
         None if r.payload is None else json.dumps(dict(r.payload), separators=(",", ":")),
         r.chunk,
         r.fingerprint,
+        str(r.direction),
+        r.state,
     )
 
 
 def _planned_row(values: tuple[Any, ...]) -> PlannedRow:
     """A PlannedRow from a select of ``_INSERT_FIELDS`` (payload already decoded)."""
     _run, row, key, email, action, outcome, reason, contact_id, matched, detail, *rest = values
-    payload, chunk, fingerprint = rest
+    payload, chunk, fingerprint, direction, state = rest
     return PlannedRow(
         row=row,
         key=key,
@@ -97,6 +103,8 @@ def _planned_row(values: tuple[Any, ...]) -> PlannedRow:
         payload=payload,
         chunk=chunk,
         fingerprint=fingerprint,
+        direction=direction,
+        state=state,
     )
 
 
@@ -133,7 +141,12 @@ class RunRecordStore:
         """``(record id, payload)`` of every record an import chunk carries, in plan order."""
         query = (
             R.select(R.id, R.payload)
-            .where((R.run == run_id) & (R.chunk == chunk) & R.payload.is_null(False))
+            .where(
+                (R.run == run_id)
+                & (R.chunk == chunk)
+                & R.payload.is_null(False)
+                & R.outcome.is_null()  # settled earlier (e.g. an email change refused)
+            )
             .order_by(R.id)
             .tuples()
         )
@@ -263,7 +276,7 @@ class RunRecordStore:
 
     def count_items(self, run_id: int) -> int:
         """How many records carry an import item (all chunks)."""
-        return int(R.select().where((R.run == run_id) & R.payload.is_null(False)).count())
+        return int(R.select().where((R.run == run_id) & R.chunk.is_null(False)).count())
 
     def delete_records(self, run_id: int) -> int:
         """Forget a run's records (to plan it again); returns how many went."""
@@ -298,9 +311,19 @@ class RunRecordStore:
             )
             if not page:
                 return
-            for _id, row, key, email, out, reason, contact_id, matched, detail in page:
+            for _id, row, key, email, out, reason, contact_id, matched, detail, *rest in page:
+                direction, action = rest
                 yield RecordResult(
-                    row, key, email, Outcome(out), reason, contact_id, bool(matched), detail
+                    row,
+                    key,
+                    email,
+                    Outcome(out),
+                    reason,
+                    contact_id,
+                    bool(matched),
+                    detail,
+                    direction,
+                    action,
                 )
             last_id = page[-1][0]
 

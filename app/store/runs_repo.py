@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import ModelSelect
+from peewee import ModelSelect, fn
 
 from app.core.outcomes import RESUMABLE, RunCounts, RunStatus, RunSummary
 from app.store import models as m
 from app.store.convert import now_text
+from app.store.run_plan_repo import RunPlanStore
 from app.store.run_records_repo import RunRecordStore
 
 
@@ -35,7 +36,7 @@ def _count_columns(counts: RunCounts) -> dict[str, int]:
     return counts.as_dict()
 
 
-class RunRepository(RunRecordStore):
+class RunRepository(RunPlanStore, RunRecordStore):
     """Runs of a profile, newest first, plus (inherited) their per-record rows."""
 
     def start(self, profile_id: int, dry_run: bool = False) -> int:
@@ -110,6 +111,19 @@ class RunRepository(RunRecordStore):
             query = query.where(m.Run.dry_run == False)  # noqa: E712 - SQL expression
         row = query.order_by(m.Run.id.desc()).first()
         return _to_summary(row) if row else None
+
+    def last_started(self, include_dry_runs: bool = False) -> dict[int, str]:
+        """Each profile's latest run start (ISO 8601 UTC text), keyed by profile id.
+
+        The scheduler's input: one query for every profile. Dry runs change nothing, so by
+        default they do not count as a profile's last sync.
+        """
+        started = fn.MAX(m.Run.started_at)
+        query = m.Run.select(m.Run.profile, started.alias("started"))
+        if not include_dry_runs:
+            query = query.where(m.Run.dry_run == False)  # noqa: E712 - SQL expression
+        rows = query.group_by(m.Run.profile).tuples()
+        return {int(pid): str(text) for pid, text in rows if text}
 
     def resumable_run(self, profile_id: int) -> RunSummary | None:
         """The latest real (not dry) run, when it stopped in a state it can resume from.

@@ -15,6 +15,11 @@ from pathlib import Path
 
 from app import paths
 from app.connectors.endpoints import ServiceUrls, constant_contact_urls
+from app.connectors.xero import COLUMNS as XERO_COLUMNS
+from app.connectors.xero import XeroUrls, xero_urls
+from app.connectors.xero.endpoints import API_URL_ENV as XERO_ENV_API
+from app.connectors.xero.endpoints import AUTH_URL_ENV as XERO_ENV_AUTH
+from app.connectors.xero.endpoints import CLIENT_ID_ENV as XERO_ENV_CLIENT_ID
 from app.core.filters import FilterGroup
 from app.core.profiles import SourceKind, SourceSpec, SyncOptions, SyncProfile
 from app.core.store_types import Connection
@@ -26,6 +31,8 @@ from app.sandbox.samples import (
     SAMPLE_PROFILE_NAME,
     write_sample_csv,
 )
+from app.sandbox.xero import XeroEmulator
+from app.sandbox.xero_samples import XERO_LIST_NAME, XERO_PROFILE_NAME, seed_xero_samples
 from app.secrets.store import SecretStore
 from app.store.db import close_database, open_database
 from app.sync.emulator_process import EmulatorProcess
@@ -48,6 +55,7 @@ class ServiceHandle:
     home: Path
     emulator: ConstantContactEmulator | None = None
     emulator_process: EmulatorProcess | None = None
+    xero_emulator: XeroEmulator | None = None
     sample_csv: Path | None = None
     notices: list[str] = field(default_factory=list)
 
@@ -58,6 +66,9 @@ class ServiceHandle:
         if self.emulator_process is not None:
             self.emulator_process.stop()
             self.emulator_process = None
+        if self.xero_emulator is not None:
+            self.xero_emulator.stop()
+            self.xero_emulator = None
         close_database()
 
 
@@ -110,6 +121,22 @@ def open_service(
         else:
             handle.emulator = ConstantContactEmulator(state, enforce_limits=enforce_limits)
             handle.emulator.start()
+    # The Xero emulator always runs in-process: it is small and its limits are per minute.
+    xero_env = (
+        xero_urls() if os.environ.get(XERO_ENV_API) and os.environ.get(XERO_ENV_AUTH) else None
+    )
+    if sandbox and xero_env is None:
+        xero_state = home / "emulator" / "xero.sqlite3"
+        handle.xero_emulator = XeroEmulator(xero_state, enforce_limits=enforce_limits).start()
+
+    def xero_urls_for(conn: Connection) -> XeroUrls:
+        if conn.settings.get("sandbox"):
+            if xero_env is not None:
+                return xero_env
+            emu = handle.xero_emulator
+            assert emu is not None
+            return XeroUrls(emu.api_url, emu.identity_url, connections_url=emu.connections_url)
+        return xero_urls(conn.settings)
 
     def urls_for(conn: Connection) -> ServiceUrls:
         if conn.settings.get("sandbox"):
@@ -127,6 +154,8 @@ def open_service(
         open_browser=approve_in_sandbox if sandbox else webbrowser.open,
         client_id=SANDBOX_CLIENT_ID if sandbox else os.environ.get(ENV_CLIENT_ID, ""),
         sandbox=sandbox,
+        xero_urls_for=xero_urls_for,
+        xero_client_id=SANDBOX_CLIENT_ID if sandbox else os.environ.get(XERO_ENV_CLIENT_ID, ""),
     )
     if sandbox:
         _prepare_sandbox(handle, with_samples)
@@ -158,6 +187,42 @@ def _prepare_sandbox(handle: ServiceHandle, with_samples: bool) -> None:
         handle.sample_csv = sample
         if service.profiles.get_by_name(SAMPLE_PROFILE_NAME) is None and first_use:
             service.save_profile(sample_profile(service, sample, conn.id))
+    _prepare_xero_sandbox(handle, with_samples, conn.id)
+
+
+def _prepare_xero_sandbox(handle: ServiceHandle, with_samples: bool, cc_connection_id: int) -> None:
+    """Seed the sandbox Xero organisation, connect to it, and add the Xero sample profile."""
+    service = handle.service
+    emulator = handle.xero_emulator
+    if with_samples and emulator is not None and not emulator.contacts():
+        seed_xero_samples(emulator)
+    conns = service.xero_connections()
+    conn = conns[0] if conns else None
+    if conn is None or service.secrets.load_token(conn.id) is None:
+        conn = service.connect_xero(
+            "Sandbox Xero",
+            connection_id=conn.id if conn else None,
+            tenant_id=conn.settings.get("tenant_id") if conn else None,
+        )
+        if with_samples and not conns and service.profiles.get_by_name(XERO_PROFILE_NAME) is None:
+            service.save_profile(xero_sample_profile(service, conn.id, cc_connection_id))
+
+
+def xero_sample_profile(
+    service: ContactBridgeService, xero_connection_id: int, cc_connection_id: int
+) -> SyncProfile:
+    """The Xero sample profile: the organisation's customers into the "Newsletter" list."""
+    spec = SourceSpec(
+        SourceKind.XERO, {"connection_id": xero_connection_id, "customers_only": True}
+    )
+    return SyncProfile(
+        name=XERO_PROFILE_NAME,
+        source=spec,
+        main_list=XERO_LIST_NAME,
+        connection_id=cc_connection_id,
+        mapping=service.suggest_mapping(list(XERO_COLUMNS)),
+        filters=FilterGroup(),
+    )
 
 
 def _seed_existing_contacts(emulator: ConstantContactEmulator) -> None:

@@ -1,7 +1,9 @@
-"""The push engine: applies a plan to Constant Contact by bulk import, with checkpoints.
+"""The sync engine: orchestrates a run's phases, with checkpoints, over both directions.
 
 A run goes through explicit phases. Each phase saves a checkpoint in the run's row, so a
-crash, a cancel or a quota stop resumes where it stopped. The engine knows nothing of Qt: it
+crash, a cancel or a quota stop resumes where it stopped. The phases that write live in
+``engine_push`` (to Constant Contact) and ``engine_back`` (list removals, and back to the
+source); this module reads, plans, guards and finishes. The engine knows nothing of Qt: it
 reports through a ``ProgressReporter`` and stops when its ``CancelToken`` is set.
 """
 
@@ -9,44 +11,61 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from app.connectors.base import ActivityStatus, ConstantContact, Source
-from app.core.errors import AppError, Cancelled, QuotaExceeded
+from app.connectors.base import ConstantContact, Source, SourceCapabilities
+from app.core.errors import AppError, Cancelled, NeedsConfirmation, QuotaExceeded
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS
-from app.core.outcomes import Outcome, RunCounts, RunStatus, RunSummary
+from app.core.outcomes import RunStatus, RunSummary
 from app.core.profiles import SyncProfile
-from app.core.store_types import Link, PlannedRow
+from app.core.records import SourceRecord
+from app.sync import engine_back, engine_push, plan_rows
+from app.sync.guard import check_blast_radius
+from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
 from app.sync.planner import (
     Action,
-    LinkInfo,
     PlanContext,
     PlannedRecord,
     Planner,
-    Reason,
-    RemoteInfo,
+    fingerprint,
 )
 from app.sync.progress import CancelToken, ProgressReporter
 
 log = logging.getLogger(__name__)
 
 # Phases, in order. A resumed run skips every phase before the one it stopped in.
-PREPARE, REFRESH, PLAN, IMPORT, UNSUBSCRIBE, FINISH = (
+PREPARE, REFRESH, PLAN, GUARD, EMAILS, IMPORT, UNSUBSCRIBE = (
     "Preparing",
     "Reading Constant Contact",
     "Planning",
+    "Checking the plan",
+    "Changing email addresses",
     "Importing to Constant Contact",
     "Unsubscribing opted-out contacts",
+)
+REMOVE, IMPORT_BACK, OPTOUTS_BACK, FINISH = (
+    "Removing from the main list",
+    "Adding Constant Contact contacts to the source",
+    "Updating opt-outs in the source",
     "Finishing",
 )
-PHASES = (PREPARE, REFRESH, PLAN, IMPORT, UNSUBSCRIBE, FINISH)
+PHASES = (
+    PREPARE,
+    REFRESH,
+    PLAN,
+    GUARD,
+    EMAILS,
+    IMPORT,
+    UNSUBSCRIBE,
+    REMOVE,
+    IMPORT_BACK,
+    OPTOUTS_BACK,
+    FINISH,
+)
 BATCH = 1000
 CHUNK_BYTES = IMPORT_MAX_BYTES - 256 * 1024  # margin for the envelope and list ids
-# An apostrophe is common in the local part (o'brien@...), so it may not end a match there.
-EMAIL_RE = re.compile(r"[^\s(),;:<>\"]+@[^\s(),;:<>\"']+")
 
 
 @dataclass
@@ -81,23 +100,46 @@ class ChunkAssigner:
 
 
 class PushEngine:
-    """Runs one profile's push; ``run()`` returns a summary whose counts add up."""
+    """Runs one profile's sync; ``run()`` returns a summary whose counts add up."""
 
     def __init__(self, deps: EngineDeps, reporter: ProgressReporter, cancel: CancelToken):
         self.d, self.reporter, self.cancel = deps, reporter, cancel
+        self.confirm = False
 
     # -- the run ---------------------------------------------------------------------------
 
-    def run(self, profile: SyncProfile, *, dry_run: bool = False) -> RunSummary:
+    def run(
+        self,
+        profile: SyncProfile,
+        *,
+        dry_run: bool = False,
+        confirm: bool = False,
+        only_keys: Iterable[str] | None = None,
+    ) -> RunSummary:
+        """Run (or resume) the profile.
+
+        Args:
+            dry_run: plan only; every record gets the outcome it would have.
+            confirm: go ahead even if the run unsubscribes or removes many contacts.
+            only_keys: plan only these keys (retrying a run's failed records).
+
+        Raises:
+            NeedsConfirmation: the guard stopped the run before it wrote anything.
+        """
         assert profile.id is not None
         runs = self.d.runs
+        self.confirm = confirm
         resumed = None if dry_run else runs.resumable_run(profile.id)
         run_id = resumed.run_id if resumed else runs.start(profile.id, dry_run)
         cp: dict = runs.checkpoint(run_id) if resumed else {}
         cp.setdefault("phase", PREPARE)
+        if not resumed and only_keys is not None:
+            cp["only_keys"] = sorted(set(only_keys))
         runs.set_status(run_id, RunStatus.RUNNING, "Resumed" if resumed else "")
         try:
             self._run_phases(profile, run_id, cp, dry_run)
+        except NeedsConfirmation:
+            raise  # the run was turned into a preview already
         except Cancelled:
             return self._stop(
                 run_id,
@@ -117,7 +159,9 @@ class PushEngine:
             status = RunStatus.COMPLETED_WITH_ERRORS
         else:
             status = RunStatus.COMPLETED
-        runs.finish(run_id, status, counts, _summary_message(counts, dry_run))
+        by_direction = runs.counts_by_direction(run_id)
+        message = plan_rows.summary_message(counts, dry_run, by_direction, cp.get("guard_note", ""))
+        runs.finish(run_id, status, counts, message, extra=plan_rows.extra(by_direction))
         return runs.get(run_id)
 
     def _stop(self, run_id: int, profile: SyncProfile, status: RunStatus, msg: str) -> RunSummary:
@@ -132,20 +176,47 @@ class PushEngine:
             self.d.runs.set_phase(run_id, phase)
             self.d.runs.save_checkpoint(run_id, cp)
             self.reporter.phase(phase)
-            step = {
-                PREPARE: self._prepare,
-                REFRESH: self._refresh_mirror,
-                PLAN: self._plan,
-                IMPORT: self._import,
-                UNSUBSCRIBE: self._unsubscribe,
-                FINISH: self._finish,
-            }[phase]
-            step(profile, run_id, cp, dry_run)
+            if phase == PREPARE:
+                self._prepare(profile, run_id, cp, dry_run)
+            elif phase == REFRESH:
+                self._refresh_mirror(profile, run_id, cp, dry_run)
+            elif phase == PLAN:
+                self._plan(profile, run_id, cp, dry_run)
+            elif phase == GUARD:
+                self._guard(profile, run_id, cp, dry_run)
+            elif phase == FINISH:
+                self._finish(profile, run_id, cp, dry_run)
+            elif not dry_run:  # every other phase writes
+                self._write_phase(phase, profile, run_id, cp)
+
+    def _write_phase(self, phase: str, profile: SyncProfile, run_id: int, cp: dict) -> None:
+        if phase == EMAILS:
+            engine_push.change_emails(self, profile, run_id, cp)
+        elif phase == IMPORT:
+            engine_push.import_chunks(self, profile, run_id, cp)
+        elif phase == UNSUBSCRIBE:
+            engine_push.unsubscribe(self, profile, run_id, cp)
+        elif phase == REMOVE:
+            engine_back.remove_from_list(self, profile, run_id, cp)
+        elif phase == IMPORT_BACK:
+            engine_back.import_to_source(self, profile, run_id, cp, self._item_for(profile))
+        elif phase == OPTOUTS_BACK:
+            engine_back.optouts_to_source(self, profile, run_id, cp)
 
     # -- phases ----------------------------------------------------------------------------
 
     def _prepare(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
-        """Find the main list by its exact name, or create it (not in a dry run)."""
+        """Check the mapped custom fields still exist, then find or create the main list.
+
+        The custom fields are read once, and only when the mapping has some; a field deleted
+        in Constant Contact stops the run here, before any write, instead of failing every
+        record of the import.
+        """
+        # Imported here so this change stays inside the phase (engine.py is being split).
+        from app.core.custom_fields import check_custom_fields, mapped_custom_fields
+
+        if mapped_custom_fields(profile.mapping):
+            check_custom_fields(profile.mapping, self.d.cc.list_custom_fields())
         found = self.d.cc.find_list_by_name(profile.main_list)
         if found is None and not dry_run:
             found = self.d.cc.create_list(profile.main_list, "Kept in sync by ContactBridge")
@@ -167,7 +238,12 @@ class PushEngine:
         newest = since
         seen = 0
         batch: list = []
-        reads = [self.d.cc.iter_contacts(updated_after=since, status="all")]
+        after = since
+        if since is not None and profile.options.clear_optout_on_resubscribe:
+            # A resubscribe in the watermark's own second has no date filter of its own
+            # (unlike an opt-out, below): re-read that second, at the cost of a page.
+            after = since - timedelta(seconds=1)
+        reads = [self.d.cc.iter_contacts(updated_after=after, status="all")]
         if since is not None:
             reads.append(
                 self.d.cc.iter_contacts(
@@ -193,153 +269,91 @@ class PushEngine:
         cp["mirror_read"] = seen
 
     def _plan(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
-        """Read the source, plan every record, and store the plan as the run's records."""
+        """Read the source, plan every record both ways, and store the plan as the run's records."""
         runs = self.d.runs
         runs.delete_records(run_id)  # a run that died while planning plans again from scratch
+        details = self.d.links.load_details(profile.id)
+        only = frozenset(cp["only_keys"]) if cp.get("only_keys") is not None else None
         ctx = PlanContext(
             profile=profile,
-            links=_link_infos(self.d.links.load(profile.id)),
-            remote=_remote_infos(self.d.mirror.email_index(self.d.connection_id), cp["list_id"]),
+            links=plan_rows.link_infos(details),
+            remote=plan_rows.remote_infos(
+                self.d.mirror.email_index(self.d.connection_id), cp["list_id"]
+            ),
+            previous_item=lambda key: self.d.links.last_sent(profile.id, key),
         )
         planner = Planner(ctx)
+        caps = self.capabilities()
+        entries: list[SourceEntry] | None = [] if plan_rows.two_way(profile, caps) else None
         chunks = ChunkAssigner()
         has_items = False
         total = 0
-        for batch in _batched(self._planned(planner), BATCH):
+        for batch in plan_rows.batched(self._planned(planner, profile, only, entries), BATCH):
             rows = []
             for p in batch:
                 chunk = chunks.assign(dict(p.item)) if p.item is not None else None
                 has_items |= chunk is not None
                 final = dry_run or p.action in (Action.SKIP, Action.UNCHANGED)
-                rows.append(_planned_row(p, chunk, final))
+                rows.append(plan_rows.planned_row(p, chunk, final))
             runs.add_records(run_id, rows)
             total += len(rows)
             self.reporter.advance(total, 0, f"{total:,} records planned")
             self.cancel.raise_if_cancelled()
+        if entries is not None:
+            back = BackContext(
+                profile=profile,
+                capabilities=caps,
+                entries=entries,
+                links={k: LinkState(v[0], v[1], v[3], v[4], v[5]) for k, v in details.items()},
+                contacts=self.d.mirror.iter_contacts(self.d.connection_id),
+                main_list_id=cp["list_id"],
+                full_read=True,  # the whole source is read even for a retry
+                only_keys=only,
+                email_column=profile.mapping.source_for("email") or "",
+            )
+            rows = [plan_rows.settled_row(r, dry_run) for r in plan_back(back)]
+            runs.add_records(run_id, rows)
+            total += len(rows)
         cp["chunks"] = {str(c): {} for c in range(chunks.chunk + 1)} if has_items else {}
         cp["planned"] = total
+        cp["synced"] = len(details)
 
-    def _planned(self, planner: Planner) -> Iterator[PlannedRecord]:
+    def _planned(
+        self,
+        planner: Planner,
+        profile: SyncProfile,
+        only: frozenset[str] | None,
+        entries: list[SourceEntry] | None,
+    ) -> Iterator[PlannedRecord]:
         source = self.d.source
+        first = profile.mapping.source_for("first_name") or ""
+        last = profile.mapping.source_for("last_name") or ""
         for record in source.iter_records():
-            yield planner.plan(record)
+            planned = planner.plan(record)
+            if entries is not None:
+                entries.append(plan_rows.entry(record, planned, first, last))
+            if only is None or record.key in only:
+                yield planned
         for problem in getattr(source, "problems", ()):
             if not getattr(problem, "yielded", False):
-                yield PlannedRecord(
-                    problem.row,
-                    f"row:{problem.row}",
-                    "",
-                    Action.SKIP,
-                    f"Could not read this row: {problem.message}",
-                )
+                key = f"row:{problem.row}"
+                if only is None or key in only:
+                    yield PlannedRecord(
+                        problem.row,
+                        key,
+                        "",
+                        Action.SKIP,
+                        f"Could not read this row: {problem.message}",
+                    )
 
-    def _import(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
-        """Send each pending chunk as one bulk import and record every record's outcome."""
-        if dry_run:
-            return
-        runs, cc = self.d.runs, self.d.cc
-        chunks: dict[str, dict] = cp.get("chunks", {})
-        done_items = sum(c.get("items", 0) for c in chunks.values() if c.get("done"))
-        total_items = runs.count_items(run_id)
-        for key in sorted(chunks, key=int):
-            state = chunks[key]
-            if state.get("done"):
-                continue
-            self.cancel.raise_if_cancelled()
-            chunk = int(key)
-            payloads = runs.iter_chunk_payloads(run_id, chunk)
-            state["items"] = len(payloads)
-            if not state.get("activity_id"):
-                state["activity_id"] = cc.start_contacts_import(
-                    [p for _, p in payloads], [cp["list_id"]]
-                )
-                self.d.runs.save_checkpoint(run_id, cp)  # before waiting: never import twice
-
-            def progress(status: ActivityStatus, base: int = done_items) -> None:
-                done = base + status.items_completed
-                self.reporter.advance(done, total_items, f"{done:,} / {total_items:,}")
-
-            status = cc.wait_for_activity(
-                state["activity_id"], should_stop=self.cancel.wait, on_progress=progress
-            )
-            self._record_chunk(profile, run_id, chunk, status, payloads)
-            state["done"] = True
-            state["completed_at"] = status.completed_at.isoformat() if status.completed_at else ""
-            done_items += len(payloads)
-            self.reporter.advance(done_items, total_items, f"{done_items:,} / {total_items:,}")
-            self.d.runs.save_checkpoint(run_id, cp)
-
-    def _record_chunk(
-        self, profile: SyncProfile, run_id: int, chunk: int, status: ActivityStatus, payloads: list
-    ) -> None:
-        runs = self.d.runs
-        if not status.succeeded:
-            why = "; ".join(status.errors[:3]) or f"the import ended as {status.state}"
-            runs.set_chunk_outcome(
-                run_id, chunk, Outcome.FAILED, f"Constant Contact could not import: {why}"
-            )
-            return
-        failed = _errors_by_email(status.errors)
-        if status.cannot_add_to_list_count:
-            failed.update(self._newly_unsubscribed({p.get("email", "") for _, p in payloads}))
-        runs.fail_records_by_email(run_id, chunk, failed)
-        runs.finalize_chunk(run_id, chunk)  # planned outcome for everything not failed above
-        self._save_links(profile, run_id, chunk)
-
-    def _newly_unsubscribed(self, emails: set[str]) -> dict[str, tuple[Outcome, str]]:
-        """Emails of this chunk that Constant Contact refused to list as unsubscribed."""
-        found: dict[str, str] = {}
-        batch = []
-        for contact in self.d.cc.iter_contacts(status="unsubscribed"):
-            batch.append(contact)
-            if contact.email.lower() in emails:
-                found[contact.email.lower()] = (Outcome.SKIPPED, Reason.UNSUBSCRIBED)
-        self.d.mirror.upsert_contacts(self.d.connection_id, batch)
-        return found
-
-    def _save_links(self, profile: SyncProfile, run_id: int, chunk: int) -> None:
-        successes = self.d.runs.chunk_links(run_id, chunk)
-        links = [Link(key, cid or None, email, fp) for key, cid, email, fp in successes]
-        self.d.links.upsert_many(profile.id, links)
-        list_id = self.d.runs.checkpoint(run_id).get("list_id") or self.d.profiles.main_list_id(
-            profile.id
-        )
-        if list_id:
-            self.d.mirror.add_to_list(self.d.connection_id, (s[2] for s in successes), list_id)
-
-    def _unsubscribe(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
-        """Unsubscribe, one by one, contacts the source marks as opted out (if chosen)."""
-        if dry_run:
-            return
-        pending = self.d.runs.pending_by_action(run_id, Action.UNSUBSCRIBE.value)
-        emails = self.d.runs.emails_of([record_id for record_id, _ in pending]) if pending else {}
-        for n, (record_id, contact_id) in enumerate(pending, 1):
-            self.cancel.raise_if_cancelled()
-            try:
-                if not contact_id:  # created by a bulk import, which returns no ids
-                    found = self.d.cc.get_contact_by_email(emails[record_id])
-                    if found is None:
-                        self.d.runs.set_record_outcome(record_id, Outcome.SKIPPED, Reason.NOT_IN_CC)
-                        continue
-                    if found.unsubscribed:
-                        self.d.runs.set_record_outcome(
-                            record_id, Outcome.SKIPPED, Reason.ALREADY_UNSUBSCRIBED
-                        )
-                        continue
-                    contact_id = found.contact_id
-                self.d.cc.unsubscribe_contact(contact_id, "Opted out in the source")
-            except QuotaExceeded:
-                raise
-            except AppError as exc:
-                self.d.runs.set_record_outcome(record_id, Outcome.FAILED, exc.message)
-            else:
-                self.d.runs.set_record_outcome(record_id, Outcome.UPDATED, None)
-            self.reporter.advance(n, len(pending), f"{n:,} / {len(pending):,}")
+    def _guard(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+        check_blast_radius(self.d.runs, profile, run_id, cp, dry_run=dry_run, confirm=self.confirm)
 
     def _finish(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
-        """Move the mirror's watermark past our own imports, so they cost nothing next time."""
+        """Remember opt-out states, and move the watermark past our own imports."""
         if dry_run:
             return
+        self.d.links.set_states(profile.id, self.d.runs.settled_states(run_id))
         stamps = [c["completed_at"] for c in cp.get("chunks", {}).values() if c.get("completed_at")]
         if stamps:
             newest = max(datetime.fromisoformat(s) for s in stamps)
@@ -347,66 +361,19 @@ class PushEngine:
             if current is None or newest > current:
                 self.d.mirror.set_watermark(self.d.connection_id, newest)
 
+    # -- helpers -------------------------------------------------------------------------------
 
-# -- helpers -----------------------------------------------------------------------------------
+    def capabilities(self) -> SourceCapabilities:
+        """What the source can do besides being read (a file: nothing)."""
+        caps = getattr(self.d.source, "capabilities", None)
+        return caps if isinstance(caps, SourceCapabilities) else SourceCapabilities()
 
+    def _item_for(self, profile: SyncProfile) -> engine_back.ItemFor:
+        """The push item and fingerprint of a record an import just made in the source."""
+        planner = Planner(PlanContext(profile=profile))
 
-def _batched(items: Iterable[PlannedRecord], size: int) -> Iterator[list[PlannedRecord]]:
-    batch: list[PlannedRecord] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        def item_for(key: str, values: dict[str, str], email: str) -> tuple[dict, str]:
+            item = planner.item_for(SourceRecord(key, 0, values), email)
+            return item, fingerprint(item, profile.main_list)
 
-
-def _planned_row(p: PlannedRecord, chunk: int | None, final: bool) -> PlannedRow:
-    detail = "; ".join(p.warnings)
-    return PlannedRow(
-        row=p.row,
-        key=p.key,
-        email=p.email,
-        action=p.action.value,
-        outcome=p.outcome.value if final else None,
-        reason=p.reason,
-        contact_id=p.contact_id,
-        matched_existing=p.matched_existing,
-        detail=detail,
-        payload=dict(p.item) if p.item is not None else None,
-        chunk=chunk,
-        fingerprint=p.fingerprint,
-    )
-
-
-def _link_infos(links: dict) -> dict[str, LinkInfo]:
-    return {k: LinkInfo(v.contact_id, v.email, v.fingerprint) for k, v in links.items()}
-
-
-def _remote_infos(index: dict, list_id: str) -> dict[str, RemoteInfo]:
-    out = {}
-    for email, (contact_id, permission, list_ids) in index.items():
-        out[email] = RemoteInfo(contact_id, permission, bool(list_id) and list_id in list_ids)
-    return out
-
-
-def _errors_by_email(errors: Iterable[str]) -> dict[str, str | tuple[Outcome, str]]:
-    """Attribute an import's error messages to the emails they name."""
-    out: dict[str, str | tuple[Outcome, str]] = {}
-    for message in errors:
-        for found in EMAIL_RE.findall(message):
-            email = found.lower().strip(".")
-            # A quoted address ('a@b.com') is named with and without its opening quote;
-            # only the form some record has changes anything.
-            for candidate in {email, email.lstrip("'")}:
-                out[candidate] = f"Constant Contact refused it: {message}"
-    return out
-
-
-def _summary_message(counts: RunCounts, dry_run: bool) -> str:
-    verb = "Would create" if dry_run else "Created"
-    return (
-        f"{verb} {counts.created:,}, updated {counts.updated:,}, unchanged "
-        f"{counts.unchanged:,}, skipped {counts.skipped:,}, failed {counts.failed:,}."
-    )
+        return item_for

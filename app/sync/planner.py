@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS, label
@@ -17,7 +17,9 @@ from app.core.outcomes import Outcome
 from app.core.profiles import OptOutHandling, SyncProfile
 from app.core.records import Permission, SourceRecord
 from app.core.store_types import ACTION_OUTCOME, RecordAction
+from app.core.transforms import field_limit, import_key, transformer
 from app.core.validation import trim_to_limit, validate_email
+from app.sync.diff import describe_changes
 
 # One vocabulary for planned actions, shared with the store.
 Action = RecordAction
@@ -36,6 +38,13 @@ class Reason:
     ALREADY_UNSUBSCRIBED = "Opted out in the source and already unsubscribed in Constant Contact"
     NOT_IN_CC = "Opted out in the source and not in Constant Contact, so nothing to do"
     NO_UPDATES = "Already in Constant Contact; updating existing contacts is off"
+    RESUBSCRIBED = (
+        "Opted back in at Constant Contact after opting out here, so not unsubscribed again"
+    )
+    EMAIL_TAKEN = (
+        "The new email {email} already belongs to another Constant Contact contact; "
+        "not merged (merge or fix them in Constant Contact, then sync again)"
+    )
     ROW_PROBLEM = "Could not read this row: {problem}"
 
 
@@ -46,6 +55,9 @@ class LinkInfo:
     contact_id: str | None
     email: str
     fingerprint: str
+    source_opted_out: bool | None = None  # the source's opt-out mark last acted on
+    cc_unsubscribed: bool | None = None  # Constant Contact's state when last seen
+    origin: str = "push"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +77,9 @@ class PlannedRecord:
         item: the flat bulk-import item to send (for create and update), else None.
         previous_email: set when the source changed this record's email since the last sync.
         warnings: notes such as fields trimmed to Constant Contact's limits.
+        state: opt-out states to remember once the record's outcome is final
+            ("<source opted out>,<cc unsubscribed>", 0 or 1 each), or None.
+        detail: what changes, e.g. "First name: Ada → Augusta".
     """
 
     row: int
@@ -78,6 +93,8 @@ class PlannedRecord:
     matched_existing: bool = False
     previous_email: str = ""
     warnings: tuple[str, ...] = ()
+    state: str | None = None
+    detail: str = ""
 
     @property
     def outcome(self) -> Outcome:
@@ -92,18 +109,27 @@ class PlanContext:
         links: source key -> what the last sync stored.
         remote: lower-cased email -> the Constant Contact contact, from the local mirror.
         row_problems: row number -> a problem the source reported for that row.
+        previous_item: source key -> the item last sent (for "old → new" details).
     """
 
     profile: SyncProfile
     links: Mapping[str, LinkInfo] = field(default_factory=dict)
     remote: Mapping[str, RemoteInfo] = field(default_factory=dict)
     row_problems: Mapping[int, str] = field(default_factory=dict)
+    previous_item: Callable[[str], Mapping[str, str] | None] | None = None
 
 
 def fingerprint(item: Mapping[str, str], main_list: str) -> str:
     """A short, stable digest of the values last sent, so unchanged records cost nothing."""
     blob = json.dumps([main_list, sorted(item.items())], ensure_ascii=False, separators=(",", ":"))
     return hashlib.blake2b(blob.encode(), digest_size=12).hexdigest()
+
+
+def _tidy_state(link: LinkInfo | None) -> str | None:
+    """Record "not opted out anywhere" for a link that remembers an older opt-out."""
+    if link is None or (not link.source_opted_out and not link.cc_unsubscribed):
+        return None
+    return "0,0"
 
 
 class Planner:
@@ -165,9 +191,15 @@ class Planner:
             "contact_id": contact_id or "",
             "previous_email": previous_email,
             "warnings": warnings,
+            "state": _tidy_state(link),
         }
-        if link is not None and link.fingerprint == fp and (remote is None or remote.on_main_list):
+        # A record imported from a contact elsewhere in CC was never on the main list: only
+        # a change of its values (an update, which lists it) puts it there.
+        listed = remote is None or remote.on_main_list or (link and link.origin == "import")
+        if link is not None and link.fingerprint == fp and listed:
             return PlannedRecord(action=Action.UNCHANGED, reason="Already up to date", **common)
+        if previous_email:
+            return self._plan_email_change(item, link, remote, common)
         if link is None and remote is None:
             return PlannedRecord(action=Action.CREATE, item=item, **common)
         matched = link is None
@@ -178,11 +210,64 @@ class Planner:
         why = "Matched an existing contact by email" if matched else "Changed since the last sync"
         if link is not None and link.fingerprint == fp:
             why = "Put back on the main list"
-        if previous_email:
-            why = f"Email changed from {previous_email}"
+        detail = self._detail(record.key, item) if link is not None else ""
         return PlannedRecord(
-            action=Action.UPDATE, reason=why, item=item, matched_existing=matched, **common
+            action=Action.UPDATE,
+            reason=why,
+            item=item,
+            matched_existing=matched,
+            detail=detail,
+            **common,
         )
+
+    def item_for(self, record: SourceRecord, email: str) -> dict[str, str]:
+        """The item the push would send for this record (e.g. one just made by an import)."""
+        return self._item(record, email)[0]
+
+    def _plan_email_change(
+        self,
+        item: dict[str, str],
+        link: LinkInfo | None,
+        remote: RemoteInfo | None,
+        common: dict,
+    ) -> PlannedRecord:
+        """The source changed this record's email: change it on the same contact (no duplicate).
+
+        The engine resolves the contact (link, mirror, or a lookup by the old email), PUTs the
+        new email, then the import updates the rest of the fields by the new email.
+        """
+        old = common["previous_email"]
+        old_remote = self.ctx.remote.get(old)
+        if old_remote is not None and old_remote.permission == Permission.UNSUBSCRIBED:
+            return PlannedRecord(action=Action.SKIP, reason=Reason.UNSUBSCRIBED, **common)
+        known_id = (link.contact_id if link else None) or (
+            old_remote.contact_id if old_remote else ""
+        )
+        if remote is not None and (not known_id or remote.contact_id != known_id):
+            # The new address is another contact already: never merge two people silently.
+            reason = Reason.EMAIL_TAKEN.format(email=common["email"])
+            return PlannedRecord(action=Action.SKIP, reason=reason, **common)
+        common = dict(common, contact_id=known_id or "")
+        detail = f"Email: {old} → {common['email']}"
+        changes = self._detail(common["key"], item)
+        if changes and not changes.startswith("Sends "):
+            detail = f"{detail}; {changes}"
+        return PlannedRecord(
+            action=Action.CHANGE_EMAIL,
+            reason=f"Email changed from {old}",
+            item=item,
+            detail=detail,
+            **common,
+        )
+
+    def _detail(self, key: str, item: Mapping[str, str]) -> str:
+        lookup = self.ctx.previous_item
+        if lookup is None:
+            return ""
+        before = lookup(key)
+        if before is not None:
+            before = {k: v for k, v in before.items() if k != "email"}
+        return describe_changes(before, {k: v for k, v in item.items() if k != "email"})
 
     def _plan_opt_out(
         self,
@@ -194,31 +279,47 @@ class Planner:
     ) -> PlannedRecord:
         opts = self.ctx.profile.options
         base = {"row": record.row, "key": record.key, "email": email, "contact_id": contact_id}
+        remote_out = remote is not None and remote.permission == Permission.UNSUBSCRIBED
+        # Opted out here, subscribed there: if we saw them unsubscribed (or already acted on
+        # this opt-out), the person opted back in themselves. Their own choice wins.
+        seen_out = link is not None and (link.cc_unsubscribed or link.source_opted_out)
+        if seen_out and remote is not None and not remote_out:
+            return PlannedRecord(
+                action=Action.SKIP, reason=Reason.RESUBSCRIBED, state="1,0", **base
+            )
         if opts.opt_out_handling is not OptOutHandling.UNSUBSCRIBE:
             return PlannedRecord(action=Action.SKIP, reason=Reason.OPTED_OUT, **base)
         if remote is None and not contact_id and link is None:
             return PlannedRecord(action=Action.SKIP, reason=Reason.NOT_IN_CC, **base)
-        if remote is not None and remote.permission == Permission.UNSUBSCRIBED:
-            return PlannedRecord(action=Action.SKIP, reason=Reason.ALREADY_UNSUBSCRIBED, **base)
+        if remote_out:
+            return PlannedRecord(
+                action=Action.SKIP, reason=Reason.ALREADY_UNSUBSCRIBED, state="1,1", **base
+            )
         return PlannedRecord(
             action=Action.UNSUBSCRIBE,
             reason="Opted out in the source, so unsubscribed in Constant Contact",
+            state="1,1",
             **base,
         )
 
     def _item(self, record: SourceRecord, email: str) -> tuple[dict[str, str], tuple[str, ...]]:
         profile = self.ctx.profile
+        opts = profile.options
         mapped = profile.mapping.apply(record.values)
+        for key in self._drop.intersection(mapped):
+            del mapped[key]
+        mapped.pop("email", None)
+        # States, countries and phones in the forms the options ask for (cached lookups).
+        warnings = transformer(
+            opts.state_format, opts.country_format, opts.phone_format, opts.phone_region
+        ).apply(mapped)
         item: dict[str, str] = {}
-        warnings: list[str] = []
         for key, value in mapped.items():
-            if key == "email" or key in self._drop:
-                continue
-            trimmed, was_trimmed = trim_to_limit(key, value)
-            if was_trimmed:
-                warnings.append(f"{label(key)} shortened to {len(trimmed)} characters")
-            item[key] = trimmed
-        if profile.options.unknown_for_blank_names:
+            if len(value) > field_limit(key):
+                value, _ = trim_to_limit(key, value)
+                warnings.append(f"{label(key)} shortened to {len(value)} characters")
+            item[import_key(key)] = value  # a custom field goes by its name: cf:Favourite_cake
+        if opts.unknown_for_blank_names:
             item.setdefault("first_name", "Unknown")
             item.setdefault("last_name", "Unknown")
         item["email"] = email

@@ -8,9 +8,10 @@ profiles through the engine under a per-profile lock. ``app/application.py`` and
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from itertools import islice
 from pathlib import Path
 
 from app.connectors.base import RequestStats
@@ -18,13 +19,16 @@ from app.connectors.constant_contact import ConstantContactClient
 from app.connectors.csv_file import FileSource
 from app.connectors.endpoints import ServiceUrls
 from app.connectors.oauth import TokenManager, authorize_pkce
-from app.core.errors import ConfigError, NeedsReconnect
+from app.connectors.xero import XeroClient, XeroSource, XeroTenant, XeroUrls, xero_urls
+from app.connectors.xero import account as xero_account
+from app.core.errors import ConfigError, ConflictError, NeedsReconnect, RemoteError, ValidationError
 from app.core.filters import FilterGroup
 from app.core.mapping import FieldMapping
 from app.core.mapping_suggest import suggest_mapping
-from app.core.outcomes import RecordResult, RunSummary
-from app.core.profiles import SourceKind, SourceSpec, SyncProfile
-from app.core.records import ContactList
+from app.core.outcomes import RecordResult, RunStatus, RunSummary
+from app.core.profiles import OptOutHandling, SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.records import ContactList, CustomField, Permission, SourceRecord
+from app.core.settings import Preferences
 from app.core.store_types import Connection
 from app.secrets.store import SecretStore
 from app.store.repositories import (
@@ -34,13 +38,16 @@ from app.store.repositories import (
     ProfileRepository,
     RunRepository,
 )
+from app.store.settings_repo import SettingsRepository
 from app.sync.engine import EngineDeps, PushEngine
 from app.sync.gc_pause import gc_paused
 from app.sync.locks import ProfileLock
+from app.sync.planner import PlanContext, Planner, RemoteInfo
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
 
 log = logging.getLogger(__name__)
 CC_SERVICE = "constant_contact"
+XERO_SERVICE = xero_account.SERVICE_NAME
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,51 @@ class ProfileOverview:
 
     profile: SyncProfile
     last_run: RunSummary | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListMember:
+    """One contact on a Constant Contact list, as the lists manager shows it."""
+
+    contact_id: str
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    permission: Permission = Permission.NOT_SET
+
+
+@dataclass(frozen=True)
+class ListAddResult:
+    """What adding source records to a list did: emails sent, and (who, why) refused."""
+
+    added: tuple[str, ...] = ()
+    refused: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """Which runs a report shows: one profile or all, some statuses, a range of local days."""
+
+    profile_id: int | None = None
+    statuses: frozenset[RunStatus] = frozenset()  # empty: every status
+    since: date | None = None
+    until: date | None = None  # inclusive
+
+    def matches(self, run: RunSummary) -> bool:
+        if self.statuses and run.status not in self.statuses:
+            return False
+        if self.since is None and self.until is None:
+            return True
+        try:
+            day = datetime.fromisoformat(run.started_at).astimezone().date()
+        except ValueError:
+            return False
+        return (self.since is None or day >= self.since) and (
+            self.until is None or day <= self.until
+        )
+
+
+MAX_LIST_ADD = 5000  # records added to a list in one go (one import activity)
 
 
 class ContactBridgeService:
@@ -72,7 +124,11 @@ class ContactBridgeService:
         client_id: str = "",
         sandbox: bool = False,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        xero_urls_for: Callable[[Connection], XeroUrls] | None = None,
+        xero_client_id: str = "",
     ) -> None:
+        self.xero_urls_for = xero_urls_for or (lambda conn: xero_urls(conn.settings))
+        self.xero_client_id = xero_client_id
         self.home = home
         self.secrets = secrets
         self.urls_for = urls_for
@@ -85,6 +141,7 @@ class ContactBridgeService:
         self.links = LinkRepository()
         self.mirror = MirrorRepository()
         self.connections = ConnectionRepository()
+        self.settings = SettingsRepository()
         self.stats = RequestStats()
 
     # -- profiles --------------------------------------------------------------------------
@@ -107,7 +164,9 @@ class ContactBridgeService:
 
     # -- sources ---------------------------------------------------------------------------
 
-    def open_source(self, spec: SourceSpec, opt_out_column: str = "") -> FileSource:
+    def open_source(self, spec: SourceSpec, opt_out_column: str = "") -> FileSource | XeroSource:
+        if spec.kind is SourceKind.XERO:
+            return self.xero_source(spec)  # opted out = in Xero's "Email opt-out" group
         if spec.kind is not SourceKind.FILE:
             raise ConfigError(f"{spec.describe()} sources are coming soon.")
         if not spec.path:
@@ -174,7 +233,13 @@ class ContactBridgeService:
         return self.connections.get(conn.id)
 
     def disconnect(self, connection_id: int) -> None:
+        """Forget the token and the account's lists and contacts kept on this computer.
+
+        Profiles, their run history and links stay, as NeonCRM keeps imported records, so
+        connecting again picks up where things were. Nothing changes in Constant Contact.
+        """
         self.secrets.delete_token(connection_id)
+        self.connections.purge_remote_data(connection_id)
         self.connections.set_status(connection_id, "disconnected")
 
     def cc_client(self, connection_id: int) -> ConstantContactClient:
@@ -196,6 +261,84 @@ class ContactBridgeService:
     def list_contact_lists(self, connection_id: int) -> list[ContactList]:
         return self.cc_client(connection_id).list_contact_lists()
 
+    def list_custom_fields(self, connection_id: int) -> list[CustomField]:
+        """The account's custom fields (at most 100), for the mapping page."""
+        return self.cc_client(connection_id).list_custom_fields()
+
+    def create_custom_field(self, connection_id: int, label: str) -> CustomField:
+        """Create a text custom field in the account (or return the one with that label)."""
+        return self.cc_client(connection_id).create_custom_field(label, "string")
+
+    # -- Xero ------------------------------------------------------------------------------
+
+    def xero_connections(self) -> list[Connection]:
+        return self.connections.list(XERO_SERVICE)
+
+    def connect_xero(
+        self,
+        label: str = "Xero",
+        cancel: CancelToken | None = None,
+        connection_id: int | None = None,
+        tenant_id: str | None = None,
+    ) -> Connection:
+        """Sign in to Xero (PKCE) and pick an organisation: ``tenant_id``, else the first.
+
+        Every organisation the sign-in allowed is kept in the settings (``tenants``) for a
+        picker; :meth:`select_xero_tenant` switches later.
+        """
+        client_id = self.xero_client_id
+        if connection_id is None:
+            settings = {"client_id": client_id, "sandbox": self.sandbox}
+            conn = self.connections.create(XERO_SERVICE, label, settings)
+        else:
+            conn = self.connections.get(connection_id)
+        token = xero_account.sign_in(
+            self.xero_urls_for(conn), client_id, self.open_browser, cancel.wait if cancel else None
+        )
+        self.secrets.save_token(conn.id, token)
+        self.connections.set_status(conn.id, "connected")
+        tenants = self.xero_tenants(conn.id)
+        settings = xero_account.tenant_settings(tenants, tenant_id)
+        conn = self.connections.update_settings(conn.id, settings)
+        self.connections.set_account_name(conn.id, settings["tenant_name"])
+        return self.connections.get(conn.id)
+
+    def xero_tenants(self, connection_id: int) -> list[XeroTenant]:
+        """The organisations the connection's sign-in allowed (``GET /connections``)."""
+        with self.xero_client(connection_id, tenant_id="") as client:
+            return client.list_connections()
+
+    def select_xero_tenant(self, connection_id: int, tenant_id: str) -> Connection:
+        settings = xero_account.tenant_settings(self.xero_tenants(connection_id), tenant_id)
+        self.connections.set_account_name(connection_id, settings["tenant_name"])
+        return self.connections.update_settings(connection_id, settings)
+
+    def xero_client(self, connection_id: int, tenant_id: str | None = None) -> XeroClient:
+        conn = self.connections.get(connection_id)
+        if conn is None or conn.service != XERO_SERVICE:
+            raise ConfigError("This profile's Xero connection was removed. Connect to Xero.")
+        if self.secrets.load_token(conn.id) is None:
+            raise NeedsReconnect("Connect to Xero to continue.")
+        return xero_account.make_client(
+            self.xero_urls_for(conn),
+            self.secrets,
+            conn.id,
+            str(conn.settings.get("client_id") or self.xero_client_id),
+            str(conn.settings.get("tenant_id") or "") if tenant_id is None else tenant_id,
+            stats=self.stats,
+            on_needs_reconnect=lambda cid: self.connections.set_status(cid, "needs_reconnect"),
+        )
+
+    def xero_source(self, spec: SourceSpec) -> XeroSource:
+        """The Xero source of a profile (``settings["connection_id"]``, else the first)."""
+        conn_id = spec.settings.get("connection_id")
+        conns = self.xero_connections()
+        conn = next((c for c in conns if c.id == conn_id), None) if conn_id else None
+        conn = conn or (None if conn_id else next(iter(conns), None))
+        if conn is None:
+            raise ConfigError("Connect to Xero first: this profile reads its contacts from Xero.")
+        return xero_account.source_for(self.xero_client(conn.id), spec.settings, conn.settings)
+
     # -- runs ------------------------------------------------------------------------------
 
     def run_profile(
@@ -205,8 +348,14 @@ class ContactBridgeService:
         dry_run: bool = False,
         reporter: ProgressReporter | None = None,
         cancel: CancelToken | None = None,
+        confirm: bool = False,
+        only_keys: Sequence[str] | None = None,
     ) -> RunSummary:
-        """Run one profile now. Raises RunLocked if it is already running anywhere."""
+        """Run one profile now. Raises RunLocked if it is already running anywhere.
+
+        ``confirm`` lets a run go ahead that unsubscribes or removes many contacts (else
+        it stops with NeedsConfirmation); ``only_keys`` limits it to some records.
+        """
         profile = self.profiles.get(profile_id)
         if profile.connection_id is None:
             raise ConfigError(f'"{profile.name}" has no Constant Contact connection yet.')
@@ -222,7 +371,43 @@ class ContactBridgeService:
                 clock=self.clock,
             )
             engine = PushEngine(deps, reporter or NullReporter(), cancel or CancelToken())
-            return engine.run(profile, dry_run=dry_run)
+            return engine.run(profile, dry_run=dry_run, confirm=confirm, only_keys=only_keys)
+
+    def retry_failed(
+        self,
+        run_id: int,
+        *,
+        reporter: ProgressReporter | None = None,
+        cancel: CancelToken | None = None,
+        confirm: bool = False,
+    ) -> RunSummary:
+        """A new run of the same profile that processes only the records that failed in
+        ``run_id`` (in every direction).
+
+        Raises:
+            ConfigError: the run had no failures, or the profile's last run is unfinished
+                (sync to finish it first: a resumed run retries nothing by itself).
+        """
+        summary = self.runs.get(run_id)
+        if summary is None:
+            raise ConfigError(f"There is no run {run_id}.")
+        profile = self.get_profile(summary.profile_name)
+        keys = sorted({k for ks in self.runs.failed_keys_by_direction(run_id).values() for k in ks})
+        if not keys:
+            raise ConfigError("Nothing to retry: no record failed in that run.")
+        if self.runs.resumable_run(profile.id) is not None:
+            raise ConfigError(
+                f'The last sync of "{profile.name}" did not finish. Sync it to finish it '
+                "first; then retry what still failed."
+            )
+        return self.run_profile(
+            profile.id, reporter=reporter, cancel=cancel, confirm=confirm, only_keys=keys
+        )
+
+    def last_failed_run(self, profile_id: int) -> RunSummary | None:
+        """The profile's latest real run, when some of its records failed."""
+        last = self.runs.last_run(profile_id, include_dry_runs=False)
+        return last if last is not None and last.counts.failed else None
 
     def is_running(self, profile_id: int) -> bool:
         lock = ProfileLock(self.home / "locks", profile_id)
@@ -239,3 +424,160 @@ class ContactBridgeService:
 
     def run_history(self, profile_id: int, limit: int = 50) -> list[RunSummary]:
         return self.runs.history(profile_id, limit)
+
+    # -- lists (the lists manager) ---------------------------------------------------------
+
+    def all_connections(self) -> list[Connection]:
+        return self.connections.list()
+
+    def create_contact_list(self, connection_id: int, name: str) -> ContactList:
+        """Create a list; a name already in use is refused (list names are unique)."""
+        name = " ".join(name.split())
+        taken = ValidationError(f"There is already a list named “{name}”. Choose another name.")
+        client = self.cc_client(connection_id)
+        if client.find_list_by_name(name) is not None:  # create_list would return it
+            raise taken
+        try:
+            return client.create_list(name)
+        except ConflictError as exc:  # the same name in other letter case
+            raise taken from exc
+
+    def rename_contact_list(
+        self, connection_id: int, list_id: str, old_name: str, new_name: str
+    ) -> ContactList:
+        """Rename a list, and the main list of the profiles that send to it."""
+        new_name = " ".join(new_name.split())
+        try:
+            renamed = self.cc_client(connection_id).rename_list(list_id, new_name)
+        except ConflictError as exc:
+            raise ValidationError(
+                f"There is already a list named “{new_name}”. Choose another name.",
+                details=exc.details,
+            ) from exc
+        for profile in self.profiles_using_list(connection_id, old_name):
+            self.profiles.save(profile.with_changes(main_list=renamed.name))
+        return renamed
+
+    def profiles_using_list(self, connection_id: int, list_name: str) -> list[SyncProfile]:
+        """The profiles whose main list this is (profiles name their list)."""
+        return [
+            p
+            for p in self.profiles.list()
+            if p.connection_id == connection_id and p.main_list == list_name
+        ]
+
+    def delete_contact_list(
+        self, connection_id: int, list_id: str, cancel: CancelToken | None = None
+    ) -> None:
+        """Delete a list and wait until Constant Contact is done; its contacts stay."""
+        client = self.cc_client(connection_id)
+        activity = client.delete_list(list_id)
+        if activity:
+            client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
+
+    def list_members(
+        self, connection_id: int, list_id: str, cancel: CancelToken | None = None
+    ) -> list[ListMember]:
+        members = []
+        for n, c in enumerate(self.cc_client(connection_id).iter_list_members(list_id)):
+            if cancel is not None and n % 500 == 0:
+                cancel.raise_if_cancelled()
+            members.append(
+                ListMember(
+                    c.contact_id,
+                    c.email,
+                    c.fields.get("first_name", ""),
+                    c.fields.get("last_name", ""),
+                    c.permission,
+                )
+            )
+        return members
+
+    def source_records(self, profile_id: int, limit: int = 1000) -> list[SourceRecord]:
+        """The first ``limit`` records of a profile's source, opt-out marks included."""
+        profile = self.profiles.get(profile_id)
+        source = self.open_source(profile.source, profile.options.opt_out_column)
+        return list(islice(source.iter_records(), limit))
+
+    def add_records_to_list(
+        self,
+        connection_id: int,
+        list_id: str,
+        profile_id: int,
+        records: Sequence[SourceRecord],
+        cancel: CancelToken | None = None,
+    ) -> ListAddResult:
+        """Send source records to a list with the profile's mapping, by bulk import.
+
+        Records are planned as a sync would plan them, without the profile's filters (the
+        user picked them): no email, an invalid one, a duplicate, an opt-out in the source
+        and a contact unsubscribed in Constant Contact are refused, each with its reason.
+        """
+        if len(records) > MAX_LIST_ADD:
+            raise ValidationError(f"Add at most {MAX_LIST_ADD:,} records at a time.")
+        profile = self.profiles.get(profile_id)
+        client = self.cc_client(connection_id)
+        # Only the person can opt back in: never put an unsubscribed contact on a list.
+        unsubscribed = RemoteInfo("", Permission.UNSUBSCRIBED.value, False)
+        remote = {
+            c.email.lower(): unsubscribed for c in client.iter_contacts(status="unsubscribed")
+        }
+        options = replace(profile.options, opt_out_handling=OptOutHandling.SKIP)
+        planner = Planner(
+            PlanContext(profile.with_changes(filters=FilterGroup(), options=options), remote=remote)
+        )
+        items, refused = [], []
+        for record in records:
+            plan = planner.plan(record)
+            if plan.item is None:
+                refused.append((plan.email or f"Row {record.row}", plan.reason))
+            else:
+                items.append(dict(plan.item))
+        if items:
+            activity = client.start_contacts_import(items, [list_id])
+            status = client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
+            if not status.succeeded:
+                raise RemoteError(
+                    "Constant Contact could not add these contacts to the list.",
+                    body="\n".join(status.errors),
+                )
+        return ListAddResult(tuple(i["email"] for i in items), tuple(refused))
+
+    def remove_list_members(
+        self,
+        connection_id: int,
+        list_id: str,
+        contact_ids: Sequence[str],
+        cancel: CancelToken | None = None,
+    ) -> int:
+        """Take contacts off a list (they stay in the account); returns how many."""
+        client = self.cc_client(connection_id)
+        activity = client.remove_list_memberships([list_id], list(contact_ids))
+        if activity:
+            client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
+        return len(contact_ids)
+
+    # -- reports and preferences -----------------------------------------------------------
+
+    def run_reports(self, run_filter: RunFilter, limit: int = 200) -> list[RunSummary]:
+        """Runs across profiles (or of one), newest first, that pass the filter."""
+        profiles = [
+            p
+            for p in self.profiles.list()
+            if run_filter.profile_id is None or p.id == run_filter.profile_id
+        ]
+        runs = [
+            r for p in profiles for r in self.runs.history(p.id, limit) if run_filter.matches(r)
+        ]
+        runs.sort(key=lambda r: (r.started_at, r.run_id), reverse=True)
+        return runs
+
+    def preferences(self) -> Preferences:
+        return self.settings.load()
+
+    def save_preferences(self, prefs: Preferences) -> None:
+        self.settings.save(prefs)
+
+    def new_profile_options(self, base: SyncOptions | None = None) -> SyncOptions:
+        """The options a new profile starts from: the Settings dialog's defaults."""
+        return self.preferences().sync_options(base)

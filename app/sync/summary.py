@@ -24,5 +24,8 @@ def summary_json(summary: RunSummary, service=None) -> dict:  # type: ignore[no-
             if r.outcome in ("skipped", "failed") and r.reason:
                 reasons[r.reason] = reasons.get(r.reason, 0) + 1
         out["reasons"] = reasons
+        directions = service.runs.counts_by_direction(summary.run_id)
+        if set(directions) - {"push"}:
+            out["directions"] = {d: c.as_dict() for d, c in sorted(directions.items())}
         out["requests"] = dict(service.stats.by_endpoint)
     return out

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -25,20 +26,29 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core.errors import AppError
+from app.core.errors import AppError, NeedsReconnect
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
 from app.core.store_types import ConnectionStatus
+from app.sync.due import is_scheduled
+from app.sync.os_jobs import JobStatus, OsJobs
 from app.sync.service import ContactBridgeService, ProfileOverview
 from app.sync.workers import BackgroundTasks, SyncRunner
+from app.ui.attention import AttentionBanner
+from app.ui.connections_manager import ConnectionsDialog
 from app.ui.errors import show_error
 from app.ui.history import HistoryDialog
 from app.ui.i18n import tr
+from app.ui.lists_manager import ListsDialog
+from app.ui.notifications import ERROR, NoticeBanner, Notifier
 from app.ui.profile_wizard.wizard import ProfileWizard
 from app.ui.profiles_model import ID_ROLE, SORT_ROLE, ProfilesModel, profile_rows
+from app.ui.reports import ReportsDialog
 from app.ui.run_panel import RunPanel
 from app.ui.settings import UiSettings
+from app.ui.settings_dialog import SettingsDialog
 from app.ui.theme import Tone, app_icon, icon, tone_icon
+from app.ui.tray import OsJobDialog, Tray
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +71,11 @@ class MainWindow(QMainWindow):
 
     Signals:
         profiles_reloaded(): the profiles list was read again from the service.
+        closed(): the window closed for real (not hidden to the tray) and shut down.
     """
 
     profiles_reloaded = Signal()
+    closed = Signal()
 
     def __init__(
         self,
@@ -81,6 +93,12 @@ class MainWindow(QMainWindow):
         self._overviews: dict[int, ProfileOverview] = {}
         self._shut_down = False
         self.dialog: QWidget | None = None  # the last dialog opened (tests inspect it)
+        # Running in the background (app/ui/tray.py): the tray, set by the app when it has one.
+        self.tray: Tray | None = None
+        self.os_jobs = OsJobs(sandbox=service.sandbox)
+        self._quitting = False
+        self._told_about_tray = False
+        self._scheduled_runs: set[int] = set()  # started by the scheduler: no error dialog
 
         title = tr("ContactBridge")
         if service.sandbox:
@@ -97,6 +115,14 @@ class MainWindow(QMainWindow):
         self.runner.run_started.connect(self._on_run_started)
         self.runner.run_finished.connect(self._on_run_finished)
         self.runner.run_failed.connect(self._on_run_failed)
+        self.notifier = Notifier(
+            self.notice_banner, self._profile_names, self, quiet_in_banner=frozenset({ERROR})
+        )
+        for target in (self.notifier, self.attention):
+            self.runner.run_finished.connect(target.on_run_finished)
+            self.runner.run_failed.connect(target.on_run_failed)
+        self.attention.show_requested.connect(self.show_profile_from_banner)
+        self.attention.reconnect_requested.connect(self.reconnect)
 
         self.resize(1180, 760)
         self.settings.restore_geometry("main", self)
@@ -160,12 +186,21 @@ class MainWindow(QMainWindow):
         self.sync_action.triggered.connect(self.sync_now)
         self.dry_run_action.triggered.connect(self.dry_run)
         self.history_action.triggered.connect(self.show_history)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.triggered.connect(self.quit_app)
+        self.background_action = QAction(tr("Run schedules when ContactBridge is &closed…"), self)
+        self.background_action.setStatusTip(
+            tr("Let your computer run scheduled syncs while ContactBridge is closed")
+        )
+        self.background_action.triggered.connect(self.configure_background_job)
         self.about_action.triggered.connect(self.show_about)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
         file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        self._add_manager_actions(file_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.background_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         profiles = self.menuBar().addMenu(tr("&Profiles"))
@@ -191,7 +226,21 @@ class MainWindow(QMainWindow):
 
     def _build_central(self) -> None:
         self.stack = QStackedWidget()
-        self.setCentralWidget(self.stack)
+        # Above everything: what needs the user (attention), then the latest notification
+        # when there is no system tray to show it (notifications).
+        self.attention = AttentionBanner(self._profile_name)
+        self.notice_banner = NoticeBanner()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        for banner in (self.attention, self.notice_banner):
+            holder = QHBoxLayout()
+            holder.setContentsMargins(16, 8, 16, 0)
+            holder.addWidget(banner)
+            central_layout.addLayout(holder)
+        central_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.stack.addWidget(self._build_empty_state())
 
         self.model = ProfilesModel(self)
@@ -386,6 +435,7 @@ class MainWindow(QMainWindow):
             text, tone = tr("Constant Contact: needs reconnect"), Tone.ERROR
         else:
             text, tone = tr("Constant Contact: not connected"), Tone.NEUTRAL
+        self.attention.set_needs_reconnect(status is ConnectionStatus.NEEDS_RECONNECT)
         self.connection_label.setText(text)
         self.connection_icon.setPixmap(tone_icon(tone).pixmap(12, 12))
 
@@ -535,6 +585,77 @@ class MainWindow(QMainWindow):
         except AppError as exc:
             show_error(self, exc)
 
+    def _add_manager_actions(self, menu: QMenu) -> None:
+        """Connections, lists, reports and settings: each opens its own window."""
+        for name, text, tip, slot, role in (
+            (
+                "connections",
+                tr("&Connections…"),
+                tr("Connect, reconnect or disconnect your Constant Contact accounts"),
+                self.show_connections,
+                None,
+            ),
+            (
+                "lists",
+                tr("&Lists…"),
+                tr("See, create, rename and delete your Constant Contact lists"),
+                self.show_lists,
+                None,
+            ),
+            (
+                "reports",
+                tr("&Reports…"),
+                tr("Every run of every profile, with exports to CSV and Excel"),
+                self.show_reports,
+                None,
+            ),
+            (
+                "settings",
+                tr("Se&ttings…"),
+                tr("Unsubscribe, import and push settings"),
+                self.show_settings,
+                QAction.MenuRole.PreferencesRole,
+            ),
+        ):
+            action = QAction(text, self)
+            action.setObjectName(f"{name}Action")
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+            if role is not None:
+                action.setMenuRole(role)
+                action.setShortcut(QKeySequence.StandardKey.Preferences)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            setattr(self, f"{name}_action", action)
+
+    def _open_manager(self, dialog: QWidget) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.show()
+
+    @Slot()
+    def show_connections(self) -> None:
+        dialog = ConnectionsDialog(self.service, self.tasks, self.settings, self)
+        dialog.connections_changed.connect(self.refresh_connection)
+        dialog.connections_changed.connect(self.reload_profiles)
+        self._open_manager(dialog)
+
+    @Slot()
+    def show_lists(self) -> None:
+        dialog = ListsDialog(self.service, self.tasks, self.settings, self)
+        dialog.action_finished.connect(lambda _message: self.reload_profiles())
+        self._open_manager(dialog)
+
+    @Slot()
+    def show_reports(self) -> None:
+        self._open_manager(ReportsDialog(self.service, self.tasks, self.settings, self))
+
+    @Slot()
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self.service, self.settings, self)
+        dialog.setModal(True)
+        self._open_manager(dialog)
+
     @Slot()
     def show_history(self) -> None:
         pid = self.selected_profile_id()
@@ -575,6 +696,7 @@ class MainWindow(QMainWindow):
     def _on_run_finished(
         self, profile_id: int, summary: RunSummary, rows: tuple[RecordResult, ...]
     ) -> None:
+        self._scheduled_runs.discard(profile_id)
         self.reload_profiles()
         self.refresh_connection()
 
@@ -582,6 +704,10 @@ class MainWindow(QMainWindow):
     def _on_run_failed(self, profile_id: int, exc: BaseException) -> None:
         self.reload_profiles()
         self.refresh_connection()
+        if profile_id in self._scheduled_runs or not self.isVisible():
+            # Nobody pressed a button: the attention banner and a notification say it.
+            self._scheduled_runs.discard(profile_id)
+            return
         show_error(self, exc)
 
     # -- closing ---------------------------------------------------------------------------
@@ -599,5 +725,109 @@ class MainWindow(QMainWindow):
         self.tasks.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._should_hide_to_tray():
+            event.ignore()
+            self.hide()
+            if not self._told_about_tray:
+                self._told_about_tray = True
+                self.notifier.notify(
+                    tr("ContactBridge is still running"),
+                    tr(
+                        "Your scheduled syncs keep running in the background. To quit, choose "
+                        "Quit from the ContactBridge icon's menu."
+                    ),
+                )
+            return
         self.shutdown()
         super().closeEvent(event)
+        self.closed.emit()
+
+    # -- running in the background ---------------------------------------------------------
+
+    def set_tray(self, tray: Tray | None) -> None:
+        """Use ``tray`` for notifications and to hide in when closed (None: no tray)."""
+        self.tray = tray
+        self.notifier.set_tray(tray)
+
+    def note_scheduled_run(self, profile_id: int) -> None:
+        """The scheduler started this run: its failure is told without a dialog."""
+        self._scheduled_runs.add(profile_id)
+
+    def has_schedules(self) -> bool:
+        return any(is_scheduled(ov.profile) for ov in self._overviews.values())
+
+    def _should_hide_to_tray(self) -> bool:
+        return (
+            not self._quitting
+            and self.tray is not None
+            and self.tray.is_available()
+            and self.has_schedules()
+        )
+
+    @Slot()
+    def quit_app(self) -> None:
+        """Close for real, even when a tray would keep ContactBridge running."""
+        self._quitting = True
+        self.close()
+
+    @Slot()
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    @Slot(int)
+    def show_profile_from_banner(self, profile_id: int) -> None:
+        self.select_profile(profile_id)  # the banner is in this window: it is in front
+
+    def _profile_name(self, profile_id: int) -> str:
+        return self._profile_names(profile_id)[0]
+
+    def _profile_names(self, profile_id: int) -> tuple[str, str]:
+        ov = self._overviews.get(profile_id)
+        return (ov.profile.name, ov.profile.main_list) if ov is not None else ("", "")
+
+    @Slot()
+    def reconnect(self) -> None:
+        """Sign in to Constant Contact again, in the background (the browser opens)."""
+        conn = self.service.default_connection()
+        service = self.service
+        label = conn.label if conn is not None else tr("Constant Contact")
+        conn_id = conn.id if conn is not None else None
+        task = self.tasks.submit(
+            lambda cancel: service.connect_constant_contact(label, cancel, connection_id=conn_id),
+            name="reconnect",
+        )
+        task.finished.connect(lambda _conn: self.refresh_connection())
+        task.failed.connect(self._on_reconnect_failed)
+        self.statusBar().showMessage(tr("Waiting for you to sign in to Constant Contact…"), 15_000)
+
+    def _on_reconnect_failed(self, exc: BaseException) -> None:
+        self.refresh_connection()
+        if not isinstance(exc, NeedsReconnect):
+            show_error(self, exc)
+
+    @Slot()
+    def configure_background_job(self) -> None:
+        """Ask the system whether the OS job exists, then offer to change it."""
+        jobs = self.os_jobs
+        task = self.tasks.submit(lambda cancel: jobs.status(), name="os-job-status")
+        task.finished.connect(self._open_os_job_dialog)
+        task.failed.connect(lambda exc: show_error(self, exc))
+
+    def _open_os_job_dialog(self, status: JobStatus) -> None:
+        dialog = OsJobDialog(status, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(lambda on, minutes: self._change_os_job(status, on, minutes))
+        self.dialog = dialog
+        dialog.open()
+
+    def _change_os_job(self, status: JobStatus, on: bool, minutes: int) -> None:
+        if not on and not status.installed:
+            return
+        jobs = self.os_jobs
+        task = self.tasks.submit(
+            lambda cancel: jobs.install(minutes) if on else jobs.remove(), name="os-job"
+        )
+        task.finished.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        task.failed.connect(lambda exc: show_error(self, exc))

@@ -98,9 +98,59 @@ def check_v2() -> None:
     assert mirror.full_sync_done(1)
 
 
+def seed_v3(database: SqliteDatabase) -> None:
+    database.execute_sql(
+        """INSERT INTO app_setting (key, value, updated_at)
+           VALUES ('push.sync_phones', 'false', '2024-01-04T00:00:00+00:00')"""
+    )
+
+
+def check_v3() -> None:
+    from app.core.settings import PUSH_PHONES
+    from app.store.settings_repo import SettingsRepository
+
+    assert SettingsRepository().get(PUSH_PHONES) is False
+
+
+def seed_v4(database: SqliteDatabase) -> None:
+    database.execute_sql(
+        """UPDATE link SET last_sent = '{"email":"a@example.com","first_name":"Ada"}',
+           source_opted_out = 1, cc_unsubscribed = 1 WHERE source_key = 'a@example.com'"""
+    )
+    database.execute_sql(
+        """INSERT INTO run (id, profile_id, status, dry_run, started_at) VALUES
+           (2, 1, 'completed', 0, '2024-01-05T00:00:00+00:00')"""
+    )
+    database.execute_sql(
+        """INSERT INTO run_record (run_id, "row", "key", email, action, outcome, direction,
+           state) VALUES (2, 0, 'cc:c-9', 'n@example.com', 'import_create', 'created',
+           'import', NULL), (2, 2, 'a@example.com', 'a@example.com', 'unchanged',
+           'unchanged', 'push', '0,0')"""
+    )
+    database.execute_sql(
+        """UPDATE remote_contact SET fields = '{"first_name":"Ada"}' WHERE contact_id = 'c-1'"""
+    )
+
+
+def check_v4() -> None:
+    links = LinkRepository()
+    detail = links.load_details(1)["a@example.com"]
+    assert (detail.source_opted_out, detail.cc_unsubscribed, detail.origin) == (True, True, "push")
+    assert links.last_sent(1, "a@example.com") == {"email": "a@example.com", "first_name": "Ada"}
+    runs = RunRepository()
+    assert runs.counts_by_direction(1)["push"].created == 1  # older rows are pushes
+    by_direction = runs.counts_by_direction(2)
+    assert (by_direction["import"].created, by_direction["push"].unchanged) == (1, 1)
+    assert [s.state for s in runs.settled_states(2)] == ["0,0"]
+    (contact,) = [c for c in MirrorRepository().iter_contacts(1) if c.contact_id == "c-1"]
+    assert contact.fields == {"first_name": "Ada"}
+
+
 SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = {
     1: (seed_v1, check_v1),
     2: (seed_v2, check_v2),
+    3: (seed_v3, check_v3),
+    4: (seed_v4, check_v4),
 }
 
 

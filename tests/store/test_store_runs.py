@@ -122,7 +122,7 @@ def test_ten_thousand_records_add_up(runs: RunRepository, profile_id: int) -> No
 
     by_key = {r.key: r for r in results}
     assert by_key["key-0"] == RecordResult(
-        2, "key-0", "Person0@Example.com", Outcome.FAILED, "bad address"
+        2, "key-0", "Person0@Example.com", Outcome.FAILED, "bad address", action="create"
     )
     assert by_key["key-1"].contact_id == "c-1" and by_key["key-1"].matched_existing
     assert by_key["key-4"].reason == "blocked"
@@ -140,9 +140,13 @@ def test_set_outcomes_none_keeps_reason_and_contact(runs: RunRepository, profile
         run_id, [PlannedRow(2, "k", "k@x", "update", reason="planned", contact_id="c")]
     )
     assert runs.set_outcomes(run_id, [("k", Outcome.UPDATED, None, None)]) == 1
-    assert runs.results(run_id) == [RecordResult(2, "k", "k@x", Outcome.UPDATED, "planned", "c")]
+    assert runs.results(run_id) == [
+        RecordResult(2, "k", "k@x", Outcome.UPDATED, "planned", "c", action="update")
+    ]
     runs.set_outcomes(run_id, [("k", Outcome.FAILED, "gone", "")])
-    assert runs.results(run_id) == [RecordResult(2, "k", "k@x", Outcome.FAILED, "gone", "")]
+    assert runs.results(run_id) == [
+        RecordResult(2, "k", "k@x", Outcome.FAILED, "gone", "", action="update")
+    ]
 
 
 def test_add_records_inside_atomic_is_all_or_nothing(runs: RunRepository, profile_id: int) -> None:

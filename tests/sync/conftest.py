@@ -171,3 +171,11 @@ class PhaseReporter:
         self.advances.append((self.current, done, total))
         if self._on_advance is not None:
             self._on_advance(self.current, done, total)
+
+
+@pytest.fixture
+def two_way(sandbox: ServiceHandle):  # type: ignore[no-untyped-def]
+    """A profile on a writable in-memory source (see ``tests/sync/two_way.py``)."""
+    from tests.sync.two_way import TwoWay
+
+    return TwoWay(sandbox)

@@ -167,9 +167,49 @@ def test_linked_and_changed_record_is_updated() -> None:
 def test_email_change_keeps_the_link_and_names_the_old_address() -> None:
     links = {"k2": LinkInfo("c1", "ada@example.com", "fp")}
     p = plan_one(rec(2, "ada@newmail.com"), links=links)
-    assert p.action is Action.UPDATE
+    assert p.action is Action.CHANGE_EMAIL
+    assert p.outcome is Outcome.UPDATED
     assert p.previous_email == "ada@example.com"
     assert p.contact_id == "c1"
+    assert p.detail.startswith("Email: ada@example.com → ada@newmail.com")
+
+
+def test_email_change_onto_another_contacts_address_is_skipped_not_merged() -> None:
+    links = {"k2": LinkInfo("c1", "ada@example.com", "fp")}
+    remote = {"ada@newmail.com": RemoteInfo("c2", "implicit", on_main_list=True)}
+    p = plan_one(rec(2, "ada@newmail.com"), links=links, remote=remote)
+    assert p.action is Action.SKIP
+    assert p.reason == Reason.EMAIL_TAKEN.format(email="ada@newmail.com")
+
+
+def test_email_change_of_an_unsubscribed_contact_leaves_it_alone() -> None:
+    links = {"k2": LinkInfo("c1", "ada@example.com", "fp")}
+    remote = {"ada@example.com": RemoteInfo("c1", "unsubscribed", on_main_list=False)}
+    p = plan_one(rec(2, "ada@newmail.com"), links=links, remote=remote)
+    assert (p.action, p.reason) == (Action.SKIP, Reason.UNSUBSCRIBED)
+
+
+def test_update_detail_shows_old_and_new_values() -> None:
+    first = plan_one(rec(2, "ada@example.com"))
+    links = {"k2": LinkInfo("c1", "ada@example.com", first.fingerprint)}
+    sent = dict(first.item)
+    p = plan_one(
+        rec(2, "ada@example.com", first="Augusta"), links=links, previous_item={"k2": sent}.get
+    )
+    assert p.action is Action.UPDATE
+    assert p.detail == "First name: Ada → Augusta"
+
+
+def test_source_opt_out_after_a_resubscribe_in_cc_is_not_reapplied() -> None:
+    links = {"k2": LinkInfo("c1", "ada@example.com", "fp", True, True)}
+    remote = {"ada@example.com": RemoteInfo("c1", "explicit", on_main_list=True)}
+    p = plan_one(
+        rec(2, "ada@example.com", opted_out=True),
+        links=links,
+        remote=remote,
+        profile=profile(opt_out_handling=OptOutHandling.UNSUBSCRIBE),
+    )
+    assert (p.action, p.reason, p.state) == (Action.SKIP, Reason.RESUBSCRIBED, "1,0")
 
 
 def test_contact_removed_from_main_list_is_put_back() -> None:

@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.fields import CUSTOM_FIELD_LABEL_MAX, custom_key, is_custom
+from app.core.custom_fields import find_custom_field
+from app.core.errors import AppError, Cancelled
+from app.core.fields import CUSTOM_FIELD_LABEL_MAX, custom_key, custom_name, is_custom
+from app.core.records import CustomField
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
-from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.profile_wizard.tasks import Task
+from app.ui.profile_wizard.widgets import error_label, heading, hint_label, set_error
 
 # Groups whose fields are not sent when an option is off: group -> (option, checkbox text).
 GATED_GROUPS = {
@@ -65,19 +69,43 @@ class MappingPage(DraftPage):
         self.add_custom_button = QPushButton(self.tr("&Add field"), self)
         self.add_custom_button.setAccessibleName(self.tr("Add custom field"))
         self.add_custom_button.setEnabled(False)
+        self.create_custom_button = QPushButton(self.tr("C&reate in Constant Contact"), self)
+        self.create_custom_button.setAccessibleName(self.tr("Create custom field"))
+        self.create_custom_button.setToolTip(
+            self.tr("Create a text custom field with this name in your account, then map it.")
+        )
+        self.create_custom_button.setEnabled(False)
         custom_row.addWidget(custom_label)
         custom_row.addWidget(self.custom_edit, 1)
         custom_row.addWidget(self.add_custom_button)
+        custom_row.addWidget(self.create_custom_button)
         left.addLayout(custom_row)
+        existing_row = QHBoxLayout()
+        existing_label = QLabel(self.tr("Or &use one of yours:"), self)
+        self.existing_combo = QComboBox(self)
+        self.existing_combo.setAccessibleName(self.tr("Your custom fields"))
+        self.existing_combo.setMinimumContentsLength(24)
+        existing_label.setBuddy(self.existing_combo)
+        existing_row.addWidget(existing_label)
+        existing_row.addWidget(self.existing_combo, 1)
+        left.addLayout(existing_row)
+        self.custom_status = hint_label("", self)
+        left.addWidget(self.custom_status)
+        self.custom_error = error_label("custom_field_create", self)
+        left.addWidget(self.custom_error)
         left.addWidget(
             hint_label(
                 self.tr(
-                    "Send other columns, such as a customer type, to custom fields. Type the "
-                    "custom field's name exactly as it is in your Constant Contact account."
+                    "Send other columns, such as a customer type, to custom fields: pick one "
+                    "of your account's custom fields, or type a new name and create it."
                 ),
                 self,
             )
         )
+        self.remote_fields: list[CustomField] | None = None
+        self._fields_for: int | None = None
+        self._fields_task: Task | None = None
+        self._create_task: Task | None = None
         body.addLayout(left, 3)
 
         right = QVBoxLayout()
@@ -93,17 +121,129 @@ class MappingPage(DraftPage):
         body.addLayout(right, 1)
         layout.addWidget(self.page_error)
 
-        self.custom_edit.textChanged.connect(
-            lambda text: self.add_custom_button.setEnabled(bool(text.strip()))
-        )
+        self.custom_edit.textChanged.connect(self._custom_text_changed)
         self.custom_edit.returnPressed.connect(self.add_custom_field)
         self.add_custom_button.clicked.connect(self.add_custom_field)
+        self.create_custom_button.clicked.connect(self.create_custom_field)
+        self.existing_combo.activated.connect(self._existing_chosen)
 
     def page_title(self) -> str:
         return self.tr("Field mapping")
 
     def initializePage(self) -> None:
         self._rebuild()
+        if self.draft.connection_id != self._fields_for:
+            self.load_custom_fields()
+
+    # -- the account's custom fields ---------------------------------------------------------
+
+    def load_custom_fields(self) -> None:
+        """Read the account's custom fields in a worker, to offer them in the combo."""
+        conn_id = self.draft.connection_id
+        if conn_id is None:
+            return
+        if self._fields_task is not None:
+            self._fields_task.cancel()
+        service = self.ctx.service
+        self.custom_status.setText(self.tr("Reading your custom fields in Constant Contact…"))
+        self._fields_task = self.ctx.runner.run(
+            lambda _cancel: service.list_custom_fields(conn_id),
+            lambda fields: self._fields_loaded(conn_id, fields),
+            self._fields_failed,
+        )
+
+    def _fields_loaded(self, conn_id: int, fields: list[CustomField]) -> None:
+        self._fields_task = None
+        self._fields_for = conn_id
+        self.remote_fields = sorted(fields, key=lambda f: f.label.casefold())
+        self.custom_status.setText(
+            self.tr("Your account has {n} custom fields.").format(n=len(fields))
+            if fields
+            else self.tr("Your account has no custom fields yet.")
+        )
+        self._fill_existing()
+        self._update_custom_buttons()
+
+    def _fields_failed(self, error: Exception) -> None:
+        self._fields_task = None
+        if not isinstance(error, Cancelled):
+            self.custom_status.setText(
+                self.tr("Could not read your custom fields: {problem}").format(
+                    problem=_message(error)
+                )
+            )
+
+    def _fill_existing(self) -> None:
+        self.existing_combo.clear()
+        fields = self.remote_fields or []
+        self.existing_combo.addItem(
+            self.tr("— choose a custom field —") if fields else self.tr("— none yet —"), ""
+        )
+        for f in fields:
+            self.existing_combo.addItem(f.label, f.label)
+        self.existing_combo.setEnabled(bool(fields))
+
+    def _existing_chosen(self, index: int) -> None:
+        label = str(self.existing_combo.itemData(index) or "")
+        if label:
+            self._add_custom(label)
+        self.existing_combo.setCurrentIndex(0)
+
+    def _custom_text_changed(self, text: str) -> None:
+        set_error(self.custom_error, "")
+        self._update_custom_buttons()
+
+    def _update_custom_buttons(self) -> None:
+        name = " ".join(self.custom_edit.text().split())
+        self.add_custom_button.setEnabled(bool(name))
+        known = self.remote_fields is not None and find_custom_field(name, self.remote_fields)
+        self.create_custom_button.setEnabled(
+            bool(name)
+            and self.draft.connection_id is not None
+            and self._create_task is None
+            and not known
+        )
+
+    def create_custom_field(self) -> None:
+        """Create the typed custom field in Constant Contact (in a worker), then map it."""
+        name = " ".join(self.custom_edit.text().split())
+        conn_id = self.draft.connection_id
+        if not name or conn_id is None or self._create_task is not None:
+            return
+        service = self.ctx.service
+        set_error(self.custom_error, "")
+        self.custom_status.setText(
+            self.tr("Creating “{name}” in Constant Contact…").format(name=name)
+        )
+        self._create_task = self.ctx.runner.run(
+            lambda _cancel: service.create_custom_field(conn_id, name),
+            self._field_created,
+            self._create_failed,
+        )
+        self.create_custom_button.setEnabled(False)
+
+    def _field_created(self, field: CustomField) -> None:
+        self._create_task = None
+        fields = [f for f in self.remote_fields or [] if f.custom_field_id != field.custom_field_id]
+        self.remote_fields = sorted([*fields, field], key=lambda f: f.label.casefold())
+        self._fill_existing()
+        self.custom_status.setText(
+            self.tr("Created “{name}” in Constant Contact.").format(name=field.label)
+        )
+        self.custom_edit.clear()
+        self._add_custom(field.label)
+
+    def _create_failed(self, error: Exception) -> None:
+        self._create_task = None
+        self.custom_status.setText("")
+        if not isinstance(error, Cancelled):
+            set_error(
+                self.custom_error,
+                self.tr("Could not create the custom field: {problem}").format(
+                    problem=_message(error)
+                ),
+            )
+        self._update_custom_buttons()
 
     # -- building the table ------------------------------------------------------------------
 
@@ -223,12 +363,19 @@ class MappingPage(DraftPage):
         name = " ".join(self.custom_edit.text().split())
         if not name:
             return
-        key = custom_key(name)
-        if key not in self.draft.mapping:
-            self.draft.mapping[key] = ""
         self.custom_edit.clear()
+        self._add_custom(name)
+
+    def _add_custom(self, name: str) -> None:
+        # The account's own spelling, when it has this field, so the import finds it.
+        known = find_custom_field(name, self.remote_fields or [])
+        key = custom_key(known.label if known else name)
+        mapped = {custom_name(t).casefold() for t in self.draft.mapping if is_custom(t)}
+        if custom_name(key).casefold() not in mapped:
+            self.draft.mapping[key] = ""
         self._rebuild()
-        self.combos[key].setFocus()
+        if key in self.combos:
+            self.combos[key].setFocus()
 
     def remove_custom_field(self, target: str) -> None:
         self.draft.mapping.pop(target, None)
@@ -246,3 +393,7 @@ class MappingPage(DraftPage):
         self.unused_list.addItems(unused)
         if not unused:
             self.unused_list.addItem(self.tr("(every column is used)"))
+
+
+def _message(error: Exception) -> str:
+    return error.message if isinstance(error, AppError) else str(error)

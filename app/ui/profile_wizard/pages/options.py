@@ -7,7 +7,9 @@ from dataclasses import replace
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QWidget
 
+from app.core.countries import all_countries
 from app.core.profiles import OPTION_HELP, OptOutHandling
+from app.core.transforms import CountryFormat, PhoneFormat, StateFormat
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
 from app.ui.profile_wizard.widgets import heading, hint_label, separator
@@ -30,6 +32,41 @@ HANDLING_TEXT = {
     OptOutHandling.SKIP: QT_TRANSLATE_NOOP("OptionsPage", "Leave them out of the sync"),
     OptOutHandling.UNSUBSCRIBE: QT_TRANSLATE_NOOP(
         "OptionsPage", "Leave them out, and unsubscribe them in Constant Contact too"
+    ),
+}
+
+# The value transforms: option -> (label, ((value, text), ...)), shown as combos.
+FORMATS = {
+    "state_format": (
+        QT_TRANSLATE_NOOP("OptionsPage", "S&tates and provinces:"),
+        (
+            (StateFormat.AS_IS, QT_TRANSLATE_NOOP("OptionsPage", "As they are in the file")),
+            (StateFormat.CODE, QT_TRANSLATE_NOOP("OptionsPage", "Codes (OR, ON, NSW)")),
+            (
+                StateFormat.NAME,
+                QT_TRANSLATE_NOOP("OptionsPage", "Full names (Oregon, Ontario, New South Wales)"),
+            ),
+        ),
+    ),
+    "country_format": (
+        QT_TRANSLATE_NOOP("OptionsPage", "Cou&ntries:"),
+        (
+            (CountryFormat.AS_IS, QT_TRANSLATE_NOOP("OptionsPage", "As they are in the file")),
+            (CountryFormat.NAME, QT_TRANSLATE_NOOP("OptionsPage", "Names (United States)")),
+            (CountryFormat.CODE, QT_TRANSLATE_NOOP("OptionsPage", "ISO codes (US)")),
+        ),
+    ),
+    "phone_format": (
+        QT_TRANSLATE_NOOP("OptionsPage", "P&hone numbers:"),
+        (
+            (PhoneFormat.AS_IS, QT_TRANSLATE_NOOP("OptionsPage", "As they are in the file")),
+            (PhoneFormat.E164, QT_TRANSLATE_NOOP("OptionsPage", "E.164 (+15035550101)")),
+            (
+                PhoneFormat.INTERNATIONAL,
+                QT_TRANSLATE_NOOP("OptionsPage", "International (+1 503-555-0101)"),
+            ),
+            (PhoneFormat.NATIONAL, QT_TRANSLATE_NOOP("OptionsPage", "National ((503) 555-0101)")),
+        ),
     ),
 }
 
@@ -64,6 +101,10 @@ class OptionsPage(DraftPage):
 
         layout.addSpacing(6)
         layout.addWidget(separator(self))
+        layout.addWidget(heading(self.tr("Addresses and phone numbers"), self))
+        layout.addLayout(self._build_formats())
+        layout.addSpacing(6)
+        layout.addWidget(separator(self))
         layout.addWidget(heading(self.tr("People who opted out"), self))
         grid = QGridLayout()
         grid.setColumnStretch(2, 1)
@@ -96,8 +137,49 @@ class OptionsPage(DraftPage):
     def page_title(self) -> str:
         return self.tr("Options")
 
+    def _build_formats(self) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setColumnStretch(2, 1)
+        self.format_combos: dict[str, QComboBox] = {}
+        for row, (name, (label_text, choices)) in enumerate(FORMATS.items()):
+            label = QLabel(self.tr(label_text), self)
+            combo = QComboBox(self)
+            combo.setAccessibleName(self.tr(label_text).replace("&", "").rstrip(":"))
+            help_text = self.tr(OPTION_HELP[name])
+            combo.setToolTip(help_text)
+            combo.setAccessibleDescription(help_text)
+            for value, text in choices:
+                combo.addItem(self.tr(text), value.value)
+            label.setBuddy(combo)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(combo, row, 1)
+            combo.currentIndexChanged.connect(lambda _i, n=name: self._format_chosen(n))
+            self.format_combos[name] = combo
+        region_label = QLabel(self.tr("Default phone &region:"), self)
+        self.region_combo = QComboBox(self)
+        self.region_combo.setAccessibleName(self.tr("Default phone region"))
+        self.region_combo.setToolTip(self.tr(OPTION_HELP["phone_region"]))
+        self.region_combo.addItem(self.tr("— each contact's own country —"), "")
+        for code, name in all_countries():
+            self.region_combo.addItem(f"{name} ({code})", code)
+        region_label.setBuddy(self.region_combo)
+        row = len(FORMATS)
+        grid.addWidget(region_label, row, 0)
+        grid.addWidget(self.region_combo, row, 1)
+        grid.addWidget(hint_label(self.tr(OPTION_HELP["phone_region"]), self), row + 1, 1, 1, 2)
+        self.region_combo.currentIndexChanged.connect(self._region_chosen)
+        return grid
+
     def initializePage(self) -> None:
         d = self.draft
+        for name, combo in self.format_combos.items():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(str(getattr(d.options, name))), 0))
+            combo.blockSignals(False)
+        self.region_combo.blockSignals(True)
+        region_index = self.region_combo.findData(d.options.phone_region)
+        self.region_combo.setCurrentIndex(max(region_index, 0))
+        self.region_combo.blockSignals(False)
         for name, box in self.checkboxes.items():
             box.blockSignals(True)
             box.setChecked(bool(getattr(d.options, name)))
@@ -122,6 +204,17 @@ class OptionsPage(DraftPage):
     def _toggled(self, name: str, checked: bool) -> None:
         self.draft.options = replace(self.draft.options, **{name: checked})
         self.changed(name)
+
+    def _format_chosen(self, name: str) -> None:
+        kind = type(getattr(self.draft.options, name))
+        value = kind(str(self.format_combos[name].currentData()))
+        self.draft.options = replace(self.draft.options, **{name: value})
+        self.changed(name)
+
+    def _region_chosen(self, index: int) -> None:
+        region = str(self.region_combo.itemData(index) or "")
+        self.draft.options = replace(self.draft.options, phone_region=region)
+        self.changed("phone_region")
 
     def _column_chosen(self, index: int) -> None:
         self.draft.opt_out_column = str(self.opt_out_combo.itemData(index) or "")

@@ -1,0 +1,165 @@
+"""XeroSource: Xero contacts as a writable source of records.
+
+Which contacts: like Xero's own Constant Contact integration, a profile may take only the
+members of some contact groups; it may also take only customers and/or suppliers (both
+ticked means customers or suppliers), and archived contacts only when asked.
+
+Opting out: Xero has no "do not email" flag on a contact, so ContactBridge keeps the mark as
+membership of a contact group named "Email opt-out" (created the first time a contact is
+marked). A user can see and change it in Xero; ``set_opted_out`` adds or removes members.
+The group is read on every run: adding a contact to a group does not change the contact's
+``UpdatedDateUTC``, so an incremental read alone would miss it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from itertools import islice
+
+from app.connectors.base import SourceCapabilities
+from app.connectors.xero.client import ContactGroup, XeroClient
+from app.connectors.xero.contact_fields import COLUMNS, COMPOUND, READ_ONLY, flatten, to_xero
+from app.core.errors import ConfigError
+from app.core.records import SourceRecord
+
+OPT_OUT_GROUP = "Email opt-out"
+
+
+class XeroSource:
+    """Implements ``WritableSource`` over one Xero organisation.
+
+    Args:
+        client: a :class:`XeroClient` for the organisation.
+        group_ids, group_names: take only members of these contact groups (any of them).
+        customers_only, suppliers_only: take only contacts Xero marks as such.
+        include_archived: also take archived contacts.
+        label: the name in messages, e.g. "Xero (Demo Bakery Ltd)".
+    """
+
+    capabilities = SourceCapabilities(create=True, update=True, opt_out=True, incremental=True)
+
+    def __init__(
+        self,
+        client: XeroClient,
+        *,
+        group_ids: Sequence[str] = (),
+        group_names: Sequence[str] = (),
+        customers_only: bool = False,
+        suppliers_only: bool = False,
+        include_archived: bool = False,
+        opt_out_group: str = OPT_OUT_GROUP,
+        label: str = "Xero",
+    ) -> None:
+        self.client = client
+        self.group_ids = tuple(group_ids)
+        self.group_names = tuple(group_names)
+        self.customers_only = customers_only
+        self.suppliers_only = suppliers_only
+        self.include_archived = include_archived
+        self.opt_out_group = opt_out_group
+        self.label = label
+
+    def describe(self) -> str:
+        return self.label
+
+    def columns(self) -> list[str]:
+        return list(COLUMNS)
+
+    def where(self) -> str | None:
+        """The ``where`` filter sent to Xero for the customer/supplier choice."""
+        if self.customers_only and self.suppliers_only:
+            return "(IsCustomer==true OR IsSupplier==true)"
+        if self.customers_only:
+            return "IsCustomer==true"
+        if self.suppliers_only:
+            return "IsSupplier==true"
+        return None
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def iter_records(self, since: datetime | None = None) -> Iterator[SourceRecord]:
+        """The contacts that pass the filters; with ``since``, only those changed after it."""
+        groups = self.client.list_contact_groups()
+        members = self._wanted_members(groups)
+        opt_out = self._find_group(groups, self.opt_out_group)
+        opted_out = set(self.client.group_members(opt_out.group_id)) if opt_out else set()
+        row = 0
+        contacts = self.client.iter_contacts(
+            modified_since=since, include_archived=self.include_archived, where=self.where()
+        )
+        for contact in contacts:
+            key = str(contact.get("ContactID") or "")
+            if members is not None and key not in members:
+                continue
+            row += 1
+            yield SourceRecord(
+                key=key, row=row, values=flatten(contact), opted_out=key in opted_out
+            )
+
+    def preview(self, n: int = 20) -> tuple[list[str], list[list[str]]]:
+        """The columns and the first ``n`` records' values, for the wizard."""
+        rows = [[r.values.get(c, "") for c in COLUMNS] for r in islice(self.iter_records(), n)]
+        return self.columns(), rows
+
+    def _wanted_members(self, groups: list[ContactGroup]) -> set[str] | None:
+        if not self.group_ids and not self.group_names:
+            return None
+        ids = list(self.group_ids)
+        for name in self.group_names:
+            group = self._find_group(groups, name)
+            if group is None:
+                raise ConfigError(
+                    f'Xero has no contact group named "{name}". Choose another group for '
+                    "this profile."
+                )
+            ids.append(group.group_id)
+        members: set[str] = set()
+        for group_id in dict.fromkeys(ids):
+            members.update(self.client.group_members(group_id))
+        return members
+
+    @staticmethod
+    def _find_group(groups: list[ContactGroup], name: str) -> ContactGroup | None:
+        wanted = name.strip().lower()
+        return next((g for g in groups if g.name.strip().lower() == wanted), None)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def create_records(self, records: Sequence[Mapping[str, str]]) -> list[str]:
+        """Create Xero contacts from column values; returns their ContactIDs in order."""
+        items = [to_xero(_writable(r)) for r in records]
+        return [str(c["ContactID"]) for c in self.client.create_contacts(items)] if items else []
+
+    def update_records(self, updates: Mapping[str, Mapping[str, str]]) -> None:
+        """Change the given columns of existing contacts (keys are ContactIDs)."""
+        if not updates:
+            return
+        needs_current = [k for k, v in updates.items() if COMPOUND & set(v)]
+        current = {str(c["ContactID"]): c for c in self.client.get_contacts(needs_current)}
+        items = []
+        for key, values in updates.items():
+            base = current.get(key, {"ContactID": key})
+            items.append(to_xero(_writable(values), base))
+        self.client.update_contacts(items)
+
+    def set_opted_out(self, keys: Sequence[str], opted_out: bool) -> None:
+        """Add the contacts to the "Email opt-out" group, or take them out of it."""
+        if not keys:
+            return
+        group = self._find_group(self.client.list_contact_groups(), self.opt_out_group)
+        if opted_out:
+            if group is None:
+                group = self.client.create_contact_group(self.opt_out_group)
+            self.client.add_to_group(group.group_id, list(dict.fromkeys(keys)))
+            return
+        if group is None:
+            return
+        members = set(self.client.group_members(group.group_id))
+        for key in dict.fromkeys(keys):
+            if key in members:
+                self.client.remove_from_group(group.group_id, key)
+
+
+def _writable(values: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in values.items() if k in COLUMNS and k not in READ_ONLY}

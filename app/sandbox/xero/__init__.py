@@ -1,0 +1,19 @@
+"""A local emulator of Xero's Accounting API (contacts, contact groups) and identity service."""
+
+from app.sandbox.xero.emulator import (
+    DEMO_TENANT_ID,
+    DEMO_TENANT_NAME,
+    SECOND_TENANT_ID,
+    SECOND_TENANT_NAME,
+    XeroEmulator,
+    serve_forever,
+)
+
+__all__ = [
+    "DEMO_TENANT_ID",
+    "DEMO_TENANT_NAME",
+    "SECOND_TENANT_ID",
+    "SECOND_TENANT_NAME",
+    "XeroEmulator",
+    "serve_forever",
+]

@@ -1,0 +1,271 @@
+"""XeroEmulator: starts and stops the server and offers state helpers for tests and samples."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from app.sandbox.xero import contact_store as store
+from app.sandbox.xero.calls import Env
+from app.sandbox.xero.faults import Faults
+from app.sandbox.xero.identity import DEFAULT_SCOPE, IDENTITY_PREFIX, IdentityServer
+from app.sandbox.xero.limits import TenantLimits
+from app.sandbox.xero.server import API_PREFIX, QuietHandler, XeroApp
+from app.sandbox.xero.state import State
+from app.sandbox.xero.util import new_id, to_ms
+
+# The sandbox organisations: fixed ids, so profiles and tests can name them.
+DEMO_TENANT_ID = "7a513ee2-fc5d-4b8f-9c4a-3c1d0b1f2a01"
+DEMO_TENANT_NAME = "Demo Bakery Ltd"
+SECOND_TENANT_ID = "0c2f6a4e-1b7d-4e55-8a3c-5d9e7f1b2c02"
+SECOND_TENANT_NAME = "Harbour Café Ltd"
+TENANTS = ((DEMO_TENANT_ID, DEMO_TENANT_NAME), (SECOND_TENANT_ID, SECOND_TENANT_NAME))
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class XeroEmulator:
+    """A local Xero Accounting API (contacts and groups) + identity server in one SQLite file.
+
+    Args:
+        state_path: the SQLite file; data persists between launches.
+        clock: returns the current aware datetime; drives token expiry, the rate-limit windows
+            and every ``UpdatedDateUTC``.
+        enforce_limits: False turns off the per-tenant minute, day and concurrency limits.
+        per_minute, per_day: the limits per tenant (Xero: 60 and 5,000).
+    """
+
+    def __init__(
+        self,
+        state_path: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        enforce_limits: bool = True,
+        per_minute: int = 60,
+        per_day: int = 5000,
+    ) -> None:
+        self.clock = clock or utc_now
+        self.state = State(Path(state_path))
+        self.faults = Faults()
+        self.limits = TenantLimits(self.clock, per_minute, per_day) if enforce_limits else None
+        self.identity = IdentityServer(self.state, self.clock)
+        self.env = Env(self.state, self.clock)
+        self._stopping = threading.Event()
+        self.app = XeroApp(self.env, self.identity, self.faults, self.limits, self._stopping)
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self.base_url = ""
+        self._ensure_tenants()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> XeroEmulator:
+        if self._server is not None:
+            raise RuntimeError("the emulator is already running")
+        self._stopping.clear()
+        self._server = make_server(
+            host, port, self.app, threaded=True, request_handler=QuietHandler
+        )
+        self.base_url = f"http://{host}:{self._server.server_port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="xero-emulator", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self.state.close()
+
+    def __enter__(self) -> XeroEmulator:
+        return self.start() if self._server is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}{API_PREFIX}"
+
+    @property
+    def identity_url(self) -> str:
+        """The root of ``/authorize`` and ``/token``."""
+        return f"{self.base_url}{IDENTITY_PREFIX}"
+
+    @property
+    def connections_url(self) -> str:
+        return f"{self.base_url}/connections"
+
+    def request_counts(self) -> dict[str, int]:
+        return self.app.counts.snapshot()
+
+    def reset_counts(self) -> None:
+        self.app.counts.reset()
+
+    # -- state helpers (no HTTP) ----------------------------------------------------------
+
+    def _ensure_tenants(self) -> None:
+        with self.state.tx() as conn:
+            for tenant_id, name in TENANTS:
+                conn.execute(
+                    "INSERT OR IGNORE INTO tenants (tenant_id, name, created_ms) VALUES (?, ?, ?)",
+                    (tenant_id, name, to_ms(self.clock())),
+                )
+
+    def tenants(self) -> list[tuple[str, str]]:
+        with self.state.tx() as conn:
+            rows = conn.execute("SELECT tenant_id, name FROM tenants ORDER BY seq").fetchall()
+        return [(r["tenant_id"], r["name"]) for r in rows]
+
+    def issue_token(
+        self,
+        client_id: str = "sandbox",
+        scope: str = DEFAULT_SCOPE,
+        tenant_ids: Iterable[str] | None = None,
+    ) -> dict[str, Any]:
+        """A token as a completed sign-in would give, connected to ``tenant_ids`` (all)."""
+        with self.state.tx() as conn:
+            tenants = list(tenant_ids) if tenant_ids is not None else [t for t, _ in TENANTS]
+            grant_id = self.identity.new_grant(conn, tenants)
+            return self.identity.issue(conn, grant_id, client_id, scope)
+
+    def seed_contact(
+        self,
+        name: str,
+        *,
+        first_name: str = "",
+        last_name: str = "",
+        email: str = "",
+        tenant_id: str = DEMO_TENANT_ID,
+        groups: Iterable[str] = (),
+        is_customer: bool = False,
+        is_supplier: bool = False,
+        status: str = "ACTIVE",
+        updated_at: datetime | None = None,
+        **fields: Any,
+    ) -> str:
+        """Insert a contact directly; ``groups`` are names, created when missing.
+
+        ``fields`` are more Xero fields, e.g. ``ContactNumber``, ``Phones``, ``Addresses``.
+        """
+        doc: dict[str, Any] = {"Name": name, "ContactStatus": status}
+        names = {"FirstName": first_name, "LastName": last_name, "EmailAddress": email}
+        doc.update({key: value for key, value in names.items() if value})
+        doc.update(fields)
+        doc["IsCustomer"], doc["IsSupplier"] = is_customer, is_supplier
+        contact_id = new_id()
+        with self.state.tx() as conn:
+            if status == "ACTIVE" and store.name_taken(conn, tenant_id, name):
+                raise ValueError(f"an active contact named {name!r} already exists")
+            store.save(conn, tenant_id, contact_id, doc, to_ms(updated_at or self.clock()))
+            for group_name in groups:
+                self.add_to_group(self._group_id(conn, tenant_id, group_name), [contact_id])
+        return contact_id
+
+    def update_contact(self, contact_id: str, **fields: Any) -> None:
+        """Change stored fields as a Xero user would (bumps UpdatedDateUTC)."""
+        with self.state.tx() as conn:
+            row = conn.execute(
+                "SELECT tenant_id FROM contacts WHERE contact_id = ?", (contact_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(contact_id)
+            contact = store.get_contact(conn, row["tenant_id"], contact_id)
+            assert contact is not None
+            doc = {**contact.doc, **fields}
+            store.save(conn, row["tenant_id"], contact_id, doc, to_ms(self.clock()))
+
+    def _group_id(self, conn: Any, tenant_id: str, name: str) -> str:
+        found = store.group_by_name(conn, tenant_id, name)
+        if found is not None:
+            return str(found["group_id"])
+        group_id = new_id()
+        store.insert_group(conn, tenant_id, group_id, name)
+        return group_id
+
+    def create_group(self, name: str, tenant_id: str = DEMO_TENANT_ID) -> str:
+        with self.state.tx() as conn:
+            if store.group_by_name(conn, tenant_id, name) is not None:
+                raise ValueError(f"a contact group named {name!r} already exists")
+            return self._group_id(conn, tenant_id, name)
+
+    def group_id(self, name: str, tenant_id: str = DEMO_TENANT_ID) -> str | None:
+        with self.state.tx() as conn:
+            found = store.group_by_name(conn, tenant_id, name)
+        return str(found["group_id"]) if found else None
+
+    def add_to_group(self, group_id: str, contact_ids: Iterable[str]) -> None:
+        with self.state.tx() as conn:
+            store.add_members(conn, group_id, list(contact_ids))
+
+    def group_members(self, group_id: str) -> set[str]:
+        with self.state.tx() as conn:
+            return set(store.member_ids(conn, group_id))
+
+    def get_contact(self, contact_id: str) -> dict[str, Any] | None:
+        """The contact as the API renders it (with its groups), or None."""
+        with self.state.tx() as conn:
+            row = conn.execute(
+                "SELECT tenant_id FROM contacts WHERE contact_id = ?", (contact_id,)
+            ).fetchone()
+            contact = store.get_contact(conn, row["tenant_id"], contact_id) if row else None
+        return store.render(contact) if contact else None
+
+    def contacts(self, tenant_id: str = DEMO_TENANT_ID) -> list[dict[str, Any]]:
+        """Every contact of the tenant (archived too), rendered, by name."""
+        with self.state.tx() as conn:
+            return [store.render(c) for c in store.load_contacts(conn, tenant_id)]
+
+    def use_up_day_limit(self, tenant_id: str = DEMO_TENANT_ID) -> None:
+        """Spend the tenant's daily allowance (limits must be on)."""
+        if self.limits is None:
+            raise RuntimeError("limits are off")
+        self.limits.use_up_day(tenant_id)
+
+
+def serve_forever(
+    state_path: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    print_fn: Callable[[str], Any] = print,
+    *,
+    enforce_limits: bool = True,
+    stop: threading.Event | None = None,
+    seed: Callable[[XeroEmulator], Any] | None = None,
+) -> None:
+    """Run a sandbox Xero until Ctrl+C (or ``stop`` is set), printing where it listens."""
+    emulator = XeroEmulator(Path(state_path), enforce_limits=enforce_limits)
+    if seed is not None:
+        seed(emulator)
+    emulator.start(host, port)
+    stop = stop or threading.Event()
+    try:
+        token = emulator.issue_token()["access_token"]
+        print_fn(f"Xero sandbox API:      {emulator.api_url}")
+        print_fn(f"Identity server:       {emulator.identity_url}")
+        print_fn(f"Connections:           {emulator.connections_url}")
+        print_fn(f"Tenant id:             {DEMO_TENANT_ID} ({DEMO_TENANT_NAME})")
+        print_fn(
+            f'Try: curl -H "Authorization: Bearer {token}" -H "xero-tenant-id: {DEMO_TENANT_ID}"'
+            f" {emulator.api_url}/Contacts?page=1"
+        )
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        print_fn("Stopping the Xero sandbox.")
+    finally:
+        emulator.stop()

@@ -1,0 +1,118 @@
+"""Xero's error answers: validation, query, auth, tenant, not-found and rate-limit bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.sandbox.xero.util import new_id
+
+
+@dataclass
+class Reply:
+    """A response to send: a status, a JSON body (or raw text) and extra headers."""
+
+    status: int
+    body: Any = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    raw: str | None = None
+    content_type: str = "application/json"
+
+
+class XeroError(Exception):
+    """Raised by handlers; the server turns it into its reply."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.status)
+        self.reply = reply
+
+
+def _problem(status: int, title: str, detail: str) -> XeroError:
+    """The identity gateway's problem+json body (401s and 403s)."""
+    body = {
+        "Type": None,
+        "Title": title,
+        "Status": status,
+        "Detail": detail,
+        "Instance": new_id(),
+        "Extensions": {},
+    }
+    return XeroError(Reply(status, body))
+
+
+def unauthorized() -> XeroError:
+    return _problem(401, "Unauthorized", "AuthenticationUnsuccessful")
+
+
+def forbidden(detail: str = "AuthorizationUnsuccessful") -> XeroError:
+    return _problem(403, "Forbidden", detail)
+
+
+def not_found() -> XeroError:
+    return XeroError(
+        Reply(
+            404,
+            raw="The resource you're looking for cannot be found",
+            content_type="text/plain",
+        )
+    )
+
+
+def query_error(message: str) -> XeroError:
+    """A ``where`` or ``order`` Xero cannot parse."""
+    return XeroError(
+        Reply(400, {"ErrorNumber": 16, "Type": "QueryParseException", "Message": message})
+    )
+
+
+def bad_request(message: str) -> XeroError:
+    """A body that is not the expected envelope."""
+    return XeroError(
+        Reply(400, {"ErrorNumber": 14, "Type": "PostDataInvalidException", "Message": message})
+    )
+
+
+def validation(elements: Iterable[Mapping[str, Any]]) -> XeroError:
+    """``ValidationException``: each element is the submitted item with its errors."""
+    return XeroError(
+        Reply(
+            400,
+            {
+                "ErrorNumber": 10,
+                "Type": "ValidationException",
+                "Message": "A validation exception occurred",
+                "Elements": [dict(e) for e in elements],
+            },
+        )
+    )
+
+
+def rate_limited(problem: str, retry_after: int) -> XeroError:
+    """429 with ``Retry-After`` (seconds) and ``X-Rate-Limit-Problem`` (minute, day...)."""
+    return XeroError(
+        Reply(
+            429,
+            raw="You have exceeded the rate limit",
+            content_type="text/plain",
+            headers=[
+                ("Retry-After", str(max(1, retry_after))),
+                ("X-Rate-Limit-Problem", problem),
+            ],
+        )
+    )
+
+
+def server_error(status: int = 500) -> XeroError:
+    if status == 503:
+        return XeroError(Reply(503, raw="Service Unavailable", content_type="text/plain"))
+    return XeroError(
+        Reply(
+            500,
+            {
+                "ErrorNumber": 500,
+                "Type": "UnknownErrorException",
+                "Message": "An error occurred in Xero. Check the API Status page for details.",
+            },
+        )
+    )

@@ -1,0 +1,289 @@
+"""The WSGI application: routing, counting, faults, auth, tenant, limits and idempotency."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import struct
+import threading
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.serving import WSGIRequestHandler
+from werkzeug.wrappers import Request, Response
+
+from app.sandbox.xero import contact_writes, contacts, groups
+from app.sandbox.xero.calls import Call, Env
+from app.sandbox.xero.errors import (
+    Reply,
+    XeroError,
+    forbidden,
+    not_found,
+    rate_limited,
+    server_error,
+)
+from app.sandbox.xero.faults import Faults
+from app.sandbox.xero.identity import (
+    DEFAULT_SCOPE,
+    IDENTITY_PREFIX,
+    READ_SCOPES,
+    WRITE_SCOPES,
+    IdentityServer,
+)
+from app.sandbox.xero.limits import TenantLimits
+from app.sandbox.xero.state import dumps
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api.xro/2.0"
+Handler = Callable[[Env, Call], Reply]
+ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", "/Contacts", contacts.list_contacts),
+    ("PUT", "/Contacts", contact_writes.create_contacts),
+    ("POST", "/Contacts", contact_writes.update_or_create_contacts),
+    ("GET", "/Contacts/<ContactID>", contacts.get_contact),
+    ("POST", "/Contacts/<ContactID>", contact_writes.update_contact),
+    ("GET", "/ContactGroups", groups.list_groups),
+    ("PUT", "/ContactGroups", groups.create_groups),
+    ("GET", "/ContactGroups/<ContactGroupID>", groups.get_group),
+    ("POST", "/ContactGroups/<ContactGroupID>", groups.update_group),
+    ("PUT", "/ContactGroups/<ContactGroupID>/Contacts", groups.add_members),
+    ("DELETE", "/ContactGroups/<ContactGroupID>/Contacts", groups.remove_all_members),
+    ("DELETE", "/ContactGroups/<ContactGroupID>/Contacts/<ContactID>", groups.remove_member),
+]
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log on stderr; the emulator counts requests instead."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        log.debug(message, *args)
+
+
+class RequestCounter:
+    """Thread-safe counts of served requests by "METHOD /path-template"."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def add(self, key: str) -> None:
+        with self._lock:
+            self._counts[key] += 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+def _template(path: str) -> str:
+    return path.replace("<", "{").replace(">", "}")
+
+
+class XeroApp:
+    """The WSGI callable serving /api.xro/2.0, /connections, /identity and /__emulator."""
+
+    def __init__(
+        self,
+        env: Env,
+        identity: IdentityServer,
+        faults: Faults,
+        limits: TenantLimits | None,
+        stopping: threading.Event,
+    ) -> None:
+        self.env = env
+        self.identity = identity
+        self.faults = faults
+        self.limits = limits
+        self.stopping = stopping
+        self.counts = RequestCounter()
+        rules = [
+            Rule(API_PREFIX + path, methods=[method], endpoint=(method, path, handler))
+            for method, path, handler in ROUTES
+        ]
+        self._map = Map(rules, strict_slashes=False)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        try:
+            response = self.dispatch(request)
+        except _Dropped:
+            response = Response(b"", status=500)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        path = request.path
+        if path.startswith("/__emulator/"):
+            return self._admin(request, path[len("/__emulator/") :])
+        if path.startswith(IDENTITY_PREFIX + "/"):
+            route = path[len(IDENTITY_PREFIX) + 1 :]
+            if route == "token":
+                key = f"POST {IDENTITY_PREFIX}/token"
+                self.counts.add(key)
+                try:
+                    self._inject(request, key)
+                except XeroError as exc:
+                    return _response(exc.reply)
+            return self.identity.handle(request, route)
+        if path == "/connections" or path.startswith("/connections/"):
+            key = f"{request.method} /connections" + ("/{id}" if path != "/connections" else "")
+            self.counts.add(key)
+            try:
+                self._inject(request, key)
+            except XeroError as exc:
+                return _response(exc.reply)
+            return self.identity.connections(request, path[len("/connections/") :] or None)
+        return self._api(request)
+
+    # -- API ------------------------------------------------------------------------------
+
+    def _api(self, request: Request) -> Response:
+        adapter = self._map.bind_to_environ(request.environ)
+        try:
+            (method, path, handler), params = adapter.match(method=request.method)
+        except (MethodNotAllowed, NotFound) as exc:
+            self.counts.add(f"{request.method} {request.path}")
+            if isinstance(exc, MethodNotAllowed):
+                return Response("Method Not Allowed", status=405, mimetype="text/plain")
+            return _response(not_found().reply)
+        key = f"{method} {API_PREFIX}{_template(path)}"
+        self.counts.add(key)
+        headers: list[tuple[str, str]] = []
+        tenant_id = ""
+        try:
+            self._inject(request, key)
+            grant = self.identity.authenticate(request.headers.get("Authorization"))
+            tenant_id = request.headers.get("xero-tenant-id", "").strip()
+            if not tenant_id or tenant_id not in grant.tenant_ids:
+                raise forbidden()
+            needed = READ_SCOPES if method == "GET" else WRITE_SCOPES
+            if not needed & grant.scopes:
+                raise forbidden("The access token lacks the scope this call needs.")
+            if self.limits is not None:
+                headers = self.limits.acquire(tenant_id)
+            try:
+                reply = self._idempotent(request, key, tenant_id, handler, params)
+            finally:
+                if self.limits is not None:
+                    self.limits.release(tenant_id)
+        except XeroError as exc:
+            reply = exc.reply
+        except _Dropped:
+            raise
+        except Exception:  # the emulator must answer like a service, not crash the thread
+            log.exception("Xero emulator handler failed for %s", key)
+            reply = server_error().reply
+        reply.headers.extend(headers)
+        return _response(reply)
+
+    def _idempotent(
+        self, request: Request, key: str, tenant_id: str, handler: Handler, params: Any
+    ) -> Reply:
+        """Run the handler; a repeated ``Idempotency-Key`` replays the first answer."""
+        call = Call(request, params, tenant_id, self.env.clock())
+        idem = request.headers.get("Idempotency-Key", "").strip()[:128]
+        if not idem or request.method == "GET":
+            return handler(self.env, call)
+        with self.env.state.tx() as conn:
+            row = conn.execute(
+                "SELECT status, body FROM idempotency WHERE tenant_id = ? AND key = ?",
+                (tenant_id, idem),
+            ).fetchone()
+            if row is not None:
+                return Reply(row["status"], json.loads(row["body"]))
+            try:
+                reply = handler(self.env, call)
+            except XeroError as exc:
+                reply = exc.reply
+            if reply.raw is None and reply.status < 500:
+                conn.execute(
+                    "INSERT INTO idempotency (tenant_id, key, endpoint, status, body)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (tenant_id, idem, key, reply.status, dumps(reply.body)),
+                )
+        return reply
+
+    def _inject(self, request: Request, key: str) -> None:
+        """Apply forced faults, latency and the random error rate."""
+        kind = self.faults.take_forced(key)
+        if kind == "429":
+            raise rate_limited("minute", self.faults.retry_after)
+        if kind == "429-day":
+            raise rate_limited("day", self.faults.day_retry_after)
+        if kind in ("500", "503"):
+            raise server_error(int(kind))
+        if kind == "timeout":
+            self.stopping.wait(self.faults.timeout_seconds)
+            _drop(request)
+        if kind == "reset":
+            _drop(request)
+        if self.faults.latency_ms > 0:
+            self.stopping.wait(self.faults.latency_ms / 1000)
+        if self.faults.roll_error():
+            raise server_error()
+
+    # -- admin ----------------------------------------------------------------------------
+
+    def _admin(self, request: Request, route: str) -> Response:
+        if route == "counts" and request.method == "GET":
+            return _response(Reply(200, self.counts.snapshot()))
+        if route == "counts/reset" and request.method == "POST":
+            self.counts.reset()
+            return _response(Reply(200, {}))
+        if route == "faults" and request.method == "POST":
+            try:
+                self.faults.configure(json.loads(request.get_data() or b"{}"))
+            except (ValueError, KeyError, TypeError) as exc:
+                return _response(Reply(400, {"error": str(exc)}))
+            return _response(Reply(200, {}))
+        if route == "token" and request.method == "POST":
+            body = json.loads(request.get_data() or b"{}")
+            with self.env.state.tx() as conn:
+                tenants = body.get("tenant_ids") or [
+                    r[0] for r in conn.execute("SELECT tenant_id FROM tenants ORDER BY seq")
+                ]
+                grant_id = self.identity.new_grant(conn, list(tenants))
+                client_id = body.get("client_id", "sandbox")
+                scope = body.get("scope") or DEFAULT_SCOPE
+                token = self.identity.issue(conn, grant_id, client_id, scope)
+            return _response(Reply(200, token))
+        return _response(Reply(404, {"error": "unknown admin endpoint"}))
+
+
+class _Dropped(Exception):
+    """The connection was cut on purpose; no response is sent."""
+
+
+def _drop(request: Request) -> None:
+    """Cut the connection: an RST where the platform allows, so the client sees a reset."""
+    sock = request.environ.get("werkzeug.socket")
+    if isinstance(sock, socket.socket):
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    raise _Dropped
+
+
+def _response(reply: Reply) -> Response:
+    if reply.raw is not None:
+        response = Response(reply.raw, status=reply.status, mimetype=reply.content_type)
+    elif reply.body is None:
+        response = Response(status=reply.status)
+    else:
+        response = Response(dumps(reply.body), status=reply.status, mimetype=reply.content_type)
+    for name, value in reply.headers:
+        response.headers[name] = value
+    return response

@@ -1,0 +1,128 @@
+"""Which profiles are due to run, and when to look again: pure arithmetic, no Qt, no I/O.
+
+The scheduler in the window and the ``run-due`` command both decide with these functions, so
+the app open and the app closed behave the same. The time arithmetic itself is
+``app.core.schedule.next_run_at``; a run missed while the computer slept is due once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Set
+from datetime import UTC, datetime, timedelta
+
+from app.core.profiles import SyncProfile
+from app.core.schedule import ScheduleKind, next_run_at
+
+# A timer may fire a little early; a profile due within this much of "now" is due now.
+SLACK = timedelta(seconds=1)
+# The longest the scheduler waits between two looks, so a changed clock, a wake-up from sleep
+# or a profile edited elsewhere (the CLI) are noticed within a minute.
+MAX_WAIT = timedelta(seconds=60)
+
+ProfileWithLastRun = tuple[SyncProfile, datetime | None]
+
+
+def local_now() -> datetime:
+    """The current local time, timezone-aware: schedules are local wall-clock times."""
+    return datetime.now().astimezone()
+
+
+def parse_started(text: str | None, now: datetime) -> datetime | None:
+    """A stored run start (ISO 8601, UTC) in the same kind of time as ``now``.
+
+    ``now`` aware: converted to ``now``'s zone. ``now`` naive: read as local time, naive.
+    Returns None for empty or unreadable text (a profile never run).
+    """
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if now.tzinfo is None:
+        return value.astimezone().replace(tzinfo=None)
+    return value.astimezone(now.tzinfo)
+
+
+def with_last_runs(
+    profiles: Iterable[SyncProfile],
+    started: Mapping[int, str],
+    now: datetime,
+    attempted: Mapping[int, datetime] | None = None,
+) -> list[ProfileWithLastRun]:
+    """Pair each saved profile with the start of its last run.
+
+    Args:
+        profiles: the saved profiles (ids set).
+        started: ``RunRepository.last_started()``: profile id -> ISO start text.
+        now: the clock's time, to convert the stored times to.
+        attempted: when this process last started each profile itself. A run that failed
+            before it was recorded (no connection, a missing file) still counts, so a broken
+            profile is retried on its schedule, not on every look.
+    """
+    attempted = attempted or {}
+    out: list[ProfileWithLastRun] = []
+    for profile in profiles:
+        if profile.id is None:
+            continue
+        last = parse_started(started.get(profile.id), now)
+        tried = attempted.get(profile.id)
+        if tried is not None and (last is None or tried > last):
+            last = tried
+        out.append((profile, last))
+    return out
+
+
+def is_scheduled(profile: SyncProfile) -> bool:
+    """Whether the profile runs on its own (any valid schedule but Manual)."""
+    return profile.schedule.kind is not ScheduleKind.MANUAL and not profile.schedule.problems()
+
+
+def due_profiles(
+    profiles_with_last_run: Iterable[ProfileWithLastRun],
+    now: datetime,
+    running: Set[int] = frozenset(),
+) -> list[SyncProfile]:
+    """The profiles due at ``now``, in the order given; manual and running ones never are."""
+    due: list[SyncProfile] = []
+    for profile, last_run in profiles_with_last_run:
+        if profile.id is None or profile.id in running:
+            continue
+        when = next_run_at(profile.schedule, last_run, now)
+        if when is not None and when <= now + SLACK:
+            due.append(profile)
+    return due
+
+
+def next_due_at(
+    profiles_with_last_run: Iterable[ProfileWithLastRun],
+    now: datetime,
+    skip: Set[int] = frozenset(),
+) -> datetime | None:
+    """The earliest time any profile not in ``skip`` is due; None when none is scheduled."""
+    times = [
+        when
+        for profile, last_run in profiles_with_last_run
+        if profile.id is not None and profile.id not in skip
+        if (when := next_run_at(profile.schedule, last_run, now)) is not None
+    ]
+    return min(times, default=None)
+
+
+def wait_before_next_look(
+    profiles_with_last_run: Iterable[ProfileWithLastRun],
+    now: datetime,
+    skip: Set[int] = frozenset(),
+    cap: timedelta = MAX_WAIT,
+) -> timedelta:
+    """How long to wait before looking again: until the next due time, at most ``cap``.
+
+    Running profiles belong in ``skip``: they are "due now" by their old last run, and
+    looking again at once would spin; their run ending triggers a new look instead.
+    """
+    when = next_due_at(profiles_with_last_run, now, skip)
+    if when is None:
+        return cap
+    return max(timedelta(0), min(cap, when - now))

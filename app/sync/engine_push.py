@@ -1,0 +1,198 @@
+"""Push phases that write to Constant Contact: email changes, bulk imports, unsubscribes.
+
+Each phase is a function of the engine and the run's checkpoint; every write is either
+idempotent or checkpointed before it is sent, so a run stopped anywhere resumes without
+sending anything twice (see ``engine.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from app.connectors.base import ActivityStatus
+from app.core.errors import AppError, Cancelled, ConflictError, NotFound, QuotaExceeded
+from app.core.outcomes import Outcome
+from app.core.profiles import SyncProfile
+from app.core.store_types import Link
+from app.sync.planner import Action, Reason
+
+if TYPE_CHECKING:
+    from app.sync.engine import PushEngine
+
+# An apostrophe is common in the local part (o'brien@...), so it may not end a match there.
+EMAIL_RE = re.compile(r"[^\s(),;:<>\"]+@[^\s(),;:<>\"']+")
+EMAIL_CHANGED_FROM = "Email changed from "  # the planner's reason; the old address follows
+
+
+def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+    """PUT each changed email on the contact the record was linked to, before the import.
+
+    The import then updates the rest by the new email, so the same contact is updated and
+    no duplicate is made. Re-running is safe: a contact that has the address already is
+    left as it is.
+    """
+    d = eng.d
+    pending = d.runs.pending_records(run_id, Action.CHANGE_EMAIL.value)
+    for n, rec in enumerate(pending, 1):
+        eng.cancel.raise_if_cancelled()
+        old = (
+            rec.reason[len(EMAIL_CHANGED_FROM) :]
+            if rec.reason.startswith(EMAIL_CHANGED_FROM)
+            else ""
+        )
+        contact_id = rec.contact_id
+        try:
+            if not contact_id and old:
+                known = d.mirror.get_by_email(d.connection_id, old)
+                found = known if known is not None else d.cc.get_contact_by_email(old)
+                contact_id = found.contact_id if found is not None else ""
+            if not contact_id:
+                continue  # the old contact is gone: the import creates the new address
+            contact = d.cc.update_contact_email(contact_id, rec.email)
+        except ConflictError:
+            reason = Reason.EMAIL_TAKEN.format(email=rec.email)
+            d.runs.set_record_outcome(rec.id, Outcome.SKIPPED, reason)
+        except NotFound:
+            continue  # deleted meanwhile: the import creates the new address
+        except (QuotaExceeded, Cancelled):
+            raise
+        except AppError as exc:
+            d.runs.set_record_outcome(rec.id, Outcome.FAILED, exc.message)
+        else:
+            d.runs.set_contact_id(rec.id, contact_id)
+            d.mirror.upsert_contacts(d.connection_id, [contact])
+        eng.reporter.advance(n, len(pending), f"{n:,} / {len(pending):,}")
+
+
+def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+    """Send each pending chunk as one bulk import and record every record's outcome."""
+    d = eng.d
+    runs, cc = d.runs, d.cc
+    chunks: dict[str, dict] = cp.get("chunks", {})
+    done_items = sum(c.get("items", 0) for c in chunks.values() if c.get("done"))
+    total_items = runs.count_items(run_id)
+    for key in sorted(chunks, key=int):
+        state = chunks[key]
+        if state.get("done"):
+            continue
+        eng.cancel.raise_if_cancelled()
+        chunk = int(key)
+        payloads = runs.iter_chunk_payloads(run_id, chunk)
+        if not payloads and not state.get("activity_id"):
+            state["done"] = True  # every record of it was settled before (refused emails)
+            runs.save_checkpoint(run_id, cp)
+            continue
+        state["items"] = len(payloads)
+        if not state.get("activity_id"):
+            state["activity_id"] = cc.start_contacts_import(
+                [p for _, p in payloads], [cp["list_id"]]
+            )
+            runs.save_checkpoint(run_id, cp)  # before waiting: never import twice
+
+        def progress(status: ActivityStatus, base: int = done_items) -> None:
+            done = base + status.items_completed
+            eng.reporter.advance(done, total_items, f"{done:,} / {total_items:,}")
+
+        status = cc.wait_for_activity(
+            state["activity_id"], should_stop=eng.cancel.wait, on_progress=progress
+        )
+        _record_chunk(eng, profile, run_id, chunk, status, payloads)
+        state["done"] = True
+        state["completed_at"] = status.completed_at.isoformat() if status.completed_at else ""
+        done_items += len(payloads)
+        eng.reporter.advance(done_items, total_items, f"{done_items:,} / {total_items:,}")
+        runs.save_checkpoint(run_id, cp)
+
+
+def _record_chunk(
+    eng: PushEngine,
+    profile: SyncProfile,
+    run_id: int,
+    chunk: int,
+    status: ActivityStatus,
+    payloads: list,
+) -> None:
+    runs = eng.d.runs
+    if not status.succeeded:
+        why = "; ".join(status.errors[:3]) or f"the import ended as {status.state}"
+        runs.set_chunk_outcome(
+            run_id, chunk, Outcome.FAILED, f"Constant Contact could not import: {why}"
+        )
+        return
+    failed = errors_by_email(status.errors)
+    if status.cannot_add_to_list_count:
+        failed.update(_newly_unsubscribed(eng, {p.get("email", "") for _, p in payloads}))
+    runs.fail_records_by_email(run_id, chunk, failed)
+    runs.finalize_chunk(run_id, chunk)  # planned outcome for everything not failed above
+    _save_links(eng, profile, run_id, chunk)
+
+
+def _newly_unsubscribed(eng: PushEngine, emails: set[str]) -> dict[str, tuple[Outcome, str]]:
+    """Emails of this chunk that Constant Contact refused to list as unsubscribed."""
+    found: dict[str, tuple[Outcome, str]] = {}
+    batch = []
+    for contact in eng.d.cc.iter_contacts(status="unsubscribed"):
+        batch.append(contact)
+        if contact.email.lower() in emails:
+            found[contact.email.lower()] = (Outcome.SKIPPED, Reason.UNSUBSCRIBED)
+    eng.d.mirror.upsert_contacts(eng.d.connection_id, batch)
+    return found
+
+
+def _save_links(eng: PushEngine, profile: SyncProfile, run_id: int, chunk: int) -> None:
+    d = eng.d
+    successes = d.runs.chunk_links(run_id, chunk)
+    links = [Link(key, cid or None, email, fp) for key, cid, email, fp in successes]
+    d.links.upsert_many(profile.id, links)
+    d.links.save_sent_from_chunk(profile.id, run_id, chunk)
+    list_id = d.runs.checkpoint(run_id).get("list_id") or d.profiles.main_list_id(profile.id)
+    if list_id:
+        d.mirror.add_to_list(d.connection_id, (s[2] for s in successes), list_id)
+
+
+def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+    """Unsubscribe, one by one, contacts the source marks as opted out (if chosen).
+
+    Safe to repeat: unsubscribing an unsubscribed contact changes nothing.
+    """
+    d = eng.d
+    pending = d.runs.pending_by_action(run_id, Action.UNSUBSCRIBE.value)
+    emails = d.runs.emails_of([record_id for record_id, _ in pending]) if pending else {}
+    for n, (record_id, contact_id) in enumerate(pending, 1):
+        eng.cancel.raise_if_cancelled()
+        try:
+            if not contact_id:  # created by a bulk import, which returns no ids
+                found = d.cc.get_contact_by_email(emails[record_id])
+                if found is None:
+                    d.runs.set_record_outcome(record_id, Outcome.SKIPPED, Reason.NOT_IN_CC)
+                    d.runs.clear_state(record_id)  # nothing there to remember
+                    continue
+                if found.unsubscribed:
+                    d.runs.set_record_outcome(
+                        record_id, Outcome.SKIPPED, Reason.ALREADY_UNSUBSCRIBED
+                    )
+                    continue
+                contact_id = found.contact_id
+            d.cc.unsubscribe_contact(contact_id, "Opted out in the source")
+        except (QuotaExceeded, Cancelled):
+            raise
+        except AppError as exc:
+            d.runs.set_record_outcome(record_id, Outcome.FAILED, exc.message)
+        else:
+            d.runs.set_record_outcome(record_id, Outcome.UPDATED, None)
+        eng.reporter.advance(n, len(pending), f"{n:,} / {len(pending):,}")
+
+
+def errors_by_email(errors: Iterable[str]) -> dict[str, str | tuple[Outcome, str]]:
+    """Attribute an import's error messages to the emails they name."""
+    out: dict[str, str | tuple[Outcome, str]] = {}
+    for message in errors:
+        for found in EMAIL_RE.findall(message):
+            email = found.lower().strip(".")
+            # A quoted address ('a@b.com') is named with and without its opening quote;
+            # only the form some record has changes anything.
+            for candidate in {email, email.lstrip("'")}:
+                out[candidate] = f"Constant Contact refused it: {message}"
+    return out

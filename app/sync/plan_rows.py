@@ -1,0 +1,122 @@
+"""Helpers of the engine's planning: run rows from plans, and the run's summary texts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from app.connectors.base import SourceCapabilities
+from app.core.outcomes import RunCounts
+from app.core.profiles import SyncProfile
+from app.core.records import SourceRecord
+from app.core.store_types import ACTION_OUTCOME, Direction, PlannedRow, RecordAction
+from app.core.validation import validate_email
+from app.sync.import_planner import SourceEntry
+from app.sync.planner import Action, LinkInfo, PlannedRecord, Reason, RemoteInfo
+
+
+def two_way(profile: SyncProfile, caps: SourceCapabilities) -> bool:
+    """Whether the run plans more than the push (and so must remember every source record)."""
+    opts = profile.options
+    return (
+        opts.remove_deleted
+        or (opts.import_from_cc and caps.create)
+        or (caps.opt_out and (opts.optout_to_source or opts.clear_optout_on_resubscribe))
+    )
+
+
+def entry(record: SourceRecord, p: PlannedRecord, first: str, last: str) -> SourceEntry:
+    valid = validate_email(p.email) if p.email else None
+    return SourceEntry(
+        key=record.key,
+        row=record.row,
+        email=valid.lower() if valid else "",
+        first_name=(record.values.get(first) or "").strip() if first else "",
+        last_name=(record.values.get(last) or "").strip() if last else "",
+        opted_out=record.opted_out,
+        push_action=p.action,
+        filtered=p.reason == Reason.FILTERED,
+    )
+
+
+def settled_row(row: PlannedRow, dry_run: bool) -> PlannedRow:
+    """A back-direction row with its outcome when nothing will be sent for it."""
+    if dry_run or row.action == Action.SKIP.value:
+        return replace(row, outcome=ACTION_OUTCOME[RecordAction(row.action)])
+    return row
+
+
+def batched(items: Iterable[PlannedRecord], size: int) -> Iterator[list[PlannedRecord]]:
+    batch: list[PlannedRecord] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def planned_row(p: PlannedRecord, chunk: int | None, final: bool) -> PlannedRow:
+    detail = "; ".join(x for x in (p.detail, *p.warnings) if x)
+    return PlannedRow(
+        row=p.row,
+        key=p.key,
+        email=p.email,
+        action=p.action.value,
+        outcome=p.outcome.value if final else None,
+        reason=p.reason,
+        contact_id=p.contact_id,
+        matched_existing=p.matched_existing,
+        detail=detail,
+        payload=dict(p.item) if p.item is not None else None,
+        chunk=chunk,
+        fingerprint=p.fingerprint,
+        state=p.state,
+    )
+
+
+def link_infos(links: dict) -> dict[str, LinkInfo]:
+    return {k: LinkInfo(v[0], v[1], v[2], v[3], v[4], v[5]) for k, v in links.items()}
+
+
+def remote_infos(index: dict, list_id: str) -> dict[str, RemoteInfo]:
+    out = {}
+    for email, (contact_id, permission, list_ids) in index.items():
+        out[email] = RemoteInfo(contact_id, permission, bool(list_id) and list_id in list_ids)
+    return out
+
+
+def extra(by_direction: dict[str, RunCounts]) -> dict[str, int]:
+    """Per-direction counts for the run's summary, e.g. ``{"import.created": 3}``."""
+    out: dict[str, int] = {}
+    for direction, counts in by_direction.items():
+        for name, n in counts.as_dict().items():
+            out[f"{direction}.{name}"] = n
+    return out
+
+
+def summary_message(
+    counts: RunCounts, dry_run: bool, by_direction: dict[str, RunCounts], note: str = ""
+) -> str:
+    push = by_direction.get(Direction.PUSH.value, RunCounts())
+    verb = "Would create" if dry_run else "Created"
+    parts = [
+        f"{verb} {push.created:,}, updated {push.updated:,}, unchanged "
+        f"{push.unchanged:,}, skipped {push.skipped:,}, failed {push.failed:,}."
+    ]
+    back = by_direction.get(Direction.IMPORT.value)
+    if back is not None:
+        parts.append(
+            f"From Constant Contact: {back.total:,} considered, {back.created:,} new in the "
+            f"source, {back.unchanged + back.updated:,} matched, {back.skipped:,} not "
+            f"imported, {back.failed:,} failed."
+        )
+    optouts = by_direction.get(Direction.OPTOUT.value)
+    if optouts is not None:
+        parts.append(
+            f"Opt-outs to the source: {optouts.updated:,} changed, {optouts.failed:,} failed."
+        )
+    if note:
+        parts.append(note)
+    return " ".join(parts)

@@ -1,0 +1,61 @@
+"""Shared by the manager screens' tests: a synced sandbox, answers to questions, a task pool."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from app.connectors import constant_contact as cc_client
+from app.connectors.http import RateLimiter
+from app.sandbox.samples import SAMPLE_PROFILE_NAME
+from app.sync.workers import BackgroundTasks
+from app.ui.lists.confirm import Confirmation
+
+TIMEOUT = 30_000
+
+
+@dataclass
+class Answers:
+    """Stands in for the question dialogs: records each question and answers it at once."""
+
+    yes: bool = True
+    text: str = ""
+    asked: list[Confirmation] = field(default_factory=list)
+    prompts: list[tuple[str, str]] = field(default_factory=list)
+
+    def confirm(self, parent: Any, confirmation: Confirmation, on_yes: Callable[[], None]) -> None:
+        self.asked.append(confirmation)
+        if self.yes:
+            on_yes()
+
+    def ask_text(
+        self, parent: Any, title: str, label: str, initial: str, on_ok: Callable[[str], None]
+    ) -> None:
+        self.prompts.append((title, initial))
+        if self.yes:
+            on_ok(self.text)
+
+
+@pytest.fixture
+def fast_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The emulator enforces no limit in these tests, so the client's throttle is lifted too."""
+    monkeypatch.setattr(cc_client, "shared_limiter", lambda *a, **k: RateLimiter(100_000))
+
+
+@pytest.fixture
+def tasks(qapp) -> Iterator[BackgroundTasks]:
+    pool = BackgroundTasks("test-managers")
+    yield pool
+    pool.shutdown()
+
+
+@pytest.fixture
+def synced(sandbox, fast_client) -> Any:
+    """The sandbox after one sync of the sample profile (the Newsletter list has members)."""
+    sample = sandbox.service.get_profile(SAMPLE_PROFILE_NAME)
+    sandbox.service.run_profile(sample.id)
+    sandbox.sample_profile = sample
+    return sandbox

@@ -1,0 +1,143 @@
+"""``run-due``: what the OS job calls. In-process on the sandbox, like tests/test_cli.py."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from app.cli import EXIT_FAILED_RECORDS, EXIT_OK, main
+from app.core.profiles import SourceKind, SourceSpec
+from app.core.schedule import Schedule, ScheduleKind
+from app.sandbox.samples import SAMPLE_PROFILE_NAME
+from app.store.db import close_database, open_database
+from app.store.repositories import ProfileRepository, RunRepository
+from app.sync.locks import ProfileLock
+
+EVERY_15 = Schedule(ScheduleKind.INTERVAL, every_minutes=15)
+MANUAL_NAME = "Bakery by hand"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("CONTACTBRIDGE_HOME", str(home))
+    monkeypatch.delenv("CONTACTBRIDGE_CC_API_URL", raising=False)
+    monkeypatch.delenv("CONTACTBRIDGE_CC_AUTH_URL", raising=False)
+    return home
+
+
+@pytest.fixture
+def cli(home, capsys):
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--sandbox", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@contextmanager
+def store(home: Path) -> Iterator[ProfileRepository]:
+    open_database(home / "contactbridge.sqlite3")
+    try:
+        yield ProfileRepository()
+    finally:
+        close_database()
+
+
+def run_count(home: Path, name: str) -> int:
+    with store(home) as profiles:
+        profile = profiles.get_by_name(name)
+        assert profile is not None
+        return len(RunRepository().history(profile.id))
+
+
+@pytest.fixture
+def scheduled(cli, home) -> int:
+    """The sample profile every 15 minutes, plus a manual copy of it; returns the sample's id."""
+    assert cli("profiles", "list")[0] == EXIT_OK  # creates the sandbox and its sample
+    with store(home) as profiles:
+        sample = profiles.get_by_name(SAMPLE_PROFILE_NAME)
+        assert sample is not None
+        profiles.save(sample.with_changes(schedule=EVERY_15))
+        profiles.save(sample.with_changes(id=None, name=MANUAL_NAME, schedule=Schedule()))
+        return sample.id
+
+
+def profile_names(cli) -> set[str]:
+    code, out, _ = cli("profiles", "list")
+    assert code == EXIT_OK
+    return set(out.splitlines())
+
+
+def by_name(report: list[dict]) -> dict[str, dict]:
+    return {item["profile"]: item for item in report}
+
+
+def test_a_due_profile_runs_and_a_not_due_one_does_not(cli, home, scheduled):
+    code, out, _ = cli("run-due", "--json")
+    assert code == EXIT_OK
+    report = by_name(json.loads(out))
+    assert set(report) == profile_names(cli)  # one item a profile, due or not
+    ran = report[SAMPLE_PROFILE_NAME]
+    assert ran["status"] == "completed"
+    assert ran["counts"]["created"] > 0
+    assert report[MANUAL_NAME]["status"] == "manual"
+    assert run_count(home, SAMPLE_PROFILE_NAME) == 1
+    assert run_count(home, MANUAL_NAME) == 0
+
+    # Right after its run, the sample is not due for another 15 minutes.
+    code, out, _ = cli("run-due", "--json")
+    assert code == EXIT_OK
+    again = by_name(json.loads(out))[SAMPLE_PROFILE_NAME]
+    assert again["status"] == "not_due"
+    assert again["next_run"]
+    assert run_count(home, SAMPLE_PROFILE_NAME) == 1
+
+
+def test_one_line_per_profile(cli, home, scheduled):
+    code, out, _ = cli("run-due")
+    assert code == EXIT_OK
+    lines = out.splitlines()
+    assert len(lines) == len(profile_names(cli))
+    assert f"{SAMPLE_PROFILE_NAME}: completed — created " in out
+    assert f"{MANUAL_NAME}: manual — runs only when you press Sync Now" in lines
+    code, out, _ = cli("run-due")
+    assert f"{SAMPLE_PROFILE_NAME}: not due — next run " in out
+    assert "(every 15 minutes)" in out
+
+
+def test_a_profile_locked_by_another_holder_is_skipped(cli, home, scheduled):
+    lock = ProfileLock(home / "locks", scheduled, SAMPLE_PROFILE_NAME)
+    lock.acquire()  # the app's window is syncing it
+    try:
+        code, out, _ = cli("run-due")
+    finally:
+        lock.release()
+    assert code == EXIT_OK  # nothing failed: the other run covers this period
+    assert f"{SAMPLE_PROFILE_NAME}: skipped — already syncing" in out
+    assert run_count(home, SAMPLE_PROFILE_NAME) == 0
+
+
+def test_a_failed_run_exits_1_and_the_others_still_run(cli, home, scheduled):
+    with store(home) as profiles:
+        sample = profiles.get_by_name(SAMPLE_PROFILE_NAME)
+        gone = SourceSpec(SourceKind.FILE, {"path": str(home / "missing.csv")})
+        profiles.save(sample.with_changes(id=None, name="Broken", source=gone, schedule=EVERY_15))
+    code, out, _ = cli("run-due", "--json")
+    assert code == EXIT_FAILED_RECORDS
+    report = by_name(json.loads(out))
+    assert report["Broken"]["status"] in ("error", "failed")
+    assert report["Broken"].get("message")
+    assert report[SAMPLE_PROFILE_NAME]["status"] == "completed"
+
+
+def test_nothing_due_exits_0(cli, home):
+    assert cli("profiles", "list")[0] == EXIT_OK  # the samples are all manual
+    code, out, _ = cli("run-due", "--json")
+    assert code == EXIT_OK
+    assert {item["status"] for item in json.loads(out)} == {"manual"}
