@@ -17,6 +17,7 @@ from app import __version__
 from app.cli import EXIT_CANNOT_START, EXIT_FAILED_RECORDS, EXIT_OK, main
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
+from app.sandbox.xero_samples import XERO_PROFILE_NAME
 
 COUNT_KEYS = ("created", "updated", "unchanged", "skipped", "failed")
 
@@ -166,17 +167,21 @@ def test_failed_records_exit_1(tmp_path, home, monkeypatch, cli):
 # -- profiles ---------------------------------------------------------------------------------
 
 
+def by_name(profiles: list[dict]) -> dict[str, dict]:
+    return {p["name"]: p for p in profiles}
+
+
 def test_profiles_list_one_name_a_line(cli):
     code, out, _err = cli("profiles", "list")
 
     assert code == EXIT_OK
-    assert out.splitlines() == [SAMPLE_PROFILE_NAME]
+    assert out.splitlines() == [SAMPLE_PROFILE_NAME, XERO_PROFILE_NAME]
 
 
 def test_profiles_list_json_shows_the_last_run(cli):
     code, out, _err = cli("profiles", "list", "--json")
     assert code == EXIT_OK
-    (before,) = json.loads(out)
+    before = by_name(json.loads(out))[SAMPLE_PROFILE_NAME]
     assert (before["name"], before["main_list"], before["last_run"]) == (
         SAMPLE_PROFILE_NAME,
         "Newsletter",
@@ -186,7 +191,7 @@ def test_profiles_list_json_shows_the_last_run(cli):
     cli("sync", SAMPLE_PROFILE_NAME)
     code, out, _err = cli("profiles", "list", "--json")
 
-    (after,) = json.loads(out)
+    after = by_name(json.loads(out))[SAMPLE_PROFILE_NAME]
     assert after["last_run"]["status"] == "completed"
     assert after["last_run"]["created"] == 238
     assert_counts_add_up(after["last_run"])
@@ -210,7 +215,7 @@ def test_profiles_export_then_import(cli, tmp_path):
     assert code == EXIT_OK
     assert SAMPLE_PROFILE_NAME in out
     _code, listed = run_json(cli, "profiles", "list")
-    assert [(p["name"], p["main_list"]) for p in listed] == [(SAMPLE_PROFILE_NAME, "VIP customers")]
+    assert by_name(listed)[SAMPLE_PROFILE_NAME]["main_list"] == "VIP customers"
 
     # A new name is added beside it.
     copy = tmp_path / "copy.json"
@@ -218,7 +223,9 @@ def test_profiles_export_then_import(cli, tmp_path):
     code, _out, _err = cli("profiles", "import", str(copy))
     assert code == EXIT_OK
     _code, out, _err = cli("profiles", "list")
-    assert sorted(out.splitlines()) == sorted([SAMPLE_PROFILE_NAME, "Bakery copy"])
+    assert sorted(out.splitlines()) == sorted(
+        [SAMPLE_PROFILE_NAME, XERO_PROFILE_NAME, "Bakery copy"]
+    )
 
 
 def test_profile_imported_into_another_home_can_sync(cli, tmp_path, monkeypatch):

@@ -26,7 +26,7 @@ _UPSERT = insert_sql(
     ' "contact_id" = CASE WHEN excluded."contact_id" IS NOT NULL THEN excluded."contact_id"'
     ' WHEN "email" = excluded."email" THEN "contact_id" END,'
     ' "email" = excluded."email", "fingerprint" = excluded."fingerprint",'
-    ' "synced_at" = excluded."synced_at"',
+    ' "synced_at" = excluded."synced_at", "origin" = \'push\'',
 )
 
 _SET_CONTACT_ID = 'UPDATE "link" SET "contact_id" = ? WHERE "profile_id" = ? AND "email" = ?'
@@ -225,6 +225,21 @@ class LinkRepository:
             with db.atomic():
                 executemany(_UPSERT_IMPORTED, batch)
         return len(params)
+
+    def mark_removed(self, profile_id: int, keys: Iterable[str]) -> int:
+        """Keep links of records taken off the main list as tombstones (origin "removed").
+
+        The contact stays known, so an import from Constant Contact never brings a record
+        the user deleted back into the source, and no removal is planned for it again.
+        """
+        changed = 0
+        for batch in batched(keys, 900):
+            with db.atomic():
+                query = L.update(origin="removed").where(
+                    (L.profile == profile_id) & L.source_key.in_(batch)
+                )
+                changed += int(query.execute())
+        return changed
 
     def clear(self, profile_id: int) -> int:
         """Forget every link of a profile (the next sync treats all records as new)."""

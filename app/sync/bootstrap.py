@@ -3,6 +3,9 @@
 Sandbox mode uses its own home folder, starts the Constant Contact emulator in-process (unless
 ``CONTACTBRIDGE_CC_API_URL`` and ``CONTACTBRIDGE_CC_AUTH_URL`` point elsewhere), and on first
 use creates sample data and a sample profile, so a newcomer can press Sync Now at once.
+The Xero emulator runs in-process beside it (unless ``CONTACTBRIDGE_XERO_API_URL`` and
+``CONTACTBRIDGE_XERO_AUTH_URL`` are set), with a sample organisation and the profile
+"Xero customers → Newsletter".
 """
 
 from __future__ import annotations

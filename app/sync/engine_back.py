@@ -59,7 +59,7 @@ def remove_from_list(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dic
             )
             continue
         _settle(d.runs, run_id, batch, Outcome.UPDATED, None)
-        d.links.delete_keys(profile.id, [r.key for r in batch])
+        d.links.mark_removed(profile.id, [r.key for r in batch])
         d.mirror.remove_from_list(d.connection_id, ids, list_id)
         done += len(batch)
         eng.reporter.advance(done, len(pending), f"{done:,} / {len(pending):,}")
@@ -79,7 +79,7 @@ def _resolve_contacts(
         found = d.cc.get_contact_by_email(rec.email) if rec.email else None
         if found is None or list_id not in found.list_ids:
             d.runs.set_record_outcome(rec.id, Outcome.SKIPPED, BackReason.NOT_ON_LIST)
-            d.links.delete_keys(profile.id, [rec.key])
+            d.links.mark_removed(profile.id, [rec.key])
             continue
         d.runs.set_contact_id(rec.id, found.contact_id)
         out.append(rec._replace(contact_id=found.contact_id))

@@ -81,7 +81,7 @@ class LinkState:
     email: str
     source_opted_out: bool | None = None
     cc_unsubscribed: bool | None = None
-    origin: str = "push"
+    origin: str = "push"  # push, import, or removed (taken off the main list)
 
 
 @dataclass
@@ -129,7 +129,7 @@ def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
     if do_optouts:
         rows.extend(_optout_rows(ctx, by_key, contacts, contact_by_email))
     if opts.remove_deleted and ctx.main_list_id:
-        rows.extend(_removal_rows(ctx, by_key, contacts, contact_by_email))
+        rows.extend(_removal_rows(ctx, by_key, contacts, contact_by_email, handled))
     if do_import:
         for contact in contacts.values():
             if not _in_scope(ctx, contact):
@@ -194,9 +194,15 @@ def _optout_rows(
 
 
 def _removal_rows(
-    ctx: BackContext, by_key: Mapping[str, SourceEntry], contacts: Mapping, by_email: Mapping
+    ctx: BackContext,
+    by_key: Mapping[str, SourceEntry],
+    contacts: Mapping,
+    by_email: Mapping,
+    handled: set[str],
 ) -> Iterator[PlannedRow]:
     for key, link in ctx.links.items():
+        if link.origin == "removed":
+            continue  # taken off the list already (a tombstone)
         entry = by_key.get(key)
         if entry is None:
             if not ctx.full_read:
@@ -209,6 +215,8 @@ def _removal_rows(
         contact = _find_contact(link, link.email, contacts, by_email)
         if contact is not None and ctx.main_list_id not in contact.list_ids:
             continue  # not on the main list: nothing to remove
+        if (contact.email.lower() if contact else link.email) in handled:
+            continue  # another source record has this address and keeps it on the list
         # A contact our own import made is not in the mirror (its watermark skips our
         # writes): the phase looks it up by email.
         yield PlannedRow(

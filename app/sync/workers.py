@@ -107,11 +107,15 @@ class SyncWorker(QObject):
         *,
         dry_run: bool = False,
         throttle: ProgressThrottle | None = None,
+        confirm: bool = False,
+        retry_of: int | None = None,
     ) -> None:
         super().__init__()
         self.service = service
         self.profile_id = profile_id
         self.dry_run = dry_run
+        self.confirm = confirm  # go ahead past the blast-radius guard
+        self.retry_of = retry_of  # retry only the failed records of this run id
         self.cancel_token = CancelToken()
         self._reporter = _SignalReporter(self, throttle or ProgressThrottle())
 
@@ -123,12 +127,23 @@ class SyncWorker(QObject):
     def run(self) -> None:
         """The thread's body: run the profile, load its results, emit exactly one outcome."""
         try:
-            summary = self.service.run_profile(
-                self.profile_id,
-                dry_run=self.dry_run,
-                reporter=self._reporter,
-                cancel=self.cancel_token,
-            )
+            if self.retry_of is not None:
+                summary = self.service.retry_failed(
+                    self.retry_of,
+                    reporter=self._reporter,
+                    cancel=self.cancel_token,
+                    confirm=self.confirm,
+                )
+            else:
+                # ``confirm`` only when given: a plain run asks the service nothing new.
+                extra = {"confirm": True} if self.confirm else {}
+                summary = self.service.run_profile(
+                    self.profile_id,
+                    dry_run=self.dry_run,
+                    reporter=self._reporter,
+                    cancel=self.cancel_token,
+                    **extra,
+                )
             rows = tuple(self.service.run_results(summary.run_id))
         except Exception as exc:  # every failure reaches the UI, as a signal
             _log_failure(f"run of profile {self.profile_id}", exc)
@@ -236,15 +251,26 @@ class SyncRunner(QObject):
         job = self._active.get(profile_id)
         return bool(job and job.dry_run)
 
-    def start(self, profile_id: int, *, dry_run: bool = False) -> SyncWorker:
-        """Start a run of the profile in a new thread.
+    def start(
+        self,
+        profile_id: int,
+        *,
+        dry_run: bool = False,
+        confirm: bool = False,
+        retry_of: int | None = None,
+    ) -> SyncWorker:
+        """Start a run of the profile in a new thread (``retry_of``: retry that run's
+        failed records; ``confirm``: go ahead past the blast-radius guard).
 
         Raises:
             RunLocked: the profile is already syncing in this window.
         """
         if profile_id in self._active:
             raise RunLocked("This profile is already syncing.")
-        job = _Job(self, SyncWorker(self.service, profile_id, dry_run=dry_run))
+        worker = SyncWorker(
+            self.service, profile_id, dry_run=dry_run, confirm=confirm, retry_of=retry_of
+        )
+        job = _Job(self, worker)
         self._retired.pop(profile_id, None)
         self._active[profile_id] = job
         job.thread.start()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core.errors import AppError, NeedsReconnect
+from app.core.errors import AppError, NeedsConfirmation, NeedsReconnect
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
 from app.core.store_types import ConnectionStatus
@@ -708,6 +708,8 @@ class MainWindow(QMainWindow):
             # Nobody pressed a button: the attention banner and a notification say it.
             self._scheduled_runs.discard(profile_id)
             return
+        if isinstance(exc, NeedsConfirmation) and self.panel.confirm_and_rerun(profile_id, exc):
+            return  # the run panel asked; a confirmed run starts from there
         show_error(self, exc)
 
     # -- closing ---------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import AppError
+from app.core.errors import AppError, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
 from app.sync.engine import PHASES
 from app.sync.progress import CancelToken
@@ -26,6 +25,7 @@ from app.sync.service import ContactBridgeService
 from app.sync.workers import BackgroundTasks, SyncRunner
 from app.ui.i18n import tr
 from app.ui.results.results_view import ResultsView
+from app.ui.run_actions import ConfirmFn, RetryFailedBar, ask_confirmation
 from app.ui.theme import icon
 
 
@@ -153,9 +153,14 @@ class RunPanel(QWidget):
         self.stack.addWidget(self.idle)
         self.stack.addWidget(running_page)
         self.stack.addWidget(self.results)
-        layout = QHBoxLayout(self)
+        # Two-way sync: confirming a run the guard stopped, retrying failed records.
+        self.confirm: ConfirmFn = ask_confirmation
+        self.retry_bar = RetryFailedBar()
+        self.retry_bar.retry_requested.connect(self._on_retry_requested)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.retry_bar)
 
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
@@ -197,12 +202,14 @@ class RunPanel(QWidget):
 
     def _show_idle(self, text: str) -> None:
         self._shown = None
+        self.retry_bar.hide()
         self.idle.setText(text)
         self.stack.setCurrentIndex(self.PAGE_IDLE)
 
     def _show_running(self, profile_id: int) -> None:
         dry = self.runner.is_dry_run(profile_id)
         self._shown = None
+        self.retry_bar.hide()
         self.card.title.setText(tr("Dry run in progress") if dry else tr("Syncing"))
         self.card.show_progress(self._progress.get(profile_id, Progress()))
         cancelling = profile_id in self._cancelling
@@ -219,6 +226,7 @@ class RunPanel(QWidget):
             self.results.show_run(summary, rows)
             self._shown = (profile_id, summary.run_id)
         self.stack.setCurrentIndex(self.PAGE_RESULTS)
+        self.retry_bar.show_for(summary)
         self.results_shown.emit(profile_id)
 
     def _load_results(self, profile_id: int, last_run: RunSummary) -> None:
@@ -256,6 +264,21 @@ class RunPanel(QWidget):
             self._show_idle(
                 tr("The last run's results could not be loaded: %1").replace("%1", str(exc))
             )
+
+    def confirm_and_rerun(self, profile_id: int, exc: NeedsConfirmation) -> bool:
+        """Ask whether a run the guard stopped may go ahead; if so, run it confirmed.
+
+        Returns True once the user was asked (so no error dialog is needed as well).
+        """
+        if self.confirm(self, exc) and not self.runner.is_running(profile_id):
+            self.runner.start(profile_id, confirm=True)
+        return True
+
+    @Slot(int)
+    def _on_retry_requested(self, run_id: int) -> None:
+        profile_id = self.profile_id
+        if profile_id is not None and not self.runner.is_running(profile_id):
+            self.runner.start(profile_id, retry_of=run_id)
 
     def forget(self, profile_id: int) -> None:
         """Drop what is kept about a deleted profile."""

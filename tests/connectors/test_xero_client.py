@@ -15,7 +15,13 @@ from app.connectors.http import RateLimiter, RetryPolicy
 from app.connectors.oauth import TokenManager, normalize_token
 from app.connectors.xero import OPT_OUT_GROUP, XeroClient, XeroSource, XeroUrls
 from app.connectors.xero import account as xero_account
-from app.core.errors import AuthError, ConfigError, QuotaExceeded, ValidationError
+from app.core.errors import (
+    AuthError,
+    ConfigError,
+    NeedsReconnect,
+    QuotaExceeded,
+    ValidationError,
+)
 from app.sandbox.xero import DEMO_TENANT_ID, SECOND_TENANT_ID, XeroEmulator
 from app.secrets import SecretStore
 from app.sync.sandbox_browser import approve_in_sandbox
@@ -443,3 +449,14 @@ def test_a_rejected_token_is_refreshed_once(
     store.save_token(1, {**token, "access_token": "revoked"})
     assert client.list_contact_groups() == []
     assert store.load_token(1)["access_token"] != "revoked"  # type: ignore[index]
+
+
+def test_a_spent_refresh_token_asks_to_reconnect_to_xero(
+    client: XeroClient, store: SecretStore, fake: FakeTime
+) -> None:
+    token = store.load_token(1)
+    assert token is not None
+    store.save_token(1, {**token, "refresh_token": "spent"})
+    fake.t += 1800
+    with pytest.raises(NeedsReconnect, match="Xero needs you to connect again"):
+        client.list_contact_groups()

@@ -156,7 +156,7 @@ def test_cli_sync_stops_with_exit_2_until_confirmed(home, capsys):
 
     code = main(["--sandbox", "sync", SAMPLE_PROFILE_NAME])
 
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == EXIT_CANNOT_START
     assert "would unsubscribe" in err and f'sync "{SAMPLE_PROFILE_NAME}" --confirm' in err
     assert "Nothing was changed" in err

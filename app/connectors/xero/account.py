@@ -30,9 +30,12 @@ def sign_in(
     """Run the PKCE sign-in in the browser; returns the new token."""
     if not client_id:
         raise ConfigError("Enter your Xero app's client id first (see Help > Connecting Xero).")
-    return authorize_with_pkce(
-        urls, client_id, open_browser, scopes=SCOPES, should_stop=should_stop
-    )
+    try:
+        return authorize_with_pkce(
+            urls, client_id, open_browser, scopes=SCOPES, should_stop=should_stop
+        )
+    except AuthError as exc:  # the shared PKCE flow words its errors for Constant Contact
+        raise AuthError(exc.message.replace("Constant Contact", "Xero"), exc.details) from None
 
 
 def tenant_settings(tenants: list[XeroTenant], tenant_id: str | None = None) -> dict[str, Any]:

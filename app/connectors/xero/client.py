@@ -31,7 +31,14 @@ from app.connectors.http import (
     shared_limiter,
 )
 from app.connectors.xero.endpoints import XeroUrls
-from app.core.errors import AppError, AuthError, QuotaExceeded, RemoteError, ValidationError
+from app.core.errors import (
+    AppError,
+    AuthError,
+    NeedsReconnect,
+    QuotaExceeded,
+    RemoteError,
+    ValidationError,
+)
 
 SERVICE = "Xero"
 PAGE_SIZE = 100  # Xero's page of contacts; pageSize may go up to 1000
@@ -39,6 +46,9 @@ WRITE_BATCH = 50  # contacts per PUT/POST, as Xero recommends for large writes
 IDS_BATCH = 50  # contact ids per GET /Contacts?IDs=
 PER_MINUTE = 60
 DEFAULT_RETRY_AFTER = 60.0
+RECONNECT_MESSAGE = (
+    "Xero needs you to connect again: the saved authorization has expired or was revoked."
+)
 
 
 @dataclass(frozen=True)
@@ -183,10 +193,14 @@ class XeroClient:
             return day_limit_error(self._now(), retry_after)
         return retry_after
 
-    def _call(self, method: str, template: str, **kwargs: Any) -> Any:
+    def _call(
+        self, method: str, template: str, *, session: ApiSession | None = None, **kwargs: Any
+    ) -> Any:
         """One API call; a 403 means the organisation is no longer connected to us."""
         try:
-            return self.api.request(method, template, **kwargs)
+            return (session or self.api).request(method, template, **kwargs)
+        except NeedsReconnect as exc:  # the shared token manager words it for Constant Contact
+            raise NeedsReconnect(RECONNECT_MESSAGE, details=exc.details) from None
         except RemoteError as exc:
             if exc.status == 403:
                 raise AuthError(
@@ -218,7 +232,7 @@ class XeroClient:
 
     def list_connections(self) -> list[XeroTenant]:
         """The organisations the signed-in user let ContactBridge use."""
-        items = self.identity.get("") or []
+        items = self._call("GET", "", session=self.identity) or []
         return [
             XeroTenant(
                 tenant_id=str(i.get("tenantId") or ""),
