@@ -11,42 +11,21 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from app.core.errors import NeedsReconnect
 from app.sync.bootstrap import open_service
 from app.sync.engine import IMPORT
 from app.ui.errors import build_error_dialog
+from app.ui.event_wait import wait_for, wait_ms
 from app.ui.history import HistoryDialog
+from app.ui.lists.screenshots import shoot_managers
 from app.ui.main_window import MainWindow
 from app.ui.profile_wizard.wizard import ProfileWizard
 
 log = logging.getLogger(__name__)
 SIZE = (1200, 780)
-
-
-def _pause(ms: int) -> None:
-    """Let Qt lay out and paint (screenshots only; tests wait on signals instead)."""
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
-def _wait(signal: SignalInstance, timeout_ms: int = 120_000) -> bool:
-    """Run the event loop until ``signal`` fires; False on timeout."""
-    loop = QEventLoop()
-    fired: list[bool] = []
-
-    def on_fired(*_args: object) -> None:
-        fired.append(True)
-        loop.quit()
-
-    signal.connect(on_fired)
-    QTimer.singleShot(timeout_ms, loop.quit)
-    loop.exec()
-    signal.disconnect(on_fired)
-    return bool(fired)
 
 
 class _Shooter:
@@ -56,7 +35,7 @@ class _Shooter:
 
     def __call__(self, widget: QWidget, name: str, settle_ms: int = 150) -> Path:
         if settle_ms:
-            _pause(settle_ms)
+            wait_ms(settle_ms)
         path = self.out_dir / f"{name}.png"
         widget.grab().save(str(path))
         self.taken.append(path)
@@ -85,7 +64,7 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
         shoot(window, "01-main-window", 300)
 
         window.dry_run()
-        _wait(window.runner.run_finished)
+        wait_for(window.runner.run_finished)
         shoot(window, "02-dry-run-plan")
 
         # A slow import makes the real sync easy to catch in progress.
@@ -101,7 +80,7 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
 
         window.runner.progress_changed.connect(on_progress)
         window.sync_now()
-        _wait(window.runner.run_finished)
+        wait_for(window.runner.run_finished)
         window.runner.progress_changed.disconnect(on_progress)
         if emulator is not None:
             emulator.runner.delay = 0.0
@@ -115,7 +94,7 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
         history = HistoryDialog(service, service.profiles.get(pid), window.tasks, None, window)
         history.show()
         if history.proxy.rowCount():
-            _wait(history.results_shown, 30_000)
+            wait_for(history.results_shown, 30_000)
         shoot(history, "06-run-history")
         history.close()
 
@@ -137,6 +116,7 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
             box.close()
 
         _shoot_wizard(service, window, shoot)
+        shoot_managers(service, emulator, shoot)
 
         for ov in service.list_profiles():
             service.delete_profile(ov.profile.id)
@@ -167,10 +147,10 @@ def _shoot_wizard(service: object, window: MainWindow, shoot: Callable[..., Path
     while wizard.currentId() not in seen:
         seen.add(wizard.currentId())
         n += 1
-        _pause(400)  # pages load previews and lists in the background
+        wait_ms(400)  # pages load previews and lists in the background
         shoot(wizard, f"09-wizard-{n}-{_slug(wizard.currentPage().title())}", settle_ms=0)
         wizard.next()
-        _pause(50)
+        wait_ms(50)
         QApplication.processEvents()
     wizard.reject()
 

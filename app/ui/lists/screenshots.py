@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.sync.service import ContactBridgeService
 from app.sync.workers import BackgroundTasks
 from app.ui.connections_manager import ConnectionsDialog
+from app.ui.event_wait import wait_for
 from app.ui.lists.confirm import Confirmation, ask_confirmation
 from app.ui.lists_manager import ListsDialog
 from app.ui.reports import ReportsDialog
-from app.ui.screenshots import _wait  # the screenshot run's own event-loop helper
 from app.ui.settings_dialog import SettingsDialog
 
 
@@ -32,7 +32,7 @@ def shoot_managers(
         _lists(service, emulator, tasks, shoot)
         reports = ReportsDialog(service, tasks)
         reports.show()
-        _wait(reports.results_shown, 30_000)
+        wait_for(reports.results_shown, 30_000)
         shoot(reports, "36-reports")
         reports.close()
         settings = SettingsDialog(service)
@@ -71,7 +71,7 @@ def _lists(
                 emulator.create_list(name)
     lists = ListsDialog(service, tasks)
     lists.show()
-    _wait(lists.lists_loaded, 30_000)
+    wait_for(lists.lists_loaded, 30_000)
     shoot(lists, "32-lists-manager")
     if not lists.model.rowCount():
         lists.close()
@@ -79,12 +79,12 @@ def _lists(
     lists.open_list()
     members = lists.members_dialog
     assert members is not None
-    _wait(members.members_loaded, 30_000)
+    wait_for(members.members_loaded, 30_000)
     shoot(members, "33-list-members")
     members.choose_records()
     picker = members.picker
     assert picker is not None
-    _wait(picker.records_loaded, 30_000)
+    wait_for(picker.records_loaded, 30_000)
     picker.search.setText("alan")
     picker.view.selectAll()
     shoot(picker, "34-add-people-from-profile")
@@ -93,7 +93,7 @@ def _lists(
     picker.close()
     if profile_id is not None:
         members.add_records(profile_id, chosen)
-        _wait(members.members_loaded, 30_000)
+        wait_for(members.members_loaded, 30_000)
         shoot(members, "35-list-members-after-add")
     members.close()
     lists.close()
