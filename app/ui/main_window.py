@@ -5,50 +5,33 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTableView,
     QToolBar,
-    QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from app import __version__
-from app.core.errors import AppError, NeedsConfirmation, NeedsReconnect
+from app.core.errors import AppError, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
 from app.core.store_types import ConnectionStatus
-from app.sync.due import is_scheduled
-from app.sync.os_jobs import JobStatus, OsJobs
+from app.sync.os_jobs import OsJobs
 from app.sync.service import ContactBridgeService, ProfileOverview
 from app.sync.workers import BackgroundTasks, SyncRunner
-from app.ui.attention import AttentionBanner
-from app.ui.connections_manager import ConnectionsDialog
 from app.ui.errors import show_error
-from app.ui.history import HistoryDialog
 from app.ui.i18n import tr
-from app.ui.lists_manager import ListsDialog
-from app.ui.notifications import ERROR, NoticeBanner, Notifier
+from app.ui.notifications import ERROR, Notifier
 from app.ui.profile_wizard.wizard import ProfileWizard
-from app.ui.profiles_model import ID_ROLE, SORT_ROLE, ProfilesModel, profile_rows
-from app.ui.reports import ReportsDialog
-from app.ui.run_panel import RunPanel
+from app.ui.profiles_model import ID_ROLE, profile_rows
 from app.ui.settings import UiSettings
-from app.ui.settings_dialog import SettingsDialog
 from app.ui.theme import Tone, app_icon, icon, tone_icon
-from app.ui.tray import OsJobDialog, Tray
+from app.ui.tray import Tray
+from app.ui.window_background import BackgroundActions
+from app.ui.window_dialogs import DialogActions
+from app.ui.window_layout import WindowLayout
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +49,7 @@ def default_wizard(
     return ProfileWizard(service, parent, profile=profile, existing_names=names)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
     """ContactBridge's window. Owns the sync runner and the background tasks it starts.
 
     Signals:
@@ -223,173 +206,6 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
-
-    def _build_central(self) -> None:
-        self.stack = QStackedWidget()
-        # Above everything: what needs the user (attention), then the latest notification
-        # when there is no system tray to show it (notifications).
-        self.attention = AttentionBanner(self._profile_name)
-        self.notice_banner = NoticeBanner()
-        central = QWidget()
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(0, 0, 0, 0)
-        central_layout.setSpacing(0)
-        for banner in (self.attention, self.notice_banner):
-            holder = QHBoxLayout()
-            holder.setContentsMargins(16, 8, 16, 0)
-            holder.addWidget(banner)
-            central_layout.addLayout(holder)
-        central_layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
-        self.stack.addWidget(self._build_empty_state())
-
-        self.model = ProfilesModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView()
-        self.table.setObjectName("profilesTable")
-        self.table.setAccessibleName(tr("Sync profiles"))
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(ProfilesModel.COL_NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        for col, width in (
-            (ProfilesModel.COL_NAME, 200),
-            (ProfilesModel.COL_SOURCE, 190),
-            (ProfilesModel.COL_LIST, 170),
-            (ProfilesModel.COL_SCHEDULE, 150),
-            (ProfilesModel.COL_STATUS, 220),
-        ):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for action in (self.sync_action, self.dry_run_action, self.history_action):
-            self.table.addAction(action)
-        separator = QAction(self.table)
-        separator.setSeparator(True)
-        self.table.addAction(separator)
-        for action in (self.edit_action, self.delete_action):
-            self.table.addAction(action)
-        self.table.doubleClicked.connect(self._on_double_clicked)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-
-        # The selected profile's heading with its main buttons, over its progress/results.
-        self.profile_title = QLabel()
-        self.profile_title.setObjectName("pageTitle")
-        self.profile_subtitle = QLabel()
-        self.profile_subtitle.setObjectName("hint")
-        heading = QVBoxLayout()
-        heading.setSpacing(2)
-        heading.addWidget(self.profile_title)
-        heading.addWidget(self.profile_subtitle)
-        self.dry_run_button = self._tool_button(self.dry_run_action)
-        self.sync_button = self._tool_button(self.sync_action)
-        self.sync_button.setObjectName("primaryButton")
-        self.sync_button.setIcon(icon("sync", "#ffffff"))
-        buttons = QHBoxLayout()
-        buttons.addLayout(heading, 1)
-        buttons.addWidget(self._tool_button(self.history_action))
-        buttons.addWidget(self.dry_run_button)
-        buttons.addWidget(self.sync_button)
-
-        self.panel = RunPanel(self.service, self.runner, self.tasks)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(16, 12, 16, 8)
-        lower_layout.setSpacing(10)
-        lower_layout.addLayout(buttons)
-        lower_layout.addWidget(self.panel, 1)
-
-        upper = QWidget()
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(16, 12, 16, 4)
-        upper_layout.addWidget(self.table)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(upper)
-        self.splitter.addWidget(lower)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([170, 590])
-        self.stack.addWidget(self.splitter)
-
-    def _tool_button(self, action: QAction) -> QToolButton:
-        button = QToolButton()
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setAutoRaise(False)
-        button.setProperty("heading", True)
-        return button
-
-    def _build_empty_state(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("emptyState")
-        logo = QLabel()
-        logo.setPixmap(app_icon().pixmap(96, 96))
-        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title = QLabel(tr("Create your first sync profile"))
-        title.setObjectName("emptyTitle")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel(
-            tr(
-                "A sync profile sends the contacts from your customer file or CRM to a "
-                "Constant Contact list, and keeps that list up to date. Setting one up takes "
-                "about two minutes, and you can try it with a dry run before anything is sent."
-            )
-        )
-        text.setObjectName("hint")
-        text.setWordWrap(True)
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setFixedWidth(540)
-        text.setMinimumHeight(text.heightForWidth(540))  # wrapped labels get squeezed otherwise
-        self.create_first_button = QPushButton(
-            icon("new-profile", "#ffffff"), tr("Create your first sync profile")
-        )
-        self.create_first_button.setObjectName("primaryButton")
-        self.create_first_button.setAccessibleName(tr("Create your first sync profile"))
-        self.create_first_button.clicked.connect(self.new_profile)
-        layout = QVBoxLayout(page)
-        layout.addStretch(2)
-        layout.addWidget(logo)
-        layout.addSpacing(8)
-        layout.addWidget(title)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addSpacing(12)
-        layout.addWidget(self.create_first_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(3)
-        return page
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.connection_icon = QLabel()
-        self.connection_label = QLabel()
-        self.connection_label.setAccessibleName(tr("Constant Contact connection"))
-        bar.addWidget(self.connection_icon)
-        bar.addWidget(self.connection_label)
-        self.sandbox_badge: QLabel | None = None
-        if self.service.sandbox:
-            badge = QLabel(tr("SANDBOX — sample data, nothing reaches your real account"))
-            badge.setObjectName("sandboxBadge")
-            badge.setAccessibleName(badge.text())
-            badge.setToolTip(
-                tr(
-                    "ContactBridge is talking to a built-in practice copy of Constant Contact "
-                    "filled with sample contacts. Start it without --sandbox to use your real "
-                    "account."
-                )
-            )
-            bar.addPermanentWidget(badge)
-            self.sandbox_badge = badge
 
     # -- profiles --------------------------------------------------------------------------
 
@@ -585,107 +401,6 @@ class MainWindow(QMainWindow):
         except AppError as exc:
             show_error(self, exc)
 
-    def _add_manager_actions(self, menu: QMenu) -> None:
-        """Connections, lists, reports and settings: each opens its own window."""
-        for name, text, tip, slot, role in (
-            (
-                "connections",
-                tr("&Connections…"),
-                tr("Connect, reconnect or disconnect your Constant Contact accounts"),
-                self.show_connections,
-                None,
-            ),
-            (
-                "lists",
-                tr("&Lists…"),
-                tr("See, create, rename and delete your Constant Contact lists"),
-                self.show_lists,
-                None,
-            ),
-            (
-                "reports",
-                tr("&Reports…"),
-                tr("Every run of every profile, with exports to CSV and Excel"),
-                self.show_reports,
-                None,
-            ),
-            (
-                "settings",
-                tr("Se&ttings…"),
-                tr("Unsubscribe, import and push settings"),
-                self.show_settings,
-                QAction.MenuRole.PreferencesRole,
-            ),
-        ):
-            action = QAction(text, self)
-            action.setObjectName(f"{name}Action")
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-            if role is not None:
-                action.setMenuRole(role)
-                action.setShortcut(QKeySequence.StandardKey.Preferences)
-            action.triggered.connect(slot)
-            menu.addAction(action)
-            setattr(self, f"{name}_action", action)
-
-    def _open_manager(self, dialog: QWidget) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog = dialog
-        dialog.show()
-
-    @Slot()
-    def show_connections(self) -> None:
-        dialog = ConnectionsDialog(self.service, self.tasks, self.settings, self)
-        dialog.connections_changed.connect(self.refresh_connection)
-        dialog.connections_changed.connect(self.reload_profiles)
-        self._open_manager(dialog)
-
-    @Slot()
-    def show_lists(self) -> None:
-        dialog = ListsDialog(self.service, self.tasks, self.settings, self)
-        dialog.action_finished.connect(lambda _message: self.reload_profiles())
-        self._open_manager(dialog)
-
-    @Slot()
-    def show_reports(self) -> None:
-        self._open_manager(ReportsDialog(self.service, self.tasks, self.settings, self))
-
-    @Slot()
-    def show_settings(self) -> None:
-        dialog = SettingsDialog(self.service, self.settings, self)
-        dialog.setModal(True)
-        self._open_manager(dialog)
-
-    @Slot()
-    def show_history(self) -> None:
-        pid = self.selected_profile_id()
-        if pid is None:
-            return
-        dialog = HistoryDialog(
-            self.service, self._overviews[pid].profile, self.tasks, self.settings, self
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog = dialog
-        dialog.show()
-
-    @Slot()
-    def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setIconPixmap(app_icon().pixmap(64, 64))
-        box.setWindowTitle(tr("About ContactBridge"))
-        box.setText(tr("ContactBridge %1").replace("%1", __version__))
-        text = tr("Keeps your contacts in sync with Constant Contact.")
-        if self.service.sandbox:
-            text += "\n\n" + tr(
-                "You are in sandbox mode: ContactBridge is working with a built-in practice "
-                "copy of Constant Contact and sample data. Nothing reaches your real account."
-            )
-        text += "\n\n" + tr("Data folder: %1").replace("%1", str(self.service.home))
-        box.setInformativeText(text)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog = box
-        box.open()
-
     # -- runs ------------------------------------------------------------------------------
 
     @Slot(int, bool)
@@ -745,91 +460,3 @@ class MainWindow(QMainWindow):
         self.closed.emit()
 
     # -- running in the background ---------------------------------------------------------
-
-    def set_tray(self, tray: Tray | None) -> None:
-        """Use ``tray`` for notifications and to hide in when closed (None: no tray)."""
-        self.tray = tray
-        self.notifier.set_tray(tray)
-
-    def note_scheduled_run(self, profile_id: int) -> None:
-        """The scheduler started this run: its failure is told without a dialog."""
-        self._scheduled_runs.add(profile_id)
-
-    def has_schedules(self) -> bool:
-        return any(is_scheduled(ov.profile) for ov in self._overviews.values())
-
-    def _should_hide_to_tray(self) -> bool:
-        return (
-            not self._quitting
-            and self.tray is not None
-            and self.tray.is_available()
-            and self.has_schedules()
-        )
-
-    @Slot()
-    def quit_app(self) -> None:
-        """Close for real, even when a tray would keep ContactBridge running."""
-        self._quitting = True
-        self.close()
-
-    @Slot()
-    def bring_to_front(self) -> None:
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
-
-    @Slot(int)
-    def show_profile_from_banner(self, profile_id: int) -> None:
-        self.select_profile(profile_id)  # the banner is in this window: it is in front
-
-    def _profile_name(self, profile_id: int) -> str:
-        return self._profile_names(profile_id)[0]
-
-    def _profile_names(self, profile_id: int) -> tuple[str, str]:
-        ov = self._overviews.get(profile_id)
-        return (ov.profile.name, ov.profile.main_list) if ov is not None else ("", "")
-
-    @Slot()
-    def reconnect(self) -> None:
-        """Sign in to Constant Contact again, in the background (the browser opens)."""
-        conn = self.service.default_connection()
-        service = self.service
-        label = conn.label if conn is not None else tr("Constant Contact")
-        conn_id = conn.id if conn is not None else None
-        task = self.tasks.submit(
-            lambda cancel: service.connect_constant_contact(label, cancel, connection_id=conn_id),
-            name="reconnect",
-        )
-        task.finished.connect(lambda _conn: self.refresh_connection())
-        task.failed.connect(self._on_reconnect_failed)
-        self.statusBar().showMessage(tr("Waiting for you to sign in to Constant Contact…"), 15_000)
-
-    def _on_reconnect_failed(self, exc: BaseException) -> None:
-        self.refresh_connection()
-        if not isinstance(exc, NeedsReconnect):
-            show_error(self, exc)
-
-    @Slot()
-    def configure_background_job(self) -> None:
-        """Ask the system whether the OS job exists, then offer to change it."""
-        jobs = self.os_jobs
-        task = self.tasks.submit(lambda cancel: jobs.status(), name="os-job-status")
-        task.finished.connect(self._open_os_job_dialog)
-        task.failed.connect(lambda exc: show_error(self, exc))
-
-    def _open_os_job_dialog(self, status: JobStatus) -> None:
-        dialog = OsJobDialog(status, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.chosen.connect(lambda on, minutes: self._change_os_job(status, on, minutes))
-        self.dialog = dialog
-        dialog.open()
-
-    def _change_os_job(self, status: JobStatus, on: bool, minutes: int) -> None:
-        if not on and not status.installed:
-            return
-        jobs = self.os_jobs
-        task = self.tasks.submit(
-            lambda cancel: jobs.install(minutes) if on else jobs.remove(), name="os-job"
-        )
-        task.finished.connect(lambda text: self.statusBar().showMessage(text, 15_000))
-        task.failed.connect(lambda exc: show_error(self, exc))
