@@ -15,6 +15,7 @@ from app.connectors.base import ActivityStatus
 from app.core.errors import AppError, Cancelled, ConflictError, NotFound, QuotaExceeded
 from app.core.outcomes import Outcome
 from app.core.profiles import SyncProfile
+from app.core.records import Permission, RemoteContact
 from app.core.store_types import Link
 from app.sync.planner import Action, Reason
 
@@ -54,6 +55,9 @@ def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
         except ConflictError:
             reason = Reason.EMAIL_TAKEN.format(email=rec.email)
             d.runs.set_record_outcome(rec.id, Outcome.SKIPPED, reason)
+            owner = d.cc.get_contact_by_email(rec.email)  # so the next plan knows, unasked
+            if owner is not None:
+                d.mirror.upsert_contacts(d.connection_id, [owner])
         except NotFound:
             continue  # deleted meanwhile: the import creates the new address
         except (QuotaExceeded, Cancelled):
@@ -182,6 +186,9 @@ def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) ->
             d.runs.set_record_outcome(record_id, Outcome.FAILED, exc.message)
         else:
             d.runs.set_record_outcome(record_id, Outcome.UPDATED, None)
+            # What we just did, so the next plan never mistakes a stale row for an opt-in.
+            done = RemoteContact(contact_id, emails[record_id], Permission.UNSUBSCRIBED)
+            d.mirror.upsert_contacts(d.connection_id, [done])
         eng.reporter.advance(n, len(pending), f"{n:,} / {len(pending):,}")
 
 

@@ -37,7 +37,8 @@ PUSH_HANDLES = frozenset(
         RecordAction.UNSUBSCRIBE,
     }
 )
-OPTED_IN = frozenset({Permission.EXPLICIT, Permission.IMPLICIT})
+# Only an explicit opt-in is the person's own doing (imports make contacts implicit).
+OPTED_IN = frozenset({Permission.EXPLICIT})
 IMPORT_KEY_PREFIX = "cc:"
 
 
@@ -57,6 +58,10 @@ class BackReason:
     REMOVED_DELETED = "Deleted from the source, so removed from the main list"
     REMOVED_FILTERED = "No longer matches the filters, so removed from the main list"
     NOT_ON_LIST = "Already off the main list (or gone from Constant Contact)"
+    LINKED_ELSEWHERE = (
+        "Its email is on source record {key}, which is linked to another Constant Contact "
+        "contact; not imported"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +142,14 @@ def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
             email = contact.email.lower()
             if contact.contact_id in linked_ids or email in linked_emails or email in handled:
                 continue
-            rows.append(_import_row(ctx, contact, by_email.get(email, [])))
+            matches = by_email.get(email, [])
+            free = [m for m in matches if m.key not in ctx.links]
+            if matches and not free:
+                # The address is on a record linked to another contact (say its email was
+                # changed onto this one): relinking would orphan that contact.
+                rows.append(_taken_row(contact, matches[0]))
+                continue
+            rows.append(_import_row(ctx, contact, free))
     for row in rows:
         if ctx.only_keys is None or row.key in ctx.only_keys:
             yield row
@@ -228,6 +240,18 @@ def _removal_rows(
             contact_id=contact.contact_id if contact else (link.contact_id or ""),
             direction=Direction.PUSH.value,
         )
+
+
+def _taken_row(contact: RemoteContact, entry: SourceEntry) -> PlannedRow:
+    return PlannedRow(
+        row=entry.row,
+        key=IMPORT_KEY_PREFIX + contact.contact_id,
+        email=contact.email.lower(),
+        action=RecordAction.SKIP,
+        reason=BackReason.LINKED_ELSEWHERE.format(key=entry.key),
+        contact_id=contact.contact_id,
+        direction=Direction.IMPORT.value,
+    )
 
 
 def _import_row(ctx: BackContext, contact: RemoteContact, matches: list[SourceEntry]) -> PlannedRow:

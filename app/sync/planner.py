@@ -279,11 +279,16 @@ class Planner:
     ) -> PlannedRecord:
         opts = self.ctx.profile.options
         base = {"row": record.row, "key": record.key, "email": email, "contact_id": contact_id}
+        if remote is None and link is not None and link.email != email:
+            remote = self.ctx.remote.get(link.email)  # the linked contact, by its old address
         remote_out = remote is not None and remote.permission == Permission.UNSUBSCRIBED
+        if remote is None and link is not None and link.cc_unsubscribed and link.source_opted_out:
+            remote_out = True  # we unsubscribed it, and nothing says they opted back in
         # Opted out here, subscribed there: if we saw them unsubscribed (or already acted on
         # this opt-out), the person opted back in themselves. Their own choice wins.
         seen_out = link is not None and (link.cc_unsubscribed or link.source_opted_out)
-        if seen_out and remote is not None and not remote_out:
+        # Only an explicit opt-in is the person's own doing: imports make contacts implicit.
+        if seen_out and remote is not None and remote.permission == Permission.EXPLICIT:
             return PlannedRecord(
                 action=Action.SKIP, reason=Reason.RESUBSCRIBED, state="1,0", **base
             )
