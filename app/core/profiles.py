@@ -84,7 +84,6 @@ class SyncOptions:
     # Two-way sync (used only when the source can be written to).
     import_from_cc: bool = False  # bring Constant Contact contacts into the source
     import_scope: ImportScope = ImportScope.MAIN_LIST
-    import_updates_existing: bool = False  # also update linked source records from CC
     import_ambiguous: AmbiguousMatch = AmbiguousMatch.SKIP
     optout_to_source: bool = True  # a CC unsubscribe marks the source record opted out
     clear_optout_on_resubscribe: bool = False  # a CC resubscribe clears the source's mark
@@ -135,8 +134,6 @@ OPTION_HELP: dict[str, str] = {
     "import_from_cc": "Add Constant Contact contacts that are not in your source yet as new "
     "records there (never people who unsubscribed).",
     "import_scope": "Import from the main list only, or from every active contact.",
-    "import_updates_existing": "Also update source records already linked when their details "
-    "change in Constant Contact (and not in the source).",
     "import_ambiguous": "When several source records share a contact's name and email: skip "
     "it, create a new record, or link it to one of them.",
     "optout_to_source": "When someone unsubscribes in Constant Contact, mark them opted out "

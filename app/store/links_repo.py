@@ -31,13 +31,13 @@ _UPSERT = insert_sql(
 
 _SET_CONTACT_ID = 'UPDATE "link" SET "contact_id" = ? WHERE "profile_id" = ? AND "email" = ?'
 
-_SAVE_SENT = (
-    'UPDATE "link" SET "last_sent" = (SELECT r."payload" FROM "run_record" r'
-    ' WHERE r."run_id" = ? AND r."chunk" = ? AND r."key" = "link"."source_key"'
-    " AND r.\"outcome\" IN ('created', 'updated') ORDER BY r.\"id\" DESC LIMIT 1)"
-    ' WHERE "profile_id" = ? AND "source_key" IN (SELECT "key" FROM "run_record"'
-    ' WHERE "run_id" = ? AND "chunk" = ? AND "outcome" IN (\'created\', \'updated\'))'
+# Read the chunk's delivered payloads once, then update each link by its unique key: a
+# correlated UPDATE ... (SELECT ...) here went quadratic (30 s for a 10,000-record chunk).
+_CHUNK_SENT = (
+    'SELECT "key", "payload" FROM "run_record" WHERE "run_id" = ? AND "chunk" = ?'
+    " AND \"outcome\" IN ('created', 'updated') ORDER BY \"id\""
 )
+_SAVE_SENT = 'UPDATE "link" SET "last_sent" = ? WHERE "profile_id" = ? AND "source_key" = ?'
 
 _SET_STATES = (
     'INSERT INTO "link" ("profile_id", "source_key", "contact_id", "email", "fingerprint",'
@@ -182,9 +182,13 @@ class LinkRepository:
 
     def save_sent_from_chunk(self, profile_id: int, run_id: int, chunk: int) -> int:
         """Copy the payloads a run's import chunk delivered into their links' ``last_sent``."""
-        return int(
-            db.execute_sql(_SAVE_SENT, (run_id, chunk, profile_id, run_id, chunk)).rowcount or 0
-        )
+        sent = dict(db.execute_sql(_CHUNK_SENT, (run_id, chunk)).fetchall())  # last one wins
+        params = [(payload, profile_id, key) for key, payload in sent.items()]
+        changed = 0
+        for batch in batched(params, 5 * BATCH):
+            with db.atomic():
+                changed += executemany(_SAVE_SENT, batch)
+        return changed
 
     def set_states(self, profile_id: int, rows: Iterable[tuple[str, str, str, str]]) -> int:
         """Remember opt-out states: ``(key, contact id, email, "<source>,<cc>")``.

@@ -53,6 +53,58 @@ def outcome_words(outcome: Outcome, dry_run: bool) -> str:
     }[outcome]
 
 
+def record_words(
+    outcome: Outcome,
+    dry_run: bool,
+    direction: str = "push",
+    action: str = "",
+    source: str = "",
+) -> str:
+    """One record's outcome in words that fit which way it went.
+
+    A push row reads as ``outcome_words``; a row that brought a Constant Contact contact into
+    the source reads "Added to Xero" or "Not added"; an opt-out row reads "Marked opted out".
+    ``source`` names the source ("Xero"); blank reads "the source".
+    """
+    where = source or tr("the source")
+    if direction == "import":
+        if outcome is Outcome.FAILED:
+            return tr("Failed")
+        if outcome is Outcome.SKIPPED:
+            return tr("Would not add") if dry_run else tr("Not added")
+        if outcome is Outcome.UNCHANGED or action == "import_link":
+            text = tr("Would link to a record in %1") if dry_run else tr("Linked to a record in %1")
+        elif outcome is Outcome.UPDATED:
+            text = tr("Would update in %1") if dry_run else tr("Updated in %1")
+        else:
+            text = tr("Would add to %1") if dry_run else tr("Added to %1")
+        return text.replace("%1", where)
+    if direction == "optout":
+        if outcome is Outcome.FAILED:
+            return tr("Failed")
+        if outcome is Outcome.SKIPPED:
+            return tr("Would not mark") if dry_run else tr("Not marked")
+        if outcome is Outcome.UNCHANGED:
+            return tr("No change") if dry_run else tr("Unchanged")
+        if action == "opt_in":
+            return tr("Would clear the opt-out mark") if dry_run else tr("Opt-out mark cleared")
+        return tr("Would mark opted out") if dry_run else tr("Marked opted out")
+    if outcome is Outcome.UPDATED and action == "remove":
+        return (
+            tr("Would remove from the main list") if dry_run else tr("Removed from the main list")
+        )
+    if outcome is Outcome.UPDATED and action == "unsubscribe":
+        return tr("Would unsubscribe") if dry_run else tr("Unsubscribed")
+    return outcome_words(outcome, dry_run)
+
+
+def skipped_words(dry_run: bool, two_way: bool) -> str:
+    """The name of the "skipped" tile and filter: "Not pushed" only when all rows are pushes."""
+    if two_way:
+        return tr("Would skip") if dry_run else tr("Skipped")
+    return tr("Would not push") if dry_run else tr("Not pushed")
+
+
 OUTCOME_TONES: dict[Outcome, Tone] = {
     Outcome.CREATED: Tone.SUCCESS,
     Outcome.UPDATED: Tone.INFO,

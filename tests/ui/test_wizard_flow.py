@@ -127,10 +127,75 @@ def test_unreadable_file_problem_shows_under_the_file():
 
 
 def test_sources_coming_soon_are_refused():
-    draft = ready_draft(source_kind=SourceKind.XERO)
+    draft = ready_draft(source_kind=SourceKind.SALESFORCE)
     assert validate(Step.SOURCE, draft) == {
-        "source_kind": "Xero is coming soon. Choose a CSV or Excel file."
+        "source_kind": "Salesforce is coming soon. Choose a CSV or Excel file, or Xero."
     }
+
+
+def xero_draft(**changes: object) -> ProfileDraft:
+    """A ready draft whose source is Xero (connection 7), read already."""
+    draft = ready_draft(source_kind=SourceKind.XERO, file_path="", key_column="")
+    draft.xero_connection_id = 7
+    for name, value in changes.items():
+        setattr(draft, name, value)
+    return draft
+
+
+def test_xero_needs_a_connection():
+    draft = xero_draft(xero_connection_id=None)
+    assert validate(Step.SOURCE, draft) == {"xero_connection": "Connect to Xero to continue."}
+    draft.xero_connection_id = 7
+    assert validate(Step.SOURCE, draft) == {}
+
+
+def test_xero_needs_no_file_but_a_readable_organisation():
+    draft = xero_draft()
+    assert "file_path" not in validate(Step.SOURCE, draft)
+    flow.clear_source(draft, "Xero could not be reached.")
+    assert validate(Step.SOURCE, draft) == {"xero_connection": "Xero could not be reached."}
+
+
+def test_xero_source_settings_are_those_the_engine_opens():
+    draft = xero_draft()
+    spec = draft.to_profile().source
+    assert spec == SourceSpec(SourceKind.XERO, {"connection_id": 7, "customers_only": True})
+    draft.xero_customers_only = False
+    draft.xero_group_id = "g-1"
+    assert dict(draft.source_spec().settings) == {
+        "connection_id": 7,
+        "customers_only": False,
+        "group_ids": ["g-1"],
+    }
+
+
+def test_xero_draft_round_trips_through_a_profile():
+    draft = xero_draft(xero_group_id="g-2", xero_customers_only=False)
+    draft.options = SyncOptions(import_from_cc=True, optout_to_source=False, guard_count=9)
+    profile = draft.to_profile()
+    again = ProfileDraft.from_profile(profile)
+    assert again.source_kind is SourceKind.XERO
+    assert (again.xero_connection_id, again.xero_customers_only, again.xero_group_id) == (
+        7,
+        False,
+        "g-2",
+    )
+    assert again.file_path == "" and again.source_settings == {}
+    assert again.to_profile() == profile
+    assert again.writable_source and not ready_draft().writable_source
+
+
+def test_file_source_drops_xero_settings_when_switched_back():
+    draft = xero_draft(xero_group_id="g-2")
+    draft.source_kind = SourceKind.FILE
+    draft.file_path = "/data/customers.csv"
+    assert dict(draft.source_spec().settings) == {"path": "/data/customers.csv"}
+
+
+def test_guard_values_must_be_positive():
+    draft = ready_draft()
+    draft.options = SyncOptions(guard_share=0.0, guard_count=0)
+    assert set(validate(Step.OPTIONS, draft)) == {"guard_share", "guard_count"}
 
 
 def test_key_column_must_be_in_the_file():

@@ -29,7 +29,11 @@ from app.core.profiles import SOURCE_LABELS, SourceKind, SourceSpec, SyncOptions
 from app.core.schedule import Schedule
 
 PROFILE_NAME_MAX = 100
-AVAILABLE_SOURCES = frozenset({SourceKind.FILE})  # the others are "coming soon"
+AVAILABLE_SOURCES = frozenset({SourceKind.FILE, SourceKind.XERO})  # others: "coming soon"
+# Sources ContactBridge can write to (SourceCapabilities create / opt_out): two-way options.
+WRITABLE_SOURCES = frozenset({SourceKind.XERO})
+# The SourceSpec settings a Xero source keeps (as bootstrap's sample Xero profile has them).
+_XERO_KEYS = ("connection_id", "customers_only", "group_ids")
 
 
 class Step(IntEnum):
@@ -66,6 +70,9 @@ class ProfileDraft:
         account_name: the connected Constant Contact account, for display only.
         mapping: Constant Contact field key -> source column (a blank column = not mapped).
         editing_id: the id of the profile being edited, None for a new profile.
+        xero_connection_id: the Xero connection a Xero source reads (None: not connected).
+        xero_customers_only: a Xero source takes only contacts Xero marks as customers.
+        xero_group_id: a Xero source takes only this contact group's members ("" = all).
     """
 
     name: str = ""
@@ -85,10 +92,29 @@ class ProfileDraft:
     filters: FilterGroup = field(default_factory=FilterGroup)
     schedule: Schedule = field(default_factory=Schedule)
     editing_id: int | None = None
+    xero_connection_id: int | None = None
+    xero_customers_only: bool = True
+    xero_group_id: str = ""
+
+    @property
+    def writable_source(self) -> bool:
+        """True when the source can be written to, so the two-way options apply."""
+        return self.source_kind in WRITABLE_SOURCES
 
     def source_spec(self) -> SourceSpec:
-        """The source as the service reads it (path and key column in its settings)."""
+        """The source as the service reads it (path and key column, or Xero's choices)."""
         settings = dict(self.source_settings)
+        if self.source_kind is SourceKind.XERO:
+            for key in ("path", "key_column", *_XERO_KEYS):
+                settings.pop(key, None)
+            if self.xero_connection_id is not None:
+                settings["connection_id"] = self.xero_connection_id
+            settings["customers_only"] = self.xero_customers_only
+            if self.xero_group_id:
+                settings["group_ids"] = [self.xero_group_id]
+            return SourceSpec(self.source_kind, settings)
+        for key in _XERO_KEYS:
+            settings.pop(key, None)
         settings["path"] = self.file_path.strip()
         if self.key_column:
             settings["key_column"] = self.key_column
@@ -127,6 +153,15 @@ class ProfileDraft:
         settings = dict(profile.source.settings)
         path = str(settings.pop("path", ""))
         key_column = str(settings.pop("key_column", "") or "")
+        xero: dict[str, Any] = {}
+        if profile.source.kind is SourceKind.XERO:
+            conn_id = settings.pop("connection_id", None)
+            groups = list(settings.pop("group_ids", ()) or ())
+            xero = {
+                "xero_connection_id": int(conn_id) if conn_id is not None else None,
+                "xero_customers_only": bool(settings.pop("customers_only", False)),
+                "xero_group_id": str(groups[0]) if groups else "",
+            }
         return cls(
             name=profile.name,
             source_kind=profile.source.kind,
@@ -141,6 +176,7 @@ class ProfileDraft:
             filters=profile.filters,
             schedule=profile.schedule,
             editing_id=profile.id,
+            **xero,
         )
 
 
@@ -245,8 +281,17 @@ def _validate_source(draft: ProfileDraft, existing_names: Set[str]) -> dict[str,
         out["name"] = f"There is already a profile named “{name}”. Choose another name."
     if draft.source_kind not in AVAILABLE_SOURCES:
         out["source_kind"] = (
-            f"{SOURCE_LABELS[draft.source_kind]} is coming soon. Choose a CSV or Excel file."
+            f"{SOURCE_LABELS[draft.source_kind]} is coming soon. "
+            "Choose a CSV or Excel file, or Xero."
         )
+        return out
+    if draft.source_kind is SourceKind.XERO:
+        if draft.xero_connection_id is None:
+            out["xero_connection"] = "Connect to Xero to continue."
+        elif draft.source_problem:
+            out["xero_connection"] = draft.source_problem
+        elif not draft.columns:
+            out["xero_connection"] = "Waiting for the first contacts from Xero…"
         return out
     if not draft.file_path.strip():
         out["file_path"] = "Choose the CSV or Excel file that holds your contacts."
@@ -275,10 +320,16 @@ def _validate_constant_contact(draft: ProfileDraft, _names: Set[str]) -> dict[st
 
 
 def _validate_options(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
     column = draft.opt_out_column
     if column and draft.columns and column not in draft.columns:
-        return {"opt_out_column": _missing_column(column)}
-    return {}
+        out["opt_out_column"] = _missing_column(column)
+    options = draft.options
+    if not 0 < options.guard_share <= 1:
+        out["guard_share"] = "Enter a share between 1% and 100%."
+    if options.guard_count < 1:
+        out["guard_count"] = "Enter a number of contacts of 1 or more."
+    return out
 
 
 def _validate_mapping(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:

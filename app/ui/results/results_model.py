@@ -23,7 +23,7 @@ from app.core.outcomes import Outcome, RecordResult
 from app.ui.i18n import tr
 from app.ui.table_model import RowTableModel
 from app.ui.theme import tone_icon
-from app.ui.wording import OUTCOME_TONES, outcome_words
+from app.ui.wording import OUTCOME_TONES, outcome_words, record_words
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 OUTCOME_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -82,6 +82,8 @@ class RunResultsModel(RowTableModel[RecordResult]):
         self._keys: list[str] | None = None  # search keys, built on the first filter
         self.dry_run = False
         self._words: dict[Outcome, str] = {}
+        self._row_words: dict[tuple[str, str, Outcome], str] = {}
+        self.source_name = ""  # the source's name for import rows ("Xero"); blank: generic
         self._icons: dict[Outcome, Any] = {}
         self.headers = (tr("Row"), tr("Record"), tr("Email"), tr("Outcome"), tr("Reason"))
 
@@ -91,6 +93,7 @@ class RunResultsModel(RowTableModel[RecordResult]):
         self._keys = None
         self.dry_run = dry_run
         self._words = {o: outcome_words(o, dry_run) for o in Outcome}
+        self._row_words = {}
         self._icons = {o: tone_icon(tone) for o, tone in OUTCOME_TONES.items()}
         self.endResetModel()
 
@@ -109,7 +112,7 @@ class RunResultsModel(RowTableModel[RecordResult]):
             if col == self.COL_EMAIL:
                 return r.email
             if col == self.COL_OUTCOME:
-                return self._words[r.outcome]
+                return self.outcome_text(r)
             if col == self.COL_REASON:
                 return r.reason
             return None
@@ -130,6 +133,18 @@ class RunResultsModel(RowTableModel[RecordResult]):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_ROW:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def outcome_text(self, r: RecordResult) -> str:
+        """The outcome column's words for a row, fitting its direction (push, import...)."""
+        if r.direction == "push" and not r.action:
+            return self._words[r.outcome]
+        key = (r.direction, r.action, r.outcome)
+        words = self._row_words.get(key)
+        if words is None:
+            words = self._row_words[key] = record_words(
+                r.outcome, self.dry_run, r.direction, r.action, self.source_name
+            )
+        return words
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows in one pass of Python's sort, keeping selections in place."""

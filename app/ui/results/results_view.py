@@ -37,7 +37,7 @@ from app.ui.results.results_model import (
 )
 from app.ui.theme import Tone, icon
 from app.ui.widgets import Banner, Tile
-from app.ui.wording import duration_words, when_words
+from app.ui.wording import duration_words, skipped_words, when_words
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,7 @@ class ResultsTable(QWidget):
             show_error(self, exc)
 
 
-def _push_categories(dry_run: bool) -> tuple[tuple[Category, str], ...]:
+def _push_categories(dry_run: bool, two_way: bool = False) -> tuple[tuple[Category, str], ...]:
     return (
         (Category.ALL, tr("All records")),
         (Category.CREATED, tr("Would create") if dry_run else tr("Created")),
@@ -248,15 +248,15 @@ def _push_categories(dry_run: bool) -> tuple[tuple[Category, str], ...]:
         (Category.LINKED, tr("Already linked")),
         (Category.UPDATED, tr("Would update") if dry_run else tr("Updated")),
         (Category.UNCHANGED, tr("Unchanged")),
-        (Category.SKIPPED, tr("Not pushed")),
+        (Category.SKIPPED, skipped_words(False, two_way)),
         (Category.FAILED, tr("Failed")),
     )
 
 
-def _problem_categories() -> tuple[tuple[Category, str], ...]:
+def _problem_categories(two_way: bool = False) -> tuple[tuple[Category, str], ...]:
     return (
         (Category.ALL, tr("All problems")),
-        (Category.SKIPPED, tr("Not pushed")),
+        (Category.SKIPPED, skipped_words(False, two_way)),
         (Category.FAILED, tr("Failed")),
     )
 
@@ -321,9 +321,8 @@ class ResultsView(QWidget):
             .replace("%1", f"{counts.updated - _matched_of(rows, Outcome.UPDATED):,}")
             .replace("%2", f"{counts.unchanged - _matched_of(rows, Outcome.UNCHANGED):,}"),
         )
-        self.tiles["skipped"].set_count(
-            counts.skipped, tr("Would not push") if dry else tr("Not pushed")
-        )
+        two_way = any(r.direction != "push" for r in rows)
+        self.tiles["skipped"].set_count(counts.skipped, skipped_words(dry, two_way))
         self.tiles["failed"].set_count(counts.failed, tr("Failed"))
         when = when_words(summary.started_at)
         took = duration_words(summary.started_at, summary.finished_at)
@@ -337,8 +336,10 @@ class ResultsView(QWidget):
         problems = tuple(r for r in rows if is_problem(r))
         self.push_table.set_rows(rows, dry)
         self.error_table.set_rows(problems, dry)
-        for i, category in enumerate(_push_categories(dry)):
+        for i, category in enumerate(_push_categories(dry, two_way)):
             self.push_table.category.setItemText(i, category[1])
+        for i, category in enumerate(_problem_categories(two_way)):
+            self.error_table.category.setItemText(i, category[1])
         self.tabs.setTabText(
             0,
             (tr("Push plan (%1)") if dry else tr("Push results (%1)")).replace(

@@ -234,11 +234,13 @@ def test_source_page_says_what_is_wrong(qtbot, make_wizard, service, contacts_cs
     assert next_button(wizard).isEnabled()
 
 
-def test_only_files_are_available_now(make_wizard):
+def test_files_and_xero_are_available_now(make_wizard):
     page = make_wizard().page_for(Step.SOURCE)
     assert page.kind_buttons[SourceKind.FILE].isEnabled()
     assert page.kind_buttons[SourceKind.FILE].isChecked()
-    for kind in (SourceKind.XERO, SourceKind.SALESFORCE, SourceKind.NEONCRM, SourceKind.KLAVIYO):
+    assert page.kind_buttons[SourceKind.XERO].isEnabled()
+    assert not page.kind_buttons[SourceKind.XERO].text().endswith("(coming soon)")
+    for kind in (SourceKind.SALESFORCE, SourceKind.NEONCRM, SourceKind.KLAVIYO):
         button = page.kind_buttons[kind]
         assert not button.isEnabled()
         assert button.text().endswith("(coming soon)")

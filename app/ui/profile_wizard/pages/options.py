@@ -5,10 +5,27 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.countries import all_countries
-from app.core.profiles import OPTION_HELP, OptOutHandling
+from app.core.profiles import (
+    OPTION_HELP,
+    AmbiguousMatch,
+    ImportScope,
+    OptOutHandling,
+    SourceKind,
+)
 from app.core.transforms import CountryFormat, PhoneFormat, StateFormat
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
@@ -34,6 +51,29 @@ HANDLING_TEXT = {
         "OptionsPage", "Leave them out, and unsubscribe them in Constant Contact too"
     ),
 }
+
+# The two-way checkboxes (only for a source ContactBridge can write to, such as Xero).
+IMPORT_TEXT = QT_TRANSLATE_NOOP("OptionsPage", "Add new Constant Contact contacts to the source")
+OPTOUT_TEXT = QT_TRANSLATE_NOOP(
+    "OptionsPage", "Mark people who unsubscribe in Constant Contact as opted out in the source"
+)
+CLEAR_TEXT = QT_TRANSLATE_NOOP("OptionsPage", "Clear the mark when they opt back in")
+REMOVE_TEXT = QT_TRANSLATE_NOOP(
+    "OptionsPage",
+    "Remove deleted or filtered-out records from the main list (never deletes contacts)",
+)
+SCOPE_TEXT = {
+    ImportScope.MAIN_LIST: QT_TRANSLATE_NOOP("OptionsPage", "Contacts on the main list"),
+    ImportScope.ALL_ACTIVE: QT_TRANSLATE_NOOP("OptionsPage", "All active contacts"),
+}
+AMBIGUOUS_TEXT = {
+    AmbiguousMatch.SKIP: QT_TRANSLATE_NOOP("OptionsPage", "Skip it and tell me"),
+    AmbiguousMatch.CREATE: QT_TRANSLATE_NOOP("OptionsPage", "Add a new record"),
+    AmbiguousMatch.LINK: QT_TRANSLATE_NOOP("OptionsPage", "Link it to the first of them"),
+}
+READ_ONLY_TEXT = QT_TRANSLATE_NOOP(
+    "OptionsPage", "A file source is read only: contacts go one way, to Constant Contact."
+)
 
 # The value transforms: option -> (label, ((value, text), ...)), shown as combos.
 FORMATS = {
@@ -84,7 +124,16 @@ class OptionsPage(DraftPage):
                 "each option says what it does."
             )
         )
-        layout = self.page_layout()
+        outer = self.page_layout()
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget(scroll)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 8, 0)
+        layout.setSpacing(6)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll, 1)
         self.checkboxes: dict[str, QCheckBox] = {}
         for name, text in CHECKBOXES:
             box = QCheckBox(self.tr(text), self)
@@ -116,7 +165,14 @@ class OptionsPage(DraftPage):
         column_label.setBuddy(self.opt_out_combo)
         grid.addWidget(column_label, 0, 0)
         grid.addWidget(self.opt_out_combo, 0, 1)
-        grid.addWidget(hint_label(self.tr(OPTION_HELP["opt_out_column"]), self), 1, 1, 1, 2)
+        self.column_hint = hint_label(self.tr(OPTION_HELP["opt_out_column"]), self)
+        grid.addWidget(self.column_hint, 1, 1, 1, 2)
+        self._column_widgets = (column_label, self.opt_out_combo, self.column_hint)
+        self.xero_optout_hint = hint_label(
+            self.tr("In Xero, people in the “Email opt-out” contact group count as opted out."),
+            self,
+        )
+        grid.addWidget(self.xero_optout_hint, 0, 0, 1, 3)
         grid.addWidget(self.add_error_label("opt_out_column", self.opt_out_combo), 2, 1, 1, 2)
         handling_label = QLabel(self.tr("&What to do with them:"), self)
         self.handling_combo = QComboBox(self)
@@ -129,13 +185,122 @@ class OptionsPage(DraftPage):
         grid.addWidget(self.handling_combo, 3, 1)
         grid.addWidget(hint_label(self.tr(OPTION_HELP["opt_out_handling"]), self), 4, 1, 1, 2)
         layout.addLayout(grid)
+        layout.addSpacing(6)
+        layout.addWidget(separator(self))
+        layout.addWidget(heading(self.tr("Two-way"), self))
+        self._build_two_way(layout)
         layout.addStretch(1)
-        layout.addWidget(self.page_error)
+        outer.addWidget(self.page_error)
         self.opt_out_combo.currentIndexChanged.connect(self._column_chosen)
         self.handling_combo.currentIndexChanged.connect(self._handling_chosen)
 
     def page_title(self) -> str:
         return self.tr("Options")
+
+    def _add_checkbox(self, layout: QVBoxLayout, name: str, text: str, indent: int = 0) -> None:
+        box = QCheckBox(self.tr(text), self)
+        box.setAccessibleName(self.tr(text))
+        help_text = self.tr(OPTION_HELP[name])
+        box.setToolTip(help_text)
+        box.setAccessibleDescription(help_text)
+        box.setContentsMargins(indent, 0, 0, 0)
+        help_label = hint_label(help_text, self)
+        help_label.setContentsMargins(24 + indent, 0, 0, 6)
+        row = QHBoxLayout()
+        row.addSpacing(indent)
+        row.addWidget(box, 1)
+        layout.addLayout(row)
+        layout.addWidget(help_label)
+        box.toggled.connect(lambda checked, n=name: self._toggled(n, checked))
+        self.checkboxes[name] = box
+
+    def _add_choice(
+        self, grid: QGridLayout, row: int, name: str, label_text: str, choices: dict
+    ) -> QComboBox:
+        label = QLabel(label_text, self)
+        combo = QComboBox(self)
+        combo.setAccessibleName(label_text.replace("&", "").rstrip(":"))
+        help_text = self.tr(OPTION_HELP[name])
+        combo.setToolTip(help_text)
+        combo.setAccessibleDescription(help_text)
+        for value, text in choices.items():
+            combo.addItem(self.tr(text), value.value)
+        label.setBuddy(combo)
+        grid.addWidget(label, row, 0)
+        grid.addWidget(combo, row, 1)
+        grid.addWidget(hint_label(help_text, self), row + 1, 1, 1, 2)
+        combo.currentIndexChanged.connect(lambda _i, n=name: self._choice_made(n))
+        self.choice_combos[name] = combo
+        return combo
+
+    def _spin(self, name: str, low: int, high: int, suffix: str = "") -> QSpinBox:
+        spin = QSpinBox(self)
+        spin.setRange(low, high)
+        spin.setSuffix(suffix)
+        help_text = self.tr(OPTION_HELP[name])
+        spin.setToolTip(help_text)
+        spin.setAccessibleDescription(help_text)
+        return spin
+
+    def _build_two_way(self, layout: QVBoxLayout) -> None:
+        """The two-way options; the ones that write to the source sit in ``two_way_box``."""
+        self.choice_combos: dict[str, QComboBox] = {}
+        self.read_only_note = hint_label(self.tr(READ_ONLY_TEXT), self)
+        self.read_only_note.setAccessibleName(self.tr("Two-way sync"))
+        layout.addWidget(self.read_only_note)
+        self.two_way_box = QWidget(self)
+        box_layout = QVBoxLayout(self.two_way_box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.setSpacing(6)
+        self._add_checkbox(box_layout, "import_from_cc", IMPORT_TEXT)
+        grid = QGridLayout()
+        grid.setContentsMargins(24, 0, 0, 0)
+        grid.setColumnStretch(2, 1)
+        self._add_choice(grid, 0, "import_scope", self.tr("&Which contacts:"), SCOPE_TEXT)
+        self._add_choice(
+            grid, 2, "import_ambiguous", self.tr("When several records &match:"), AMBIGUOUS_TEXT
+        )
+        box_layout.addLayout(grid)
+        self._add_checkbox(box_layout, "optout_to_source", OPTOUT_TEXT)
+        self._add_checkbox(box_layout, "clear_optout_on_resubscribe", CLEAR_TEXT, indent=24)
+        poll_row = QHBoxLayout()
+        poll_label = QLabel(self.tr("Look for unsubscribes and changes every"), self)
+        self.poll_spin = self._spin("poll_minutes", 5, 24 * 60, self.tr(" minutes"))
+        self.poll_spin.setAccessibleName(self.tr("Minutes between checks for unsubscribes"))
+        poll_label.setBuddy(self.poll_spin)
+        poll_row.addWidget(poll_label)
+        poll_row.addWidget(self.poll_spin)
+        poll_row.addStretch(1)
+        box_layout.addLayout(poll_row)
+        box_layout.addWidget(hint_label(self.tr(OPTION_HELP["poll_minutes"]), self))
+        layout.addWidget(self.two_way_box)
+
+        self._add_checkbox(layout, "remove_deleted", REMOVE_TEXT)
+        guard = QHBoxLayout()
+        guard.addWidget(
+            QLabel(self.tr("Ask me first when a sync would unsubscribe or remove more than"), self)
+        )
+        self.guard_share_spin = self._spin("guard_share", 1, 100, "%")
+        self.guard_share_spin.setAccessibleName(self.tr("Ask first above this share"))
+        self.guard_count_spin = self._spin("guard_count", 1, 1_000_000)
+        self.guard_count_spin.setAccessibleName(self.tr("Ask first above this many contacts"))
+        guard.addWidget(self.guard_share_spin)
+        guard.addWidget(QLabel(self.tr("or"), self))
+        guard.addWidget(self.guard_count_spin)
+        guard.addWidget(QLabel(self.tr("contacts"), self))
+        guard.addStretch(1)
+        layout.addLayout(guard)
+        layout.addWidget(
+            hint_label(
+                self.tr(OPTION_HELP["guard_share"]) + " " + self.tr(OPTION_HELP["guard_count"]),
+                self,
+            )
+        )
+        layout.addWidget(self.add_error_label("guard_share", self.guard_share_spin))
+        layout.addWidget(self.add_error_label("guard_count", self.guard_count_spin))
+        self.poll_spin.valueChanged.connect(self._poll_changed)
+        self.guard_share_spin.valueChanged.connect(self._guard_share_changed)
+        self.guard_count_spin.valueChanged.connect(self._guard_count_changed)
 
     def _build_formats(self) -> QGridLayout:
         grid = QGridLayout()
@@ -198,11 +363,63 @@ class OptionsPage(DraftPage):
             max(self.handling_combo.findData(d.options.opt_out_handling.value), 0)
         )
         self.handling_combo.blockSignals(False)
-        self.handling_combo.setEnabled(bool(d.opt_out_column))
+        xero = not self._file_source()
+        for widget in self._column_widgets:
+            widget.setVisible(not xero)
+        self.xero_optout_hint.setVisible(xero)
+        self.handling_combo.setEnabled(xero or bool(d.opt_out_column))
+        self._init_two_way()
         self.refresh()
+
+    def _file_source(self) -> bool:
+        return self.draft.source_kind is SourceKind.FILE
+
+    def _init_two_way(self) -> None:
+        d = self.draft
+        writable = d.writable_source
+        self.two_way_box.setVisible(writable)
+        self.read_only_note.setVisible(not writable)
+        for name, combo in self.choice_combos.items():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(str(getattr(d.options, name))), 0))
+            combo.blockSignals(False)
+        for spin, value in (
+            (self.poll_spin, d.options.poll_minutes),
+            (self.guard_share_spin, round(d.options.guard_share * 100)),
+            (self.guard_count_spin, d.options.guard_count),
+        ):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+        self._enable_dependents()
+
+    def _enable_dependents(self) -> None:
+        options = self.draft.options
+        for combo in self.choice_combos.values():
+            combo.setEnabled(options.import_from_cc)
+        self.checkboxes["clear_optout_on_resubscribe"].setEnabled(options.optout_to_source)
+
+    def _choice_made(self, name: str) -> None:
+        kind = type(getattr(self.draft.options, name))
+        value = kind(str(self.choice_combos[name].currentData()))
+        self.draft.options = replace(self.draft.options, **{name: value})
+        self.changed(name)
+
+    def _poll_changed(self, value: int) -> None:
+        self.draft.options = replace(self.draft.options, poll_minutes=value)
+        self.changed("poll_minutes")
+
+    def _guard_share_changed(self, value: int) -> None:
+        self.draft.options = replace(self.draft.options, guard_share=value / 100)
+        self.changed("guard_share")
+
+    def _guard_count_changed(self, value: int) -> None:
+        self.draft.options = replace(self.draft.options, guard_count=value)
+        self.changed("guard_count")
 
     def _toggled(self, name: str, checked: bool) -> None:
         self.draft.options = replace(self.draft.options, **{name: checked})
+        self._enable_dependents()
         self.changed(name)
 
     def _format_chosen(self, name: str) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +26,7 @@ from app.core.profiles import SOURCE_LABELS, SourceKind, SourceSpec
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
+from app.ui.profile_wizard.pages.xero_source import XeroSourcePanel
 from app.ui.profile_wizard.preview_model import PreviewModel
 from app.ui.profile_wizard.widgets import heading, hint_label
 
@@ -90,7 +92,20 @@ class SourcePage(DraftPage):
         layout.addLayout(kinds)
         layout.addWidget(self.add_error_label("source_kind"))
 
-        # File
+        # Xero (shown when Xero is chosen)
+        self.xero_panel = XeroSourcePanel(context, self)
+        self.xero_panel.setVisible(False)
+        layout.addWidget(self.xero_panel)
+        layout.addWidget(self.add_error_label("xero_connection", self.xero_panel.connect_button))
+        self.xero_panel.source_changed.connect(self._xero_changed)
+
+        # File (shown when a file is chosen)
+        outer = layout
+        self.file_box = QWidget(self)
+        layout = QVBoxLayout(self.file_box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        outer.addWidget(self.file_box)
         layout.addSpacing(8)
         file_label = heading(self.tr("&File"), self)
         layout.addWidget(file_label)
@@ -118,6 +133,7 @@ class SourcePage(DraftPage):
         self.path_edit.textChanged.connect(self._path_typed)
         self.path_edit.editingFinished.connect(self.load_file)
         self.browse_button.clicked.connect(self._browse)
+        layout = outer
 
         # Preview
         self.preview_caption = QLabel(self)
@@ -139,7 +155,12 @@ class SourcePage(DraftPage):
         self.preview.verticalHeader().setDefaultSectionSize(22)
         layout.addWidget(self.preview, 1)
 
-        # Key column
+        # Key column (files only: Xero contacts have their own ids)
+        self.key_box = QWidget(self)
+        layout = QVBoxLayout(self.key_box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        outer.addWidget(self.key_box)
         grid = QGridLayout()
         key_label = QLabel(self.tr("&Record ID column (optional)"), self)
         self.key_combo = QComboBox(self)
@@ -161,6 +182,7 @@ class SourcePage(DraftPage):
                 self,
             )
         )
+        layout = outer
         layout.addWidget(self.page_error)
         self.key_combo.currentIndexChanged.connect(self._key_chosen)
         self.name_edit.textChanged.connect(self._name_changed)
@@ -179,11 +201,16 @@ class SourcePage(DraftPage):
     def initializePage(self) -> None:
         d = self.draft
         self.name_edit.setText(d.name)
+        self.kind_group.blockSignals(True)
         self.kind_buttons[d.source_kind].setChecked(True)
+        self.kind_group.blockSignals(False)
         self.path_edit.blockSignals(True)
         self.path_edit.setText(d.file_path)
         self.path_edit.blockSignals(False)
-        if d.file_path and not d.columns:
+        self._show_kind()
+        if d.source_kind is SourceKind.XERO:
+            self.xero_panel.activate()
+        elif d.file_path and not d.columns:
             self.load_file()
         else:
             self._loaded_path = d.file_path.strip()
@@ -191,8 +218,44 @@ class SourcePage(DraftPage):
         self.refresh()
 
     def validatePage(self) -> bool:
-        self.load_file()  # a path typed a moment ago may not be read yet
+        if self.draft.source_kind is SourceKind.FILE:
+            self.load_file()  # a path typed a moment ago may not be read yet
         return super().validatePage()
+
+    def extra_problems(self) -> dict[str, str]:
+        if self.draft.source_kind is SourceKind.XERO:
+            return self.xero_panel.problems()
+        return {}
+
+    # -- source kind ---------------------------------------------------------------------------
+
+    def _show_kind(self) -> None:
+        """Show the widgets of the chosen kind of source."""
+        xero = self.draft.source_kind is SourceKind.XERO
+        self.xero_panel.setVisible(xero)
+        self.file_box.setVisible(not xero)
+        self.key_box.setVisible(not xero)
+        if xero:
+            self.setSubTitle(
+                self.tr(
+                    "Name this profile and choose where your contacts come from. "
+                    "Connect your Xero organisation and choose which contacts to sync."
+                )
+            )
+        else:
+            self.setSubTitle(
+                self.tr(
+                    "Name this profile and choose where your contacts come from. "
+                    "ContactBridge only reads this file; it never changes it."
+                )
+            )
+
+    def _xero_changed(self) -> None:
+        self._show_preview()
+        if self.draft.source_problem:
+            self.changed("xero_connection")
+        else:
+            self.refresh()
 
     # -- file ----------------------------------------------------------------------------------
 
@@ -252,12 +315,20 @@ class SourcePage(DraftPage):
     def _show_preview(self) -> None:
         d = self.draft
         self.preview_model.set_rows(d.columns, d.preview_rows)
-        if d.columns:
+        if d.columns and d.source_kind is SourceKind.XERO:
+            self.preview_caption.setText(
+                self.tr("The first {rows} contacts from Xero, with {columns} columns:").format(
+                    rows=len(d.preview_rows), columns=len(d.columns)
+                )
+            )
+        elif d.columns:
             self.preview_caption.setText(
                 self.tr("The first {rows} rows of the file, with {columns} columns:").format(
                     rows=len(d.preview_rows), columns=len(d.columns)
                 )
             )
+        elif d.source_kind is SourceKind.XERO:
+            self.preview_caption.setText(self.tr("The first contacts will show here."))
         else:
             self.preview_caption.setText(self.tr("The first rows of the file will show here."))
         self._fill_key_combo()
@@ -288,6 +359,8 @@ class SourcePage(DraftPage):
 
     def isComplete(self) -> bool:
         # Until a typed path is read, Next stays off (validatePage reads it anyway).
+        if self.draft.source_kind is not SourceKind.FILE:
+            return super().isComplete()
         return self.path_edit.text().strip() == self._loaded_path and super().isComplete()
 
     def _name_changed(self, text: str) -> None:
@@ -295,9 +368,20 @@ class SourcePage(DraftPage):
         self.changed("name")
 
     def _kind_toggled(self, button_id: int, checked: bool) -> None:
-        if checked:
-            self.draft.source_kind = list(SourceKind)[button_id]
-            self.changed("source_kind")
+        if not checked:
+            return
+        kind = list(SourceKind)[button_id]
+        if kind is self.draft.source_kind:
+            return
+        self.draft.source_kind = kind
+        self._show_kind()
+        if kind is SourceKind.XERO:
+            self.xero_panel.activate()
+        else:
+            self.xero_panel.shutdown()
+            self._loaded_path = None  # read the file again: the columns were Xero's
+            self.load_file()
+        self.changed("source_kind")
 
     def _key_chosen(self, index: int) -> None:
         self.draft.key_column = str(self.key_combo.itemData(index) or "")

@@ -1,0 +1,150 @@
+"""The profile wizard with Xero as the source, in sandbox mode (real service and emulators)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from app.core.outcomes import Outcome
+from app.core.profiles import SourceKind
+from app.ui.profile_wizard.flow import Step
+from app.ui.profile_wizard.wizard import ProfileWizard
+
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def sandbox(tmp_path) -> Iterator[object]:
+    from app.sync.bootstrap import open_service
+
+    handle = open_service(sandbox=True, home=tmp_path / "home")
+    yield handle
+    handle.close()
+
+
+def press_next(qtbot, wizard: QWizard, expected: Step) -> None:
+    button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentId() == expected, timeout=WAIT_MS)
+
+
+def make(qtbot, service) -> ProfileWizard:
+    wizard = ProfileWizard(service)
+    wizard.report_error = lambda exc: pytest.fail(f"unexpected error dialog: {exc}")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
+
+
+def choose_xero(qtbot, wizard: ProfileWizard) -> object:
+    source = wizard.page_for(Step.SOURCE)
+    qtbot.mouseClick(source.kind_buttons[SourceKind.XERO], Qt.MouseButton.LeftButton)
+    assert source.xero_panel.isVisible() and not source.file_box.isVisible()
+    qtbot.waitUntil(lambda: not source.xero_panel.busy, timeout=WAIT_MS)
+    return source
+
+
+def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
+    service = sandbox.service
+    wizard = make(qtbot, service)
+    source = choose_xero(qtbot, wizard)
+    qtbot.keyClicks(source.name_edit, "Xero wholesale")
+    xero_conn = service.xero_connections()[0]
+    assert source.xero_panel.status_label.text() == f"✔ Connected to {xero_conn.account_name}"
+
+    # Sign in again (in a worker), then narrow to one contact group.
+    qtbot.mouseClick(source.xero_panel.connect_button, Qt.MouseButton.LeftButton)
+    assert source.xero_panel.cancel_button.isVisible()
+    assert not source.isComplete()
+    qtbot.waitUntil(lambda: not source.xero_panel.busy, timeout=WAIT_MS)
+    assert [c.id for c in service.xero_connections()] == [xero_conn.id]  # no duplicate
+    all_rows = source.preview_model.rowCount()
+    assert all_rows > 0 and "contacts from Xero" in source.preview_caption.text()
+    combo = source.xero_panel.group_combo
+    index = combo.findText("Wholesale")
+    assert index > 0 and combo.findText("Email opt-out") < 0
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    qtbot.waitUntil(lambda: not source.xero_panel.busy, timeout=WAIT_MS)
+    assert 0 < source.preview_model.rowCount() <= all_rows
+    assert wizard.draft.xero_group_id == combo.itemData(index)
+    press_next(qtbot, wizard, Step.CONSTANT_CONTACT)
+
+    cc = wizard.page_for(Step.CONSTANT_CONTACT)
+    qtbot.waitUntil(lambda: cc.lists is not None, timeout=WAIT_MS)
+    cc.list_edit.setText("Xero wholesale")
+    press_next(qtbot, wizard, Step.OPTIONS)
+
+    options = wizard.page_for(Step.OPTIONS)
+    assert options.two_way_box.isVisible() and not options.read_only_note.isVisible()
+    assert not options.opt_out_combo.isVisible() and options.xero_optout_hint.isVisible()
+    options.checkboxes["import_from_cc"].click()
+    assert options.choice_combos["import_scope"].isEnabled()
+    assert wizard.draft.options.import_from_cc
+    press_next(qtbot, wizard, Step.MAPPING)
+
+    mapping = wizard.page_for(Step.MAPPING)
+    assert mapping.combos["email"].currentData() == "EmailAddress"
+    press_next(qtbot, wizard, Step.FILTERS)
+    press_next(qtbot, wizard, Step.SCHEDULE)
+    with qtbot.waitSignal(wizard.profile_saved, timeout=WAIT_MS):
+        qtbot.mouseClick(
+            wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton
+        )
+
+    stored = service.profiles.get_by_name("Xero wholesale")
+    assert stored is not None and stored == wizard.saved_profile
+    assert stored.source.kind is SourceKind.XERO
+    assert dict(stored.source.settings) == {
+        "connection_id": xero_conn.id,
+        "customers_only": True,
+        "group_ids": [wizard.draft.xero_group_id],
+    }
+    summary = service.run_profile(stored.id)
+    results = service.run_results(summary.run_id)
+    counts = summary.counts
+    assert counts.failed == 0
+    assert counts.total == len(results)
+    assert counts.total == sum(1 for r in results for o in Outcome if r.outcome is o)
+    assert any(r.direction == "push" and r.outcome is Outcome.CREATED for r in results)
+
+
+def test_two_way_section_is_hidden_for_a_file(qtbot, sandbox):
+    wizard = make(qtbot, sandbox.service)
+    source = wizard.page_for(Step.SOURCE)
+    source.name_edit.setText("File profile")
+    source.set_file(str(sandbox.sample_csv))
+    press_next(qtbot, wizard, Step.CONSTANT_CONTACT)
+    cc = wizard.page_for(Step.CONSTANT_CONTACT)
+    qtbot.waitUntil(lambda: cc.lists is not None, timeout=WAIT_MS)
+    cc.list_edit.setText("File list")
+    press_next(qtbot, wizard, Step.OPTIONS)
+    options = wizard.page_for(Step.OPTIONS)
+    assert not options.two_way_box.isVisible()
+    assert options.read_only_note.isVisible()
+    assert options.read_only_note.text() == (
+        "A file source is read only: contacts go one way, to Constant Contact."
+    )
+    assert options.checkboxes["remove_deleted"].isVisible()  # for every source
+    assert options.guard_share_spin.value() == 10 and options.guard_count_spin.value() == 50
+    options.guard_count_spin.setValue(20)
+    assert wizard.draft.options.guard_count == 20
+    for name in ("remove_deleted", "import_from_cc", "optout_to_source"):
+        assert options.checkboxes[name].toolTip()
+
+
+def test_switching_back_to_a_file_reads_the_file_again(qtbot, sandbox):
+    wizard = make(qtbot, sandbox.service)
+    source = wizard.page_for(Step.SOURCE)
+    source.set_file(str(sandbox.sample_csv))
+    file_columns = list(wizard.draft.columns)
+    choose_xero(qtbot, wizard)
+    assert wizard.draft.columns != file_columns
+    qtbot.mouseClick(source.kind_buttons[SourceKind.FILE], Qt.MouseButton.LeftButton)
+    assert wizard.draft.columns == file_columns
+    assert source.file_box.isVisible() and not source.xero_panel.isVisible()
