@@ -181,7 +181,9 @@ class ContactBridgeService:
         return self.open_source(spec).preview(rows)
 
     def suggest_mapping(self, columns: list[str]) -> FieldMapping:
-        return suggest_mapping(columns)
+        """The usual spellings matched to Constant Contact fields, plus, when Settings says
+        so, a custom field for every other column."""
+        return self.preferences().mapping_for(columns, suggest_mapping(columns))
 
     def count_matching(self, spec: SourceSpec, filters: FilterGroup) -> tuple[int, int]:
         """How many of the source's records pass the filters: (matching, total)."""

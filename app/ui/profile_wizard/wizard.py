@@ -66,7 +66,11 @@ class ProfileWizard(QWizard):
         self.service = service
         self.saved_profile: SyncProfile | None = None
         self.editing = profile is not None
-        self.draft = ProfileDraft.from_profile(profile) if profile else ProfileDraft()
+        if profile is not None:
+            self.draft = ProfileDraft.from_profile(profile)
+        else:  # a new profile starts from the Settings dialog's defaults
+            defaults = getattr(service, "new_profile_options", None)
+            self.draft = ProfileDraft(options=defaults()) if defaults else ProfileDraft()
         if existing_names is None:
             existing_names = [p.name for p in service.profiles.list()]
         names = flow.unique_names(existing_names, excluding=profile.name if profile else None)
