@@ -13,6 +13,7 @@ from app.cli import EXIT_FAILED_RECORDS, EXIT_OK, main
 from app.core.profiles import SourceKind, SourceSpec
 from app.core.schedule import Schedule, ScheduleKind
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
+from app.sandbox.xero_samples import XERO_PROFILE_NAME
 from app.store.db import close_database, open_database
 from app.store.repositories import ProfileRepository, RunRepository
 from app.sync.locks import ProfileLock
@@ -136,8 +137,14 @@ def test_a_failed_run_exits_1_and_the_others_still_run(cli, home, scheduled):
     assert report[SAMPLE_PROFILE_NAME]["status"] == "completed"
 
 
-def test_nothing_due_exits_0(cli, home):
-    assert cli("profiles", "list")[0] == EXIT_OK  # the samples are all manual
+def test_manual_profiles_wait_and_two_way_ones_poll(cli, home):
+    assert cli("profiles", "list")[0] == EXIT_OK  # the samples' schedules are all manual
     code, out, _ = cli("run-due", "--json")
     assert code == EXIT_OK
-    assert {item["status"] for item in json.loads(out)} == {"manual"}
+    report = by_name(json.loads(out))
+    assert report[SAMPLE_PROFILE_NAME]["status"] == "manual"
+    # The Xero sample syncs both ways, so it looks for unsubscribes every 30 minutes anyway.
+    assert report[XERO_PROFILE_NAME]["status"] == "completed"
+    code, out, _ = cli("run-due", "--json")
+    assert code == EXIT_OK
+    assert by_name(json.loads(out))[XERO_PROFILE_NAME]["status"] != "completed"

@@ -23,6 +23,9 @@ class SourceKind(StrEnum):
     KLAVIYO = "klaviyo"
 
 
+# Sources ContactBridge can write back to (import from Constant Contact, opt-out marks).
+WRITABLE_SOURCES = frozenset({SourceKind.XERO})
+
 SOURCE_LABELS: dict[SourceKind, str] = {
     SourceKind.FILE: "CSV or Excel file",
     SourceKind.XERO: "Xero",
@@ -142,7 +145,8 @@ OPTION_HELP: dict[str, str] = {
     "opt-out mark in the source.",
     "remove_deleted": "Take people deleted from the source, or no longer matching the "
     "filters, off the main list (they are never deleted from Constant Contact).",
-    "poll_minutes": "How often to look for unsubscribes and changes, in minutes.",
+    "poll_minutes": "While ContactBridge runs, sync at least this often (in minutes) to pick "
+    "up unsubscribes and new contacts, whatever the schedule.",
     "guard_share": "Ask before a run unsubscribes or removes more than this share of the "
     "profile's contacts.",
     "guard_count": "Ask before a run unsubscribes or removes more than this many contacts.",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Set
 from datetime import UTC, datetime, timedelta
 
-from app.core.profiles import SyncProfile
-from app.core.schedule import ScheduleKind, next_run_at
+from app.core.profiles import WRITABLE_SOURCES, SyncProfile
+from app.core.schedule import Schedule, ScheduleKind, next_run_at
 
 # A timer may fire a little early; a profile due within this much of "now" is due now.
 SLACK = timedelta(seconds=1)
@@ -75,9 +75,32 @@ def with_last_runs(
     return out
 
 
+def polls(profile: SyncProfile) -> bool:
+    """Whether the profile watches Constant Contact for unsubscribes and new contacts, which
+    it does at least every ``poll_minutes`` whatever its schedule (NeonCRM's periodic
+    unsubscribe sync)."""
+    opts = profile.options
+    two_way = profile.source.kind in WRITABLE_SOURCES
+    return two_way and bool(opts.optout_to_source or opts.import_from_cc) and opts.poll_minutes > 0
+
+
+def next_check_at(
+    profile: SyncProfile, last_run: datetime | None, now: datetime
+) -> datetime | None:
+    """When the profile is next due: its schedule, or its polling period if that comes first."""
+    when = next_run_at(profile.schedule, last_run, now)
+    if polls(profile):
+        every = Schedule(ScheduleKind.INTERVAL, every_minutes=max(5, profile.options.poll_minutes))
+        poll = next_run_at(every, last_run, now)
+        if poll is not None and (when is None or poll < when):
+            when = poll
+    return when
+
+
 def is_scheduled(profile: SyncProfile) -> bool:
-    """Whether the profile runs on its own (any valid schedule but Manual)."""
-    return profile.schedule.kind is not ScheduleKind.MANUAL and not profile.schedule.problems()
+    """Whether the profile runs on its own (a valid schedule but Manual, or polling)."""
+    scheduled = profile.schedule.kind is not ScheduleKind.MANUAL
+    return (scheduled and not profile.schedule.problems()) or polls(profile)
 
 
 def due_profiles(
@@ -90,7 +113,7 @@ def due_profiles(
     for profile, last_run in profiles_with_last_run:
         if profile.id is None or profile.id in running:
             continue
-        when = next_run_at(profile.schedule, last_run, now)
+        when = next_check_at(profile, last_run, now)
         if when is not None and when <= now + SLACK:
             due.append(profile)
     return due
@@ -106,7 +129,7 @@ def next_due_at(
         when
         for profile, last_run in profiles_with_last_run
         if profile.id is not None and profile.id not in skip
-        if (when := next_run_at(profile.schedule, last_run, now)) is not None
+        if (when := next_check_at(profile, last_run, now)) is not None
     ]
     return min(times, default=None)
 

@@ -10,6 +10,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from app.core.outcomes import RunSummary
+from app.core.profiles import SyncProfile
+from app.sync.due import polls
 from app.sync.service import ProfileOverview
 from app.ui.i18n import tr
 from app.ui.table_model import RowTableModel
@@ -55,7 +57,7 @@ def profile_rows(
                 name=p.name,
                 source=p.source.describe(),
                 main_list=p.main_list,
-                schedule=p.schedule.describe(),
+                schedule=_schedule_words(p),
                 status=status,
                 tone=tone,
                 status_detail=_detail(last),
@@ -65,6 +67,14 @@ def profile_rows(
             )
         )
     return tuple(rows)
+
+
+def _schedule_words(profile: SyncProfile) -> str:
+    words = profile.schedule.describe()
+    if polls(profile):
+        minutes = profile.options.poll_minutes
+        words += tr(" · checks for unsubscribes every %1 min").replace("%1", str(minutes))
+    return words
 
 
 def _detail(last: RunSummary | None) -> str:

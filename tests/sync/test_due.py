@@ -133,3 +133,23 @@ def test_due_and_os_jobs_never_import_qt():
     )
     root = Path(__file__).resolve().parents[2]
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
+
+
+def test_two_way_profile_polls_every_poll_minutes_even_when_manual() -> None:
+    from dataclasses import replace
+
+    from app.core.profiles import SourceKind, SourceSpec, SyncOptions, SyncProfile
+    from app.sync.due import due_profiles, is_scheduled, next_check_at
+
+    start = datetime(2026, 11, 23, 9, 0)
+    one_way = SyncOptions(optout_to_source=False, import_from_cc=False)
+    manual = SyncProfile("Xero", SourceSpec(SourceKind.XERO), "Newsletter", options=one_way, id=7)
+    assert not is_scheduled(manual)
+    assert next_check_at(manual, start, start + timedelta(hours=5)) is None
+    polling = replace(manual, options=replace(one_way, optout_to_source=True, poll_minutes=30))
+    assert is_scheduled(polling)
+    assert next_check_at(polling, start, start + timedelta(minutes=10)) == start + timedelta(
+        minutes=30
+    )
+    assert [p.id for p in due_profiles([(polling, start)], start + timedelta(minutes=31))] == [7]
+    assert due_profiles([(polling, start)], start + timedelta(minutes=29)) == []

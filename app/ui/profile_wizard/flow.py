@@ -25,13 +25,19 @@ from app.core.fields import (
 )
 from app.core.filters import NEEDS_VALUE, FilterGroup
 from app.core.mapping import FieldMap, FieldMapping
-from app.core.profiles import SOURCE_LABELS, SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.profiles import (
+    SOURCE_LABELS,
+    WRITABLE_SOURCES,
+    SourceKind,
+    SourceSpec,
+    SyncOptions,
+    SyncProfile,
+)
 from app.core.schedule import Schedule
 
 PROFILE_NAME_MAX = 100
 AVAILABLE_SOURCES = frozenset({SourceKind.FILE, SourceKind.XERO})  # others: "coming soon"
 # Sources ContactBridge can write to (SourceCapabilities create / opt_out): two-way options.
-WRITABLE_SOURCES = frozenset({SourceKind.XERO})
 # The SourceSpec settings a Xero source keeps (as bootstrap's sample Xero profile has them).
 _XERO_KEYS = ("connection_id", "customers_only", "group_ids")
 
