@@ -16,7 +16,9 @@ from app.core.errors import AppError
 from app.sync.bootstrap import ServiceHandle, open_service
 from app.sync.scheduler import Scheduler
 from app.ui.errors import build_error_dialog, show_error
+from app.ui.i18n import tr
 from app.ui.main_window import MainWindow
+from app.ui.notifications import WARNING
 from app.ui.theme import app_icon, apply_theme
 from app.ui.tray import Tray
 
@@ -81,8 +83,10 @@ def run(
     app.aboutToQuit.connect(closer.close)
     window.show()
     scheduler.start()
-    for notice in handle.notices:
-        window.statusBar().showMessage(notice, 15_000)
+    for notice in handle.notices:  # e.g. no secure keyring: stays until closed
+        window.notice_banner.show_notice(
+            tr("Sign-ins are kept for this session only"), notice, WARNING
+        )
     try:
         return app.exec()
     finally:
