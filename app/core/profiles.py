@@ -88,6 +88,7 @@ class SyncOptions:
     import_from_cc: bool = False  # bring Constant Contact contacts into the source
     import_scope: ImportScope = ImportScope.MAIN_LIST
     import_ambiguous: AmbiguousMatch = AmbiguousMatch.SKIP
+    import_updates_existing: bool = False  # CC changes to linked contacts update the source
     optout_to_source: bool = True  # a CC unsubscribe marks the source record opted out
     clear_optout_on_resubscribe: bool = False  # a CC resubscribe clears the source's mark
     remove_deleted: bool = False  # take deleted / filtered-out records off the main list
@@ -139,6 +140,8 @@ OPTION_HELP: dict[str, str] = {
     "import_scope": "Import from the main list only, or from every active contact.",
     "import_ambiguous": "When several source records share a contact's name and email: skip "
     "it, create a new record, or link it to one of them.",
+    "import_updates_existing": "Also bring changes made in Constant Contact into existing "
+    "source records (off: only brand-new contacts go back, as Xero's own integration does).",
     "optout_to_source": "When someone unsubscribes in Constant Contact, mark them opted out "
     "in the source.",
     "clear_optout_on_resubscribe": "When someone opts back in at Constant Contact, clear the "

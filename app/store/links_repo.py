@@ -39,6 +39,11 @@ _CHUNK_SENT = (
 )
 _SAVE_SENT = 'UPDATE "link" SET "last_sent" = ? WHERE "profile_id" = ? AND "source_key" = ?'
 
+_SAVE_SENT_FP = (
+    'UPDATE "link" SET "fingerprint" = ?, "last_sent" = ?'
+    ' WHERE "profile_id" = ? AND "source_key" = ?'
+)
+
 _SET_STATES = (
     'INSERT INTO "link" ("profile_id", "source_key", "contact_id", "email", "fingerprint",'
     ' "synced_at", "source_opted_out", "cc_unsubscribed") VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
@@ -179,6 +184,25 @@ class LinkRepository:
             .first()
         )
         return dict(row.last_sent) if row and row.last_sent is not None else None
+
+    def load_last_sent(self, profile_id: int) -> dict[str, dict[str, str]]:
+        """Every recorded last-sent item of a profile by source key (for import updates)."""
+        query = L.select(L.source_key, L.last_sent).where(
+            (L.profile == profile_id) & L.last_sent.is_null(False)
+        )
+        return {key: dict(sent) for key, sent in query.tuples()}
+
+    def save_sent(self, profile_id: int, sent: Iterable[tuple[str, str, dict[str, str]]]) -> int:
+        """Remember ``(key, fingerprint, item)`` as last sent, e.g. after an import update
+        brought the source to what Constant Contact holds; opt-out states stay as they are."""
+        params = [
+            (fp, json.dumps(item, separators=(",", ":")), profile_id, key) for key, fp, item in sent
+        ]
+        changed = 0
+        for batch in batched(params, 5 * BATCH):
+            with db.atomic():
+                changed += executemany(_SAVE_SENT_FP, batch)
+        return changed
 
     def save_sent_from_chunk(self, profile_id: int, run_id: int, chunk: int) -> int:
         """Copy the payloads a run's import chunk delivered into their links' ``last_sent``."""

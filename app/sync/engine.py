@@ -300,11 +300,18 @@ class PushEngine:
             self.reporter.advance(total, 0, f"{total:,} records planned")
             self.cancel.raise_if_cancelled()
         if entries is not None:
+            opts = profile.options
+            sent: dict[str, dict[str, str]] = {}
+            if opts.import_from_cc and opts.import_updates_existing and caps.update:
+                sent = self.d.links.load_last_sent(profile.id)
             back = BackContext(
                 profile=profile,
                 capabilities=caps,
                 entries=entries,
-                links={k: LinkState(v[0], v[1], v[3], v[4], v[5]) for k, v in details.items()},
+                links={
+                    k: LinkState(v[0], v[1], v[3], v[4], v[5], sent.get(k))
+                    for k, v in details.items()
+                },
                 contacts=self.d.mirror.iter_contacts(self.d.connection_id),
                 main_list_id=cp["list_id"],
                 full_read=True,  # the whole source is read even for a retry

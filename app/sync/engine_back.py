@@ -3,12 +3,14 @@
 - ``remove_from_list``: linked records deleted from the source (or filtered out) come off
   the main list through ``remove_list_memberships``; nobody is deleted from Constant Contact.
 - ``import_to_source``: Constant Contact contacts become new source records, or are linked
-  to the existing ones they matched.
+  to the existing ones they matched; if the profile says so, changes made in Constant
+  Contact to linked contacts update their source records.
 - ``optouts_to_source``: unsubscribes (and, if chosen, resubscribes) mark the source.
 
-Removing a membership and marking an opt-out are idempotent, so a stopped run simply
-repeats them. Creating source records is not: the batch is checkpointed before it is sent,
-and a resumed run first looks in the source for records a lost answer already created.
+Removing a membership, updating a source record and marking an opt-out are idempotent, so
+a stopped run simply repeats them. Creating source records is not: the batch is
+checkpointed before it is sent, and a resumed run first looks in the source for records a
+lost answer already created.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from app.core.profiles import SyncProfile
 from app.store.convert import batched
 from app.store.links_repo import ImportedLink
 from app.sync.import_planner import BackReason
-from app.sync.planner import Action
+from app.sync.planner import Action, fingerprint
 
 if TYPE_CHECKING:
     from app.store.run_plan_repo import PendingRecord
@@ -120,6 +122,42 @@ def import_to_source(
         ),
     )
     _settle(runs, run_id, links, Outcome.UNCHANGED, None)
+    _update_source(eng, profile, run_id)
+
+
+def _update_source(eng: PushEngine, profile: SyncProfile, run_id: int) -> None:
+    """Bring changes made in Constant Contact into linked source records.
+
+    Each updated link remembers the values as sent, so the next run plans nothing more and
+    the push finds the source matching Constant Contact.
+    """
+    d = eng.d
+    runs = d.runs
+    updates = runs.pending_records(run_id, Action.IMPORT_UPDATE.value)
+    done = 0
+    for batch in batched(updates, SOURCE_BATCH):
+        eng.cancel.raise_if_cancelled()
+        try:
+            d.source.update_records({r.payload["source_key"]: r.payload["values"] for r in batch})
+        except (QuotaExceeded, Cancelled):
+            raise
+        except AppError as exc:
+            _settle(runs, run_id, batch, Outcome.FAILED, exc.message)
+        else:
+            d.links.save_sent(
+                profile.id,
+                (
+                    (
+                        r.payload["source_key"],
+                        fingerprint(r.payload["sent"], profile.main_list),
+                        r.payload["sent"],
+                    )
+                    for r in batch
+                ),
+            )
+            _settle(runs, run_id, batch, Outcome.UPDATED, None)
+        done += len(batch)
+        eng.reporter.advance(done, len(updates), f"{done:,} / {len(updates):,}")
 
 
 def _created(

@@ -7,6 +7,8 @@ Constant Contact, it plans:
   there; a contact whose email one source record has is matched (linked) to it, and by name
   and email when several share the email; the profile's rule settles the rest. An
   unsubscribed contact is never created as a new source record.
+- **import update** rows (if the profile says so): a linked contact whose mapped values
+  changed in Constant Contact since ContactBridge last sent them updates its source record.
 - **optout** rows: an unsubscribe in Constant Contact marks the source record opted out; a
   resubscribe (the person's own action) clears the mark, if the profile says so.
 - **remove** rows (push direction): a linked record deleted from the source, or no longer
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from app.connectors.base import SourceCapabilities
+from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
 from app.core.profiles import AmbiguousMatch, ImportScope, SyncProfile
 from app.core.records import Permission, RemoteContact
 from app.core.store_types import Direction, PlannedRow, RecordAction
@@ -49,6 +52,7 @@ class BackReason:
     UNSUBSCRIBED = "Unsubscribed in Constant Contact, so not added to the source"
     MATCHED = "Matched an existing source record by email"
     MATCHED_NAME = "Matched an existing source record by name and email"
+    CHANGED = "Changed in Constant Contact, so the source record was updated"
     AMBIGUOUS = "{n} source records share this email{and_name} (rows {rows})"
     AMBIGUOUS_SKIP = AMBIGUOUS + "; not imported (the profile says skip)"
     AMBIGUOUS_CREATE = AMBIGUOUS + "; created a new record (the profile says create)"
@@ -87,6 +91,8 @@ class LinkState:
     source_opted_out: bool | None = None
     cc_unsubscribed: bool | None = None
     origin: str = "push"  # push, import, or removed (taken off the main list)
+    # The item last sent (Constant Contact field keys); loaded only for import updates.
+    last_sent: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -116,8 +122,9 @@ def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
     opts = ctx.profile.options
     caps = ctx.capabilities
     do_import = opts.import_from_cc and caps.create
+    do_updates = opts.import_from_cc and opts.import_updates_existing and caps.update
     do_optouts = caps.opt_out and (opts.optout_to_source or opts.clear_optout_on_resubscribe)
-    if not (do_import or do_optouts or opts.remove_deleted):
+    if not (do_import or do_updates or do_optouts or opts.remove_deleted):
         return
     by_key = {e.key: e for e in ctx.entries}
     by_email: dict[str, list[SourceEntry]] = {}
@@ -150,6 +157,8 @@ def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
                 rows.append(_taken_row(contact, matches[0]))
                 continue
             rows.append(_import_row(ctx, contact, free))
+    if do_updates:
+        rows.extend(_update_rows(ctx, by_key, contacts, contact_by_email))
     for row in rows:
         if ctx.only_keys is None or row.key in ctx.only_keys:
             yield row
@@ -239,6 +248,61 @@ def _removal_rows(
             reason=reason,
             contact_id=contact.contact_id if contact else (link.contact_id or ""),
             direction=Direction.PUSH.value,
+        )
+
+
+def _update_rows(
+    ctx: BackContext, by_key: Mapping[str, SourceEntry], contacts: Mapping, by_email: Mapping
+) -> Iterator[PlannedRow]:
+    """Changes made in Constant Contact to linked contacts, into their source records.
+
+    Only a record the source left as it was (the push plans no change for it) takes them:
+    a change on both sides goes the push's way. Only values Constant Contact has (a blank
+    never erases a source value), and never the email or unsubscribe state.
+    """
+    opts = ctx.profile.options
+    dropped = (set() if opts.sync_addresses else set(ADDRESS_KEYS)) | (
+        set() if opts.sync_phones else set(PHONE_KEYS)
+    )
+    for key, link in ctx.links.items():
+        entry = by_key.get(key)
+        if link.origin == "removed" or link.last_sent is None or entry is None:
+            continue
+        if entry.push_action is not RecordAction.UNCHANGED:
+            continue
+        contact = _find_contact(link, link.email, contacts, by_email)
+        if contact is None or not _in_scope(ctx, contact):
+            continue
+        values: dict[str, str] = {}
+        sent: dict[str, str] = dict(link.last_sent)
+        changes: list[str] = []
+        for fm in ctx.profile.mapping.fields:
+            target = fm.target
+            if not fm.source or not target or target == "email" or target in dropped:
+                continue
+            if fm.source in values:
+                continue
+            item_key = import_key(target)
+            value = str(contact.fields.get(target) or contact.fields.get(item_key) or "")
+            before = link.last_sent.get(item_key, "")
+            if not value or value == before:
+                continue
+            values[fm.source] = value
+            sent[item_key] = value
+            changes.append(f"{target}: {before or '(blank)'} → {value}")
+        if not values:
+            continue
+        yield PlannedRow(
+            row=entry.row,
+            key=IMPORT_KEY_PREFIX + contact.contact_id,
+            email=contact.email.lower(),
+            action=RecordAction.IMPORT_UPDATE,
+            reason=BackReason.CHANGED,
+            contact_id=contact.contact_id,
+            matched_existing=True,
+            detail="; ".join(changes),
+            payload={"source_key": key, "values": values, "sent": sent},
+            direction=Direction.IMPORT.value,
         )
 
 

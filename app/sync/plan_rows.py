@@ -21,6 +21,7 @@ def two_way(profile: SyncProfile, caps: SourceCapabilities) -> bool:
     return (
         opts.remove_deleted
         or (opts.import_from_cc and caps.create)
+        or (opts.import_from_cc and opts.import_updates_existing and caps.update)
         or (caps.opt_out and (opts.optout_to_source or opts.clear_optout_on_resubscribe))
     )
 

@@ -54,6 +54,9 @@ HANDLING_TEXT = {
 
 # The two-way checkboxes (only for a source ContactBridge can write to, such as Xero).
 IMPORT_TEXT = QT_TRANSLATE_NOOP("OptionsPage", "Add new Constant Contact contacts to the source")
+UPDATES_TEXT = QT_TRANSLATE_NOOP(
+    "OptionsPage", "Also update existing source records with changes made in Constant Contact"
+)
 OPTOUT_TEXT = QT_TRANSLATE_NOOP(
     "OptionsPage", "Mark people who unsubscribe in Constant Contact as opted out in the source"
 )
@@ -261,6 +264,7 @@ class OptionsPage(DraftPage):
             grid, 2, "import_ambiguous", self.tr("When several records &match:"), AMBIGUOUS_TEXT
         )
         box_layout.addLayout(grid)
+        self._add_checkbox(box_layout, "import_updates_existing", UPDATES_TEXT, indent=24)
         self._add_checkbox(box_layout, "optout_to_source", OPTOUT_TEXT)
         self._add_checkbox(box_layout, "clear_optout_on_resubscribe", CLEAR_TEXT, indent=24)
         poll_row = QHBoxLayout()
@@ -397,6 +401,7 @@ class OptionsPage(DraftPage):
         options = self.draft.options
         for combo in self.choice_combos.values():
             combo.setEnabled(options.import_from_cc)
+        self.checkboxes["import_updates_existing"].setEnabled(options.import_from_cc)
         self.checkboxes["clear_optout_on_resubscribe"].setEnabled(options.optout_to_source)
 
     def _choice_made(self, name: str) -> None:
