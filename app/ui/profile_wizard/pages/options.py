@@ -83,7 +83,7 @@ FORMATS = {
     "state_format": (
         QT_TRANSLATE_NOOP("OptionsPage", "S&tates and provinces:"),
         (
-            (StateFormat.AS_IS, QT_TRANSLATE_NOOP("OptionsPage", "As they are in the file")),
+            (StateFormat.AS_IS, QT_TRANSLATE_NOOP("OptionsPage", "As they are in the source")),
             (StateFormat.CODE, QT_TRANSLATE_NOOP("OptionsPage", "Codes (OR, ON, NSW)")),
             (
                 StateFormat.NAME,
@@ -94,7 +94,7 @@ FORMATS = {
     "country_format": (
         QT_TRANSLATE_NOOP("OptionsPage", "Cou&ntries:"),
         (
-            (CountryFormat.AS_IS, QT_TRANSLATE_NOOP("OptionsPage", "As they are in the file")),
+            (CountryFormat.AS_IS, QT_TRANSLATE_NOOP("OptionsPage", "As they are in the source")),
             (CountryFormat.NAME, QT_TRANSLATE_NOOP("OptionsPage", "Names (United States)")),
             (CountryFormat.CODE, QT_TRANSLATE_NOOP("OptionsPage", "ISO codes (US)")),
         ),
@@ -102,7 +102,7 @@ FORMATS = {
     "phone_format": (
         QT_TRANSLATE_NOOP("OptionsPage", "P&hone numbers:"),
         (
-            (PhoneFormat.AS_IS, QT_TRANSLATE_NOOP("OptionsPage", "As they are in the file")),
+            (PhoneFormat.AS_IS, QT_TRANSLATE_NOOP("OptionsPage", "As they are in the source")),
             (PhoneFormat.E164, QT_TRANSLATE_NOOP("OptionsPage", "E.164 (+15035550101)")),
             (
                 PhoneFormat.INTERNATIONAL,
