@@ -13,8 +13,9 @@ from typing import Any
 from app.sandbox.constant_contact.calls import Call, Env
 from app.sandbox.constant_contact.errors import Reply, bad_request, error_array, not_found
 from app.sandbox.constant_contact.faults import Faults
-from app.sandbox.constant_contact.state import State, dumps, loads
+from app.sandbox.constant_contact.state import State
 from app.sandbox.constant_contact.util import is_uuid, iso, new_id
+from app.sandbox.wire import dumps, loads
 
 log = logging.getLogger(__name__)
 

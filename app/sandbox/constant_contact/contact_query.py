@@ -10,8 +10,8 @@ from app.sandbox.constant_contact import contact_store as store
 from app.sandbox.constant_contact.calls import Call, Env
 from app.sandbox.constant_contact.contacts import includes
 from app.sandbox.constant_contact.errors import Reply, bad_request
-from app.sandbox.constant_contact.state import loads
 from app.sandbox.constant_contact.util import decode_cursor, encode_cursor, iso, parse_iso
+from app.sandbox.wire import loads
 
 STATUS_SQL = {
     "active": "(deleted_at IS NULL AND permission IN ('explicit', 'implicit'))",

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from app.sandbox.constant_contact.contact_rules import SUB_RESOURCES
-from app.sandbox.constant_contact.state import dumps, loads
 from app.sandbox.constant_contact.util import iso
+from app.sandbox.wire import dumps, loads
 
 INSERT_SQL = (
     "INSERT INTO contacts (contact_id, email_lower, permission, created_at, updated_at,"

@@ -22,8 +22,9 @@ from app.sandbox.constant_contact.lists import create_list
 from app.sandbox.constant_contact.oauth import AUTH_PREFIX, DEFAULT_SCOPE, OAuthServer
 from app.sandbox.constant_contact.routes import PROCESSORS
 from app.sandbox.constant_contact.server import ApiApp, Limits, QuietHandler
-from app.sandbox.constant_contact.state import State, dumps
+from app.sandbox.constant_contact.state import State
 from app.sandbox.constant_contact.util import iso, new_id
+from app.sandbox.wire import dumps
 
 SCALAR_FIELDS = (
     "first_name",

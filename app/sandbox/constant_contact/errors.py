@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.sandbox.wire import Reply
+
 UNAUTHORIZED_BODY = {"error_key": "unauthorized", "error_message": "Unauthorized"}
 THROTTLED_BODY = {"error_key": "throttled", "error_message": "Too Many Requests"}
 QUOTA_BODY = {"error_key": "quota_exceeded", "error_message": "Limit Exceeded"}
@@ -13,17 +15,6 @@ WWW_AUTHENTICATE = "Bearer realm=api.cc.email"
 VALIDATION = "contacts.api.validation.error"
 NOT_FOUND = "contacts.api.not_found"
 CONFLICT = "contacts.api.conflict"
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A response before it becomes a WSGI response: status, JSON body (or None), headers."""
-
-    status: int
-    body: Any = None
-    headers: tuple[tuple[str, str], ...] = ()
-    content_type: str = "application/json"
-    raw: bytes | None = None
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import fnmatch
 import random
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from app.sandbox.wire import ForcedFaults
 
 FORCE_KINDS = ("throttled", "quota_exceeded", "500", "503", "timeout", "reset")
 FAILED_STATES = ("failed", "timed_out", "cancelled")
@@ -21,14 +21,7 @@ class ActivityFailure:
     errors: tuple[str, ...]
 
 
-@dataclass
-class _Forced:
-    pattern: str
-    kind: str
-    remaining: int
-
-
-class Faults:
+class Faults(ForcedFaults):
     """Thread-safe fault knobs read by the server on every API request.
 
     Attributes (settable at any time):
@@ -38,14 +31,13 @@ class Faults:
         timeout_seconds: how long a forced "timeout" holds the response before dropping it.
     """
 
+    FORCE_KINDS = FORCE_KINDS
+
     def __init__(self, seed: int | None = 0) -> None:
-        self._lock = threading.Lock()
-        self._forced: list[_Forced] = []
+        super().__init__(seed)
         self._activity_failures: list[ActivityFailure] = []
-        self._rng = random.Random(seed)
         self._seed = seed
         self.latency_ms = 0
-        self.error_rate = 0.0
         self.timeout_seconds = 30.0
 
     @property
@@ -57,19 +49,6 @@ class Faults:
         with self._lock:
             self._seed = value
             self._rng = random.Random(value)
-
-    def force(self, endpoint_pattern: str, kind: str, times: int = 1) -> None:
-        """Answer the next ``times`` requests matching ``endpoint_pattern`` with ``kind``.
-
-        The pattern is an fnmatch pattern over "METHOD /v3/path-template", e.g.
-        "POST /v3/activities/*" or "* /v3/contacts".
-        """
-        if kind not in FORCE_KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}; expected one of {FORCE_KINDS}")
-        if times < 1:
-            raise ValueError("times must be at least 1")
-        with self._lock:
-            self._forced.append(_Forced(endpoint_pattern, kind, times))
 
     def fail_next_activity(self, state: str = "failed", errors: Iterable[str] = ()) -> None:
         """Make the next activity end in ``state`` (failed, timed_out or cancelled)."""
@@ -100,21 +79,6 @@ class Faults:
         failure = settings.get("fail_next_activity")
         if failure:
             self.fail_next_activity(failure.get("state", "failed"), failure.get("errors", ()))
-
-    def take_forced(self, endpoint: str) -> str | None:
-        """Consume and return the forced kind for ``endpoint``, if any is queued."""
-        with self._lock:
-            for item in self._forced:
-                if fnmatch.fnmatchcase(endpoint, item.pattern):
-                    item.remaining -= 1
-                    if item.remaining <= 0:
-                        self._forced.remove(item)
-                    return item.kind
-        return None
-
-    def roll_error(self) -> bool:
-        with self._lock:
-            return self.error_rate > 0 and self._rng.random() < self.error_rate
 
     def take_activity_failure(self) -> ActivityFailure | None:
         with self._lock:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
-import struct
 import threading
 from collections import Counter
 from typing import Any
@@ -21,7 +19,7 @@ from app.sandbox.constant_contact.faults import Faults
 from app.sandbox.constant_contact.limits import DailyQuota, TokenBucket
 from app.sandbox.constant_contact.oauth import AUTH_PREFIX, DEFAULT_SCOPE, OAuthServer
 from app.sandbox.constant_contact.routes import Route, build_map
-from app.sandbox.constant_contact.state import dumps
+from app.sandbox.wire import Dropped, drop, to_response
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +98,7 @@ class ApiApp:
         request = Request(environ)
         try:
             response = self.dispatch(request)
-        except _Dropped:
+        except Dropped:
             response = Response(b"", status=500)
         return response(environ, start_response)
 
@@ -120,12 +118,12 @@ class ApiApp:
             route, params = adapter.match(method=request.method)
         except MethodNotAllowed:
             self.counts.add(f"{request.method} {request.path}")
-            return _reply(
+            return to_response(
                 errors.error_array(405, "method_not_allowed", "Method Not Allowed").reply()
             )
         except NotFound:
             self.counts.add(f"{request.method} {request.path}")
-            return _reply(
+            return to_response(
                 errors.error_array(
                     404, "not_found", "The requested resource was not found."
                 ).reply()
@@ -147,12 +145,12 @@ class ApiApp:
             reply = route.handler(self.env, call)
         except ApiError as exc:
             reply = exc.reply()
-        except _Dropped:
+        except Dropped:
             raise
         except Exception:  # the emulator must answer like a service, not crash the thread
             log.exception("emulator handler failed for %s", key)
             reply = errors.server_error().reply()
-        return _reply(reply)
+        return to_response(reply)
 
     def _inject(self, request: Request, key: str, api: bool) -> None:
         """Apply forced faults, latency and the random error rate."""
@@ -165,9 +163,9 @@ class ApiApp:
             raise errors.server_error(int(kind))
         if kind == "timeout":
             self.stopping.wait(self.faults.timeout_seconds)
-            _drop(request)
+            drop(request)
         if kind == "reset":
-            _drop(request)
+            drop(request)
         if api:
             if self.faults.latency_ms > 0:
                 self.stopping.wait(self.faults.latency_ms / 1000)
@@ -188,56 +186,28 @@ class ApiApp:
             try:
                 self._inject(request, key, api=False)
             except ApiError as exc:
-                return _reply(exc.reply())
+                return to_response(exc.reply())
         return self.oauth.handle(request, route)
 
     # -- admin ----------------------------------------------------------------------------
 
     def _admin(self, request: Request, route: str) -> Response:
         if route == "counts" and request.method == "GET":
-            return _reply(Reply(200, self.counts.snapshot()))
+            return to_response(Reply(200, self.counts.snapshot()))
         if route == "counts/reset" and request.method == "POST":
             self.counts.reset()
-            return _reply(Reply(200, {}))
+            return to_response(Reply(200, {}))
         if route == "faults" and request.method == "POST":
             try:
                 self.faults.configure(json.loads(request.get_data() or b"{}"))
             except (ValueError, KeyError, TypeError) as exc:
-                return _reply(Reply(400, {"error": str(exc)}))
-            return _reply(Reply(200, {}))
+                return to_response(Reply(400, {"error": str(exc)}))
+            return to_response(Reply(200, {}))
         if route == "token" and request.method == "POST":
             body = json.loads(request.get_data() or b"{}")
             with self.env.state.tx() as conn:
                 token = self.oauth.issue(
                     conn, body.get("client_id", "sandbox"), body.get("scope") or DEFAULT_SCOPE
                 )
-            return _reply(Reply(200, token))
-        return _reply(Reply(404, {"error": "unknown admin endpoint"}))
-
-
-class _Dropped(Exception):
-    """The connection was cut on purpose; no response is sent."""
-
-
-def _drop(request: Request) -> None:
-    """Cut the connection: an RST where the platform allows, so the client sees a reset."""
-    sock = request.environ.get("werkzeug.socket")
-    if isinstance(sock, socket.socket):
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-    raise _Dropped
-
-
-def _reply(reply: Reply) -> Response:
-    if reply.raw is not None:
-        response = Response(reply.raw, status=reply.status, mimetype=reply.content_type)
-    elif reply.body is None:
-        response = Response(status=reply.status)
-    else:
-        response = Response(dumps(reply.body), status=reply.status, mimetype=reply.content_type)
-    for name, value in reply.headers:
-        response.headers[name] = value
-    return response
+            return to_response(Reply(200, token))
+        return to_response(Reply(404, {"error": "unknown admin endpoint"}))

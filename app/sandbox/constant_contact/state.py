@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS contacts (
@@ -131,11 +129,3 @@ class State:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
-
-
-def loads(text: str | None) -> Any:
-    return None if text is None else json.loads(text)

@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from app.sandbox.wire import Reply
 from app.sandbox.xero.util import new_id
-
-
-@dataclass
-class Reply:
-    """A response to send: a status, a JSON body (or raw text) and extra headers."""
-
-    status: int
-    body: Any = None
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    raw: str | None = None
-    content_type: str = "application/json"
 
 
 class XeroError(Exception):

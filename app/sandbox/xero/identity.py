@@ -23,9 +23,10 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.wire import dumps, loads
 from app.sandbox.xero.errors import XeroError, not_found, unauthorized
 from app.sandbox.xero.pages import consent_page, message_page
-from app.sandbox.xero.state import State, dumps, loads
+from app.sandbox.xero.state import State
 from app.sandbox.xero.util import iso_utc, new_id, to_ms
 
 IDENTITY_PREFIX = "/identity/connect"

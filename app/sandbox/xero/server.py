@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
-import struct
 import threading
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -16,6 +15,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.wire import Dropped, drop, dumps, to_response
 from app.sandbox.xero import contact_writes, contacts, groups
 from app.sandbox.xero.calls import Call, Env
 from app.sandbox.xero.errors import (
@@ -35,7 +35,6 @@ from app.sandbox.xero.identity import (
     IdentityServer,
 )
 from app.sandbox.xero.limits import TenantLimits
-from app.sandbox.xero.state import dumps
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +117,7 @@ class XeroApp:
         request = Request(environ)
         try:
             response = self.dispatch(request)
-        except _Dropped:
+        except Dropped:
             response = Response(b"", status=500)
         return response(environ, start_response)
 
@@ -134,7 +133,7 @@ class XeroApp:
                 try:
                     self._inject(request, key)
                 except XeroError as exc:
-                    return _response(exc.reply)
+                    return to_response(exc.reply)
             return self.identity.handle(request, route)
         if path == "/connections" or path.startswith("/connections/"):
             key = f"{request.method} /connections" + ("/{id}" if path != "/connections" else "")
@@ -142,7 +141,7 @@ class XeroApp:
             try:
                 self._inject(request, key)
             except XeroError as exc:
-                return _response(exc.reply)
+                return to_response(exc.reply)
             return self.identity.connections(request, path[len("/connections/") :] or None)
         return self._api(request)
 
@@ -156,7 +155,7 @@ class XeroApp:
             self.counts.add(f"{request.method} {request.path}")
             if isinstance(exc, MethodNotAllowed):
                 return Response("Method Not Allowed", status=405, mimetype="text/plain")
-            return _response(not_found().reply)
+            return to_response(not_found().reply)
         key = f"{method} {API_PREFIX}{_template(path)}"
         self.counts.add(key)
         headers: list[tuple[str, str]] = []
@@ -179,13 +178,13 @@ class XeroApp:
                     self.limits.release(tenant_id)
         except XeroError as exc:
             reply = exc.reply
-        except _Dropped:
+        except Dropped:
             raise
         except Exception:  # the emulator must answer like a service, not crash the thread
             log.exception("Xero emulator handler failed for %s", key)
             reply = server_error().reply
-        reply.headers.extend(headers)
-        return _response(reply)
+        reply = replace(reply, headers=(*reply.headers, *headers))
+        return to_response(reply)
 
     def _idempotent(
         self, request: Request, key: str, tenant_id: str, handler: Handler, params: Any
@@ -225,9 +224,9 @@ class XeroApp:
             raise server_error(int(kind))
         if kind == "timeout":
             self.stopping.wait(self.faults.timeout_seconds)
-            _drop(request)
+            drop(request)
         if kind == "reset":
-            _drop(request)
+            drop(request)
         if self.faults.latency_ms > 0:
             self.stopping.wait(self.faults.latency_ms / 1000)
         if self.faults.roll_error():
@@ -237,16 +236,16 @@ class XeroApp:
 
     def _admin(self, request: Request, route: str) -> Response:
         if route == "counts" and request.method == "GET":
-            return _response(Reply(200, self.counts.snapshot()))
+            return to_response(Reply(200, self.counts.snapshot()))
         if route == "counts/reset" and request.method == "POST":
             self.counts.reset()
-            return _response(Reply(200, {}))
+            return to_response(Reply(200, {}))
         if route == "faults" and request.method == "POST":
             try:
                 self.faults.configure(json.loads(request.get_data() or b"{}"))
             except (ValueError, KeyError, TypeError) as exc:
-                return _response(Reply(400, {"error": str(exc)}))
-            return _response(Reply(200, {}))
+                return to_response(Reply(400, {"error": str(exc)}))
+            return to_response(Reply(200, {}))
         if route == "token" and request.method == "POST":
             body = json.loads(request.get_data() or b"{}")
             with self.env.state.tx() as conn:
@@ -257,33 +256,5 @@ class XeroApp:
                 client_id = body.get("client_id", "sandbox")
                 scope = body.get("scope") or DEFAULT_SCOPE
                 token = self.identity.issue(conn, grant_id, client_id, scope)
-            return _response(Reply(200, token))
-        return _response(Reply(404, {"error": "unknown admin endpoint"}))
-
-
-class _Dropped(Exception):
-    """The connection was cut on purpose; no response is sent."""
-
-
-def _drop(request: Request) -> None:
-    """Cut the connection: an RST where the platform allows, so the client sees a reset."""
-    sock = request.environ.get("werkzeug.socket")
-    if isinstance(sock, socket.socket):
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-    raise _Dropped
-
-
-def _response(reply: Reply) -> Response:
-    if reply.raw is not None:
-        response = Response(reply.raw, status=reply.status, mimetype=reply.content_type)
-    elif reply.body is None:
-        response = Response(status=reply.status)
-    else:
-        response = Response(dumps(reply.body), status=reply.status, mimetype=reply.content_type)
-    for name, value in reply.headers:
-        response.headers[name] = value
-    return response
+            return to_response(Reply(200, token))
+        return to_response(Reply(404, {"error": "unknown admin endpoint"}))
