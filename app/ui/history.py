@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -32,6 +31,7 @@ from app.sync.service import ContactBridgeService
 from app.sync.workers import BackgroundTasks
 from app.ui.i18n import tr
 from app.ui.results.results_view import ResultsView
+from app.ui.run_split import runs_over_results
 from app.ui.settings import UiSettings
 from app.ui.table_model import RowTableModel
 from app.ui.theme import Tone, tone_icon
@@ -164,19 +164,7 @@ class HistoryDialog(QDialog):
         self.loading = QLabel()
         self.loading.setObjectName("hint")
         self.results = ResultsView(tasks)
-        self.results.hide()
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 8, 0, 0)
-        lower_layout.addWidget(self.loading)
-        lower_layout.addWidget(self.results, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.view)
-        self.splitter.addWidget(lower)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([170, 560])
+        self.splitter = runs_over_results(self.view, self.loading, self.results, (170, 560))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
 from app.ui.lists.tasks import run_task
 from app.ui.results.export import csv_header
 from app.ui.results.results_view import ResultsView
+from app.ui.run_split import runs_over_results
 from app.ui.settings import UiSettings
 from app.ui.theme import icon, tone_icon
 from app.ui.wording import outcome_words, status_words, when_words
@@ -211,19 +211,9 @@ class ReportsDialog(QDialog):
         self.status.setObjectName("hint")
         self.status.setAccessibleName(tr("Status"))
         self.results = ResultsView(tasks)
-        self.results.hide()
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 8, 0, 0)
-        lower_layout.addWidget(self.status)
-        lower_layout.addWidget(self.results, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.view)
-        self.splitter.addWidget(lower)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([230, 520])
+        self.splitter = runs_over_results(
+            self.view, self.status, self.results, (230, 520), top_stretch=2
+        )
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
