@@ -76,6 +76,8 @@ class RecordResult:
     detail: str = ""  # e.g. the values changed: "first_name: Ada → Augusta"
     direction: str = "push"  # push, import (Constant Contact → source) or optout
     action: str = ""  # the planned action (create, update, remove, import_create...)
+    name: str = ""  # the person's name, from the mapped first and last name
+    source_id: str = ""  # the source's own id (a Xero ContactID, a file's ID column), or ""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ class SourceRecord:
 
     Attributes:
         key: a stable identity within the source (a CRM id, or the email for a file).
-        row: the 1-based row number in a file (the header is row 1), or a position for a CRM.
+        row: the row number a spreadsheet shows for it (the header is row 1, blank rows
+            count), or for a CRM its 1-based position in the read; results and messages
+            name the record by it.
         values: raw column values by source column name, already stripped.
         opted_out: the source says this person must not be emailed.
     """
@@ -23,6 +25,18 @@ class SourceRecord:
     row: int
     values: Mapping[str, str]
     opted_out: bool = False
+
+
+def source_id_of(key: str) -> str:
+    """The source's own id of a record, from its key; "" when the key is not one.
+
+    Keys are the source's ids (a Xero ContactID, a file's record-ID column), except where
+    a source has none: then a file keys its rows by email or ``row:<n>``, and a contact
+    not yet in the source is keyed ``cc:<contact id>``.
+    """
+    if not key or "@" in key or key.startswith(("row:", "cc:")):
+        return ""
+    return key
 
 
 class Permission(StrEnum):

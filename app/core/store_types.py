@@ -113,6 +113,8 @@ class PlannedRow:
         chunk: which import chunk carries the payload (None when nothing is sent).
         direction: a ``Direction`` value.
         state: opt-out states to remember on success, "<source>,<cc>" with 0/1 each.
+        name: the person's name (the mapped first and last name), for results.
+        source_id: the source's own id for the record (see ``app.core.records.source_id_of``), or "".
     """
 
     row: int
@@ -129,3 +131,6 @@ class PlannedRow:
     fingerprint: str = ""
     direction: str = "push"
     state: str | None = None
+    name: str = ""
+    source_id: str = ""
+

@@ -164,11 +164,28 @@ def m004_two_way(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
     )
 
 
+def m005_record_names(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """Run records keep the person's name and the source's own id, for results and exports."""
+    _run(
+        database,
+        [
+            """ALTER TABLE "run_record" ADD COLUMN "name" TEXT NOT NULL DEFAULT ''""",
+            """ALTER TABLE "run_record" ADD COLUMN "source_id" TEXT NOT NULL DEFAULT ''""",
+        ],
+    )
+
+
 UPGRADE_FAILED = (
     "ContactBridge could not upgrade its database. The failed step was undone; your data is intact."
 )
 
-MIGRATIONS: list[Step] = [m001_initial, m002_mirror, m003_app_settings, m004_two_way]
+MIGRATIONS: list[Step] = [
+    m001_initial,
+    m002_mirror,
+    m003_app_settings,
+    m004_two_way,
+    m005_record_names,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -103,6 +103,8 @@ class RunRecord(BaseModel):
     chunk = IntegerField(null=True)  # the import chunk that carries the payload
     direction = TextField(default="push")  # push, import or optout
     state = TextField(null=True)  # opt-out states to store on success: "<source>,<cc>"
+    name = TextField(default="")  # the person's name, for results and exports
+    source_id = TextField(default="")  # the source's own id (Xero ContactID...), or ""
 
     class Meta:
         table_name = "run_record"

@@ -17,6 +17,7 @@ R = m.RunRecord
 
 _SET_CONTACT_ID = 'UPDATE "run_record" SET "contact_id" = ? WHERE "id" = ?'
 _SET_DETAIL = 'UPDATE "run_record" SET "detail" = ? WHERE "id" = ?'
+_SET_SOURCE_ID = 'UPDATE "run_record" SET "source_id" = ? WHERE "id" = ?'
 
 
 class PendingRecord(NamedTuple):
@@ -69,6 +70,12 @@ class RunPlanStore:
         for batch in batched(((d, i) for i, d in details), 5 * BATCH):
             with db.atomic():
                 executemany(_SET_DETAIL, batch)
+
+    def set_source_ids(self, source_ids: Iterable[tuple[int, str]]) -> None:
+        """Set the source's own id of records (made in the source by this run)."""
+        for batch in batched(((s, i) for i, s in source_ids), 5 * BATCH):
+            with db.atomic():
+                executemany(_SET_SOURCE_ID, batch)
 
     def finalize_planned(self, run_id: int) -> int:
         """Give every pending record its planned outcome (a stopped run becomes a preview)."""

@@ -32,6 +32,8 @@ _INSERT_FIELDS = [
     R.fingerprint,
     R.direction,
     R.state,
+    R.name,
+    R.source_id,
 ]
 _RESULT_FIELDS = (
     R.id,
@@ -45,6 +47,8 @@ _RESULT_FIELDS = (
     R.detail,
     R.direction,
     R.action,
+    R.name,
+    R.source_id,
 )
 
 # One UPDATE per record, sent with executemany: far faster than peewee's CASE-based
@@ -83,13 +87,15 @@ def _row_values(run_id: int, r: PlannedRow) -> tuple[Any, ...]:
         r.fingerprint,
         str(r.direction),
         r.state,
+        r.name,
+        r.source_id,
     )
 
 
 def _planned_row(values: tuple[Any, ...]) -> PlannedRow:
     """A PlannedRow from a select of ``_INSERT_FIELDS`` (payload already decoded)."""
     _run, row, key, email, action, outcome, reason, contact_id, matched, detail, *rest = values
-    payload, chunk, fingerprint, direction, state = rest
+    payload, chunk, fingerprint, direction, state, name, source_id = rest
     return PlannedRow(
         row=row,
         key=key,
@@ -105,6 +111,8 @@ def _planned_row(values: tuple[Any, ...]) -> PlannedRow:
         fingerprint=fingerprint,
         direction=direction,
         state=state,
+        name=name,
+        source_id=source_id,
     )
 
 
@@ -262,6 +270,14 @@ class RunRecordStore:
             out.update(db.execute(query))
         return out
 
+    def rows_of(self, record_ids: list[int]) -> dict[int, int]:
+        """The source row of each record, by record id."""
+        out: dict[int, int] = {}
+        for batch in batched(record_ids, BATCH):
+            query = R.select(R.id, R.row).where(R.id.in_(batch)).tuples()
+            out.update(db.execute(query))
+        return out
+
     def chunk_links(self, run_id: int, chunk: int) -> list[tuple[str, str, str, str]]:
         """``(key, contact id, email, fingerprint)`` of a chunk's created or updated records.
 
@@ -312,7 +328,7 @@ class RunRecordStore:
             if not page:
                 return
             for _id, row, key, email, out, reason, contact_id, matched, detail, *rest in page:
-                direction, action = rest
+                direction, action, name, source_id = rest
                 yield RecordResult(
                     row,
                     key,
@@ -324,6 +340,8 @@ class RunRecordStore:
                     detail,
                     direction,
                     action,
+                    name,
+                    source_id,
                 )
             last_id = page[-1][0]
 

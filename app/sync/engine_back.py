@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from app.core.errors import AppError, Cancelled, QuotaExceeded
 from app.core.outcomes import Outcome
 from app.core.profiles import SyncProfile
+from app.core.records import source_id_of
 from app.store.convert import batched
 from app.store.links_repo import ImportedLink
 from app.sync.import_planner import BackReason
@@ -176,6 +177,7 @@ def _created(
         details.append((rec.id, f"New source record {key}: {rec.detail}".rstrip(": ")))
     d.links.upsert_imported(profile.id, imported)
     d.runs.set_details(details)
+    d.runs.set_source_ids((rec.id, source_id_of(key)) for rec, key in made)
     _settle(d.runs, run_id, [rec for rec, _ in made], Outcome.CREATED, None)
 
 

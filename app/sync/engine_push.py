@@ -7,8 +7,6 @@ sending anything twice (see ``engine.py``).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from app.connectors.base import ActivityStatus
@@ -17,13 +15,12 @@ from app.core.outcomes import Outcome
 from app.core.profiles import SyncProfile
 from app.core.records import Permission, RemoteContact
 from app.core.store_types import Link
+from app.sync.import_errors import ImportItem, attribute_errors
 from app.sync.planner import Action, Reason
 
 if TYPE_CHECKING:
     from app.sync.engine import PushEngine
 
-# An apostrophe is common in the local part (o'brien@...), so it may not end a match there.
-EMAIL_RE = re.compile(r"[^\s(),;:<>\"]+@[^\s(),;:<>\"']+")
 EMAIL_CHANGED_FROM = "Email changed from "  # the planner's reason; the old address follows
 
 
@@ -125,10 +122,13 @@ def _record_chunk(
             run_id, chunk, Outcome.FAILED, f"Constant Contact could not import: {why}"
         )
         return
-    failed = errors_by_email(status.errors)
+    rows = runs.rows_of([record_id for record_id, _ in payloads])
+    items = [ImportItem(rid, rows.get(rid, 0), str(p.get("email", ""))) for rid, p in payloads]
+    refused = attribute_errors(status.errors, items)
+    runs.set_outcomes(run_id, [(rid, Outcome.FAILED, why, None) for rid, why in refused.items()])
     if status.cannot_add_to_list_count:
-        failed.update(_newly_unsubscribed(eng, {p.get("email", "") for _, p in payloads}))
-    runs.fail_records_by_email(run_id, chunk, failed)
+        unsubscribed = _newly_unsubscribed(eng, {p.get("email", "") for _, p in payloads})
+        runs.fail_records_by_email(run_id, chunk, unsubscribed)
     runs.finalize_chunk(run_id, chunk)  # planned outcome for everything not failed above
     _save_links(eng, profile, run_id, chunk)
 
@@ -191,15 +191,3 @@ def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) ->
             d.mirror.upsert_contacts(d.connection_id, [done])
         eng.reporter.advance(n, len(pending), f"{n:,} / {len(pending):,}")
 
-
-def errors_by_email(errors: Iterable[str]) -> dict[str, str | tuple[Outcome, str]]:
-    """Attribute an import's error messages to the emails they name."""
-    out: dict[str, str | tuple[Outcome, str]] = {}
-    for message in errors:
-        for found in EMAIL_RE.findall(message):
-            email = found.lower().strip(".")
-            # A quoted address ('a@b.com') is named with and without its opening quote;
-            # only the form some record has changes anything.
-            for candidate in {email, email.lstrip("'")}:
-                out[candidate] = f"Constant Contact refused it: {message}"
-    return out

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from app.connectors.base import SourceCapabilities
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
 from app.core.profiles import AmbiguousMatch, ImportScope, SyncProfile
-from app.core.records import Permission, RemoteContact
+from app.core.records import Permission, RemoteContact, source_id_of
 from app.core.store_types import Direction, PlannedRow, RecordAction
 from app.core.transforms import import_key
 from app.sync.diff import describe_values
@@ -80,6 +80,7 @@ class SourceEntry:
     opted_out: bool
     push_action: RecordAction
     filtered: bool = False
+    name: str = ""  # as results show it (see ``Planner.name_of``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +196,8 @@ def _optout_rows(
             "email": entry.email,
             "contact_id": contact.contact_id,
             "direction": Direction.OPTOUT.value,
+            "name": entry.name or contact_name(contact),
+            "source_id": source_id_of(entry.key),
         }
         if contact.unsubscribed and not entry.opted_out and opts.optout_to_source:
             if link is not None and link.cc_unsubscribed and link.source_opted_out is False:
@@ -248,6 +251,8 @@ def _removal_rows(
             reason=reason,
             contact_id=contact.contact_id if contact else (link.contact_id or ""),
             direction=Direction.PUSH.value,
+            name=(entry.name if entry else "") or (contact_name(contact) if contact else ""),
+            source_id=source_id_of(key),
         )
 
 
@@ -303,6 +308,8 @@ def _update_rows(
             detail="; ".join(changes),
             payload={"source_key": key, "values": values, "sent": sent},
             direction=Direction.IMPORT.value,
+            name=entry.name or contact_name(contact),
+            source_id=source_id_of(key),
         )
 
 
@@ -315,6 +322,8 @@ def _taken_row(contact: RemoteContact, entry: SourceEntry) -> PlannedRow:
         reason=BackReason.LINKED_ELSEWHERE.format(key=entry.key),
         contact_id=contact.contact_id,
         direction=Direction.IMPORT.value,
+        name=contact_name(contact),
+        source_id=source_id_of(entry.key),
     )
 
 
@@ -327,6 +336,7 @@ def _import_row(ctx: BackContext, contact: RemoteContact, matches: list[SourceEn
         "email": email,
         "contact_id": contact.contact_id,
         "direction": Direction.IMPORT.value,
+        "name": contact_name(contact),
     }
 
     def create(reason: str) -> PlannedRow:
@@ -348,7 +358,12 @@ def _import_row(ctx: BackContext, contact: RemoteContact, matches: list[SourceEn
             matched_existing=True,
             payload={"source_key": entry.key, "opted_out": entry.opted_out},
             detail=f"Source record {entry.key} (row {entry.row})",
-            **dict(base, row=entry.row),
+            **dict(
+                base,
+                row=entry.row,
+                name=entry.name or base["name"],
+                source_id=source_id_of(entry.key),
+            ),
         )
 
     if not matches:
@@ -374,6 +389,13 @@ def _import_row(ctx: BackContext, contact: RemoteContact, matches: list[SourceEn
     return PlannedRow(
         action=RecordAction.SKIP, reason=BackReason.AMBIGUOUS_SKIP.format(**words), **base
     )
+
+
+def contact_name(contact: RemoteContact) -> str:
+    """A Constant Contact contact's name: first and last name, else the company."""
+    fields = contact.fields
+    parts = (str(fields.get(k) or "").strip() for k in ("first_name", "last_name"))
+    return " ".join(filter(None, parts)) or str(fields.get("company_name") or "").strip()
 
 
 def source_values(

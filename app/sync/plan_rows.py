@@ -37,6 +37,7 @@ def entry(record: SourceRecord, p: PlannedRecord, first: str, last: str) -> Sour
         opted_out=record.opted_out,
         push_action=p.action,
         filtered=p.reason == Reason.FILTERED,
+        name=p.name,
     )
 
 
@@ -74,6 +75,8 @@ def planned_row(p: PlannedRecord, chunk: int | None, final: bool) -> PlannedRow:
         chunk=chunk,
         fingerprint=p.fingerprint,
         state=p.state,
+        name=p.name,
+        source_id=p.source_id,
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS, label
 from app.core.outcomes import Outcome
 from app.core.profiles import OptOutHandling, SyncProfile
-from app.core.records import Permission, SourceRecord
+from app.core.records import Permission, SourceRecord, source_id_of
 from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.transforms import field_limit, import_key, transformer
 from app.core.validation import trim_to_limit, validate_email
@@ -80,6 +80,8 @@ class PlannedRecord:
         state: opt-out states to remember once the record's outcome is final
             ("<source opted out>,<cc unsubscribed>", 0 or 1 each), or None.
         detail: what changes, e.g. "First name: Ada → Augusta".
+        name: the person's name (mapped first and last name, else the company), for results.
+        source_id: the source's own id for the record, or "" (``source_id_of``).
     """
 
     row: int
@@ -95,6 +97,8 @@ class PlannedRecord:
     warnings: tuple[str, ...] = ()
     state: str | None = None
     detail: str = ""
+    name: str = ""
+    source_id: str = ""
 
     @property
     def outcome(self) -> Outcome:
@@ -142,6 +146,13 @@ class Planner:
         self._drop = (set() if opts.sync_addresses else set(ADDRESS_KEYS)) | (
             set() if opts.sync_phones else set(PHONE_KEYS)
         )
+        mapping = ctx.profile.mapping
+        self._name_columns = tuple(
+            c
+            for c in (mapping.source_for("first_name"), mapping.source_for("last_name"))
+            if c
+        )
+        self._company_column = mapping.source_for("company_name") or ""
 
     def plan_all(self, records: Iterable[SourceRecord]) -> Iterator[PlannedRecord]:
         for record in records:
@@ -154,8 +165,10 @@ class Planner:
         if email_column:
             raw_email = (record.values.get(email_column) or "").strip()
 
+        who = {"name": self.name_of(record), "source_id": source_id_of(record.key)}
+
         def skip(reason: str, email: str = raw_email) -> PlannedRecord:
-            return PlannedRecord(record.row, record.key, email, Action.SKIP, reason)
+            return PlannedRecord(record.row, record.key, email, Action.SKIP, reason, **who)
 
         problem = ctx.row_problems.get(record.row)
         if problem:
@@ -176,7 +189,7 @@ class Planner:
         link = ctx.links.get(record.key)
         contact_id = (link.contact_id if link else None) or (remote.contact_id if remote else "")
         if record.opted_out:
-            return self._plan_opt_out(record, email, remote, contact_id or "", link)
+            return self._plan_opt_out(record, email, remote, contact_id or "", link, who)
         if remote is not None and remote.permission == Permission.UNSUBSCRIBED:
             return skip(Reason.UNSUBSCRIBED, email)
 
@@ -192,6 +205,7 @@ class Planner:
             "previous_email": previous_email,
             "warnings": warnings,
             "state": _tidy_state(link),
+            **who,
         }
         # A record imported from a contact elsewhere in CC was never on the main list: only
         # a change of its values (an update, which lists it) puts it there.
@@ -219,6 +233,16 @@ class Planner:
             detail=detail,
             **common,
         )
+
+    def name_of(self, record: SourceRecord) -> str:
+        """The person's name: the mapped first and last name, else the mapped company."""
+        values = record.values
+        name = " ".join(
+            filter(None, ((values.get(c) or "").strip() for c in self._name_columns))
+        )
+        if not name and self._company_column:
+            name = (values.get(self._company_column) or "").strip()
+        return name
 
     def item_for(self, record: SourceRecord, email: str) -> dict[str, str]:
         """The item the push would send for this record (e.g. one just made by an import)."""
@@ -276,9 +300,11 @@ class Planner:
         remote: RemoteInfo | None,
         contact_id: str,
         link: LinkInfo | None = None,
+        who: Mapping[str, str] | None = None,
     ) -> PlannedRecord:
         opts = self.ctx.profile.options
         base = {"row": record.row, "key": record.key, "email": email, "contact_id": contact_id}
+        base.update(who or {})
         if remote is None and link is not None and link.email != email:
             remote = self.ctx.remote.get(link.email)  # the linked contact, by its old address
         remote_out = remote is not None and remote.permission == Permission.UNSUBSCRIBED

@@ -180,6 +180,12 @@ class ContactBridgeService:
     def preview_source(self, spec: SourceSpec, rows: int = 20) -> tuple[list[str], list[list[str]]]:
         return self.open_source(spec).preview(rows)
 
+    def numbered_preview(
+        self, spec: SourceSpec, rows: int = 20
+    ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+        """The columns and the first rows, each with the row number a sync's results give it."""
+        return self.open_source(spec).numbered_preview(rows)
+
     def suggest_mapping(self, columns: list[str]) -> FieldMapping:
         """The usual spellings matched to Constant Contact fields, plus, when Settings says
         so, a custom field for every other column."""

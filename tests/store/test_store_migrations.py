@@ -146,11 +146,34 @@ def check_v4() -> None:
     assert contact.fields == {"first_name": "Ada"}
 
 
+def seed_v5(database: SqliteDatabase) -> None:
+    database.execute_sql(
+        """INSERT INTO run (id, profile_id, status, dry_run, started_at) VALUES
+           (3, 1, 'completed_with_errors', 0, '2024-01-06T00:00:00+00:00')"""
+    )
+    database.execute_sql(
+        """INSERT INTO run_record (run_id, "row", "key", email, action, outcome, reason,
+           name, source_id) VALUES (3, 14, 'CUST-7', 'ada@example.com', 'create', 'failed',
+           'Row 14: Constant Contact refused it: invalid email address', 'Ada Lovelace',
+           'CUST-7')"""
+    )
+
+
+def check_v5() -> None:
+    runs = RunRepository()
+    (failed,) = runs.results(3)
+    assert (failed.row, failed.name, failed.source_id) == (14, "Ada Lovelace", "CUST-7")
+    assert failed.reason.startswith("Row 14: ")
+    # Records stored before names were kept read back with blank ones, not an error.
+    assert {(r.name, r.source_id) for r in runs.results(1)} == {("", "")}
+
+
 SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = {
     1: (seed_v1, check_v1),
     2: (seed_v2, check_v2),
     3: (seed_v3, check_v3),
     4: (seed_v4, check_v4),
+    5: (seed_v5, check_v5),
 }
 
 

@@ -55,17 +55,29 @@ def test_a_record_constant_contact_refuses_is_failed_with_its_reason(bakery, ema
     decoy = "brien.phones@example.com"  # what a careless parse of the apostrophe would name
     keys = {r[EMAIL_COLUMN].lower(): r[KEY_COLUMN] for r in bakery.rows()}
     assert decoy not in keys
+    records = len(bakery.rows())
+    # Two blank lines under the heading: C0000011, the 11th record, is now row 14 of the
+    # spreadsheet, while Constant Contact numbers it by its place in the import.
+    lines = bakery.csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    bakery.csv_path.write_text("".join([lines[0], "\n", ",,,\n", *lines[1:]]), encoding="utf-8")
 
     summary = bakery.run()
 
     assert summary.status is RunStatus.COMPLETED_WITH_ERRORS
     assert summary.counts.failed == 1
-    assert summary.counts.total == len(bakery.rows())
+    assert summary.counts.total == records
     results = bakery.results(summary)
     refused = results["C0000011"]
     assert refused.outcome is Outcome.FAILED
-    assert refused.reason.startswith("Constant Contact refused it:")
-    assert "at most 3 phone numbers" in refused.reason
+    assert refused.row == 14
+    # The message names the record's own row, not its place in the import.
+    assert refused.reason == (
+        "Row 14: Constant Contact refused it: a contact can have at most 3 phone numbers"
+    )
+    chunk = bakery.service.runs.checkpoint(summary.run_id)["chunks"]["0"]
+    cc = bakery.service.cc_client(bakery.profile.connection_id)
+    (raw,) = cc.get_activity(chunk["activity_id"]).errors
+    assert "at most 3 phone numbers" in raw and "Row 14" not in raw  # its place in the import
     assert [k for k, r in results.items() if r.outcome is Outcome.FAILED] == ["C0000011"]
     assert len(bakery.emulator.get_contact(email)["phone_numbers"]) == 3
 

@@ -32,9 +32,13 @@ class FileSource:
     pipe) are guessed from the first 64 KB. Workbooks: the sheet named ``sheet``, else the first
     visible sheet with data; dates read as ``2024-03-05`` and whole numbers without ``.0``.
 
-    Rows are numbered as a spreadsheet shows them: the header is row 1 (or the first non-blank
-    row, counted where it stands), and a quoted value with line breaks inside is one row.
-    Blank rows are skipped but still counted.
+    Rows are numbered as Excel or LibreOffice shows them when it opens the file, so the
+    number in a result or a message finds the row there: the header is row 1 (or the first
+    non-blank row, counted where it stands), so row 2 is normally the first record, and
+    blank rows are skipped but still counted. In a text file that is the line number,
+    blank lines included, until a quoted value with a line break inside: a spreadsheet
+    shows that record as one row, and so does ContactBridge, so from there on the number
+    is the spreadsheet's row, lower than a text editor's line number.
 
     Errors come in two kinds. A file that cannot be read at all (missing, locked, empty, not a
     spreadsheet, a damaged workbook, an .xls) raises ``SourceError`` naming the file, from any
@@ -123,12 +127,17 @@ class FileSource:
 
     def preview(self, n: int = 20) -> tuple[list[str], list[list[str]]]:
         """The columns and the first ``n`` data rows, each cut or padded to the columns."""
+        columns, numbered = self.numbered_preview(n)
+        return columns, [cells for _, cells in numbered]
+
+    def numbered_preview(self, n: int = 20) -> tuple[list[str], list[tuple[int, list[str]]]]:
+        """Like ``preview``, each row with its row number (the one results show for it)."""
         columns = self.columns()
         width = len(columns)
-        rows: list[list[str]] = []
+        rows: list[tuple[int, list[str]]] = []
         if n > 0:
-            for _, cells in self._data_rows():
-                rows.append((cells + [""] * width)[:width])
+            for number, cells in self._data_rows():
+                rows.append((number, (cells + [""] * width)[:width]))
                 if len(rows) >= n:
                     break
         return columns, rows

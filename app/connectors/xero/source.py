@@ -9,6 +9,10 @@ membership of a contact group named "Email opt-out" (created the first time a co
 marked). A user can see and change it in Xero; ``set_opted_out`` adds or removes members.
 The group is read on every run: adding a contact to a group does not change the contact's
 ``UpdatedDateUTC``, so an incremental read alone would miss it.
+
+Rows: Xero has no row numbers, so the n-th contact read (after the profile's choices, in
+the order Xero lists them) is row n, in the wizard's preview and in a sync's results alike.
+The ContactID, shown next to it, is what identifies the contact for good.
 """
 
 from __future__ import annotations
@@ -99,7 +103,14 @@ class XeroSource:
 
     def preview(self, n: int = 20) -> tuple[list[str], list[list[str]]]:
         """The columns and the first ``n`` records' values, for the wizard."""
-        rows = [[r.values.get(c, "") for c in COLUMNS] for r in islice(self.iter_records(), n)]
+        columns, numbered = self.numbered_preview(n)
+        return columns, [cells for _, cells in numbered]
+
+    def numbered_preview(self, n: int = 20) -> tuple[list[str], list[tuple[int, list[str]]]]:
+        """Like ``preview``, each contact with its row: the number a sync's results give it."""
+        rows = [
+            (r.row, [r.values.get(c, "") for c in COLUMNS]) for r in islice(self.iter_records(), n)
+        ]
         return self.columns(), rows
 
     def _wanted_members(self, groups: list[ContactGroup]) -> set[str] | None:

@@ -71,6 +71,8 @@ class ProfileDraft:
     Attributes:
         columns: the source's column names, as read by the last preview.
         preview_rows: the first rows of the source, for the preview and sample values.
+        preview_row_numbers: each preview row's number in the source (blank rows and the
+            heading counted), the number a sync's results give that record.
         source_problem: why the source could not be read (empty when it was read).
         source_settings: other source settings kept unchanged when editing a profile.
         account_name: the connected Constant Contact account, for display only.
@@ -87,6 +89,7 @@ class ProfileDraft:
     key_column: str = ""
     columns: list[str] = field(default_factory=list)
     preview_rows: list[list[str]] = field(default_factory=list)
+    preview_row_numbers: list[int] = field(default_factory=list)
     source_problem: str = ""
     source_settings: dict[str, Any] = field(default_factory=dict)
     connection_id: int | None = None
@@ -214,14 +217,18 @@ def apply_source_preview(
     suggested: FieldMapping,
     opt_out_column: str | None = None,
     key_column: str | None = None,
+    row_numbers: Sequence[int] = (),
 ) -> bool:
     """Take in a freshly read source; returns True if its columns changed.
+
+    ``row_numbers`` are the rows' own numbers in the source (see ``ProfileDraft``).
 
     When the columns change, choices that name a column the source no longer has are
     dropped, and the suggestions fill the gaps, but nothing the user chose that still fits
     is overwritten. Filter rules are kept so the Filters page can point at them.
     """
     draft.preview_rows = [list(r) for r in rows]
+    draft.preview_row_numbers = list(row_numbers)
     draft.source_problem = ""
     new = list(columns)
     if new == draft.columns:
@@ -249,6 +256,7 @@ def clear_source(draft: ProfileDraft, problem: str) -> None:
     """Forget the columns and rows of a source that could not be read."""
     draft.columns = []
     draft.preview_rows = []
+    draft.preview_row_numbers = []
     draft.source_problem = problem
 
 

@@ -80,6 +80,11 @@ class FakeService:
     def preview_source(self, spec: SourceSpec, rows: int = 20) -> tuple[list[str], list[list[str]]]:
         return FileSource(spec.path).preview(rows)
 
+    def numbered_preview(
+        self, spec: SourceSpec, rows: int = 20
+    ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+        return FileSource(spec.path).numbered_preview(rows)
+
     def suggest_mapping(self, columns: list[str]) -> FieldMapping:
         return suggest_mapping(columns)
 

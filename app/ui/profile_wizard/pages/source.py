@@ -288,7 +288,7 @@ class SourcePage(DraftPage):
             flow.clear_source(d, "")
         else:
             try:
-                columns, rows = self.ctx.service.preview_source(
+                columns, numbered = self.ctx.service.numbered_preview(
                     SourceSpec(d.source_kind, {"path": path}), PREVIEW_ROWS
                 )
             except AppError as exc:
@@ -304,17 +304,18 @@ class SourcePage(DraftPage):
                 flow.apply_source_preview(
                     d,
                     columns,
-                    rows,
+                    [cells for _, cells in numbered],
                     suggested=self.ctx.service.suggest_mapping(columns),
                     opt_out_column=suggest_opt_out_column(columns),
                     key_column=suggest_key_column(columns),
+                    row_numbers=[number for number, _ in numbered],
                 )
         self._show_preview()
         self.changed("file_path")
 
     def _show_preview(self) -> None:
         d = self.draft
-        self.preview_model.set_rows(d.columns, d.preview_rows)
+        self.preview_model.set_rows(d.columns, d.preview_rows, d.preview_row_numbers)
         if d.columns and d.source_kind is SourceKind.XERO:
             self.preview_caption.setText(
                 self.tr("The first {rows} contacts from Xero, with {columns} columns:").format(

@@ -377,23 +377,24 @@ class XeroSourcePanel(QWidget):
         if self._preview_task is not None:
             self._preview_task.cancel()
         self._preview_task = self._run(
-            lambda _cancel: service.preview_source(spec, PREVIEW_ROWS),
+            lambda _cancel: service.numbered_preview(spec, PREVIEW_ROWS),
             self._preview_done,
             self._preview_failed,
         )
         self._set_busy()
         self.source_changed.emit()
 
-    def _preview_done(self, result: tuple[list[str], list[list[str]]]) -> None:
+    def _preview_done(self, result: tuple[list[str], list[tuple[int, list[str]]]]) -> None:
         self._preview_task = None
-        columns, rows = result
+        columns, numbered = result
         flow.apply_source_preview(
             self.ctx.draft,
             columns,
-            rows,
+            [cells for _, cells in numbered],
             suggested=self.ctx.service.suggest_mapping(columns),
             opt_out_column="",
             key_column="",
+            row_numbers=[number for number, _ in numbered],
         )
         self._set_busy()
         self.source_changed.emit()
