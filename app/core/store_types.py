@@ -133,4 +133,3 @@ class PlannedRow:
     state: str | None = None
     name: str = ""
     source_id: str = ""
-

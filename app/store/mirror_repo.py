@@ -134,6 +134,25 @@ class MirrorRepository:
             deleted=bool(row.deleted),
         )
 
+    def contact_ids_by_email(self, connection_id: int, emails: Iterable[str]) -> dict[str, str]:
+        """The contact id of each of these emails that the mirror knows (lowercased keys).
+
+        Deleted contacts are left out; when two rows share an email, the one updated last
+        wins, as in ``email_index``.
+        """
+        found: dict[str, str] = {}
+        for batch in batched(sorted({e.lower() for e in emails if e}), BATCH):
+            query = (
+                C.select(C.email, C.contact_id)
+                .where(
+                    (C.connection == connection_id) & (C.email.in_(batch)) & (C.deleted == False)  # noqa: E712 - SQL expression
+                )
+                .order_by(C.updated_at.asc(nulls="first"), C.id)
+                .tuples()
+            )
+            found.update(db.execute(query))
+        return found
+
     def iter_contacts(self, connection_id: int) -> Iterator[RemoteContact]:
         """Every mirrored contact (deleted ones too), with its fields, page by page."""
         last = 0

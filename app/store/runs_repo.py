@@ -100,6 +100,17 @@ class RunRepository(RunPlanStore, RunRecordStore):
         row = _runs().where(m.Run.id == run_id).first()
         return _to_summary(row) if row else None
 
+    def connection_of(self, run_id: int) -> int | None:
+        """The Constant Contact connection of the run's profile (None: none, or no such run)."""
+        row = (
+            m.Profile.select(m.Profile.connection)
+            .join(m.Run, on=m.Run.profile == m.Profile.id)
+            .where(m.Run.id == run_id)
+            .tuples()
+            .first()
+        )
+        return row[0] if row else None
+
     def history(self, profile_id: int, limit: int = 50) -> list[RunSummary]:
         """The profile's runs, newest first."""
         query = _runs().where(m.Run.profile == profile_id).order_by(m.Run.id.desc()).limit(limit)

@@ -190,4 +190,3 @@ def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) ->
             done = RemoteContact(contact_id, emails[record_id], Permission.UNSUBSCRIBED)
             d.mirror.upsert_contacts(d.connection_id, [done])
         eng.reporter.advance(n, len(pending), f"{n:,} / {len(pending):,}")
-

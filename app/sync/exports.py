@@ -32,8 +32,9 @@ _BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 RESULT_HEADER = (
     "Row",
-    "Record",
+    "Name",
     "Email",
+    "Record ID",
     "Outcome",
     "Matched existing contact",
     "Reason",
@@ -80,13 +81,20 @@ def results_sheets(
     outcome_words: Mapping[Outcome, str] = OUTCOME_WORDS,
     yes_no: tuple[str, str] = ("Yes", "No"),
 ) -> tuple[Sheet, Sheet]:
-    """A run's records, and its error report (the records not pushed or failed)."""
+    """A run's records, and its error report (the records not pushed or failed).
+
+    Each record is named as the user knows it: its row in the source (blank for a contact
+    not in the source), the person's name, the email, the source's own id (a Xero
+    ContactID, a file's ID column; blank when the source has none, as the row then is)
+    and its Constant Contact id.
+    """
     yes, no = yes_no
 
     def line(r: RecordResult) -> tuple[Any, ...]:
         matched = yes if r.matched_existing else no
         word = outcome_words[r.outcome]
-        return (r.row, r.key, r.email, word, matched, r.reason, r.contact_id, r.detail)
+        row = r.row or None
+        return (row, r.name, r.email, r.source_id, word, matched, r.reason, r.contact_id, r.detail)
 
     problems = (Outcome.SKIPPED, Outcome.FAILED)
     return (

@@ -62,7 +62,7 @@ def attribute_errors(errors: Iterable[str], items: Sequence[ImportItem]) -> dict
 
 
 def refused_reason(row: int, message: str) -> str:
-    """"Row 14: Constant Contact refused it: <message>" (without the row when there is none)."""
+    """ "Row 14: Constant Contact refused it: <message>" (without the row when there is none)."""
     reason = REFUSED.format(message=message)
     return f"Row {row}: {reason}" if row > 0 else reason
 

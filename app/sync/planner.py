@@ -148,9 +148,7 @@ class Planner:
         )
         mapping = ctx.profile.mapping
         self._name_columns = tuple(
-            c
-            for c in (mapping.source_for("first_name"), mapping.source_for("last_name"))
-            if c
+            c for c in (mapping.source_for("first_name"), mapping.source_for("last_name")) if c
         )
         self._company_column = mapping.source_for("company_name") or ""
 
@@ -237,9 +235,7 @@ class Planner:
     def name_of(self, record: SourceRecord) -> str:
         """The person's name: the mapped first and last name, else the mapped company."""
         values = record.values
-        name = " ".join(
-            filter(None, ((values.get(c) or "").strip() for c in self._name_columns))
-        )
+        name = " ".join(filter(None, ((values.get(c) or "").strip() for c in self._name_columns)))
         if not name and self._company_column:
             name = (values.get(self._company_column) or "").strip()
         return name

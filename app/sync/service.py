@@ -41,6 +41,7 @@ from app.store.repositories import (
 from app.store.settings_repo import SettingsRepository
 from app.sync.engine import EngineDeps, PushEngine
 from app.sync.gc_pause import gc_paused
+from app.sync.result_ids import with_contact_ids
 from app.sync.locks import ProfileLock
 from app.sync.planner import PlanContext, Planner, RemoteInfo
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
@@ -427,8 +428,10 @@ class ContactBridgeService:
         return False
 
     def run_results(self, run_id: int) -> list[RecordResult]:
+        """The run's records; a blank Constant Contact id is filled from the mirror."""
         with gc_paused():
-            return self.runs.results(run_id)
+            rows = self.runs.results(run_id)
+            return with_contact_ids(rows, self.mirror, self.runs.connection_of(run_id))
 
     def run_history(self, profile_id: int, limit: int = 50) -> list[RunSummary]:
         return self.runs.history(profile_id, limit)

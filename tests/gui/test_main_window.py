@@ -193,7 +193,7 @@ def test_results_filter_and_export_visible_rows(qtbot, make_window, tmp_path: Pa
         table.export_to(target)
     assert blocker.args == [str(target), 1]
     lines = target.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("Row,Record,Email,Outcome")
+    assert lines[0].startswith("Row,Name,Email,Record ID,Outcome")
     assert len(lines) == 2 and "person" in lines[1] and "Failed" in lines[1]
 
 

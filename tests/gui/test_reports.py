@@ -132,10 +132,10 @@ def test_export_a_run_to_excel_with_results_and_errors(qtbot, reports, tmp_path)
     book = load_workbook(path)
     assert book.sheetnames == ["Results", "Errors"]
     results, errors = book["Results"], book["Errors"]
-    assert [c.value for c in results[1]][:4] == ["Row", "Record", "Email", "Outcome"]
+    assert [c.value for c in results[1]][:5] == ["Row", "Name", "Email", "Record ID", "Outcome"]
     assert results.freeze_panes == "A2"
     assert results.max_row == len(rows) + 1 and errors.max_row == problems + 1
-    assert {c.value for c in errors["D"][1:]} <= {"Not pushed", "Failed"}
+    assert {c.value for c in errors["E"][1:]} <= {"Not pushed", "Failed"}
     assert "Saved" in reports.export_note.text()
 
 

@@ -27,7 +27,15 @@ from app.sync.progress import CancelToken
 
 def records() -> list[RecordResult]:
     return [
-        RecordResult(2, "C1", "ada@example.com", Outcome.CREATED),
+        RecordResult(
+            2,
+            "C1",
+            "ada@example.com",
+            Outcome.CREATED,
+            contact_id="cc-1",
+            name="Ada Lovelace",
+            source_id="C1",
+        ),
         RecordResult(3, "C2", "zoë@example.com", Outcome.UPDATED, matched_existing=True),
         RecordResult(4, "C3", "", Outcome.SKIPPED, reason="No email address"),
         RecordResult(5, "C4", "=HYPERLINK(1)", Outcome.FAILED, reason="Refused\x07 by CC"),
@@ -58,9 +66,21 @@ def test_results_csv_has_a_header_and_every_row(tmp_path: Path) -> None:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == list(RESULT_HEADER)
-    assert rows[1] == ["2", "C1", "ada@example.com", "Created", "No", "", "", ""]
-    assert rows[2][2:5] == ["zoë@example.com", "Updated", "Yes"]
-    assert [r[3] for r in rows[1:]] == ["Created", "Updated", "Not pushed", "Failed"]
+    assert rows[0][:4] == ["Row", "Name", "Email", "Record ID"]
+    assert rows[0][7] == "Constant Contact ID"
+    assert rows[1] == [
+        "2",
+        "Ada Lovelace",
+        "ada@example.com",
+        "C1",
+        "Created",
+        "No",
+        "",
+        "cc-1",
+        "",
+    ]
+    assert rows[2][2:6] == ["zoë@example.com", "", "Updated", "Yes"]
+    assert [r[4] for r in rows[1:]] == ["Created", "Updated", "Not pushed", "Failed"]
     assert len(errors.rows) == 2
 
 
@@ -77,10 +97,12 @@ def test_xlsx_has_results_and_errors_sheets_with_frozen_header(tmp_path: Path) -
     assert results.freeze_panes == "A2" and errors.freeze_panes == "A2"
     assert results.max_row == 5 and errors.max_row == 3
     assert results["A2"].value == 2 and results["C2"].value == "ada@example.com"
-    assert [c.value for c in errors["D"][1:]] == ["Not pushed", "Failed"]
+    assert (results["B2"].value, results["D2"].value) == ("Ada Lovelace", "C1")
+    assert results["H2"].value == "cc-1"
+    assert [c.value for c in errors["E"][1:]] == ["Not pushed", "Failed"]
     # Text stays text: no formula, and control characters are dropped.
     assert results["C5"].value == "=HYPERLINK(1)" and results["C5"].data_type == "s"
-    assert results["F5"].value == "Refused by CC"
+    assert results["G5"].value == "Refused by CC"
     widths = {k: d.width for k, d in results.column_dimensions.items()}
     assert widths["C"] >= len("ada@example.com") and widths["A"] >= exports.MIN_WIDTH
     assert all(w <= exports.MAX_WIDTH for w in widths.values())

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.core.outcomes import RecordResult
+from app.core.outcomes import Outcome, RecordResult
+from app.sync import exports
 from app.sync.progress import CancelToken
 from app.ui.i18n import tr
 from app.ui.wording import outcome_words
 
-CHECK_EVERY = 5000  # rows between checks of the cancel token
-
 
 def csv_header() -> list[str]:
+    """``exports.RESULT_HEADER`` in the user's language (each literal, for lupdate)."""
     return [
         tr("Row"),
-        tr("Record"),
+        tr("Name"),
         tr("Email"),
+        tr("Record ID"),
         tr("Outcome"),
         tr("Matched existing contact"),
         tr("Reason"),
@@ -36,36 +36,15 @@ def write_results_csv(
 ) -> int:
     """Write ``rows`` (in the order given) with a header; returns how many were written.
 
-    The file is written next to the target and renamed at the end, so a cancelled or failed
-    export never leaves half a file under the chosen name. UTF-8 with a byte-order mark, which
-    Excel needs to read accents correctly.
+    The columns are those of the reports' exports (``exports.results_sheets``). The file is
+    written next to the target and renamed at the end, so a cancelled or failed export never
+    leaves half a file under the chosen name. UTF-8 with a byte-order mark, which Excel
+    needs to read accents correctly.
     """
-    words = {r.outcome: outcome_words(r.outcome, dry_run) for r in rows[:1]}
-    yes, no = tr("Yes"), tr("No")
-    tmp = path.with_name(path.name + ".part")
-    try:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(csv_header())
-            for n, r in enumerate(rows, 1):
-                word = words.get(r.outcome)
-                if word is None:
-                    word = words[r.outcome] = outcome_words(r.outcome, dry_run)
-                writer.writerow(
-                    [
-                        r.row,
-                        r.key,
-                        r.email,
-                        word,
-                        yes if r.matched_existing else no,
-                        r.reason,
-                        r.contact_id,
-                        r.detail,
-                    ]
-                )
-                if cancel is not None and n % CHECK_EVERY == 0:
-                    cancel.raise_if_cancelled()
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return len(rows)
+    results, _ = exports.results_sheets(
+        rows,
+        header=csv_header(),
+        outcome_words={o: outcome_words(o, dry_run) for o in Outcome},
+        yes_no=(tr("Yes"), tr("No")),
+    )
+    return exports.write_csv(path, results, cancel)

@@ -69,13 +69,17 @@ def is_problem(r: RecordResult) -> bool:
 
 def _search_key(r: RecordResult) -> str:
     token = f"{r.outcome.value}.{'m' if r.matched_existing else 'l'}"
-    return f"{token}{_SEP}{r.row}{_SEP}{r.key}{_SEP}{r.email}{_SEP}{r.reason}"
+    return (
+        f"{token}{_SEP}{r.row}{_SEP}{r.name}{_SEP}{r.email}{_SEP}{r.source_id}{_SEP}"
+        f"{r.contact_id}{_SEP}{r.reason}"
+    )
 
 
 class RunResultsModel(RowTableModel[RecordResult]):
-    """One row per source record: its row number, key, email, outcome and reason."""
+    """One row per source record: its row, the person's name, email, the source's own id,
+    the outcome and the reason."""
 
-    COL_ROW, COL_KEY, COL_EMAIL, COL_OUTCOME, COL_REASON = range(5)
+    COL_ROW, COL_NAME, COL_EMAIL, COL_ID, COL_OUTCOME, COL_REASON = range(6)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -85,7 +89,14 @@ class RunResultsModel(RowTableModel[RecordResult]):
         self._row_words: dict[tuple[str, str, Outcome], str] = {}
         self.source_name = ""  # the source's name for import rows ("Xero"); blank: generic
         self._icons: dict[Outcome, Any] = {}
-        self.headers = (tr("Row"), tr("Record"), tr("Email"), tr("Outcome"), tr("Reason"))
+        self.headers = (
+            tr("Row"),
+            tr("Name"),
+            tr("Email"),
+            tr("Record ID"),
+            tr("Outcome"),
+            tr("Reason"),
+        )
 
     def set_rows(self, rows: tuple[RecordResult, ...], dry_run: bool = False) -> None:
         self.beginResetModel()
@@ -106,11 +117,13 @@ class RunResultsModel(RowTableModel[RecordResult]):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_ROW:
-                return r.row
-            if col == self.COL_KEY:
-                return r.key
+                return r.row or None  # 0: a contact not in the source (yet)
+            if col == self.COL_NAME:
+                return r.name
             if col == self.COL_EMAIL:
                 return r.email
+            if col == self.COL_ID:
+                return r.source_id
             if col == self.COL_OUTCOME:
                 return self.outcome_text(r)
             if col == self.COL_REASON:
@@ -127,12 +140,29 @@ class RunResultsModel(RowTableModel[RecordResult]):
                 return tr("Matched to a contact already in Constant Contact by email")
             if col == self.COL_REASON and (r.reason or r.detail):
                 return "\n".join(x for x in (r.reason, r.detail) if x)
+            if col == self.COL_EMAIL and r.contact_id:
+                return tr("Constant Contact ID: %1").replace("%1", r.contact_id)
             return None
         if role == OUTCOME_ROLE:
             return r.outcome.value
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_ROW:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and section == self.COL_ID
+        ):
+            return tr(
+                "The record's own ID in the source: a Xero ContactID, or the file's ID column"
+            )
+        return super().headerData(section, orientation, role)
+
+    def has_source_ids(self) -> bool:
+        """Whether any row has the source's own id (else the row number is the only one)."""
+        return any(r.source_id for r in self._rows)
 
     def outcome_text(self, r: RecordResult) -> str:
         """The outcome column's words for a row, fitting its direction (push, import...)."""
@@ -172,8 +202,9 @@ class RunResultsModel(RowTableModel[RecordResult]):
     def _sort_key(self, column: int) -> Callable[[RecordResult], Any] | None:
         return {
             self.COL_ROW: lambda r: r.row,
-            self.COL_KEY: lambda r: r.key.casefold(),
+            self.COL_NAME: lambda r: r.name.casefold(),
             self.COL_EMAIL: lambda r: r.email.casefold(),
+            self.COL_ID: lambda r: r.source_id.casefold(),
             self.COL_OUTCOME: lambda r: (_OUTCOME_ORDER[r.outcome], not r.matched_existing),
             self.COL_REASON: lambda r: r.reason.casefold(),
         }.get(column)

@@ -94,7 +94,7 @@ class ResultsTable(QWidget):
         self.proxy.setSourceModel(self.model)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(tr("Search email, row or reason"))
+        self.search.setPlaceholderText(tr("Search name, email, row, ID or reason"))
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setAccessibleName(tr("Search %1").replace("%1", name))
@@ -132,8 +132,9 @@ class ResultsTable(QWidget):
         header.setHighlightSections(False)
         for col, width in (
             (RunResultsModel.COL_ROW, 64),
-            (RunResultsModel.COL_KEY, 110),
-            (RunResultsModel.COL_EMAIL, 250),
+            (RunResultsModel.COL_NAME, 160),
+            (RunResultsModel.COL_EMAIL, 240),
+            (RunResultsModel.COL_ID, 110),
             (RunResultsModel.COL_OUTCOME, 140),
         ):
             header.resizeSection(col, width)
@@ -156,6 +157,8 @@ class ResultsTable(QWidget):
 
     def set_rows(self, rows: tuple[RecordResult, ...], dry_run: bool) -> None:
         self.model.set_rows(rows, dry_run)
+        # Without the source's own ids (a file with no ID column), the row is the record's id.
+        self.view.setColumnHidden(RunResultsModel.COL_ID, not self.model.has_source_ids())
         header = self.view.horizontalHeader()
         if header.sortIndicatorSection() >= 0:
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -283,7 +286,6 @@ class ResultsView(QWidget):
         self.totals.setWordWrap(True)
 
         self.push_table = ResultsTable(tasks, _push_categories(False), tr("Push results"))
-        self.push_table.view.setColumnHidden(RunResultsModel.COL_KEY, True)
         self.error_table = ResultsTable(tasks, _problem_categories(), tr("Error report"))
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
