@@ -179,6 +179,32 @@ def test_blank_lines_are_skipped_but_counted(tmp_path: Path) -> None:
     assert [(r.row, r.values["Name"]) for r in records(path)] == [(3, "A"), (6, "B")]
 
 
+def test_rows_are_the_ones_a_spreadsheet_shows(tmp_path: Path) -> None:
+    # Blank lines before the heading and between records, CRLF line ends, and a quoted
+    # address over two lines: each record keeps the row Excel or LibreOffice gives it.
+    text = (
+        "\r\n"
+        ",,\r\n"
+        "Email,Name,Address\r\n"  # row 3: the heading
+        "a@x.com,A,1 Main St\r\n"  # row 4
+        "\r\n"
+        "b@x.com,B,\"2 High St\r\nFlat 5\"\r\n"  # row 6, over two lines of text
+        ",,\r\n"
+        "c@x.com,C,3 Low Rd\r\n"  # row 8 (line 9 in a text editor)
+    )
+    source = FileSource(write(tmp_path, text))
+    assert [(r.row, r.key) for r in source.iter_records()] == [
+        (4, "a@x.com"),
+        (6, "b@x.com"),
+        (8, "c@x.com"),
+    ]
+    # The wizard's preview numbers its rows the same way.
+    columns, numbered = source.numbered_preview(2)
+    assert columns == ["Email", "Name", "Address"]
+    assert [(n, cells[0]) for n, cells in numbered] == [(4, "a@x.com"), (6, "b@x.com")]
+    assert source.preview(2)[1] == [cells for _, cells in numbered]
+
+
 def test_values_are_stripped_and_short_rows_padded(tmp_path: Path) -> None:
     path = write(tmp_path, "Email,First,Last\n  a@x.com  , Ann \n")
     (rec,) = records(path)

@@ -114,6 +114,33 @@ def test_first_non_empty_visible_sheet_and_named_sheet(tmp_path: Path) -> None:
     assert [r.key for r in FileSource(path, sheet="Hidden").iter_records()] == ["hidden@x.com"]
 
 
+def test_rows_are_the_sheets_own_with_gaps_counted(tmp_path: Path) -> None:
+    # Cells written where they stand: rows 1-2, 5-6 and 8 do not exist in the file at all,
+    # as Excel saves a sheet with empty rows.
+    book = Workbook()
+    ws = book.active
+    for row, column, value in (
+        (3, 1, "Email"),
+        (3, 2, "Name"),
+        (4, 1, "a@x.com"),
+        (7, 1, "b@x.com"),
+        (7, 2, "B"),
+        (9, 2, "Only a name"),
+    ):
+        ws.cell(row=row, column=column, value=value)
+    path = tmp_path / "gaps.xlsx"
+    book.save(path)
+
+    source = FileSource(path)
+    assert [(r.row, r.values["Name"]) for r in source.iter_records()] == [
+        (4, ""),
+        (7, "B"),
+        (9, "Only a name"),
+    ]
+    _, numbered = source.numbered_preview()
+    assert [n for n, _ in numbered] == [4, 7, 9]
+
+
 def test_unknown_sheet(tmp_path: Path) -> None:
     path = make_book(tmp_path / "book.xlsx", {"One": [["Email"]], "Two": [["Email"]]})
     with pytest.raises(SourceError, match=r'no sheet called "Three".*"One", "Two".*book\.xlsx'):

@@ -469,6 +469,10 @@ def test_preview_model(qtmodeltester):
     qtmodeltester.check(model)
     assert model.index(1, 1).data() == ""
     assert model.headerData(0, Qt.Orientation.Vertical) == "2"
+    # The rows' own numbers when the source gives them (blank rows skipped, a Xero position).
+    model.set_rows(["Email"], [["a@example.com"], ["b@example.com"]], [4, 9])
+    qtmodeltester.check(model)
+    assert [model.headerData(i, Qt.Orientation.Vertical) for i in range(2)] == ["4", "9"]
 
 
 def test_fixed_clock_is_used(make_wizard, now):

@@ -113,3 +113,40 @@ def test_connect_another_account_in_the_sandbox(qtbot, sandbox):
     assert wizard.draft.connection_id == conn.id
     assert cc.status_label.text() == f"✔ Connected to {conn.account_name}"
     assert cc.account_combo.isVisible()  # now there are two accounts to choose from
+
+
+def preview_rows_by_email(source) -> dict[str, int]:
+    """The preview's row numbers (its vertical header) by the email shown in each row."""
+    model = source.preview_model
+    email_col = next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == "Email Address"
+    )
+    return {
+        model.index(i, email_col).data().lower(): int(model.headerData(i, Qt.Orientation.Vertical))
+        for i in range(model.rowCount())
+        if model.index(i, email_col).data()
+    }
+
+
+def test_the_preview_numbers_rows_as_the_results_do(qtbot, sandbox):
+    # Blank lines in the file: row numbers skip, in the preview as in the results.
+    path = sandbox.sample_csv
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([lines[0], "\n", *lines[1:4], ",,\n", *lines[4:]]), encoding="utf-8")
+    wizard = ProfileWizard(sandbox.service)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    source = wizard.page_for(Step.SOURCE)
+    source.set_file(str(path))
+    shown = preview_rows_by_email(source)
+    assert list(shown.values())[:4] == [3, 4, 5, 7]
+
+    service = sandbox.service
+    profile = service.get_profile("Bakery customers → Newsletter")
+    summary = service.run_profile(profile.id, dry_run=True)
+    results: dict[str, int] = {}
+    for r in sorted(service.run_results(summary.run_id), key=lambda r: r.row):
+        results.setdefault(r.email, r.row)  # the sample repeats one address further down
+    assert {email: results[email] for email in shown} == shown

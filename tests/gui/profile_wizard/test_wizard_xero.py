@@ -49,6 +49,14 @@ def choose_xero(qtbot, wizard: ProfileWizard) -> object:
     return source
 
 
+def preview_column(model, name: str) -> int:
+    return next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == name
+    )
+
+
 def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
     service = sandbox.service
     wizard = make(qtbot, service)
@@ -73,6 +81,15 @@ def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
     qtbot.waitUntil(lambda: not source.xero_panel.busy, timeout=WAIT_MS)
     assert 0 < source.preview_model.rowCount() <= all_rows
     assert wizard.draft.xero_group_id == combo.itemData(index)
+    preview = source.preview_model
+    email_col = preview_column(preview, "EmailAddress")
+    shown = {
+        preview.index(i, email_col).data().lower(): int(
+            preview.headerData(i, Qt.Orientation.Vertical)
+        )
+        for i in range(preview.rowCount())
+    }
+    assert sorted(shown.values()) == list(range(1, preview.rowCount() + 1))
     press_next(qtbot, wizard, Step.CONSTANT_CONTACT)
 
     cc = wizard.page_for(Step.CONSTANT_CONTACT)
@@ -112,6 +129,12 @@ def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
     assert counts.total == len(results)
     assert counts.total == sum(1 for r in results for o in Outcome if r.outcome is o)
     assert any(r.direction == "push" and r.outcome is Outcome.CREATED for r in results)
+    # The row of each contact in the results is the row the wizard's preview showed it on,
+    # and its ContactID and name are there too.
+    pushed = {r.email: r for r in results if r.direction == "push" and r.email}
+    assert {email: pushed[email].row for email in shown} == shown
+    assert all(len(pushed[email].source_id) == 36 for email in shown)  # a Xero ContactID
+    assert any(r.name for r in pushed.values())
 
 
 def test_two_way_section_is_hidden_for_a_file(qtbot, sandbox):
