@@ -114,7 +114,7 @@ class PlannedRow:
         direction: a ``Direction`` value.
         state: opt-out states to remember on success, "<source>,<cc>" with 0/1 each.
         name: the person's name (the mapped first and last name), for results.
-        source_id: the source's own id for the record (see ``app.core.records.source_id_of``), or "".
+        source_id: the source's own id for the record, or "" (``records.source_id_of``).
     """
 
     row: int

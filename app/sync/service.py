@@ -41,10 +41,10 @@ from app.store.repositories import (
 from app.store.settings_repo import SettingsRepository
 from app.sync.engine import EngineDeps, PushEngine
 from app.sync.gc_pause import gc_paused
-from app.sync.result_ids import with_contact_ids
 from app.sync.locks import ProfileLock
 from app.sync.planner import PlanContext, Planner, RemoteInfo
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
+from app.sync.result_ids import with_contact_ids
 
 log = logging.getLogger(__name__)
 CC_SERVICE = "constant_contact"

@@ -188,7 +188,7 @@ def test_rows_are_the_ones_a_spreadsheet_shows(tmp_path: Path) -> None:
         "Email,Name,Address\r\n"  # row 3: the heading
         "a@x.com,A,1 Main St\r\n"  # row 4
         "\r\n"
-        "b@x.com,B,\"2 High St\r\nFlat 5\"\r\n"  # row 6, over two lines of text
+        'b@x.com,B,"2 High St\r\nFlat 5"\r\n'  # row 6, over two lines of text
         ",,\r\n"
         "c@x.com,C,3 Low Rd\r\n"  # row 8 (line 9 in a text editor)
     )

@@ -121,6 +121,26 @@ def test_mirror_upsert_and_email_index(mirror: MirrorRepository, connection_id: 
     assert mirror.get_by_email(connection_id, "nobody@example.com") is None
 
 
+def test_mirror_contact_ids_by_email(
+    mirror: MirrorRepository, connections: ConnectionRepository, connection_id: int
+) -> None:
+    mirror.upsert_contacts(connection_id, (contact(i) for i in range(1500)))
+    mirror.upsert_contacts(
+        connection_id,
+        [contact(2, deleted=True), contact(9999, email="PERSON4@example.com")],
+    )
+    other = connections.create("constant_contact", "Other").id
+    mirror.upsert_contacts(other, [contact(7, contact_id="x7")])
+    wanted = [f"Person{i}@Example.com" for i in range(1500)] + ["nobody@example.com", ""]
+    found = mirror.contact_ids_by_email(connection_id, wanted)
+    assert found["person1@example.com"] == "c1" and found["person1499@example.com"] == "c1499"
+    assert found["person4@example.com"] == "c9999"  # the newer contact with that address
+    assert found["person7@example.com"] == "c7"  # this account's, not the other one's
+    assert "person2@example.com" not in found  # deleted in Constant Contact
+    assert len(found) == 1499
+    assert mirror.contact_ids_by_email(connection_id, []) == {}
+
+
 def test_mirror_keeps_connections_apart(
     mirror: MirrorRepository, connections: ConnectionRepository, connection_id: int
 ) -> None:

@@ -269,3 +269,32 @@ def test_every_record_gets_exactly_one_outcome_and_counts_add_up() -> None:
     counts = RunCounts.of(p.outcome for p in plans)
     assert counts == RunCounts(created=1, updated=1, skipped=5)
     assert counts.total == len(records)
+
+
+@pytest.mark.parametrize(
+    ("record", "name", "source_id"),
+    [
+        (rec(2, "ada@example.com", key="CUST-1"), "Ada Lovelace", "CUST-1"),
+        # Skipped and opted-out records are named too: the error report lists them.
+        (rec(3, "", key="CUST-2"), "Ada Lovelace", "CUST-2"),
+        (rec(4, "x@example.com", first="", key="CUST-3", opted_out=True), "Lovelace", "CUST-3"),
+        # A file without an ID column keys its rows by email or row: no id of its own.
+        (rec(5, "b@example.com", key="b@example.com"), "Ada Lovelace", ""),
+        (rec(6, "", key="row:6"), "Ada Lovelace", ""),
+    ],
+)
+def test_every_plan_carries_the_persons_name_and_the_sources_own_id(
+    record: SourceRecord, name: str, source_id: str
+) -> None:
+    p = plan_one(record)
+    assert (p.row, p.name, p.source_id) == (record.row, name, source_id)
+
+
+def test_a_company_without_a_persons_name_is_named_by_the_company() -> None:
+    mapping = FieldMapping.of(
+        {"Email": "email", "First": "first_name", "Last": "last_name", "Org": "company_name"}
+    )
+    company = SyncProfile(name="T", source=SourceSpec(), main_list="N", mapping=mapping, id=1)
+    values = {"Email": "shop@example.com", "First": "", "Last": "", "Org": "Bun & Co"}
+    p = plan_one(SourceRecord("X1", 7, values), profile=company)
+    assert (p.name, p.source_id) == ("Bun & Co", "X1")
