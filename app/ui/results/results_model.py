@@ -142,6 +142,8 @@ class RunResultsModel(RowTableModel[RecordResult]):
                 return "\n".join(x for x in (r.reason, r.detail) if x)
             if col == self.COL_EMAIL and r.contact_id:
                 return tr("Constant Contact ID: %1").replace("%1", r.contact_id)
+            if col == self.COL_ID and r.source_id:
+                return r.source_id  # whole, where the column cuts it short
             return None
         if role == OUTCOME_ROLE:
             return r.outcome.value

@@ -39,6 +39,8 @@ from app.ui.theme import Tone, icon
 from app.ui.widgets import Banner, Tile
 from app.ui.wording import duration_words, skipped_words, when_words
 
+ID_WIDTH_SAMPLE = 500  # rows whose own ids size the Record ID column
+
 
 @dataclass(frozen=True)
 class TileCounts:
@@ -158,7 +160,14 @@ class ResultsTable(QWidget):
     def set_rows(self, rows: tuple[RecordResult, ...], dry_run: bool) -> None:
         self.model.set_rows(rows, dry_run)
         # Without the source's own ids (a file with no ID column), the row is the record's id.
-        self.view.setColumnHidden(RunResultsModel.COL_ID, not self.model.has_source_ids())
+        has_ids = self.model.has_source_ids()
+        self.view.setColumnHidden(RunResultsModel.COL_ID, not has_ids)
+        if has_ids:  # wide enough for the ids at hand (a Xero ContactID has 36 characters)
+            sample = max((r.source_id for r in rows[:ID_WIDTH_SAMPLE]), key=len)
+            width = self.view.fontMetrics().horizontalAdvance(sample) + 16
+            self.view.horizontalHeader().resizeSection(
+                RunResultsModel.COL_ID, max(110, min(width, 300))
+            )
         header = self.view.horizontalHeader()
         if header.sortIndicatorSection() >= 0:
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
