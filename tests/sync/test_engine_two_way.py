@@ -37,6 +37,12 @@ def test_import_creates_new_records_never_unsubscribed_ones(two_way):
     assert tw.source.records[key]["First"] == "New"
     assert not [k for k, v in tw.source.records.items() if v["Email"] == "gone@example.com"]
     assert key in imported["newbie@example.com"].detail
+    # Named in the results as in the source: the contact's name, and once made, its new id.
+    newbie = imported["newbie@example.com"]
+    assert (newbie.name, newbie.source_id) == ("New Bie", key)
+    assert imported["gone@example.com"].name == "Gone Away"
+    pushed = {r.email: r for r in tw.results(summary, "push")}
+    assert pushed["person1@example.com"].name == "First1 Last1"
 
     tw.emulator.reset_counts()
     tw.source.writes.clear()
