@@ -235,6 +235,14 @@ class ConstantContactClient:
                     seen.add(item["contact_id"])
                 yield self._to_contact(item)
 
+    def count_contacts(self, *, updated_after: datetime | None = None) -> int:
+        """How many contacts (any status, deleted too) changed after a time: one request."""
+        params: dict[str, Any] = {"status": "all", "limit": 1, "include_count": "true"}
+        if updated_after is not None:
+            params["updated_after"] = _iso(updated_after)
+        data = self.api.get("/contacts", params=params) or {}
+        return int(data.get("contacts_count") or 0)
+
     def unsubscribe_contact(self, contact_id: str, reason: str = "") -> None:
         """Mark the contact unsubscribed, keeping every other field (GET, merge, PUT)."""
         path = {"contact_id": contact_id}
@@ -460,6 +468,7 @@ def to_activity(data: Mapping[str, Any]) -> ActivityStatus:
         cannot_add_to_list_count=int(status.get("cannot_add_to_list_count") or 0),
         errors=errors,
         completed_at=_parse_time(data.get("completed_at")),
+        started_at=_parse_time(data.get("started_at") or data.get("created_at")),
     )
 
 

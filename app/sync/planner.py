@@ -205,7 +205,9 @@ class Planner:
         matched = link is None
         if matched and not profile.options.update_existing:
             if remote is not None and remote.on_main_list:
-                return PlannedRecord(action=Action.SKIP, reason=Reason.NO_UPDATES, **common)
+                return PlannedRecord(
+                    action=Action.SKIP, reason=Reason.NO_UPDATES, matched_existing=True, **common
+                )
             item = {"email": email}
         why = "Matched an existing contact by email" if matched else "Changed since the last sync"
         if link is not None and link.fingerprint == fp:

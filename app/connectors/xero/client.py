@@ -97,6 +97,20 @@ def validation_messages(data: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def names_taken(body: str) -> set[str]:
+    """Lower-cased names a refused write was refused for because another contact has them."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return set()
+    taken: set[str] = set()
+    for element in (data.get("Elements") or ()) if isinstance(data, Mapping) else ():
+        for error in element.get("ValidationErrors") or ():
+            if "must be unique" in str(error.get("Message") or ""):
+                taken.add(str(element.get("Name") or "").strip().lower())
+    return taken
+
+
 def day_limit_error(now: datetime, retry_after: float) -> QuotaExceeded:
     resets_at = now.astimezone(UTC) + timedelta(seconds=retry_after)
     hours = retry_after / 3600
