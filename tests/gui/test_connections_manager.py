@@ -8,7 +8,9 @@ import pytest
 
 from PySide6.QtCore import Qt
 
+from app.connectors.http import RateLimiter
 from app.connectors.oauth import normalize_token
+from app.connectors.xero import client as xero_client
 from app.core.store_types import Connection, ConnectionStatus
 from app.sandbox.xero import DEMO_SHORT_CODE, DEMO_TENANT_ID
 from app.store import models as m
@@ -160,8 +162,10 @@ def test_reconnect_after_disconnect(qtbot, dialog, synced) -> None:
 
 
 @pytest.fixture
-def xero_dialog(qtbot, sandbox, tasks):
-    """The dialog over a fresh sandbox (no sync needed to look at Xero's row)."""
+def xero_dialog(qtbot, sandbox, tasks, monkeypatch):
+    """The dialog over a fresh sandbox (no sync needed to look at Xero's row), with the
+    process-wide Xero throttle lifted as the emulator's limits are."""
+    monkeypatch.setattr(xero_client, "shared_limiter", lambda *a, **k: RateLimiter(100_000))
 
     def make() -> ConnectionsDialog:
         dialog = ConnectionsDialog(sandbox.service, tasks, confirm=Answers().confirm)

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
+from app.connectors.http import RateLimiter
 from app.connectors.oauth import normalize_token
 from app.core.outcomes import Outcome
 from app.core.profiles import SourceKind
@@ -22,10 +23,14 @@ WAIT_MS = 15_000
 
 
 @pytest.fixture
-def sandbox(tmp_path) -> Iterator[object]:
+def sandbox(tmp_path, monkeypatch) -> Iterator[object]:
+    """The sandbox with no rate limits: the process-wide 60-a-minute throttle per Xero
+    organisation would otherwise carry over from test to test (they share the demo one)."""
+    from app.connectors.xero import client as xero_client
     from app.sync.bootstrap import open_service
 
-    handle = open_service(sandbox=True, home=tmp_path / "home")
+    monkeypatch.setattr(xero_client, "shared_limiter", lambda *a, **k: RateLimiter(100_000))
+    handle = open_service(sandbox=True, home=tmp_path / "home", enforce_limits=False)
     yield handle
     handle.close()
 
