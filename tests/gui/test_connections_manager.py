@@ -17,6 +17,7 @@ from app.store import models as m
 from app.sync.bootstrap import SANDBOX_CLIENT_ID
 from app.ui.connections_manager import ConnectionsDialog, connection_columns
 from app.ui.lists.rows_model import RowsModel
+from app.ui.xero_organisation import organisation_line
 from tests.gui import managers_support
 from tests.gui.managers_support import TIMEOUT, Answers
 
@@ -159,6 +160,25 @@ def test_reconnect_after_disconnect(qtbot, dialog, synced) -> None:
 
 
 # -- Xero: which organisation ------------------------------------------------------------------
+
+
+def test_organisation_line_follows_the_connection(qapp) -> None:
+    def xero(status: ConnectionStatus, organisation: object = None) -> Connection:
+        settings = {"organisation": organisation} if organisation is not None else {}
+        return Connection(9, "xero", "Books", "Demo Bakery Ltd", status, settings)
+
+    nz = {"name": "Demo Bakery Ltd", "country_code": "NZ", "short_code": "!a"}
+    assert organisation_line(xero(ConnectionStatus.CONNECTED, nz)) == (
+        "Connected to Xero: Demo Bakery Ltd (NZ)"
+    )
+    assert organisation_line(xero(ConnectionStatus.NEEDS_RECONNECT, nz)) == (
+        "Xero organisation: Demo Bakery Ltd (NZ)"
+    )
+    assert organisation_line(xero(ConnectionStatus.CONNECTED, {"name": "Books Ltd"})) == (
+        "Connected to Xero: Books Ltd"
+    )
+    for status in ConnectionStatus:
+        assert organisation_line(xero(status)) == "Reconnect Xero to show the organisation name."
 
 
 @pytest.fixture
