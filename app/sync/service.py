@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from app.connectors.base import RequestStats
 from app.connectors.constant_contact import ConstantContactClient
@@ -286,7 +287,8 @@ class ContactBridgeService:
         """Sign in to Xero (PKCE) and pick an organisation: ``tenant_id``, else the first.
 
         Every organisation the sign-in allowed is kept in the settings (``tenants``) for a
-        picker; :meth:`select_xero_tenant` switches later.
+        picker; :meth:`select_xero_tenant` switches later. The chosen one's name, country
+        and short code are read too (``organisation``; None without the settings scope).
         """
         client_id = self.xero_client_id
         if connection_id is None:
@@ -301,18 +303,25 @@ class ContactBridgeService:
         self.connections.set_status(conn.id, "connected")
         tenants = self.xero_tenants(conn.id)
         settings = xero_account.tenant_settings(tenants, tenant_id)
-        conn = self.connections.update_settings(conn.id, settings)
-        self.connections.set_account_name(conn.id, settings["tenant_name"])
-        return self.connections.get(conn.id)
+        return self._save_xero_tenant(conn.id, settings)
 
     def xero_tenants(self, connection_id: int) -> list[XeroTenant]:
-        """The organisations the connection's sign-in allowed (``GET /connections``)."""
+        """The organisations the connection's sign-in allowed (``GET /Connections``)."""
         with self.xero_client(connection_id, tenant_id="") as client:
             return client.list_connections()
 
     def select_xero_tenant(self, connection_id: int, tenant_id: str) -> Connection:
         settings = xero_account.tenant_settings(self.xero_tenants(connection_id), tenant_id)
-        self.connections.set_account_name(connection_id, settings["tenant_name"])
+        return self._save_xero_tenant(connection_id, settings)
+
+    def _save_xero_tenant(self, connection_id: int, settings: dict[str, Any]) -> Connection:
+        """Keep the chosen tenant and its organisation (``GET /Organisation``) in SQLite."""
+        token = self.secrets.load_token(connection_id)
+        with self.xero_client(connection_id, tenant_id=settings["tenant_id"]) as client:
+            settings.update(xero_account.organisation_settings(client, token))
+        organisation = xero_account.organisation_of(settings)
+        name = organisation.name if organisation else settings["tenant_name"]
+        self.connections.set_account_name(connection_id, name)
         return self.connections.update_settings(connection_id, settings)
 
     def xero_client(self, connection_id: int, tenant_id: str | None = None) -> XeroClient:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from app.core.errors import NeedsReconnect
+from app.sandbox.xero_samples import XERO_PROFILE_NAME
 from app.sync.bootstrap import open_service
 from app.sync.engine import IMPORT
 from app.ui.errors import build_error_dialog
@@ -22,6 +24,7 @@ from app.ui.event_wait import wait_for, wait_ms
 from app.ui.history import HistoryDialog
 from app.ui.lists.screenshots import shoot_managers
 from app.ui.main_window import MainWindow
+from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.wizard import ProfileWizard
 
 log = logging.getLogger(__name__)
@@ -116,6 +119,7 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
             box.close()
 
         _shoot_wizard(service, window, shoot)
+        _shoot_xero_source(service, window, shoot)
         shoot_managers(service, emulator, shoot)
 
         for ov in service.list_profiles():
@@ -152,6 +156,20 @@ def _shoot_wizard(service: object, window: MainWindow, shoot: Callable[..., Path
         wizard.next()
         wait_ms(50)
         QApplication.processEvents()
+    wizard.reject()
+
+
+def _shoot_xero_source(service: object, window: MainWindow, shoot: Callable[..., Path]) -> None:
+    """The Xero sample profile's first page: the organisation, its filters and a preview."""
+    profile = service.get_profile(XERO_PROFILE_NAME)  # type: ignore[attr-defined]
+    wizard = ProfileWizard(service, window, profile=profile)  # type: ignore[arg-type]
+    wizard.show()
+    wizard.restart()
+    panel = wizard.page_for(Step.SOURCE).xero_panel  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while panel.busy and time.monotonic() < deadline:  # groups and preview load in workers
+        wait_ms(50)
+    shoot(wizard, "09-wizard-xero-1-source")
     wizard.reject()
 
 
