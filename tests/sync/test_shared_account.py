@@ -163,3 +163,29 @@ def test_three_profiles_in_any_order_keep_counts_true(
     assert summary.counts.failed == 0, summary.message
     missing = _active_cc_emails(sandbox) - _xero_emails(sandbox)
     assert missing == set(), f"{len(missing)} active contacts never reached Xero"
+
+
+@pytest.mark.parametrize("scope", list(ImportScope), ids=[s.value for s in ImportScope])
+def test_an_import_into_xero_sees_what_a_file_profile_just_pushed(
+    sandbox: ServiceHandle, scope: ImportScope
+) -> None:
+    """The bakery's file goes first; the Xero profile then imports every contact in scope."""
+    service = sandbox.service
+    bakery = service.run_profile(service.get_profile(SAMPLE_PROFILE_NAME).id)
+    xero = _xero_two_way(sandbox)
+    xero = service.save_profile(replace(xero, options=replace(xero.options, import_scope=scope)))
+
+    summary = service.run_profile(xero.id)
+
+    assert summary.counts.failed == 0, summary.message
+    in_scope = _active_cc_emails(sandbox)
+    if scope is ImportScope.MAIN_LIST:
+        in_scope &= {e.lower() for e in sandbox.emulator.contacts_on_list("Newsletter")}
+    pushed = {
+        r.email.lower()
+        for r in service.run_results(bakery.run_id)
+        if r.outcome in (Outcome.CREATED, Outcome.UPDATED)
+    }
+    assert pushed <= in_scope
+    missing = in_scope - _xero_emails(sandbox)
+    assert missing == set(), f"{len(missing)} contacts in scope never reached Xero"
