@@ -238,12 +238,21 @@ def account_key(connection_id: int, settings: Mapping[str, Any] | None = None) -
 # -- the account lock -------------------------------------------------------------------------
 
 
+class _Ticket:
+    """One waiter's place in the queue (compared by identity: two waiters may look alike)."""
+
+    __slots__ = ("holder",)
+
+    def __init__(self, holder: Holder) -> None:
+        self.holder = holder
+
+
 class _LocalQueue:
     """The waiters of one account in this process, first come first served."""
 
     def __init__(self) -> None:
         self.cond = threading.Condition()
-        self.waiting: deque[Holder] = deque()
+        self.waiting: deque[_Ticket] = deque()
 
 
 _queues: dict[str, _LocalQueue] = {}
@@ -325,17 +334,21 @@ class AccountLock:
             AccountBusy: the account is held and ``wait`` is False.
             Cancelled: ``cancel`` was set while waiting.
         """
-        queue = self._queue
+        queue, ticket = self._queue, _Ticket(holder)
         with queue.cond:
-            queue.waiting.append(holder)
+            queue.waiting.append(ticket)
         announced = ""
         try:
             while True:
                 with queue.cond:
                     ahead = queue.waiting[0]
-                if ahead is holder and self._try_lock():
+                if ahead is ticket and self._try_lock():
+                    # Noted before leaving the queue, so the next in it names this one.
+                    # "started 10:42" means when it got the account, not when it began to wait.
+                    self._held = replace(holder, started_at=_now_text())
+                    self._write_note(self._held)
                     break
-                other = self.current_holder() or (None if ahead is holder else ahead)
+                other = self.current_holder() or (None if ahead is ticket else ahead.holder)
                 if not wait:
                     raise AccountBusy(other)
                 message = waiting_words(other)
@@ -350,11 +363,8 @@ class AccountLock:
                     raise Cancelled("Cancelled while waiting; nothing was changed.")
         finally:
             with queue.cond:
-                queue.waiting.remove(holder)
+                queue.waiting.remove(ticket)
                 queue.cond.notify_all()
-        # "started 10:42" means when it got the account, not when it began to wait.
-        self._held = replace(holder, started_at=_now_text())
-        self._write_note(self._held)
         if announced and on_wait is not None:
             on_wait("")
 
