@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -37,7 +36,9 @@ class RequestLog:
         self.served: list[Served] = []
         self.first_import = threading.Event()  # someone started writing contacts
         self.first_import_token = ""
-        self.on_import: Callable[[], None] | None = None
+        # Set by a test to hold the first importer's activity polls until it sets the event:
+        # that run then keeps the account for as long as the test needs, with no sleeping.
+        self.gate: threading.Event | None = None
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> RequestLog:
         original = ApiApp.dispatch
@@ -51,6 +52,14 @@ class RequestLog:
                     if not log.first_import.is_set():
                         log.first_import_token = token
                         log.first_import.set()
+            gate = log.gate
+            if (
+                gate is not None
+                and token == log.first_import_token
+                and request.method == "GET"
+                and request.path.startswith("/v3/activities/")
+            ):
+                gate.wait(120)
             try:
                 return original(app, request)
             finally:

@@ -46,7 +46,7 @@ def studio(bakery: Bakery):  # type: ignore[no-untyped-def]
 
 def test_two_runs_on_one_account_take_turns_and_the_second_says_why(bakery, studio, log):
     service = bakery.service
-    bakery.emulator.runner.delay = 0.6  # the first run's import takes a while
+    log.gate = threading.Event()  # the bakery's import lasts until the studio waits
     outcomes: dict[str, object] = {}
     notes: list[str] = []
     waited = threading.Event()
@@ -55,6 +55,7 @@ def test_two_runs_on_one_account_take_turns_and_the_second_says_why(bakery, stud
         def on_wait(message: str) -> None:
             notes.append(message)
             waited.set()
+            log.gate.set()
 
         outcomes[name] = service.run_profile(pid, on_wait=on_wait)
 
