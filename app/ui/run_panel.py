@@ -148,6 +148,7 @@ class RunPanel(QWidget):
         self._results: dict[int, tuple[RunSummary, tuple[RecordResult, ...]]] = {}
         self._cancelling: set[int] = set()
         self._waiting: dict[int, str] = {}  # runs queued behind their account: what for
+        self._not_started: dict[int, str] = {}  # cancelled while queued: said until the next run
         self._loading: set[int] = set()  # run ids whose results are being loaded
         self._shown: tuple[int, int] | None = None  # (profile id, run id) on screen
 
@@ -198,6 +199,8 @@ class RunPanel(QWidget):
             self._show_idle(tr("Select a profile to see its progress and results."))
         elif self.runner.is_running(profile_id):
             self._show_running(profile_id)
+        elif profile_id in self._not_started:
+            self._show_idle(self._not_started[profile_id])
         elif profile_id in self._results:
             summary, rows = self._results[profile_id]
             self._show_results(profile_id, summary, rows)
@@ -304,7 +307,13 @@ class RunPanel(QWidget):
 
     def forget(self, profile_id: int) -> None:
         """Drop what is kept about a deleted profile."""
-        for store in (self._progress, self._started, self._results, self._waiting):
+        for store in (
+            self._progress,
+            self._started,
+            self._results,
+            self._waiting,
+            self._not_started,
+        ):
             store.pop(profile_id, None)
         if self._shown and self._shown[0] == profile_id:
             self._shown = None
@@ -316,6 +325,7 @@ class RunPanel(QWidget):
         self._progress[profile_id] = Progress()
         self._started[profile_id] = time.monotonic()
         self._cancelling.discard(profile_id)
+        self._not_started.pop(profile_id, None)
         if profile_id == self.profile_id:
             self.show_profile(profile_id)
 
@@ -359,17 +369,17 @@ class RunPanel(QWidget):
     def _on_run_failed(self, profile_id: int, exc: BaseException) -> None:
         self._progress.pop(profile_id, None)
         self._cancelling.discard(profile_id)
-        was_waiting = self._waiting.pop(profile_id, None) is not None
+        if self._waiting.pop(profile_id, None) is not None and isinstance(exc, Cancelled):
+            self._not_started[profile_id] = tr(
+                "Cancelled before it started, while it waited for another sync with the same "
+                "Constant Contact account. Nothing was changed."
+            )
+            if profile_id == self.profile_id:
+                self._clock.stop()
+                self._show_idle(self._not_started[profile_id])
+            return
         if profile_id == self.profile_id:
             self._clock.stop()
-            if was_waiting and isinstance(exc, Cancelled):
-                self._show_idle(
-                    tr(
-                        "Cancelled before it started, while it waited for another sync with "
-                        "the same Constant Contact account. Nothing was changed."
-                    )
-                )
-                return
             why = exc.message if isinstance(exc, AppError) else tr("an unexpected problem.")
             self._show_idle(
                 tr(
