@@ -95,6 +95,7 @@ class RunCard(QFrame):
         grid.setColumnStretch(0, 1)
 
     def show_progress(self, progress: Progress) -> None:
+        self.bar.show()
         step, detail = progress_text(progress)
         self.step.setText(step)
         self.detail.setText(detail)
@@ -110,12 +111,11 @@ class RunCard(QFrame):
         self.step.setText(message)
         self.detail.setText(
             tr(
-                "It starts by itself when that finishes. Nothing has been sent yet; Cancel "
-                "takes it off the queue."
+                "It starts by itself when that finishes; nothing has been sent yet. Press "
+                "Cancel if you no longer want it to run."
             )
         )
-        self.bar.setRange(0, 0)
-        self.bar.setAccessibleDescription(message)
+        self.bar.hide()  # no progress to show: a moving bar would say it was working
 
 
 class RunPanel(QWidget):

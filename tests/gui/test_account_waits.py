@@ -78,6 +78,7 @@ def test_sync_now_waits_for_another_window_then_starts_by_itself(qtbot, window, 
         assert card.step.text() == message
         assert card.detail.text().startswith("It starts by itself when that finishes.")
         assert card.cancel_button.isEnabled()
+        assert not card.bar.isVisible()  # nothing moves: it is not working yet
         # The profiles list and the toolbar say so too.
         assert status_of(window, pid) == ("Waiting for another sync…", message)
         assert window.sync_action.text() == "Waiting…"
