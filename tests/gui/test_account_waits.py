@@ -76,7 +76,7 @@ def test_sync_now_waits_for_another_window_then_starts_by_itself(qtbot, window, 
         assert window.panel.stack.currentIndex() == window.panel.PAGE_RUNNING
         assert card.title.text() == "Waiting to start"
         assert card.step.text() == message
-        assert card.detail.text().startswith("It starts by itself when that finishes.")
+        assert card.detail.text().startswith("It starts by itself when that finishes;")
         assert card.cancel_button.isEnabled()
         assert not card.bar.isVisible()  # nothing moves: it is not working yet
         # The profiles list and the toolbar say so too.
