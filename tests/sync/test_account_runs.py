@@ -14,6 +14,7 @@ import pytest
 from app.core.errors import Cancelled, RunLocked
 from app.core.outcomes import RunStatus
 from app.core.schedule import Schedule, ScheduleKind
+from app.sandbox.constant_contact.signup import ACCOUNT
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
 from app.sync.locks import Activity, Holder
 from app.sync.progress import CancelToken
@@ -204,3 +205,14 @@ def test_scheduled_runs_queue_behind_another_process_then_run_in_turn(qtbot, bak
     finally:
         scheduler.stop()
         runner.shutdown()
+
+
+def test_an_older_connection_learns_its_account_once_there_are_two(bakery):
+    service = bakery.service
+    first = bakery.profile.connection_id
+    service.connections.update_settings(first, {"account_id": None})  # connected before ids
+    assert service.account_lock(first).key == f"connection-{first}"  # alone: it is the account
+    second = service.connect_constant_contact("Second sign-in")
+    key = service.account_lock(first).key  # two now: ask Constant Contact which account
+    assert key == service.account_lock(second.id).key != f"connection-{first}"
+    assert service.connections.get(first).settings["account_id"] == ACCOUNT["encoded_account_id"]
