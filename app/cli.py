@@ -15,6 +15,10 @@ from app.core.outcomes import RunStatus, RunSummary
 from app.sync.summary import summary_json
 
 EXIT_OK, EXIT_FAILED_RECORDS, EXIT_CANNOT_START = 0, 1, 2
+NO_WAIT_HELP = (
+    "if another sync is using the same Constant Contact account, stop at once with exit "
+    "code 2 instead of waiting for it to finish"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="go ahead even if the sync unsubscribes or removes many contacts "
         "(without it, such a sync stops before changing anything and says what it would do)",
     )
+    s.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
 
     s = sub.add_parser(
         "retry-failed",
@@ -49,19 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("profile", metavar="PROFILE", help="the profile's name")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--confirm", action="store_true", help="as for sync")
+    s.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
 
     s = sub.add_parser("push", help="push a CSV or Excel file to a Constant Contact list")
     s.add_argument("file", metavar="FILE", type=Path)
     s.add_argument("--list", required=True, metavar="NAME", help="the list's exact name")
     s.add_argument("--dry-run", action="store_true")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
 
     s = sub.add_parser(
         "run-due",
         help="run every profile whose schedule says it is due, once, then exit",
         description="Runs every scheduled profile that is due, one after the other, and "
         "exits: what the OS job (Run schedules when ContactBridge is closed) calls. A profile "
-        "already syncing elsewhere is skipped. Exit code 0 when every run went fine or "
+        "already syncing elsewhere is skipped; one whose Constant Contact account is busy with "
+        "another sync waits for it. Exit code 0 when every run went fine or "
         "nothing was due, 1 when some run failed.",
     )
     s.add_argument("--json", action="store_true", help="print a JSON list, one item a profile")
@@ -144,12 +152,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _with_service(args: argparse.Namespace) -> int:
     from app.sync.bootstrap import open_service
+    from app.sync.locks import Origin
 
     handle = open_service(sandbox=args.sandbox)
     try:
         for notice in handle.notices:
             print(notice, file=sys.stderr)
         service = handle.service
+        # Another process waiting for the same account names this one by it.
+        service.origin = Origin.RUN_DUE if args.command == "run-due" else Origin.COMMAND_LINE
         if args.command == "profiles":
             return _profiles(service, args)
         if args.command == "run-due":
@@ -158,12 +169,15 @@ def _with_service(args: argparse.Namespace) -> int:
             profile = _quick_push_profile(service, args.file, args.list)
         else:
             profile = service.get_profile(args.profile)
+        wait = {"wait": not args.no_wait, "on_wait": _say_waiting}
         try:
             if args.command == "retry-failed":
-                summary = _retry_failed(service, profile, args.confirm)
+                summary = _retry_failed(service, profile, args.confirm, **wait)
             else:
                 confirm = getattr(args, "confirm", False)
-                summary = service.run_profile(profile.id, dry_run=args.dry_run, confirm=confirm)
+                summary = service.run_profile(
+                    profile.id, dry_run=args.dry_run, confirm=confirm, **wait
+                )
         except AppError as exc:
             _fail(exc.message, args.json)
             return EXIT_CANNOT_START
@@ -192,7 +206,7 @@ def _run_due(service, as_json: bool) -> int:  # type: ignore[no-untyped-def]
             item["next_run"] = when.isoformat(timespec="minutes") if when else None
         else:
             try:
-                summary = service.run_profile(profile.id)
+                summary = service.run_profile(profile.id, on_wait=_say_waiting)
             except RunLocked:
                 item["status"] = "skipped"
                 item["message"] = "already syncing in another ContactBridge window or process"
@@ -237,11 +251,19 @@ def _run_due_line(item: dict) -> str:
     )
 
 
-def _retry_failed(service, profile, confirm: bool) -> RunSummary:  # type: ignore[no-untyped-def]
+def _retry_failed(service, profile, confirm: bool, **wait) -> RunSummary:  # type: ignore
     last = service.last_failed_run(profile.id)
     if last is None:
         raise AppError(f'Nothing to retry: the last sync of "{profile.name}" had no failures.')
-    return service.retry_failed(last.run_id, confirm=confirm)
+    return service.retry_failed(last.run_id, confirm=confirm, **wait)
+
+
+def _say_waiting(message: str) -> None:
+    """What a run waits for, on stderr (stdout stays the result, JSON or not)."""
+    if message:
+        print(f"ContactBridge: {message}", file=sys.stderr)
+    else:
+        print("ContactBridge: the Constant Contact account is free; starting.", file=sys.stderr)
 
 
 def exit_code(summary: RunSummary) -> int:

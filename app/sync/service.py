@@ -1,14 +1,17 @@
 """The application service: what the GUI and the CLI ask of ContactBridge, with no Qt.
 
 It owns the repositories, the secret store and the Constant Contact clients, and runs
-profiles through the engine under a per-profile lock. ``app/application.py`` and
-``app/cli.py`` build one and pass it on; nothing reaches it through a global.
+profiles through the engine under a per-profile lock and, as NeonCRM does, one sync activity
+per Constant Contact account at a time (``app/sync/locks.py``): a second one waits for the
+first. ``app/application.py`` and ``app/cli.py`` build one and pass it on; nothing reaches it
+through a global.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from itertools import islice
@@ -22,7 +25,14 @@ from app.connectors.endpoints import ServiceUrls
 from app.connectors.oauth import TokenManager, authorize_pkce
 from app.connectors.xero import XeroClient, XeroSource, XeroTenant, XeroUrls, xero_urls
 from app.connectors.xero import account as xero_account
-from app.core.errors import ConfigError, ConflictError, NeedsReconnect, RemoteError, ValidationError
+from app.core.errors import (
+    AppError,
+    ConfigError,
+    ConflictError,
+    NeedsReconnect,
+    RemoteError,
+    ValidationError,
+)
 from app.core.filters import FilterGroup
 from app.core.mapping import FieldMapping
 from app.core.mapping_suggest import suggest_mapping
@@ -42,7 +52,7 @@ from app.store.repositories import (
 from app.store.settings_repo import SettingsRepository
 from app.sync.engine import EngineDeps, PushEngine
 from app.sync.gc_pause import gc_paused
-from app.sync.locks import ProfileLock
+from app.sync.locks import AccountLock, Activity, Holder, Origin, ProfileLock, account_key
 from app.sync.planner import PlanContext, Planner, RemoteInfo
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
 
@@ -113,6 +123,8 @@ class ContactBridgeService:
         urls_for: the Constant Contact URLs for a connection (the sandbox's are per launch).
         open_browser: shows an authorization page to the user.
         client_id: the Constant Contact API key used for new connections.
+        origin: which kind of process this is (the window, the command line, ``run-due``),
+            so another one waiting for the same account can say what it waits for.
     """
 
     def __init__(
@@ -127,7 +139,9 @@ class ContactBridgeService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         xero_urls_for: Callable[[Connection], XeroUrls] | None = None,
         xero_client_id: str = "",
+        origin: Origin = Origin.WINDOW,
     ) -> None:
+        self.origin = origin
         self.xero_urls_for = xero_urls_for or (lambda conn: xero_urls(conn.settings))
         self.xero_client_id = xero_client_id
         self.home = home
@@ -233,6 +247,10 @@ class ContactBridgeService:
         summary = client.get_account_summary()
         name = summary.get("organization_name") or summary.get("contact_email") or label
         self.connections.set_account_name(conn.id, str(name))
+        if summary.get("encoded_account_id"):  # which account: two connections may share one
+            self.connections.update_settings(
+                conn.id, {"account_id": str(summary["encoded_account_id"])}
+            )
         return self.connections.get(conn.id)
 
     def disconnect(self, connection_id: int) -> None:
@@ -361,16 +379,28 @@ class ContactBridgeService:
         cancel: CancelToken | None = None,
         confirm: bool = False,
         only_keys: Sequence[str] | None = None,
+        wait: bool = True,
+        on_wait: Callable[[str], None] | None = None,
     ) -> RunSummary:
         """Run one profile now. Raises RunLocked if it is already running anywhere.
 
         ``confirm`` lets a run go ahead that unsubscribes or removes many contacts (else
-        it stops with NeedsConfirmation); ``only_keys`` limits it to some records.
+        it stops with NeedsConfirmation); ``only_keys`` limits it to some records. While
+        another activity holds the profile's Constant Contact account the run waits,
+        telling ``on_wait`` what for (see ``AccountLock.acquire``); ``wait=False`` raises
+        ``AccountBusy`` instead, and the cancel token ends the wait with ``Cancelled``.
         """
         profile = self.profiles.get(profile_id)
         if profile.connection_id is None:
             raise ConfigError(f'"{profile.name}" has no Constant Contact connection yet.')
-        with ProfileLock(self.home / "locks", profile_id, profile.name), gc_paused():
+        cancel = cancel or CancelToken()
+        kind = Activity.DRY_RUN if dry_run else Activity.SYNC
+        holder = Holder(Activity.RETRY if only_keys is not None else kind, profile.name)
+        with (
+            ProfileLock(self.home / "locks", profile_id, profile.name),
+            self.account_slot(profile.connection_id, holder, wait, cancel, on_wait),
+            gc_paused(),
+        ):
             deps = EngineDeps(
                 runs=self.runs,
                 links=self.links,
@@ -381,7 +411,7 @@ class ContactBridgeService:
                 connection_id=profile.connection_id,
                 clock=self.clock,
             )
-            engine = PushEngine(deps, reporter or NullReporter(), cancel or CancelToken())
+            engine = PushEngine(deps, reporter or NullReporter(), cancel)
             return engine.run(profile, dry_run=dry_run, confirm=confirm, only_keys=only_keys)
 
     def retry_failed(
@@ -391,9 +421,11 @@ class ContactBridgeService:
         reporter: ProgressReporter | None = None,
         cancel: CancelToken | None = None,
         confirm: bool = False,
+        wait: bool = True,
+        on_wait: Callable[[str], None] | None = None,
     ) -> RunSummary:
         """A new run of the same profile that processes only the records that failed in
-        ``run_id`` (in every direction).
+        ``run_id`` (in every direction); ``wait`` and ``on_wait`` as for ``run_profile``.
 
         Raises:
             ConfigError: the run had no failures, or the profile's last run is unfinished
@@ -412,7 +444,13 @@ class ContactBridgeService:
                 "first; then retry what still failed."
             )
         return self.run_profile(
-            profile.id, reporter=reporter, cancel=cancel, confirm=confirm, only_keys=keys
+            profile.id,
+            reporter=reporter,
+            cancel=cancel,
+            confirm=confirm,
+            only_keys=keys,
+            wait=wait,
+            on_wait=on_wait,
         )
 
     def last_failed_run(self, profile_id: int) -> RunSummary | None:
@@ -421,6 +459,7 @@ class ContactBridgeService:
         return last if last is not None and last.counts.failed else None
 
     def is_running(self, profile_id: int) -> bool:
+        """Whether the profile is running (or waiting to) anywhere, this process included."""
         lock = ProfileLock(self.home / "locks", profile_id)
         try:
             lock.acquire()
@@ -428,6 +467,46 @@ class ContactBridgeService:
             return True
         lock.release()
         return False
+
+    def account_lock(self, connection_id: int) -> AccountLock:
+        """The lock of the Constant Contact account a connection signs in to.
+
+        Keyed by the account's id when the store knows it (saved at connect time), so two
+        connections to one account share it; else by the connection. A connection made
+        before ids were saved learns its id here once, when there are several connections
+        (with one, the connection is the account).
+        """
+        conn = self.connections.get(connection_id)
+        settings = conn.settings if conn is not None else {}
+        if conn is not None and not settings.get("account_id") and len(self.cc_connections()) > 1:
+            try:
+                found = self.cc_client(connection_id).get_account_summary()
+            except AppError as exc:  # offline, not connected: the connection id will do
+                log.info("account of connection %s unknown: %s", connection_id, exc)
+            else:
+                if found.get("encoded_account_id"):
+                    conn = self.connections.update_settings(
+                        connection_id, {"account_id": str(found["encoded_account_id"])}
+                    )
+                    settings = conn.settings
+        return AccountLock(self.home / "locks", account_key(connection_id, settings))
+
+    @contextmanager
+    def account_slot(
+        self,
+        connection_id: int,
+        holder: Holder,
+        wait: bool = True,
+        cancel: CancelToken | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> Iterator[None]:
+        """Hold the connection's Constant Contact account for a ``with`` block, waiting for
+        any other sync activity on it first (see ``AccountLock.acquire``)."""
+        holder = replace(holder, origin=self.origin)
+        with self.account_lock(connection_id).holding(
+            holder, wait=wait, cancel=cancel, on_wait=on_wait
+        ):
+            yield
 
     def run_results(self, run_id: int) -> list[RecordResult]:
         with gc_paused():
@@ -478,13 +557,24 @@ class ContactBridgeService:
         ]
 
     def delete_contact_list(
-        self, connection_id: int, list_id: str, cancel: CancelToken | None = None
+        self,
+        connection_id: int,
+        list_id: str,
+        cancel: CancelToken | None = None,
+        *,
+        list_name: str = "",
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
-        """Delete a list and wait until Constant Contact is done; its contacts stay."""
-        client = self.cc_client(connection_id)
-        activity = client.delete_list(list_id)
-        if activity:
-            client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
+        """Delete a list and wait until Constant Contact is done; its contacts stay.
+
+        Waits first while a sync holds the account (``on_wait`` as for ``run_profile``).
+        """
+        holder = Holder(Activity.LIST_DELETE, subject=list_name)
+        with self.account_slot(connection_id, holder, True, cancel, on_wait):
+            client = self.cc_client(connection_id)
+            activity = client.delete_list(list_id)
+            if activity:
+                client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
 
     def list_members(
         self, connection_id: int, list_id: str, cancel: CancelToken | None = None
@@ -517,15 +607,31 @@ class ContactBridgeService:
         profile_id: int,
         records: Sequence[SourceRecord],
         cancel: CancelToken | None = None,
+        *,
+        list_name: str = "",
+        on_wait: Callable[[str], None] | None = None,
     ) -> ListAddResult:
         """Send source records to a list with the profile's mapping, by bulk import.
 
         Records are planned as a sync would plan them, without the profile's filters (the
         user picked them): no email, an invalid one, a duplicate, an opt-out in the source
         and a contact unsubscribed in Constant Contact are refused, each with its reason.
+        Waits first while a sync holds the account (``on_wait`` as for ``run_profile``).
         """
         if len(records) > MAX_LIST_ADD:
             raise ValidationError(f"Add at most {MAX_LIST_ADD:,} records at a time.")
+        holder = Holder(Activity.LIST_ADD, subject=list_name)
+        with self.account_slot(connection_id, holder, True, cancel, on_wait):
+            return self._add_records_to_list(connection_id, list_id, profile_id, records, cancel)
+
+    def _add_records_to_list(
+        self,
+        connection_id: int,
+        list_id: str,
+        profile_id: int,
+        records: Sequence[SourceRecord],
+        cancel: CancelToken | None,
+    ) -> ListAddResult:
         profile = self.profiles.get(profile_id)
         client = self.cc_client(connection_id)
         # Only the person can opt back in: never put an unsubscribed contact on a list.
@@ -560,12 +666,20 @@ class ContactBridgeService:
         list_id: str,
         contact_ids: Sequence[str],
         cancel: CancelToken | None = None,
+        *,
+        list_name: str = "",
+        on_wait: Callable[[str], None] | None = None,
     ) -> int:
-        """Take contacts off a list (they stay in the account); returns how many."""
-        client = self.cc_client(connection_id)
-        activity = client.remove_list_memberships([list_id], list(contact_ids))
-        if activity:
-            client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
+        """Take contacts off a list (they stay in the account); returns how many.
+
+        Waits first while a sync holds the account (``on_wait`` as for ``run_profile``).
+        """
+        holder = Holder(Activity.LIST_REMOVE, subject=list_name)
+        with self.account_slot(connection_id, holder, True, cancel, on_wait):
+            client = self.cc_client(connection_id)
+            activity = client.remove_list_memberships([list_id], list(contact_ids))
+            if activity:
+                client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
         return len(contact_ids)
 
     # -- reports and preferences -----------------------------------------------------------

@@ -96,6 +96,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self._build_status_bar()
 
         self.runner.run_started.connect(self._on_run_started)
+        self.runner.run_waiting.connect(self._on_run_waiting)
         self.runner.run_finished.connect(self._on_run_finished)
         self.runner.run_failed.connect(self._on_run_failed)
         self.notifier = Notifier(
@@ -228,7 +229,9 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         selected = self.selected_profile_id()
         overviews = self.service.list_profiles()
         self._overviews = {ov.profile.id: ov for ov in overviews if ov.profile.id is not None}
-        self.model.set_rows(profile_rows(overviews, self.runner.running_ids()))
+        self.model.set_rows(
+            profile_rows(overviews, self.runner.running_ids(), waiting=self.runner.waiting())
+        )
         self.stack.setCurrentIndex(1 if overviews else 0)
         if selected not in self._overviews:
             # The first one shown, or none at all.
@@ -288,8 +291,10 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.sync_action.setEnabled(has and not running)
         self.dry_run_action.setEnabled(has and not running)
         if running:
-            busy = tr("This profile is already syncing")
-            self.sync_action.setText(tr("Syncing…"))
+            assert pid is not None
+            waiting = self.runner.waiting_for(pid)
+            busy = waiting or tr("This profile is already syncing")
+            self.sync_action.setText(tr("Waiting…") if waiting else tr("Syncing…"))
             for action in (self.sync_action, self.dry_run_action):
                 action.setToolTip(busy)
             self.delete_action.setToolTip(tr("Cancel the sync before deleting this profile"))
@@ -406,6 +411,10 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
     @Slot(int, bool)
     def _on_run_started(self, profile_id: int, dry_run: bool) -> None:
         self.reload_profiles()
+
+    @Slot(int, str)
+    def _on_run_waiting(self, profile_id: int, message: str) -> None:
+        self.reload_profiles()  # "Waiting for another sync…", then "Syncing…"
 
     @Slot(int, object, object)
     def _on_run_finished(

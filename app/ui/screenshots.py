@@ -16,6 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from app.core.errors import NeedsReconnect
+from app.sandbox.samples import SAMPLE_PROFILE_NAME
 from app.sandbox.xero_samples import XERO_PROFILE_NAME
 from app.sync.bootstrap import open_service
 from app.sync.engine import IMPORT
@@ -121,6 +122,7 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
         _shoot_wizard(service, window, shoot)
         _shoot_xero_source(service, window, shoot)
         shoot_managers(service, emulator, shoot)
+        _shoot_waiting(window, emulator, shoot)
 
         for ov in service.list_profiles():
             service.delete_profile(ov.profile.id)
@@ -129,6 +131,28 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
     finally:
         window.close()
     return shoot.taken
+
+
+def _shoot_waiting(window: MainWindow, emulator: object, shoot: Callable[..., Path]) -> None:
+    """The bakery queued behind the Xero sample's first sync: both send to one Constant
+    Contact account, so the second waits its turn and says for what."""
+    names = {ov.profile.name: ov.profile.id for ov in window.service.list_profiles()}
+    first, second = names.get(XERO_PROFILE_NAME), names.get(SAMPLE_PROFILE_NAME)
+    if first is None or second is None:
+        return
+    if emulator is not None:
+        emulator.runner.delay = 4.0  # type: ignore[attr-defined]  # a slow first import
+    window.select_profile(first)
+    window.sync_now()
+    wait_for(window.runner.phase_changed, 30_000)  # it has the account
+    window.select_profile(second)
+    window.sync_now()
+    if wait_for(window.runner.run_waiting, 30_000):
+        shoot(window, "03b-sync-waiting", 300)
+    if emulator is not None:
+        emulator.runner.delay = 0.0  # type: ignore[attr-defined]
+    while window.runner.running_ids():
+        wait_for(window.runner.run_finished, 60_000)
 
 
 def _sample_bug() -> Exception:

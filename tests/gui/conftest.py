@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -132,6 +132,7 @@ class FakeService:
         dry_run: bool = False,
         reporter: ProgressReporter,
         cancel: CancelToken,
+        on_wait: Callable[[str], None] | None = None,
     ) -> RunSummary:
         self.calls.append((profile_id, dry_run))
         reporter.phase(PLAN_PHASE)
