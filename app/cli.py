@@ -115,16 +115,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(sandbox=True, screenshot=args.out_dir)
     if args.command == "sandbox":
-        from app.sync import bench
-
         if args.action == "serve":
-            return bench.serve(
+            from app.sync.emulator_serve import serve
+
+            return serve(
                 args.port,
                 enforce_limits=not args.no_limits,
                 state=args.state,
                 ready_json=args.ready_json,
                 parent_pid=args.parent_pid,
             )
+        from app.sync import bench
+
         if args.ui:
             from app.ui.responsiveness import measure
 
