@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -219,3 +220,39 @@ def test_importing_a_name_that_exists_suggests_replace(cli, tmp_path):
     assert code == EXIT_CANNOT_START
     assert f'A profile named "{SAMPLE_PROFILE_NAME}" already exists' in err
     assert "--replace" in err
+
+
+# -- sandbox mode pointed at an emulator that does not answer ---------------------------------
+
+
+def dead_url(path: str) -> str:
+    """A loopback URL where nothing listens (a port just freed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}{path}"
+
+
+@pytest.mark.parametrize(
+    ("service", "api", "auth"),
+    [
+        ("Constant Contact", "CONTACTBRIDGE_CC_API_URL", "CONTACTBRIDGE_CC_AUTH_URL"),
+        ("Xero", "CONTACTBRIDGE_XERO_API_URL", "CONTACTBRIDGE_XERO_AUTH_URL"),
+    ],
+    ids=["constant-contact", "xero"],
+)
+def test_an_emulator_url_that_does_not_answer_is_named_with_its_variable(
+    cli, monkeypatch, service, api, auth
+):
+    urls = {api: dead_url("/api"), auth: dead_url("/auth")}
+    for name, url in urls.items():
+        monkeypatch.setenv(name, url)
+
+    code, _out, err = cli("--sandbox", "profiles", "list")
+
+    assert code == EXIT_CANNOT_START
+    assert "Traceback" not in err
+    assert f"the {service} emulator" in err
+    for name, url in urls.items():
+        assert f"{name}={url}" in err
+    assert "does not answer (connection refused)" in err
