@@ -8,7 +8,7 @@ profiles through the engine under a per-profile lock. ``app/application.py`` and
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from itertools import islice
@@ -419,6 +419,24 @@ class ContactBridgeService:
             return True
         lock.release()
         return False
+
+    def live_run_ids(self, runs: Iterable[RunSummary]) -> frozenset[int]:
+        """Which of ``runs`` are still in progress, here or in another process.
+
+        A run's row says "running" from its start until it stops, so a row left running by a
+        process that died looks the same as a live one. The profile's lock tells them apart:
+        it is held for as long as the run's process lives (an OS lock dies with it). A live
+        run is the newest running row of a profile whose lock is held; every other running
+        row was interrupted.
+        """
+        unfinished = (RunStatus.RUNNING, RunStatus.PENDING)
+        names = {run.profile_name for run in runs if run.status in unfinished}
+        live: set[int] = set()
+        for profile in self.profiles.list() if names else ():
+            if profile.name in names and profile.id is not None and self.is_running(profile.id):
+                newest = (r.run_id for r in self.runs.history(profile.id) if r.status in unfinished)
+                live.update(islice(newest, 1))
+        return frozenset(live)
 
     def run_results(self, run_id: int) -> list[RecordResult]:
         with gc_paused():

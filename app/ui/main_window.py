@@ -228,7 +228,13 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         selected = self.selected_profile_id()
         overviews = self.service.list_profiles()
         self._overviews = {ov.profile.id: ov for ov in overviews if ov.profile.id is not None}
-        self.model.set_rows(profile_rows(overviews, self.runner.running_ids()))
+        # A run in another process (the CLI, run-due) is syncing too, not "Interrupted".
+        live = self.service.live_run_ids(ov.last_run for ov in overviews if ov.last_run)
+        elsewhere = {
+            ov.profile.id for ov in overviews if ov.last_run and ov.last_run.run_id in live
+        }
+        running = frozenset(self.runner.running_ids()) | elsewhere
+        self.model.set_rows(profile_rows(overviews, running))
         self.stack.setCurrentIndex(1 if overviews else 0)
         if selected not in self._overviews:
             # The first one shown, or none at all.
