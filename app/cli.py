@@ -255,8 +255,7 @@ def _with_resume_hint(summary: RunSummary) -> RunSummary:
 def _run_due(service, as_json: bool) -> int:  # type: ignore[no-untyped-def]
     """Run each due profile once, in turn; one line (or JSON item) per profile."""
     from app.core.errors import RunLocked
-    from app.core.schedule import next_run_at
-    from app.sync.due import due_profiles, local_now, with_last_runs
+    from app.sync.due import due_profiles, local_now, next_check_at, schedule_words, with_last_runs
 
     now = local_now()
     items = with_last_runs(service.profiles.list(), service.runs.last_started(), now)
@@ -264,9 +263,9 @@ def _run_due(service, as_json: bool) -> int:  # type: ignore[no-untyped-def]
     report: list[dict] = []
     failed = False
     for profile, last_run in items:
-        item: dict = {"profile": profile.name, "schedule": profile.schedule.describe()}
+        item: dict = {"profile": profile.name, "schedule": schedule_words(profile)}
         if profile.id not in due:
-            when = next_run_at(profile.schedule, last_run, now)
+            when = next_check_at(profile, last_run, now)  # a two-way profile polls
             item["status"] = "manual" if when is None else "not_due"
             item["next_run"] = when.isoformat(timespec="minutes") if when else None
         else:
@@ -303,7 +302,8 @@ def _run_due_line(item: dict) -> str:
         return f"{name}: manual — runs only when you press Sync Now"
     if status == "not_due":
         when = item["next_run"].replace("T", " ")[:16]
-        return f"{name}: not due — next run {when} ({item['schedule'].lower()})"
+        schedule = item["schedule"]
+        return f"{name}: not due — next run {when} ({schedule[:1].lower()}{schedule[1:]})"
     if status == "skipped":
         return f"{name}: skipped — {item['message']}"
     if status == "error":

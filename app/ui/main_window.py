@@ -18,6 +18,7 @@ from app.core.errors import AppError, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
 from app.core.store_types import ConnectionStatus
+from app.sync.due import schedule_words
 from app.sync.os_jobs import OsJobs
 from app.sync.service import ContactBridgeService, ProfileOverview
 from app.sync.workers import BackgroundTasks, SyncRunner
@@ -279,7 +280,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
                 tr("%1 → Constant Contact list “%2” · %3")
                 .replace("%1", p.source.describe())
                 .replace("%2", p.main_list)
-                .replace("%3", p.schedule.describe())
+                .replace("%3", schedule_words(p))
             )
             self.panel.show_profile(pid, ov.last_run)
         self._update_actions()
