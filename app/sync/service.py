@@ -479,11 +479,12 @@ class ContactBridgeService:
         return renamed
 
     def profiles_using_list(self, connection_id: int, list_name: str) -> list[SyncProfile]:
-        """The profiles whose main list this is (profiles name their list)."""
+        """The profiles whose main list this is (profiles name their list, capitals aside)."""
         return [
             p
             for p in self.profiles.list()
-            if p.connection_id == connection_id and p.main_list == list_name
+            if p.connection_id == connection_id
+            and p.main_list.casefold() == list_name.casefold()  # names ignore capitals
         ]
 
     def delete_contact_list(
