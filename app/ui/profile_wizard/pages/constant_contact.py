@@ -410,10 +410,8 @@ class ConstantContactPage(DraftPage):
         elif existing is not None and existing.name == typed:
             text = self.tr("✔ “{name}” exists in your account: ContactBridge adds to it.")
         elif existing is not None:
-            text = self.tr(
-                "✔ “{name}” already exists — ContactBridge will use it. Constant Contact "
-                "ignores capitals in list names, so “{typed}” is that list."
-            ).replace("{typed}", typed)
+            # The hint above says why: Constant Contact ignores capitals in list names.
+            text = self.tr("✔ “{name}” already exists — ContactBridge will use it.")
         else:
             text = self.tr(
                 "There is no list named “{name}” yet: ContactBridge creates it on the first sync."
