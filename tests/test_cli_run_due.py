@@ -148,3 +148,22 @@ def test_manual_profiles_wait_and_two_way_ones_poll(cli, home):
     code, out, _ = cli("run-due", "--json")
     assert code == EXIT_OK
     assert by_name(json.loads(out))[XERO_PROFILE_NAME]["status"] != "completed"
+
+
+def test_a_two_way_profile_that_just_polled_is_not_called_manual(cli, home):
+    assert cli("profiles", "list")[0] == EXIT_OK
+    assert by_name(json.loads(cli("run-due", "--json")[1]))[XERO_PROFILE_NAME]["status"] == (
+        "completed"
+    )
+
+    code, out, _ = cli("run-due", "--json")
+
+    assert code == EXIT_OK
+    xero = by_name(json.loads(out))[XERO_PROFILE_NAME]
+    assert (xero["status"], xero["schedule"]) == ("not_due", "Every 30 minutes (two-way)")
+    assert xero["next_run"]
+    code, out, _ = cli("run-due")
+    line = next(ln for ln in out.splitlines() if ln.startswith(XERO_PROFILE_NAME))
+    assert line.startswith(f"{XERO_PROFILE_NAME}: not due — next run ")
+    assert line.endswith("(every 30 minutes (two-way))")
+    assert "manual" not in line

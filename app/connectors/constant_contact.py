@@ -123,10 +123,19 @@ class ConstantContactClient:
         return [_to_list(item) for item in self._pages("/contact_lists", params, "lists")]
 
     def find_list_by_name(self, name: str) -> ContactList | None:
-        params = {"name": name, "limit": self.lists_page_size, "include_membership_count": "all"}
-        for item in self._pages("/contact_lists", params, "lists"):
-            if item.get("name") == name:
-                return _to_list(item)
+        """The list of this name, capitals aside: Constant Contact refuses "newsletter" when
+        "Newsletter" exists, so that is the list a profile naming "newsletter" means.
+
+        The ``name`` filter first (one request); whether it ignores case is not documented,
+        so when it finds nothing every list is compared (only before a list is created).
+        """
+        wanted = name.casefold()
+        params = {"limit": self.lists_page_size, "include_membership_count": "all"}
+        for query in ({**params, "name": name}, params):
+            items = list(self._pages("/contact_lists", query, "lists"))
+            same = [i for i in items if str(i.get("name", "")).casefold() == wanted]
+            if same:  # the exact spelling first, should an old account hold both
+                return _to_list(next((i for i in same if i.get("name") == name), same[0]))
         return None
 
     def create_list(self, name: str, description: str = "") -> ContactList:

@@ -10,7 +10,7 @@ through a global.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -508,6 +508,24 @@ class ContactBridgeService:
         ):
             yield
 
+    def live_run_ids(self, runs: Iterable[RunSummary]) -> frozenset[int]:
+        """Which of ``runs`` are still in progress, here or in another process.
+
+        A run's row says "running" from its start until it stops, so a row left running by a
+        process that died looks the same as a live one. The profile's lock tells them apart:
+        it is held for as long as the run's process lives (an OS lock dies with it). A live
+        run is the newest running row of a profile whose lock is held; every other running
+        row was interrupted.
+        """
+        unfinished = (RunStatus.RUNNING, RunStatus.PENDING)
+        names = {run.profile_name for run in runs if run.status in unfinished}
+        live: set[int] = set()
+        for profile in self.profiles.list() if names else ():
+            if profile.name in names and profile.id is not None and self.is_running(profile.id):
+                newest = (r.run_id for r in self.runs.history(profile.id) if r.status in unfinished)
+                live.update(islice(newest, 1))
+        return frozenset(live)
+
     def run_results(self, run_id: int) -> list[RecordResult]:
         with gc_paused():
             return self.runs.results(run_id)
@@ -549,11 +567,12 @@ class ContactBridgeService:
         return renamed
 
     def profiles_using_list(self, connection_id: int, list_name: str) -> list[SyncProfile]:
-        """The profiles whose main list this is (profiles name their list)."""
+        """The profiles whose main list this is (profiles name their list, capitals aside)."""
         return [
             p
             for p in self.profiles.list()
-            if p.connection_id == connection_id and p.main_list == list_name
+            if p.connection_id == connection_id
+            and p.main_list.casefold() == list_name.casefold()  # names ignore capitals
         ]
 
     def delete_contact_list(

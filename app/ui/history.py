@@ -59,6 +59,7 @@ class HistoryModel(RowTableModel[RunSummary]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._status: tuple[tuple[str, Tone], ...] = ()
+        self.live_runs: frozenset[int] = frozenset()  # in progress (else "Interrupted")
         self.headers = (
             tr("Started"),
             tr("Kind"),
@@ -72,7 +73,7 @@ class HistoryModel(RowTableModel[RunSummary]):
         )
 
     def _rows_changed(self) -> None:
-        self._status = tuple(status_words(r) for r in self._rows)
+        self._status = tuple(status_words(r, r.run_id in self.live_runs) for r in self._rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid():
@@ -183,7 +184,9 @@ class HistoryDialog(QDialog):
 
     def reload(self) -> None:
         assert self.profile.id is not None
-        self.model.set_rows(tuple(self.service.run_history(self.profile.id)))
+        runs = tuple(self.service.run_history(self.profile.id))
+        self.model.live_runs = self.service.live_run_ids(runs)
+        self.model.set_rows(runs)
         if self.proxy.rowCount():
             self.view.selectRow(0)
         else:

@@ -265,7 +265,8 @@ class ListsDialog(QDialog):
                     tuple(
                         p.name
                         for p in profiles
-                        if p.connection_id == conn_id and p.main_list == cl.name
+                        if p.connection_id == conn_id
+                        and p.main_list.casefold() == cl.name.casefold()  # as CC compares
                     ),
                 )
                 for cl in service.list_contact_lists(conn_id)

@@ -18,6 +18,7 @@ from app.core.errors import AppError, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
 from app.core.store_types import ConnectionStatus
+from app.sync.due import schedule_words
 from app.sync.os_jobs import OsJobs
 from app.sync.service import ContactBridgeService, ProfileOverview
 from app.sync.workers import BackgroundTasks, SyncRunner
@@ -229,9 +230,13 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         selected = self.selected_profile_id()
         overviews = self.service.list_profiles()
         self._overviews = {ov.profile.id: ov for ov in overviews if ov.profile.id is not None}
-        self.model.set_rows(
-            profile_rows(overviews, self.runner.running_ids(), waiting=self.runner.waiting())
-        )
+        # A run in another process (the CLI, run-due) is syncing too, not "Interrupted".
+        live = self.service.live_run_ids(ov.last_run for ov in overviews if ov.last_run)
+        elsewhere = {
+            ov.profile.id for ov in overviews if ov.last_run and ov.last_run.run_id in live
+        }
+        running = frozenset(self.runner.running_ids()) | elsewhere
+        self.model.set_rows(profile_rows(overviews, running, waiting=self.runner.waiting()))
         self.stack.setCurrentIndex(1 if overviews else 0)
         if selected not in self._overviews:
             # The first one shown, or none at all.
@@ -276,7 +281,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
                 tr("%1 → Constant Contact list “%2” · %3")
                 .replace("%1", p.source.describe())
                 .replace("%2", p.main_list)
-                .replace("%3", p.schedule.describe())
+                .replace("%3", schedule_words(p))
             )
             self.panel.show_profile(pid, ov.last_run)
         self._update_actions()

@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from app.core.outcomes import RunSummary
 from app.core.profiles import SyncProfile
-from app.sync.due import polls
+from app.sync.due import schedule_words
 from app.sync.service import ProfileOverview
 from app.ui.i18n import tr
 from app.ui.table_model import RowTableModel
@@ -76,11 +76,7 @@ def profile_rows(
 
 
 def _schedule_words(profile: SyncProfile) -> str:
-    words = profile.schedule.describe()
-    if polls(profile):
-        minutes = profile.options.poll_minutes
-        words += tr(" · checks for unsubscribes every %1 min").replace("%1", str(minutes))
-    return words
+    return schedule_words(profile)  # the words run-due prints, polling included
 
 
 def _detail(last: RunSummary | None) -> str:

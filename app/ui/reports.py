@@ -64,7 +64,11 @@ def is_dry(run: RunSummary) -> bool:
     return run.dry_run or run.status is RunStatus.DRY_RUN
 
 
-def run_columns() -> tuple[Column[RunSummary], ...]:
+def run_columns(
+    live: Callable[[RunSummary], bool] = lambda run: False,
+) -> tuple[Column[RunSummary], ...]:
+    """The runs table's columns; ``live`` tells a run in progress from an interrupted one."""
+
     def count(name: str, header: str) -> Column[RunSummary]:
         return Column(
             header,
@@ -83,8 +87,8 @@ def run_columns() -> tuple[Column[RunSummary], ...]:
         Column(tr("Kind"), lambda r: tr("Dry run") if is_dry(r) else tr("Sync")),
         Column(
             tr("Result"),
-            lambda r: status_words(r)[0],
-            icon=lambda r: tone_icon(status_words(r)[1]),
+            lambda r: status_words(r, live(r))[0],
+            icon=lambda r: tone_icon(status_words(r, live(r))[1]),
             tooltip=lambda r: r.message,
         ),
         count("created", tr("Created")),
@@ -198,7 +202,10 @@ class ReportsDialog(QDialog):
             edit.dateChanged.connect(lambda _d: self.reload())
         self._show_range()
 
-        self.model: RowsModel[RunSummary] = RowsModel(run_columns(), self)
+        self._live: frozenset[int] = frozenset()  # runs in progress, as the runs were read
+        self.model: RowsModel[RunSummary] = RowsModel(
+            run_columns(lambda run: run.run_id in self._live), self
+        )
         self.view, self.proxy = make_table(
             self.model, tr("Runs"), sort_column=0, descending=True, parent=self
         )
@@ -287,15 +294,16 @@ class ReportsDialog(QDialog):
         run_task(
             self,
             self.tasks,
-            lambda cancel: (run_filter, service.run_reports(run_filter)),
+            lambda cancel: _runs_and_live(service, run_filter),
             self._show_runs,
             self._on_failed,
         )
 
-    def _show_runs(self, loaded: tuple[RunFilter, list[RunSummary]]) -> None:
-        run_filter, runs = loaded
+    def _show_runs(self, loaded: tuple[RunFilter, list[RunSummary], frozenset[int]]) -> None:
+        run_filter, runs, live = loaded
         if run_filter != self.run_filter():
             return  # the filters changed meanwhile; their own answer follows
+        self._live = live
         self.model.set_rows(runs)
         self._loaded = None
         self.results.hide()
@@ -363,7 +371,7 @@ class ReportsDialog(QDialog):
                     self.shown_runs(),
                     title=tr("Runs"),
                     header=_runs_header(),
-                    status_words=lambda r: status_words(r)[0],
+                    status_words=lambda r: status_words(r, r.run_id in self._live)[0],
                     kind_words=(tr("Sync"), tr("Dry run")),
                 )
             ]
@@ -428,6 +436,14 @@ class ReportsDialog(QDialog):
             self.settings.save_geometry("reports", self)
             self.settings.save_splitter("reports", self.splitter)
         super().done(result)
+
+
+def _runs_and_live(
+    service: ContactBridgeService, run_filter: RunFilter
+) -> tuple[RunFilter, list[RunSummary], frozenset[int]]:
+    """The runs that pass the filter, and which of them are in progress (background)."""
+    runs = service.run_reports(run_filter)
+    return run_filter, runs, service.live_run_ids(runs)
 
 
 def _runs_header() -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -121,6 +121,10 @@ class FakeService:
 
     def run_history(self, profile_id: int, limit: int = 50) -> list[RunSummary]:
         return self.history.get(profile_id, [])[:limit]
+
+    def live_run_ids(self, runs: Iterable[RunSummary]) -> frozenset[int]:
+        """Runs in progress in another process: none here (this window's are the runner's)."""
+        return frozenset()
 
     def run_results(self, run_id: int) -> list[RecordResult]:
         return list(self.results.get(run_id, ()))
