@@ -362,7 +362,7 @@ def _print_summary(summary: RunSummary, as_json: bool, service) -> None:  # type
     for reason, n in sorted(data.get("reasons", {}).items(), key=lambda kv: -kv[1]):
         print(f"  {n:>6,} × {reason}")
     sentence = summary_text(tallies, summary.dry_run, source)
-    note = summary.message.removeprefix(sentence).strip()
+    note = summary.message.removeprefix(sentence).lstrip(". ")
     if note:
         print(f"  {note}")
 

@@ -282,7 +282,14 @@ class Term:
 
 _CC, _SRC = Side.TO_CONSTANT_CONTACT, Side.TO_SOURCE
 TERMS: tuple[Term, ...] = (
-    Term(_CC, Tally.CREATED, "Created in Constant Contact", "Would create in Constant Contact"),
+    Term(
+        _CC,
+        Tally.CREATED,
+        "Created in Constant Contact",
+        "Would create in Constant Contact",
+        short="Created",
+        hint="New contacts, added to the main list",
+    ),
     Term(
         _CC,
         Tally.MATCHED,
@@ -290,6 +297,7 @@ TERMS: tuple[Term, ...] = (
         "Would match existing contacts",
         row="Matched to an existing contact",
         row_planned="Would match an existing contact",
+        short="Matched",
         hint="Already in Constant Contact with the same email, and linked to it now",
     ),
     Term(
@@ -297,6 +305,7 @@ TERMS: tuple[Term, ...] = (
         Tally.UPDATED,
         "Updated in Constant Contact",
         "Would update in Constant Contact",
+        short="Updated",
         hint="Linked by an earlier sync, and changed since",
     ),
     Term(_CC, Tally.UNCHANGED, "Unchanged", "No change", hint="Already up to date"),
@@ -305,6 +314,7 @@ TERMS: tuple[Term, ...] = (
         Tally.UNSUBSCRIBED,
         "Unsubscribed in Constant Contact",
         "Would unsubscribe in Constant Contact",
+        short="Unsubscribed",
         optional=True,
         hint="Opted out in the source, so unsubscribed in Constant Contact",
     ),
@@ -313,7 +323,9 @@ TERMS: tuple[Term, ...] = (
         Tally.REMOVED,
         "Removed from the main list",
         "Would remove from the main list",
+        short="Removed from list",
         optional=True,
+        hint="Deleted from the source or no longer matching the filters",
     ),
     Term(_CC, Tally.SKIPPED, "Not pushed", "Would not push", hint="Each with its reason"),
     Term(
@@ -326,8 +338,14 @@ TERMS: tuple[Term, ...] = (
         hint="Could not be added to the list: they unsubscribed in Constant Contact, and only "
         "they can opt back in (counted in Not pushed)",
     ),
-    Term(_CC, Tally.FAILED, "Failed", "Failed"),
-    Term(_SRC, Tally.CREATED, "Created in %1", "Would create in %1"),
+    Term(_CC, Tally.FAILED, "Failed", "Failed", hint="Each with its reason"),
+    Term(
+        _SRC,
+        Tally.CREATED,
+        "Created in %1",
+        "Would create in %1",
+        hint="New in Constant Contact, so added to %1",
+    ),
     Term(
         _SRC,
         Tally.MATCHED,
@@ -335,15 +353,23 @@ TERMS: tuple[Term, ...] = (
         "Would match records in %1",
         row="Matched to a record in %1",
         row_planned="Would match a record in %1",
+        short="Matched in %1",
         hint="Constant Contact contacts linked to a record already in %1 with the same email",
     ),
-    Term(_SRC, Tally.UPDATED, "Updated in %1", "Would update in %1"),
+    Term(
+        _SRC,
+        Tally.UPDATED,
+        "Updated in %1",
+        "Would update in %1",
+        hint="Changed in Constant Contact, so updated in %1",
+    ),
     Term(_SRC, Tally.UNCHANGED, "Unchanged in %1", "No change in %1", optional=True),
     Term(
         _SRC,
         Tally.OPTED_OUT,
         "Marked opted out in %1",
         "Would mark opted out in %1",
+        short="Opted out in %1",
         hint="Unsubscribed in Constant Contact, so marked opted out in %1",
     ),
     Term(
@@ -351,10 +377,25 @@ TERMS: tuple[Term, ...] = (
         Tally.OPT_OUT_CLEARED,
         "Opt-out mark cleared in %1",
         "Would clear the opt-out mark in %1",
+        short="Opt-out cleared in %1",
         optional=True,
+        hint="Opted back in at Constant Contact, so the opt-out mark in %1 is cleared",
     ),
-    Term(_SRC, Tally.SKIPPED, "Not written to %1", "Would not write to %1"),
-    Term(_SRC, Tally.FAILED, "Failed to write to %1", "Failed to write to %1"),
+    Term(
+        _SRC,
+        Tally.SKIPPED,
+        "Not written to %1",
+        "Would not write to %1",
+        hint="Each with its reason",
+    ),
+    Term(
+        _SRC,
+        Tally.FAILED,
+        "Failed to write to %1",
+        "Failed to write to %1",
+        short="Failed in %1",
+        hint="Each with its reason",
+    ),
 )
 _BY_KEY = {(t.side, t.tally): t for t in TERMS}
 SIDE_TITLES = {_CC: "To Constant Contact", _SRC: "To %1"}
@@ -432,10 +473,11 @@ def summary_text(
     """The run in one line, in the captions' words: "Created in Constant Contact: 238 ·
     Matched to existing contacts: 1 · Not pushed: 7 (Failed subscriptions: 2)".
 
-    Counts that are zero are left out; a run with no records says so.
+    Counts that are zero are left out; a run with no records says so. No final period, so it
+    can be followed by more.
     """
     if tallies.total == 0:
-        return translate("No records to sync.")
+        return translate("No records to sync")
     parts: list[str] = []
     for t in TERMS:
         n = tallies.side(t.side).get(t.tally)
@@ -447,4 +489,4 @@ def summary_text(
             n_fs = tallies.side(_CC).failed_subscriptions
             part += f" ({label(fs, dry_run, source, translate)}: {n_fs:,})"
         parts.append(part)
-    return " · ".join(parts) + "."
+    return " · ".join(parts)

@@ -163,7 +163,7 @@ class PushEngine:
         tallies = runs.tallies(run_id)
         message = summary_text(tallies, dry_run, source_label(profile.source.kind))
         if cp.get("guard_note"):
-            message += " " + cp["guard_note"]
+            message += ". " + cp["guard_note"]
         runs.finish(run_id, status, counts, message, extra=tallies.as_extra())
         return runs.get(run_id)
 

@@ -138,8 +138,11 @@ def test_sync_shows_progress_then_results_that_add_up(qtbot, make_window, fake_s
     results = window.panel.results
     summary = results.summary
     tiles = {k: t.count for k, t in results.tiles.items()}
-    assert tiles["created"] == summary.counts.created == 2
-    assert tiles["matched"] + tiles["linked"] == summary.counts.updated + summary.counts.unchanged
+    assert tiles["to_constant_contact.created"] == summary.counts.created == 2
+    settled = ("matched", "updated", "unchanged")
+    assert sum(tiles[f"to_constant_contact.{k}"] for k in settled) == (
+        summary.counts.updated + summary.counts.unchanged
+    )
     assert sum(tiles.values()) == summary.counts.total == 10
     assert results.push_table.model.rowCount() == 10
     assert results.error_table.model.rowCount() == summary.counts.skipped + summary.counts.failed
@@ -153,8 +156,10 @@ def test_dry_run_is_titled_as_a_plan(qtbot, make_window):
         window.dry_run_action.trigger()
     results = window.panel.results
     assert results.banner.title.text() == "Dry run — nothing was changed in Constant Contact"
-    assert results.tabs.tabText(0) == "Push plan (10)"
-    assert results.tiles["created"].caption.text() == "Would create in Constant Contact"
+    assert results.tabs.tabText(0) == "Plan (10)"
+    assert results.tiles["to_constant_contact.created"].caption.text() == (
+        "Would create in Constant Contact"
+    )
 
 
 def test_cancel_shows_cancelled_and_no_error(qtbot, make_window, fake_service):

@@ -1,0 +1,89 @@
+"""The columns of a table of runs, shared by run history and reports.
+
+When, (which profile,) what kind, the result, then the run's counts in the vocabulary of
+``app.core.vocabulary`` (the words of the result tiles), and its message. Which counts show
+depends on the runs: the source's side only when some run went that way, removals and
+unsubscribes only when some run has them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QTableView
+
+from app.core.outcomes import RunStatus, RunSummary
+from app.core.vocabulary import RunTallies, Term, shown_terms
+from app.ui.i18n import tr
+from app.ui.lists.rows_model import Column
+from app.ui.theme import tone_icon
+from app.ui.wording import column_words, status_words, term_words, when_words
+
+# Widths of the columns before the counts (Started, Profile, Kind, Result).
+LEAD_WIDTHS = {"started": 110, "profile": 190, "kind": 70, "result": 150}
+
+
+def is_dry(run: RunSummary) -> bool:
+    return run.dry_run or run.status is RunStatus.DRY_RUN
+
+
+def count_terms(runs: Sequence[RunSummary]) -> tuple[tuple[Term, ...], str]:
+    """The counts to show for these runs, and the source's name for their words (blank when
+    the runs that went to a source went to different kinds)."""
+    tallies = [RunTallies.of_summary(r) for r in runs]
+    names = {r.source_name for r, t in zip(runs, tallies, strict=True) if t.two_way}
+    return shown_terms(tallies), next(iter(names)) if len(names) == 1 else ""
+
+
+def run_columns(
+    runs: Sequence[RunSummary] = (), *, with_profile: bool = True
+) -> tuple[Column[RunSummary], ...]:
+    """The columns for these runs (with none: the counts every run has)."""
+    tallies = {r.run_id: RunTallies.of_summary(r) for r in runs}
+    terms, source = count_terms(runs)
+
+    def count(t: Term) -> Column[RunSummary]:
+        def n(r: RunSummary) -> int:
+            found = tallies.get(r.run_id) or RunTallies.of_summary(r)
+            return found.side(t.side).get(t.tally)
+
+        return Column(
+            column_words(t, source),
+            lambda r: f"{n(r):,}",
+            sort=n,
+            numeric=True,
+            header_tip=term_words(t, False, source),
+        )
+
+    profile = (Column(tr("Profile"), lambda r: r.profile_name),) if with_profile else ()
+    return (
+        Column(
+            tr("Started"),
+            lambda r: when_words(r.started_at),
+            sort=lambda r: (r.started_at, r.run_id),
+        ),
+        *profile,
+        Column(tr("Kind"), lambda r: tr("Dry run") if is_dry(r) else tr("Sync")),
+        Column(
+            tr("Result"),
+            lambda r: status_words(r)[0],
+            icon=lambda r: tone_icon(status_words(r)[1]),
+            tooltip=lambda r: r.message,
+        ),
+        *(count(t) for t in terms),
+        Column(tr("Message"), lambda r: r.message, tooltip=lambda r: r.message),
+    )
+
+
+def size_run_columns(view: QTableView, with_profile: bool = True) -> None:
+    """Give the leading columns their widths and each count column its header's."""
+    header = view.horizontalHeader()
+    model = view.model()
+    lead = [w for k, w in LEAD_WIDTHS.items() if with_profile or k != "profile"]
+    metrics = view.fontMetrics()
+    for col in range(model.columnCount() - 1):
+        if col < len(lead):
+            header.resizeSection(col, lead[col])
+        else:
+            text = str(model.headerData(col, header.orientation()) or "")
+            header.resizeSection(col, max(64, metrics.horizontalAdvance(text) + 28))
