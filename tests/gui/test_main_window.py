@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QMessageBox, QWizard
 from app.core.errors import NeedsReconnect
 from app.core.outcomes import Outcome
 from app.core.store_types import ConnectionStatus
+from app.core.vocabulary import Side, Tally
 from app.ui.main_window import MainWindow
-from app.ui.results.results_model import Category
+from app.ui.results.results_model import tally_category
 
 
 class FakeWizard(QWizard):
@@ -189,7 +190,8 @@ def test_results_filter_and_export_visible_rows(qtbot, make_window, tmp_path: Pa
     with qtbot.waitSignal(window.panel.results_shown, timeout=10_000):
         window.sync_action.trigger()
     table = window.panel.results.push_table
-    table.category.setCurrentIndex(table.category.findData(Category.FAILED.value))
+    failed = tally_category(Side.TO_CONSTANT_CONTACT, Tally.FAILED)
+    table.category.setCurrentIndex(table.category.findData(failed))
     qtbot.keyClicks(table.search, "PERSON9")
     visible = table.visible_rows()
     assert [r.outcome for r in visible] == [Outcome.FAILED]
