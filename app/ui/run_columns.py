@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QTableView
 
 from app.core.outcomes import RunStatus, RunSummary
-from app.core.vocabulary import RunTallies, Term, shown_terms
+from app.core.vocabulary import RunTallies, Side, Tally, Term, shown_terms
 from app.ui.i18n import tr
 from app.ui.lists.rows_model import Column
 from app.ui.theme import tone_icon
 from app.ui.wording import column_words, status_words, term_words, when_words
 
 # Widths of the columns before the counts (Started, Profile, Kind, Result).
-LEAD_WIDTHS = {"started": 110, "profile": 190, "kind": 70, "result": 150}
+LEAD_WIDTHS = {"started": 110, "profile": 180, "kind": 70, "result": 140}
 
 
 def is_dry(run: RunSummary) -> bool:
@@ -29,10 +29,30 @@ def is_dry(run: RunSummary) -> bool:
 
 def count_terms(runs: Sequence[RunSummary]) -> tuple[tuple[Term, ...], str]:
     """The counts to show for these runs, and the source's name for their words (blank when
-    the runs that went to a source went to different kinds)."""
+    the runs that went to a source went to different kinds).
+
+    Those of the results tiles, but on the source's side only the counts some run has (and
+    its failures): a table has less room than the tiles.
+    """
     tallies = [RunTallies.of_summary(r) for r in runs]
     names = {r.source_name for r, t in zip(runs, tallies, strict=True) if t.two_way}
-    return shown_terms(tallies), next(iter(names)) if len(names) == 1 else ""
+    terms = tuple(
+        t
+        for t in shown_terms(tallies)
+        if t.side is Side.TO_CONSTANT_CONTACT
+        or t.tally is Tally.FAILED
+        or any(found.side(t.side).get(t.tally) for found in tallies)
+    )
+    return terms, next(iter(names)) if len(names) == 1 else ""
+
+
+def two_lines(text: str) -> str:
+    """A long header on two lines, broken at the space nearest its middle."""
+    if len(text) <= 9 or " " not in text:
+        return text
+    middle = len(text) / 2
+    cut = min((i for i, c in enumerate(text) if c == " "), key=lambda i: abs(i - middle))
+    return text[:cut] + "\n" + text[cut + 1 :]
 
 
 def run_columns(
@@ -48,7 +68,7 @@ def run_columns(
             return found.side(t.side).get(t.tally)
 
         return Column(
-            column_words(t, source),
+            two_lines(column_words(t, source)),
             lambda r: f"{n(r):,}",
             sort=n,
             numeric=True,
@@ -86,4 +106,5 @@ def size_run_columns(view: QTableView, with_profile: bool = True) -> None:
             header.resizeSection(col, lead[col])
         else:
             text = str(model.headerData(col, header.orientation()) or "")
-            header.resizeSection(col, max(64, metrics.horizontalAdvance(text) + 28))
+            widest = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+            header.resizeSection(col, max(52, widest + 22))

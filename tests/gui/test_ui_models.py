@@ -77,7 +77,7 @@ def test_history_model_passes_modeltester(qtmodeltester):
         "Updated",
         "Unchanged",
         "Not pushed",
-        "Failed subscriptions",
+        "Failed\nsubscriptions",  # a long header goes on two lines
         "Failed",
         "Message",
     ]

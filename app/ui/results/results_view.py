@@ -41,7 +41,6 @@ from app.ui.widgets import Banner, Tile
 from app.ui.wording import (
     duration_words,
     hint_words,
-    run_words,
     side_words,
     term_words,
     when_words,
@@ -283,11 +282,11 @@ class ResultsView(QWidget):
 
         self.push_table = ResultsTable(tasks, result_categories((), False), tr("Results"))
         self.push_table.view.setColumnHidden(RunResultsModel.COL_KEY, True)
-        self.push_table.view.horizontalHeader().resizeSection(RunResultsModel.COL_OUTCOME, 230)
+        self.push_table.view.horizontalHeader().resizeSection(RunResultsModel.COL_OUTCOME, 270)
         self.error_table = ResultsTable(
             tasks, result_categories((), False, problems=True), tr("Error report")
         )
-        self.error_table.view.horizontalHeader().resizeSection(RunResultsModel.COL_OUTCOME, 230)
+        self.error_table.view.horizontalHeader().resizeSection(RunResultsModel.COL_OUTCOME, 270)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.push_table, "")
@@ -367,7 +366,7 @@ class ResultsView(QWidget):
             for t in shown:
                 if t.side is not side or t.tally is Tally.FAILED_SUBSCRIPTIONS:
                     continue
-                tile = Tile(TALLY_TONES[t.tally])
+                tile = Tile(TALLY_TONES[t.tally], compact=len(sides) > 1)
                 note = ""
                 if side is Side.TO_CONSTANT_CONTACT and t.tally is Tally.SKIPPED:
                     fs = term(side, Tally.FAILED_SUBSCRIPTIONS)
@@ -426,7 +425,7 @@ class ResultsView(QWidget):
                 tr("Sync finished — Constant Contact and %1 are up to date").replace(
                     "%1", source or tr("the source")
                 ),
-                run_words(tallies, dry, source),
+                tr("Next time, only what changed on either side is sent."),
             )
         else:
             self.banner.show_message(
