@@ -76,8 +76,8 @@ def test_history_model_passes_modeltester(qtmodeltester):
         "Matched",
         "Updated",
         "Unchanged",
-        "Not pushed",
-        "Failed\nsubscriptions",  # a long header goes on two lines
+        "Not\npushed",  # a long header goes on two lines
+        "Failed\nsubscriptions",
         "Failed",
         "Message",
     ]

@@ -20,7 +20,13 @@ from PySide6.QtCore import (
 )
 
 from app.core.outcomes import Outcome, RecordResult
-from app.core.vocabulary import Side, Tally, record_tally
+from app.core.vocabulary import (
+    FAILED_SUBSCRIPTION_REASON,
+    Side,
+    Tally,
+    record_tally,
+    tally_of,
+)
 from app.ui.i18n import tr
 from app.ui.table_model import RowTableModel
 from app.ui.theme import tone_icon
@@ -65,8 +71,17 @@ def is_problem(r: RecordResult) -> bool:
     return r.outcome in (Outcome.SKIPPED, Outcome.FAILED)
 
 
-def _search_key(r: RecordResult) -> str:
-    token = tally_category(*record_tally(r))
+def _search_key(r: RecordResult, tokens: dict[tuple, str]) -> str:
+    kind = (
+        r.direction,
+        r.action,
+        r.outcome,
+        r.matched_existing,
+        r.reason == FAILED_SUBSCRIPTION_REASON,
+    )
+    token = tokens.get(kind)
+    if token is None:
+        token = tokens[kind] = tally_category(*tally_of(*kind))
     return f"{token}{_SEP}{r.row}{_SEP}{r.key}{_SEP}{r.email}{_SEP}{r.reason}"
 
 
@@ -114,7 +129,8 @@ class RunResultsModel(RowTableModel[RecordResult]):
             return None
         if role == FILTER_ROLE:
             if self._keys is None:
-                self._keys = [_search_key(x) for x in self._rows]
+                tokens: dict[tuple, str] = {}  # one tally lookup per kind of row
+                self._keys = [_search_key(x, tokens) for x in self._rows]
             return self._keys[index.row()]
         if role == Qt.ItemDataRole.DecorationRole and col == self.COL_OUTCOME:
             return self._icons.get(r.outcome)
