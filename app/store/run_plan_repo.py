@@ -9,7 +9,7 @@ from peewee import Case, fn
 
 from app.core.outcomes import Outcome, RunCounts
 from app.core.store_types import ACTION_OUTCOME, Direction
-from app.core.vocabulary import FAILED_SUBSCRIPTION_REASON, RunTallies
+from app.core.tallies import FAILED_SUBSCRIPTION_REASON, RunTallies
 from app.store import models as m
 from app.store.convert import BATCH, batched, executemany
 from app.store.db import db

@@ -17,9 +17,9 @@ from app.core.outcomes import Outcome
 from app.core.profiles import OptOutHandling, SyncProfile
 from app.core.records import Permission, SourceRecord
 from app.core.store_types import ACTION_OUTCOME, RecordAction
+from app.core.tallies import FAILED_SUBSCRIPTION_REASON
 from app.core.transforms import field_limit, import_key, transformer
 from app.core.validation import trim_to_limit, validate_email
-from app.core.vocabulary import FAILED_SUBSCRIPTION_REASON
 from app.sync.diff import describe_changes
 
 # One vocabulary for planned actions, shared with the store.
