@@ -15,6 +15,15 @@ from pathlib import Path
 from app import __version__
 from app.core.errors import AppError
 from app.core.outcomes import RunStatus, RunSummary
+from app.core.vocabulary import (
+    RunTallies,
+    Side,
+    Tally,
+    label,
+    shown_terms,
+    side_title,
+    summary_text,
+)
 from app.sync.summary import summary_json
 
 EXIT_OK, EXIT_FAILED_RECORDS, EXIT_CANNOT_START = 0, 1, 2
@@ -491,17 +500,26 @@ def _print_summary(summary: RunSummary, as_json: bool, service) -> None:  # type
         f"  total {c['total']:,}: created {c['created']:,}, updated {c['updated']:,}, "
         f"unchanged {c['unchanged']:,}, skipped {c['skipped']:,}, failed {c['failed']:,}"
     )
-    for direction, dc in data.get("directions", {}).items():
-        if direction != "push":
-            print(
-                f"  {direction}: total {dc['total']:,}: created {dc['created']:,}, updated "
-                f"{dc['updated']:,}, unchanged {dc['unchanged']:,}, skipped {dc['skipped']:,}, "
-                f"failed {dc['failed']:,}"
-            )
+    tallies = RunTallies.from_json(data["directions"])
+    source = summary.source_name
+    shown = shown_terms([tallies])
+    labels = {t: label(t, summary.dry_run, source) for t in shown}
+    for t in shown:  # a part of "Not pushed": indented under it
+        if t.tally is Tally.FAILED_SUBSCRIPTIONS:
+            labels[t] = "  " + labels[t]
+    width = max(len(text) for text in labels.values()) + 2
+    for side in Side:
+        side_terms = [t for t in shown if t.side is side]
+        if side_terms:
+            print(f"  {side_title(side, source)}: {tallies.side(side).total:,}")
+        for t in side_terms:
+            print(f"    {labels[t]:<{width}}{tallies.side(side).get(t.tally):>8,}")
     for reason, n in sorted(data.get("reasons", {}).items(), key=lambda kv: -kv[1]):
         print(f"  {n:>6,} × {reason}")
-    if summary.message:
-        print(f"  {summary.message}")
+    sentence = summary_text(tallies, summary.dry_run, source)
+    note = summary.message.removeprefix(sentence).lstrip(". ")
+    if note:
+        print(f"  {note}")
 
 
 def _fail(message: str, as_json: bool) -> None:

@@ -21,6 +21,7 @@ from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS
 from app.core.outcomes import RunStatus, RunSummary
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
+from app.core.vocabulary import source_label, summary_text
 from app.sync import engine_back, engine_push, plan_rows
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
@@ -161,9 +162,11 @@ class PushEngine:
             status = RunStatus.COMPLETED_WITH_ERRORS
         else:
             status = RunStatus.COMPLETED
-        by_direction = runs.counts_by_direction(run_id)
-        message = plan_rows.summary_message(counts, dry_run, by_direction, cp.get("guard_note", ""))
-        runs.finish(run_id, status, counts, message, extra=plan_rows.extra(by_direction))
+        tallies = runs.tallies(run_id)
+        message = summary_text(tallies, dry_run, source_label(profile.source.kind))
+        if cp.get("guard_note"):
+            message += ". " + cp["guard_note"]
+        runs.finish(run_id, status, counts, message, extra=tallies.as_extra())
         return runs.get(run_id)
 
     def _stop(self, run_id: int, profile: SyncProfile, status: RunStatus, msg: str) -> RunSummary:

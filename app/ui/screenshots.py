@@ -10,6 +10,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from app.core.errors import NeedsReconnect
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.sandbox.xero_samples import XERO_PROFILE_NAME
+from app.sandbox.xero_samples import XERO_LIST_NAME, XERO_PROFILE_NAME
 from app.sync.bootstrap import open_service
 from app.sync.engine import IMPORT
 from app.ui.errors import build_error_dialog
@@ -29,7 +30,7 @@ from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.wizard import ProfileWizard
 
 log = logging.getLogger(__name__)
-SIZE = (1200, 780)
+SIZE = (1366, 768)  # the most common laptop screen
 
 
 class _Shooter:
@@ -102,6 +103,8 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
         shoot(history, "06-run-history")
         history.close()
 
+        _shoot_two_way(service, emulator, window, shoot)
+
         for name, exc in (
             (
                 "07-error-dialog",
@@ -153,6 +156,25 @@ def _shoot_waiting(window: MainWindow, emulator: object, shoot: Callable[..., Pa
         emulator.runner.delay = 0.0  # type: ignore[attr-defined]
     while window.runner.running_ids():
         wait_for(window.runner.run_finished, 60_000)
+
+
+def _shoot_two_way(service: object, emulator: object, window: MainWindow, shoot: _Shooter) -> None:
+    """The Xero sample profile synced both ways: a new Constant Contact contact comes into
+    Xero, one already there is matched, and one who unsubscribed is refused by the list and
+    marked opted out in Xero."""
+    profile = service.get_profile(XERO_PROFILE_NAME)  # type: ignore[attr-defined]
+    options = replace(profile.options, import_from_cc=True)
+    service.save_profile(profile.with_changes(options=options))  # type: ignore[attr-defined]
+    if emulator is not None:
+        seed = emulator.seed_contact  # type: ignore[attr-defined]
+        seed("mere.tane@example.com", "Mere", "Tane", list_names=[XERO_LIST_NAME])
+        seed("aroha.walker0@example.com", "Aroha", "Walker", list_names=[XERO_LIST_NAME])
+        seed("ben.murphy1@example.com", "Ben", "Murphy", permission="unsubscribed")
+    window.reload_profiles()
+    window.select_profile(profile.id)
+    window.sync_now()
+    wait_for(window.runner.run_finished, 60_000)
+    shoot(window, "04-sync-results-two-way")
 
 
 def _sample_bug() -> Exception:

@@ -14,6 +14,7 @@ import pytest
 from app.core.outcomes import Outcome, RecordResult, RunCounts, RunStatus, RunSummary
 from app.core.profiles import SourceKind, SourceSpec, SyncProfile
 from app.core.store_types import Connection, ConnectionStatus
+from app.core.vocabulary import RunTallies
 from app.sync.progress import CancelToken, ProgressReporter
 from app.sync.service import ProfileOverview
 
@@ -55,6 +56,7 @@ def summary_of(
         status=status,
         counts=RunCounts.of(r.outcome for r in rows),
         dry_run=dry_run,
+        extra=RunTallies.of(rows).as_extra(),  # as the engine stores them when a run ends
         message="Created 1, updated 1.",
         started_at="2026-03-02T10:00:00+00:00",
         finished_at="2026-03-02T10:01:05+00:00",

@@ -9,7 +9,7 @@ from pathlib import Path
 from app.core.outcomes import RecordResult
 from app.sync.progress import CancelToken
 from app.ui.i18n import tr
-from app.ui.wording import outcome_words
+from app.ui.wording import row_words_of
 
 CHECK_EVERY = 5000  # rows between checks of the cancel token
 
@@ -33,14 +33,18 @@ def write_results_csv(
     *,
     dry_run: bool = False,
     cancel: CancelToken | None = None,
+    source: str = "",
 ) -> int:
     """Write ``rows`` (in the order given) with a header; returns how many were written.
+
+    Each row's outcome reads as its tally does on the results screen ("Created in Xero");
+    ``source`` names the source ("Xero"; blank reads "the source").
 
     The file is written next to the target and renamed at the end, so a cancelled or failed
     export never leaves half a file under the chosen name. UTF-8 with a byte-order mark, which
     Excel needs to read accents correctly.
     """
-    words = {r.outcome: outcome_words(r.outcome, dry_run) for r in rows[:1]}
+    words_of = row_words_of(dry_run, source)
     yes, no = tr("Yes"), tr("No")
     tmp = path.with_name(path.name + ".part")
     try:
@@ -48,9 +52,7 @@ def write_results_csv(
             writer = csv.writer(fh)
             writer.writerow(csv_header())
             for n, r in enumerate(rows, 1):
-                word = words.get(r.outcome)
-                if word is None:
-                    word = words[r.outcome] = outcome_words(r.outcome, dry_run)
+                word = words_of(r)
                 writer.writerow(
                     [
                         r.row,
