@@ -363,6 +363,7 @@ class PushEngine:
                 main_list_id=cp["list_id"],
                 full_read=True,  # the whole source is read even for a retry
                 only_keys=only,
+                outside=self._outside(details, entries),
                 email_column=profile.mapping.source_for("email") or "",
             )
             rows = [plan_rows.settled_row(r, dry_run) for r in plan_back(back)]
@@ -411,6 +412,15 @@ class PushEngine:
         self._catch_up(cp)
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _outside(self, details: dict, entries: list[SourceEntry]) -> frozenset[str]:
+        """Linked keys the source's read missed but the source still has (see BackContext)."""
+        still_there = getattr(self.d.source, "still_there", None)
+        if still_there is None:
+            return frozenset()
+        read = {e.key for e in entries}
+        missing = [k for k, v in details.items() if k not in read and v[5] != "removed"]
+        return frozenset(still_there(missing)) if missing else frozenset()
 
     def capabilities(self) -> SourceCapabilities:
         """What the source can do besides being read (a file: nothing)."""

@@ -189,3 +189,45 @@ def test_an_import_into_xero_sees_what_a_file_profile_just_pushed(
     assert pushed <= in_scope
     missing = in_scope - _xero_emails(sandbox)
     assert missing == set(), f"{len(missing)} contacts in scope never reached Xero"
+
+
+def test_contacts_made_in_xero_from_constant_contact_stay_on_the_list(
+    sandbox: ServiceHandle,
+) -> None:
+    """Xero never marks a contact it did not invoice as a customer, so a "customers only"
+    profile does not read back the contacts it made from Constant Contact. They were not
+    deleted: the next runs leave them on the list. One archived in Xero is taken off."""
+    service = sandbox.service
+    service.run_profile(service.get_profile(SAMPLE_PROFILE_NAME).id)
+    xero = _xero_two_way(sandbox)
+    xero = service.save_profile(replace(xero, options=replace(xero.options, remove_deleted=True)))
+    first = service.run_profile(xero.id)
+    made = {
+        r.email.lower()
+        for r in service.run_results(first.run_id)
+        if r.direction == "import" and r.outcome is Outcome.CREATED
+    }
+    assert len(made) > 50
+
+    again = service.run_profile(xero.id)  # raises NeedsConfirmation if it meant to remove many
+    changed = [
+        r
+        for r in service.run_results(again.run_id)
+        if r.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.FAILED)
+    ]
+    assert changed == [], "a quiet second run changed something"
+
+    email = sorted(made)[0]
+    assert sandbox.xero_emulator is not None
+    key = next(
+        c["ContactID"]
+        for c in sandbox.xero_emulator.contacts()
+        if (c.get("EmailAddress") or "").lower() == email
+    )
+    sandbox.xero_emulator.update_contact(key, ContactStatus="ARCHIVED")
+    third = service.run_profile(xero.id)
+    removed = [r for r in service.run_results(third.run_id) if r.action == "remove"]
+    assert [(r.email, r.reason) for r in removed] == [
+        (email, "Deleted from the source, so removed from the main list")
+    ]
+    assert email not in {e.lower() for e in sandbox.emulator.contacts_on_list("Newsletter")}

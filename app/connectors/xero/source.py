@@ -98,6 +98,16 @@ class XeroSource:
                 key=key, row=row, values=flatten(contact), opted_out=key in opted_out
             )
 
+    def still_there(self, keys: Sequence[str]) -> set[str]:
+        """Which of these contacts Xero still has, active, though the read left them out
+        (not customers, not in the group): the rest were deleted or archived."""
+        found = self.client.get_contacts(list(keys))
+        return {
+            str(c["ContactID"])
+            for c in found
+            if c.get("ContactID") and c.get("ContactStatus", "ACTIVE") == "ACTIVE"
+        }
+
     def preview(self, n: int = 20) -> tuple[list[str], list[list[str]]]:
         """The columns and the first ``n`` records' values, for the wizard."""
         rows = [[r.values.get(c, "") for c in COLUMNS] for r in islice(self.iter_records(), n)]
