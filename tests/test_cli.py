@@ -22,27 +22,6 @@ from app.sandbox.xero_samples import XERO_PROFILE_NAME
 COUNT_KEYS = ("created", "updated", "unchanged", "skipped", "failed")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    monkeypatch.setenv("CONTACTBRIDGE_HOME", str(home))
-    monkeypatch.delenv("CONTACTBRIDGE_CC_API_URL", raising=False)
-    monkeypatch.delenv("CONTACTBRIDGE_CC_AUTH_URL", raising=False)
-    return home
-
-
-@pytest.fixture
-def cli(home, capsys):
-    """``cli(*args)`` -> (exit code, stdout, stderr) of ``contactbridge --sandbox ARGS``."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--sandbox", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def run_json(cli, *args: str) -> tuple[int, dict]:
     code, out, _err = cli(*args, "--json")
     return code, json.loads(out)  # the whole output is one JSON object

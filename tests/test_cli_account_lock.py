@@ -14,12 +14,11 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
 from app import cli as cli_module
-from app.cli import EXIT_CANNOT_START, EXIT_OK, main
+from app.cli import EXIT_CANNOT_START, EXIT_OK
 from app.core.schedule import Schedule, ScheduleKind
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
@@ -30,25 +29,6 @@ from tests.sync.lock_holder import ROOT, HeldElsewhere, held_elsewhere
 from tests.sync.request_log import IMPORT_PATH, RequestLog
 
 STUDIO = "Studio members → Classes"
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    monkeypatch.setenv("CONTACTBRIDGE_HOME", str(home))
-    monkeypatch.delenv("CONTACTBRIDGE_CC_API_URL", raising=False)
-    monkeypatch.delenv("CONTACTBRIDGE_CC_AUTH_URL", raising=False)
-    return home
-
-
-@pytest.fixture
-def cli(home, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--sandbox", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

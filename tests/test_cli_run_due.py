@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import EXIT_FAILED_RECORDS, EXIT_OK, main
+from app.cli import EXIT_FAILED_RECORDS, EXIT_OK
 from app.core.profiles import SourceKind, SourceSpec
 from app.core.schedule import Schedule, ScheduleKind
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
@@ -20,25 +20,6 @@ from app.sync.locks import ProfileLock
 
 EVERY_15 = Schedule(ScheduleKind.INTERVAL, every_minutes=15)
 MANUAL_NAME = "Bakery by hand"
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    monkeypatch.setenv("CONTACTBRIDGE_HOME", str(home))
-    monkeypatch.delenv("CONTACTBRIDGE_CC_API_URL", raising=False)
-    monkeypatch.delenv("CONTACTBRIDGE_CC_AUTH_URL", raising=False)
-    return home
-
-
-@pytest.fixture
-def cli(home, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--sandbox", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @contextmanager

@@ -48,10 +48,11 @@ _PENDING = PENDING_ID_PREFIX + "%"
 # A placeholder row gives way to the contact's real row once a read brings it...
 _DROP_PENDING = f'DELETE FROM "{C._meta.table_name}" WHERE "connection_id" = ? AND "contact_id" = ?'
 # ...and links made while the id was unknown (an import into the source) get the real id.
+# (By profile and email, which the link table indexes: a million links are not scanned.)
 _REPOINT_LINKS = (
-    f'UPDATE "{m.Link._meta.table_name}" SET "contact_id" = ? WHERE "contact_id" = ? AND '
-    f'"profile_id" IN (SELECT "id" FROM "{m.Profile._meta.table_name}" '
-    'WHERE "connection_id" = ?)'
+    f'UPDATE "{m.Link._meta.table_name}" SET "contact_id" = ? WHERE "profile_id" IN '
+    f'(SELECT "id" FROM "{m.Profile._meta.table_name}" WHERE "connection_id" = ?) '
+    'AND "email" = ? AND "contact_id" = ?'
 )
 
 
@@ -88,14 +89,19 @@ class MirrorRepository:
     def _settle_pending(self, connection_id: int, contacts: list[RemoteContact]) -> None:
         """Replace placeholders of our own imports by the real contacts just read."""
         real = [
-            (c.contact_id, pending_contact_id(c.email))
+            (c.contact_id, c.email.lower())
             for c in contacts
             if not c.contact_id.startswith(PENDING_ID_PREFIX)
         ]
         if not real or not self._has_pending(connection_id):
             return
-        executemany(_DROP_PENDING, [(connection_id, pending) for _, pending in real])
-        executemany(_REPOINT_LINKS, [(cid, pending, connection_id) for cid, pending in real])
+        executemany(
+            _DROP_PENDING, [(connection_id, pending_contact_id(email)) for _, email in real]
+        )
+        executemany(
+            _REPOINT_LINKS,
+            [(cid, connection_id, email, pending_contact_id(email)) for cid, email in real],
+        )
 
     def _has_pending(self, connection_id: int) -> bool:
         query = C.select(C.id).where(
