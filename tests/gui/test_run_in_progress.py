@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.ui.history import HistoryDialog, HistoryModel
+from app.ui.history import HistoryDialog
 from app.ui.main_window import MainWindow
 from app.ui.profiles_model import ProfilesModel
 from app.ui.reports import ReportsDialog
@@ -25,7 +25,8 @@ from tests.gui.managers_support import TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 SYNCING, INTERRUPTED = "Syncing…", "Interrupted — sync again to finish"
-RESULT_COLUMN = 3  # of the reports' runs table
+RESULT_COLUMN = 3  # of the reports' runs table (Started, Profile, Kind, Result)
+HISTORY_RESULT_COLUMN = 2  # of a profile's run history (Started, Kind, Result)
 
 tasks = managers_support.tasks
 
@@ -99,7 +100,7 @@ def test_history_shows_a_run_in_progress_as_syncing(qtbot, running, tasks) -> No
     def words() -> dict[int, str]:
         model = dialog.model
         return {
-            run.run_id: model.index(i, HistoryModel.COL_STATUS).data()
+            run.run_id: model.index(i, HISTORY_RESULT_COLUMN).data()
             for i, run in enumerate(model.rows)
         }
 
