@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from app import __version__
 from app.core.errors import AppError
 from app.core.outcomes import RunStatus, RunSummary
+from app.core.vocabulary import (
+    RunTallies,
+    Side,
+    Tally,
+    label,
+    shown_terms,
+    side_title,
+    summary_text,
+)
 from app.sync.summary import summary_json
 
 EXIT_OK, EXIT_FAILED_RECORDS, EXIT_CANNOT_START = 0, 1, 2
+NO_WAIT_HELP = (
+    "if another sync is using the same Constant Contact account, stop at once with exit "
+    "code 2 instead of waiting for it to finish"
+)
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command killed by SIGPIPE
+RESUME_HINT = "Run the same command again to resume where it stopped."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="go ahead even if the sync unsubscribes or removes many contacts "
         "(without it, such a sync stops before changing anything and says what it would do)",
     )
+    s.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
 
     s = sub.add_parser(
         "retry-failed",
@@ -49,19 +68,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("profile", metavar="PROFILE", help="the profile's name")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--confirm", action="store_true", help="as for sync")
+    s.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
 
     s = sub.add_parser("push", help="push a CSV or Excel file to a Constant Contact list")
     s.add_argument("file", metavar="FILE", type=Path)
     s.add_argument("--list", required=True, metavar="NAME", help="the list's exact name")
     s.add_argument("--dry-run", action="store_true")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
 
     s = sub.add_parser(
         "run-due",
         help="run every profile whose schedule says it is due, once, then exit",
         description="Runs every scheduled profile that is due, one after the other, and "
         "exits: what the OS job (Run schedules when ContactBridge is closed) calls. A profile "
-        "already syncing elsewhere is skipped. Exit code 0 when every run went fine or "
+        "already syncing elsewhere is skipped; one whose Constant Contact account is busy with "
+        "another sync waits for it. Exit code 0 when every run went fine or "
         "nothing was due, 1 when some run failed.",
     )
     s.add_argument("--json", action="store_true", help="print a JSON list, one item a profile")
@@ -104,6 +126,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in Python's exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (``sync --json | head``): stop quietly, as a killed pipe
+        # would. Python would complain again flushing stdout at exit; point it at devnull
+        # (the recipe in the signal module's documentation).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:  # Ctrl+C outside a run (a run stops cleanly on its own)
+        print("Interrupted.", file=sys.stderr)
+        return 128 + signal.SIGINT
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
@@ -115,16 +154,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(sandbox=True, screenshot=args.out_dir)
     if args.command == "sandbox":
-        from app.sync import bench
-
         if args.action == "serve":
-            return bench.serve(
+            from app.sync.emulator_serve import serve
+
+            return serve(
                 args.port,
                 enforce_limits=not args.no_limits,
                 state=args.state,
                 ready_json=args.ready_json,
                 parent_pid=args.parent_pid,
             )
+        from app.sync import bench
+
         if args.ui:
             from app.ui.responsiveness import measure
 
@@ -144,40 +185,103 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _with_service(args: argparse.Namespace) -> int:
     from app.sync.bootstrap import open_service
+    from app.sync.locks import Origin
 
     handle = open_service(sandbox=args.sandbox)
     try:
         for notice in handle.notices:
             print(notice, file=sys.stderr)
         service = handle.service
+        # Another process waiting for the same account names this one by it.
+        service.origin = Origin.RUN_DUE if args.command == "run-due" else Origin.COMMAND_LINE
         if args.command == "profiles":
             return _profiles(service, args)
         if args.command == "run-due":
             return _run_due(service, args.json)
-        if args.command == "push":
-            profile = _quick_push_profile(service, args.file, args.list)
-        else:
-            profile = service.get_profile(args.profile)
+        if args.command != "push":
+            return _run(service, service.get_profile(args.profile), args)
+        profile, temporary = _quick_push_profile(service, args.file, args.list, args.dry_run)
         try:
-            if args.command == "retry-failed":
-                summary = _retry_failed(service, profile, args.confirm)
-            else:
-                confirm = getattr(args, "confirm", False)
-                summary = service.run_profile(profile.id, dry_run=args.dry_run, confirm=confirm)
-        except AppError as exc:
-            _fail(exc.message, args.json)
-            return EXIT_CANNOT_START
-        _print_summary(summary, args.json, service)
-        return exit_code(summary)
+            return _run(service, profile, args)
+        finally:
+            if temporary:  # a dry run leaves no profile (and so no run history) behind
+                service.delete_profile(profile.id)
     finally:
         handle.close()
+
+
+def _run(service, profile, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    """Run (or retry) one profile, print its summary; Ctrl+C stops it in a resumable state."""
+    from app.core.errors import NeedsConfirmation
+    from app.sync.progress import CancelToken, RecordingReporter
+
+    dry_run = getattr(args, "dry_run", False)
+    confirm = getattr(args, "confirm", False)
+    reporter, cancel = RecordingReporter(), CancelToken()
+    wait = {"wait": not args.no_wait, "on_wait": _say_waiting}
+    try:
+        with _interrupt_cancels(cancel):
+            if args.command == "retry-failed":
+                summary = _retry_failed(service, profile, confirm, reporter, cancel, **wait)
+            else:
+                summary = service.run_profile(
+                    profile.id,
+                    dry_run=dry_run,
+                    confirm=confirm,
+                    reporter=reporter,
+                    cancel=cancel,
+                    **wait,
+                )
+    except AppError as exc:
+        stopped = None
+        if reporter.phases and not dry_run and not isinstance(exc, NeedsConfirmation):
+            stopped = service.runs.resumable_run(profile.id)  # the run it started, stopped
+        if stopped is None:
+            _fail(exc.message, args.json)
+            return EXIT_CANNOT_START
+        summary = stopped
+    _print_summary(_with_resume_hint(summary), args.json, service)
+    return exit_code(summary)
+
+
+@contextlib.contextmanager
+def _interrupt_cancels(cancel) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """While a run goes on, Ctrl+C cancels it (it stops cleanly and can resume); a second
+    Ctrl+C interrupts at once."""
+
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None:  # installed outside Python: restore the default
+        previous = signal.SIG_DFL
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, previous)
+        print("Stopping after the current step… (Ctrl+C again to quit now)", file=sys.stderr)
+        cancel.cancel()
+
+    try:
+        signal.signal(signal.SIGINT, on_interrupt)
+    except ValueError:  # not the main thread: leave Ctrl+C alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _with_resume_hint(summary: RunSummary) -> RunSummary:
+    """A run stopped part-way says that running it again resumes it."""
+    from dataclasses import replace
+
+    if summary.status is not RunStatus.FAILED or summary.dry_run or RESUME_HINT in summary.message:
+        return summary
+    return replace(summary, message=f"{summary.message} {RESUME_HINT}".strip())
 
 
 def _run_due(service, as_json: bool) -> int:  # type: ignore[no-untyped-def]
     """Run each due profile once, in turn; one line (or JSON item) per profile."""
     from app.core.errors import RunLocked
-    from app.core.schedule import next_run_at
-    from app.sync.due import due_profiles, local_now, with_last_runs
+    from app.sync.due import due_profiles, local_now, next_check_at, schedule_words, with_last_runs
 
     now = local_now()
     items = with_last_runs(service.profiles.list(), service.runs.last_started(), now)
@@ -185,14 +289,14 @@ def _run_due(service, as_json: bool) -> int:  # type: ignore[no-untyped-def]
     report: list[dict] = []
     failed = False
     for profile, last_run in items:
-        item: dict = {"profile": profile.name, "schedule": profile.schedule.describe()}
+        item: dict = {"profile": profile.name, "schedule": schedule_words(profile)}
         if profile.id not in due:
-            when = next_run_at(profile.schedule, last_run, now)
+            when = next_check_at(profile, last_run, now)  # a two-way profile polls
             item["status"] = "manual" if when is None else "not_due"
             item["next_run"] = when.isoformat(timespec="minutes") if when else None
         else:
             try:
-                summary = service.run_profile(profile.id)
+                summary = service.run_profile(profile.id, on_wait=_say_waiting)
             except RunLocked:
                 item["status"] = "skipped"
                 item["message"] = "already syncing in another ContactBridge window or process"
@@ -224,7 +328,8 @@ def _run_due_line(item: dict) -> str:
         return f"{name}: manual — runs only when you press Sync Now"
     if status == "not_due":
         when = item["next_run"].replace("T", " ")[:16]
-        return f"{name}: not due — next run {when} ({item['schedule'].lower()})"
+        schedule = item["schedule"]
+        return f"{name}: not due — next run {when} ({schedule[:1].lower()}{schedule[1:]})"
     if status == "skipped":
         return f"{name}: skipped — {item['message']}"
     if status == "error":
@@ -237,11 +342,21 @@ def _run_due_line(item: dict) -> str:
     )
 
 
-def _retry_failed(service, profile, confirm: bool) -> RunSummary:  # type: ignore[no-untyped-def]
+def _retry_failed(service, profile, confirm, reporter, cancel, **wait) -> RunSummary:  # type: ignore[no-untyped-def]
     last = service.last_failed_run(profile.id)
     if last is None:
         raise AppError(f'Nothing to retry: the last sync of "{profile.name}" had no failures.')
-    return service.retry_failed(last.run_id, confirm=confirm)
+    return service.retry_failed(
+        last.run_id, confirm=confirm, reporter=reporter, cancel=cancel, **wait
+    )
+
+
+def _say_waiting(message: str) -> None:
+    """What a run waits for, on stderr (stdout stays the result, JSON or not)."""
+    if message:
+        print(f"ContactBridge: {message}", file=sys.stderr)
+    else:
+        print("ContactBridge: the Constant Contact account is free; starting.", file=sys.stderr)
 
 
 def exit_code(summary: RunSummary) -> int:
@@ -250,15 +365,19 @@ def exit_code(summary: RunSummary) -> int:
     return EXIT_FAILED_RECORDS
 
 
-def _quick_push_profile(service, file: Path, list_name: str):  # type: ignore[no-untyped-def]
-    """A profile for a one-shot push, reused next time so unchanged rows cost nothing."""
+def _quick_push_profile(service, file: Path, list_name: str, dry_run: bool = False):  # type: ignore[no-untyped-def]
+    """A profile for a one-shot push, reused next time so unchanged rows cost nothing.
+
+    Returns (profile, temporary): a dry run with no such profile yet gets one that the
+    caller deletes afterwards, so a look at what a push would do leaves nothing behind.
+    """
     from app.core.profiles import SourceKind, SourceSpec, SyncProfile
 
     file = file.resolve()
     name = f"Quick push: {file.name} → {list_name}"
     existing = service.profiles.get_by_name(name)
     if existing is not None:
-        return existing
+        return existing, False
     conn = service.default_connection()
     if conn is None:
         raise AppError("Connect to Constant Contact first: open ContactBridge and add a profile.")
@@ -269,11 +388,12 @@ def _quick_push_profile(service, file: Path, list_name: str):  # type: ignore[no
         raise AppError(
             f'No email column was found in "{file.name}". Columns: {", ".join(columns)}.'
         )
-    return service.save_profile(
+    profile = service.save_profile(
         SyncProfile(
             name=name, source=spec, main_list=list_name, connection_id=conn.id, mapping=mapping
         )
     )
+    return profile, dry_run
 
 
 def _profiles(service, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
@@ -284,6 +404,12 @@ def _profiles(service, args: argparse.Namespace) -> int:  # type: ignore[no-unty
         else:
             for o in overviews:
                 print(o.profile.name)
+            if not overviews:  # on stderr: stdout stays one profile name a line
+                print(
+                    "No profiles yet. Create one in the app (python main.py), or import one: "
+                    "python main.py profiles import FILE",
+                    file=sys.stderr,
+                )
         return EXIT_OK
     if args.action == "export":
         profile = service.get_profile(args.name)
@@ -291,11 +417,7 @@ def _profiles(service, args: argparse.Namespace) -> int:  # type: ignore[no-unty
         args.file.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         print(f'Exported "{profile.name}" to {args.file}')
         return EXIT_OK
-    try:
-        data = json.loads(args.file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise AppError(f'Could not read the profile file "{args.file}": {exc}') from None
-    profile = service.profiles.import_dict(data, replace=args.replace)
+    profile = _import_profile(service, args.file, args.replace)
     if profile.connection_id is None:
         # An export carries no connection, and the CLI has no way to pick one later: with a
         # single Constant Contact account connected, use it so the profile can sync at once.
@@ -304,6 +426,48 @@ def _profiles(service, args: argparse.Namespace) -> int:  # type: ignore[no-unty
             profile = service.save_profile(profile.with_changes(connection_id=connections[0].id))
     print(f'Imported "{profile.name}"')
     return EXIT_OK
+
+
+def _import_profile(service, file: Path, replace: bool):  # type: ignore[no-untyped-def]
+    """Read a profile export; every refusal names the file and says what to do."""
+    from app.core.errors import ValidationError
+    from app.store.profiles_repo import profile_from_export
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AppError(f'There is no file "{file}".') from None
+    except UnicodeDecodeError:
+        raise AppError(
+            f'"{file.name}" is not a ContactBridge profile export: it is not a text file. '
+            "Export a profile with: python main.py profiles export NAME FILE"
+        ) from None
+    except OSError as exc:
+        raise AppError(f'Could not read "{file}": {exc.strerror or exc}.') from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AppError(
+            f'"{file.name}" is not a ContactBridge profile export: it is not valid JSON '
+            f"(line {exc.lineno}, column {exc.colno}: {exc.msg}). "
+            "Export a profile with: python main.py profiles export NAME FILE"
+        ) from None
+    try:
+        name = profile_from_export(data).name
+    except ValidationError as exc:
+        if "not a ContactBridge profile" in exc.message:
+            raise AppError(
+                f'"{file.name}" is not a ContactBridge profile export: it holds other JSON. '
+                "Export a profile with: python main.py profiles export NAME FILE"
+            ) from None
+        raise AppError(f'"{file.name}": {exc.message}', exc.details) from None
+    existing = service.profiles.get_by_name(name)
+    if existing is not None and not replace:
+        raise AppError(
+            f'A profile named "{existing.name}" already exists. To replace it with the one in '
+            f'"{file.name}", add --replace: python main.py profiles import "{file}" --replace'
+        )
+    return service.profiles.import_dict(data, replace=replace)
 
 
 def _profile_json(overview) -> dict:  # type: ignore[no-untyped-def]
@@ -336,17 +500,26 @@ def _print_summary(summary: RunSummary, as_json: bool, service) -> None:  # type
         f"  total {c['total']:,}: created {c['created']:,}, updated {c['updated']:,}, "
         f"unchanged {c['unchanged']:,}, skipped {c['skipped']:,}, failed {c['failed']:,}"
     )
-    for direction, dc in data.get("directions", {}).items():
-        if direction != "push":
-            print(
-                f"  {direction}: total {dc['total']:,}: created {dc['created']:,}, updated "
-                f"{dc['updated']:,}, unchanged {dc['unchanged']:,}, skipped {dc['skipped']:,}, "
-                f"failed {dc['failed']:,}"
-            )
+    tallies = RunTallies.from_json(data["directions"])
+    source = summary.source_name
+    shown = shown_terms([tallies])
+    labels = {t: label(t, summary.dry_run, source) for t in shown}
+    for t in shown:  # a part of "Not pushed": indented under it
+        if t.tally is Tally.FAILED_SUBSCRIPTIONS:
+            labels[t] = "  " + labels[t]
+    width = max(len(text) for text in labels.values()) + 2
+    for side in Side:
+        side_terms = [t for t in shown if t.side is side]
+        if side_terms:
+            print(f"  {side_title(side, source)}: {tallies.side(side).total:,}")
+        for t in side_terms:
+            print(f"    {labels[t]:<{width}}{tallies.side(side).get(t.tally):>8,}")
     for reason, n in sorted(data.get("reasons", {}).items(), key=lambda kv: -kv[1]):
         print(f"  {n:>6,} × {reason}")
-    if summary.message:
-        print(f"  {summary.message}")
+    sentence = summary_text(tallies, summary.dry_run, source)
+    note = summary.message.removeprefix(sentence).lstrip(". ")
+    if note:
+        print(f"  {note}")
 
 
 def _fail(message: str, as_json: bool) -> None:

@@ -13,6 +13,11 @@ if [ ! -x "$PY" ]; then
   echo "No .venv here: run 'bash packaging/setup.sh' first." >&2
   exit 2
 fi
+if [ "$(uname -s)" = Linux ] && ! command -v objdump >/dev/null; then
+  echo "PyInstaller needs objdump and objcopy: install binutils (sudo apt-get install" \
+    "binutils), or run 'bash packaging/setup.sh bundle', which does." >&2
+  exit 2
+fi
 if ! "$PY" -c 'import PyInstaller' 2>/dev/null; then
   say "Installing PyInstaller (the 'package' extra) into .venv"
   "$PY" -m pip install -q --disable-pip-version-check -e '.[package]'

@@ -8,6 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-setup}"
+case "$mode" in
+  app | test | bundle | setup) ;;
+  *) echo "usage: bash packaging/setup.sh [app|test|bundle|setup]" >&2; exit 2 ;;
+esac
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -16,6 +20,10 @@ QT_LIBS="libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3 fo
 # Real X11 windows (the app on a desktop, screenshots under Xvfb).
 XCB_LIBS="libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0"
+# The desktop bundle: PyInstaller reads and edits binaries with objdump and objcopy (it stops
+# at once without them) and lists their libraries with ldd (libc-bin, always installed).
+# tests/packaging runs the bundle headless (offscreen), so it needs no X server.
+BUNDLE_TOOLS="binutils"
 
 apt_install() {
   local missing=()
@@ -40,6 +48,7 @@ PY="${PYTHON:-python3}"
 
 pkgs=($QT_LIBS)
 [ "$mode" = "app" ] && pkgs+=($XCB_LIBS)
+[ "$mode" = "bundle" ] && pkgs+=($BUNDLE_TOOLS)
 # Debian ships venv and ensurepip separately from python3.
 if ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
   pkgs+=("python3-venv")
@@ -79,5 +88,4 @@ case "$mode" in
     exec .venv/bin/python -m pytest -q -p no:randomly tests/packaging "${@:2}"
     ;;
   setup) say "Ready. Open the sandbox with: .venv/bin/python main.py --sandbox" ;;
-  *) echo "usage: bash packaging/setup.sh [app|test|bundle|setup]" >&2; exit 2 ;;
 esac

@@ -9,7 +9,11 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CONTACTBRIDGE_KEYRING", "memory")
 
+from pathlib import Path
+
 import pytest
+
+from app.cli import main
 
 GUI_FIXTURES = frozenset({"qtbot", "qapp", "qtmodeltester"})
 
@@ -19,3 +23,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.gui)
+
+
+# The command line, for the tests of tests/test_cli*.py (a module may define its own).
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A new data folder, and no emulator URLs from the environment."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("CONTACTBRIDGE_HOME", str(home))
+    for name in ("CC_API_URL", "CC_AUTH_URL", "XERO_API_URL", "XERO_AUTH_URL"):
+        monkeypatch.delenv(f"CONTACTBRIDGE_{name}", raising=False)
+    return home
+
+
+@pytest.fixture
+def cli(home: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """``cli(*args)`` -> (exit code, stdout, stderr) of ``contactbridge --sandbox ARGS``."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--sandbox", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

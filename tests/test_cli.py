@@ -22,27 +22,6 @@ from app.sandbox.xero_samples import XERO_PROFILE_NAME
 COUNT_KEYS = ("created", "updated", "unchanged", "skipped", "failed")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    monkeypatch.setenv("CONTACTBRIDGE_HOME", str(home))
-    monkeypatch.delenv("CONTACTBRIDGE_CC_API_URL", raising=False)
-    monkeypatch.delenv("CONTACTBRIDGE_CC_AUTH_URL", raising=False)
-    return home
-
-
-@pytest.fixture
-def cli(home, capsys):
-    """``cli(*args)`` -> (exit code, stdout, stderr) of ``contactbridge --sandbox ARGS``."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--sandbox", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def run_json(cli, *args: str) -> tuple[int, dict]:
     code, out, _err = cli(*args, "--json")
     return code, json.loads(out)  # the whole output is one JSON object
@@ -104,6 +83,69 @@ def test_sync_prints_a_readable_summary(cli):
     assert f"Sync: {SAMPLE_PROFILE_NAME} — completed" in out
     assert "created 238, updated 1, unchanged 0, skipped 7, failed 0" in out
     assert "Unsubscribed in Constant Contact" in out
+    lines = [line.split() for line in out.splitlines()]
+    assert ["Created", "in", "Constant", "Contact", "238"] in lines
+    assert ["Matched", "to", "existing", "contacts", "1"] in lines
+    assert ["Failed", "subscriptions", "1"] in lines  # Alan Turing, unsubscribed there
+    assert not any(line[:2] == ["To", "the"] for line in lines)  # no source side: a file
+
+
+def seed_unsubscribed(home: Path, email: str) -> None:
+    """A contact who unsubscribed in the sandbox's Constant Contact (its saved state)."""
+    emu = ConstantContactEmulator(home / "emulator" / "constant-contact.sqlite3")
+    try:
+        emu.seed_contact(email, "Ben", "Murphy", permission="unsubscribed")
+    finally:
+        emu.stop()
+
+
+TWO_WAY_EMAIL = "ben.murphy1@example.com"  # a Xero sample customer
+
+
+def test_two_way_sync_json_keeps_each_direction_apart(cli, home):
+    cli("profiles", "list")  # sets the sandbox up
+    seed_unsubscribed(home, TWO_WAY_EMAIL)
+
+    code, data = run_json(cli, "sync", XERO_PROFILE_NAME)
+
+    assert code == EXIT_OK
+    counts = data["counts"]
+    assert list(counts) == [*("total", *COUNT_KEYS), "matched_existing"]
+    assert_counts_add_up(counts)
+    directions = data["directions"]
+    to_cc, to_source = directions["to_constant_contact"], directions["to_source"]
+    assert to_cc["total"] + to_source["total"] == counts["total"]
+    for side in (to_cc, to_source):
+        parts = sum(n for k, n in side.items() if k not in ("total", "failed_subscriptions"))
+        assert parts == side["total"]
+    # Unsubscribed in Constant Contact: not put on the list (a failed subscription), and
+    # marked opted out in Xero; neither is "created" or "updated" in Constant Contact.
+    assert to_cc["failed_subscriptions"] == 1 and to_cc["skipped"] >= 1
+    assert to_source == {**dict.fromkeys(to_source, 0), "total": 1, "opted_out": 1}
+    assert to_cc["created"] == counts["created"]
+    assert counts["updated"] == to_source["opted_out"]
+    assert "Marked opted out in Xero: 1" in data["message"]
+    assert set(data) >= {"status", "counts", "reasons", "requests", "directions"}
+
+
+def test_two_way_sync_prints_each_direction(cli, home):
+    cli("profiles", "list")
+    seed_unsubscribed(home, TWO_WAY_EMAIL)
+
+    code, out, _err = cli("sync", XERO_PROFILE_NAME)
+
+    assert code == EXIT_OK
+    lines = [line.strip() for line in out.splitlines()]
+    assert "To Xero: 1" in lines
+    assert any(line.startswith("To Constant Contact: ") for line in lines)
+    words = {" ".join(line.split()[:-1]): line.split()[-1] for line in lines if line}
+    assert words["Marked opted out in Xero"] == "1"
+    assert words["Failed subscriptions"] == "1"
+    assert words["Failed to write to Xero"] == "0"
+    assert "Created in Xero" in words  # shown, as 0, beside what did happen
+    total = int(lines[1].split()[1].rstrip(":"))
+    to_cc = int(next(x for x in lines if x.startswith("To Constant Contact: ")).split()[-1])
+    assert to_cc + 1 == total
 
 
 def test_dry_run_changes_nothing_and_matches_the_real_run(cli, home):

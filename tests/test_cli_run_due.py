@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import EXIT_FAILED_RECORDS, EXIT_OK, main
+from app.cli import EXIT_FAILED_RECORDS, EXIT_OK
 from app.core.profiles import SourceKind, SourceSpec
 from app.core.schedule import Schedule, ScheduleKind
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
@@ -20,25 +20,6 @@ from app.sync.locks import ProfileLock
 
 EVERY_15 = Schedule(ScheduleKind.INTERVAL, every_minutes=15)
 MANUAL_NAME = "Bakery by hand"
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    monkeypatch.setenv("CONTACTBRIDGE_HOME", str(home))
-    monkeypatch.delenv("CONTACTBRIDGE_CC_API_URL", raising=False)
-    monkeypatch.delenv("CONTACTBRIDGE_CC_AUTH_URL", raising=False)
-    return home
-
-
-@pytest.fixture
-def cli(home, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--sandbox", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @contextmanager
@@ -148,3 +129,22 @@ def test_manual_profiles_wait_and_two_way_ones_poll(cli, home):
     code, out, _ = cli("run-due", "--json")
     assert code == EXIT_OK
     assert by_name(json.loads(out))[XERO_PROFILE_NAME]["status"] != "completed"
+
+
+def test_a_two_way_profile_that_just_polled_is_not_called_manual(cli, home):
+    assert cli("profiles", "list")[0] == EXIT_OK
+    assert by_name(json.loads(cli("run-due", "--json")[1]))[XERO_PROFILE_NAME]["status"] == (
+        "completed"
+    )
+
+    code, out, _ = cli("run-due", "--json")
+
+    assert code == EXIT_OK
+    xero = by_name(json.loads(out))[XERO_PROFILE_NAME]
+    assert (xero["status"], xero["schedule"]) == ("not_due", "Every 30 minutes (two-way)")
+    assert xero["next_run"]
+    code, out, _ = cli("run-due")
+    line = next(ln for ln in out.splitlines() if ln.startswith(XERO_PROFILE_NAME))
+    assert line.startswith(f"{XERO_PROFILE_NAME}: not due — next run ")
+    assert line.endswith("(every 30 minutes (two-way))")
+    assert "manual" not in line

@@ -73,6 +73,7 @@ class ActivityStatus:
     cannot_add_to_list_count: int = 0
     errors: tuple[str, ...] = ()
     completed_at: datetime | None = None
+    started_at: datetime | None = None  # when it began (or was queued), by the service's clock
 
     @property
     def finished(self) -> bool:
@@ -108,6 +109,8 @@ class ConstantContact(Protocol):
         lists: Sequence[str] = (),
         optout_after: datetime | None = None,
     ) -> Iterator[RemoteContact]: ...
+
+    def count_contacts(self, *, updated_after: datetime | None = None) -> int: ...
 
     def start_contacts_import(
         self, import_data: Sequence[Mapping[str, str]], list_ids: Sequence[str]

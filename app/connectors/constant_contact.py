@@ -123,10 +123,19 @@ class ConstantContactClient:
         return [_to_list(item) for item in self._pages("/contact_lists", params, "lists")]
 
     def find_list_by_name(self, name: str) -> ContactList | None:
-        params = {"name": name, "limit": self.lists_page_size, "include_membership_count": "all"}
-        for item in self._pages("/contact_lists", params, "lists"):
-            if item.get("name") == name:
-                return _to_list(item)
+        """The list of this name, capitals aside: Constant Contact refuses "newsletter" when
+        "Newsletter" exists, so that is the list a profile naming "newsletter" means.
+
+        The ``name`` filter first (one request); whether it ignores case is not documented,
+        so when it finds nothing every list is compared (only before a list is created).
+        """
+        wanted = name.casefold()
+        params = {"limit": self.lists_page_size, "include_membership_count": "all"}
+        for query in ({**params, "name": name}, params):
+            items = list(self._pages("/contact_lists", query, "lists"))
+            same = [i for i in items if str(i.get("name", "")).casefold() == wanted]
+            if same:  # the exact spelling first, should an old account hold both
+                return _to_list(next((i for i in same if i.get("name") == name), same[0]))
         return None
 
     def create_list(self, name: str, description: str = "") -> ContactList:
@@ -234,6 +243,14 @@ class ConstantContactClient:
                         continue
                     seen.add(item["contact_id"])
                 yield self._to_contact(item)
+
+    def count_contacts(self, *, updated_after: datetime | None = None) -> int:
+        """How many contacts (any status, deleted too) changed after a time: one request."""
+        params: dict[str, Any] = {"status": "all", "limit": 1, "include_count": "true"}
+        if updated_after is not None:
+            params["updated_after"] = _iso(updated_after)
+        data = self.api.get("/contacts", params=params) or {}
+        return int(data.get("contacts_count") or 0)
 
     def unsubscribe_contact(self, contact_id: str, reason: str = "") -> None:
         """Mark the contact unsubscribed, keeping every other field (GET, merge, PUT)."""
@@ -460,6 +477,7 @@ def to_activity(data: Mapping[str, Any]) -> ActivityStatus:
         cannot_add_to_list_count=int(status.get("cannot_add_to_list_count") or 0),
         errors=errors,
         completed_at=_parse_time(data.get("completed_at")),
+        started_at=_parse_time(data.get("started_at") or data.get("created_at")),
     )
 
 

@@ -55,6 +55,7 @@ USER_AGENT = f"ContactBridge/{__version__}"
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 30.0)  # (connect, read) seconds
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+MAX_ERROR_BODY = 256 * 1024  # characters of an error body kept for the client to read
 
 
 def build_session(*, pool_maxsize: int = 4) -> requests.Session:
@@ -429,7 +430,9 @@ class ApiSession:
         return NetworkError(message, details=f"{key}: {type(exc).__name__}")
 
     def _status_error(self, status: int, body: str, key: str, token: str) -> AppError:
-        body = redact(body, [token])[:2000]
+        # Kept whole (up to a bound): a refused batch lists every item, and the client
+        # reads each item's problem out of it.
+        body = redact(body, [token])[:MAX_ERROR_BODY]
         name = self.service_name
         service_message = self.message_of(body)
         said = f' {name} said: "{service_message}".' if service_message else ""

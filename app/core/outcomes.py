@@ -94,3 +94,4 @@ class RunSummary:
     finished_at: str = ""
     phase: str = ""
     extra: dict[str, int] = field(default_factory=dict)
+    source_name: str = ""  # the source in words ("Xero"); blank for a file ("the source")

@@ -50,6 +50,22 @@ class Permission(StrEnum):
     UNSUBSCRIBED = "unsubscribed"
 
 
+# A contact our own bulk import created: Constant Contact returns no ids, so the local copy
+# holds it under this placeholder until a read brings the real id (see ``mirror_repo``).
+PENDING_ID_PREFIX = "pending:"
+
+
+def pending_contact_id(email: str) -> str:
+    return PENDING_ID_PREFIX + email.lower()
+
+
+def known_contact_id(contact_id: str | None) -> str:
+    """The id to send to Constant Contact: "" when it is unknown or only a placeholder."""
+    if not contact_id or contact_id.startswith(PENDING_ID_PREFIX):
+        return ""
+    return contact_id
+
+
 @dataclass(frozen=True, slots=True)
 class RemoteContact:
     """What ContactBridge knows of one Constant Contact contact."""

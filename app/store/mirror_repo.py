@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
 
 from peewee import EXCLUDED, fn
 
-from app.core.records import Permission, RemoteContact
+from app.core.records import (
+    PENDING_ID_PREFIX,
+    Permission,
+    RemoteContact,
+    known_contact_id,
+    pending_contact_id,
+)
 from app.store import models as m
 from app.store.connections_repo import purge_mirror
 from app.store.convert import BATCH, batched, executemany, from_text, insert_sql, to_text
@@ -38,6 +44,17 @@ _UPSERT = insert_sql(
 # (contact id, permission, list ids) for one email.
 IndexEntry = tuple[str, Permission, frozenset[str]]
 
+_PENDING = PENDING_ID_PREFIX + "%"
+# A placeholder row gives way to the contact's real row once a read brings it...
+_DROP_PENDING = f'DELETE FROM "{C._meta.table_name}" WHERE "connection_id" = ? AND "contact_id" = ?'
+# ...and links made while the id was unknown (an import into the source) get the real id.
+# (By profile and email, which the link table indexes: a million links are not scanned.)
+_REPOINT_LINKS = (
+    f'UPDATE "{m.Link._meta.table_name}" SET "contact_id" = ? WHERE "profile_id" IN '
+    f'(SELECT "id" FROM "{m.Profile._meta.table_name}" WHERE "connection_id" = ?) '
+    'AND "email" = ? AND "contact_id" = ?'
+)
+
 
 def _list_text(list_ids: Iterable[str]) -> str:
     return ",".join(sorted(list_ids))
@@ -65,8 +82,83 @@ class MirrorRepository:
             ]
             with db.atomic():
                 executemany(_UPSERT, rows)
+                self._settle_pending(connection_id, batch)
             written += len(rows)
         return written
+
+    def _settle_pending(self, connection_id: int, contacts: list[RemoteContact]) -> None:
+        """Replace placeholders of our own imports by the real contacts just read."""
+        real = [
+            (c.contact_id, c.email.lower())
+            for c in contacts
+            if not c.contact_id.startswith(PENDING_ID_PREFIX)
+        ]
+        if not real or not self._has_pending(connection_id):
+            return
+        executemany(
+            _DROP_PENDING, [(connection_id, pending_contact_id(email)) for _, email in real]
+        )
+        executemany(
+            _REPOINT_LINKS,
+            [(cid, connection_id, email, pending_contact_id(email)) for cid, email in real],
+        )
+
+    def _has_pending(self, connection_id: int) -> bool:
+        query = C.select(C.id).where(
+            (C.connection == connection_id) & C.contact_id.startswith(PENDING_ID_PREFIX)
+        )
+        return query.exists()
+
+    def record_import(
+        self, connection_id: int, items: Iterable[Mapping[str, str]], list_id: str
+    ) -> int:
+        """Record what a finished bulk import did, without reading it back.
+
+        Each item (the flat import item, with ``email``) updates the contact with that email,
+        or, for a contact the import created, adds a placeholder row (Constant Contact's
+        import returns no ids) that the next read of that contact replaces. Either way the
+        contact is on ``list_id`` now, and every profile on the account sees it at once.
+        Returns how many contacts were recorded.
+        """
+        recorded = 0
+        for batch in batched(items, BATCH):
+            by_email = {str(i["email"]).lower(): i for i in batch if i.get("email")}
+            known = self._rows_by_email(connection_id, list(by_email))
+            now = to_text(datetime.now(UTC))
+            rows = []
+            for email, item in by_email.items():
+                sent = {k: str(v) for k, v in item.items() if k != "email" and v not in (None, "")}
+                found = known.get(email)
+                if found is None:
+                    cid, permission, lists, fields = pending_contact_id(email), "implicit", "", {}
+                else:
+                    cid, permission, lists, fields = found
+                ids = set(filter(None, lists.split(",")))
+                if list_id:
+                    ids.add(list_id)
+                merged = json.dumps({**fields, **sent}, separators=(",", ":"))
+                rows.append(
+                    (connection_id, cid, email, permission, _list_text(ids), now, False, merged)
+                )
+            with db.atomic():
+                executemany(_UPSERT, rows)
+            recorded += len(rows)
+        return recorded
+
+    def _rows_by_email(
+        self, connection_id: int, emails: list[str]
+    ) -> dict[str, tuple[str, str, str, dict]]:
+        """``email -> (contact id, permission, list ids, fields)``; a live row beats a deleted."""
+        query = (
+            C.select(C.email, C.contact_id, C.permission, C.list_ids, C.fields, C.deleted)
+            .where((C.connection == connection_id) & C.email.in_(emails))
+            .order_by(C.deleted.desc(), C.updated_at.asc(nulls="first"))
+            .tuples()
+        )
+        return {
+            email: (cid, permission, lists, fields or {})
+            for email, cid, permission, lists, fields, _deleted in query
+        }
 
     def email_index(
         self, connection_id: int, include_deleted: bool = False
@@ -88,33 +180,8 @@ class MirrorRepository:
             ids = list_sets.get(lists)
             if ids is None:
                 ids = list_sets[lists] = frozenset(lists.split(","))
-            index[email] = (contact_id, Permission(permission), ids)
+            index[email] = (known_contact_id(contact_id), Permission(permission), ids)
         return index
-
-    def add_to_list(self, connection_id: int, emails: Iterable[str], list_id: str) -> int:
-        """Record that these contacts are now on a list (after our own import put them there).
-
-        Only contacts already in the mirror change; returns how many did.
-        """
-        changed = 0
-        for batch in batched((e.lower() for e in emails), BATCH):
-            rows = (
-                C.select(C.id, C.list_ids)
-                .where((C.connection == connection_id) & (C.email.in_(batch)))
-                .tuples()
-            )
-            updates = []
-            for row_id, lists in rows:
-                ids = set(filter(None, lists.split(",")))
-                if list_id not in ids:
-                    updates.append((_list_text(ids | {list_id}), row_id))
-            if updates:
-                with db.atomic():
-                    executemany(
-                        f'UPDATE "{C._meta.table_name}" SET "list_ids" = ? WHERE "id" = ?', updates
-                    )
-                changed += len(updates)
-        return changed
 
     def get_by_email(self, connection_id: int, email: str) -> RemoteContact | None:
         row = (
@@ -126,7 +193,7 @@ class MirrorRepository:
         if row is None:
             return None
         return RemoteContact(
-            contact_id=row.contact_id,
+            contact_id=known_contact_id(row.contact_id),
             email=row.email,
             permission=Permission(row.permission),
             list_ids=frozenset(filter(None, row.list_ids.split(","))),
@@ -135,17 +202,21 @@ class MirrorRepository:
         )
 
     def contact_ids_by_email(self, connection_id: int, emails: Iterable[str]) -> dict[str, str]:
-        """The contact id of each of these emails that the mirror knows (lowercased keys).
+        """The real contact id of each of these emails that the mirror knows (lowercased keys).
 
-        Deleted contacts are left out; when two rows share an email, the one updated last
-        wins, as in ``email_index``.
+        Deleted contacts and placeholders (a contact our import made, whose id no read has
+        brought yet) are left out; when two rows share an email, the one updated last wins,
+        as in ``email_index``.
         """
         found: dict[str, str] = {}
         for batch in batched(sorted({e.lower() for e in emails if e}), BATCH):
             query = (
                 C.select(C.email, C.contact_id)
                 .where(
-                    (C.connection == connection_id) & (C.email.in_(batch)) & (C.deleted == False)  # noqa: E712 - SQL expression
+                    (C.connection == connection_id)
+                    & C.email.in_(batch)
+                    & (C.deleted == False)  # noqa: E712 - SQL expression
+                    & ~C.contact_id.startswith(PENDING_ID_PREFIX)
                 )
                 .order_by(C.updated_at.asc(nulls="first"), C.id)
                 .tuples()

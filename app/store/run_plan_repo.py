@@ -9,6 +9,7 @@ from peewee import Case, fn
 
 from app.core.outcomes import Outcome, RunCounts
 from app.core.store_types import ACTION_OUTCOME, Direction
+from app.core.tallies import FAILED_SUBSCRIPTION_REASON, RunTallies
 from app.store import models as m
 from app.store.convert import BATCH, batched, executemany
 from app.store.db import db
@@ -99,6 +100,19 @@ class RunPlanStore:
         for direction, outcome, n in query:
             found.setdefault(direction, {})[Outcome(outcome).value] = n
         return {d: RunCounts(**c) for d, c in found.items()}
+
+    def tallies(self, run_id: int) -> RunTallies:
+        """The run's counts in the vocabulary every surface shows, by one ``GROUP BY``."""
+        failed_sub = R.reason == FAILED_SUBSCRIPTION_REASON
+        query = (
+            R.select(
+                R.direction, R.action, R.outcome, R.matched_existing, failed_sub, fn.COUNT(R.id)
+            )
+            .where((R.run == run_id) & R.outcome.is_null(False))
+            .group_by(R.direction, R.action, R.outcome, R.matched_existing, failed_sub)
+            .tuples()
+        )
+        return RunTallies.from_groups(query)
 
     def plan_counts(self, run_id: int) -> dict[tuple[str, str], int]:
         """How many records the plan gave each (direction, action)."""

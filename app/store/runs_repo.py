@@ -7,6 +7,7 @@ from typing import Any
 from peewee import ModelSelect, fn
 
 from app.core.outcomes import RESUMABLE, RunCounts, RunStatus, RunSummary
+from app.core.vocabulary import source_label
 from app.store import models as m
 from app.store.convert import now_text
 from app.store.run_plan_repo import RunPlanStore
@@ -25,11 +26,12 @@ def _to_summary(row: m.Run) -> RunSummary:
         finished_at=row.finished_at or "",
         phase=row.phase,
         extra=dict(row.extra or {}),
+        source_name=source_label(row.profile.source_kind),
     )
 
 
 def _runs() -> ModelSelect:
-    return m.Run.select(m.Run, m.Profile.name).join(m.Profile)
+    return m.Run.select(m.Run, m.Profile.name, m.Profile.source_kind).join(m.Profile)
 
 
 def _count_columns(counts: RunCounts) -> dict[str, int]:
@@ -80,17 +82,19 @@ class RunRepository(RunPlanStore, RunRecordStore):
         message: str = "",
         extra: dict[str, int] | None = None,
     ) -> RunSummary:
-        """End a run. ``counts`` None means: count the records' outcomes now."""
+        """End a run. ``counts`` None means: count the records' outcomes now; ``extra`` None
+        means: store the run's tallies (``app.core.vocabulary``) for history and reports."""
         if counts is None:
             counts = self.counts(run_id)
+        if extra is None:
+            extra = self.tallies(run_id).as_extra()
         values: dict[str, Any] = {
             "status": RunStatus(status).value,
             "message": message,
             "finished_at": now_text(),
             **_count_columns(counts),
         }
-        if extra is not None:
-            values["extra"] = extra
+        values["extra"] = extra
         self._update(run_id, **values)
         summary = self.get(run_id)
         assert summary is not None

@@ -1,4 +1,4 @@
-"""``sandbox serve`` and ``sandbox bench``: the emulator on its own, and measured scenarios.
+"""``sandbox bench``: measured scenarios of large pushes against the emulator.
 
 Scenarios: ``first`` and ``unchanged`` pushes, ``resync1pct`` (1% of rows edited between
 runs), ``planner`` (the pure planner over 100,000 records: time, then peak memory under
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -19,7 +17,6 @@ import tracemalloc
 from collections import Counter
 from pathlib import Path
 
-from app.sandbox.constant_contact import ConstantContactEmulator, serve_forever
 from app.sandbox.samples import write_contacts_csv
 from app.sync.progress import RecordingReporter
 
@@ -47,48 +44,12 @@ CONTACT_DATA_PREFIXES = (
 )
 
 
-def serve(
-    port: int = 0,
-    *,
-    enforce_limits: bool = True,
-    state: Path | None = None,
-    ready_json: bool = False,
-    parent_pid: int = 0,
-) -> int:
-    """Run the emulator in the foreground (by default on the sandbox's own state file).
+def _peak_rss_kb() -> int:
+    """This process's peak resident memory in KiB (Linux; macOS reports bytes)."""
+    import resource  # Unix only: imported here so the module imports on Windows
 
-    With ``ready_json`` it prints one JSON line with its URLs instead of the human text (the
-    app reads it when it runs the emulator as a child process), and with ``parent_pid`` it
-    exits when that process is gone.
-    """
-    from app import paths
-
-    if state is None:
-        home = Path(os.environ.get("CONTACTBRIDGE_HOME") or paths.default_sandbox_home())
-        state = home / "emulator" / "constant-contact.sqlite3"
-    if not ready_json:
-        serve_forever(state, port=port, enforce_limits=enforce_limits)
-        return 0
-    emulator = ConstantContactEmulator(state, enforce_limits=enforce_limits).start(port=port)
-    try:
-        ready = {
-            "api_url": emulator.api_url,
-            "auth_url": emulator.auth_url,
-            "base_url": emulator.base_url,
-        }
-        print(json.dumps(ready), flush=True)
-        while not _parent_gone(parent_pid):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        emulator.stop()
-    return 0
-
-
-def _parent_gone(parent_pid: int) -> bool:
-    # Re-parented (to init or a subreaper) means the app that started us has died.
-    return bool(parent_pid) and os.getppid() != parent_pid
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak
 
 
 def edit_rows(path: Path, every: int) -> int:
@@ -197,7 +158,7 @@ def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> 
                 started = time.perf_counter()
                 summary = service.run_profile(profile.id, reporter=RecordingReporter())
                 wall = time.perf_counter() - started
-                peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                peak_kb = _peak_rss_kb()
                 counts = emu.request_counts()
                 if key not in scenarios:
                     continue  # the first push, run only to set up a later scenario
@@ -404,7 +365,7 @@ def stream_child(records: int) -> None:
             seconds = time.perf_counter() - started
         finally:
             handle.close()
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = _peak_rss_kb()
     counts = summary.counts
     total = counts.created + counts.updated + counts.unchanged + counts.skipped + counts.failed
     figures = {"seconds": round(seconds, 1), "records": total, "peak_rss_mb": round(peak_kb / 1024)}

@@ -10,9 +10,12 @@ The Xero emulator runs in-process beside it (unless ``CONTACTBRIDGE_XERO_API_URL
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import urllib.error
 import webbrowser
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from app.connectors.xero import XeroUrls, xero_urls
 from app.connectors.xero.endpoints import API_URL_ENV as XERO_ENV_API
 from app.connectors.xero.endpoints import AUTH_URL_ENV as XERO_ENV_AUTH
 from app.connectors.xero.endpoints import CLIENT_ID_ENV as XERO_ENV_CLIENT_ID
+from app.core.errors import NetworkError, RemoteError
 from app.core.filters import FilterGroup
 from app.core.profiles import SourceKind, SourceSpec, SyncOptions, SyncProfile
 from app.core.store_types import Connection
@@ -161,7 +165,11 @@ def open_service(
         xero_client_id=SANDBOX_CLIENT_ID if sandbox else os.environ.get(XERO_ENV_CLIENT_ID, ""),
     )
     if sandbox:
-        _prepare_sandbox(handle, with_samples)
+        try:
+            _prepare_sandbox(handle, with_samples)
+        except BaseException:
+            handle.close()
+            raise
     return handle
 
 
@@ -172,6 +180,44 @@ def _env_urls() -> ServiceUrls | None:
     return None
 
 
+@contextlib.contextmanager
+def _env_emulator_answers(
+    service: str, variables: tuple[str, str], how_to_start: str
+) -> Iterator[None]:
+    """Turn "nothing answers" at an emulator named by environment variables into a message
+    naming them and their URLs (when the variables are not both set, the emulator is the
+    sandbox's own and any failure is a bug, left as it is)."""
+    urls = {name: os.environ.get(name, "") for name in variables}
+    if not all(urls.values()):
+        yield
+        return
+    try:
+        yield
+    except (OSError, NetworkError, RemoteError) as exc:
+        where = " and ".join(f"{name}={url}" for name, url in urls.items())
+        start = f" ({how_to_start})" if how_to_start else ""
+        raise NetworkError(
+            f"Sandbox mode uses the {service} emulator at {where}, but it does not answer "
+            f"({_why(exc)}). Start that emulator{start}, or unset {' and '.join(urls)} to "
+            "use the sandbox's own.",
+            details=f"{type(exc).__name__}: {exc}",
+        ) from exc
+
+
+def _why(exc: BaseException) -> str:
+    """What went wrong reaching a URL, in a few words."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"it answered HTTP {exc.code} {exc.reason}"
+    if isinstance(exc, RemoteError):
+        return f"it answered HTTP {exc.status}" if exc.status else exc.message
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror.lower()
+    if isinstance(reason, NetworkError):
+        return "no connection"
+    return str(reason) or type(reason).__name__
+
+
 def _prepare_sandbox(handle: ServiceHandle, with_samples: bool) -> None:
     """Connect to the emulator (again: tokens live only in memory) and create the samples."""
     service = handle.service
@@ -180,9 +226,11 @@ def _prepare_sandbox(handle: ServiceHandle, with_samples: bool) -> None:
     if first_use and with_samples and handle.emulator is not None:
         _seed_existing_contacts(handle.emulator)
     if conn is None or service.secrets.load_token(conn.id) is None:
-        conn = service.connect_constant_contact(
-            "Sandbox Constant Contact", connection_id=conn.id if conn else None
-        )
+        start = "python main.py sandbox serve prints its URLs"
+        with _env_emulator_answers("Constant Contact", (ENV_AUTH, ENV_API), start):
+            conn = service.connect_constant_contact(
+                "Sandbox Constant Contact", connection_id=conn.id if conn else None
+            )
     sample = handle.home / "samples" / SAMPLE_FILE_NAME
     if with_samples:
         if not sample.exists():
@@ -202,11 +250,12 @@ def _prepare_xero_sandbox(handle: ServiceHandle, with_samples: bool, cc_connecti
     conns = service.xero_connections()
     conn = conns[0] if conns else None
     if conn is None or service.secrets.load_token(conn.id) is None:
-        conn = service.connect_xero(
-            "Sandbox Xero",
-            connection_id=conn.id if conn else None,
-            tenant_id=conn.settings.get("tenant_id") if conn else None,
-        )
+        with _env_emulator_answers("Xero", (XERO_ENV_AUTH, XERO_ENV_API), ""):
+            conn = service.connect_xero(
+                "Sandbox Xero",
+                connection_id=conn.id if conn else None,
+                tenant_id=conn.settings.get("tenant_id") if conn else None,
+            )
         if with_samples and not conns and service.profiles.get_by_name(XERO_PROFILE_NAME) is None:
             service.save_profile(xero_sample_profile(service, conn.id, cc_connection_id))
 

@@ -84,6 +84,25 @@ def polls(profile: SyncProfile) -> bool:
     return two_way and bool(opts.optout_to_source or opts.import_from_cc) and opts.poll_minutes > 0
 
 
+def schedule_words(profile: SyncProfile) -> str:
+    """How often the profile runs by itself, in the words the window and ``run-due`` share.
+
+    A two-way profile that polls runs every ``poll_minutes`` whatever its schedule, so a
+    "Manual" one reads "Every 30 minutes (two-way)", never "Manual".
+    """
+    schedule = profile.schedule
+    if not polls(profile):
+        return schedule.describe()
+    minutes = max(5, profile.options.poll_minutes)
+    interval = schedule.kind is ScheduleKind.INTERVAL and not schedule.problems()
+    if interval and schedule.every_minutes <= minutes:
+        return schedule.describe()  # the schedule already runs it at least that often
+    every = Schedule(ScheduleKind.INTERVAL, every_minutes=minutes).describe()
+    if schedule.kind in (ScheduleKind.MANUAL, ScheduleKind.INTERVAL) or schedule.problems():
+        return f"{every} (two-way)"  # polling is the only, or the more frequent, run
+    return f"{schedule.describe()} and {every[0].lower()}{every[1:]} (two-way)"
+
+
 def next_check_at(
     profile: SyncProfile, last_run: datetime | None, now: datetime
 ) -> datetime | None:

@@ -21,6 +21,7 @@ from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS
 from app.core.outcomes import RunStatus, RunSummary
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
+from app.core.vocabulary import source_label, summary_text
 from app.sync import engine_back, engine_push, plan_rows
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
@@ -65,6 +66,8 @@ PHASES = (
     FINISH,
 )
 BATCH = 1000
+# A run that imported at most this many contacts reads them back at its end (5 pages of 500).
+READBACK_MAX = 2_500
 CHUNK_BYTES = IMPORT_MAX_BYTES - 256 * 1024  # margin for the envelope and list ids
 
 
@@ -159,9 +162,11 @@ class PushEngine:
             status = RunStatus.COMPLETED_WITH_ERRORS
         else:
             status = RunStatus.COMPLETED
-        by_direction = runs.counts_by_direction(run_id)
-        message = plan_rows.summary_message(counts, dry_run, by_direction, cp.get("guard_note", ""))
-        runs.finish(run_id, status, counts, message, extra=plan_rows.extra(by_direction))
+        tallies = runs.tallies(run_id)
+        message = summary_text(tallies, dry_run, source_label(profile.source.kind))
+        if cp.get("guard_note"):
+            message += ". " + cp["guard_note"]
+        runs.finish(run_id, status, counts, message, extra=tallies.as_extra())
         return runs.get(run_id)
 
     def _stop(self, run_id: int, profile: SyncProfile, status: RunStatus, msg: str) -> RunSummary:
@@ -233,11 +238,7 @@ class PushEngine:
         is strict, so an opt-out in that same second would otherwise be missed for good; the
         second read costs a request, not a re-read of every contact changed in that second.
         """
-        conn = self.d.connection_id
-        since = self.d.mirror.watermark(conn)
-        newest = since
-        seen = 0
-        batch: list = []
+        since = self.d.mirror.watermark(self.d.connection_id)
         after = since
         if since is not None and profile.options.clear_optout_on_resubscribe:
             # A resubscribe in the watermark's own second has no date filter of its own
@@ -250,6 +251,14 @@ class PushEngine:
                     status="unsubscribed", optout_after=since - timedelta(seconds=1)
                 )
             )
+        cp["mirror_read"] = self._read_into_mirror(reads, since)
+
+    def _read_into_mirror(self, reads: Iterable[Iterable], since: datetime | None) -> int:
+        """Store every contact of these reads; move the watermark to the newest change seen."""
+        conn = self.d.connection_id
+        newest = since
+        seen = 0
+        batch: list = []
         for read in reads:
             for contact in read:
                 batch.append(contact)
@@ -266,7 +275,45 @@ class PushEngine:
             seen += len(batch)
         if newest is not None and newest != since:
             self.d.mirror.set_watermark(conn, newest)
-        cp["mirror_read"] = seen
+        return seen
+
+    def _catch_up(self, cp: dict) -> None:
+        """Move the local copy past this run's own imports without skipping anyone's change.
+
+        The imports are recorded in the mirror already (``record_import``), but under
+        placeholder ids, and the watermark still stands where the run's refresh left it.
+        A small import is simply read back (a few pages: real ids, Constant Contact's
+        normalised values, and whatever else changed meanwhile). For a big one, one count
+        of the contacts changed after the watermark tells whether anyone but this run
+        changed one: if not, the watermark moves past the imports; if so, or if the count
+        cannot tell (the import began in the watermark's own second, and timestamps have
+        whole seconds), everything is read back. Opt-outs are re-read either way, so
+        consent never rests on a count.
+        """
+        done = [c for c in cp.get("chunks", {}).values() if c.get("done")]
+        delivered = sum(c.get("delivered", c.get("items", 0)) for c in done)
+        if not delivered:
+            return
+        since = self.d.mirror.watermark(self.d.connection_id)
+        after = since - timedelta(seconds=1) if since is not None else None
+        if delivered > READBACK_MAX and self._nobody_else_changed(done, delivered, since):
+            optouts = self.d.cc.iter_contacts(status="unsubscribed", optout_after=after)
+            self._read_into_mirror([optouts], since)
+            ended = _latest(c.get("completed_at") for c in done)
+            current = self.d.mirror.watermark(self.d.connection_id)
+            if ended is not None and (current is None or ended > current):
+                self.d.mirror.set_watermark(self.d.connection_id, ended)
+            return
+        self._read_into_mirror([self.d.cc.iter_contacts(updated_after=after, status="all")], since)
+
+    def _nobody_else_changed(
+        self, done: list[dict], delivered: int, since: datetime | None
+    ) -> bool:
+        """Whether the contacts changed after ``since`` are just the ones the imports sent."""
+        began = _earliest(c.get("started_at") for c in done)
+        if since is not None and (began is None or _second(began) <= _second(since)):
+            return False  # the count cannot tell ours from others in that second
+        return self.d.cc.count_contacts(updated_after=since) <= delivered
 
     def _plan(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
         """Read the source, plan every record both ways, and store the plan as the run's records."""
@@ -316,6 +363,7 @@ class PushEngine:
                 main_list_id=cp["list_id"],
                 full_read=True,  # the whole source is read even for a retry
                 only_keys=only,
+                outside=self._outside(details, entries),
                 email_column=profile.mapping.source_for("email") or "",
             )
             rows = [plan_rows.settled_row(r, dry_run) for r in plan_back(back)]
@@ -357,18 +405,22 @@ class PushEngine:
         check_blast_radius(self.d.runs, profile, run_id, cp, dry_run=dry_run, confirm=self.confirm)
 
     def _finish(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
-        """Remember opt-out states, and move the watermark past our own imports."""
+        """Remember opt-out states, and bring the local copy past our own imports."""
         if dry_run:
             return
         self.d.links.set_states(profile.id, self.d.runs.settled_states(run_id))
-        stamps = [c["completed_at"] for c in cp.get("chunks", {}).values() if c.get("completed_at")]
-        if stamps:
-            newest = max(datetime.fromisoformat(s) for s in stamps)
-            current = self.d.mirror.watermark(self.d.connection_id)
-            if current is None or newest > current:
-                self.d.mirror.set_watermark(self.d.connection_id, newest)
+        self._catch_up(cp)
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _outside(self, details: dict, entries: list[SourceEntry]) -> frozenset[str]:
+        """Linked keys the source's read missed but the source still has (see BackContext)."""
+        still_there = getattr(self.d.source, "still_there", None)
+        if still_there is None:
+            return frozenset()
+        read = {e.key for e in entries}
+        missing = [k for k, v in details.items() if k not in read and v[5] != "removed"]
+        return frozenset(still_there(missing)) if missing else frozenset()
 
     def capabilities(self) -> SourceCapabilities:
         """What the source can do besides being read (a file: nothing)."""
@@ -384,3 +436,17 @@ class PushEngine:
             return item, fingerprint(item, profile.main_list)
 
         return item_for
+
+
+def _earliest(stamps: Iterable[str | None]) -> datetime | None:
+    found = [datetime.fromisoformat(s) for s in stamps if s]
+    return min(found) if found else None
+
+
+def _latest(stamps: Iterable[str | None]) -> datetime | None:
+    found = [datetime.fromisoformat(s) for s in stamps if s]
+    return max(found) if found else None
+
+
+def _second(moment: datetime) -> datetime:
+    return moment.replace(microsecond=0)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from app.core.errors import AppError, Cancelled, QuotaExceeded
 from app.core.outcomes import Outcome
 from app.core.profiles import SyncProfile
-from app.core.records import source_id_of
+from app.core.records import known_contact_id, source_id_of
 from app.store.convert import batched
 from app.store.links_repo import ImportedLink
 from app.sync.import_planner import BackReason
@@ -75,7 +75,7 @@ def _resolve_contacts(
     d = eng.d
     out = []
     for rec in d.runs.pending_records(run_id, Action.REMOVE.value):
-        if rec.contact_id:
+        if known_contact_id(rec.contact_id):
             out.append(rec)
             continue
         eng.cancel.raise_if_cancelled()

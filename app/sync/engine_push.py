@@ -7,13 +7,14 @@ sending anything twice (see ``engine.py``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from app.connectors.base import ActivityStatus
 from app.core.errors import AppError, Cancelled, ConflictError, NotFound, QuotaExceeded
 from app.core.outcomes import Outcome
 from app.core.profiles import SyncProfile
-from app.core.records import Permission, RemoteContact
+from app.core.records import Permission, RemoteContact, known_contact_id
 from app.core.store_types import Link
 from app.sync.import_errors import ImportItem, attribute_errors
 from app.sync.planner import Action, Reason
@@ -40,7 +41,7 @@ def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
             if rec.reason.startswith(EMAIL_CHANGED_FROM)
             else ""
         )
-        contact_id = rec.contact_id
+        contact_id = known_contact_id(rec.contact_id)
         try:
             if not contact_id and old:
                 known = d.mirror.get_by_email(d.connection_id, old)
@@ -99,8 +100,9 @@ def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
         status = cc.wait_for_activity(
             state["activity_id"], should_stop=eng.cancel.wait, on_progress=progress
         )
-        _record_chunk(eng, profile, run_id, chunk, status, payloads)
+        state["delivered"] = _record_chunk(eng, profile, run_id, chunk, status, payloads)
         state["done"] = True
+        state["started_at"] = status.started_at.isoformat() if status.started_at else ""
         state["completed_at"] = status.completed_at.isoformat() if status.completed_at else ""
         done_items += len(payloads)
         eng.reporter.advance(done_items, total_items, f"{done_items:,} / {total_items:,}")
@@ -114,23 +116,32 @@ def _record_chunk(
     chunk: int,
     status: ActivityStatus,
     payloads: list,
-) -> None:
+) -> int:
+    """Settle every record of a finished import chunk; returns how many it delivered."""
     runs = eng.d.runs
     if not status.succeeded:
         why = "; ".join(status.errors[:3]) or f"the import ended as {status.state}"
         runs.set_chunk_outcome(
             run_id, chunk, Outcome.FAILED, f"Constant Contact could not import: {why}"
         )
-        return
+        return 0
     rows = runs.rows_of([record_id for record_id, _ in payloads])
     items = [ImportItem(rid, rows.get(rid, 0), str(p.get("email", ""))) for rid, p in payloads]
     refused = attribute_errors(status.errors, items)
     runs.set_outcomes(run_id, [(rid, Outcome.FAILED, why, None) for rid, why in refused.items()])
+    unsubscribed: dict[str, tuple[Outcome, str]] = {}
     if status.cannot_add_to_list_count:
         unsubscribed = _newly_unsubscribed(eng, {p.get("email", "") for _, p in payloads})
         runs.fail_records_by_email(run_id, chunk, unsubscribed)
     runs.finalize_chunk(run_id, chunk)  # planned outcome for everything not failed above
     _save_links(eng, profile, run_id, chunk)
+    delivered = [
+        p
+        for rid, p in payloads
+        if rid not in refused and str(p.get("email", "")).lower() not in unsubscribed
+    ]
+    _record_in_mirror(eng, run_id, delivered)
+    return len(delivered)
 
 
 def _newly_unsubscribed(eng: PushEngine, emails: set[str]) -> dict[str, tuple[Outcome, str]]:
@@ -151,9 +162,17 @@ def _save_links(eng: PushEngine, profile: SyncProfile, run_id: int, chunk: int) 
     links = [Link(key, cid or None, email, fp) for key, cid, email, fp in successes]
     d.links.upsert_many(profile.id, links)
     d.links.save_sent_from_chunk(profile.id, run_id, chunk)
-    list_id = d.runs.checkpoint(run_id).get("list_id") or d.profiles.main_list_id(profile.id)
-    if list_id:
-        d.mirror.add_to_list(d.connection_id, (s[2] for s in successes), list_id)
+
+
+def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> None:
+    """Put what the import delivered into the local copy of the account at once.
+
+    Every profile on the account then sees these contacts in its next plan (matched, never
+    created again), though the import returned no ids; see ``MirrorRepository.record_import``.
+    """
+    d = eng.d
+    list_id = d.runs.checkpoint(run_id).get("list_id") or ""
+    d.mirror.record_import(d.connection_id, items, list_id)
 
 
 def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
@@ -167,6 +186,7 @@ def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) ->
     for n, (record_id, contact_id) in enumerate(pending, 1):
         eng.cancel.raise_if_cancelled()
         try:
+            contact_id = known_contact_id(contact_id)
             if not contact_id:  # created by a bulk import, which returns no ids
                 found = d.cc.get_contact_by_email(emails[record_id])
                 if found is None:

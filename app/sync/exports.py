@@ -9,7 +9,7 @@ Words come from the caller (the UI translates them); the English defaults suit t
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.core.outcomes import Outcome, RecordResult, RunStatus, RunSummary
+from app.core.vocabulary import RunTallies, label, row_label, shown_terms
 from app.sync.progress import CancelToken
 
 CHECK_EVERY = 5000  # rows between checks of the cancel token
@@ -41,27 +42,9 @@ RESULT_HEADER = (
     "Constant Contact ID",
     "Details",
 )
-RUNS_HEADER = (
-    "Started",
-    "Finished",
-    "Profile",
-    "Kind",
-    "Result",
-    "Created",
-    "Updated",
-    "Unchanged",
-    "Not pushed",
-    "Failed",
-    "Total",
-    "Message",
-)
-OUTCOME_WORDS: dict[Outcome, str] = {
-    Outcome.CREATED: "Created",
-    Outcome.UPDATED: "Updated",
-    Outcome.UNCHANGED: "Unchanged",
-    Outcome.SKIPPED: "Not pushed",
-    Outcome.FAILED: "Failed",
-}
+# A runs sheet: these, then a column for each count (the vocabulary's), then RUNS_TAIL.
+RUNS_HEADER = ("Started", "Finished", "Profile", "Kind", "Result")
+RUNS_TAIL = ("Total", "Message")
 
 
 @dataclass(frozen=True)
@@ -78,7 +61,7 @@ def results_sheets(
     *,
     titles: tuple[str, str] = ("Results", "Errors"),
     header: Sequence[str] = RESULT_HEADER,
-    outcome_words: Mapping[Outcome, str] = OUTCOME_WORDS,
+    outcome_word: Callable[[RecordResult], str] | None = None,
     yes_no: tuple[str, str] = ("Yes", "No"),
 ) -> tuple[Sheet, Sheet]:
     """A run's records, and its error report (the records not pushed or failed).
@@ -87,12 +70,16 @@ def results_sheets(
     not in the source), the person's name, the email, the source's own id (a Xero
     ContactID, a file's ID column; blank when the source has none, as the row then is)
     and its Constant Contact id.
+
+    ``outcome_word`` words a record's outcome; by default as its tally reads in English
+    (``app.core.vocabulary.row_label``: "Created in Constant Contact", "Not pushed"...).
     """
     yes, no = yes_no
+    word_of = outcome_word or (lambda r: row_label(r, dry_run=False))
 
     def line(r: RecordResult) -> tuple[Any, ...]:
         matched = yes if r.matched_existing else no
-        word = outcome_words[r.outcome]
+        word = word_of(r)
         row = r.row or None
         return (row, r.name, r.email, r.source_id, word, matched, r.reason, r.contact_id, r.detail)
 
@@ -108,13 +95,23 @@ def runs_sheet(
     *,
     title: str = "Runs",
     header: Sequence[str] = RUNS_HEADER,
+    tail: Sequence[str] = RUNS_TAIL,
     status_words: Callable[[RunSummary], str] = lambda r: str(r.status),
     kind_words: tuple[str, str] = ("Sync", "Dry run"),
+    translate: Callable[[str], str] = lambda text: text,
 ) -> Sheet:
-    """A list of runs with their counts; times are local."""
+    """A list of runs with their counts in the results' words; times are local.
 
-    def line(r: RunSummary) -> tuple[Any, ...]:
-        c = r.counts
+    The counts are those the results screen shows for these runs (``shown_terms``), each
+    headed by its caption ("Created in Constant Contact", "Failed subscriptions", "Created
+    in Xero"...), then the total and the message.
+    """
+    tallies = [RunTallies.of_summary(r) for r in runs]
+    terms = shown_terms(tallies)
+    sources = {r.source_name for r, t in zip(runs, tallies, strict=True) if t.two_way}
+    source = next(iter(sources)) if len(sources) == 1 else ""
+
+    def line(r: RunSummary, t: RunTallies) -> tuple[Any, ...]:
         dry = r.dry_run or r.status is RunStatus.DRY_RUN
         return (
             local_time(r.started_at),
@@ -122,16 +119,17 @@ def runs_sheet(
             r.profile_name,
             kind_words[1] if dry else kind_words[0],
             status_words(r),
-            c.created,
-            c.updated,
-            c.unchanged,
-            c.skipped,
-            c.failed,
-            c.total,
+            *(t.side(term.side).get(term.tally) for term in terms),
+            t.total,
             r.message,
         )
 
-    return Sheet(title, tuple(header), [line(r) for r in runs])
+    counts_header = tuple(label(term, False, source, translate) for term in terms)
+    return Sheet(
+        title,
+        (*header, *counts_header, *tail),
+        [line(r, t) for r, t in zip(runs, tallies, strict=True)],
+    )
 
 
 def local_time(text: str) -> datetime | None:

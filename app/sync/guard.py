@@ -16,7 +16,6 @@ from app.core.errors import NeedsConfirmation
 from app.core.outcomes import RunStatus
 from app.core.profiles import SyncOptions, SyncProfile
 from app.core.store_types import RecordAction
-from app.sync.plan_rows import extra
 
 if TYPE_CHECKING:
     from app.store.runs_repo import RunRepository
@@ -105,12 +104,6 @@ def check_blast_radius(
             runs.finalize_planned(run_id)
             runs.mark_dry_run(run_id)
             counts = runs.counts(run_id)
-            runs.finish(
-                run_id,
-                RunStatus.DRY_RUN,
-                counts,
-                err.message,
-                extra=extra(runs.counts_by_direction(run_id)),
-            )
+            runs.finish(run_id, RunStatus.DRY_RUN, counts, err.message)
             raise err
     cp["guard_passed"] = True

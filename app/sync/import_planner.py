@@ -105,6 +105,10 @@ class BackContext:
         full_read: the source was read whole (not a retry of some keys), so a linked key
             missing from ``entries`` was deleted from the source.
         only_keys: plan only rows with these keys (a retry), or None for all.
+        outside: linked keys the read missed that the source still has: its own selection
+            (customers only, a group) leaves them out, so they were not deleted. A record
+            this profile made from a Constant Contact contact is left alone then (Xero, for
+            one, never marks a contact it did not invoice as a customer).
     """
 
     profile: SyncProfile
@@ -116,6 +120,7 @@ class BackContext:
     full_read: bool = True
     only_keys: frozenset[str] | None = None
     email_column: str = ""
+    outside: frozenset[str] = frozenset()
 
 
 def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
@@ -231,7 +236,12 @@ def _removal_rows(
         if entry is None:
             if not ctx.full_read:
                 continue  # a partial read proves nothing about deletions
-            reason = BackReason.REMOVED_DELETED
+            if key in ctx.outside:
+                if link.origin != "push":
+                    continue  # made from Constant Contact, outside the selection from birth
+                reason = BackReason.REMOVED_FILTERED
+            else:
+                reason = BackReason.REMOVED_DELETED
         elif entry.filtered and link.origin == "push":
             reason = BackReason.REMOVED_FILTERED
         else:
@@ -241,8 +251,7 @@ def _removal_rows(
             continue  # not on the main list: nothing to remove
         if (contact.email.lower() if contact else link.email) in handled:
             continue  # another source record has this address and keeps it on the list
-        # A contact our own import made is not in the mirror (its watermark skips our
-        # writes): the phase looks it up by email.
+        # A contact our own import made may have no id yet: the phase looks it up by email.
         yield PlannedRow(
             row=entry.row if entry else 0,
             key=key,

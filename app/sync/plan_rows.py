@@ -1,4 +1,4 @@
-"""Helpers of the engine's planning: run rows from plans, and the run's summary texts."""
+"""Helpers of the engine's planning: run rows from plans, links and remote state."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from app.connectors.base import SourceCapabilities
-from app.core.outcomes import RunCounts
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
-from app.core.store_types import ACTION_OUTCOME, Direction, PlannedRow, RecordAction
+from app.core.store_types import ACTION_OUTCOME, PlannedRow, RecordAction
 from app.core.validation import validate_email
 from app.sync.import_planner import SourceEntry
 from app.sync.planner import Action, LinkInfo, PlannedRecord, Reason, RemoteInfo
@@ -89,38 +88,3 @@ def remote_infos(index: dict, list_id: str) -> dict[str, RemoteInfo]:
     for email, (contact_id, permission, list_ids) in index.items():
         out[email] = RemoteInfo(contact_id, permission, bool(list_id) and list_id in list_ids)
     return out
-
-
-def extra(by_direction: dict[str, RunCounts]) -> dict[str, int]:
-    """Per-direction counts for the run's summary, e.g. ``{"import.created": 3}``."""
-    out: dict[str, int] = {}
-    for direction, counts in by_direction.items():
-        for name, n in counts.as_dict().items():
-            out[f"{direction}.{name}"] = n
-    return out
-
-
-def summary_message(
-    counts: RunCounts, dry_run: bool, by_direction: dict[str, RunCounts], note: str = ""
-) -> str:
-    push = by_direction.get(Direction.PUSH.value, RunCounts())
-    verb = "Would create" if dry_run else "Created"
-    parts = [
-        f"{verb} {push.created:,}, updated {push.updated:,}, unchanged "
-        f"{push.unchanged:,}, skipped {push.skipped:,}, failed {push.failed:,}."
-    ]
-    back = by_direction.get(Direction.IMPORT.value)
-    if back is not None:
-        parts.append(
-            f"From Constant Contact: {back.total:,} considered, {back.created:,} new in the "
-            f"source, {back.unchanged + back.updated:,} matched, {back.skipped:,} not "
-            f"imported, {back.failed:,} failed."
-        )
-    optouts = by_direction.get(Direction.OPTOUT.value)
-    if optouts is not None:
-        parts.append(
-            f"Opt-outs to the source: {optouts.updated:,} changed, {optouts.failed:,} failed."
-        )
-    if note:
-        parts.append(note)
-    return " ".join(parts)

@@ -17,6 +17,7 @@ from app.core.outcomes import Outcome
 from app.core.profiles import OptOutHandling, SyncProfile
 from app.core.records import Permission, SourceRecord, source_id_of
 from app.core.store_types import ACTION_OUTCOME, RecordAction
+from app.core.tallies import FAILED_SUBSCRIPTION_REASON
 from app.core.transforms import field_limit, import_key, transformer
 from app.core.validation import trim_to_limit, validate_email
 from app.sync.diff import describe_changes
@@ -34,7 +35,7 @@ class Reason:
     INVALID_EMAIL = "Not a valid email address: {value!r}"
     DUPLICATE = "Same email address as row {row}; only the first is pushed"
     OPTED_OUT = "Opted out in the source, so not pushed"
-    UNSUBSCRIBED = "Unsubscribed in Constant Contact; only the person can opt back in"
+    UNSUBSCRIBED = FAILED_SUBSCRIPTION_REASON  # counted as a failed subscription
     ALREADY_UNSUBSCRIBED = "Opted out in the source and already unsubscribed in Constant Contact"
     NOT_IN_CC = "Opted out in the source and not in Constant Contact, so nothing to do"
     NO_UPDATES = "Already in Constant Contact; updating existing contacts is off"
@@ -217,7 +218,9 @@ class Planner:
         matched = link is None
         if matched and not profile.options.update_existing:
             if remote is not None and remote.on_main_list:
-                return PlannedRecord(action=Action.SKIP, reason=Reason.NO_UPDATES, **common)
+                return PlannedRecord(
+                    action=Action.SKIP, reason=Reason.NO_UPDATES, matched_existing=True, **common
+                )
             item = {"email": email}
         why = "Matched an existing contact by email" if matched else "Changed since the last sync"
         if link is not None and link.fingerprint == fp:

@@ -6,28 +6,30 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from app.core.outcomes import RecordResult
+from app.core.records import known_contact_id
 from app.store.mirror_repo import MirrorRepository
 
 
 def with_contact_ids(
     rows: Sequence[RecordResult], mirror: MirrorRepository, connection_id: int | None
 ) -> list[RecordResult]:
-    """``rows`` with each blank Constant Contact id filled from the local mirror, by email.
+    """``rows`` with each missing Constant Contact id filled from the local mirror, by email.
 
     A bulk import answers with counts, not ids, so a record it created has none stored;
-    the mirror learns the contact afterwards. A row whose email the mirror does not know
-    (a dry run's "would create", an address Constant Contact refused) stays blank.
+    the mirror learns the contact's id later. Until it does (it may hold only a
+    placeholder), and for an email it does not know (a dry run's "would create", an
+    address Constant Contact refused), the id is left blank: a placeholder is never shown.
     """
-    if connection_id is None:
-        return list(rows)
-    wanted = {r.email.lower() for r in rows if not r.contact_id and r.email}
-    if not wanted:
-        return list(rows)
-    ids = mirror.contact_ids_by_email(connection_id, wanted)
-    if not ids:
-        return list(rows)
+    missing = {r.email.lower() for r in rows if r.email and not known_contact_id(r.contact_id)}
+    ids: dict[str, str] = {}
+    if missing and connection_id is not None:
+        found = mirror.contact_ids_by_email(connection_id, missing)
+        ids = {email: cid for email, cid in found.items() if known_contact_id(cid)}
     out = []
     for r in rows:
-        found = None if r.contact_id or not r.email else ids.get(r.email.lower())
-        out.append(r if found is None else replace(r, contact_id=found))
+        if known_contact_id(r.contact_id):
+            out.append(r)
+            continue
+        filled = ids.get(r.email.lower(), "") if r.email else ""
+        out.append(r if filled == r.contact_id else replace(r, contact_id=filled))
     return out

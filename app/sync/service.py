@@ -1,18 +1,22 @@
 """The application service: what the GUI and the CLI ask of ContactBridge, with no Qt.
 
 It owns the repositories, the secret store and the Constant Contact clients, and runs
-profiles through the engine under a per-profile lock. ``app/application.py`` and
-``app/cli.py`` build one and pass it on; nothing reaches it through a global.
+profiles through the engine under a per-profile lock and, as NeonCRM does, one sync activity
+per Constant Contact account at a time (``app/sync/locks.py``): a second one waits for the
+first. ``app/application.py`` and ``app/cli.py`` build one and pass it on; nothing reaches it
+through a global.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from app.connectors.base import RequestStats
 from app.connectors.constant_contact import ConstantContactClient
@@ -21,7 +25,14 @@ from app.connectors.endpoints import ServiceUrls
 from app.connectors.oauth import TokenManager, authorize_pkce
 from app.connectors.xero import XeroClient, XeroSource, XeroTenant, XeroUrls, xero_urls
 from app.connectors.xero import account as xero_account
-from app.core.errors import ConfigError, ConflictError, NeedsReconnect, RemoteError, ValidationError
+from app.core.errors import (
+    AppError,
+    ConfigError,
+    ConflictError,
+    NeedsReconnect,
+    RemoteError,
+    ValidationError,
+)
 from app.core.filters import FilterGroup
 from app.core.mapping import FieldMapping
 from app.core.mapping_suggest import suggest_mapping
@@ -41,7 +52,7 @@ from app.store.repositories import (
 from app.store.settings_repo import SettingsRepository
 from app.sync.engine import EngineDeps, PushEngine
 from app.sync.gc_pause import gc_paused
-from app.sync.locks import ProfileLock
+from app.sync.locks import AccountLock, Activity, Holder, Origin, ProfileLock, account_key
 from app.sync.planner import PlanContext, Planner, RemoteInfo
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
 from app.sync.result_ids import with_contact_ids
@@ -113,6 +124,8 @@ class ContactBridgeService:
         urls_for: the Constant Contact URLs for a connection (the sandbox's are per launch).
         open_browser: shows an authorization page to the user.
         client_id: the Constant Contact API key used for new connections.
+        origin: which kind of process this is (the window, the command line, ``run-due``),
+            so another one waiting for the same account can say what it waits for.
     """
 
     def __init__(
@@ -127,7 +140,9 @@ class ContactBridgeService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         xero_urls_for: Callable[[Connection], XeroUrls] | None = None,
         xero_client_id: str = "",
+        origin: Origin = Origin.WINDOW,
     ) -> None:
+        self.origin = origin
         self.xero_urls_for = xero_urls_for or (lambda conn: xero_urls(conn.settings))
         self.xero_client_id = xero_client_id
         self.home = home
@@ -239,6 +254,10 @@ class ContactBridgeService:
         summary = client.get_account_summary()
         name = summary.get("organization_name") or summary.get("contact_email") or label
         self.connections.set_account_name(conn.id, str(name))
+        if summary.get("encoded_account_id"):  # which account: two connections may share one
+            self.connections.update_settings(
+                conn.id, {"account_id": str(summary["encoded_account_id"])}
+            )
         return self.connections.get(conn.id)
 
     def disconnect(self, connection_id: int) -> None:
@@ -293,7 +312,8 @@ class ContactBridgeService:
         """Sign in to Xero (PKCE) and pick an organisation: ``tenant_id``, else the first.
 
         Every organisation the sign-in allowed is kept in the settings (``tenants``) for a
-        picker; :meth:`select_xero_tenant` switches later.
+        picker; :meth:`select_xero_tenant` switches later. The chosen one's name, country
+        and short code are read too (``organisation``; None without the settings scope).
         """
         client_id = self.xero_client_id
         if connection_id is None:
@@ -308,18 +328,25 @@ class ContactBridgeService:
         self.connections.set_status(conn.id, "connected")
         tenants = self.xero_tenants(conn.id)
         settings = xero_account.tenant_settings(tenants, tenant_id)
-        conn = self.connections.update_settings(conn.id, settings)
-        self.connections.set_account_name(conn.id, settings["tenant_name"])
-        return self.connections.get(conn.id)
+        return self._save_xero_tenant(conn.id, settings)
 
     def xero_tenants(self, connection_id: int) -> list[XeroTenant]:
-        """The organisations the connection's sign-in allowed (``GET /connections``)."""
+        """The organisations the connection's sign-in allowed (``GET /Connections``)."""
         with self.xero_client(connection_id, tenant_id="") as client:
             return client.list_connections()
 
     def select_xero_tenant(self, connection_id: int, tenant_id: str) -> Connection:
         settings = xero_account.tenant_settings(self.xero_tenants(connection_id), tenant_id)
-        self.connections.set_account_name(connection_id, settings["tenant_name"])
+        return self._save_xero_tenant(connection_id, settings)
+
+    def _save_xero_tenant(self, connection_id: int, settings: dict[str, Any]) -> Connection:
+        """Keep the chosen tenant and its organisation (``GET /Organisation``) in SQLite."""
+        token = self.secrets.load_token(connection_id)
+        with self.xero_client(connection_id, tenant_id=settings["tenant_id"]) as client:
+            settings.update(xero_account.organisation_settings(client, token))
+        organisation = xero_account.organisation_of(settings)
+        name = organisation.name if organisation else settings["tenant_name"]
+        self.connections.set_account_name(connection_id, name)
         return self.connections.update_settings(connection_id, settings)
 
     def xero_client(self, connection_id: int, tenant_id: str | None = None) -> XeroClient:
@@ -359,16 +386,28 @@ class ContactBridgeService:
         cancel: CancelToken | None = None,
         confirm: bool = False,
         only_keys: Sequence[str] | None = None,
+        wait: bool = True,
+        on_wait: Callable[[str], None] | None = None,
     ) -> RunSummary:
         """Run one profile now. Raises RunLocked if it is already running anywhere.
 
         ``confirm`` lets a run go ahead that unsubscribes or removes many contacts (else
-        it stops with NeedsConfirmation); ``only_keys`` limits it to some records.
+        it stops with NeedsConfirmation); ``only_keys`` limits it to some records. While
+        another activity holds the profile's Constant Contact account the run waits,
+        telling ``on_wait`` what for (see ``AccountLock.acquire``); ``wait=False`` raises
+        ``AccountBusy`` instead, and the cancel token ends the wait with ``Cancelled``.
         """
         profile = self.profiles.get(profile_id)
         if profile.connection_id is None:
             raise ConfigError(f'"{profile.name}" has no Constant Contact connection yet.')
-        with ProfileLock(self.home / "locks", profile_id, profile.name), gc_paused():
+        cancel = cancel or CancelToken()
+        kind = Activity.DRY_RUN if dry_run else Activity.SYNC
+        holder = Holder(Activity.RETRY if only_keys is not None else kind, profile.name)
+        with (
+            ProfileLock(self.home / "locks", profile_id, profile.name),
+            self.account_slot(profile.connection_id, holder, wait, cancel, on_wait),
+            gc_paused(),
+        ):
             deps = EngineDeps(
                 runs=self.runs,
                 links=self.links,
@@ -379,7 +418,7 @@ class ContactBridgeService:
                 connection_id=profile.connection_id,
                 clock=self.clock,
             )
-            engine = PushEngine(deps, reporter or NullReporter(), cancel or CancelToken())
+            engine = PushEngine(deps, reporter or NullReporter(), cancel)
             return engine.run(profile, dry_run=dry_run, confirm=confirm, only_keys=only_keys)
 
     def retry_failed(
@@ -389,9 +428,11 @@ class ContactBridgeService:
         reporter: ProgressReporter | None = None,
         cancel: CancelToken | None = None,
         confirm: bool = False,
+        wait: bool = True,
+        on_wait: Callable[[str], None] | None = None,
     ) -> RunSummary:
         """A new run of the same profile that processes only the records that failed in
-        ``run_id`` (in every direction).
+        ``run_id`` (in every direction); ``wait`` and ``on_wait`` as for ``run_profile``.
 
         Raises:
             ConfigError: the run had no failures, or the profile's last run is unfinished
@@ -410,7 +451,13 @@ class ContactBridgeService:
                 "first; then retry what still failed."
             )
         return self.run_profile(
-            profile.id, reporter=reporter, cancel=cancel, confirm=confirm, only_keys=keys
+            profile.id,
+            reporter=reporter,
+            cancel=cancel,
+            confirm=confirm,
+            only_keys=keys,
+            wait=wait,
+            on_wait=on_wait,
         )
 
     def last_failed_run(self, profile_id: int) -> RunSummary | None:
@@ -419,6 +466,7 @@ class ContactBridgeService:
         return last if last is not None and last.counts.failed else None
 
     def is_running(self, profile_id: int) -> bool:
+        """Whether the profile is running (or waiting to) anywhere, this process included."""
         lock = ProfileLock(self.home / "locks", profile_id)
         try:
             lock.acquire()
@@ -426,6 +474,64 @@ class ContactBridgeService:
             return True
         lock.release()
         return False
+
+    def account_lock(self, connection_id: int) -> AccountLock:
+        """The lock of the Constant Contact account a connection signs in to.
+
+        Keyed by the account's id when the store knows it (saved at connect time), so two
+        connections to one account share it; else by the connection. A connection made
+        before ids were saved learns its id here once, when there are several connections
+        (with one, the connection is the account).
+        """
+        conn = self.connections.get(connection_id)
+        settings = conn.settings if conn is not None else {}
+        if conn is not None and not settings.get("account_id") and len(self.cc_connections()) > 1:
+            try:
+                found = self.cc_client(connection_id).get_account_summary()
+            except AppError as exc:  # offline, not connected: the connection id will do
+                log.info("account of connection %s unknown: %s", connection_id, exc)
+            else:
+                if found.get("encoded_account_id"):
+                    conn = self.connections.update_settings(
+                        connection_id, {"account_id": str(found["encoded_account_id"])}
+                    )
+                    settings = conn.settings
+        return AccountLock(self.home / "locks", account_key(connection_id, settings))
+
+    @contextmanager
+    def account_slot(
+        self,
+        connection_id: int,
+        holder: Holder,
+        wait: bool = True,
+        cancel: CancelToken | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> Iterator[None]:
+        """Hold the connection's Constant Contact account for a ``with`` block, waiting for
+        any other sync activity on it first (see ``AccountLock.acquire``)."""
+        holder = replace(holder, origin=self.origin)
+        with self.account_lock(connection_id).holding(
+            holder, wait=wait, cancel=cancel, on_wait=on_wait
+        ):
+            yield
+
+    def live_run_ids(self, runs: Iterable[RunSummary]) -> frozenset[int]:
+        """Which of ``runs`` are still in progress, here or in another process.
+
+        A run's row says "running" from its start until it stops, so a row left running by a
+        process that died looks the same as a live one. The profile's lock tells them apart:
+        it is held for as long as the run's process lives (an OS lock dies with it). A live
+        run is the newest running row of a profile whose lock is held; every other running
+        row was interrupted.
+        """
+        unfinished = (RunStatus.RUNNING, RunStatus.PENDING)
+        names = {run.profile_name for run in runs if run.status in unfinished}
+        live: set[int] = set()
+        for profile in self.profiles.list() if names else ():
+            if profile.name in names and profile.id is not None and self.is_running(profile.id):
+                newest = (r.run_id for r in self.runs.history(profile.id) if r.status in unfinished)
+                live.update(islice(newest, 1))
+        return frozenset(live)
 
     def run_results(self, run_id: int) -> list[RecordResult]:
         """The run's records; a blank Constant Contact id is filled from the mirror."""
@@ -470,21 +576,33 @@ class ContactBridgeService:
         return renamed
 
     def profiles_using_list(self, connection_id: int, list_name: str) -> list[SyncProfile]:
-        """The profiles whose main list this is (profiles name their list)."""
+        """The profiles whose main list this is (profiles name their list, capitals aside)."""
         return [
             p
             for p in self.profiles.list()
-            if p.connection_id == connection_id and p.main_list == list_name
+            if p.connection_id == connection_id
+            and p.main_list.casefold() == list_name.casefold()  # names ignore capitals
         ]
 
     def delete_contact_list(
-        self, connection_id: int, list_id: str, cancel: CancelToken | None = None
+        self,
+        connection_id: int,
+        list_id: str,
+        cancel: CancelToken | None = None,
+        *,
+        list_name: str = "",
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
-        """Delete a list and wait until Constant Contact is done; its contacts stay."""
-        client = self.cc_client(connection_id)
-        activity = client.delete_list(list_id)
-        if activity:
-            client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
+        """Delete a list and wait until Constant Contact is done; its contacts stay.
+
+        Waits first while a sync holds the account (``on_wait`` as for ``run_profile``).
+        """
+        holder = Holder(Activity.LIST_DELETE, subject=list_name)
+        with self.account_slot(connection_id, holder, True, cancel, on_wait):
+            client = self.cc_client(connection_id)
+            activity = client.delete_list(list_id)
+            if activity:
+                client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
 
     def list_members(
         self, connection_id: int, list_id: str, cancel: CancelToken | None = None
@@ -517,15 +635,31 @@ class ContactBridgeService:
         profile_id: int,
         records: Sequence[SourceRecord],
         cancel: CancelToken | None = None,
+        *,
+        list_name: str = "",
+        on_wait: Callable[[str], None] | None = None,
     ) -> ListAddResult:
         """Send source records to a list with the profile's mapping, by bulk import.
 
         Records are planned as a sync would plan them, without the profile's filters (the
         user picked them): no email, an invalid one, a duplicate, an opt-out in the source
         and a contact unsubscribed in Constant Contact are refused, each with its reason.
+        Waits first while a sync holds the account (``on_wait`` as for ``run_profile``).
         """
         if len(records) > MAX_LIST_ADD:
             raise ValidationError(f"Add at most {MAX_LIST_ADD:,} records at a time.")
+        holder = Holder(Activity.LIST_ADD, subject=list_name)
+        with self.account_slot(connection_id, holder, True, cancel, on_wait):
+            return self._add_records_to_list(connection_id, list_id, profile_id, records, cancel)
+
+    def _add_records_to_list(
+        self,
+        connection_id: int,
+        list_id: str,
+        profile_id: int,
+        records: Sequence[SourceRecord],
+        cancel: CancelToken | None,
+    ) -> ListAddResult:
         profile = self.profiles.get(profile_id)
         client = self.cc_client(connection_id)
         # Only the person can opt back in: never put an unsubscribed contact on a list.
@@ -560,12 +694,20 @@ class ContactBridgeService:
         list_id: str,
         contact_ids: Sequence[str],
         cancel: CancelToken | None = None,
+        *,
+        list_name: str = "",
+        on_wait: Callable[[str], None] | None = None,
     ) -> int:
-        """Take contacts off a list (they stay in the account); returns how many."""
-        client = self.cc_client(connection_id)
-        activity = client.remove_list_memberships([list_id], list(contact_ids))
-        if activity:
-            client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
+        """Take contacts off a list (they stay in the account); returns how many.
+
+        Waits first while a sync holds the account (``on_wait`` as for ``run_profile``).
+        """
+        holder = Holder(Activity.LIST_REMOVE, subject=list_name)
+        with self.account_slot(connection_id, holder, True, cancel, on_wait):
+            client = self.cc_client(connection_id)
+            activity = client.remove_list_memberships([list_id], list(contact_ids))
+            if activity:
+                client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
         return len(contact_ids)
 
     # -- reports and preferences -----------------------------------------------------------

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from app.core.outcomes import RunSummary
+from app.core.vocabulary import RunTallies
 
 
 def summary_json(summary: RunSummary, service=None) -> dict:  # type: ignore[no-untyped-def]
-    """``status`` and ``counts`` always; reasons and requests when the service is given."""
+    """``status``, ``counts`` and ``directions`` always; reasons and requests when the
+    service is given.
+
+    ``directions`` splits the run by which way each record went, in the vocabulary of
+    ``app.core.vocabulary``: ``to_constant_contact`` (``total``, ``created``, ``matched``,
+    ``updated``, ``unchanged``, ``unsubscribed``, ``removed``, ``skipped``,
+    ``failed_subscriptions`` (of skipped), ``failed``) and ``to_source`` (``total``,
+    ``created``, ``matched``, ``updated``, ``unchanged``, ``opted_out``, ``opt_out_cleared``,
+    ``skipped``, ``failed``). The two totals add up to ``counts.total``.
+    """
     counts = summary.counts.as_dict()
+    tallies = RunTallies.of_summary(summary)
+    if service is not None:
+        tallies = service.runs.tallies(summary.run_id)
+        counts["matched_existing"] = tallies.matched
     out = {
         "status": summary.status.value,
         "profile": summary.profile_name,
@@ -15,17 +29,13 @@ def summary_json(summary: RunSummary, service=None) -> dict:  # type: ignore[no-
         "dry_run": summary.dry_run,
         "message": summary.message,
         "counts": counts,
+        "directions": tallies.as_json(),
     }
     if service is not None:
-        results = service.run_results(summary.run_id)
-        counts["matched_existing"] = sum(r.matched_existing for r in results)
         reasons: dict[str, int] = {}
-        for r in results:
+        for r in service.runs.iter_results(summary.run_id):
             if r.outcome in ("skipped", "failed") and r.reason:
                 reasons[r.reason] = reasons.get(r.reason, 0) + 1
         out["reasons"] = reasons
-        directions = service.runs.counts_by_direction(summary.run_id)
-        if set(directions) - {"push"}:
-            out["directions"] = {d: c.as_dict() for d, c in sorted(directions.items())}
         out["requests"] = dict(service.stats.by_endpoint)
     return out

@@ -3,8 +3,10 @@
 The engine is plain Python that reports through a ``ProgressReporter`` and stops when its
 ``CancelToken`` is set (STYLE rules 5-10). ``SyncWorker`` turns those calls into signals;
 ``SyncRunner`` owns every worker thread, allows one run per profile, and cancels and waits for
-all of them on shutdown. ``BackgroundTasks`` runs short plain functions (loading a run's
-results, writing a CSV) on a small named pool with the same guarantees.
+all of them on shutdown. A run whose Constant Contact account is busy with another sync waits
+for it in its own thread (``run_waiting`` says what for), so the window never does.
+``BackgroundTasks`` runs short plain functions (loading a run's results, writing a CSV) on a
+small named pool with the same guarantees.
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ class SyncWorker(QObject):
         phase_changed(str): a phase started, e.g. "Planning".
         progress_changed(int, int, str): done, total (0 when unknown) and a short message;
             at most about 10 a second.
+        waiting(str): the run waits for another activity on its Constant Contact account
+            (a sentence naming it); ``""`` once it got the account and starts.
         results_ready(object): the run's ``tuple[RecordResult, ...]``, loaded in the worker
             thread; always emitted just before ``finished``.
         finished(object): the ``RunSummary``; a cancelled run ends here too, as CANCELLED.
@@ -96,6 +100,7 @@ class SyncWorker(QObject):
 
     phase_changed = Signal(str)
     progress_changed = Signal(int, int, str)
+    waiting = Signal(str)
     results_ready = Signal(object)
     finished = Signal(object)
     failed = Signal(object)
@@ -133,6 +138,7 @@ class SyncWorker(QObject):
                     reporter=self._reporter,
                     cancel=self.cancel_token,
                     confirm=self.confirm,
+                    on_wait=self.waiting.emit,
                 )
             else:
                 # ``confirm`` only when given: a plain run asks the service nothing new.
@@ -142,6 +148,7 @@ class SyncWorker(QObject):
                     dry_run=self.dry_run,
                     reporter=self._reporter,
                     cancel=self.cancel_token,
+                    on_wait=self.waiting.emit,
                     **extra,
                 )
             rows = tuple(self.service.run_results(summary.run_id))
@@ -165,6 +172,7 @@ class _Job(QObject):
         self.thread = QThread()
         self.thread.setObjectName(f"sync-profile-{self.profile_id}")
         self.phase = ""
+        self.waiting_for = ""  # what the run waits for; "" once it runs
         self.rows: tuple[RecordResult, ...] = ()
         self.summary: RunSummary | None = None
         self.error: BaseException | None = None
@@ -173,6 +181,7 @@ class _Job(QObject):
         self.thread.started.connect(worker.run)
         worker.phase_changed.connect(self.on_phase_changed)
         worker.progress_changed.connect(self.on_progress_changed)
+        worker.waiting.connect(self.on_waiting)
         worker.results_ready.connect(self.on_results_ready)
         worker.finished.connect(self.on_finished)
         worker.failed.connect(self.on_failed)
@@ -186,6 +195,11 @@ class _Job(QObject):
     @Slot(int, int, str)
     def on_progress_changed(self, done: int, total: int, message: str) -> None:
         self.runner.progress_changed.emit(self.profile_id, self.phase, done, total, message)
+
+    @Slot(str)
+    def on_waiting(self, message: str) -> None:
+        self.waiting_for = message
+        self.runner.run_waiting.emit(self.profile_id, message)
 
     @Slot(object)
     def on_results_ready(self, rows: tuple[RecordResult, ...]) -> None:
@@ -211,6 +225,9 @@ class SyncRunner(QObject):
 
     Signals:
         run_started(int, bool): a run of the profile started (profile id, dry run).
+        run_waiting(int, str): the run waits for another sync activity on its Constant
+            Contact account (profile id, a sentence naming it, which changes as the holder
+            does); ``""`` when the wait is over and the run begins. Cancel works meanwhile.
         phase_changed(int, str): profile id, phase name.
         progress_changed(int, str, int, int, str): profile id, phase, done, total, message.
         run_finished(int, object, object): profile id, ``RunSummary`` and the run's
@@ -220,6 +237,7 @@ class SyncRunner(QObject):
     """
 
     run_started = Signal(int, bool)
+    run_waiting = Signal(int, str)
     phase_changed = Signal(int, str)
     progress_changed = Signal(int, str, int, int, str)
     run_finished = Signal(int, object, object)
@@ -246,6 +264,15 @@ class SyncRunner(QObject):
     def phase(self, profile_id: int) -> str:
         job = self._active.get(profile_id)
         return job.phase if job else ""
+
+    def waiting_for(self, profile_id: int) -> str:
+        """What the profile's run waits for (a sentence), or "" when it is not waiting."""
+        job = self._active.get(profile_id)
+        return job.waiting_for if job else ""
+
+    def waiting(self) -> dict[int, str]:
+        """The runs waiting for their Constant Contact account: profile id -> what for."""
+        return {pid: job.waiting_for for pid, job in self._active.items() if job.waiting_for}
 
     def is_dry_run(self, profile_id: int) -> bool:
         job = self._active.get(profile_id)
@@ -307,27 +334,44 @@ class SyncRunner(QObject):
         self._retired.clear()
 
 
+class TaskToken(CancelToken):
+    """The cancel token a background function gets, which can also pass on a note.
+
+    ``note(message)`` reaches the main thread as the task's ``noted`` signal; it suits a
+    service's ``on_wait`` callback (what the task waits for, ``""`` once it goes on).
+    """
+
+    def __init__(self, note: Callable[[str], None]) -> None:
+        super().__init__()
+        self.note = note
+
+
 class Task(QObject):
     """A plain function run by ``BackgroundTasks``; its signals arrive in the main thread.
 
     Signals:
+        noted(str): the function passed on a note (``TaskToken.note``), e.g. what it waits
+            for; ``""`` when that is over.
         finished(object): the function's return value.
         failed(object): the exception it raised.
     """
 
+    noted = Signal(str)
     finished = Signal(object)
     failed = Signal(object)
     # Emitted in the pool thread; queued to this object's (main) thread, then re-emitted.
     _returned = Signal(object)
     _raised = Signal(object)
+    _noted = Signal(str)
 
-    def __init__(self, fn: Callable[[CancelToken], Any], name: str) -> None:
+    def __init__(self, fn: Callable[[TaskToken], Any], name: str) -> None:
         super().__init__()
         self.fn = fn
         self.name = name
-        self.cancel_token = CancelToken()
+        self.cancel_token = TaskToken(self._noted.emit)
         self._returned.connect(self._on_returned)
         self._raised.connect(self._on_raised)
+        self._noted.connect(self._on_noted)
 
     def cancel(self) -> None:
         self.cancel_token.cancel()
@@ -339,6 +383,10 @@ class Task(QObject):
     @Slot(object)
     def _on_raised(self, exc: BaseException) -> None:
         self.failed.emit(exc)
+
+    @Slot(str)
+    def _on_noted(self, message: str) -> None:
+        self.noted.emit(message)
 
 
 class _TaskRunnable(QRunnable):
@@ -359,8 +407,9 @@ class _TaskRunnable(QRunnable):
 class BackgroundTasks(QObject):
     """A small named pool for short jobs off the UI thread (loading results, writing a CSV).
 
-    The function gets a ``CancelToken``. Connect to the returned task's signals right away
-    (they are queued, so nothing is missed); ``shutdown()`` cancels every task and waits.
+    The function gets a ``TaskToken`` (a ``CancelToken`` that can pass on notes). Connect to
+    the returned task's signals right away (they are queued, so nothing is missed);
+    ``shutdown()`` cancels every task and waits.
     """
 
     def __init__(self, name: str = "background-tasks", parent: QObject | None = None) -> None:
@@ -370,7 +419,7 @@ class BackgroundTasks(QObject):
         self._pool.setMaxThreadCount(2)
         self._tasks: set[Task] = set()
 
-    def submit(self, fn: Callable[[CancelToken], Any], name: str = "task") -> Task:
+    def submit(self, fn: Callable[[TaskToken], Any], name: str = "task") -> Task:
         task = Task(fn, name)
         self._tasks.add(task)  # kept alive until its outcome reached the main thread
         task.finished.connect(lambda _result, t=task: self._tasks.discard(t))

@@ -29,6 +29,7 @@ from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
 from app.ui.lists.tasks import run_task
 from app.ui.settings import UiSettings
 from app.ui.theme import Tone, icon, tone_icon
+from app.ui.xero_organisation import organisation_details, organisation_line, organisation_name
 
 SERVICE_NAMES = {CC_SERVICE: "Constant Contact", XERO_SERVICE: "Xero"}
 
@@ -46,13 +47,22 @@ def status_words(status: ConnectionStatus) -> tuple[str, Tone]:
 
 
 def account_name(conn: Connection) -> str:
+    """The account's name; for Xero the organisation as Xero names it, e.g. "Bakery (NZ)"."""
+    if conn.service == XERO_SERVICE:
+        return organisation_name(conn) or conn.account_name or conn.label
     return conn.account_name or conn.label
+
+
+def account_tooltip(conn: Connection) -> str:
+    if conn.service == XERO_SERVICE:
+        return organisation_details(conn)
+    return conn.label
 
 
 def connection_columns() -> tuple[Column[Connection], ...]:
     return (
         Column(tr("Service"), lambda c: service_name(c.service)),
-        Column(tr("Account"), account_name, tooltip=lambda c: c.label),
+        Column(tr("Account"), account_name, tooltip=account_tooltip),
         Column(
             tr("Status"),
             lambda c: status_words(c.status)[0],
@@ -134,6 +144,12 @@ class ConnectionsDialog(QDialog):
         self.disconnect_button.clicked.connect(self.disconnect)
         self.cancel_button.clicked.connect(self.cancel)
 
+        # Which Xero organisation the selected connection reads (hidden for other services).
+        self.organisation = QLabel()
+        self.organisation.setWordWrap(True)
+        self.organisation.setAccessibleName(tr("Xero organisation"))
+        self.organisation.hide()
+
         self.status = QLabel()
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
@@ -154,6 +170,7 @@ class ConnectionsDialog(QDialog):
         layout.addWidget(hint)
         layout.addLayout(actions)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.organisation)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self.resize(720, 400)
@@ -199,6 +216,9 @@ class ConnectionsDialog(QDialog):
             else tr("&Connect again")
         )
         self.cancel_button.setVisible(not idle)
+        is_xero = conn is not None and conn.service == XERO_SERVICE
+        self.organisation.setText(organisation_line(conn) if conn is not None and is_xero else "")
+        self.organisation.setVisible(is_xero)
 
     # -- actions ---------------------------------------------------------------------------
 

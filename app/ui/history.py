@@ -1,113 +1,34 @@
-"""A profile's run history: every run with its counts; selecting one shows its results."""
+"""A profile's run history: every run with its counts; selecting one shows its results.
+
+The runs table has the columns of the reports' (``app.ui.run_columns``), without the profile.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import (
     QItemSelection,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
     Signal,
     Slot,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.outcomes import RecordResult, RunStatus, RunSummary
+from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
 from app.sync.progress import CancelToken
 from app.sync.service import ContactBridgeService
 from app.sync.workers import BackgroundTasks
 from app.ui.i18n import tr
+from app.ui.lists.rows_model import RowsModel, make_table, selected_rows
 from app.ui.results.results_view import ResultsView
+from app.ui.run_columns import run_columns, size_run_columns
 from app.ui.run_split import runs_over_results
 from app.ui.settings import UiSettings
-from app.ui.table_model import RowTableModel
-from app.ui.theme import Tone, tone_icon
-from app.ui.wording import status_words, when_words
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class HistoryModel(RowTableModel[RunSummary]):
-    """Runs of one profile, newest first, over a tuple of ``RunSummary``."""
-
-    (
-        COL_STARTED,
-        COL_KIND,
-        COL_STATUS,
-        COL_CREATED,
-        COL_UPDATED,
-        COL_UNCHANGED,
-        COL_SKIPPED,
-        COL_FAILED,
-        COL_MESSAGE,
-    ) = range(9)
-    COUNT_COLUMNS = (COL_CREATED, COL_UPDATED, COL_UNCHANGED, COL_SKIPPED, COL_FAILED)
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._status: tuple[tuple[str, Tone], ...] = ()
-        self.headers = (
-            tr("Started"),
-            tr("Kind"),
-            tr("Result"),
-            tr("Created"),
-            tr("Updated"),
-            tr("Unchanged"),
-            tr("Not pushed"),
-            tr("Failed"),
-            tr("Message"),
-        )
-
-    def _rows_changed(self) -> None:
-        self._status = tuple(status_words(r) for r in self._rows)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        run = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(run, index.row(), col)
-        if role == SORT_ROLE:
-            if col == self.COL_STARTED:
-                return run.started_at
-            return self._display(run, index.row(), col)
-        if role == Qt.ItemDataRole.DecorationRole and col == self.COL_STATUS:
-            return tone_icon(self._status[index.row()][1])
-        if role == Qt.ItemDataRole.ToolTipRole and col in (self.COL_MESSAGE, self.COL_STATUS):
-            return run.message or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in self.COUNT_COLUMNS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _display(self, run: RunSummary, row: int, col: int) -> Any:
-        c = run.counts
-        if col == self.COL_STARTED:
-            return when_words(run.started_at)
-        if col == self.COL_KIND:
-            return tr("Dry run") if _is_dry(run) else tr("Sync")
-        if col == self.COL_STATUS:
-            return self._status[row][0]
-        if col == self.COL_MESSAGE:
-            return run.message
-        return (c.created, c.updated, c.unchanged, c.skipped, c.failed)[col - self.COL_CREATED]
-
-
-def _is_dry(run: RunSummary) -> bool:
-    return run.dry_run or run.status is RunStatus.DRY_RUN
 
 
 class HistoryDialog(QDialog):
@@ -141,24 +62,11 @@ class HistoryDialog(QDialog):
         hint = QLabel(tr("Select a run to see what it did, record by record."))
         hint.setObjectName("hint")
 
-        self.model = HistoryModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.view = QTableView()
-        self.view.setAccessibleName(tr("Runs"))
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(HistoryModel.COL_STARTED, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(HistoryModel.COL_MESSAGE, QHeaderView.ResizeMode.Stretch)
+        self.model: RowsModel[RunSummary] = RowsModel(run_columns(with_profile=False), self)
+        self.view, self.proxy = make_table(
+            self.model, tr("Runs"), sort_column=0, descending=True, parent=self
+        )
+        size_run_columns(self.view, with_profile=False)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
         self.loading = QLabel()
@@ -183,7 +91,10 @@ class HistoryDialog(QDialog):
 
     def reload(self) -> None:
         assert self.profile.id is not None
-        self.model.set_rows(tuple(self.service.run_history(self.profile.id)))
+        runs = tuple(self.service.run_history(self.profile.id))
+        live = self.service.live_run_ids(runs)
+        self.model.set_rows(runs, run_columns(runs, with_profile=False, live=live))
+        size_run_columns(self.view, with_profile=False)
         if self.proxy.rowCount():
             self.view.selectRow(0)
         else:
@@ -191,11 +102,9 @@ class HistoryDialog(QDialog):
 
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return
-        run = self.model.rows[self.proxy.mapToSource(rows[0]).row()]
-        self.show_run(run)
+        rows = selected_rows(self.view)
+        if rows:
+            self.show_run(rows[0])
 
     def show_run(self, run: RunSummary) -> None:
         """Load the run's records in the background and show them."""

@@ -24,13 +24,13 @@ from app.core.records import ContactList
 from app.core.store_types import ConnectionStatus
 from app.sync.progress import CancelToken
 from app.sync.service import ContactBridgeService
-from app.sync.workers import BackgroundTasks
+from app.sync.workers import BackgroundTasks, TaskToken
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.lists.confirm import AskText, Confirm, Confirmation, ask_confirmation, ask_text
 from app.ui.lists.members import MembersDialog
 from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
-from app.ui.lists.tasks import run_task
+from app.ui.lists.tasks import QueuedTasks
 from app.ui.settings import UiSettings
 from app.ui.theme import icon
 
@@ -97,6 +97,7 @@ class ListsDialog(QDialog):
         self.confirm = confirm
         self.ask_name = ask_name
         self._busy = 0
+        self._queued = QueuedTasks()  # a deletion waits while a sync holds the account
         self.members_dialog: MembersDialog | None = None
         self.setWindowTitle(tr("Constant Contact lists"))
         self.setAccessibleName(self.windowTitle())
@@ -211,7 +212,7 @@ class ListsDialog(QDialog):
 
     def _run(
         self,
-        fn: Callable[[CancelToken], Any],
+        fn: Callable[[TaskToken], Any],
         message: str,
         on_done: Callable[[Any], None],
     ) -> None:
@@ -219,8 +220,14 @@ class ListsDialog(QDialog):
         self._busy += 1
         self.status.setText(message)
         self._update_buttons()
-        run_task(
-            self, self.tasks, fn, lambda result: self._finish(on_done, result), self._on_failed
+        self._queued.run(
+            self,
+            self.tasks,
+            fn,
+            lambda result: self._finish(on_done, result),
+            self._on_failed,
+            self.status,
+            message,
         )
 
     def _finish(self, on_done: Callable[[Any], None], result: Any) -> None:
@@ -258,7 +265,8 @@ class ListsDialog(QDialog):
                     tuple(
                         p.name
                         for p in profiles
-                        if p.connection_id == conn_id and p.main_list == cl.name
+                        if p.connection_id == conn_id
+                        and p.main_list.casefold() == cl.name.casefold()  # as CC compares
                     ),
                 )
                 for cl in service.list_contact_lists(conn_id)
@@ -357,7 +365,13 @@ class ListsDialog(QDialog):
             return
         service = self.service
         self._run(
-            lambda cancel: service.delete_contact_list(conn_id, row.contact_list.list_id, cancel),
+            lambda cancel: service.delete_contact_list(
+                conn_id,
+                row.contact_list.list_id,
+                cancel,
+                list_name=row.name,
+                on_wait=cancel.note,
+            ),
             tr("Deleting “%1”…").replace("%1", row.name),
             lambda _result: self._done(tr("Deleted the list “%1”.").replace("%1", row.name)),
         )
@@ -388,6 +402,7 @@ class ListsDialog(QDialog):
         dialog.show()
 
     def done(self, result: int) -> None:
+        self._queued.cancel_waiting()  # nothing was sent for them yet
         if self.settings is not None:
             self.settings.save_geometry("lists", self)
             self.settings.save_header("lists/table", self.view.horizontalHeader())

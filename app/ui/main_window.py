@@ -18,6 +18,7 @@ from app.core.errors import AppError, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
 from app.core.store_types import ConnectionStatus
+from app.sync.due import schedule_words
 from app.sync.os_jobs import OsJobs
 from app.sync.service import ContactBridgeService, ProfileOverview
 from app.sync.workers import BackgroundTasks, SyncRunner
@@ -96,6 +97,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self._build_status_bar()
 
         self.runner.run_started.connect(self._on_run_started)
+        self.runner.run_waiting.connect(self._on_run_waiting)
         self.runner.run_finished.connect(self._on_run_finished)
         self.runner.run_failed.connect(self._on_run_failed)
         self.notifier = Notifier(
@@ -228,7 +230,13 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         selected = self.selected_profile_id()
         overviews = self.service.list_profiles()
         self._overviews = {ov.profile.id: ov for ov in overviews if ov.profile.id is not None}
-        self.model.set_rows(profile_rows(overviews, self.runner.running_ids()))
+        # A run in another process (the CLI, run-due) is syncing too, not "Interrupted".
+        live = self.service.live_run_ids(ov.last_run for ov in overviews if ov.last_run)
+        elsewhere = {
+            ov.profile.id for ov in overviews if ov.last_run and ov.last_run.run_id in live
+        }
+        running = frozenset(self.runner.running_ids()) | elsewhere
+        self.model.set_rows(profile_rows(overviews, running, waiting=self.runner.waiting()))
         self.stack.setCurrentIndex(1 if overviews else 0)
         if selected not in self._overviews:
             # The first one shown, or none at all.
@@ -273,7 +281,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
                 tr("%1 → Constant Contact list “%2” · %3")
                 .replace("%1", p.source.describe())
                 .replace("%2", p.main_list)
-                .replace("%3", p.schedule.describe())
+                .replace("%3", schedule_words(p))
             )
             self.panel.show_profile(pid, ov.last_run)
         self._update_actions()
@@ -288,8 +296,10 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.sync_action.setEnabled(has and not running)
         self.dry_run_action.setEnabled(has and not running)
         if running:
-            busy = tr("This profile is already syncing")
-            self.sync_action.setText(tr("Syncing…"))
+            assert pid is not None
+            waiting = self.runner.waiting_for(pid)
+            busy = waiting or tr("This profile is already syncing")
+            self.sync_action.setText(tr("Waiting…") if waiting else tr("Syncing…"))
             for action in (self.sync_action, self.dry_run_action):
                 action.setToolTip(busy)
             self.delete_action.setToolTip(tr("Cancel the sync before deleting this profile"))
@@ -406,6 +416,10 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
     @Slot(int, bool)
     def _on_run_started(self, profile_id: int, dry_run: bool) -> None:
         self.reload_profiles()
+
+    @Slot(int, str)
+    def _on_run_waiting(self, profile_id: int, message: str) -> None:
+        self.reload_profiles()  # "Waiting for another sync…", then "Syncing…"
 
     @Slot(int, object, object)
     def _on_run_finished(

@@ -15,10 +15,12 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QToolButton, QWidget
 
 from app.core.errors import AppError, Cancelled, RunLocked
-from app.core.outcomes import RecordResult, RunCounts, RunStatus, RunSummary
+from app.core.outcomes import RecordResult, RunStatus, RunSummary
+from app.core.vocabulary import RunTallies
 from app.ui.i18n import tr
 from app.ui.theme import Tone
 from app.ui.widgets import Banner
+from app.ui.wording import run_words
 
 log = logging.getLogger(__name__)
 
@@ -37,27 +39,10 @@ class MessageTarget(Protocol):
     def show_message(self, title: str, message: str, level: str) -> None: ...
 
 
-def counts_text(counts: RunCounts, dry_run: bool = False) -> str:
-    """ "12 created, 3 updated, 1 failed": the counts that are not zero."""
-    if dry_run:
-        parts = [
-            (counts.created, tr("to create")),
-            (counts.updated, tr("to update")),
-            (counts.skipped, tr("to skip")),
-        ]
-    else:
-        parts = [
-            (counts.created, tr("created")),
-            (counts.updated, tr("updated")),
-            (counts.skipped, tr("skipped")),
-            (counts.failed, tr("failed")),
-        ]
-    text = ", ".join(f"{n:,} {word}" for n, word in parts if n)
-    if text:
-        return text
-    if counts.unchanged:
-        return tr("no changes (%1 already up to date)").replace("%1", f"{counts.unchanged:,}")
-    return tr("no contacts to send")
+def counts_text(summary: RunSummary) -> str:
+    """The run's counts in the results' words: "Created in Constant Contact: 12 · …"."""
+    dry = summary.dry_run or summary.status is RunStatus.DRY_RUN
+    return run_words(RunTallies.of_summary(summary), dry, summary.source_name)
 
 
 def run_notification(summary: RunSummary, list_name: str = "") -> tuple[str, str, str] | None:
@@ -65,7 +50,7 @@ def run_notification(summary: RunSummary, list_name: str = "") -> tuple[str, str
     name = summary.profile_name
     # Profiles are often named after their list already ("Bakery customers → Newsletter").
     head = f"{name} → {list_name}" if list_name and list_name not in name else name
-    body = f"{head}: {counts_text(summary.counts, summary.dry_run)}"
+    body = f"{head}: {counts_text(summary)}"
     match summary.status:
         case RunStatus.CANCELLED:
             return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from app.core.outcomes import RunSummary
 from app.core.profiles import SyncProfile
-from app.sync.due import polls
+from app.sync.due import schedule_words
 from app.sync.service import ProfileOverview
 from app.ui.i18n import tr
 from app.ui.table_model import RowTableModel
@@ -43,14 +43,20 @@ def profile_rows(
     overviews: Iterable[ProfileOverview],
     running: frozenset[int] = frozenset(),
     now: datetime | None = None,
+    waiting: Mapping[int, str] | None = None,
 ) -> tuple[ProfileRow, ...]:
-    """Turn the service's overviews into rows; ``running`` are the profiles syncing now."""
+    """Turn the service's overviews into rows; ``running`` are the profiles syncing now, and
+    ``waiting`` those of them waiting for their Constant Contact account (id -> what for)."""
+    waiting = waiting or {}
     rows = []
     for ov in overviews:
         p, last = ov.profile, ov.last_run
         assert p.id is not None
         is_running = p.id in running
         status, tone = status_words(last, is_running)
+        detail = _detail(last)
+        if is_running and waiting.get(p.id):
+            status, tone, detail = tr("Waiting for another sync…"), Tone.INFO, waiting[p.id]
         rows.append(
             ProfileRow(
                 profile_id=p.id,
@@ -60,7 +66,7 @@ def profile_rows(
                 schedule=_schedule_words(p),
                 status=status,
                 tone=tone,
-                status_detail=_detail(last),
+                status_detail=detail,
                 last_run=when_words(last.started_at, now) if last else tr("Never"),
                 last_run_at=last.started_at if last else "",
                 running=is_running,
@@ -70,11 +76,7 @@ def profile_rows(
 
 
 def _schedule_words(profile: SyncProfile) -> str:
-    words = profile.schedule.describe()
-    if polls(profile):
-        minutes = profile.options.poll_minutes
-        words += tr(" · checks for unsubscribes every %1 min").replace("%1", str(minutes))
-    return words
+    return schedule_words(profile)  # the words run-due prints, polling included
 
 
 def _detail(last: RunSummary | None) -> str:

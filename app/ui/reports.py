@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.outcomes import Outcome, RecordResult, RunStatus, RunSummary
+from app.core.outcomes import RecordResult, RunStatus, RunSummary
 from app.sync import exports
 from app.sync.progress import CancelToken
 from app.sync.service import ContactBridgeService, RunFilter
@@ -30,14 +30,15 @@ from app.sync.workers import BackgroundTasks
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.lists.confirm import ChooseFile, choose_save_file
-from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
+from app.ui.lists.rows_model import RowsModel, make_table, selected_rows
 from app.ui.lists.tasks import run_task
 from app.ui.results.export import csv_header
 from app.ui.results.results_view import ResultsView
+from app.ui.run_columns import is_dry, run_columns, size_run_columns
 from app.ui.run_split import runs_over_results
 from app.ui.settings import UiSettings
-from app.ui.theme import icon, tone_icon
-from app.ui.wording import outcome_words, status_words, when_words
+from app.ui.theme import icon
+from app.ui.wording import row_words_of, status_words
 
 # The result filter's choices: words and the statuses each covers (empty: all).
 RESULT_CHOICES: tuple[tuple[str, frozenset[RunStatus]], ...] = (
@@ -58,42 +59,6 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
     ("Custom range", -1),
 )
 CUSTOM = len(PERIODS) - 1
-
-
-def is_dry(run: RunSummary) -> bool:
-    return run.dry_run or run.status is RunStatus.DRY_RUN
-
-
-def run_columns() -> tuple[Column[RunSummary], ...]:
-    def count(name: str, header: str) -> Column[RunSummary]:
-        return Column(
-            header,
-            lambda r: f"{getattr(r.counts, name):,}",
-            sort=lambda r: getattr(r.counts, name),
-            numeric=True,
-        )
-
-    return (
-        Column(
-            tr("Started"),
-            lambda r: when_words(r.started_at),
-            sort=lambda r: (r.started_at, r.run_id),
-        ),
-        Column(tr("Profile"), lambda r: r.profile_name),
-        Column(tr("Kind"), lambda r: tr("Dry run") if is_dry(r) else tr("Sync")),
-        Column(
-            tr("Result"),
-            lambda r: status_words(r)[0],
-            icon=lambda r: tone_icon(status_words(r)[1]),
-            tooltip=lambda r: r.message,
-        ),
-        count("created", tr("Created")),
-        count("updated", tr("Updated")),
-        count("unchanged", tr("Unchanged")),
-        count("skipped", tr("Not pushed")),
-        count("failed", tr("Failed")),
-        Column(tr("Message"), lambda r: r.message, tooltip=lambda r: r.message),
-    )
 
 
 def run_filter_of(
@@ -198,13 +163,12 @@ class ReportsDialog(QDialog):
             edit.dateChanged.connect(lambda _d: self.reload())
         self._show_range()
 
+        self._live: frozenset[int] = frozenset()  # runs in progress, as the runs were read
         self.model: RowsModel[RunSummary] = RowsModel(run_columns(), self)
         self.view, self.proxy = make_table(
             self.model, tr("Runs"), sort_column=0, descending=True, parent=self
         )
-        header = self.view.horizontalHeader()
-        for col, width in ((0, 110), (1, 190), (2, 70), (3, 150), *((c, 82) for c in range(4, 9))):
-            header.resizeSection(col, width)
+        size_run_columns(self.view)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
         self.status = QLabel()
@@ -287,16 +251,18 @@ class ReportsDialog(QDialog):
         run_task(
             self,
             self.tasks,
-            lambda cancel: (run_filter, service.run_reports(run_filter)),
+            lambda cancel: _runs_and_live(service, run_filter),
             self._show_runs,
             self._on_failed,
         )
 
-    def _show_runs(self, loaded: tuple[RunFilter, list[RunSummary]]) -> None:
-        run_filter, runs = loaded
+    def _show_runs(self, loaded: tuple[RunFilter, list[RunSummary], frozenset[int]]) -> None:
+        run_filter, runs, live = loaded
         if run_filter != self.run_filter():
             return  # the filters changed meanwhile; their own answer follows
-        self.model.set_rows(runs)
+        self._live = live
+        self.model.set_rows(runs, run_columns(runs, live=live))
+        size_run_columns(self.view)
         self._loaded = None
         self.results.hide()
         self._update_export()
@@ -362,9 +328,11 @@ class ReportsDialog(QDialog):
                 exports.runs_sheet(
                     self.shown_runs(),
                     title=tr("Runs"),
-                    header=_runs_header(),
-                    status_words=lambda r: status_words(r)[0],
+                    header=(tr("Started"), tr("Finished"), tr("Profile"), tr("Kind"), tr("Result")),
+                    tail=(tr("Total"), tr("Message")),
+                    status_words=lambda r: status_words(r, r.run_id in self._live)[0],
                     kind_words=(tr("Sync"), tr("Dry run")),
+                    translate=tr,
                 )
             ]
         assert self._loaded is not None
@@ -374,7 +342,7 @@ class ReportsDialog(QDialog):
             rows,
             titles=(tr("Results"), tr("Errors")),
             header=csv_header(),
-            outcome_words={o: outcome_words(o, dry) for o in Outcome},
+            outcome_word=row_words_of(dry, run.source_name),
             yes_no=(tr("Yes"), tr("No")),
         )
         return {"run": [results, errors], "errors": [errors]}[what]
@@ -430,19 +398,9 @@ class ReportsDialog(QDialog):
         super().done(result)
 
 
-def _runs_header() -> tuple[str, ...]:
-    """``exports.RUNS_HEADER`` in the user's language (each literal, for lupdate)."""
-    return (
-        tr("Started"),
-        tr("Finished"),
-        tr("Profile"),
-        tr("Kind"),
-        tr("Result"),
-        tr("Created"),
-        tr("Updated"),
-        tr("Unchanged"),
-        tr("Not pushed"),
-        tr("Failed"),
-        tr("Total"),
-        tr("Message"),
-    )
+def _runs_and_live(
+    service: ContactBridgeService, run_filter: RunFilter
+) -> tuple[RunFilter, list[RunSummary], frozenset[int]]:
+    """The runs that pass the filter, and which of them are in progress (background)."""
+    runs = service.run_reports(run_filter)
+    return run_filter, runs, service.live_run_ids(runs)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import AppError, NeedsConfirmation
+from app.core.errors import AppError, Cancelled, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
 from app.sync.engine import PHASES
 from app.sync.progress import CancelToken
@@ -68,7 +68,9 @@ class RunCard(QFrame):
         self.title = QLabel()
         self.title.setObjectName("sectionTitle")
         self.step = QLabel()
+        self.step.setWordWrap(True)  # a waiting run's step names the run it waits for
         self.detail = QLabel()
+        self.detail.setWordWrap(True)
         self.detail.setObjectName("hint")
         self.elapsed = QLabel()
         self.elapsed.setObjectName("hint")
@@ -93,6 +95,7 @@ class RunCard(QFrame):
         grid.setColumnStretch(0, 1)
 
     def show_progress(self, progress: Progress) -> None:
+        self.bar.show()
         step, detail = progress_text(progress)
         self.step.setText(step)
         self.detail.setText(detail)
@@ -102,6 +105,17 @@ class RunCard(QFrame):
         else:
             self.bar.setRange(0, 0)  # busy: the total is not known yet
         self.bar.setAccessibleDescription(detail)
+
+    def show_waiting(self, message: str) -> None:
+        """Queued behind another sync with the same Constant Contact account."""
+        self.step.setText(message)
+        self.detail.setText(
+            tr(
+                "It starts by itself when that finishes; nothing has been sent yet. Press "
+                "Cancel if you no longer want it to run."
+            )
+        )
+        self.bar.hide()  # no progress to show: a moving bar would say it was working
 
 
 class RunPanel(QWidget):
@@ -133,6 +147,8 @@ class RunPanel(QWidget):
         self._started: dict[int, float] = {}
         self._results: dict[int, tuple[RunSummary, tuple[RecordResult, ...]]] = {}
         self._cancelling: set[int] = set()
+        self._waiting: dict[int, str] = {}  # runs queued behind their account: what for
+        self._not_started: dict[int, str] = {}  # cancelled while queued: said until the next run
         self._loading: set[int] = set()  # run ids whose results are being loaded
         self._shown: tuple[int, int] | None = None  # (profile id, run id) on screen
 
@@ -167,6 +183,7 @@ class RunPanel(QWidget):
         self._clock.timeout.connect(self._tick)
 
         runner.run_started.connect(self._on_run_started)
+        runner.run_waiting.connect(self._on_run_waiting)
         runner.phase_changed.connect(self._on_phase_changed)
         runner.progress_changed.connect(self._on_progress_changed)
         runner.run_finished.connect(self._on_run_finished)
@@ -182,6 +199,8 @@ class RunPanel(QWidget):
             self._show_idle(tr("Select a profile to see its progress and results."))
         elif self.runner.is_running(profile_id):
             self._show_running(profile_id)
+        elif profile_id in self._not_started:
+            self._show_idle(self._not_started[profile_id])
         elif profile_id in self._results:
             summary, rows = self._results[profile_id]
             self._show_results(profile_id, summary, rows)
@@ -210,12 +229,18 @@ class RunPanel(QWidget):
         dry = self.runner.is_dry_run(profile_id)
         self._shown = None
         self.retry_bar.hide()
-        self.card.title.setText(tr("Dry run in progress") if dry else tr("Syncing"))
-        self.card.show_progress(self._progress.get(profile_id, Progress()))
+        waiting = self._waiting.get(profile_id, "")
+        if waiting:
+            title = tr("Dry run waiting to start") if dry else tr("Waiting to start")
+            self.card.title.setText(title)
+            self.card.show_waiting(waiting)
+        else:
+            self.card.title.setText(tr("Dry run in progress") if dry else tr("Syncing"))
+            self.card.show_progress(self._progress.get(profile_id, Progress()))
         cancelling = profile_id in self._cancelling
         self.card.cancel_button.setEnabled(not cancelling)
         if cancelling:
-            self.card.detail.setText(tr("Cancelling… finishing the current step"))
+            self.card.detail.setText(self._cancelling_words(profile_id))
         self._tick()
         self.stack.setCurrentIndex(self.PAGE_RUNNING)
 
@@ -282,7 +307,13 @@ class RunPanel(QWidget):
 
     def forget(self, profile_id: int) -> None:
         """Drop what is kept about a deleted profile."""
-        for store in (self._progress, self._started, self._results):
+        for store in (
+            self._progress,
+            self._started,
+            self._results,
+            self._waiting,
+            self._not_started,
+        ):
             store.pop(profile_id, None)
         if self._shown and self._shown[0] == profile_id:
             self._shown = None
@@ -294,8 +325,18 @@ class RunPanel(QWidget):
         self._progress[profile_id] = Progress()
         self._started[profile_id] = time.monotonic()
         self._cancelling.discard(profile_id)
+        self._not_started.pop(profile_id, None)
         if profile_id == self.profile_id:
             self.show_profile(profile_id)
+
+    @Slot(int, str)
+    def _on_run_waiting(self, profile_id: int, message: str) -> None:
+        if message:
+            self._waiting[profile_id] = message
+        elif self._waiting.pop(profile_id, None) is not None:
+            self._started[profile_id] = time.monotonic()  # the sync itself starts now
+        if profile_id == self.profile_id and profile_id not in self._cancelling:
+            self._show_running(profile_id)
 
     @Slot(int, str)
     def _on_phase_changed(self, profile_id: int, phase: str) -> None:
@@ -317,6 +358,7 @@ class RunPanel(QWidget):
         self, profile_id: int, summary: RunSummary, rows: tuple[RecordResult, ...]
     ) -> None:
         self._progress.pop(profile_id, None)
+        self._waiting.pop(profile_id, None)
         self._cancelling.discard(profile_id)
         self._results[profile_id] = (summary, rows)
         if profile_id == self.profile_id:
@@ -327,6 +369,15 @@ class RunPanel(QWidget):
     def _on_run_failed(self, profile_id: int, exc: BaseException) -> None:
         self._progress.pop(profile_id, None)
         self._cancelling.discard(profile_id)
+        if self._waiting.pop(profile_id, None) is not None and isinstance(exc, Cancelled):
+            self._not_started[profile_id] = tr(
+                "Cancelled before it started, while it waited for another sync with the same "
+                "Constant Contact account. Nothing was changed."
+            )
+            if profile_id == self.profile_id:
+                self._clock.stop()
+                self._show_idle(self._not_started[profile_id])
+            return
         if profile_id == self.profile_id:
             self._clock.stop()
             why = exc.message if isinstance(exc, AppError) else tr("an unexpected problem.")
@@ -343,9 +394,14 @@ class RunPanel(QWidget):
             return
         self._cancelling.add(self.profile_id)
         self.card.cancel_button.setEnabled(False)
-        self.card.detail.setText(tr("Cancelling… finishing the current step"))
+        self.card.detail.setText(self._cancelling_words(self.profile_id))
         self.runner.cancel(self.profile_id)
         self.cancel_requested.emit(self.profile_id)
+
+    def _cancelling_words(self, profile_id: int) -> str:
+        if profile_id in self._waiting:
+            return tr("Cancelling… taking it off the queue")
+        return tr("Cancelling… finishing the current step")
 
     def _tick(self) -> None:
         started = self._started.get(self.profile_id) if self.profile_id is not None else None
@@ -353,6 +409,5 @@ class RunPanel(QWidget):
             self.card.elapsed.clear()
             return
         seconds = int(time.monotonic() - started)
-        self.card.elapsed.setText(
-            tr("Elapsed %1").replace("%1", f"{seconds // 60}:{seconds % 60:02d}")
-        )
+        label = tr("Waiting %1") if self.profile_id in self._waiting else tr("Elapsed %1")
+        self.card.elapsed.setText(label.replace("%1", f"{seconds // 60}:{seconds % 60:02d}"))

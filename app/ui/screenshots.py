@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from app.core.errors import NeedsReconnect
+from app.sandbox.samples import SAMPLE_PROFILE_NAME
+from app.sandbox.xero_samples import XERO_LIST_NAME, XERO_PROFILE_NAME
 from app.sync.bootstrap import open_service
 from app.sync.engine import IMPORT
 from app.ui.errors import build_error_dialog
@@ -22,10 +26,11 @@ from app.ui.event_wait import wait_for, wait_ms
 from app.ui.history import HistoryDialog
 from app.ui.lists.screenshots import shoot_managers
 from app.ui.main_window import MainWindow
+from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.wizard import ProfileWizard
 
 log = logging.getLogger(__name__)
-SIZE = (1200, 780)
+SIZE = (1366, 768)  # the most common laptop screen
 
 
 class _Shooter:
@@ -98,6 +103,8 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
         shoot(history, "06-run-history")
         history.close()
 
+        _shoot_two_way(service, emulator, window, shoot)
+
         for name, exc in (
             (
                 "07-error-dialog",
@@ -116,7 +123,9 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
             box.close()
 
         _shoot_wizard(service, window, shoot)
+        _shoot_xero_source(service, window, shoot)
         shoot_managers(service, emulator, shoot)
+        _shoot_waiting(window, emulator, shoot)
 
         for ov in service.list_profiles():
             service.delete_profile(ov.profile.id)
@@ -125,6 +134,47 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
     finally:
         window.close()
     return shoot.taken
+
+
+def _shoot_waiting(window: MainWindow, emulator: object, shoot: Callable[..., Path]) -> None:
+    """The bakery queued behind the Xero sample's first sync: both send to one Constant
+    Contact account, so the second waits its turn and says for what."""
+    names = {ov.profile.name: ov.profile.id for ov in window.service.list_profiles()}
+    first, second = names.get(XERO_PROFILE_NAME), names.get(SAMPLE_PROFILE_NAME)
+    if first is None or second is None:
+        return
+    if emulator is not None:
+        emulator.runner.delay = 4.0  # type: ignore[attr-defined]  # a slow first import
+    window.select_profile(first)
+    window.sync_now()
+    wait_for(window.runner.phase_changed, 30_000)  # it has the account
+    window.select_profile(second)
+    window.sync_now()
+    if wait_for(window.runner.run_waiting, 30_000):
+        shoot(window, "03b-sync-waiting", 300)
+    if emulator is not None:
+        emulator.runner.delay = 0.0  # type: ignore[attr-defined]
+    while window.runner.running_ids():
+        wait_for(window.runner.run_finished, 60_000)
+
+
+def _shoot_two_way(service: object, emulator: object, window: MainWindow, shoot: _Shooter) -> None:
+    """The Xero sample profile synced both ways: a new Constant Contact contact comes into
+    Xero, one already there is matched, and one who unsubscribed is refused by the list and
+    marked opted out in Xero."""
+    profile = service.get_profile(XERO_PROFILE_NAME)  # type: ignore[attr-defined]
+    options = replace(profile.options, import_from_cc=True)
+    service.save_profile(profile.with_changes(options=options))  # type: ignore[attr-defined]
+    if emulator is not None:
+        seed = emulator.seed_contact  # type: ignore[attr-defined]
+        seed("mere.tane@example.com", "Mere", "Tane", list_names=[XERO_LIST_NAME])
+        seed("aroha.walker0@example.com", "Aroha", "Walker", list_names=[XERO_LIST_NAME])
+        seed("ben.murphy1@example.com", "Ben", "Murphy", permission="unsubscribed")
+    window.reload_profiles()
+    window.select_profile(profile.id)
+    window.sync_now()
+    wait_for(window.runner.run_finished, 60_000)
+    shoot(window, "04-sync-results-two-way")
 
 
 def _sample_bug() -> Exception:
@@ -152,6 +202,20 @@ def _shoot_wizard(service: object, window: MainWindow, shoot: Callable[..., Path
         wizard.next()
         wait_ms(50)
         QApplication.processEvents()
+    wizard.reject()
+
+
+def _shoot_xero_source(service: object, window: MainWindow, shoot: Callable[..., Path]) -> None:
+    """The Xero sample profile's first page: the organisation, its filters and a preview."""
+    profile = service.get_profile(XERO_PROFILE_NAME)  # type: ignore[attr-defined]
+    wizard = ProfileWizard(service, window, profile=profile)  # type: ignore[arg-type]
+    wizard.show()
+    wizard.restart()
+    panel = wizard.page_for(Step.SOURCE).xero_panel  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while panel.busy and time.monotonic() < deadline:  # groups and preview load in workers
+        wait_ms(50)
+    shoot(wizard, "09-wizard-xero-1-source")
     wizard.reject()
 
 

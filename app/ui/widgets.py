@@ -59,9 +59,10 @@ class Banner(QFrame):
 
 
 class Tile(QFrame):
-    """One big number with a caption underneath."""
+    """One big number with a caption underneath (``compact``: beside it, taking less height
+    when tiles stand in two rows)."""
 
-    def __init__(self, tone: Tone, parent: QWidget | None = None) -> None:
+    def __init__(self, tone: Tone, parent: QWidget | None = None, compact: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("tile")
         self.setProperty("tone", tone.value)
@@ -72,13 +73,25 @@ class Tile(QFrame):
         self.caption.setWordWrap(True)
         self.note = QLabel()
         self.note.setObjectName("tileLabel")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(0)
-        layout.addWidget(self.value)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.note)
-        layout.addStretch(1)
+        words = QVBoxLayout()
+        words.setSpacing(0)
+        words.addWidget(self.caption)
+        words.addWidget(self.note)
+        words.addStretch(1)
+        if compact:
+            layout: QHBoxLayout | QVBoxLayout = QHBoxLayout(self)
+            layout.setContentsMargins(12, 6, 12, 6)
+            layout.setSpacing(10)
+            layout.addWidget(self.value, 0, Qt.AlignmentFlag.AlignTop)
+            words.insertSpacing(0, 4)
+            layout.addLayout(words, 1)
+        else:
+            layout = QVBoxLayout(self)
+            layout.setContentsMargins(12, 8, 12, 8)
+            layout.setSpacing(0)
+            layout.addWidget(self.value)
+            layout.addLayout(words)
+            layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def set_count(self, count: int, caption: str, note: str = "") -> None:

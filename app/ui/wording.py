@@ -1,10 +1,27 @@
-"""The plain words the UI uses for run statuses, outcomes and times."""
+"""The plain words the UI uses for run statuses, outcomes and times.
+
+A run's counts and outcomes are worded by ``app.core.vocabulary`` (the one vocabulary every
+surface shares); the functions here pass it the user's language.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from app.core.outcomes import Outcome, RunStatus, RunSummary
+from app.core.outcomes import Outcome, RecordResult, RunStatus, RunSummary
+from app.core.vocabulary import (
+    FAILED_SUBSCRIPTION_REASON,
+    RunTallies,
+    Side,
+    Term,
+    column_label,
+    label,
+    row_label,
+    side_title,
+    summary_text,
+    words,
+)
 from app.ui.i18n import tr
 from app.ui.theme import Tone
 
@@ -34,75 +51,53 @@ def status_words(summary: RunSummary | None, running: bool = False) -> tuple[str
     return str(summary.status), Tone.NEUTRAL  # pragma: no cover - every status is above
 
 
-def outcome_words(outcome: Outcome, dry_run: bool) -> str:
-    """One record's outcome, as the results table shows it."""
-    if dry_run:
-        return {
-            Outcome.CREATED: tr("Would create"),
-            Outcome.UPDATED: tr("Would update"),
-            Outcome.UNCHANGED: tr("No change"),
-            Outcome.SKIPPED: tr("Would not push"),
-            Outcome.FAILED: tr("Failed"),
-        }[outcome]
-    return {
-        Outcome.CREATED: tr("Created"),
-        Outcome.UPDATED: tr("Updated"),
-        Outcome.UNCHANGED: tr("Unchanged"),
-        Outcome.SKIPPED: tr("Not pushed"),
-        Outcome.FAILED: tr("Failed"),
-    }[outcome]
+def term_words(t: Term, dry_run: bool, source: str = "") -> str:
+    """A tally's caption (tiles, filters, column headers of a run), in the user's language."""
+    return label(t, dry_run, source, tr)
 
 
-def record_words(
-    outcome: Outcome,
-    dry_run: bool,
-    direction: str = "push",
-    action: str = "",
-    source: str = "",
-) -> str:
-    """One record's outcome in words that fit which way it went.
+def column_words(t: Term, source: str = "") -> str:
+    """A tally as a runs table's column header."""
+    return column_label(t, source, tr)
 
-    A push row reads as ``outcome_words``; a row that brought a Constant Contact contact into
-    the source reads "Added to Xero" or "Not added"; an opt-out row reads "Marked opted out".
-    ``source`` names the source ("Xero"); blank reads "the source".
-    """
-    where = source or tr("the source")
-    if direction == "import":
-        if outcome is Outcome.FAILED:
-            return tr("Failed")
-        if outcome is Outcome.SKIPPED:
-            return tr("Would not add") if dry_run else tr("Not added")
-        if outcome is Outcome.UNCHANGED or action == "import_link":
-            text = tr("Would link to a record in %1") if dry_run else tr("Linked to a record in %1")
-        elif outcome is Outcome.UPDATED:
-            text = tr("Would update in %1") if dry_run else tr("Updated in %1")
-        else:
-            text = tr("Would add to %1") if dry_run else tr("Added to %1")
-        return text.replace("%1", where)
-    if direction == "optout":
-        if outcome is Outcome.FAILED:
-            return tr("Failed")
-        if outcome is Outcome.SKIPPED:
-            return tr("Would not mark") if dry_run else tr("Not marked")
-        if outcome is Outcome.UNCHANGED:
-            return tr("No change") if dry_run else tr("Unchanged")
-        if action == "opt_in":
-            return tr("Would clear the opt-out mark") if dry_run else tr("Opt-out mark cleared")
-        return tr("Would mark opted out") if dry_run else tr("Marked opted out")
-    if outcome is Outcome.UPDATED and action == "remove":
-        return (
-            tr("Would remove from the main list") if dry_run else tr("Removed from the main list")
+
+def row_words(r: RecordResult, dry_run: bool, source: str = "") -> str:
+    """One record's outcome in the words of its tally: "Created in Xero", "Not pushed"..."""
+    return row_label(r, dry_run, source, tr)
+
+
+def row_words_of(dry_run: bool, source: str = "") -> Callable[[RecordResult], str]:
+    """``row_words`` for many rows: the words are worked out once per kind of row."""
+    cache: dict[tuple[str, str, Outcome, bool, bool], str] = {}
+
+    def words_of(r: RecordResult) -> str:
+        key = (
+            r.direction,
+            r.action,
+            r.outcome,
+            r.matched_existing,
+            r.reason == FAILED_SUBSCRIPTION_REASON,
         )
-    if outcome is Outcome.UPDATED and action == "unsubscribe":
-        return tr("Would unsubscribe") if dry_run else tr("Unsubscribed")
-    return outcome_words(outcome, dry_run)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = row_words(r, dry_run, source)
+        return found
+
+    return words_of
 
 
-def skipped_words(dry_run: bool, two_way: bool) -> str:
-    """The name of the "skipped" tile and filter: "Not pushed" only when all rows are pushes."""
-    if two_way:
-        return tr("Would skip") if dry_run else tr("Skipped")
-    return tr("Would not push") if dry_run else tr("Not pushed")
+def run_words(tallies: RunTallies, dry_run: bool, source: str = "") -> str:
+    """A run in one line, as the engine stores it in the run's message."""
+    return summary_text(tallies, dry_run, source, tr)
+
+
+def side_words(side: Side, source: str = "") -> str:
+    """ "To Constant Contact", "To Xero"."""
+    return side_title(side, source, tr)
+
+
+def hint_words(t: Term, source: str = "") -> str:
+    return words(t.hint, source, tr) if t.hint else ""
 
 
 OUTCOME_TONES: dict[Outcome, Tone] = {

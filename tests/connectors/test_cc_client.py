@@ -40,6 +40,18 @@ def test_find_list_by_exact_name(cc_client):
     assert cc_client.find_list_by_name("No such list") is None
 
 
+def test_list_names_match_without_regard_to_case(cc_client):
+    """Constant Contact refuses "newsletter" beside "Newsletter" (409): it is the same list."""
+    newsletter = cc_client.create_list("Newsletter")
+
+    assert cc_client.find_list_by_name("newsletter").list_id == newsletter.list_id
+    assert cc_client.find_list_by_name("NEWSLETTER").name == "Newsletter"
+    # and so creating it, as a run does for a profile naming "newsletter", gives that list
+    assert cc_client.create_list("newsletter").list_id == newsletter.list_id
+    names = [lst.name.casefold() for lst in cc_client.list_contact_lists()]
+    assert names.count("newsletter") == 1
+
+
 def test_create_existing_list_returns_it(cc_client):
     first = cc_client.create_list("Customers")
     again = cc_client.create_list("Customers")

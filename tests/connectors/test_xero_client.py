@@ -13,7 +13,7 @@ import requests
 
 from app.connectors.http import RateLimiter, RetryPolicy
 from app.connectors.oauth import TokenManager, normalize_token
-from app.connectors.xero import OPT_OUT_GROUP, XeroClient, XeroSource, XeroUrls
+from app.connectors.xero import OPT_OUT_GROUP, XeroClient, XeroOrganisation, XeroSource, XeroUrls
 from app.connectors.xero import account as xero_account
 from app.core.errors import (
     AuthError,
@@ -22,12 +22,13 @@ from app.core.errors import (
     QuotaExceeded,
     ValidationError,
 )
-from app.sandbox.xero import DEMO_TENANT_ID, SECOND_TENANT_ID, XeroEmulator
+from app.sandbox.xero import DEMO_SHORT_CODE, DEMO_TENANT_ID, SECOND_TENANT_ID, XeroEmulator
 from app.secrets import SecretStore
 from app.sync.sandbox_browser import approve_in_sandbox
 
 CLIENT_ID = "contactbridge-tests"
 CONTACTS = "GET /api.xro/2.0/Contacts"
+ORGANISATION = "GET /api.xro/2.0/Organisation"
 
 
 class FakeTime:
@@ -86,9 +87,17 @@ def store() -> SecretStore:
 def make_client(store: SecretStore, fake: FakeTime) -> Iterator[Callable[..., XeroClient]]:
     clients: list[XeroClient] = []
 
-    def make(emu: XeroEmulator, tenant_id: str = DEMO_TENANT_ID, **options: Any) -> XeroClient:
+    def make(
+        emu: XeroEmulator,
+        tenant_id: str = DEMO_TENANT_ID,
+        *,
+        scope: str | None = None,
+        **options: Any,
+    ) -> XeroClient:
+        """A client with a fresh token (``scope``: what the grant allows; default: all)."""
         connection_id = len(clients) + 1
-        store.save_token(connection_id, normalize_token(emu.issue_token(CLIENT_ID), fake.t))
+        issued = emu.issue_token(CLIENT_ID, scope) if scope else emu.issue_token(CLIENT_ID)
+        store.save_token(connection_id, normalize_token(issued, fake.t))
         urls = urls_of(emu)
         tokens = TokenManager(connection_id, store, CLIENT_ID, urls.token_url, clock=fake.epoch)
         options.setdefault("limiter", RateLimiter(100_000, 1.0, clock=fake.epoch, sleep=fake.sleep))
@@ -121,10 +130,14 @@ def test_pkce_sign_in_and_tenant_selection(xero: XeroEmulator, store: SecretStor
     urls = urls_of(xero)
     token = xero_account.sign_in(urls, CLIENT_ID, approve_in_sandbox)
     assert token["refresh_token"] and token["expires_in"] == 1800
+    # ContactBridge asks for the settings scope, to read the organisation's name.
+    assert "accounting.settings.read" in token["scope"].split()
+    assert xero_account.may_read_organisation(token)
     store.save_token(7, token)
     manager = TokenManager(7, store, CLIENT_ID, urls.token_url)
     with XeroClient(urls, manager) as client:
         tenants = client.list_connections()
+    assert xero.request_counts()["GET /Connections"] == 1  # the identity spec's path
     assert [t.tenant_id for t in tenants] == [DEMO_TENANT_ID, SECOND_TENANT_ID]
     assert tenants[0].name == "Demo Bakery Ltd" and tenants[0].connection_id
     first = xero_account.tenant_settings(tenants)
@@ -148,6 +161,84 @@ def test_tenant_header_is_sent_and_a_foreign_tenant_is_refused(
     stranger = make_client(xero, "00000000-0000-4000-8000-00000000abcd")
     with pytest.raises(AuthError, match="Connect to Xero again"):
         list(stranger.iter_contacts())
+
+
+# -- the organisation -------------------------------------------------------------------
+
+
+def test_reads_the_organisation_of_its_tenant(
+    xero: XeroEmulator, make_client: Callable[..., XeroClient]
+) -> None:
+    demo = make_client(xero).get_organisation()
+    assert demo == XeroOrganisation(DEMO_TENANT_ID, "Demo Bakery Ltd", "NZ", DEMO_SHORT_CODE)
+    second = make_client(xero, SECOND_TENANT_ID).get_organisation()
+    assert (second.name, second.country_code) == ("Harbour Café Ltd", "AU")
+    assert xero.request_counts()[ORGANISATION] == 2
+
+
+def test_organisation_settings_keep_names_never_tokens(
+    xero: XeroEmulator, client: XeroClient, store: SecretStore
+) -> None:
+    settings = xero_account.organisation_settings(client, store.load_token(1))
+    assert settings == {
+        "organisation": {
+            "organisation_id": DEMO_TENANT_ID,
+            "name": "Demo Bakery Ltd",
+            "country_code": "NZ",
+            "short_code": DEMO_SHORT_CODE,
+        }
+    }
+    token = store.load_token(1)
+    assert token is not None
+    flat = repr(settings)
+    assert token["access_token"] not in flat and token["refresh_token"] not in flat
+    assert xero_account.organisation_of(settings) == client.get_organisation()
+    assert xero_account.organisation_of({}) is None
+    assert xero_account.organisation_of({"organisation": {"name": "  "}}) is None
+
+
+def test_an_older_connection_without_the_scope_is_not_asked(
+    xero: XeroEmulator, make_client: Callable[..., XeroClient], store: SecretStore
+) -> None:
+    """A token granted before ContactBridge asked for accounting.settings.read: no call."""
+    client = make_client(xero, scope="offline_access accounting.contacts")
+    token = store.load_token(1)
+    assert not xero_account.may_read_organisation(token)
+    assert xero_account.organisation_settings(client, token) == {"organisation": None}
+    assert ORGANISATION not in xero.request_counts()
+    assert list(client.iter_contacts()) == []  # the connection itself still works
+
+
+def test_xeros_401_for_a_missing_scope_is_not_a_failure(
+    xero: XeroEmulator, make_client: Callable[..., XeroClient], store: SecretStore
+) -> None:
+    """A token that does not say its scopes is tried; Xero's 401 leaves the name unknown."""
+    client = make_client(xero, scope="offline_access accounting.contacts")
+    token = store.load_token(1)
+    assert token is not None
+    del token["scope"]
+    store.save_token(1, token)
+    assert xero_account.may_read_organisation(token)
+    with pytest.raises(AuthError):
+        client.get_organisation()
+    assert xero_account.organisation_settings(client, store.load_token(1)) == {"organisation": None}
+    assert list(client.iter_contacts()) == []  # still connected: nothing to sign in again
+
+
+@pytest.mark.parametrize(
+    ("token", "allowed"),
+    [
+        ({"access_token": "a", "scope": "offline_access accounting.settings"}, True),
+        ({"access_token": "a", "scope": "accounting.settings.read accounting.contacts"}, True),
+        ({"access_token": "a", "scope": ["accounting.settings.read"]}, True),
+        ({"access_token": "a", "scope": "offline_access accounting.contacts"}, False),
+        ({"access_token": "a", "scope": ""}, False),
+        ({"access_token": "a"}, True),
+        (None, False),
+    ],
+)
+def test_which_tokens_may_read_the_organisation(token: Any, allowed: bool) -> None:
+    assert xero_account.may_read_organisation(token) is allowed
 
 
 # -- reading ----------------------------------------------------------------------------

@@ -48,14 +48,14 @@ def test_xero_urls_defaults_and_overrides() -> None:
     assert real.api_url == "https://api.xero.com/api.xro/2.0"
     assert real.authorize_url == "https://login.xero.com/identity/connect/authorize"
     assert real.token_url == "https://identity.xero.com/connect/token"
-    assert real.tenants_url == "https://api.xero.com/connections"
+    assert real.tenants_url == "https://api.xero.com/Connections"  # the identity spec's path
     env = {
         "CONTACTBRIDGE_XERO_API_URL": "http://127.0.0.1:9/api.xro/2.0/",
         "CONTACTBRIDGE_XERO_AUTH_URL": "http://127.0.0.1:9/identity/connect",
     }
     local = xero_urls({}, environ=env)
     assert local.token_url == "http://127.0.0.1:9/identity/connect/token"
-    assert local.tenants_url == "http://127.0.0.1:9/connections"
+    assert local.tenants_url == "http://127.0.0.1:9/Connections"
 
 
 def test_error_text_and_day_limit_message() -> None:

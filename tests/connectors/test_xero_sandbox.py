@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,13 +11,15 @@ import pytest
 
 from app.connectors import constant_contact as cc_client
 from app.connectors.http import RateLimiter
+from app.connectors.oauth import normalize_token
 from app.connectors.xero import XeroSource
 from app.core.errors import ConfigError
 from app.core.outcomes import RunStatus
 from app.core.profiles import SourceKind, SourceSpec
-from app.sandbox.xero import DEMO_TENANT_ID, SECOND_TENANT_ID
+from app.core.store_types import ConnectionStatus
+from app.sandbox.xero import DEMO_SHORT_CODE, DEMO_TENANT_ID, SECOND_TENANT_ID
 from app.sandbox.xero_samples import OPT_OUT_GROUP, XERO_LIST_NAME, XERO_PROFILE_NAME
-from app.sync.bootstrap import ServiceHandle, open_service
+from app.sync.bootstrap import SANDBOX_CLIENT_ID, ServiceHandle, open_service
 
 
 @pytest.fixture
@@ -89,3 +93,53 @@ def test_open_source_for_xero(sandbox: ServiceHandle) -> None:
     assert list(service.open_source(SourceSpec(SourceKind.XERO, {})).iter_records()) == []
     with pytest.raises(ConfigError):
         service.open_source(SourceSpec(SourceKind.XERO, {"connection_id": 999}))
+
+
+def test_connecting_keeps_the_organisation_in_sqlite_and_the_token_out(
+    sandbox: ServiceHandle,
+) -> None:
+    service = sandbox.service
+    (conn,) = service.xero_connections()
+    assert conn.settings["organisation"] == {
+        "organisation_id": DEMO_TENANT_ID,
+        "name": "Demo Bakery Ltd",
+        "country_code": "NZ",
+        "short_code": DEMO_SHORT_CODE,
+    }
+    token = service.secrets.load_token(conn.id)
+    assert token is not None and "accounting.settings.read" in token["scope"].split()
+    with sqlite3.connect(sandbox.home / "contactbridge.sqlite3") as db:
+        rows = db.execute("SELECT account_name, settings FROM connection").fetchall()
+    stored = " ".join(f"{name} {settings}" for name, settings in rows)
+    assert "Demo Bakery Ltd" in stored and DEMO_SHORT_CODE in stored
+    assert token["access_token"] not in stored and token["refresh_token"] not in stored
+
+
+def test_switching_organisation_reads_the_new_one(sandbox: ServiceHandle) -> None:
+    service = sandbox.service
+    (conn,) = service.xero_connections()
+    second = service.select_xero_tenant(conn.id, SECOND_TENANT_ID)
+    assert second.settings["organisation"]["name"] == "Harbour Café Ltd"
+    assert second.settings["organisation"]["country_code"] == "AU"
+    assert second.account_name == "Harbour Café Ltd"
+
+
+def test_an_older_connection_lacks_the_organisation_until_it_reconnects(
+    sandbox: ServiceHandle,
+) -> None:
+    """Its token predates accounting.settings.read: no name, no failure; reconnecting fixes it."""
+    service, xero = sandbox.service, sandbox.xero_emulator
+    assert xero is not None
+    (conn,) = service.xero_connections()
+    old = xero.issue_token(SANDBOX_CLIENT_ID, scope="offline_access accounting.contacts")
+    service.secrets.save_token(conn.id, normalize_token(old, time.time()))
+    xero.reset_counts()
+    older = service.select_xero_tenant(conn.id, DEMO_TENANT_ID)
+    assert "organisation" not in older.settings
+    assert older.account_name == "Demo Bakery Ltd"  # the tenant's name, from /Connections
+    assert older.status is ConnectionStatus.CONNECTED
+    assert "GET /api.xro/2.0/Organisation" not in xero.request_counts()
+    xero.rename_organisation("Demo Bakery & Café Ltd")
+    again = service.connect_xero("Sandbox Xero", connection_id=conn.id, tenant_id=DEMO_TENANT_ID)
+    assert again.settings["organisation"]["name"] == "Demo Bakery & Café Ltd"
+    assert again.account_name == "Demo Bakery & Café Ltd"

@@ -3,17 +3,20 @@
 The specs (shared/specs/xero-accounting.yaml and xero-identity.yaml) are reference material kept
 outside the project; these tests skip when they are absent. Each is loaded once per session and
 a few defects in it are patched in memory, each listed in ``_patch_accounting``/``_patch_identity``.
-Only answers the spec describes (200, 204 and 400 here) are validated; 401/403/404/429 are
-checked by status in tests/sandbox/xero.
+Only answers the spec describes (200, 204 and 400 here) are validated; 401/403/404/429, which it
+declares no body for, are checked by status and body in tests/sandbox/xero. Paths are the
+spec's own: the client must call ``/Connections`` as xero-identity.yaml writes it.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -21,7 +24,8 @@ import yaml
 
 from app.connectors.http import RateLimiter
 from app.connectors.oauth import TokenManager, normalize_token
-from app.connectors.xero import XeroClient, XeroSource, XeroUrls
+from app.connectors.xero import SCOPES, XeroClient, XeroSource, XeroUrls
+from app.connectors.xero.endpoints import DEFAULT_CONNECTIONS_URL, ORGANISATION_SCOPES
 from app.sandbox.xero import DEMO_TENANT_ID, XeroEmulator
 from app.secrets import SecretStore
 
@@ -59,10 +63,7 @@ def _patch_identity(spec: dict[str, Any]) -> None:
     # 1. Loopback server, as above.
     spec["servers"] = [{"url": "http://127.0.0.1:{port}", "variables": {"port": {"default": "80"}}}]
     _drop_security(spec)
-    # 2. The spec writes /Connections; Xero's documented URL (and every SDK) is /connections.
-    spec["paths"]["/connections"] = spec["paths"].pop("/Connections")
-    spec["paths"]["/connections/{id}"] = spec["paths"].pop("/Connections/{id}")
-    # 3. createdDateUtc/updatedDateUtc claim format date-time, but Xero (and the spec's own
+    # 2. createdDateUtc/updatedDateUtc claim format date-time, but Xero (and the spec's own
     #    example) writes them without a zone, e.g. "2019-12-07T18:46:19.5165400"; the emulator
     #    copies Xero, so only the format is dropped.
     connection = spec["components"]["schemas"]["Connection"]["properties"]
@@ -71,11 +72,16 @@ def _patch_identity(spec: dict[str, Any]) -> None:
 
 
 @functools.cache
+def _raw(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+@functools.cache
 def _load(path: Path, patch: Callable[[dict[str, Any]], None]) -> Any:
     from openapi_core import Config, OpenAPI
 
-    with path.open(encoding="utf-8") as handle:
-        spec = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    spec = copy.deepcopy(_raw(path))
     patch(spec)
     # The accounting spec has string defaults on booleans (default: "false"), which the
     # spec validator rejects; request and response validation do not mind.
@@ -105,7 +111,8 @@ class Validator:
         path = requests.utils.urlparse(prepared.url).path
         if path.startswith("/identity/"):
             return  # token and consent endpoints: form posts the identity spec does not list
-        spec = self.identity if path.startswith("/connections") else self.accounting
+        identity = path.lower().startswith("/connections")  # any case reaches the identity spec
+        spec = self.identity if identity else self.accounting
         request = RequestsOpenAPIRequest(prepared)
         request_errors = [repr(e.__cause__ or e) for e in spec.iter_request_errors(request)]
         if bool(request_errors) != invalid:
@@ -145,14 +152,17 @@ def test_emulator_answers_match_the_spec(xero: XeroEmulator, validator: Validato
     with requests.Session() as session:
 
         def call(method: str, path: str, expect: int, **kwargs: Any) -> Any:
-            url = (xero.base_url if path.startswith("/connections") else xero.api_url) + path
+            url = (xero.base_url if path.startswith("/Connections") else xero.api_url) + path
             sent = {**headers, **kwargs.pop("headers", {})}
             response = session.request(method, url, headers=sent, timeout=10, **kwargs)
             assert response.status_code == expect, response.text
             validator.check(response)
             return response.json() if response.content else None
 
-        call("GET", "/connections", 200)
+        connections = call("GET", "/Connections", 200)
+        call("GET", f"/Connections?authEventId={connections[0]['authEventId']}", 200)
+        organisation = call("GET", "/Organisation", 200)["Organisations"][0]
+        assert organisation["OrganisationID"] == DEMO_TENANT_ID
         call("GET", "/Contacts?page=1&pageSize=10&includeArchived=true&summaryOnly=false", 200)
         call("GET", '/Contacts?where=ContactStatus%3D%3D"ACTIVE"&order=Name%20ASC', 200)
         call("GET", f"/Contacts?IDs={a}&searchTerm=ada", 200)
@@ -183,19 +193,49 @@ def test_emulator_answers_match_the_spec(xero: XeroEmulator, validator: Validato
         call("DELETE", f"/ContactGroups/{news}/Contacts/{bo}", 204)
         call("DELETE", f"/ContactGroups/{groups[0]['ContactGroupID']}/Contacts", 204)
     assert validator.problems == []
-    assert validator.checked == 18
+    assert validator.checked == 20
 
 
+@pytest.mark.parametrize("path", ["/Contacts", "/Organisation"])
 def test_missing_tenant_header_is_invalid_per_spec(
-    xero: XeroEmulator, validator: Validator
+    xero: XeroEmulator, validator: Validator, path: str
 ) -> None:
     token = xero.issue_token()["access_token"]
     response = requests.get(
-        xero.api_url + "/Contacts", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        xero.api_url + path, headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
     assert response.status_code == 403
     validator.check(response, invalid=True)
     assert validator.problems == []
+
+
+def test_each_route_needs_the_scopes_the_spec_declares(specs: tuple[Any, Any]) -> None:
+    """The security section of each operation, e.g. GET /Organisation: accounting.settings or
+    accounting.settings.read. Xero lists a read-write scope and its read-only twin in one
+    requirement, and accepts either (the emulator does too)."""
+    from app.sandbox.xero.server import ROUTES
+
+    paths = _raw(ACCOUNTING)["paths"]
+    for method, path, _handler, scopes in ROUTES:
+        operation = paths[path.replace("<", "{").replace(">", "}")][method.lower()]
+        declared = {scope for need in operation["security"] for scope in need["OAuth2"]}
+        assert declared == scopes, f"{method} {path}"
+    organisation = paths["/Organisation"]["get"]["security"][0]["OAuth2"]
+    assert set(organisation) == ORGANISATION_SCOPES
+    # The app asks for a scope that allows it, and one the spec knows.
+    known = _raw(ACCOUNTING)["components"]["securitySchemes"]["OAuth2"]["flows"]
+    assert set(SCOPES) - {"offline_access"} <= set(known["authorizationCode"]["scopes"])
+    assert set(SCOPES) & ORGANISATION_SCOPES
+
+
+def test_connections_is_served_and_called_at_the_specs_path(
+    specs: tuple[Any, Any], xero: XeroEmulator
+) -> None:
+    declared = set(_raw(IDENTITY)["paths"])
+    assert declared == {"/Connections", "/Connections/{id}"}
+    assert urlsplit(xero.connections_url).path == "/Connections"
+    assert urlsplit(DEFAULT_CONNECTIONS_URL).path == "/Connections"
+    assert urlsplit(XeroUrls(xero.api_url, xero.identity_url).tenants_url).path == "/Connections"
 
 
 def test_client_requests_match_the_spec(xero: XeroEmulator, validator: Validator) -> None:
@@ -204,7 +244,7 @@ def test_client_requests_match_the_spec(xero: XeroEmulator, validator: Validator
     xero.seed_contact("Grouped", groups=["Newsletter"])
     store = SecretStore.session_only()
     store.save_token(1, normalize_token(xero.issue_token("app"), datetime.now(UTC).timestamp()))
-    urls = XeroUrls(xero.api_url, xero.identity_url, connections_url=xero.connections_url)
+    urls = XeroUrls(xero.api_url, xero.identity_url)  # /Connections: the client's own path
     with requests.Session() as session:
         session.hooks["response"].append(validator.hook)
         client = XeroClient(
@@ -216,6 +256,8 @@ def test_client_requests_match_the_spec(xero: XeroEmulator, validator: Validator
             page_size=5,
         )
         assert len(client.list_connections()) == 2
+        organisation = client.get_organisation()
+        assert (organisation.name, organisation.country_code) == ("Demo Bakery Ltd", "NZ")
         since = datetime.now(UTC) - timedelta(days=1)
         assert len(list(client.iter_contacts(modified_since=since, include_archived=True))) == 13
         source = XeroSource(client, customers_only=True, group_names=())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,6 +14,7 @@ import pytest
 from app.core.outcomes import Outcome, RecordResult, RunCounts, RunStatus, RunSummary
 from app.core.profiles import SourceKind, SourceSpec, SyncProfile
 from app.core.store_types import Connection, ConnectionStatus
+from app.core.vocabulary import RunTallies
 from app.sync.progress import CancelToken, ProgressReporter
 from app.sync.service import ProfileOverview
 
@@ -55,6 +56,7 @@ def summary_of(
         status=status,
         counts=RunCounts.of(r.outcome for r in rows),
         dry_run=dry_run,
+        extra=RunTallies.of(rows).as_extra(),  # as the engine stores them when a run ends
         message="Created 1, updated 1.",
         started_at="2026-03-02T10:00:00+00:00",
         finished_at="2026-03-02T10:01:05+00:00",
@@ -122,6 +124,10 @@ class FakeService:
     def run_history(self, profile_id: int, limit: int = 50) -> list[RunSummary]:
         return self.history.get(profile_id, [])[:limit]
 
+    def live_run_ids(self, runs: Iterable[RunSummary]) -> frozenset[int]:
+        """Runs in progress in another process: none here (this window's are the runner's)."""
+        return frozenset()
+
     def run_results(self, run_id: int) -> list[RecordResult]:
         return list(self.results.get(run_id, ()))
 
@@ -132,6 +138,7 @@ class FakeService:
         dry_run: bool = False,
         reporter: ProgressReporter,
         cancel: CancelToken,
+        on_wait: Callable[[str], None] | None = None,
     ) -> RunSummary:
         self.calls.append((profile_id, dry_run))
         reporter.phase(PLAN_PHASE)

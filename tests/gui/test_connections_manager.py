@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from PySide6.QtCore import Qt
+
+from app.connectors.http import RateLimiter
+from app.connectors.oauth import normalize_token
+from app.connectors.xero import client as xero_client
 from app.core.store_types import Connection, ConnectionStatus
+from app.sandbox.xero import DEMO_SHORT_CODE, DEMO_TENANT_ID
 from app.store import models as m
+from app.sync.bootstrap import SANDBOX_CLIENT_ID
 from app.ui.connections_manager import ConnectionsDialog, connection_columns
 from app.ui.lists.rows_model import RowsModel
+from app.ui.xero_organisation import organisation_line
 from tests.gui import managers_support
 from tests.gui.managers_support import TIMEOUT, Answers
 
@@ -30,11 +40,25 @@ def test_connections_model_passes_modeltester(qtmodeltester) -> None:
             Connection(1, "constant_contact", "Shop", "Sandbox Bakery", ConnectionStatus.CONNECTED),
             Connection(2, "constant_contact", "Old", "", ConnectionStatus.NEEDS_RECONNECT),
             Connection(3, "xero", "Books", "Demo Ltd", ConnectionStatus.DISCONNECTED),
+            Connection(
+                4,
+                "xero",
+                "Sandbox Xero",
+                "Demo Bakery Ltd",
+                ConnectionStatus.CONNECTED,
+                {"organisation": {"name": "Demo Bakery Ltd", "country_code": "NZ"}},
+            ),
         ]
     )
     qtmodeltester.check(model)
     assert model.index(0, 0).data() == "Constant Contact"
     assert model.index(1, 1).data() == "Old"  # no account name yet: the label
+    assert model.index(2, 1).data() == "Demo Ltd"  # no organisation read: the tenant's name
+    assert model.index(2, 1).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Reconnect Xero to show the organisation name."
+    )
+    assert model.index(3, 1).data() == "Demo Bakery Ltd (NZ)"
+    assert model.index(3, 1).data(Qt.ItemDataRole.ToolTipRole) == "Demo Bakery Ltd, New Zealand"
     assert [model.index(r, 2).data() for r in range(3)] == [
         "Connected",
         "Needs reconnect",
@@ -133,3 +157,85 @@ def test_reconnect_after_disconnect(qtbot, dialog, synced) -> None:
     assert synced.service.secrets.load_token(conn.id) is not None
     assert dialog.model.index(cc_row(dialog), 2).data() == "Connected"
     assert "Connected to Sandbox Bakery" in dialog.status.text()
+
+
+# -- Xero: which organisation ------------------------------------------------------------------
+
+
+def test_organisation_line_follows_the_connection(qapp) -> None:
+    def xero(status: ConnectionStatus, organisation: object = None) -> Connection:
+        settings = {"organisation": organisation} if organisation is not None else {}
+        return Connection(9, "xero", "Books", "Demo Bakery Ltd", status, settings)
+
+    nz = {"name": "Demo Bakery Ltd", "country_code": "NZ", "short_code": "!a"}
+    assert organisation_line(xero(ConnectionStatus.CONNECTED, nz)) == (
+        "Connected to Xero: Demo Bakery Ltd (NZ)"
+    )
+    assert organisation_line(xero(ConnectionStatus.NEEDS_RECONNECT, nz)) == (
+        "Xero organisation: Demo Bakery Ltd (NZ)"
+    )
+    assert organisation_line(xero(ConnectionStatus.CONNECTED, {"name": "Books Ltd"})) == (
+        "Connected to Xero: Books Ltd"
+    )
+    for status in ConnectionStatus:
+        assert organisation_line(xero(status)) == "Reconnect Xero to show the organisation name."
+
+
+@pytest.fixture
+def xero_dialog(qtbot, sandbox, tasks, monkeypatch):
+    """The dialog over a fresh sandbox (no sync needed to look at Xero's row), with the
+    process-wide Xero throttle lifted as the emulator's limits are."""
+    monkeypatch.setattr(xero_client, "shared_limiter", lambda *a, **k: RateLimiter(100_000))
+
+    def make() -> ConnectionsDialog:
+        dialog = ConnectionsDialog(sandbox.service, tasks, confirm=Answers().confirm)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+
+    return make
+
+
+def select_row(dialog: ConnectionsDialog, service: str) -> int:
+    row = next(i for i, c in enumerate(dialog.model.rows) if c.service == service)
+    dialog.view.selectRow(dialog.proxy.mapFromSource(dialog.model.index(row, 0)).row())
+    return row
+
+
+def test_xero_row_names_the_organisation(xero_dialog) -> None:
+    dialog = xero_dialog()
+    row = select_row(dialog, "xero")
+    cell = dialog.model.index(row, 1)
+    assert cell.data() == "Demo Bakery Ltd (NZ)"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == (
+        f"Demo Bakery Ltd, New Zealand, short code {DEMO_SHORT_CODE}"
+    )
+    assert dialog.organisation.isVisible()
+    assert dialog.organisation.text() == "Connected to Xero: Demo Bakery Ltd (NZ)"
+    select_row(dialog, "constant_contact")
+    assert not dialog.organisation.isVisible()  # a Constant Contact account has none
+
+
+def test_an_older_xero_connection_asks_to_reconnect_for_the_name(
+    qtbot, xero_dialog, sandbox
+) -> None:
+    service, xero = sandbox.service, sandbox.xero_emulator
+    (conn,) = service.xero_connections()
+    old = xero.issue_token(SANDBOX_CLIENT_ID, scope="offline_access accounting.contacts")
+    service.secrets.save_token(conn.id, normalize_token(old, time.time()))
+    service.select_xero_tenant(conn.id, DEMO_TENANT_ID)  # no settings scope: no organisation
+
+    dialog = xero_dialog()
+    row = select_row(dialog, "xero")
+    assert dialog.model.index(row, 1).data() == "Demo Bakery Ltd"  # from /Connections
+    assert dialog.model.index(row, 2).data() == "Connected"
+    assert dialog.organisation.text() == "Reconnect Xero to show the organisation name."
+
+    with qtbot.waitSignal(dialog.connections_changed, timeout=TIMEOUT):
+        dialog.reconnect()
+
+    row = select_row(dialog, "xero")
+    assert dialog.model.index(row, 1).data() == "Demo Bakery Ltd (NZ)"
+    assert dialog.organisation.text() == "Connected to Xero: Demo Bakery Ltd (NZ)"
+    assert dialog.status.text() == "Connected to Demo Bakery Ltd (NZ)."
+    assert [c.id for c in service.xero_connections()] == [conn.id]

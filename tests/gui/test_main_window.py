@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QMessageBox, QWizard
 from app.core.errors import NeedsReconnect
 from app.core.outcomes import Outcome
 from app.core.store_types import ConnectionStatus
+from app.core.vocabulary import Side, Tally
 from app.ui.main_window import MainWindow
-from app.ui.results.results_model import Category
+from app.ui.results.results_model import tally_category
 
 
 class FakeWizard(QWizard):
@@ -138,8 +139,11 @@ def test_sync_shows_progress_then_results_that_add_up(qtbot, make_window, fake_s
     results = window.panel.results
     summary = results.summary
     tiles = {k: t.count for k, t in results.tiles.items()}
-    assert tiles["created"] == summary.counts.created == 2
-    assert tiles["matched"] + tiles["linked"] == summary.counts.updated + summary.counts.unchanged
+    assert tiles["to_constant_contact.created"] == summary.counts.created == 2
+    settled = ("matched", "updated", "unchanged")
+    assert sum(tiles[f"to_constant_contact.{k}"] for k in settled) == (
+        summary.counts.updated + summary.counts.unchanged
+    )
     assert sum(tiles.values()) == summary.counts.total == 10
     assert results.push_table.model.rowCount() == 10
     assert results.error_table.model.rowCount() == summary.counts.skipped + summary.counts.failed
@@ -153,8 +157,10 @@ def test_dry_run_is_titled_as_a_plan(qtbot, make_window):
         window.dry_run_action.trigger()
     results = window.panel.results
     assert results.banner.title.text() == "Dry run — nothing was changed in Constant Contact"
-    assert results.tabs.tabText(0) == "Push plan (10)"
-    assert results.tiles["created"].caption.text() == "Would create in Constant Contact"
+    assert results.tabs.tabText(0) == "Plan (10)"
+    assert results.tiles["to_constant_contact.created"].caption.text() == (
+        "Would create in Constant Contact"
+    )
 
 
 def test_cancel_shows_cancelled_and_no_error(qtbot, make_window, fake_service):
@@ -184,7 +190,8 @@ def test_results_filter_and_export_visible_rows(qtbot, make_window, tmp_path: Pa
     with qtbot.waitSignal(window.panel.results_shown, timeout=10_000):
         window.sync_action.trigger()
     table = window.panel.results.push_table
-    table.category.setCurrentIndex(table.category.findData(Category.FAILED.value))
+    failed = tally_category(Side.TO_CONSTANT_CONTACT, Tally.FAILED)
+    table.category.setCurrentIndex(table.category.findData(failed))
     qtbot.keyClicks(table.search, "PERSON9")
     visible = table.visible_rows()
     assert [r.outcome for r in visible] == [Outcome.FAILED]

@@ -11,8 +11,9 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon
 
 from app.core.errors import Cancelled, NeedsReconnect, NetworkError, RunLocked
-from app.core.outcomes import RunCounts, RunStatus, RunSummary
+from app.core.outcomes import Outcome, RecordResult, RunCounts, RunStatus, RunSummary
 from app.core.store_types import Connection, ConnectionStatus
+from app.core.vocabulary import FAILED_SUBSCRIPTION_REASON, RunTallies
 from app.ui.attention import AttentionKind
 from app.ui.main_window import MainWindow
 from app.ui.notifications import (
@@ -22,7 +23,10 @@ from app.ui.notifications import (
 )
 from app.ui.tray import Tray
 
-RESULT_TEXT = "Shop customers → Newsletter: 2 created, 2 updated, 2 skipped, 2 failed"
+RESULT_TEXT = (
+    "Shop customers → Newsletter: Created in Constant Contact: 2 · Matched to existing "
+    "contacts: 2 · Updated in Constant Contact: 1 · Unchanged: 1 · Not pushed: 2 · Failed: 2"
+)
 
 
 @pytest.fixture
@@ -49,34 +53,64 @@ def test_run_notification_words(qapp):
     counts = RunCounts(created=12, updated=3, unchanged=40, failed=1)
     assert run_notification(summary(RunStatus.COMPLETED, counts), "Newsletter") == (
         "Sync finished",
-        "Bakery customers → Newsletter: 12 created, 3 updated, 1 failed",
+        "Bakery customers → Newsletter: Created in Constant Contact: 12 · Updated in Constant "
+        "Contact: 3 · Unchanged: 40 · Failed: 1",
         "info",
     )
     title, _, level = run_notification(summary(RunStatus.COMPLETED_WITH_ERRORS, counts))
     assert (title, level) == ("Sync finished with errors", "warning")
-    failed = run_notification(summary(RunStatus.FAILED, counts, message="The file is gone."))
+    failed = run_notification(
+        summary(RunStatus.FAILED, RunCounts(created=12), message="The file is gone.")
+    )
     assert failed == (
         "Sync failed",
-        "Bakery customers: 12 created, 3 updated, 1 failed. The file is gone.",
+        "Bakery customers: Created in Constant Contact: 12. The file is gone.",
         "error",
     )
     dry = run_notification(summary(RunStatus.DRY_RUN, RunCounts(created=5), dry_run=True))
     assert dry == (
         "Dry run finished — nothing was changed",
-        "Bakery customers: 5 to create",
+        "Bakery customers: Would create in Constant Contact: 5",
         "info",
     )
     assert run_notification(summary(RunStatus.CANCELLED, counts)) is None
 
 
+def test_a_two_way_run_is_told_per_direction(qapp):
+    rows = (
+        RecordResult(2, "a", "a@example.com", Outcome.CREATED, action="create"),
+        RecordResult(3, "b", "b@example.com", Outcome.CREATED, direction="import"),
+        RecordResult(
+            4, "c", "c@example.com", Outcome.UPDATED, direction="optout", action="opt_out"
+        ),
+        RecordResult(5, "d", "d@example.com", Outcome.SKIPPED, reason=FAILED_SUBSCRIPTION_REASON),
+    )
+    run = RunSummary(
+        1,
+        "Xero customers → Newsletter",
+        RunStatus.COMPLETED,
+        RunCounts.of(r.outcome for r in rows),
+        extra=RunTallies.of(rows).as_extra(),
+        source_name="Xero",
+    )
+    assert run_notification(run, "Newsletter")[1] == (
+        "Xero customers → Newsletter: Created in Constant Contact: 1 · Not pushed: 1 (Failed "
+        "subscriptions: 1) · Created in Xero: 1 · Marked opted out in Xero: 1"
+    )
+
+
 def test_a_profile_named_after_its_list_is_not_repeated(qapp):
     s = RunSummary(1, "Bakery customers → Newsletter", RunStatus.COMPLETED, RunCounts(created=1))
-    assert run_notification(s, "Newsletter")[1] == "Bakery customers → Newsletter: 1 created"
+    assert run_notification(s, "Newsletter")[1] == (
+        "Bakery customers → Newsletter: Created in Constant Contact: 1"
+    )
 
 
 def test_counts_text_with_nothing_to_change(qapp):
-    assert counts_text(RunCounts(unchanged=1200)) == "no changes (1,200 already up to date)"
-    assert counts_text(RunCounts()) == "no contacts to send"
+    assert counts_text(summary(RunStatus.COMPLETED, RunCounts(unchanged=1200))) == (
+        "Unchanged: 1,200"
+    )
+    assert counts_text(summary(RunStatus.COMPLETED, RunCounts())) == "No records to sync"
 
 
 def test_failures_that_are_no_news_are_not_notified(qapp):

@@ -135,7 +135,7 @@ def test_export_a_run_to_excel_with_results_and_errors(qtbot, reports, tmp_path)
     assert [c.value for c in results[1]][:5] == ["Row", "Name", "Email", "Record ID", "Outcome"]
     assert results.freeze_panes == "A2"
     assert results.max_row == len(rows) + 1 and errors.max_row == problems + 1
-    assert {c.value for c in errors["E"][1:]} <= {"Not pushed", "Failed"}
+    assert {c.value for c in errors["E"][1:]} <= {"Not pushed", "Failed subscription", "Failed"}
     assert "Saved" in reports.export_note.text()
 
 

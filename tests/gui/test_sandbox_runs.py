@@ -50,9 +50,11 @@ def assert_results_match(window: MainWindow, summary, rows) -> None:
     counts = summary.counts
     assert view.summary == summary
     assert view.push_table.model.rowCount() == len(rows) == counts.total
-    tiles = {k: t.count for k, t in view.tiles.items()}
+    tiles = {k.removeprefix("to_constant_contact."): t.count for k, t in view.tiles.items()}
     assert tiles["created"] == counts.created
-    assert tiles["matched"] + tiles["linked"] == counts.updated + counts.unchanged
+    assert tiles["matched"] + tiles["updated"] + tiles["unchanged"] == (
+        counts.updated + counts.unchanged
+    )
     assert tiles["skipped"] == counts.skipped
     assert tiles["failed"] == counts.failed
     assert sum(tiles.values()) == counts.total
@@ -84,7 +86,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing(qtbot, window, sandbox):
     assert contact_count(sandbox) == before
     view = window.panel.results
     assert view.banner.title.text() == "Dry run — nothing was changed in Constant Contact"
-    assert view.tabs.tabText(0).startswith("Push plan")
+    assert view.tabs.tabText(0).startswith("Plan (")
     assert_results_match(window, summary, rows)
 
 

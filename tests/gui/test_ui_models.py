@@ -9,10 +9,17 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.core.outcomes import Outcome, RunStatus
+from app.core.vocabulary import Side, Tally
 from app.sync.service import ProfileOverview
-from app.ui.history import HistoryModel
+from app.ui.lists.rows_model import RowsModel
 from app.ui.profiles_model import ID_ROLE, ProfilesModel, profile_rows
-from app.ui.results.results_model import Category, ResultsFilterProxy, RunResultsModel
+from app.ui.results.results_model import (
+    Category,
+    ResultsFilterProxy,
+    RunResultsModel,
+    tally_category,
+)
+from app.ui.run_columns import run_columns
 from tests.gui.conftest import make_profile, make_results, summary_of
 
 
@@ -53,17 +60,32 @@ def test_profiles_model_passes_modeltester(qtmodeltester):
 
 def test_history_model_passes_modeltester(qtmodeltester):
     rows = make_results(10)
-    model = HistoryModel()
-    model.set_rows(
-        (
-            summary_of(2, rows, status=RunStatus.CANCELLED),
-            summary_of(1, rows, status=RunStatus.DRY_RUN, dry_run=True),
-        )
+    runs = (
+        summary_of(2, rows, status=RunStatus.CANCELLED),
+        summary_of(1, rows, status=RunStatus.DRY_RUN, dry_run=True),
     )
+    model = RowsModel(run_columns(runs, with_profile=False))
+    model.set_rows(runs)
     qtmodeltester.check(model)
-    assert model.index(0, HistoryModel.COL_STATUS).data().startswith("Cancelled")
-    assert model.index(1, HistoryModel.COL_KIND).data() == "Dry run"
-    assert model.index(1, HistoryModel.COL_CREATED).data() == 2
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == [
+        "Started",
+        "Kind",
+        "Result",
+        "Created",
+        "Matched",
+        "Updated",
+        "Unchanged",
+        "Not\npushed",  # a long header goes on two lines
+        "Failed\nsubscriptions",
+        "Failed",
+        "Message",
+    ]
+    tip = model.headerData(3, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Created in Constant Contact"
+    assert model.index(0, 2).data().startswith("Cancelled")
+    assert model.index(1, 1).data() == "Dry run"
+    assert model.index(1, 3).data() == "2"
 
 
 def test_outcome_words_follow_dry_run(qapp):
@@ -71,9 +93,9 @@ def test_outcome_words_follow_dry_run(qapp):
     rows = make_results(5)
     model.set_rows(rows, dry_run=True)
     created = next(i for i, r in enumerate(rows) if r.outcome is Outcome.CREATED)
-    assert model.index(created, model.COL_OUTCOME).data() == "Would create"
+    assert model.index(created, model.COL_OUTCOME).data() == "Would create in Constant Contact"
     model.set_rows(rows, dry_run=False)
-    assert model.index(created, model.COL_OUTCOME).data() == "Created"
+    assert model.index(created, model.COL_OUTCOME).data() == "Created in Constant Contact"
 
 
 def test_sort_by_email_descending_keeps_persistent_indexes(qapp, results_model):
@@ -91,11 +113,13 @@ def test_sort_by_email_descending_keeps_persistent_indexes(qapp, results_model):
     ("category", "expected"),
     [
         (Category.ALL, 50),
-        (Category.CREATED, 10),
+        (tally_category(Side.TO_CONSTANT_CONTACT, Tally.CREATED), 10),
         (Category.PROBLEMS, 20),
-        (Category.FAILED, 10),
-        (Category.MATCHED, 10),
-        (Category.LINKED, 10),
+        (tally_category(Side.TO_CONSTANT_CONTACT, Tally.FAILED), 10),
+        (tally_category(Side.TO_CONSTANT_CONTACT, Tally.MATCHED), 10),
+        (tally_category(Side.TO_CONSTANT_CONTACT, Tally.UPDATED), 5),
+        (tally_category(Side.TO_CONSTANT_CONTACT, Tally.UNCHANGED), 5),
+        (tally_category(Side.TO_SOURCE, Tally.CREATED), 0),
     ],
 )
 def test_filter_by_category(qapp, results_model, category, expected):
@@ -112,7 +136,7 @@ def test_search_matches_email_row_and_reason_case_insensitively(qapp, results_mo
     assert proxy.rowCount() == 1
     proxy.set_filter(text="missing EMAIL")
     assert proxy.rowCount() == 10
-    proxy.set_filter(Category.FAILED, text="missing email")
+    proxy.set_filter(tally_category(Side.TO_CONSTANT_CONTACT, Tally.FAILED), text="missing email")
     assert proxy.rowCount() == 0
     proxy.set_filter(Category.ALL, text="(")  # regex characters are taken literally
     assert proxy.rowCount() == 0

@@ -14,6 +14,11 @@ def test_create_and_duplicate_list_name(api: Api) -> None:
     assert isinstance(duplicate.json(), list)
 
 
+def test_a_list_name_in_other_capitals_is_a_duplicate(api: Api) -> None:
+    assert api.post("/contact_lists", json={"name": "Newsletter"}).status_code == 201
+    assert api.post("/contact_lists", json={"name": "newsletter"}).status_code == 409
+
+
 def test_list_name_limits(api: Api) -> None:
     assert api.post("/contact_lists", json={"name": "x" * 256}).status_code == 400
     assert api.post("/contact_lists", json={}).status_code == 400

@@ -131,7 +131,11 @@ def test_mirror_contact_ids_by_email(
     )
     other = connections.create("constant_contact", "Other").id
     mirror.upsert_contacts(other, [contact(7, contact_id="x7")])
+    # A contact our own import just made: a placeholder until a read brings its id.
+    mirror.record_import(connection_id, [{"email": "fresh@example.com"}], "l1")
+    assert "fresh@example.com" in mirror.email_index(connection_id)
     wanted = [f"Person{i}@Example.com" for i in range(1500)] + ["nobody@example.com", ""]
+    wanted.append("fresh@example.com")
     found = mirror.contact_ids_by_email(connection_id, wanted)
     assert found["person1@example.com"] == "c1" and found["person1499@example.com"] == "c1499"
     assert found["person4@example.com"] == "c9999"  # the newer contact with that address
@@ -202,3 +206,38 @@ def test_deleting_a_connection_drops_its_mirror(
     mirror.set_watermark(connection_id, datetime(2024, 1, 1, tzinfo=UTC))
     connections.delete(connection_id)
     assert mirror.count(connection_id) == 0 and mirror.watermark(connection_id) is None
+
+
+def test_an_import_is_recorded_at_once_and_its_placeholders_give_way_to_real_ids(
+    mirror: MirrorRepository,
+    links: LinkRepository,
+    profiles: ProfileRepository,
+    connection_id: int,
+) -> None:
+    """What our own bulk import created is in the local copy before any read brings it back."""
+    profile = profiles.save(sample_profile("Imports", connection_id=connection_id))
+    assert profile.id is not None
+    mirror.upsert_contacts(connection_id, [RemoteContact("c-1", "old@x.com", Permission.EXPLICIT)])
+    items = [
+        {"email": "Old@x.com", "first_name": "Olga"},
+        {"email": "new@x.com", "first_name": "Nora", "last_name": ""},
+    ]
+    assert mirror.record_import(connection_id, items, "L1") == 2
+
+    index = mirror.email_index(connection_id)
+    assert index["old@x.com"] == ("c-1", Permission.EXPLICIT, frozenset({"L1"}))
+    # Constant Contact's import returns no ids: the new contact is known, its id is not (yet).
+    assert index["new@x.com"] == ("", Permission.IMPLICIT, frozenset({"L1"}))
+    assert mirror.get_by_email(connection_id, "new@x.com").contact_id == ""
+    by_email = {c.email: c for c in mirror.iter_contacts(connection_id)}
+    assert by_email["new@x.com"].fields == {"first_name": "Nora"}
+    placeholder = by_email["new@x.com"].contact_id
+    # A link made from the placeholder (an import into the source) follows the real id.
+    links.upsert_many(profile.id, [Link("src-9", placeholder, "new@x.com", "fp")])
+
+    real = RemoteContact("c-2", "new@x.com", Permission.IMPLICIT, frozenset({"L1"}))
+    mirror.upsert_contacts(connection_id, [real])
+
+    assert mirror.count(connection_id) == 2, "the placeholder row was not replaced"
+    assert mirror.email_index(connection_id)["new@x.com"][0] == "c-2"
+    assert links.load(profile.id)["src-9"].contact_id == "c-2"

@@ -153,3 +153,29 @@ def test_two_way_profile_polls_every_poll_minutes_even_when_manual() -> None:
     )
     assert [p.id for p in due_profiles([(polling, start)], start + timedelta(minutes=31))] == [7]
     assert due_profiles([(polling, start)], start + timedelta(minutes=29)) == []
+
+
+@pytest.mark.parametrize(
+    ("schedule", "poll", "words"),
+    [
+        (Schedule(), 30, "Every 30 minutes (two-way)"),  # never "Manual": it polls
+        (Schedule(), 60, "Every hour (two-way)"),
+        (EVERY_15, 30, "Every 15 minutes"),  # the schedule already runs it more often
+        (Schedule(ScheduleKind.INTERVAL, every_minutes=120), 30, "Every 30 minutes (two-way)"),
+        (
+            Schedule(ScheduleKind.DAILY, at="07:30"),
+            30,
+            "Daily at 07:30 and every 30 minutes (two-way)",
+        ),
+    ],
+)
+def test_schedule_words_say_that_a_two_way_profile_polls(schedule, poll, words) -> None:
+    from app.core.profiles import SyncOptions
+    from app.sync.due import schedule_words
+
+    options = SyncOptions(optout_to_source=True, poll_minutes=poll)
+    two_way = SyncProfile("Xero", SourceSpec(SourceKind.XERO), "N", options=options)
+
+    assert schedule_words(two_way.with_changes(schedule=schedule)) == words
+    one_way = profile(1, schedule)  # a file source never polls: its schedule alone
+    assert schedule_words(one_way) == schedule.describe()

@@ -190,6 +190,10 @@ def test_contact_who_unsubscribes_while_the_import_runs_is_reported_skipped(bake
     result = bakery.results(summary)["C0000025"]
     assert (result.outcome, result.reason) == (Outcome.SKIPPED, Reason.UNSUBSCRIBED)
     assert summary.counts.updated == 0
+    # Refused by the list (the import's cannot_add_to_list_count): a failed subscription.
+    refused = [r for r in bakery.results(summary).values() if r.reason == Reason.UNSUBSCRIBED]
+    tallies = bakery.service.runs.tallies(summary.run_id)
+    assert tallies.to_constant_contact.failed_subscriptions == len(refused) >= 2
     assert bakery.emulator.get_contact(email)["email_address"]["permission_to_send"] == (
         "unsubscribed"
     )

@@ -29,7 +29,8 @@ def test_passing_errors_are_retried_and_the_run_completes(bakery, endpoint, kind
 
     assert summary.status is RunStatus.COMPLETED
     assert (summary.counts.created, summary.counts.updated) == (238, 1)
-    assert bakery.requests(endpoint) == 2  # refused once, then answered
+    # Refused once, then answered (a read of contacts also reads the import back at the end).
+    assert bakery.requests(endpoint) == (2 if endpoint == IMPORT_KEY else 3)
     assert bakery.imports_started() == 1
     assert no_duplicates(bakery)
     assert bakery.pushable_emails() - {"alan.turing@example.com"} <= bakery.on_list()

@@ -11,10 +11,12 @@ from openpyxl import load_workbook
 
 from app.core.errors import Cancelled
 from app.core.outcomes import Outcome, RecordResult, RunCounts, RunStatus, RunSummary
+from app.core.vocabulary import FAILED_SUBSCRIPTION_REASON, RunTallies, row_label
 from app.sync import exports
 from app.sync.exports import (
     RESULT_HEADER,
     RUNS_HEADER,
+    RUNS_TAIL,
     Sheet,
     results_sheets,
     runs_sheet,
@@ -73,14 +75,14 @@ def test_results_csv_has_a_header_and_every_row(tmp_path: Path) -> None:
         "Ada Lovelace",
         "ada@example.com",
         "C1",
-        "Created",
+        "Created in Constant Contact",
         "No",
         "",
         "cc-1",
         "",
     ]
-    assert rows[2][2:6] == ["zoë@example.com", "", "Updated", "Yes"]
-    assert [r[4] for r in rows[1:]] == ["Created", "Updated", "Not pushed", "Failed"]
+    assert rows[2][2:6] == ["zoë@example.com", "", "Matched to an existing contact", "Yes"]
+    assert [r[4] for r in rows[3:]] == ["Not pushed", "Failed"]
     assert len(errors.rows) == 2
 
 
@@ -117,14 +119,66 @@ def test_runs_sheet_in_csv_and_xlsx(tmp_path: Path) -> None:
 
     with (tmp_path / "runs.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == list(RUNS_HEADER)
+    assert rows[0] == [
+        *RUNS_HEADER,
+        "Created in Constant Contact",
+        "Matched to existing contacts",
+        "Updated in Constant Contact",
+        "Unchanged",
+        "Not pushed",
+        "Failed subscriptions",
+        "Failed",
+        *RUNS_TAIL,
+    ]
     assert rows[1][2:7] == ["Bakery", "Sync", "Completed", "3", "0"]
     assert rows[2][3] == "Dry run"
     assert rows[1][0].startswith("2026-03-0")  # local time, minutes
 
     ws = load_workbook(tmp_path / "runs.xlsx")["Runs"]
     assert isinstance(ws["A2"].value, datetime) and ws["A2"].number_format == "yyyy-mm-dd hh:mm"
-    assert ws["K2"].value == 4 and ws["L2"].value == "Created 3."
+    assert ws["L2"].value == 1 and ws["M2"].value == 4 and ws["N2"].value == "Created 3."
+
+
+def test_a_two_way_run_exports_each_direction_in_its_own_words(tmp_path: Path) -> None:
+    rows = [
+        RecordResult(2, "C1", "ada@example.com", Outcome.CREATED, action="create"),
+        RecordResult(3, "cc:9", "new@example.com", Outcome.CREATED, direction="import"),
+        RecordResult(
+            4, "C4", "bo@example.com", Outcome.UPDATED, direction="optout", action="opt_out"
+        ),
+        RecordResult(5, "C5", "al@example.com", Outcome.SKIPPED, reason=FAILED_SUBSCRIPTION_REASON),
+    ]
+    results, errors = results_sheets(rows, outcome_word=lambda r: row_label(r, False, "Xero"))
+    outcome = RESULT_HEADER.index("Outcome")
+    assert [line[outcome] for line in results.rows] == [
+        "Created in Constant Contact",
+        "Created in Xero",
+        "Marked opted out in Xero",
+        "Failed subscription",
+    ]
+    assert [line[outcome] for line in errors.rows] == ["Failed subscription"]
+
+    tallies = RunTallies.of(rows)
+    two_way = RunSummary(
+        7,
+        "Xero customers",
+        RunStatus.COMPLETED,
+        RunCounts.of(r.outcome for r in rows),
+        extra=tallies.as_extra(),
+        source_name="Xero",
+    )
+    sheet = runs_sheet([two_way, run(1)])
+    header = list(sheet.header)
+    values = dict(zip(header, sheet.rows[0], strict=True))
+    assert values["Created in Constant Contact"] == 1
+    assert values["Created in Xero"] == 1
+    assert values["Marked opted out in Xero"] == 1
+    assert values["Not pushed"] == values["Failed subscriptions"] == 1
+    assert values["Total"] == 4
+    counts = [n for h, n in values.items() if h not in ("Failed subscriptions", "Total")]
+    assert sum(n for n in counts if isinstance(n, int)) == values["Total"]
+    older = dict(zip(header, sheet.rows[1], strict=True))  # stored no tallies: its counts
+    assert older["Created in Constant Contact"] == 3 and older["Created in Xero"] == 0
 
 
 def test_a_cancelled_export_leaves_no_file(tmp_path: Path, monkeypatch) -> None:

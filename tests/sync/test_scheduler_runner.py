@@ -33,7 +33,9 @@ class ThreadedService:
     def is_running(self, pid: int) -> bool:
         return False  # no other process here
 
-    def run_profile(self, pid, *, dry_run=False, reporter=None, cancel=None) -> RunSummary:
+    def run_profile(
+        self, pid, *, dry_run=False, reporter=None, cancel=None, on_wait=None
+    ) -> RunSummary:
         with self._lock:
             self.calls.append(pid)
             self.started[pid] = self.clock().astimezone(UTC).isoformat()

@@ -3,6 +3,7 @@
 from app.connectors.xero.client import (
     ContactGroup,
     XeroClient,
+    XeroOrganisation,
     XeroTenant,
     day_limit_error,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "SCOPES",
     "ContactGroup",
     "XeroClient",
+    "XeroOrganisation",
     "XeroSource",
     "XeroTenant",
     "XeroUrls",

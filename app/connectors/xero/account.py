@@ -3,21 +3,26 @@
 The service (``app/sync/service.py``) keeps the connection row and asks these helpers for the
 rest, so that the Xero specifics live with the connector. A Xero connection's settings hold
 ``tenant_id``, ``tenant_name``, ``tenants`` (every organisation the sign-in allowed, for a
-picker), ``client_id`` and ``sandbox``; its token lives in the keyring like any other.
+picker), ``organisation`` (the chosen one as ``GET /Organisation`` describes it:
+``organisation_id``, ``name``, ``country_code``, ``short_code``; None when it could not be
+read), ``client_id`` and ``sandbox``. Names are not secrets and stay in SQLite; the token
+lives in the keyring like any other.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.connectors.base import RequestStats, TokenStore
 from app.connectors.oauth import TokenManager, authorize_with_pkce
-from app.connectors.xero.client import XeroClient, XeroTenant
-from app.connectors.xero.endpoints import SCOPES, XeroUrls
+from app.connectors.xero.client import XeroClient, XeroOrganisation, XeroTenant
+from app.connectors.xero.endpoints import ORGANISATION_SCOPES, SCOPES, XeroUrls
 from app.connectors.xero.source import XeroSource
-from app.core.errors import AuthError, ConfigError
+from app.core.errors import AppError, AuthError, ConfigError, NeedsReconnect
 
+log = logging.getLogger(__name__)
 SERVICE_NAME = "xero"
 
 
@@ -53,6 +58,46 @@ def tenant_settings(tenants: list[XeroTenant], tenant_id: str | None = None) -> 
         "tenant_name": chosen.name,
         "tenants": [{"tenant_id": t.tenant_id, "name": t.name} for t in tenants],
     }
+
+
+def may_read_organisation(token: Mapping[str, Any] | None) -> bool:
+    """Whether the token's grant includes a scope for ``GET /Organisation``.
+
+    Xero's token answer lists the granted ``scope``; a connection made before ContactBridge
+    asked for ``accounting.settings.read`` lacks it, and a refresh keeps the old scopes. A
+    token that names no scope at all is given the benefit of the doubt.
+    """
+    if not token:
+        return False
+    scope = token.get("scope")
+    if scope is None:
+        return True
+    granted = set(scope.split()) if isinstance(scope, str) else {str(s) for s in scope}
+    return bool(granted & ORGANISATION_SCOPES)
+
+
+def organisation_settings(client: XeroClient, token: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``{"organisation": ...}`` for the client's tenant: read from Xero, or None.
+
+    None when the grant lacks the settings scope (the app then asks to reconnect to show the
+    name) or Xero could not say: the organisation's name is a nicety, never a reason for a
+    connection to fail. Only a sign-in Xero no longer accepts is raised.
+    """
+    if not may_read_organisation(token):
+        return {"organisation": None}
+    try:
+        organisation = client.get_organisation()
+    except NeedsReconnect:
+        raise
+    except AppError as exc:  # e.g. 401 AuthorizationUnsuccessful: the scope was not granted
+        log.warning("Could not read the Xero organisation: %s", exc.message)
+        return {"organisation": None}
+    return {"organisation": organisation.to_settings() if organisation.name else None}
+
+
+def organisation_of(settings: Mapping[str, Any]) -> XeroOrganisation | None:
+    """The organisation a connection's settings name, if it was read."""
+    return XeroOrganisation.from_settings(settings.get("organisation"))
 
 
 def make_client(

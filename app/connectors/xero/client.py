@@ -1,4 +1,4 @@
-"""The Xero Accounting API client: organisations, contacts and contact groups.
+"""The Xero Accounting API client: connections, the organisation, contacts and contact groups.
 
 Every call carries ``xero-tenant-id`` and passes a client-side limiter of 60 calls a minute
 per organisation (Xero's limit; the day allows 5,000). A 429 is read as Xero writes it:
@@ -53,12 +53,47 @@ RECONNECT_MESSAGE = (
 
 @dataclass(frozen=True)
 class XeroTenant:
-    """One organisation a Xero sign-in may use (from ``GET /connections``)."""
+    """One organisation a Xero sign-in may use (from ``GET /Connections``)."""
 
     tenant_id: str
     name: str
     tenant_type: str = "ORGANISATION"
     connection_id: str = ""
+
+
+@dataclass(frozen=True)
+class XeroOrganisation:
+    """The connected organisation, from ``GET /Organisation`` (not a secret: kept in SQLite).
+
+    Attributes:
+        country_code: ISO 3166 alpha-2, e.g. ``NZ``; may be empty.
+        short_code: Xero's short code for the organisation, e.g. ``!mBdtL``.
+    """
+
+    organisation_id: str
+    name: str
+    country_code: str = ""
+    short_code: str = ""
+
+    def to_settings(self) -> dict[str, str]:
+        return {
+            "organisation_id": self.organisation_id,
+            "name": self.name,
+            "country_code": self.country_code,
+            "short_code": self.short_code,
+        }
+
+    @classmethod
+    def from_settings(cls, data: Any) -> XeroOrganisation | None:
+        """The organisation kept in a connection's settings, or None if there is none."""
+        if not isinstance(data, Mapping) or not str(data.get("name") or "").strip():
+            return None
+        return cls(
+            organisation_id=str(data.get("organisation_id") or ""),
+            name=str(data["name"]).strip(),
+            country_code=str(data.get("country_code") or ""),
+            short_code=str(data.get("short_code") or ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -95,6 +130,20 @@ def validation_messages(data: Mapping[str, Any]) -> list[str]:
             if message:
                 out.append(f'"{label}": {message}' if label else message)
     return out
+
+
+def names_taken(body: str) -> set[str]:
+    """Lower-cased names a refused write was refused for because another contact has them."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return set()
+    taken: set[str] = set()
+    for element in (data.get("Elements") or ()) if isinstance(data, Mapping) else ():
+        for error in element.get("ValidationErrors") or ():
+            if "must be unique" in str(error.get("Message") or ""):
+                taken.add(str(element.get("Name") or "").strip().lower())
+    return taken
 
 
 def day_limit_error(now: datetime, retry_after: float) -> QuotaExceeded:
@@ -242,6 +291,24 @@ class XeroClient:
             )
             for i in items
         ]
+
+    def get_organisation(self) -> XeroOrganisation:
+        """The organisation of this client's tenant (``GET /Organisation``).
+
+        Needs ``accounting.settings`` or ``accounting.settings.read``; without either Xero
+        answers 401, which surfaces here as :class:`AuthError` (after one token refresh).
+        """
+        data = self._call("GET", "/Organisation") or {}
+        found = data.get("Organisations") or []
+        if not found:
+            raise RemoteError("Xero sent no organisation for this connection.", 200, "")
+        org = found[0]
+        return XeroOrganisation(
+            organisation_id=str(org.get("OrganisationID") or ""),
+            name=str(org.get("Name") or "").strip(),
+            country_code=str(org.get("CountryCode") or ""),
+            short_code=str(org.get("ShortCode") or ""),
+        )
 
     # -- contacts ---------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Where Xero lives: the Accounting API, the identity service and /connections; our scopes."""
+"""Where Xero lives: the Accounting API, the identity service and /Connections; our scopes."""
 
 from __future__ import annotations
 
@@ -12,15 +12,20 @@ from app.connectors.endpoints import ServiceUrls
 DEFAULT_API_URL = "https://api.xero.com/api.xro/2.0"
 DEFAULT_AUTH_URL = "https://login.xero.com/identity/connect"  # + /authorize
 DEFAULT_TOKEN_URL = "https://identity.xero.com/connect/token"
-DEFAULT_CONNECTIONS_URL = "https://api.xero.com/connections"
+# The path as xero-identity.yaml declares it (and xero-python's IdentityApi calls it).
+CONNECTIONS_PATH = "/Connections"
+DEFAULT_CONNECTIONS_URL = f"https://api.xero.com{CONNECTIONS_PATH}"
 
 # A contract with the sandbox, the CLI and the tests: these names must not change.
 API_URL_ENV = "CONTACTBRIDGE_XERO_API_URL"
 AUTH_URL_ENV = "CONTACTBRIDGE_XERO_AUTH_URL"
 CLIENT_ID_ENV = "CONTACTBRIDGE_XERO_CLIENT_ID"
 
-# offline_access brings a refresh token; accounting.contacts reads and writes contacts/groups.
-SCOPES: tuple[str, ...] = ("offline_access", "accounting.contacts")
+# offline_access brings a refresh token; accounting.contacts reads and writes contacts/groups;
+# accounting.settings.read lets ContactBridge read GET /Organisation (name, country, short code).
+SCOPES: tuple[str, ...] = ("offline_access", "accounting.contacts", "accounting.settings.read")
+# Either one allows GET /Organisation (the accounting spec's security section).
+ORGANISATION_SCOPES = frozenset({"accounting.settings", "accounting.settings.read"})
 
 
 @dataclass(frozen=True)
@@ -43,11 +48,11 @@ class XeroUrls(ServiceUrls):
 
     @property
     def tenants_url(self) -> str:
-        """``GET`` lists the organisations a token may use (``/connections``)."""
+        """``GET`` lists the organisations a token may use (``/Connections``)."""
         if self.connections_url:
             return self.connections_url
         parts = urlsplit(self.api_url)
-        return f"{parts.scheme}://{parts.netloc}/connections"
+        return f"{parts.scheme}://{parts.netloc}{CONNECTIONS_PATH}"
 
 
 def xero_urls(
@@ -55,7 +60,7 @@ def xero_urls(
 ) -> XeroUrls:
     """The URLs to use: Xero's, then ``settings`` (``xero_api_url``/``xero_auth_url``), then env.
 
-    An overridden API root also moves ``/connections`` to its host, and an overridden
+    An overridden API root also moves ``/Connections`` to its host, and an overridden
     identity root serves ``/token`` too, as the emulator does.
     """
     settings = settings or {}

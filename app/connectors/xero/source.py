@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import islice
+from typing import Any
 
 from app.connectors.base import SourceCapabilities
-from app.connectors.xero.client import ContactGroup, XeroClient
+from app.connectors.xero.client import WRITE_BATCH, ContactGroup, XeroClient, names_taken
 from app.connectors.xero.contact_fields import COLUMNS, COMPOUND, READ_ONLY, flatten, to_xero
-from app.core.errors import ConfigError
+from app.core.errors import ConfigError, ValidationError
 from app.core.records import SourceRecord
 
 OPT_OUT_GROUP = "Email opt-out"
@@ -101,6 +102,16 @@ class XeroSource:
                 key=key, row=row, values=flatten(contact), opted_out=key in opted_out
             )
 
+    def still_there(self, keys: Sequence[str]) -> set[str]:
+        """Which of these contacts Xero still has, active, though the read left them out
+        (not customers, not in the group): the rest were deleted or archived."""
+        found = self.client.get_contacts(list(keys))
+        return {
+            str(c["ContactID"])
+            for c in found
+            if c.get("ContactID") and c.get("ContactStatus", "ACTIVE") == "ACTIVE"
+        }
+
     def preview(self, n: int = 20) -> tuple[list[str], list[list[str]]]:
         """The columns and the first ``n`` records' values, for the wizard."""
         columns, numbered = self.numbered_preview(n)
@@ -138,9 +149,26 @@ class XeroSource:
     # -- writing ----------------------------------------------------------------------------
 
     def create_records(self, records: Sequence[Mapping[str, str]]) -> list[str]:
-        """Create Xero contacts from column values; returns their ContactIDs in order."""
-        items = [to_xero(_writable(r)) for r in records]
-        return [str(c["ContactID"]) for c in self.client.create_contacts(items)] if items else []
+        """Create Xero contacts from column values; returns their ContactIDs in order.
+
+        Xero wants every active contact's name to be unique, and two customers called
+        "Grace Patel" are common: a name Xero says is taken is made distinct with the
+        person's email, "Grace Patel (grace.patel@example.com)", and the call is sent again
+        (a refused call saves nothing, so the retry cannot make a duplicate).
+        """
+        ids: list[str] = []
+        for start in range(0, len(records), WRITE_BATCH):
+            items = [to_xero(_writable(r)) for r in records[start : start + WRITE_BATCH]]
+            try:
+                created = self.client.create_contacts(items)
+            except ValidationError as exc:
+                taken = names_taken(exc.details)
+                if not taken:
+                    raise
+                items = [_distinct(i) if _name(i) in taken else i for i in items]
+                created = self.client.create_contacts(items)
+            ids += [str(c["ContactID"]) for c in created]
+        return ids
 
     def update_records(self, updates: Mapping[str, Mapping[str, str]]) -> None:
         """Change the given columns of existing contacts (keys are ContactIDs)."""
@@ -170,6 +198,19 @@ class XeroSource:
         for key in dict.fromkeys(keys):
             if key in members:
                 self.client.remove_from_group(group.group_id, key)
+
+
+def _name(item: Mapping[str, Any]) -> str:
+    return str(item.get("Name") or "").strip().lower()
+
+
+def _distinct(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The item with its name made unique by the email (Xero names are at most 255 long)."""
+    email = str(item.get("EmailAddress") or "").strip()
+    if not email:
+        return dict(item)
+    suffix = f" ({email})"
+    return {**item, "Name": str(item.get("Name") or "")[: 255 - len(suffix)] + suffix}
 
 
 def _writable(values: Mapping[str, str]) -> dict[str, str]:

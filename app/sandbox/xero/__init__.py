@@ -1,6 +1,7 @@
-"""A local emulator of Xero's Accounting API (contacts, contact groups) and identity service."""
+"""A local emulator of Xero's Accounting API (contacts, groups, organisation) and identity."""
 
 from app.sandbox.xero.emulator import (
+    DEMO_SHORT_CODE,
     DEMO_TENANT_ID,
     DEMO_TENANT_NAME,
     SECOND_TENANT_ID,
@@ -10,6 +11,7 @@ from app.sandbox.xero.emulator import (
 )
 
 __all__ = [
+    "DEMO_SHORT_CODE",
     "DEMO_TENANT_ID",
     "DEMO_TENANT_NAME",
     "SECOND_TENANT_ID",

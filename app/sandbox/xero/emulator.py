@@ -15,16 +15,22 @@ from app.sandbox.xero.calls import Env
 from app.sandbox.xero.faults import Faults
 from app.sandbox.xero.identity import DEFAULT_SCOPE, IDENTITY_PREFIX, IdentityServer
 from app.sandbox.xero.limits import TenantLimits
-from app.sandbox.xero.server import API_PREFIX, QuietHandler, XeroApp
+from app.sandbox.xero.server import API_PREFIX, CONNECTIONS_PATH, QuietHandler, XeroApp
 from app.sandbox.xero.state import State
 from app.sandbox.xero.util import new_id, to_ms
 
 # The sandbox organisations: fixed ids, so profiles and tests can name them.
 DEMO_TENANT_ID = "7a513ee2-fc5d-4b8f-9c4a-3c1d0b1f2a01"
 DEMO_TENANT_NAME = "Demo Bakery Ltd"
+DEMO_SHORT_CODE = "!bKr7Q"
 SECOND_TENANT_ID = "0c2f6a4e-1b7d-4e55-8a3c-5d9e7f1b2c02"
 SECOND_TENANT_NAME = "Harbour Café Ltd"
-TENANTS = ((DEMO_TENANT_ID, DEMO_TENANT_NAME), (SECOND_TENANT_ID, SECOND_TENANT_NAME))
+SECOND_SHORT_CODE = "!hC4fe"
+# (tenant id, organisation name, country code, short code)
+TENANTS = (
+    (DEMO_TENANT_ID, DEMO_TENANT_NAME, "NZ", DEMO_SHORT_CODE),
+    (SECOND_TENANT_ID, SECOND_TENANT_NAME, "AU", SECOND_SHORT_CODE),
+)
 
 
 def utc_now() -> datetime:
@@ -32,7 +38,7 @@ def utc_now() -> datetime:
 
 
 class XeroEmulator:
-    """A local Xero Accounting API (contacts and groups) + identity server in one SQLite file.
+    """A local Xero Accounting API (contacts, groups, organisation) + identity server in SQLite.
 
     Args:
         state_path: the SQLite file; data persists between launches.
@@ -108,7 +114,8 @@ class XeroEmulator:
 
     @property
     def connections_url(self) -> str:
-        return f"{self.base_url}/connections"
+        """``GET`` lists the connected organisations; the path as the identity spec writes it."""
+        return f"{self.base_url}{CONNECTIONS_PATH}"
 
     def request_counts(self) -> dict[str, int]:
         return self.app.counts.snapshot()
@@ -120,11 +127,22 @@ class XeroEmulator:
 
     def _ensure_tenants(self) -> None:
         with self.state.tx() as conn:
-            for tenant_id, name in TENANTS:
+            for tenant_id, name, country, short_code in TENANTS:
                 conn.execute(
                     "INSERT OR IGNORE INTO tenants (tenant_id, name, created_ms) VALUES (?, ?, ?)",
                     (tenant_id, name, to_ms(self.clock())),
                 )
+                # A state file from before organisations had countries gets them now.
+                conn.execute(
+                    "UPDATE tenants SET country_code = ?, short_code = ?"
+                    " WHERE tenant_id = ? AND country_code = ''",
+                    (country, short_code, tenant_id),
+                )
+
+    def rename_organisation(self, name: str, tenant_id: str = DEMO_TENANT_ID) -> None:
+        """Rename an organisation, as its owner may in Xero's settings."""
+        with self.state.tx() as conn:
+            conn.execute("UPDATE tenants SET name = ? WHERE tenant_id = ?", (name, tenant_id))
 
     def tenants(self) -> list[tuple[str, str]]:
         with self.state.tx() as conn:
@@ -139,7 +157,7 @@ class XeroEmulator:
     ) -> dict[str, Any]:
         """A token as a completed sign-in would give, connected to ``tenant_ids`` (all)."""
         with self.state.tx() as conn:
-            tenants = list(tenant_ids) if tenant_ids is not None else [t for t, _ in TENANTS]
+            tenants = list(tenant_ids) if tenant_ids is not None else [t[0] for t in TENANTS]
             grant_id = self.identity.new_grant(conn, tenants)
             return self.identity.issue(conn, grant_id, client_id, scope)
 

@@ -31,10 +31,27 @@ def _problem(status: int, title: str, detail: str) -> XeroError:
 
 
 def unauthorized() -> XeroError:
+    """No bearer token, or one Xero does not know (or that expired)."""
     return _problem(401, "Unauthorized", "AuthenticationUnsuccessful")
 
 
-def forbidden(detail: str = "AuthorizationUnsuccessful") -> XeroError:
+def missing_scope() -> XeroError:
+    """A good token whose grant lacks the scope the call needs.
+
+    Xero answers 401 ``AuthorizationUnsuccessful`` here, not 403: e.g. ``GET /Organisation``
+    without ``accounting.settings`` (XeroAPI/Xero-NetStandard issues 97 and 178; the same body
+    for the Assets API without ``assets``, issue 298). The spec declares no 401 body.
+    """
+    return _problem(401, "Unauthorized", "AuthorizationUnsuccessful")
+
+
+def forbidden(detail: str = "AuthenticationUnsuccessful") -> XeroError:
+    """A missing ``xero-tenant-id``, or an organisation the grant is not connected to.
+
+    Xero says 403 ``AuthenticationUnsuccessful`` for both (NangoHQ/nango issue 203, a call
+    without the header; XeroAPI/xero-node issue 432 and dcblogdev/laravel-xero issue 40, a
+    stale tenant id). The spec declares no 403 body.
+    """
     return _problem(403, "Forbidden", detail)
 
 

@@ -1,4 +1,4 @@
-"""The sandbox Xero identity server: PKCE sign-in, rotating refresh tokens, /connections.
+"""The sandbox Xero identity server: PKCE sign-in, rotating refresh tokens, /Connections.
 
 * ``GET /identity/connect/authorize`` shows a consent form listing the organisations;
   posting it back with ``approve=1`` redirects with a single-use code (5 minutes).
@@ -6,7 +6,8 @@
   Access tokens last 30 minutes. With ``offline_access`` a refresh token comes too; it is
   single-use (the emulator grants no grace period, stricter than Xero) and expires after 60
   days unused.
-* ``GET /connections`` lists the organisations (tenants) the token's grant may use.
+* ``GET /Connections`` lists the organisations (tenants) the token's grant may use, and
+  ``DELETE /Connections/{id}`` disconnects one (the path is matched without regard to case).
 """
 
 from __future__ import annotations
@@ -33,9 +34,12 @@ IDENTITY_PREFIX = "/identity/connect"
 ACCESS_TTL = 1800.0
 CODE_TTL = 300.0
 REFRESH_IDLE_TTL = 60 * 86_400.0
+# Each route needs one of a set of scopes, as the accounting spec's security section says.
 READ_SCOPES = frozenset({"accounting.contacts", "accounting.contacts.read"})
 WRITE_SCOPES = frozenset({"accounting.contacts"})
-DEFAULT_SCOPE = "offline_access accounting.contacts"
+SETTINGS_READ_SCOPES = frozenset({"accounting.settings", "accounting.settings.read"})
+# What a sign-in grants when the request names no scope, and what issue_token() gives.
+DEFAULT_SCOPE = "offline_access accounting.contacts accounting.settings.read"
 _AUTHORIZE_FIELDS = (
     "client_id",
     "redirect_uri",
@@ -239,7 +243,7 @@ class IdentityServer:
     # -- connections ----------------------------------------------------------------------
 
     def connections(self, request: Request, connection_id: str | None) -> Response:
-        """``GET /connections`` and ``DELETE /connections/{id}``."""
+        """``GET /Connections`` and ``DELETE /Connections/{id}``."""
         try:
             grant = self.authenticate(request.headers.get("Authorization"))
         except XeroError as exc:
@@ -263,6 +267,9 @@ class IdentityServer:
                 for tid in grant.tenant_ids
             ]
             if request.method == "GET" and connection_id is None:
+                wanted = request.args.get("authEventId")  # the spec's optional filter
+                if wanted:
+                    items = [i for i in items if i["authEventId"] == wanted]
                 return _json(200, items)
             if request.method != "DELETE" or connection_id is None:
                 return Response("Method Not Allowed", status=405, mimetype="text/plain")

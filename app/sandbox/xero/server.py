@@ -16,12 +16,13 @@ from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from app.sandbox.wire import Dropped, drop, dumps, to_response
-from app.sandbox.xero import contact_writes, contacts, groups
+from app.sandbox.xero import contact_writes, contacts, groups, organisation
 from app.sandbox.xero.calls import Call, Env
 from app.sandbox.xero.errors import (
     Reply,
     XeroError,
     forbidden,
+    missing_scope,
     not_found,
     rate_limited,
     server_error,
@@ -31,6 +32,7 @@ from app.sandbox.xero.identity import (
     DEFAULT_SCOPE,
     IDENTITY_PREFIX,
     READ_SCOPES,
+    SETTINGS_READ_SCOPES,
     WRITE_SCOPES,
     IdentityServer,
 )
@@ -39,20 +41,29 @@ from app.sandbox.xero.limits import TenantLimits
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api.xro/2.0"
+CONNECTIONS_PATH = "/Connections"  # as xero-identity.yaml declares it
+CONNECTIONS = CONNECTIONS_PATH.lower()
 Handler = Callable[[Env, Call], Reply]
-ROUTES: list[tuple[str, str, Handler]] = [
-    ("GET", "/Contacts", contacts.list_contacts),
-    ("PUT", "/Contacts", contact_writes.create_contacts),
-    ("POST", "/Contacts", contact_writes.update_or_create_contacts),
-    ("GET", "/Contacts/<ContactID>", contacts.get_contact),
-    ("POST", "/Contacts/<ContactID>", contact_writes.update_contact),
-    ("GET", "/ContactGroups", groups.list_groups),
-    ("PUT", "/ContactGroups", groups.create_groups),
-    ("GET", "/ContactGroups/<ContactGroupID>", groups.get_group),
-    ("POST", "/ContactGroups/<ContactGroupID>", groups.update_group),
-    ("PUT", "/ContactGroups/<ContactGroupID>/Contacts", groups.add_members),
-    ("DELETE", "/ContactGroups/<ContactGroupID>/Contacts", groups.remove_all_members),
-    ("DELETE", "/ContactGroups/<ContactGroupID>/Contacts/<ContactID>", groups.remove_member),
+# (method, path, handler, scopes): a call needs one of the scopes (the spec's security section).
+ROUTES: list[tuple[str, str, Handler, frozenset[str]]] = [
+    ("GET", "/Contacts", contacts.list_contacts, READ_SCOPES),
+    ("PUT", "/Contacts", contact_writes.create_contacts, WRITE_SCOPES),
+    ("POST", "/Contacts", contact_writes.update_or_create_contacts, WRITE_SCOPES),
+    ("GET", "/Contacts/<ContactID>", contacts.get_contact, READ_SCOPES),
+    ("POST", "/Contacts/<ContactID>", contact_writes.update_contact, WRITE_SCOPES),
+    ("GET", "/ContactGroups", groups.list_groups, READ_SCOPES),
+    ("PUT", "/ContactGroups", groups.create_groups, WRITE_SCOPES),
+    ("GET", "/ContactGroups/<ContactGroupID>", groups.get_group, READ_SCOPES),
+    ("POST", "/ContactGroups/<ContactGroupID>", groups.update_group, WRITE_SCOPES),
+    ("PUT", "/ContactGroups/<ContactGroupID>/Contacts", groups.add_members, WRITE_SCOPES),
+    ("DELETE", "/ContactGroups/<ContactGroupID>/Contacts", groups.remove_all_members, WRITE_SCOPES),
+    (
+        "DELETE",
+        "/ContactGroups/<ContactGroupID>/Contacts/<ContactID>",
+        groups.remove_member,
+        WRITE_SCOPES,
+    ),
+    ("GET", "/Organisation", organisation.get_organisation, SETTINGS_READ_SCOPES),
 ]
 
 
@@ -91,7 +102,7 @@ def _template(path: str) -> str:
 
 
 class XeroApp:
-    """The WSGI callable serving /api.xro/2.0, /connections, /identity and /__emulator."""
+    """The WSGI callable serving /api.xro/2.0, /Connections, /identity and /__emulator."""
 
     def __init__(
         self,
@@ -108,8 +119,8 @@ class XeroApp:
         self.stopping = stopping
         self.counts = RequestCounter()
         rules = [
-            Rule(API_PREFIX + path, methods=[method], endpoint=(method, path, handler))
-            for method, path, handler in ROUTES
+            Rule(API_PREFIX + path, methods=[method], endpoint=(method, path, handler, scopes))
+            for method, path, handler, scopes in ROUTES
         ]
         self._map = Map(rules, strict_slashes=False)
 
@@ -135,14 +146,20 @@ class XeroApp:
                 except XeroError as exc:
                     return to_response(exc.reply)
             return self.identity.handle(request, route)
-        if path == "/connections" or path.startswith("/connections/"):
-            key = f"{request.method} /connections" + ("/{id}" if path != "/connections" else "")
+        # The identity spec and Xero's SDKs (xero-python's IdentityApi.get_connections) call
+        # /Connections; Xero's own guides and most integrations write /connections, and both
+        # work against api.xero.com, so the path is matched without regard to case.
+        lowered = path.lower()
+        if lowered == CONNECTIONS or lowered.startswith(CONNECTIONS + "/"):
+            one = lowered != CONNECTIONS
+            key = f"{request.method} {CONNECTIONS_PATH}" + ("/{id}" if one else "")
             self.counts.add(key)
             try:
                 self._inject(request, key)
             except XeroError as exc:
                 return to_response(exc.reply)
-            return self.identity.connections(request, path[len("/connections/") :] or None)
+            connection_id = path[len(CONNECTIONS) + 1 :] if one else None
+            return self.identity.connections(request, connection_id or None)
         return self._api(request)
 
     # -- API ------------------------------------------------------------------------------
@@ -150,7 +167,7 @@ class XeroApp:
     def _api(self, request: Request) -> Response:
         adapter = self._map.bind_to_environ(request.environ)
         try:
-            (method, path, handler), params = adapter.match(method=request.method)
+            (method, path, handler, scopes), params = adapter.match(method=request.method)
         except (MethodNotAllowed, NotFound) as exc:
             self.counts.add(f"{request.method} {request.path}")
             if isinstance(exc, MethodNotAllowed):
@@ -166,9 +183,8 @@ class XeroApp:
             tenant_id = request.headers.get("xero-tenant-id", "").strip()
             if not tenant_id or tenant_id not in grant.tenant_ids:
                 raise forbidden()
-            needed = READ_SCOPES if method == "GET" else WRITE_SCOPES
-            if not needed & grant.scopes:
-                raise forbidden("The access token lacks the scope this call needs.")
+            if not scopes & grant.scopes:
+                raise missing_scope()
             if self.limits is not None:
                 headers = self.limits.acquire(tenant_id)
             try:

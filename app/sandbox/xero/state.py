@@ -13,7 +13,9 @@ CREATE TABLE IF NOT EXISTS tenants (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     tenant_id TEXT UNIQUE NOT NULL,
     name TEXT NOT NULL,
-    created_ms INTEGER NOT NULL
+    created_ms INTEGER NOT NULL,
+    country_code TEXT NOT NULL DEFAULT '',
+    short_code TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS contacts (
     contact_id TEXT PRIMARY KEY,
@@ -73,6 +75,21 @@ CREATE TABLE IF NOT EXISTS grants (
     created_ms INTEGER NOT NULL
 );
 """
+# Columns added after the first release: an older state file gets them when it is opened.
+ADDED_COLUMNS = {
+    "tenants": (
+        ("country_code", "TEXT NOT NULL DEFAULT ''"),
+        ("short_code", "TEXT NOT NULL DEFAULT ''"),
+    ),
+}
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, columns in ADDED_COLUMNS.items():
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, decl in columns:
+            if name not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
 
 
 class State:
@@ -91,6 +108,7 @@ class State:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=OFF")  # a sandbox: speed over crash safety
             conn.executescript(SCHEMA)
+            _add_missing_columns(conn)
             self._conn = conn
         return self._conn
 

@@ -19,15 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.records import ContactList, Permission, SourceRecord
-from app.sync.progress import CancelToken
 from app.sync.service import ContactBridgeService, ListAddResult, ListMember
-from app.sync.workers import BackgroundTasks
+from app.sync.workers import BackgroundTasks, TaskToken
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.lists.add_records import AddRecordsDialog
 from app.ui.lists.confirm import Confirm, Confirmation, ask_confirmation
 from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
-from app.ui.lists.tasks import run_task
+from app.ui.lists.tasks import QueuedTasks
 from app.ui.settings import UiSettings
 from app.ui.theme import Tone, icon, tone_icon
 from app.ui.widgets import Banner
@@ -94,6 +93,7 @@ class MembersDialog(QDialog):
         self.settings = settings
         self.confirm = confirm
         self._busy = 0
+        self._queued = QueuedTasks()  # adds and removes wait while a sync holds the account
         self.picker: AddRecordsDialog | None = None
         self.setWindowTitle(tr("List “%1”").replace("%1", contact_list.name))
         self.setAccessibleName(self.windowTitle())
@@ -173,12 +173,20 @@ class MembersDialog(QDialog):
         self.remove_button.setEnabled(idle and bool(self.selected()))
 
     def _run(
-        self, fn: Callable[[CancelToken], Any], message: str, on_done: Callable[[Any], None]
+        self, fn: Callable[[TaskToken], Any], message: str, on_done: Callable[[Any], None]
     ) -> None:
         self._busy += 1
         self.status.setText(message)
         self._update_buttons()
-        run_task(self, self.tasks, fn, lambda r: self._finish(on_done, r), self._on_failed)
+        self._queued.run(
+            self,
+            self.tasks,
+            fn,
+            lambda r: self._finish(on_done, r),
+            self._on_failed,
+            self.status,
+            message,
+        )
 
     def _finish(self, on_done: Callable[[Any], None], result: Any) -> None:
         self._busy -= 1
@@ -223,7 +231,13 @@ class MembersDialog(QDialog):
         service, conn_id, list_id = self.service, self.connection_id, self.contact_list.list_id
         self._run(
             lambda cancel: service.add_records_to_list(
-                conn_id, list_id, profile_id, records, cancel
+                conn_id,
+                list_id,
+                profile_id,
+                records,
+                cancel,
+                list_name=self.contact_list.name,
+                on_wait=cancel.note,
             ),
             tr("Adding %n record(s) to the list…", n=len(records)),
             self._on_added,
@@ -276,7 +290,14 @@ class MembersDialog(QDialog):
         service, conn_id, list_id = self.service, self.connection_id, self.contact_list.list_id
         ids = [m.contact_id for m in members]
         self._run(
-            lambda cancel: service.remove_list_members(conn_id, list_id, ids, cancel),
+            lambda cancel: service.remove_list_members(
+                conn_id,
+                list_id,
+                ids,
+                cancel,
+                list_name=self.contact_list.name,
+                on_wait=cancel.note,
+            ),
             tr("Taking %n contact(s) off the list…", n=len(ids)),
             self._on_removed,
         )
@@ -290,6 +311,7 @@ class MembersDialog(QDialog):
         self.reload()
 
     def done(self, result: int) -> None:
+        self._queued.cancel_waiting()  # nothing was sent for them yet
         if self.settings is not None:
             self.settings.save_geometry("list-members", self)
         super().done(result)

@@ -36,6 +36,7 @@ class Column(Generic[R]):
         icon: a decoration (a status dot).
         tooltip: the cell's tooltip.
         numeric: right-aligned, as numbers are.
+        header_tip: the header's tooltip (the full words of a short header).
     """
 
     header: str
@@ -44,6 +45,7 @@ class Column(Generic[R]):
     icon: Callable[[R], QIcon | None] | None = None
     tooltip: Callable[[R], str] | None = None
     numeric: bool = False
+    header_tip: str = ""
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
@@ -58,9 +60,12 @@ class RowsModel(QAbstractTableModel, Generic[R]):
     def rows(self) -> tuple[R, ...]:
         return self._rows
 
-    def set_rows(self, rows: Sequence[R]) -> None:
+    def set_rows(self, rows: Sequence[R], columns: Sequence[Column[R]] | None = None) -> None:
+        """Replace the rows (and the columns, when given) in one reset."""
         self.beginResetModel()
         self._rows = tuple(rows)
+        if columns is not None:
+            self.columns = tuple(columns)
         self.endResetModel()
 
     def row(self, index: int) -> R:
@@ -79,6 +84,12 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             and 0 <= section < len(self.columns)
         ):
             return self.columns[section].header
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.ToolTipRole
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].header_tip or None
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:

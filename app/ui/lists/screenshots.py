@@ -52,7 +52,9 @@ def _connections(service: ContactBridgeService, tasks: BackgroundTasks, shoot: A
         service, tasks, confirm=lambda parent, question, on_yes: asked.append(question)
     )
     dialog.show()
+    _select_service(dialog, "xero")  # its line names the connected Xero organisation
     shoot(dialog, "30-connections-manager")
+    _select_service(dialog, "constant_contact")
     dialog.disconnect()  # asks only: the answer never comes
     ask_confirmation(dialog, asked[0], lambda: None)
     box = dialog.findChild(QMessageBox, "confirmDialog")
@@ -60,6 +62,12 @@ def _connections(service: ContactBridgeService, tasks: BackgroundTasks, shoot: A
     shoot(box, "31-disconnect-confirmation")
     box.close()
     dialog.close()
+
+
+def _select_service(dialog: ConnectionsDialog, service: str) -> None:
+    row = next((i for i, c in enumerate(dialog.model.rows) if c.service == service), None)
+    if row is not None:
+        dialog.view.selectRow(dialog.proxy.mapFromSource(dialog.model.index(row, 0)).row())
 
 
 def _lists(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.core.outcomes import Outcome, RecordResult
+from app.core.outcomes import RecordResult
 from app.sync import exports
 from app.sync.progress import CancelToken
 from app.ui.i18n import tr
-from app.ui.wording import outcome_words
+from app.ui.wording import row_words_of
 
 
 def csv_header() -> list[str]:
@@ -33,18 +33,22 @@ def write_results_csv(
     *,
     dry_run: bool = False,
     cancel: CancelToken | None = None,
+    source: str = "",
 ) -> int:
     """Write ``rows`` (in the order given) with a header; returns how many were written.
 
-    The columns are those of the reports' exports (``exports.results_sheets``). The file is
-    written next to the target and renamed at the end, so a cancelled or failed export never
-    leaves half a file under the chosen name. UTF-8 with a byte-order mark, which Excel
-    needs to read accents correctly.
+    The columns are those of the reports' exports (``exports.results_sheets``). Each row's
+    outcome reads as its tally does on the results screen ("Created in Xero"); ``source``
+    names the source ("Xero"; blank reads "the source").
+
+    The file is written next to the target and renamed at the end, so a cancelled or failed
+    export never leaves half a file under the chosen name. UTF-8 with a byte-order mark, which
+    Excel needs to read accents correctly.
     """
     results, _ = exports.results_sheets(
         rows,
         header=csv_header(),
-        outcome_words={o: outcome_words(o, dry_run) for o in Outcome},
+        outcome_word=row_words_of(dry_run, source),
         yes_no=(tr("Yes"), tr("No")),
     )
     return exports.write_csv(path, results, cancel)

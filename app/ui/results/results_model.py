@@ -20,55 +20,68 @@ from PySide6.QtCore import (
 )
 
 from app.core.outcomes import Outcome, RecordResult
+from app.core.vocabulary import (
+    FAILED_SUBSCRIPTION_REASON,
+    Side,
+    Tally,
+    record_tally,
+    tally_of,
+)
 from app.ui.i18n import tr
 from app.ui.table_model import RowTableModel
 from app.ui.theme import tone_icon
-from app.ui.wording import OUTCOME_TONES, outcome_words, record_words
+from app.ui.wording import OUTCOME_TONES, row_words_of
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 OUTCOME_ROLE = Qt.ItemDataRole.UserRole + 2
 _SEP = "\x1f"  # separates the fields of a search key; no one types it
 _OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
-_LINKED = (Outcome.UPDATED, Outcome.UNCHANGED)
 
 
 class Category(StrEnum):
-    """The groups the outcome filter offers, matching the summary tiles."""
+    """The filter's whole-run groups; the others are ``tally_category`` values, one for each
+    tile ("to_constant_contact.created", "to_source.opted_out"...)."""
 
     ALL = "all"
-    CREATED = "created"
-    MATCHED = "matched"  # updated or unchanged, matched to an existing contact by email
-    LINKED = "linked"  # updated or unchanged, already linked by an earlier sync
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-    PROBLEMS = "problems"  # skipped or failed: the error report
+    PROBLEMS = "problems"  # skipped or failed, either way: the error report
 
 
-_CATEGORY_PATTERNS = {
-    Category.ALL: r"[^\x1f]*",
-    Category.CREATED: r"created\.[ml]",
-    Category.MATCHED: r"(?:updated|unchanged)\.m",
-    Category.LINKED: r"(?:updated|unchanged)\.l",
-    Category.UPDATED: r"updated\.[ml]",
-    Category.UNCHANGED: r"unchanged\.[ml]",
-    Category.SKIPPED: r"skipped\.[ml]",
-    Category.FAILED: r"failed\.[ml]",
-    Category.PROBLEMS: r"(?:skipped|failed)\.[ml]",
-}
+def tally_category(side: Side, tally: Tally) -> str:
+    """The filter value that shows the records of one tally (the tile's records)."""
+    return f"{side.value}.{tally.value}"
+
+
+def _category_pattern(category: str) -> str:
+    if category == Category.ALL:
+        return r"[^\x1f]*"
+    if category == Category.PROBLEMS:
+        return r"[a-z_]+\.(?:skipped|failed_subscriptions|failed)"
+    side, _, tally = category.partition(".")
+    if tally == Tally.SKIPPED:  # failed subscriptions are among those not pushed
+        return side + r"\.(?:skipped|failed_subscriptions)"
+    return QRegularExpression.escape(category)
 
 
 def is_matched(r: RecordResult) -> bool:
-    return r.matched_existing and r.outcome in _LINKED
+    """Matched to a contact already in Constant Contact by email (in this run)."""
+    return record_tally(r) == (Side.TO_CONSTANT_CONTACT, Tally.MATCHED)
 
 
 def is_problem(r: RecordResult) -> bool:
     return r.outcome in (Outcome.SKIPPED, Outcome.FAILED)
 
 
-def _search_key(r: RecordResult) -> str:
-    token = f"{r.outcome.value}.{'m' if r.matched_existing else 'l'}"
+def _search_key(r: RecordResult, tokens: dict[tuple, str]) -> str:
+    kind = (
+        r.direction,
+        r.action,
+        r.outcome,
+        r.matched_existing,
+        r.reason == FAILED_SUBSCRIPTION_REASON,
+    )
+    token = tokens.get(kind)
+    if token is None:
+        token = tokens[kind] = tally_category(*tally_of(*kind))
     return (
         f"{token}{_SEP}{r.row}{_SEP}{r.name}{_SEP}{r.email}{_SEP}{r.source_id}{_SEP}"
         f"{r.contact_id}{_SEP}{r.reason}"
@@ -85,8 +98,7 @@ class RunResultsModel(RowTableModel[RecordResult]):
         super().__init__(parent)
         self._keys: list[str] | None = None  # search keys, built on the first filter
         self.dry_run = False
-        self._words: dict[Outcome, str] = {}
-        self._row_words: dict[tuple[str, str, Outcome], str] = {}
+        self._row_words = row_words_of(False)
         self.source_name = ""  # the source's name for import rows ("Xero"); blank: generic
         self._icons: dict[Outcome, Any] = {}
         self.headers = (
@@ -103,8 +115,7 @@ class RunResultsModel(RowTableModel[RecordResult]):
         self._rows = tuple(rows)
         self._keys = None
         self.dry_run = dry_run
-        self._words = {o: outcome_words(o, dry_run) for o in Outcome}
-        self._row_words = {}
+        self._row_words = row_words_of(dry_run, self.source_name)
         self._icons = {o: tone_icon(tone) for o, tone in OUTCOME_TONES.items()}
         self.endResetModel()
 
@@ -131,7 +142,8 @@ class RunResultsModel(RowTableModel[RecordResult]):
             return None
         if role == FILTER_ROLE:
             if self._keys is None:
-                self._keys = [_search_key(x) for x in self._rows]
+                tokens: dict[tuple, str] = {}  # one tally lookup per kind of row
+                self._keys = [_search_key(x, tokens) for x in self._rows]
             return self._keys[index.row()]
         if role == Qt.ItemDataRole.DecorationRole and col == self.COL_OUTCOME:
             return self._icons.get(r.outcome)
@@ -167,16 +179,8 @@ class RunResultsModel(RowTableModel[RecordResult]):
         return any(r.source_id for r in self._rows)
 
     def outcome_text(self, r: RecordResult) -> str:
-        """The outcome column's words for a row, fitting its direction (push, import...)."""
-        if r.direction == "push" and not r.action:
-            return self._words[r.outcome]
-        key = (r.direction, r.action, r.outcome)
-        words = self._row_words.get(key)
-        if words is None:
-            words = self._row_words[key] = record_words(
-                r.outcome, self.dry_run, r.direction, r.action, self.source_name
-            )
-        return words
+        """The outcome column's words for a row: its tally's (``app.core.vocabulary``)."""
+        return self._row_words(r)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows in one pass of Python's sort, keeping selections in place."""
@@ -219,7 +223,7 @@ class ResultsFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setFilterRole(FILTER_ROLE)
         self.setFilterKeyColumn(0)
-        self.category = Category.ALL
+        self.category: str = Category.ALL
         self.text = ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -227,7 +231,7 @@ class ResultsFilterProxy(QSortFilterProxyModel):
         if source is not None:
             source.sort(column, order)
 
-    def set_filter(self, category: Category | None = None, text: str | None = None) -> None:
+    def set_filter(self, category: str | None = None, text: str | None = None) -> None:
         if category is not None:
             self.category = category
         if text is not None:
@@ -235,13 +239,13 @@ class ResultsFilterProxy(QSortFilterProxyModel):
         self._apply()
 
     def is_filtering(self) -> bool:
-        return self.category is not Category.ALL or bool(self.text)
+        return self.category != Category.ALL or bool(self.text)
 
     def _apply(self) -> None:
         if not self.is_filtering():
             self.setFilterRegularExpression(QRegularExpression())
             return
-        pattern = f"^(?:{_CATEGORY_PATTERNS[self.category]}){_SEP}"
+        pattern = f"^(?:{_category_pattern(self.category)}){_SEP}"
         if self.text:
             pattern += ".*" + QRegularExpression.escape(self.text)
         expr = QRegularExpression(pattern, QRegularExpression.PatternOption.CaseInsensitiveOption)

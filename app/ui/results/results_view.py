@@ -1,8 +1,7 @@
-"""The results of a run: a banner, summary tiles, the push results and the error report."""
+"""The results of a run: a banner, summary tiles, every record's result and the error report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -10,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import Cancelled
-from app.core.outcomes import Outcome, RecordResult, RunStatus, RunSummary
+from app.core.outcomes import RecordResult, RunStatus, RunSummary
+from app.core.vocabulary import RunTallies, Side, Tally, Term, shown_terms, term
 from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks
 from app.ui.errors import show_error
@@ -32,45 +33,20 @@ from app.ui.results.results_model import (
     Category,
     ResultsFilterProxy,
     RunResultsModel,
-    is_matched,
     is_problem,
+    tally_category,
 )
 from app.ui.theme import Tone, icon
 from app.ui.widgets import Banner, Tile
-from app.ui.wording import duration_words, skipped_words, when_words
+from app.ui.wording import (
+    duration_words,
+    hint_words,
+    side_words,
+    term_words,
+    when_words,
+)
 
 ID_WIDTH_SAMPLE = 500  # rows whose own ids size the Record ID column
-
-
-@dataclass(frozen=True)
-class TileCounts:
-    """The push results as NeonCRM words them; the five add up to ``total``."""
-
-    created: int
-    matched: int  # updated or unchanged, matched to an existing contact by email
-    linked: int  # updated or unchanged, linked by an earlier sync
-    skipped: int
-    failed: int
-    updated: int
-    unchanged: int
-
-    @property
-    def total(self) -> int:
-        return self.created + self.matched + self.linked + self.skipped + self.failed
-
-    @classmethod
-    def of(cls, summary: RunSummary, rows: tuple[RecordResult, ...]) -> TileCounts:
-        c = summary.counts
-        matched = sum(1 for r in rows if is_matched(r))
-        return cls(
-            created=c.created,
-            matched=matched,
-            linked=c.updated + c.unchanged - matched,
-            skipped=c.skipped,
-            failed=c.failed,
-            updated=c.updated,
-            unchanged=c.unchanged,
-        )
 
 
 class ResultsTable(QWidget):
@@ -85,7 +61,7 @@ class ResultsTable(QWidget):
     def __init__(
         self,
         tasks: BackgroundTasks,
-        categories: tuple[tuple[Category, str], ...],
+        categories: tuple[tuple[str, str], ...],
         name: str,
         parent: QWidget | None = None,
     ) -> None:
@@ -104,8 +80,7 @@ class ResultsTable(QWidget):
 
         self.category = QComboBox()
         self.category.setAccessibleName(tr("Show outcome"))
-        for category, label in categories:
-            self.category.addItem(label, category.value)
+        self.set_categories(categories)
         self.category.currentIndexChanged.connect(self._on_category)
         self.category.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
 
@@ -173,6 +148,19 @@ class ResultsTable(QWidget):
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._update_shown()
 
+    def set_categories(self, categories: tuple[tuple[str, str], ...]) -> None:
+        """The filter's choices, ``(category, words)``; the chosen one stays when offered."""
+        current = self.category.currentData()
+        self.category.blockSignals(True)
+        self.category.clear()
+        for category, label in categories:
+            self.category.addItem(label, str(category))
+        found = self.category.findData(current) if current is not None else -1
+        self.category.setCurrentIndex(max(found, 0))
+        self.category.blockSignals(False)
+        if found < 0 and current is not None:
+            self.proxy.set_filter(category=Category.ALL)
+
     def visible_rows(self) -> tuple[RecordResult, ...]:
         """The rows the table shows, in the order shown."""
         rows = self.model.rows
@@ -190,7 +178,7 @@ class ResultsTable(QWidget):
 
     @Slot(int)
     def _on_category(self, index: int) -> None:
-        self.proxy.set_filter(category=Category(self.category.itemData(index)))
+        self.proxy.set_filter(category=self.category.itemData(index) or Category.ALL)
         self._update_shown()
 
     def _update_shown(self) -> None:
@@ -221,10 +209,11 @@ class ResultsTable(QWidget):
     def export_to(self, path: Path) -> None:
         """Write the visible rows to ``path`` in a background task."""
         rows = self.visible_rows()
-        dry_run = self.model.dry_run
+        dry_run, source = self.model.dry_run, self.model.source_name
 
         def write(cancel: CancelToken) -> tuple[Path, int]:
-            return path, write_results_csv(path, rows, dry_run=dry_run, cancel=cancel)
+            count = write_results_csv(path, rows, dry_run=dry_run, cancel=cancel, source=source)
+            return path, count
 
         task = self.tasks.submit(write, name="export-csv")
         self._export = task
@@ -252,50 +241,63 @@ class ResultsTable(QWidget):
             show_error(self, exc)
 
 
-def _push_categories(dry_run: bool, two_way: bool = False) -> tuple[tuple[Category, str], ...]:
-    return (
-        (Category.ALL, tr("All records")),
-        (Category.CREATED, tr("Would create") if dry_run else tr("Created")),
-        (Category.MATCHED, tr("Matched to existing contacts")),
-        (Category.LINKED, tr("Already linked")),
-        (Category.UPDATED, tr("Would update") if dry_run else tr("Updated")),
-        (Category.UNCHANGED, tr("Unchanged")),
-        (Category.SKIPPED, skipped_words(False, two_way)),
-        (Category.FAILED, tr("Failed")),
-    )
+TALLY_TONES: dict[Tally, Tone] = {
+    Tally.CREATED: Tone.SUCCESS,
+    Tally.MATCHED: Tone.INFO,
+    Tally.UPDATED: Tone.INFO,
+    Tally.UNCHANGED: Tone.NEUTRAL,
+    Tally.UNSUBSCRIBED: Tone.NEUTRAL,
+    Tally.REMOVED: Tone.NEUTRAL,
+    Tally.OPTED_OUT: Tone.NEUTRAL,
+    Tally.OPT_OUT_CLEARED: Tone.NEUTRAL,
+    Tally.SKIPPED: Tone.WARNING,
+    Tally.FAILED: Tone.ERROR,
+}
+PROBLEM_TALLIES = frozenset({Tally.SKIPPED, Tally.FAILED_SUBSCRIPTIONS, Tally.FAILED})
 
 
-def _problem_categories(two_way: bool = False) -> tuple[tuple[Category, str], ...]:
+def result_categories(
+    shown: tuple[Term, ...], dry_run: bool, source: str = "", problems: bool = False
+) -> tuple[tuple[str, str], ...]:
+    """The outcome filter's choices: everything, then one for each term shown in the tiles
+    (for the error report: those not pushed or failed)."""
+    first = (Category.ALL.value, tr("All problems") if problems else tr("All records"))
     return (
-        (Category.ALL, tr("All problems")),
-        (Category.SKIPPED, skipped_words(False, two_way)),
-        (Category.FAILED, tr("Failed")),
+        first,
+        *(
+            (tally_category(t.side, t.tally), term_words(t, dry_run, source))
+            for t in shown
+            if not problems or t.tally in PROBLEM_TALLIES
+        ),
     )
 
 
 class ResultsView(QWidget):
-    """Everything about one finished run: what it did, in counts and record by record."""
+    """Everything about one finished run: what it did, in counts and record by record.
+
+    The tiles hold the run's tallies (``app.core.vocabulary``), a row for each way records
+    went when some went to the source; ``tiles`` maps ``tally_category`` values to them.
+    """
 
     def __init__(self, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.banner = Banner()
-        self.tiles = {
-            "created": Tile(Tone.SUCCESS),
-            "matched": Tile(Tone.INFO),
-            "linked": Tile(Tone.NEUTRAL),
-            "skipped": Tile(Tone.WARNING),
-            "failed": Tile(Tone.ERROR),
-        }
-        tile_row = QHBoxLayout()
-        tile_row.setSpacing(8)
-        for tile in self.tiles.values():
-            tile_row.addWidget(tile)
+        self.tile_grid = QGridLayout()
+        self.tile_grid.setHorizontalSpacing(8)
+        self.tile_grid.setVerticalSpacing(6)
+        self.tile_grid.setContentsMargins(0, 0, 0, 0)
+        self.tiles: dict[str, Tile] = {}
+        self._side_labels: list[QLabel] = []
         self.totals = QLabel()
         self.totals.setObjectName("hint")
         self.totals.setWordWrap(True)
 
-        self.push_table = ResultsTable(tasks, _push_categories(False), tr("Push results"))
-        self.error_table = ResultsTable(tasks, _problem_categories(), tr("Error report"))
+        self.push_table = ResultsTable(tasks, result_categories((), False), tr("Results"))
+        self.push_table.view.horizontalHeader().resizeSection(RunResultsModel.COL_OUTCOME, 270)
+        self.error_table = ResultsTable(
+            tasks, result_categories((), False, problems=True), tr("Error report")
+        )
+        self.error_table.view.horizontalHeader().resizeSection(RunResultsModel.COL_OUTCOME, 270)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.push_table, "")
@@ -305,66 +307,103 @@ class ResultsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(self.banner)
-        layout.addLayout(tile_row)
+        layout.addLayout(self.tile_grid)
         layout.addWidget(self.totals)
         layout.addWidget(self.tabs, 1)
         self.summary: RunSummary | None = None
-        self.counts: TileCounts | None = None
+        self.tallies: RunTallies | None = None
 
     def show_run(self, summary: RunSummary, rows: tuple[RecordResult, ...]) -> None:
         """Show a run's summary and records (the whole run, as the service returned it)."""
         self.summary = summary
         dry = summary.dry_run or summary.status is RunStatus.DRY_RUN
-        counts = self.counts = TileCounts.of(summary, rows)
-        self._show_banner(summary, dry, counts)
-        self.tiles["created"].set_count(
-            counts.created,
-            tr("Would create in Constant Contact") if dry else tr("Created in Constant Contact"),
-        )
-        self.tiles["matched"].set_count(
-            counts.matched,
-            tr("Would match existing contacts") if dry else tr("Matched to existing contacts"),
-        )
-        self.tiles["linked"].set_count(
-            counts.linked,
-            tr("Already linked"),
-            tr("%1 updated · %2 unchanged")
-            .replace("%1", f"{counts.updated - _matched_of(rows, Outcome.UPDATED):,}")
-            .replace("%2", f"{counts.unchanged - _matched_of(rows, Outcome.UNCHANGED):,}"),
-        )
-        two_way = any(r.direction != "push" for r in rows)
-        self.tiles["skipped"].set_count(counts.skipped, skipped_words(dry, two_way))
-        self.tiles["failed"].set_count(counts.failed, tr("Failed"))
+        source = summary.source_name
+        tallies = self.tallies = RunTallies.of(rows)
+        shown = shown_terms([tallies])
+        self._show_banner(summary, dry, tallies, source)
+        self._show_tiles(tallies, shown, dry, source)
         when = when_words(summary.started_at)
         took = duration_words(summary.started_at, summary.finished_at)
+        sides = ""
+        if tallies.two_way:
+            sides = " (%1)".replace(
+                "%1",
+                ", ".join(
+                    f"{tallies.side(side).total:,} {_lower_first(side_words(side, source))}"
+                    for side in Side
+                ),
+            )
         self.totals.setText(
-            tr("%1 records from “%2” · started %3%4")
-            .replace("%1", f"{summary.counts.total:,}")
-            .replace("%2", summary.profile_name)
-            .replace("%3", when)
-            .replace("%4", f" · {tr('took %1').replace('%1', took)}" if took else "")
+            tr("%1 records%2 from “%3” · started %4%5")
+            .replace("%1", f"{tallies.total:,}")
+            .replace("%2", sides)
+            .replace("%3", summary.profile_name)
+            .replace("%4", when)
+            .replace("%5", f" · {tr('took %1').replace('%1', took)}" if took else "")
         )
         problems = tuple(r for r in rows if is_problem(r))
+        for table in (self.push_table, self.error_table):
+            table.model.source_name = source
         self.push_table.set_rows(rows, dry)
         self.error_table.set_rows(problems, dry)
-        for i, category in enumerate(_push_categories(dry, two_way)):
-            self.push_table.category.setItemText(i, category[1])
-        for i, category in enumerate(_problem_categories(two_way)):
-            self.error_table.category.setItemText(i, category[1])
+        self.push_table.set_categories(result_categories(shown, dry, source))
+        self.error_table.set_categories(result_categories(shown, dry, source, problems=True))
         self.tabs.setTabText(
-            0,
-            (tr("Push plan (%1)") if dry else tr("Push results (%1)")).replace(
-                "%1", f"{len(rows):,}"
-            ),
+            0, (tr("Plan (%1)") if dry else tr("Results (%1)")).replace("%1", f"{len(rows):,}")
         )
         self.tabs.setTabText(1, tr("Error report (%1)").replace("%1", f"{len(problems):,}"))
 
-    def _show_banner(self, summary: RunSummary, dry: bool, counts: TileCounts) -> None:
+    def _show_tiles(
+        self, tallies: RunTallies, shown: tuple[Term, ...], dry: bool, source: str
+    ) -> None:
+        """One row of tiles for each way records went; "Failed subscriptions" is the note of
+        the "Not pushed" tile, of which it is a part."""
+        for widget in (*self.tiles.values(), *self._side_labels):
+            self.tile_grid.removeWidget(widget)
+            widget.deleteLater()
+        self.tiles, self._side_labels = {}, []
+        sides = [side for side in Side if any(t.side is side for t in shown)]
+        for row, side in enumerate(sides):
+            column = 0
+            if len(sides) > 1:
+                heading = QLabel(side_words(side, source))
+                heading.setObjectName("tileSide")
+                heading.setWordWrap(True)
+                heading.setFixedWidth(96)
+                self.tile_grid.addWidget(heading, row, 0)
+                self._side_labels.append(heading)
+                column = 1
+            counts = tallies.side(side)
+            for t in shown:
+                if t.side is not side or t.tally is Tally.FAILED_SUBSCRIPTIONS:
+                    continue
+                tile = Tile(TALLY_TONES[t.tally], compact=len(sides) > 1)
+                note = ""
+                if side is Side.TO_CONSTANT_CONTACT and t.tally is Tally.SKIPPED:
+                    fs = term(side, Tally.FAILED_SUBSCRIPTIONS)
+                    note = f"{term_words(fs, dry, source)}: {counts.failed_subscriptions:,}"
+                tile.set_count(counts.get(t.tally), term_words(t, dry, source), note)
+                hints = [hint_words(t, source)]
+                if note:
+                    hints.append(f"{note}. {hint_words(fs, source)}")
+                tile.setToolTip("\n".join(h for h in hints if h))
+                self.tile_grid.addWidget(tile, row, column)
+                self.tiles[tally_category(side, t.tally)] = tile
+                column += 1
+
+    def _show_banner(
+        self, summary: RunSummary, dry: bool, tallies: RunTallies, source: str
+    ) -> None:
         status = summary.status
+        failed = summary.counts.failed
         if dry:
             self.banner.show_message(
                 Tone.INFO,
-                tr("Dry run — nothing was changed in Constant Contact"),
+                tr("Dry run — nothing was changed in Constant Contact")
+                if not tallies.two_way
+                else tr("Dry run — nothing was changed in Constant Contact or %1").replace(
+                    "%1", source or tr("the source")
+                ),
                 tr("This is what Sync Now would do. Check the plan, then press Sync Now."),
             )
         elif status is RunStatus.CANCELLED:
@@ -385,11 +424,19 @@ class ResultsView(QWidget):
                 tr("The sync stopped before it finished"),
                 summary.message + " " + tr("Sync again to pick up where it stopped."),
             )
-        elif counts.failed:
+        elif failed:
             self.banner.show_message(
                 Tone.WARNING,
-                tr("Sync finished — %n record(s) failed", n=counts.failed),
+                tr("Sync finished — %n record(s) failed", n=failed),
                 tr("See the Error report tab for the reason of each one."),
+            )
+        elif tallies.two_way:
+            self.banner.show_message(
+                Tone.SUCCESS,
+                tr("Sync finished — Constant Contact and %1 are up to date").replace(
+                    "%1", source or tr("the source")
+                ),
+                tr("Next time, only what changed on either side is sent."),
             )
         else:
             self.banner.show_message(
@@ -399,5 +446,6 @@ class ResultsView(QWidget):
             )
 
 
-def _matched_of(rows: tuple[RecordResult, ...], outcome: Outcome) -> int:
-    return sum(1 for r in rows if r.outcome is outcome and r.matched_existing)
+def _lower_first(text: str) -> str:
+    """ "To Xero" → "to Xero": mid-sentence, names keep their capitals."""
+    return text[:1].lower() + text[1:]

@@ -150,3 +150,42 @@ def test_the_preview_numbers_rows_as_the_results_do(qtbot, sandbox):
     for r in sorted(service.run_results(summary.run_id), key=lambda r: r.row):
         results.setdefault(r.email, r.row)  # the sample repeats one address further down
     assert {email: results[email] for email in shown} == shown
+
+
+def test_a_list_name_in_other_capitals_uses_the_existing_list(qtbot, sandbox):
+    """Constant Contact compares list names without regard to case: "newsletter" typed when
+    "Newsletter" exists is that list; the wizard says so and the first sync uses it."""
+    service = sandbox.service
+    newsletter = sandbox.emulator.create_list("Newsletter")
+    wizard = ProfileWizard(service)
+    wizard.report_error = lambda exc: pytest.fail(f"unexpected error dialog: {exc}")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    source = wizard.page_for(Step.SOURCE)
+    source.name_edit.setText("Case test")
+    source.set_file(str(sandbox.sample_csv))
+    press_next(qtbot, wizard, Step.CONSTANT_CONTACT)
+    cc = wizard.page_for(Step.CONSTANT_CONTACT)
+    qtbot.waitUntil(lambda: cc.lists is not None, timeout=WAIT_MS)
+
+    qtbot.keyClicks(cc.list_edit, "newsletter")
+
+    status = cc.list_status.text()
+    assert status.startswith("✔ “Newsletter” already exists — ContactBridge will use it.")
+    assert "creates" not in status
+    assert cc.list_picker.currentData() == "Newsletter"  # the existing list, chosen
+    assert wizard.draft.main_list == "Newsletter"
+
+    for step in (Step.OPTIONS, Step.MAPPING, Step.FILTERS, Step.SCHEDULE):
+        press_next(qtbot, wizard, step)
+    with qtbot.waitSignal(wizard.profile_saved, timeout=WAIT_MS):
+        qtbot.mouseClick(
+            wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton
+        )
+    assert wizard.saved_profile.main_list == "Newsletter"
+
+    summary = service.run_profile(wizard.saved_profile.id)
+
+    assert summary.status.value == "completed", summary.message
+    assert sandbox.emulator.list_id("Newsletter") == newsletter
+    assert sandbox.emulator.contacts_on_list("Newsletter")

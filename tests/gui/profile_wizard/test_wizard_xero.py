@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -9,8 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
+from app.connectors.http import RateLimiter
+from app.connectors.oauth import normalize_token
 from app.core.outcomes import Outcome
 from app.core.profiles import SourceKind
+from app.sandbox.xero import DEMO_SHORT_CODE, DEMO_TENANT_ID
+from app.sync.bootstrap import SANDBOX_CLIENT_ID
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.wizard import ProfileWizard
 
@@ -18,10 +23,14 @@ WAIT_MS = 15_000
 
 
 @pytest.fixture
-def sandbox(tmp_path) -> Iterator[object]:
+def sandbox(tmp_path, monkeypatch) -> Iterator[object]:
+    """The sandbox with no rate limits: the process-wide 60-a-minute throttle per Xero
+    organisation would otherwise carry over from test to test (they share the demo one)."""
+    from app.connectors.xero import client as xero_client
     from app.sync.bootstrap import open_service
 
-    handle = open_service(sandbox=True, home=tmp_path / "home")
+    monkeypatch.setattr(xero_client, "shared_limiter", lambda *a, **k: RateLimiter(100_000))
+    handle = open_service(sandbox=True, home=tmp_path / "home", enforce_limits=False)
     yield handle
     handle.close()
 
@@ -63,7 +72,7 @@ def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
     source = choose_xero(qtbot, wizard)
     qtbot.keyClicks(source.name_edit, "Xero wholesale")
     xero_conn = service.xero_connections()[0]
-    assert source.xero_panel.status_label.text() == f"✔ Connected to {xero_conn.account_name}"
+    assert source.xero_panel.status_label.text() == "✔ Connected to Xero: Demo Bakery Ltd (NZ)"
 
     # Sign in again (in a worker), then narrow to one contact group.
     qtbot.mouseClick(source.xero_panel.connect_button, Qt.MouseButton.LeftButton)
@@ -171,3 +180,46 @@ def test_switching_back_to_a_file_reads_the_file_again(qtbot, sandbox):
     qtbot.mouseClick(source.kind_buttons[SourceKind.FILE], Qt.MouseButton.LeftButton)
     assert wizard.draft.columns == file_columns
     assert source.file_box.isVisible() and not source.xero_panel.isVisible()
+
+
+def test_the_page_names_the_organisation_and_follows_a_switch(qtbot, sandbox):
+    wizard = make(qtbot, sandbox.service)
+    source = choose_xero(qtbot, wizard)
+    panel = source.xero_panel
+    assert panel.status_label.text() == "✔ Connected to Xero: Demo Bakery Ltd (NZ)"
+    assert panel.status_label.toolTip() == (
+        f"Demo Bakery Ltd, New Zealand, short code {DEMO_SHORT_CODE}"
+    )
+    combo = panel.tenant_combo
+    assert combo.isVisible() and combo.currentText() == "Demo Bakery Ltd"
+    index = combo.findText("Harbour Café Ltd")
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert panel.status_label.text() == "✔ Connected to Xero: Harbour Café Ltd (AU)"
+    assert "Australia" in panel.status_label.toolTip()
+
+
+def test_an_older_connection_asks_to_reconnect_to_show_the_name(qtbot, sandbox):
+    """A token from before ContactBridge asked for accounting.settings.read: the page works,
+    says how to see the name, and signing in again shows it."""
+    service, xero = sandbox.service, sandbox.xero_emulator
+    (conn,) = service.xero_connections()
+    old = xero.issue_token(SANDBOX_CLIENT_ID, scope="offline_access accounting.contacts")
+    service.secrets.save_token(conn.id, normalize_token(old, time.time()))
+    service.select_xero_tenant(conn.id, DEMO_TENANT_ID)  # re-reads: no organisation now
+    assert "organisation" not in service.xero_connections()[0].settings
+
+    wizard = make(qtbot, service)
+    source = choose_xero(qtbot, wizard)
+    panel = source.xero_panel
+    assert panel.status_label.text() == (
+        "✔ Connected to Xero. Reconnect Xero to show the organisation name."
+    )
+    assert source.preview_model.rowCount() > 0  # contacts still read: nothing failed
+    assert panel.connect_button.text() == "Sign in to &Xero again"
+
+    qtbot.mouseClick(panel.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert panel.status_label.text() == "✔ Connected to Xero: Demo Bakery Ltd (NZ)"
+    assert [c.id for c in service.xero_connections()] == [conn.id]

@@ -17,7 +17,8 @@ def _seed(xero: XeroEmulator, count: int, **fields: object) -> list[str]:
 def test_every_call_needs_a_connected_tenant(api: XeroApi, xero: XeroEmulator) -> None:
     missing = api.get("/Contacts", headers={"xero-tenant-id": None})
     assert missing.status_code == 403
-    assert missing.json()["Detail"] == "AuthorizationUnsuccessful"
+    # Xero's words for a missing or foreign tenant (see app/sandbox/xero/errors.py).
+    assert missing.json()["Detail"] == "AuthenticationUnsuccessful"
     assert api.get("/Contacts", headers={"xero-tenant-id": "not-a-tenant"}).status_code == 403
     only_first = xero.issue_token(tenant_ids=[api.tenant])["access_token"]
     other = api.get(

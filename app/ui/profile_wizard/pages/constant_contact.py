@@ -24,7 +24,8 @@ from app.ui.profile_wizard.widgets import heading, hint_label, separator, set_er
 
 LIST_HINT = QT_TRANSLATE_NOOP(
     "ConstantContactPage",
-    "If a list with exactly this name exists, ContactBridge uses it. Otherwise it creates it.",
+    "If a list with this name exists, ContactBridge uses it (Constant Contact ignores capitals "
+    "in list names). Otherwise it creates it.",
 )
 
 
@@ -325,7 +326,7 @@ class ConstantContactPage(DraftPage):
         self._lists_for = conn_id
         self._check_error = self._network_error = ""
         self._fill_picker()
-        self._update_list_status()
+        self._use_list_name(self.list_edit.text())
         self.lists_loaded.emit(self._lists)
         self.refresh()
         if self._advance_when_checked:
@@ -380,34 +381,42 @@ class ConstantContactPage(DraftPage):
         name = self.list_picker.itemData(index)
         if name:
             self.list_edit.setText(str(name))
-        self.list_picker.setCurrentIndex(0)
 
     def _list_typed(self, text: str) -> None:
-        self.draft.main_list = text.strip()
-        self._update_list_status()
+        self._use_list_name(text)
         self.changed("main_list")
 
-    def _update_list_status(self) -> None:
-        name = self.draft.main_list
-        if not name or self._lists is None:
-            self.list_status.setText("")
-            return
+    def existing_list(self, name: str) -> ContactList | None:
+        """The account's list of this name, capitals aside, as Constant Contact compares
+        names (it refuses "newsletter" beside "Newsletter"); the exact spelling first."""
+        if self._lists is None or not name:
+            return None
         exact = next((c for c in self._lists if c.name == name), None)
-        if exact is not None:
+        folded = name.casefold()
+        return exact or next((c for c in self._lists if c.name.casefold() == folded), None)
+
+    def _use_list_name(self, text: str) -> None:
+        """Name the Main List: an existing list under its own spelling, shown chosen in the
+        picker, with a line that says what the first sync will do."""
+        typed = text.strip()
+        existing = self.existing_list(typed)
+        self.draft.main_list = existing.name if existing is not None else typed
+        picker = self.list_picker
+        picker.blockSignals(True)
+        picker.setCurrentIndex(max(picker.findData(existing.name), 0) if existing else 0)
+        picker.blockSignals(False)
+        if not typed or self._lists is None:
+            text = ""
+        elif existing is not None and existing.name == typed:
             text = self.tr("✔ “{name}” exists in your account: ContactBridge adds to it.")
+        elif existing is not None:
+            # The hint above says why: Constant Contact ignores capitals in list names.
+            text = self.tr("✔ “{name}” already exists — ContactBridge will use it.")
         else:
-            close = next((c for c in self._lists if c.name.casefold() == name.casefold()), None)
-            if close is not None:
-                text = self.tr(
-                    "Your account has “{other}”. Names must match exactly, capitals included; "
-                    "as typed, ContactBridge creates a new list “{name}”."
-                ).replace("{other}", close.name)
-            else:
-                text = self.tr(
-                    "There is no list named “{name}” yet: ContactBridge creates it on the "
-                    "first sync."
-                )
-        self.list_status.setText(text.replace("{name}", name))
+            text = self.tr(
+                "There is no list named “{name}” yet: ContactBridge creates it on the first sync."
+            )
+        self.list_status.setText(text.replace("{name}", self.draft.main_list))
 
 
 def _message(error: Exception) -> str:

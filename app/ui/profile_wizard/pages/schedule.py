@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.schedule import WEEKDAYS, Schedule, ScheduleKind, next_run_at
+from app.sync.due import polls, schedule_words
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
 from app.ui.profile_wizard.widgets import heading, hint_label
@@ -98,6 +99,7 @@ class SchedulePage(DraftPage):
         self.next_run_label = heading("", self)
         self.next_run_label.setObjectName("next_run_label")
         self.next_run_label.setAccessibleName(self.tr("Next run"))
+        self.next_run_label.setWordWrap(True)  # a two-way profile's is a sentence
         layout.addWidget(self.next_run_label)
         layout.addWidget(hint_label(self.tr("Schedules run while ContactBridge is open."), self))
         layout.addStretch(1)
@@ -179,7 +181,17 @@ class SchedulePage(DraftPage):
         schedule = self.draft.schedule
         now = self.ctx.clock()
         when = next_run_at(schedule, None, now)
-        if schedule.kind is ScheduleKind.MANUAL:
+        profile = self.draft.to_profile()
+        if polls(profile):
+            # Two-way: it also runs every poll_minutes, whatever the schedule (run-due and the
+            # profiles list say so in the same words).
+            words = schedule_words(profile)
+            text = self.tr(
+                "Runs {words}, and whenever you press Sync Now: a two-way profile looks for "
+                "unsubscribes and changes at least that often (see Options). Next run: as soon "
+                "as you save this profile."
+            ).format(words=words[:1].lower() + words[1:])
+        elif schedule.kind is ScheduleKind.MANUAL:
             text = self.tr("Runs only when you press Sync Now")
         elif when is None:
             text = ""

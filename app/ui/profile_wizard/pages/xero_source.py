@@ -29,6 +29,7 @@ from app.core.store_types import Connection, ConnectionStatus
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.tasks import Task
 from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.xero_organisation import organisation_details, organisation_name, reconnect_hint
 
 if TYPE_CHECKING:
     from app.connectors.xero.client import ContactGroup
@@ -254,20 +255,27 @@ class XeroSourcePanel(QWidget):
 
     def _show_status(self) -> None:
         conn = self._connection
+        self.status_label.setToolTip("")
         if conn is None:
             self.status_label.setText(self.tr("Not connected to Xero yet."))
             self.connect_button.setText(self.tr("Connect to &Xero"))
         elif conn.status != ConnectionStatus.CONNECTED:
             self.status_label.setText(
                 self.tr("Xero asks you to sign in again to “{name}”.").format(
-                    name=conn.account_name or conn.label
+                    name=organisation_name(conn) or conn.account_name or conn.label
                 )
             )
             self.connect_button.setText(self.tr("Connect to &Xero again"))
         else:
+            # The organisation as Xero's GET /Organisation names it; a connection made before
+            # ContactBridge asked for the settings scope says how to get it instead.
+            name = organisation_name(conn)
             self.status_label.setText(
-                self.tr("✔ Connected to {name}").format(name=conn.account_name or conn.label)
+                self.tr("✔ Connected to Xero: {name}").format(name=name)
+                if name
+                else self.tr("✔ Connected to Xero.") + " " + reconnect_hint()
             )
+            self.status_label.setToolTip(organisation_details(conn))
             self.connect_button.setText(self.tr("Sign in to &Xero again"))
 
     def _fill_tenants(self) -> None:
