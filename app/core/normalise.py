@@ -7,7 +7,7 @@ the value sent without anyone editing it. Change detection and write-back compar
 through :func:`same_value` (or whole items through :func:`normalised`), never as raw strings,
 or every pushed address would look like an edit made in Constant Contact.
 
-Any spelling ContactBridge recognises counts ("Ill." is Illinois too); a value it does not
+Any spelling ContactBridge recognises counts ("Calif." is California too); a value it does not
 recognise compares as itself. Places ignore letter case; every value ignores how its blanks
 run. A bulk import's ``street2`` is appended to ``street`` (the swagger), so the street read
 back is compared with both lines sent (:func:`kept_value`).
