@@ -183,8 +183,8 @@ class ConstantContactClient:
                 "/contact_custom_fields", json={"label": label, "type": type}, idempotent=True
             )
         except ConflictError:
-            for existing in self.list_custom_fields():
-                if existing.label == label:
+            for existing in self.list_custom_fields():  # labels are unique in any letter case
+                if existing.label.casefold() == label.casefold():
                     return existing
             raise
         field = _to_custom_field(data)

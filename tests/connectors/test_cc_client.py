@@ -53,6 +53,8 @@ def test_custom_fields(cc_client):
     assert field.name  # the API derives it from the label
     assert field in cc_client.list_custom_fields()
     assert cc_client.create_custom_field("Member Since", "date") == field  # 409 -> lookup
+    # Labels are unique in any letter case: the 409 is settled by the same lookup.
+    assert cc_client.create_custom_field("member since", "date") == field
 
 
 def test_import_and_wait_for_completion(cc_client):
