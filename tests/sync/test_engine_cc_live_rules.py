@@ -16,9 +16,9 @@ from app.core.mapping import FieldMapping
 from app.core.outcomes import Outcome, RunStatus
 from app.core.records import SourceRecord
 from app.core.store_types import RecordAction
+from app.sandbox.constant_contact import contact_store as store
 from app.sync.engine import EMAILS
 from app.sync.planner import Reason
-from tests.sync.test_engine_import_updates import edit_in_cc
 from tests.sync.two_way import MemorySource, TwoWay, counts_add_up
 
 ADDRESS_COLUMNS = ("Email", "First", "Last", "Company", "Street", "City", "State", "Country")
@@ -46,6 +46,17 @@ class AddressSource(MemorySource):
         self._next += 1
         self.records[key] = {"Email": Email, "First": First, "Last": Last, **more}
         return key
+
+
+def edit_in_cc(tw: TwoWay, email: str, **changes: Any) -> None:
+    """Someone edits the contact in Constant Contact, a moment later."""
+    tw.tick()
+    now = tw.emulator.clock()
+    with tw.emulator.state.tx() as conn:
+        contact_id, doc = store.find_by_email(conn, email)
+        doc.update(changes)
+        store.touch(doc, now)
+        store.update(conn, contact_id, doc)
 
 
 def address_profile(tw: TwoWay, **options: Any) -> TwoWay:
