@@ -52,12 +52,10 @@ def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
             if not contact_id:
                 continue  # the old contact is gone: the import creates the new address
             contact = d.cc.update_contact_email(contact_id, rec.email)
-        except ConflictError:
+        except ConflictError as exc:
             reason = Reason.EMAIL_TAKEN.format(email=rec.email)
             d.runs.set_record_outcome(rec.id, Outcome.SKIPPED, reason)
-            owner = d.cc.get_contact_by_email(rec.email)  # so the next plan knows, unasked
-            if owner is not None:
-                d.mirror.upsert_contacts(d.connection_id, [owner])
+            _remember_owner(eng, rec.email, exc.existing_id)
         except NotFound:
             continue  # deleted meanwhile: the import creates the new address
         except (QuotaExceeded, Cancelled):
@@ -68,6 +66,28 @@ def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
             d.runs.set_contact_id(rec.id, contact_id)
             d.mirror.upsert_contacts(d.connection_id, [contact])
         eng.reporter.advance(n, len(pending), f"{n:,} / {len(pending):,}")
+
+
+def _remember_owner(eng: PushEngine, email: str, owner_id: str) -> None:
+    """Put the contact that has ``email`` in the mirror, so the next plan skips it unasked.
+
+    Constant Contact's 409 names that contact ("Email already exists for contact <id>."),
+    so no lookup is needed; only an answer without the id costs a lookup by email. A contact
+    the mirror already has under this address is left as it is. One it lacks is recorded
+    with its id and email only (no date, so any row read from Constant Contact wins), until
+    the next refresh reads the rest.
+    """
+    d = eng.d
+    if not owner_id:
+        owner = d.cc.get_contact_by_email(email)
+        if owner is not None:
+            d.mirror.upsert_contacts(d.connection_id, [owner])
+        return
+    known = d.mirror.get_by_email(d.connection_id, email)
+    if known is None or known.contact_id != owner_id:
+        d.mirror.upsert_contacts(
+            d.connection_id, [RemoteContact(owner_id, email.lower(), Permission.NOT_SET)]
+        )
 
 
 def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
