@@ -686,6 +686,10 @@ class ContactBridgeService:
             if why is not None:
                 refused.append((item["email"], why if isinstance(why, str) else why[1]))
         added = tuple(i["email"] for i in items if i["email"] not in failed)
+        # Every profile on the account sees them at once (see MirrorRepository.record_import).
+        self.mirror.record_import(
+            connection_id, (i for i in items if i["email"] not in failed), list_id
+        )
         return ListAddResult(added, tuple(refused))
 
     def remove_list_members(
@@ -708,6 +712,7 @@ class ContactBridgeService:
             activity = client.remove_list_memberships([list_id], list(contact_ids))
             if activity:
                 client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
+            self.mirror.remove_from_list(connection_id, contact_ids, list_id)
         return len(contact_ids)
 
     # -- reports and preferences -----------------------------------------------------------
