@@ -122,7 +122,9 @@ def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
         status = cc.wait_for_activity(
             state["activity_id"], should_stop=eng.cancel.wait, on_progress=progress
         )
-        state["delivered"] = _record_chunk(eng, profile, run_id, chunk, status, payloads)
+        state["delivered"], state["new"] = _record_chunk(
+            eng, profile, run_id, chunk, status, payloads
+        )
         state["done"] = True
         state["started_at"] = status.started_at.isoformat() if status.started_at else ""
         state["completed_at"] = status.completed_at.isoformat() if status.completed_at else ""
@@ -138,15 +140,16 @@ def _record_chunk(
     chunk: int,
     status: ActivityStatus,
     payloads: list,
-) -> int:
-    """Settle every record of a finished import chunk; returns how many it delivered."""
+) -> tuple[int, int]:
+    """Settle every record of a finished import chunk; returns how many it delivered, and
+    how many of those are new to the local copy (their ids unknown until read)."""
     runs = eng.d.runs
     if not status.succeeded:
         why = "; ".join(status.errors[:3]) or f"the import ended as {status.state}"
         runs.set_chunk_outcome(
             run_id, chunk, Outcome.FAILED, f"Constant Contact could not import: {why}"
         )
-        return 0
+        return 0, 0
     failed = errors_by_email(status.errors)
     if status.cannot_add_to_list_count:
         failed.update(_newly_unsubscribed(eng, {p.get("email", "") for _, p in payloads}))
@@ -154,8 +157,7 @@ def _record_chunk(
     runs.finalize_chunk(run_id, chunk)  # planned outcome for everything not failed above
     _save_links(eng, profile, run_id, chunk)
     delivered = [p for _, p in payloads if str(p.get("email", "")).lower() not in failed]
-    _record_in_mirror(eng, run_id, delivered)
-    return len(delivered)
+    return len(delivered), _record_in_mirror(eng, run_id, delivered)
 
 
 def _newly_unsubscribed(eng: PushEngine, emails: set[str]) -> dict[str, tuple[Outcome, str]]:
@@ -178,7 +180,7 @@ def _save_links(eng: PushEngine, profile: SyncProfile, run_id: int, chunk: int) 
     d.links.save_sent_from_chunk(profile.id, run_id, chunk)
 
 
-def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> None:
+def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> int:
     """Put what the import delivered into the local copy of the account at once.
 
     Every profile on the account then sees these contacts in its next plan (matched, never
@@ -186,7 +188,7 @@ def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> No
     """
     d = eng.d
     list_id = d.runs.checkpoint(run_id).get("list_id") or ""
-    d.mirror.record_import(d.connection_id, items, list_id)
+    return d.mirror.record_import(d.connection_id, items, list_id)
 
 
 def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
