@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -26,7 +27,8 @@ from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS, custom_key
 from app.core.records import ContactList, CustomField, Permission, RemoteContact
 
 CONTACT_INCLUDES = "custom_fields,list_memberships,phone_numbers,street_addresses"
-PUT_INCLUDES = CONTACT_INCLUDES + ",taggings,notes"
+# A 409 for an email names the contact that has it (the wording since 2022).
+EMAIL_OWNER_RE = re.compile(r"already exists for contact ([0-9A-Fa-f-]{36})")
 CONTACTS_PAGE = 500
 LISTS_PAGE = 500  # the spec's text says 1-500 (its schema says 1000)
 CUSTOM_FIELDS_PAGE = 100
@@ -35,7 +37,8 @@ MAX_LISTS_FILTER = 25
 MAX_CONTACT_IDS = 500
 OPT_OUT_REASON_MAX = 255
 
-# Top-level fields a PUT keeps only if we send them back (PUT nulls what is left out).
+# Top-level fields a PUT keeps only if we send them back: a PUT replaces the contact, so a
+# scalar left out is cleared. Arrays left out are kept, so a PUT never sends them back.
 _PUT_SCALARS = (
     "first_name",
     "last_name",
@@ -45,7 +48,6 @@ _PUT_SCALARS = (
     "birthday_day",
     "anniversary",
 )
-_ADDRESS_PUT_KEYS = ("kind", "street", "city", "state", "postal_code", "country")
 _ADDRESS_FIELDS = {"street": "street", "city": "city", "state": "state", "postal_code": "zip"}
 
 
@@ -190,8 +192,8 @@ class ConstantContactClient:
                 "/contact_custom_fields", json={"label": label, "type": type}, idempotent=True
             )
         except ConflictError:
-            for existing in self.list_custom_fields():
-                if existing.label == label:
+            for existing in self.list_custom_fields():  # labels are unique in any letter case
+                if existing.label.casefold() == label.casefold():
                     return existing
             raise
         field = _to_custom_field(data)
@@ -217,16 +219,19 @@ class ConstantContactClient:
         lists: Sequence[str] = (),
         optout_after: datetime | None = None,
     ) -> Iterator[RemoteContact]:
-        """Every matching contact, page by page (500 a page); deleted ones included by default.
+        """Every matching contact once, page by page (500 a page); deleted ones by default.
 
         ``optout_after`` finds contacts who unsubscribed after a time (with ``status``
         "unsubscribed"), however long ago their other details changed.
 
         More than 25 list ids are queried in groups of 25 (the API's limit), without repeats.
+        Contacts added or changed while the pages are read are not lost (see
+        :meth:`_read_contacts`).
         """
         params: dict[str, Any] = {
             "status": status,
-            "include": "custom_fields,list_memberships",
+            # Addresses and phones too: two-way profiles compare them and import them.
+            "include": CONTACT_INCLUDES,
             "limit": self.contacts_page_size,
         }
         if updated_after is not None:
@@ -234,15 +239,41 @@ class ConstantContactClient:
         if optout_after is not None:
             params["optout_after"] = _iso(optout_after)
         groups = [lists[i : i + MAX_LISTS_FILTER] for i in range(0, len(lists), MAX_LISTS_FILTER)]
-        seen: set[str] = set()
+        seen: dict[str, Any] = {}
         for group in groups or [()]:
             query = dict(params, lists=",".join(group)) if group else params
-            for item in self._pages("/contacts", query, "contacts"):
-                if len(groups) > 1:
-                    if item["contact_id"] in seen:
-                        continue
-                    seen.add(item["contact_id"])
-                yield self._to_contact(item)
+            yield from self._read_contacts(query, seen)
+
+    def _read_contacts(
+        self, params: Mapping[str, Any], seen: dict[str, Any]
+    ) -> Iterator[RemoteContact]:
+        """The contacts of one query, each once, although the pages shift while being read.
+
+        Constant Contact pages by page number, newest first. A contact added or changed
+        between two page reads goes to the front and pushes the rest back: a row shows up
+        again on the next page (yielded once: ``seen`` maps contact id -> ``updated_at`` as
+        read), and the moved contact sits on a page already read. So after a read of several
+        pages the front is read again, until a page holds only contacts seen unchanged.
+        """
+        pages = 0
+        for page in self._page_data("/contacts", params):
+            pages += 1
+            for item in page.get("contacts", []):
+                if item["contact_id"] not in seen:
+                    seen[item["contact_id"]] = item.get("updated_at")
+                    yield self._to_contact(item)
+        if pages < 2:
+            return  # one page is read at once: nothing can have moved
+        for page in self._page_data("/contacts", params):
+            settled = True
+            for item in page.get("contacts", []):
+                if seen.get(item["contact_id"], "") != item.get("updated_at"):
+                    settled = False
+                if item["contact_id"] not in seen:
+                    seen[item["contact_id"]] = item.get("updated_at")
+                    yield self._to_contact(item)
+            if settled:
+                return
 
     def count_contacts(self, *, updated_after: datetime | None = None) -> int:
         """How many contacts (any status, deleted too) changed after a time: one request."""
@@ -255,9 +286,7 @@ class ConstantContactClient:
     def unsubscribe_contact(self, contact_id: str, reason: str = "") -> None:
         """Mark the contact unsubscribed, keeping every other field (GET, merge, PUT)."""
         path = {"contact_id": contact_id}
-        current = self.api.get(
-            "/contacts/{contact_id}", path_params=path, params={"include": PUT_INCLUDES}
-        )
+        current = self.api.get("/contacts/{contact_id}", path_params=path)
         body = put_body(current, update_source="Account")
         body["email_address"]["permission_to_send"] = Permission.UNSUBSCRIBED.value
         if reason:
@@ -271,19 +300,26 @@ class ConstantContactClient:
         as it now is; no PUT is sent when it already has that address.
 
         Raises:
-            ConflictError: another contact already has ``new_email`` (never merged here).
+            ConflictError: another contact already has ``new_email`` (never merged here);
+                its ``existing_id`` is that contact's id when Constant Contact named it.
         """
         path = {"contact_id": contact_id}
-        current = self.api.get(
-            "/contacts/{contact_id}", path_params=path, params={"include": PUT_INCLUDES}
-        )
+        includes = {"include": CONTACT_INCLUDES}
+        current = self.api.get("/contacts/{contact_id}", path_params=path, params=includes)
         address = ((current or {}).get("email_address") or {}).get("address") or ""
         if address.lower() == new_email.lower():
             return self._to_contact(current)
         body = put_body(current, update_source="Account")
         body["email_address"]["address"] = new_email
-        updated = self.api.put("/contacts/{contact_id}", path_params=path, json=body)
-        return self._to_contact(updated or dict(current, email_address=body["email_address"]))
+        try:
+            updated = self.api.put("/contacts/{contact_id}", path_params=path, json=body)
+        except ConflictError as exc:
+            found = EMAIL_OWNER_RE.search(exc.body or "")
+            exc.existing_id = exc.existing_id or (found.group(1) if found else "")
+            raise
+        # The answer echoes only what was sent: lists and fields are as read before the PUT.
+        now = {k: v for k, v in (updated or {}).items() if k in ("email_address", "updated_at")}
+        return self._to_contact({**current, "email_address": body["email_address"], **now})
 
     # -- bulk activities --------------------------------------------------------------------
 
@@ -374,9 +410,14 @@ class ConstantContactClient:
 
     def _pages(self, template: str, params: Mapping[str, Any], key: str) -> Iterator[dict]:
         """Items of every page, following the relative ``_links.next.href`` cursor links."""
+        for page in self._page_data(template, params):
+            yield from page.get(key, [])
+
+    def _page_data(self, template: str, params: Mapping[str, Any]) -> Iterator[dict]:
+        """Every page's body; the last page has no ``_links`` (or no ``next`` in them)."""
         data = self.api.get(template, params=dict(params)) or {}
         while True:
-            yield from data.get(key, [])
+            yield data
             href = ((data.get("_links") or {}).get("next") or {}).get("href")
             if not href:
                 return
@@ -430,7 +471,13 @@ def to_remote_contact(data: Mapping[str, Any], field_names: Mapping[str, str]) -
 
 
 def put_body(current: Mapping[str, Any], update_source: str) -> dict[str, Any]:
-    """A ``ContactPutRequest`` that keeps everything ``current`` (a full GET) holds."""
+    """A ``ContactPutRequest`` that changes nothing of ``current`` (a GET of the contact).
+
+    A PUT replaces the contact: the email address is required and a scalar left out is
+    cleared, so both are sent back as read. Arrays left out are kept as they are (an empty
+    one would clear them), so none is sent: that also leaves list memberships alone even if
+    a membership activity changed them since the GET.
+    """
     body: dict[str, Any] = {k: current[k] for k in _PUT_SCALARS if current.get(k) is not None}
     email = current.get("email_address") or {}
     body["email_address"] = {
@@ -440,24 +487,8 @@ def put_body(current: Mapping[str, Any], update_source: str) -> dict[str, Any]:
     if email.get("opt_out_reason"):
         body["email_address"]["opt_out_reason"] = email["opt_out_reason"]
     body["update_source"] = update_source
-    if current.get("phone_numbers"):
-        body["phone_numbers"] = [
-            {"phone_number": p.get("phone_number"), "kind": p.get("kind") or "other"}
-            for p in current["phone_numbers"]
-        ]
-    if current.get("street_addresses"):
-        body["street_addresses"] = [
-            {k: a[k] for k in _ADDRESS_PUT_KEYS if a.get(k) is not None}
-            for a in current["street_addresses"]
-        ]
-    if current.get("custom_fields"):
-        body["custom_fields"] = [
-            {"custom_field_id": cf["custom_field_id"], "value": cf.get("value", "")}
-            for cf in current["custom_fields"]
-        ]
-    for key in ("list_memberships", "taggings", "notes", "sms_channel"):
-        if current.get(key):
-            body[key] = current[key]
+    if current.get("sms_channel"):
+        body["sms_channel"] = current["sms_channel"]
     return body
 
 

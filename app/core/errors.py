@@ -124,7 +124,16 @@ class RemoteError(AppError):
 
 
 class ConflictError(RemoteError):
-    """HTTP 409: the thing already exists (an email, a list name, a custom field)."""
+    """HTTP 409: the thing already exists (an email, a list name, a custom field).
+
+    Attributes:
+        existing_id: the id of what already exists, when the service named it (Constant
+            Contact names the contact that has an email address), else "".
+    """
+
+    def __init__(self, message: str, status: int = 0, body: str = "", existing_id: str = ""):
+        super().__init__(message, status, body)
+        self.existing_id = existing_id
 
 
 class NotFound(RemoteError):

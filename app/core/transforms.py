@@ -62,8 +62,12 @@ _NANP = re.compile(r"\s*(?:\+?1[\s.-]*)?\(?([2-9]\d\d)\)?[\s.-]*([2-9]\d\d)[\s.-
 
 
 def custom_field_name(label: str) -> str:
-    """Constant Contact's name for a custom field: its label with spaces as underscores."""
-    return "_".join(label.split())
+    """Constant Contact's name for a custom field: a lower-case slug of its label.
+
+    "Favourite Cake" -> ``favourite_cake``, as live answers show (the swagger says only
+    "blanks become underscores"); Constant Contact makes it again when the label changes.
+    """
+    return re.sub(r"[\W_]+", "_", label.lower()).strip("_")
 
 
 @lru_cache(maxsize=1024)
@@ -74,7 +78,7 @@ def field_limit(key: str) -> int:
 
 @lru_cache(maxsize=1024)
 def import_key(key: str) -> str:
-    """The bulk-import key for a mapping target: ``cf:Favourite cake`` -> ``cf:Favourite_cake``."""
+    """The bulk-import key for a mapping target: ``cf:Favourite cake`` -> ``cf:favourite_cake``."""
     if key.startswith(CUSTOM_PREFIX):
         return CUSTOM_PREFIX + custom_field_name(key[len(CUSTOM_PREFIX) :])
     return key

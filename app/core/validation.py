@@ -70,6 +70,23 @@ def trim_to_limit(key: str, value: str) -> tuple[str, bool]:
     return value[:limit], True
 
 
+def cc_first_name(name: str) -> tuple[str, str | None]:
+    """A first name Constant Contact accepts, and a warning when it had to change.
+
+    Constant Contact refuses a first name with a full stop ("T.J."): the whole contact is
+    refused, and a bulk import reports the row as an error. Sending the name without its
+    full stops ("TJ") still puts the person on the list, which is what the sync is for; the
+    warning tells the user what was sent instead. A name of nothing but full stops is left
+    out ("").
+    """
+    if "." not in name:
+        return name, None
+    cleaned = " ".join(name.replace(".", "").split())
+    sent = f'sent as "{cleaned}"' if cleaned else "left out"
+    why = "Constant Contact refuses full stops in first names"
+    return cleaned, f'First name "{name}" {sent}: {why}'
+
+
 def is_opt_out_value(text: str) -> bool:
     """Whether an opt-out column's value means "do not email" (yes, true, 1, x, unsubscribed...)."""
     return " ".join(text.replace("-", " ").replace("_", " ").split()).lower() in _OPT_OUT_WORDS

@@ -118,9 +118,9 @@ class MirrorRepository:
         or, for a contact the import created, adds a placeholder row (Constant Contact's
         import returns no ids) that the next read of that contact replaces. Either way the
         contact is on ``list_id`` now, and every profile on the account sees it at once.
-        Returns how many contacts were recorded.
+        Returns how many of them are new (placeholders: their ids are not known yet).
         """
-        recorded = 0
+        new = 0
         for batch in batched(items, BATCH):
             by_email = {str(i["email"]).lower(): i for i in batch if i.get("email")}
             known = self._rows_by_email(connection_id, list(by_email))
@@ -131,6 +131,7 @@ class MirrorRepository:
                 found = known.get(email)
                 if found is None:
                     cid, permission, lists, fields = pending_contact_id(email), "implicit", "", {}
+                    new += 1
                 else:
                     cid, permission, lists, fields = found
                 ids = set(filter(None, lists.split(",")))
@@ -142,8 +143,7 @@ class MirrorRepository:
                 )
             with db.atomic():
                 executemany(_UPSERT, rows)
-            recorded += len(rows)
-        return recorded
+        return new
 
     def _rows_by_email(
         self, connection_id: int, emails: list[str]

@@ -282,21 +282,23 @@ class PushEngine:
 
         The imports are recorded in the mirror already (``record_import``), but under
         placeholder ids, and the watermark still stands where the run's refresh left it.
-        A small import is simply read back (a few pages: real ids, Constant Contact's
-        normalised values, and whatever else changed meanwhile). For a big one, one count
-        of the contacts changed after the watermark tells whether anyone but this run
-        changed one: if not, the watermark moves past the imports; if so, or if the count
-        cannot tell (the import began in the watermark's own second, and timestamps have
-        whole seconds), everything is read back. Opt-outs are re-read either way, so
-        consent never rests on a count.
+        A small import that created contacts is read back (a few pages: their real ids,
+        Constant Contact's normalised values, and whatever else changed meanwhile). Else
+        one count of the contacts changed after the watermark tells whether anyone but
+        this run changed one: if not, the watermark moves past the imports; if so, or if
+        the count cannot tell (the import began in the watermark's own second, and
+        timestamps have whole seconds), everything is read back. Opt-outs are re-read
+        either way, so consent never rests on a count.
         """
         done = [c for c in cp.get("chunks", {}).values() if c.get("done")]
         delivered = sum(c.get("delivered", c.get("items", 0)) for c in done)
         if not delivered:
             return
+        new = sum(c.get("new", 0) for c in done)
         since = self.d.mirror.watermark(self.d.connection_id)
         after = since - timedelta(seconds=1) if since is not None else None
-        if delivered > READBACK_MAX and self._nobody_else_changed(done, delivered, since):
+        read_back = new and delivered <= READBACK_MAX
+        if not read_back and self._nobody_else_changed(done, delivered, since):
             optouts = self.d.cc.iter_contacts(status="unsubscribed", optout_after=after)
             self._read_into_mirror([optouts], since)
             ended = _latest(c.get("completed_at") for c in done)

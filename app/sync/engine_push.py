@@ -50,12 +50,10 @@ def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
             if not contact_id:
                 continue  # the old contact is gone: the import creates the new address
             contact = d.cc.update_contact_email(contact_id, rec.email)
-        except ConflictError:
+        except ConflictError as exc:
             reason = Reason.EMAIL_TAKEN.format(email=rec.email)
             d.runs.set_record_outcome(rec.id, Outcome.SKIPPED, reason)
-            owner = d.cc.get_contact_by_email(rec.email)  # so the next plan knows, unasked
-            if owner is not None:
-                d.mirror.upsert_contacts(d.connection_id, [owner])
+            _remember_owner(eng, rec.email, exc.existing_id)
         except NotFound:
             continue  # deleted meanwhile: the import creates the new address
         except (QuotaExceeded, Cancelled):
@@ -66,6 +64,28 @@ def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
             d.runs.set_contact_id(rec.id, contact_id)
             d.mirror.upsert_contacts(d.connection_id, [contact])
         eng.reporter.advance(n, len(pending), f"{n:,} / {len(pending):,}")
+
+
+def _remember_owner(eng: PushEngine, email: str, owner_id: str) -> None:
+    """Put the contact that has ``email`` in the mirror, so the next plan skips it unasked.
+
+    Constant Contact's 409 names that contact ("Email already exists for contact <id>."),
+    so no lookup is needed; only an answer without the id costs a lookup by email. A contact
+    the mirror already has under this address is left as it is. One it lacks is recorded
+    with its id and email only (no date, so any row read from Constant Contact wins), until
+    the next refresh reads the rest.
+    """
+    d = eng.d
+    if not owner_id:
+        owner = d.cc.get_contact_by_email(email)
+        if owner is not None:
+            d.mirror.upsert_contacts(d.connection_id, [owner])
+        return
+    known = d.mirror.get_by_email(d.connection_id, email)
+    if known is None or known.contact_id != owner_id:
+        d.mirror.upsert_contacts(
+            d.connection_id, [RemoteContact(owner_id, email.lower(), Permission.NOT_SET)]
+        )
 
 
 def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
@@ -100,7 +120,9 @@ def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
         status = cc.wait_for_activity(
             state["activity_id"], should_stop=eng.cancel.wait, on_progress=progress
         )
-        state["delivered"] = _record_chunk(eng, profile, run_id, chunk, status, payloads)
+        state["delivered"], state["new"] = _record_chunk(
+            eng, profile, run_id, chunk, status, payloads
+        )
         state["done"] = True
         state["started_at"] = status.started_at.isoformat() if status.started_at else ""
         state["completed_at"] = status.completed_at.isoformat() if status.completed_at else ""
@@ -116,15 +138,16 @@ def _record_chunk(
     chunk: int,
     status: ActivityStatus,
     payloads: list,
-) -> int:
-    """Settle every record of a finished import chunk; returns how many it delivered."""
+) -> tuple[int, int]:
+    """Settle every record of a finished import chunk; returns how many it delivered, and
+    how many of those are new to the local copy (their ids unknown until read)."""
     runs = eng.d.runs
     if not status.succeeded:
         why = "; ".join(status.errors[:3]) or f"the import ended as {status.state}"
         runs.set_chunk_outcome(
             run_id, chunk, Outcome.FAILED, f"Constant Contact could not import: {why}"
         )
-        return 0
+        return 0, 0
     rows = runs.rows_of([record_id for record_id, _ in payloads])
     items = [ImportItem(rid, rows.get(rid, 0), str(p.get("email", ""))) for rid, p in payloads]
     refused = attribute_errors(status.errors, items)
@@ -140,8 +163,7 @@ def _record_chunk(
         for rid, p in payloads
         if rid not in refused and str(p.get("email", "")).lower() not in unsubscribed
     ]
-    _record_in_mirror(eng, run_id, delivered)
-    return len(delivered)
+    return len(delivered), _record_in_mirror(eng, run_id, delivered)
 
 
 def _newly_unsubscribed(eng: PushEngine, emails: set[str]) -> dict[str, tuple[Outcome, str]]:
@@ -164,7 +186,7 @@ def _save_links(eng: PushEngine, profile: SyncProfile, run_id: int, chunk: int) 
     d.links.save_sent_from_chunk(profile.id, run_id, chunk)
 
 
-def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> None:
+def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> int:
     """Put what the import delivered into the local copy of the account at once.
 
     Every profile on the account then sees these contacts in its next plan (matched, never
@@ -172,7 +194,7 @@ def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> No
     """
     d = eng.d
     list_id = d.runs.checkpoint(run_id).get("list_id") or ""
-    d.mirror.record_import(d.connection_id, items, list_id)
+    return d.mirror.record_import(d.connection_id, items, list_id)
 
 
 def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:

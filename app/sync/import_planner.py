@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from app.connectors.base import SourceCapabilities
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
+from app.core.normalise import kept_value, same_value
 from app.core.profiles import AmbiguousMatch, ImportScope, SyncProfile
 from app.core.records import Permission, RemoteContact, source_id_of
 from app.core.store_types import Direction, PlannedRow, RecordAction
@@ -272,7 +273,9 @@ def _update_rows(
 
     Only a record the source left as it was (the push plans no change for it) takes them:
     a change on both sides goes the push's way. Only values Constant Contact has (a blank
-    never erases a source value), and never the email or unsubscribe state.
+    never erases a source value), and never the email or unsubscribe state. Values are
+    compared as Constant Contact keeps them: a state sent as "IL" reads back as "Illinois",
+    which is the value sent, not an edit to copy into the source.
     """
     opts = ctx.profile.options
     dropped = (set() if opts.sync_addresses else set(ADDRESS_KEYS)) | (
@@ -290,6 +293,7 @@ def _update_rows(
         values: dict[str, str] = {}
         sent: dict[str, str] = dict(link.last_sent)
         changes: list[str] = []
+        country = contact.fields.get("country") or link.last_sent.get("country", "")
         for fm in ctx.profile.mapping.fields:
             target = fm.target
             if not fm.source or not target or target == "email" or target in dropped:
@@ -299,7 +303,9 @@ def _update_rows(
             item_key = import_key(target)
             value = str(contact.fields.get(target) or contact.fields.get(item_key) or "")
             before = link.last_sent.get(item_key, "")
-            if not value or value == before:
+            if not value or same_value(
+                item_key, kept_value(link.last_sent, item_key), value, country
+            ):
                 continue
             values[fm.source] = value
             sent[item_key] = value

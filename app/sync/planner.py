@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS, label
+from app.core.normalise import same_items
 from app.core.outcomes import Outcome
 from app.core.profiles import OptOutHandling, SyncProfile
 from app.core.records import Permission, SourceRecord, source_id_of
 from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON
 from app.core.transforms import field_limit, import_key, transformer
-from app.core.validation import trim_to_limit, validate_email
+from app.core.validation import cc_first_name, trim_to_limit, validate_email
 from app.sync.diff import describe_changes
 
 # One vocabulary for planned actions, shared with the store.
@@ -211,6 +212,17 @@ class Planner:
         listed = remote is None or remote.on_main_list or (link and link.origin == "import")
         if link is not None and link.fingerprint == fp and listed:
             return PlannedRecord(action=Action.UNCHANGED, reason="Already up to date", **common)
+        before = self._previous(record.key) if link is not None else None
+        if (
+            link is not None
+            and before is not None
+            and listed
+            and not previous_email
+            and link.fingerprint == fingerprint(before, profile.main_list)  # same main list
+            and same_items(before, item)
+        ):
+            # Only written another way ("IL" for "Illinois"): Constant Contact holds it already.
+            return PlannedRecord(action=Action.UNCHANGED, reason="Already up to date", **common)
         if previous_email:
             return self._plan_email_change(item, link, remote, common)
         if link is None and remote is None:
@@ -225,7 +237,7 @@ class Planner:
         why = "Matched an existing contact by email" if matched else "Changed since the last sync"
         if link is not None and link.fingerprint == fp:
             why = "Put back on the main list"
-        detail = self._detail(record.key, item) if link is not None else ""
+        detail = self._detail(record.key, item, before) if link is not None else ""
         return PlannedRecord(
             action=Action.UPDATE,
             reason=why,
@@ -283,11 +295,18 @@ class Planner:
             **common,
         )
 
-    def _detail(self, key: str, item: Mapping[str, str]) -> str:
+    def _previous(self, key: str) -> Mapping[str, str] | None:
+        """The item last sent for this source key, when the context can tell."""
         lookup = self.ctx.previous_item
-        if lookup is None:
+        return lookup(key) if lookup is not None else None
+
+    def _detail(
+        self, key: str, item: Mapping[str, str], before: Mapping[str, str] | None = None
+    ) -> str:
+        if self.ctx.previous_item is None:
             return ""
-        before = lookup(key)
+        if before is None:
+            before = self._previous(key)
         if before is not None:
             before = {k: v for k, v in before.items() if k != "email"}
         return describe_changes(before, {k: v for k, v in item.items() if k != "email"})
@@ -345,10 +364,16 @@ class Planner:
         ).apply(mapped)
         item: dict[str, str] = {}
         for key, value in mapped.items():
+            if key == "first_name" and "." in value:  # "T.J." would be refused: send "TJ"
+                value, warning = cc_first_name(value)
+                if warning:
+                    warnings.append(warning)
+                if not value:
+                    continue
             if len(value) > field_limit(key):
                 value, _ = trim_to_limit(key, value)
                 warnings.append(f"{label(key)} shortened to {len(value)} characters")
-            item[import_key(key)] = value  # a custom field goes by its name: cf:Favourite_cake
+            item[import_key(key)] = value  # a custom field goes by its name: cf:favourite_cake
         if opts.unknown_for_blank_names:
             item.setdefault("first_name", "Unknown")
             item.setdefault("last_name", "Unknown")

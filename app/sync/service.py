@@ -51,6 +51,7 @@ from app.store.repositories import (
 )
 from app.store.settings_repo import SettingsRepository
 from app.sync.engine import EngineDeps, PushEngine
+from app.sync.engine_push import errors_by_email
 from app.sync.gc_pause import gc_paused
 from app.sync.locks import AccountLock, Activity, Holder, Origin, ProfileLock, account_key
 from app.sync.planner import PlanContext, Planner, RemoteInfo
@@ -644,6 +645,7 @@ class ContactBridgeService:
         Records are planned as a sync would plan them, without the profile's filters (the
         user picked them): no email, an invalid one, a duplicate, an opt-out in the source
         and a contact unsubscribed in Constant Contact are refused, each with its reason.
+        So is a row the import itself refused: its activity errors name the email.
         Waits first while a sync holds the account (``on_wait`` as for ``run_profile``).
         """
         if len(records) > MAX_LIST_ADD:
@@ -678,6 +680,7 @@ class ContactBridgeService:
                 refused.append((plan.email or f"Row {record.row}", plan.reason))
             else:
                 items.append(dict(plan.item))
+        failed: dict[str, object] = {}
         if items:
             activity = client.start_contacts_import(items, [list_id])
             status = client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
@@ -686,7 +689,17 @@ class ContactBridgeService:
                     "Constant Contact could not add these contacts to the list.",
                     body="\n".join(status.errors),
                 )
-        return ListAddResult(tuple(i["email"] for i in items), tuple(refused))
+            failed = dict(errors_by_email(status.errors))
+        for item in items:
+            why = failed.get(item["email"])
+            if why is not None:
+                refused.append((item["email"], why if isinstance(why, str) else why[1]))
+        added = tuple(i["email"] for i in items if i["email"] not in failed)
+        # Every profile on the account sees them at once (see MirrorRepository.record_import).
+        self.mirror.record_import(
+            connection_id, (i for i in items if i["email"] not in failed), list_id
+        )
+        return ListAddResult(added, tuple(refused))
 
     def remove_list_members(
         self,
@@ -708,6 +721,7 @@ class ContactBridgeService:
             activity = client.remove_list_memberships([list_id], list(contact_ids))
             if activity:
                 client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
+            self.mirror.remove_from_list(connection_id, contact_ids, list_id)
         return len(contact_ids)
 
     # -- reports and preferences -----------------------------------------------------------

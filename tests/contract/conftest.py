@@ -37,7 +37,9 @@ def _patch_spec_quirks(spec: dict[str, Any]) -> None:
             if isinstance(operation, dict):
                 operation.pop("security", None)
                 # 3. csv query parameters (include=a,b; status=a,b) carry an ``enum`` of the single
-                #    values, so any list of two or more fails. Drop the enum from those only.
+                #    values, so any list of two or more fails, yet the live service takes
+                #    comma-separated lists (recorded: include=custom_fields,list_memberships,
+                #    taggings,...). The service wins: drop the enum from those only.
                 for parameter in operation.get("parameters", ()):
                     schema = parameter.get("schema", {})
                     if (

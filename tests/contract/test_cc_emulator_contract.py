@@ -31,9 +31,20 @@ class Checked:
         self.token = emulator.issue_token()["access_token"]
 
     def __call__(
-        self, method: str, path: str, expect: int, *, invalid: bool = False, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        expect: int,
+        *,
+        invalid: bool = False,
+        live_only: bool = False,
+        **kwargs: Any,
     ) -> Any:
-        """Send, check the status, validate; ``invalid`` asserts the spec rejects the request."""
+        """Send, check the status, validate; ``invalid`` asserts the spec rejects the request.
+
+        ``live_only`` marks a status the live service answers that the swagger does not
+        declare for the operation: the service wins, and the test asserts it is undeclared.
+        """
         from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
         headers = kwargs.pop("headers", {"Authorization": f"Bearer {self.token}"})
@@ -47,7 +58,10 @@ class Checked:
         errors = [
             repr(e.__cause__ or e) for e in self.openapi.iter_response_errors(request, wrapped)
         ]
-        assert errors == [], f"{method} {path} -> {response.status_code}: {errors}"
+        if live_only:
+            assert len(errors) == 1 and errors[0].startswith("ResponseNotFound"), errors
+        else:
+            assert errors == [], f"{method} {path} -> {response.status_code}: {errors}"
         return response.json() if response.content else None
 
 
@@ -109,6 +123,8 @@ def test_contact_lists(call: Checked) -> None:
     call("GET", "/contact_lists/00000000-0000-4000-8000-000000000000", 404)
     deleted = call("DELETE", f"/contact_lists/{list_id}", 202)
     assert call.emulator.wait_for_activities()
+    # Deleting a deleted list: 400 "list_id not found" live; the swagger declares no 400 here.
+    call("DELETE", f"/contact_lists/{list_id}", 400, live_only=True)
     call("GET", f"/activities/{deleted['activity_id']}", 200)
     call("GET", "/contact_lists?status=deleted", 200)
 
@@ -162,11 +178,18 @@ def test_contacts_crud(call: Checked) -> None:
         "phone_numbers": [{"phone_number": "555 0101", "kind": "work"}],
     }
     call("PUT", f"/contacts/{contact_id}", 200, json=update)
+    # The swagger's ContactPutRequest requires only update_source, but a PUT replaces the
+    # contact and the live service refuses one without the email address: the service wins.
+    call("PUT", f"/contacts/{contact_id}", 400, json={"update_source": "Account"})
+    # A first name with a full stop is valid by the swagger and refused live (400).
+    dotted = {"email_address": {"address": "tj@example.com"}, "create_source": "Account"}
+    call("POST", "/contacts", 400, json={**dotted, "first_name": "T.J."})
     update["email_address"]["permission_to_send"] = "explicit"
     call("PUT", f"/contacts/{contact_id}", 400, json=update)
     call("PUT", f"/contacts/resubscribe/{contact_id}", 200, json={"list_ids": [list_id]})
     call("DELETE", f"/contacts/{contact_id}", 204)
     call("GET", f"/contacts/{contact_id}", 200)
+    call("DELETE", f"/contacts/{contact_id}", 404)  # deleted already (live behaviour)
     call("GET", "/contacts/not-a-uuid", 404)
 
 
@@ -180,8 +203,10 @@ def test_contacts_listing(call: Checked) -> None:
     include = "include=list_memberships,custom_fields"
     query = f"/contacts?limit=2&include_count=true&{include}&lists={list_id}"
     page = call("GET", query, 200)
-    while "next" in page["_links"]:
+    # The swagger lets _links be left out; the live service leaves it out on the last page.
+    while "next" in page.get("_links", {}):
         page = call("GET", page["_links"]["next"]["href"], 200)
+    assert "_links" not in page
     call("GET", "/contacts?status=all&updated_after=2020-01-01T00:00:00Z&email=c1@example.com", 200)
     call("GET", "/contacts?status=unsubscribed,active&optout_after=2020-01-01T00:00:00Z", 200)
     call("GET", "/contacts?limit=501", 400, invalid=True)
@@ -212,7 +237,7 @@ def test_json_import_and_activities(call: Checked) -> None:
             "first_name": "One",
             "phone": "555",
             "city": "Salem",
-            "cf:Shoe_size": "42",
+            "cf:shoe_size": "42",
         },
         {"email": "not-an-email"},
     ]

@@ -215,14 +215,20 @@ def test_the_default_transformer_changes_nothing():
 # -- custom fields ----------------------------------------------------------------------------
 
 
-def test_custom_fields_are_sent_by_their_name():
-    assert import_key("cf:Favourite cake") == "cf:Favourite_cake"
-    assert import_key("cf:Tier") == "cf:Tier"
+def test_custom_fields_are_sent_by_their_name_a_lower_case_slug_of_the_label():
+    assert import_key("cf:Favourite cake") == "cf:favourite_cake"
+    assert import_key("cf:Tier") == "cf:tier"
+    assert import_key("cf:Best-loved  Pie!") == "cf:best_loved_pie"
     assert import_key("first_name") == "first_name"
 
 
-CAKE = CustomField("id-1", "Favourite_cake", "Favourite cake")
-TIER = CustomField("id-2", "Tier", "Tier")
+CAKE = CustomField("id-1", "favourite_cake", "Favourite cake")
+TIER = CustomField("id-2", "tier", "Tier")
+LEGACY = CustomField("id-3", "Shoe_size", "Shoe size")  # named before names were slugs
+
+
+def test_a_field_named_the_old_way_is_still_found():
+    assert find_custom_field("Shoe size", [CAKE, LEGACY]) is LEGACY
 
 
 def test_mapped_custom_fields_are_found_by_name_or_label():

@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError
 from email_validator import validate_email as library_validate
 
 from app.core.validation import (
+    cc_first_name,
     check_record_values,
     is_opt_out_value,
     trim_to_limit,
@@ -193,3 +194,23 @@ def test_check_record_values(mapped: dict[str, str], problems: list[str]) -> Non
 )
 def test_is_opt_out_value(text: str, expected: bool) -> None:
     assert is_opt_out_value(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "sent"),
+    [("T.J.", "TJ"), ("T. J.", "T J"), ("St. John", "St John"), ("J.R.R. Tolkien", "JRR Tolkien")],
+)
+def test_a_first_name_with_full_stops_is_sent_without_them_with_a_warning(name, sent):
+    cleaned, warning = cc_first_name(name)
+    assert cleaned == sent
+    assert warning == (
+        f'First name "{name}" sent as "{sent}": Constant Contact refuses full stops in first names'
+    )
+
+
+def test_a_first_name_of_only_full_stops_is_left_out_and_others_pass_untouched():
+    assert cc_first_name("..") == (
+        "",
+        'First name ".." left out: Constant Contact refuses full stops in first names',
+    )
+    assert cc_first_name("Ada") == ("Ada", None)

@@ -68,7 +68,7 @@ def test_import_errors_last_entry_wins_and_custom_fields(api: Api) -> None:
     items = [
         {"email": "dup@example.com", "first_name": "First"},
         {"email": "bad@x"},
-        {"email": "dup@example.com", "first_name": "Second", "cf:Shoe_Size": "42"},
+        {"email": "dup@example.com", "first_name": "Second", "cf:shoe_size": "42"},
         {"email": "long@example.com", "first_name": "x" * 51},
         {"email": "cf@example.com", "cf:Unknown": "1"},
     ]

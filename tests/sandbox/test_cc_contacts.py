@@ -8,12 +8,14 @@ import pytest
 
 from tests.sandbox.cc_support import Api, FakeClock
 
-CONFLICT = [
-    {
-        "error_key": "contacts.api.conflict",
-        "error_message": "Validation failed: EmailAddress is not unique",
-    }
-]
+
+def conflict(contact_id: str) -> list[dict[str, str]]:
+    return [
+        {
+            "error_key": "contacts.api.conflict",
+            "error_message": f"Validation failed: Email already exists for contact {contact_id}.",
+        }
+    ]
 
 
 def _post(api: Api, email: str, **extra: Any) -> dict[str, Any]:
@@ -46,7 +48,7 @@ def test_post_existing_or_deleted_email_is_409(api: Api) -> None:
         json={"email_address": {"address": "DUP@example.com"}, "create_source": "Account"},
     )
     assert again.status_code == 409
-    assert again.json() == CONFLICT
+    assert again.json() == conflict(contact["contact_id"])
     assert api.delete(f"/contacts/{contact['contact_id']}").status_code == 204
     deleted = api.post(
         "/contacts",
@@ -87,7 +89,9 @@ def test_put_nulls_omitted_top_level_fields_but_keeps_sub_resources(api: Api) ->
     }
     response = api.put(f"/contacts/{contact['contact_id']}", json=body)
     assert response.status_code == 200
-    updated = response.json()
+    assert response.json()["last_name"] == "Lee"
+    include = {"include": "phone_numbers,list_memberships"}
+    updated = api.get(f"/contacts/{contact['contact_id']}", params=include).json()
     assert "first_name" not in updated
     assert "job_title" not in updated
     assert updated["last_name"] == "Lee"
@@ -289,13 +293,15 @@ def test_paging_covers_every_contact_exactly_once(api: Api, clock: FakeClock) ->
     assert page["contacts_count"] == 23
     while True:
         seen.extend(c["email_address"]["address"] for c in page["contacts"])
-        next_link = page["_links"].get("next")
+        next_link = page.get("_links", {}).get("next")
         if not next_link:
+            assert "_links" not in page  # absent on the last page, not {}
             break
         assert next_link["href"].startswith("/v3/contacts?cursor=")
         page = api.get(api.emulator.base_url + next_link["href"]).json()
     assert sorted(seen) == sorted(f"p{i:02}@example.com" for i in range(23))
     assert len(seen) == len(set(seen))
+    assert seen[0] == "p22@example.com"  # newest first
 
 
 def test_updated_after_filter(api: Api, clock: FakeClock) -> None:

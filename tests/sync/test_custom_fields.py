@@ -59,7 +59,7 @@ def test_the_planner_sends_values_as_they_are_by_default():
         "phone": "503.555.0101",
         "state": "Oregon",
         "country": "USA",
-        "cf:Favourite_cake": "Lemon drizzle",
+        "cf:favourite_cake": "Lemon drizzle",
     }
     assert warnings == ()
 
@@ -109,7 +109,7 @@ def test_unknown_values_are_sent_as_they_are_with_warnings_and_trimmed_last():
         "Narnia",
         "ask at the desk",
     )
-    assert item["cf:Favourite_cake"] == "x" * 255
+    assert item["cf:favourite_cake"] == "x" * 255
     assert warnings == (
         'Country "Narnia" not recognised; sent as it is',
         'Phone "ask at the desk" is not a valid phone number; sent as it is',

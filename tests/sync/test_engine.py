@@ -12,7 +12,6 @@ from dataclasses import replace
 
 import pytest
 
-from app.core.errors import AppError
 from app.core.outcomes import Outcome, RunStatus
 from app.core.profiles import OptOutHandling
 from app.sandbox.samples import SAMPLE_LIST_NAME
@@ -296,22 +295,6 @@ def test_existing_main_list_of_the_same_name_is_used(bakery):
     on_list = bakery.on_list()
     assert "already.there@example.com" in on_list  # the list's own members stay
     assert bakery.pushable_emails() - {ALAN} <= on_list
-
-
-def test_list_differing_only_in_case_is_not_taken_for_the_main_list(bakery):
-    """Constant Contact's list names are unique regardless of case; ours must match exactly.
-    The run stops with a message naming the list rather than push into a look-alike."""
-    other = bakery.emulator.create_list("newsletter")
-
-    with pytest.raises(AppError) as stopped:
-        bakery.run()
-
-    assert "'Newsletter'" in stopped.value.message
-    (run,) = bakery.service.run_history(bakery.profile.id)
-    assert run.status is RunStatus.FAILED
-    assert bakery.lists_named(SAMPLE_LIST_NAME) == [other]
-    assert bakery.imports_started() == 0
-    assert bakery.emulator.contacts_on_list("newsletter") == set()
 
 
 def test_missing_main_list_is_created_once(bakery):

@@ -16,6 +16,7 @@ import pytest
 
 from app.core.outcomes import Outcome
 from app.core.profiles import ImportScope, SourceKind, SourceSpec, SyncProfile
+from app.core.records import SourceRecord
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
 from app.sandbox.xero_samples import XERO_PROFILE_NAME
 from app.sync.bootstrap import ServiceHandle
@@ -231,3 +232,34 @@ def test_contacts_made_in_xero_from_constant_contact_stay_on_the_list(
         (email, "Deleted from the source, so removed from the main list")
     ]
     assert email not in {e.lower() for e in sandbox.emulator.contacts_on_list("Newsletter")}
+
+
+def test_a_person_added_in_the_lists_manager_is_known_to_every_profile(
+    sandbox: ServiceHandle, tmp_path: Path
+) -> None:
+    """The lists manager's add is an import too: the next profile matches her, never creates."""
+    service = sandbox.service
+    bakery = service.get_profile(SAMPLE_PROFILE_NAME)
+    service.run_profile(bakery.id)  # the Newsletter list exists now
+    studio = _studio_profile(sandbox, tmp_path, update_existing=False)
+    newsletter = service.cc_client(bakery.connection_id).find_list_by_name("Newsletter")
+    nora = SourceRecord(
+        "X1",
+        2,
+        {
+            "Customer ID": "X1",
+            "First Name": "Nora",
+            "Last Name": "N",
+            "Email Address": "nora.newcomer@example.com",
+        },
+    )
+    added = service.add_records_to_list(
+        bakery.connection_id, newsletter.list_id, bakery.id, [nora], list_name="Newsletter"
+    )
+    assert added.added == ("nora.newcomer@example.com",)
+
+    summary = service.run_profile(studio.id)
+
+    result = _by_email(sandbox, summary.run_id)["nora.newcomer@example.com"]
+    assert result.outcome is Outcome.SKIPPED and result.matched_existing
+    assert _cc_name(sandbox, "nora.newcomer@example.com") == ("Nora", "N")

@@ -14,7 +14,7 @@ from app.sandbox.constant_contact.calls import Call, Env
 from app.sandbox.constant_contact.errors import Reply, bad_request, error_array, not_found
 from app.sandbox.constant_contact.faults import Faults
 from app.sandbox.constant_contact.state import State
-from app.sandbox.constant_contact.util import is_uuid, iso, new_id
+from app.sandbox.constant_contact.util import decode_cursor, encode_cursor, is_uuid, iso, new_id
 from app.sandbox.wire import dumps, loads
 
 log = logging.getLogger(__name__)
@@ -216,18 +216,35 @@ def get_activity(env: Env, call: Call) -> Reply:
 
 
 def list_activities(env: Env, call: Call) -> Reply:
-    limit = call.int_arg("limit", 50, 1, 500)
-    state = call.arg("state")
+    """The last 10 days' activities, newest first, paged by a keyset cursor."""
+    args: dict[str, str] = dict(call.args)
+    before: int | None = None
+    cursor = args.pop("cursor", None)
+    if cursor is not None:
+        decoded = decode_cursor(cursor)
+        if decoded is None or not decoded.get("next", "").isdigit():
+            raise bad_request("cursor is invalid")
+        before = int(decoded.pop("next"))
+        decoded.update({k: v for k, v in args.items() if k == "limit"})
+        args = decoded
+    view = Call(call.request, call.params, call.client_id, call.now, args)
+    limit = view.int_arg("limit", 50, 1, 500)
+    state = view.arg("state")
     if state is not None and state not in STATES[1:]:
-        raise bad_request(
-            "state must be one of processing, completed, cancelled, failed, timed_out."
-        )
+        raise bad_request("state does not have a valid value")
     since = iso(call.now - timedelta(days=10))
-    sql = "SELECT doc FROM activities WHERE created_at >= ?"
+    sql = "SELECT seq, doc FROM activities WHERE created_at >= ?"
     values: list[Any] = [since]
     if state:
         sql += " AND state = ?"
         values.append(state)
+    if before is not None:
+        sql += " AND seq < ?"
+        values.append(before)
     with env.state.tx() as conn:
-        rows = conn.execute(sql + " ORDER BY seq DESC LIMIT ?", [*values, limit]).fetchall()
-    return Reply(200, {"activities": [public(loads(r["doc"])) for r in rows], "_links": {}})
+        rows = conn.execute(sql + " ORDER BY seq DESC LIMIT ?", [*values, limit + 1]).fetchall()
+    body: dict[str, Any] = {"activities": [public(loads(r["doc"])) for r in rows[:limit]]}
+    if len(rows) > limit:
+        cursor_args = {**args, "next": str(rows[limit - 1]["seq"])}
+        body["_links"] = {"next": {"href": f"/v3/activities?cursor={encode_cursor(cursor_args)}"}}
+    return Reply(200, body)

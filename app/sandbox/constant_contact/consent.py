@@ -34,13 +34,20 @@ def new_email(address: str, permission: str, source: str, now: datetime) -> dict
     return email
 
 
+DOWNGRADE_REFUSED = "permission_to_send cannot be changed from explicit to implicit"
+
+
 def change_permission(
     email: dict[str, Any], permission: str, source: str, reason: str | None, now: datetime
 ) -> bool:
     """Apply a requested permission; returns True when the contact became unsubscribed.
 
-    Raises a 400 when the request tries to resubscribe an unsubscribed contact, as the
-    real service does.
+    Consent only moves forward, as in the real service (400 otherwise):
+
+    - explicit permission is never downgraded to implicit;
+    - a contact who unsubscribed themselves (``opt_out_source`` Contact) is never
+      resubscribed by the account; one the *account* unsubscribed may be added back by the
+      account (the swagger's ``opt_out_source`` text).
     """
     current = email.get("permission_to_send")
     if permission == current:
@@ -48,13 +55,20 @@ def change_permission(
             email["opt_out_reason"] = reason
         return False
     if current == "unsubscribed":
-        raise bad_request(RESUBSCRIBE_REFUSED)
+        if not (email.get("opt_out_source") == "Account" and source == "Account"):
+            raise bad_request(RESUBSCRIBE_REFUSED)
+        for key in ("opt_out_source", "opt_out_date", "opt_out_reason"):
+            email.pop(key, None)
+    if current == "explicit" and permission == "implicit":
+        raise bad_request(DOWNGRADE_REFUSED)
     email["permission_to_send"] = permission
     stamp = iso(now)
     if permission == "unsubscribed":
         email.update(opt_out_source=source, opt_out_date=stamp, opt_out_reason=reason)
         return True
-    if permission in SUBSCRIBED and not email.get("opt_in_date"):
+    if permission in SUBSCRIBED and current == "unsubscribed":
+        email.update(opt_in_date=stamp, opt_in_source=source)
+    elif permission in SUBSCRIBED and not email.get("opt_in_date"):
         email["opt_in_date"] = stamp
     return False
 

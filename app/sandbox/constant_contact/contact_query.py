@@ -38,19 +38,27 @@ def _query_args(call: Call) -> dict[str, str]:
     if cursor is None:
         return {k: v for k in QUERY_KEYS if (v := call.arg(k)) is not None}
     decoded = decode_cursor(cursor)
-    if decoded is None or "next" not in decoded:
-        raise bad_request("The cursor is invalid.")
+    if decoded is None or not decoded.get("next", "").isdigit() or int(decoded["next"]) < 1:
+        raise bad_request("cursor is invalid")
     if call.arg("limit"):
         decoded["limit"] = call.arg("limit") or decoded["limit"]
     return decoded
 
 
 def list_contacts(env: Env, call: Call) -> Reply:
+    """Newest first (most recently changed), by page number, as the real service pages.
+
+    The cursor is base64 of ``limit=N&next=<page number>`` plus the filters. A page number
+    is not a bookmark: a contact changed or added between two page reads moves to the front
+    and pushes the rest back, so a reader sees some rows twice (and misses the moved one
+    unless it reads the front again). On the last page ``_links`` is absent, not ``{}``.
+    """
     if call.arg("segment_id") or call.arg("tags") or call.arg("sms_status"):
         raise bad_request("segment_id, tags and sms_status are not supported by the sandbox.")
     args = _query_args(call)
     view = replace(call, query={k: v for k, v in args.items() if k != "next"})
     limit = view.int_arg("limit", 50, 1, 500)
+    page = int(args.get("next", "1"))
     wanted = includes(view)
     where, values = _filters(view)
     with env.state.tx() as conn:
@@ -59,15 +67,10 @@ def list_contacts(env: Env, call: Call) -> Reply:
             total = conn.execute(f"SELECT count(*) FROM contacts WHERE {where}", values).fetchone()[
                 0
             ]
-        page_where, page_values = where, list(values)
-        if "next" in args:
-            updated_at, _, contact_id = args["next"].partition("|")
-            page_where += " AND (updated_at > ? OR (updated_at = ? AND contact_id > ?))"
-            page_values += [updated_at, updated_at, contact_id]
         rows = conn.execute(
-            f"SELECT contact_id, updated_at, doc FROM contacts WHERE {page_where}"
-            " ORDER BY updated_at, contact_id LIMIT ?",
-            [*page_values, limit + 1],
+            f"SELECT contact_id, updated_at, doc FROM contacts WHERE {where}"
+            " ORDER BY updated_at DESC, contact_id DESC LIMIT ? OFFSET ?",
+            [*values, limit + 1, (page - 1) * limit],
         ).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
@@ -80,13 +83,10 @@ def list_contacts(env: Env, call: Call) -> Reply:
     body: dict[str, Any] = {"contacts": contacts}
     if total is not None:
         body["contacts_count"] = total
-    links: dict[str, Any] = {}
     if more:
-        last = rows[-1]
-        cursor_args = {k: v for k, v in args.items() if k != "next"}
-        cursor_args["next"] = f"{last['updated_at']}|{last['contact_id']}"
-        links["next"] = {"href": f"/v3/contacts?cursor={encode_cursor(cursor_args)}"}
-    body["_links"] = links
+        filters = {k: v for k, v in args.items() if k not in ("limit", "next")}
+        cursor_args = {"limit": str(limit), "next": str(page + 1), **filters}
+        body["_links"] = {"next": {"href": f"/v3/contacts?cursor={encode_cursor(cursor_args)}"}}
     return Reply(200, body)
 
 

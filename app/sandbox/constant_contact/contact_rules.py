@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from app.sandbox.constant_contact.errors import bad_request
+from app.sandbox.constant_contact.places import normalise
 from app.sandbox.constant_contact.util import is_uuid, iso, new_id
 
 PERMISSIONS = (
@@ -54,8 +55,17 @@ def valid_email(address: str) -> bool:
     return bool(EMAIL_RE.match(address)) and ".." not in address
 
 
+def valid_first_name(name: str) -> bool:
+    """The service refuses first names with a full stop ("T.J."), seen in live probing."""
+    return "." not in name
+
+
 class Problems:
-    """Collects validation messages; :meth:`raise_if_any` turns them into one 400."""
+    """Collects validation messages; :meth:`raise_if_any` turns them into one 400.
+
+    Messages follow the service's Grape wording ("create_source is missing", "kind does
+    not have a valid value"), without a closing full stop: the 400 joins them with ", ".
+    """
 
     def __init__(self) -> None:
         self.messages: list[str] = []
@@ -72,10 +82,10 @@ class Problems:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.add(f"{where}{key} must be a string.")
+            self.add(f"{where}{key} is invalid")
             return None
         if len(value) > limit:
-            self.add(f"{where}{key} must be at most {limit} characters long.")
+            self.add(f"{where}{key} must be at most {limit} characters long")
         return value
 
     def choice(
@@ -85,7 +95,7 @@ class Problems:
         if value is None:
             return None
         if value not in allowed:
-            self.add(f"{where}{key} must be one of: {', '.join(allowed)}.")
+            self.add(f"{where}{key} does not have a valid value")
             return None
         return str(value)
 
@@ -94,11 +104,21 @@ class Problems:
         if value is None:
             return None
         if not isinstance(value, list):
-            self.add(f"{key} must be an array.")
+            self.add(f"{key} is invalid")
             return None
         if len(value) > limit:
-            self.add(f"{key} must contain at most {limit} items.")
+            self.add(f"{key} must contain at most {limit} items")
         return value
+
+    def required_choice(
+        self, obj: dict[str, Any], key: str, allowed: Collection[str]
+    ) -> str | None:
+        """A required enum value; missing gives both of Grape's messages, as the service does."""
+        if obj.get(key) is None:
+            self.add(f"{key} is missing")
+            self.add(f"{key} does not have a valid value")
+            return None
+        return self.choice(obj, key, allowed)
 
 
 def check_scalars(problems: Problems, body: dict[str, Any]) -> dict[str, Any]:
@@ -106,13 +126,15 @@ def check_scalars(problems: Problems, body: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in NAME_FIELDS:
         out[key] = problems.text(body, key, MAX_NAME)
+    if out["first_name"] and not valid_first_name(out["first_name"]):
+        problems.add("first_name is invalid")
     out["anniversary"] = problems.text(body, "anniversary", MAX_ANNIVERSARY)
     month, day = body.get("birthday_month"), body.get("birthday_day")
     for key, value, high in (("birthday_month", month, 12), ("birthday_day", day, 31)):
         if value is not None and (type(value) is not int or not 1 <= value <= high):
-            problems.add(f"{key} must be an integer from 1 to {high}.")
+            problems.add(f"{key} does not have a valid value")
     if (month is None) != (day is None):
-        problems.add("birthday_month and birthday_day must be given together.")
+        problems.add("birthday_month, birthday_day are missing, exactly one parameter provided")
     out["birthday_month"], out["birthday_day"] = month, day
     return out
 
@@ -122,13 +144,13 @@ def check_email(problems: Problems, value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, dict) or not isinstance(value.get("address"), str):
-        problems.add("email_address.address is required.")
+        problems.add("email_address[address] is missing")
         return None
     address = value["address"].strip()
     if len(address) > MAX_EMAIL:
-        problems.add(f"email_address.address must be at most {MAX_EMAIL} characters long.")
+        problems.add(f"email_address[address] must be at most {MAX_EMAIL} characters long")
     elif not valid_email(address):
-        problems.add(f"email_address.address {address!r} is not a valid email address.")
+        problems.add("email_address[address] is invalid")
     permission = problems.choice(value, "permission_to_send", PERMISSIONS, "email_address.")
     reason = problems.text(value, "opt_out_reason", 255, "email_address.")
     return {"address": address, "permission_to_send": permission, "opt_out_reason": reason}
@@ -143,7 +165,7 @@ def check_phones(
     phones = []
     for item in items:
         if not isinstance(item, dict):
-            problems.add("phone_numbers items must be objects.")
+            problems.add("phone_numbers is invalid")
             continue
         number = problems.text(item, "phone_number", MAX_PHONE, "phone_numbers.")
         kind = problems.choice(item, "kind", PHONE_KINDS, "phone_numbers.") or "other"
@@ -178,16 +200,17 @@ def check_address(
     problems: Problems, item: Any, now: datetime, where: str = "street_addresses."
 ) -> dict[str, Any] | None:
     if not isinstance(item, dict):
-        problems.add(f"{where[:-1]} must be an object.")
+        problems.add(f"{where[:-1]} is invalid")
         return None
     if item.get("kind") is None:
-        problems.add(f"{where}kind is required.")
+        problems.add(f"{where}kind is missing")
     kind = problems.choice(item, "kind", ADDRESS_KINDS, where) or "home"
     address: dict[str, Any] = {"street_address_id": new_id(), "kind": kind}
     for part, limit in ADDRESS_PARTS.items():
         value = problems.text(item, part, limit, where)
         if value is not None:
             address[part] = value
+    normalise(address)  # "IL" is stored, and answered, as "Illinois"
     address["created_at"] = address["updated_at"] = iso(now)
     return address
 
@@ -205,7 +228,7 @@ def check_custom_fields(
     for item in items:
         field_id = item.get("custom_field_id") if isinstance(item, dict) else None
         if not isinstance(field_id, str) or field_id not in known:
-            problems.add(f"custom_fields: custom_field_id {field_id!r} does not exist.")
+            problems.add(f"custom_fields[custom_field_id] {field_id} does not exist")
             continue
         value = problems.text(item, "value", MAX_CUSTOM_VALUE, "custom_fields.")
         entry: dict[str, Any] = {"custom_field_id": field_id, "value": value or ""}
@@ -226,7 +249,7 @@ def check_list_ids(
     out: list[str] = []
     for list_id in items:
         if not isinstance(list_id, str) or list_id not in known:
-            problems.add(f"{key}: list {list_id!r} does not exist.")
+            problems.add(f"{key} {list_id} does not exist")
         elif list_id not in out:
             out.append(list_id)
     return out
@@ -237,5 +260,5 @@ def check_uuid_array(problems: Problems, items: Any, key: str, limit: int) -> li
     if items is None:
         return None
     if not all(isinstance(i, str) and is_uuid(i) for i in items):
-        problems.add(f"{key} must contain UUIDs.")
+        problems.add(f"{key} is invalid")
     return [str(i) for i in items]

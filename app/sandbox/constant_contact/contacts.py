@@ -22,10 +22,12 @@ from app.sandbox.constant_contact.contact_rules import (
     check_phones,
     check_scalars,
 )
-from app.sandbox.constant_contact.errors import Reply, bad_request, conflict, not_found
+from app.sandbox.constant_contact.errors import ApiError, Reply, bad_request, conflict, not_found
 from app.sandbox.constant_contact.util import is_uuid, iso, iso_date, new_id
 
-NOT_UNIQUE = "Validation failed: EmailAddress is not unique"
+# The wording since 2022 (integrations take the contact id out of it); 2019's was
+# "Validation failed: EmailAddress is not unique".
+EMAIL_TAKEN = "Validation failed: Email already exists for contact {contact_id}."
 SCALARS = (*NAME_FIELDS, "anniversary", "birthday_month", "birthday_day")
 
 
@@ -46,9 +48,20 @@ def load_or_404(conn: sqlite3.Connection, contact_id: str) -> dict[str, Any]:
     return doc
 
 
-def full(conn: sqlite3.Connection, contact_id: str, doc: dict[str, Any]) -> dict[str, Any]:
-    lists = store.memberships(conn, [contact_id])[contact_id]
-    return store.render(contact_id, doc, lists, SUB_RESOURCES)
+def echo(
+    conn: sqlite3.Connection, contact_id: str, doc: dict[str, Any], body: dict[str, Any]
+) -> dict[str, Any]:
+    """A POST/PUT answer: the core fields plus the sub-resources the request sent, as stored.
+
+    The real service does not answer with every sub-resource, only with what was sent.
+    """
+    sent = [key for key in SUB_RESOURCES if body.get(key) is not None]
+    lists = store.memberships(conn, [contact_id])[contact_id] if "list_memberships" in sent else []
+    return store.render(contact_id, doc, lists, sent)
+
+
+def email_taken(contact_id: str) -> ApiError:
+    return conflict(EMAIL_TAKEN.format(contact_id=contact_id))
 
 
 def sub_resources(
@@ -88,20 +101,22 @@ def sub_resources(
 def create_contact(env: Env, call: Call) -> Reply:
     body = call.json_object()
     problems = Problems()
-    source = problems.choice(body, "create_source", SOURCES)
-    if body.get("create_source") is None:
-        problems.add("create_source is required and must be Contact or Account.")
+    source = problems.required_choice(body, "create_source", SOURCES)
     scalars = check_scalars(problems, body)
     email = check_email(problems, body.get("email_address"))
     if not (scalars["first_name"] or scalars["last_name"] or email or body.get("sms_channel")):
-        problems.add("One of first_name, last_name, email_address or sms_channel is required.")
+        problems.add(
+            "first_name, last_name, email_address, sms_channel are missing, "
+            "at least one parameter must be provided"
+        )
     now = call.now
     with env.state.tx() as conn:
         subs = sub_resources(problems, conn, body, now, source or "Account")
         problems.raise_if_any()
         assert source is not None
-        if email and store.find_by_email(conn, email["address"]):
-            raise conflict(NOT_UNIQUE)
+        taken = store.find_by_email(conn, email["address"]) if email else None
+        if taken:
+            raise email_taken(taken[0])
         stamp = iso(now)
         doc: dict[str, Any] = {}
         if email:
@@ -111,7 +126,8 @@ def create_contact(env: Env, call: Call) -> Reply:
             if permission == "unsubscribed":
                 doc["email_address"]["opt_out_reason"] = email["opt_out_reason"]
         doc.update({k: v for k, v in scalars.items() if v is not None})
-        doc.update(create_source=source, update_source=source, created_at=stamp, updated_at=stamp)
+        # update_source stays absent until the first update, as in the real service.
+        doc.update(create_source=source, created_at=stamp, updated_at=stamp)
         lists = subs.pop("list_memberships", [])
         doc.update(subs)
         if body.get("sms_channel") is not None:
@@ -120,7 +136,7 @@ def create_contact(env: Env, call: Call) -> Reply:
         store.insert(conn, contact_id, doc)
         if doc.get("email_address", {}).get("permission_to_send") != "unsubscribed":
             store.set_memberships(conn, contact_id, lists)
-        return Reply(201, full(conn, contact_id, doc))
+        return Reply(201, echo(conn, contact_id, doc, body))
 
 
 def get_contact(env: Env, call: Call) -> Reply:
@@ -136,27 +152,20 @@ def update_contact(env: Env, call: Call) -> Reply:
     contact_id = call.params["contact_id"]
     body = call.json_object()
     problems = Problems()
-    source = problems.choice(body, "update_source", SOURCES)
-    if body.get("update_source") is None:
-        problems.add("update_source is required and must be Contact or Account.")
+    source = problems.required_choice(body, "update_source", SOURCES)
     scalars = check_scalars(problems, body)
+    if body.get("email_address") is None:
+        problems.add("email_address is missing")  # a PUT replaces the contact: it must say
     email = check_email(problems, body.get("email_address"))
     now = call.now
     with env.state.tx() as conn:
         doc = load_or_404(conn, contact_id)
         subs = sub_resources(problems, conn, body, now, source or "Account")
         problems.raise_if_any()
-        assert source is not None
-        had_email = bool(doc.get("email_address"))
-        if not (scalars["first_name"] or scalars["last_name"] or email or doc.get("sms_channel")):
-            raise bad_request(
-                "One of first_name, last_name, email_address or sms_channel is required."
-            )
-        unsubscribed_now = False
-        if email:
-            unsubscribed_now = _apply_email(conn, doc, contact_id, email, source, now)
-        elif had_email:
-            doc["email_address"] = None  # omitted top-level properties are overwritten with null
+        assert source is not None and email is not None
+        unsubscribed_now = _apply_email(conn, doc, contact_id, email, source, now)
+        # A PUT replaces the contact: scalars left out are cleared; arrays left out are kept
+        # and an empty array clears them (list_memberships: [] takes it off every list).
         for key in SCALARS:
             doc[key] = scalars[key]
         lists = subs.pop("list_memberships", None)
@@ -172,7 +181,7 @@ def update_contact(env: Env, call: Call) -> Reply:
             store.clear_memberships(conn, contact_id)
         elif lists is not None:
             store.set_memberships(conn, contact_id, lists)
-        return Reply(200, full(conn, contact_id, doc))
+        return Reply(200, echo(conn, contact_id, doc, body))
 
 
 def _apply_email(
@@ -187,7 +196,7 @@ def _apply_email(
     if not current or current["address"].lower() != email["address"].lower():
         other = store.find_by_email(conn, email["address"])
         if other and other[0] != contact_id:
-            raise conflict(NOT_UNIQUE)
+            raise email_taken(other[0])
     if not current:
         permission = email["permission_to_send"] or "implicit"
         doc["email_address"] = new_email(email["address"], permission, source, now)
@@ -204,9 +213,10 @@ def delete_contact(env: Env, call: Call) -> Reply:
     contact_id = call.params["contact_id"]
     with env.state.tx() as conn:
         doc = load_or_404(conn, contact_id)
-        if not doc.get("deleted_at"):
-            doc["deleted_at"] = iso_date(call.now)
-            doc["updated_at"] = iso(call.now)
-            store.update(conn, contact_id, doc)
+        if doc.get("deleted_at"):  # still readable by id, but gone: deleting again is a 404
+            raise not_found(f"Contact {contact_id} was not found.")
+        doc["deleted_at"] = iso_date(call.now)  # a date, not a date-time, as the service has it
+        doc["updated_at"] = iso(call.now)
+        store.update(conn, contact_id, doc)
         store.clear_memberships(conn, contact_id)
     return Reply(204)

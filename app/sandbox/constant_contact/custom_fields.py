@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
 from typing import Any
 
 from app.sandbox.constant_contact.calls import Call, Env
-from app.sandbox.constant_contact.errors import Reply, bad_request, conflict, not_found
+from app.sandbox.constant_contact.errors import ApiError, Reply, bad_request, conflict, not_found
 from app.sandbox.constant_contact.util import decode_cursor, encode_cursor, is_uuid, iso, new_id
 from app.sandbox.wire import dumps, loads
 
@@ -27,7 +28,30 @@ NOT_FOUND_KEY = "contact_custom_fields.api.not_found"
 
 
 def field_name(label: str) -> str:
-    return "_".join(label.split())
+    """The service's ``name`` for a label: a lower-case slug ("Favourite Cake" -> favourite_cake).
+
+    The swagger says blanks become underscores; live answers are lower-cased as well.
+    """
+    return re.sub(r"[\W_]+", "_", label.lower()).strip("_")
+
+
+def _clash(conn: sqlite3.Connection, label: str, name: str, field_id: str = "") -> bool:
+    """Whether another field has this label (in any letter case) or the same name."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM custom_fields WHERE custom_field_id != ? AND (name = ?"
+            " OR lower(json_extract(doc, '$.label')) = lower(?))",
+            (field_id, name, label),
+        ).fetchone()
+        is not None
+    )
+
+
+def _taken(label: str) -> ApiError:
+    return conflict(
+        f"A custom field with the label {label!r} already exists.",
+        key="contact_custom_fields.api.conflict",
+    )
 
 
 def create_field(
@@ -39,15 +63,13 @@ def create_field(
 ) -> dict[str, Any]:
     """Insert a custom field after the account-level checks (handler and helpers)."""
     name = field_name(label)
-    if conn.execute("SELECT 1 FROM custom_fields WHERE lower(name) = lower(?)", (name,)).fetchone():
-        raise conflict(
-            f"A custom field named {name!r} already exists.",
-            key="contact_custom_fields.api.conflict",
-        )
+    if _clash(conn, label, name):
+        raise _taken(label)
     if conn.execute("SELECT count(*) FROM custom_fields").fetchone()[0] >= MAX_FIELDS:
         raise bad_request(f"An account can have at most {MAX_FIELDS} custom fields.")
     stamp = iso(now)
     doc: dict[str, Any] = {"custom_field_id": new_id(), "label": label, "name": name, "type": kind}
+    doc["version"] = 1  # every live answer carries it
     doc.update(extra or {})
     doc.update(created_at=stamp, updated_at=stamp)
     conn.execute(
@@ -122,26 +144,27 @@ def _load(conn: sqlite3.Connection, field_id: str) -> dict[str, Any]:
 
 
 def get_fields(env: Env, call: Call) -> Reply:
-    after = 0
+    """Newest first; on the last page ``_links`` is absent, as in the real service."""
+    before = None
     args: dict[str, str] = {"limit": call.arg("limit") or "50"}
     cursor = call.arg("cursor")
     if cursor is not None:
         decoded = decode_cursor(cursor) or {}
         if not decoded.get("next", "").isdigit():
-            raise bad_request("The cursor is invalid.")
-        after = int(decoded["next"])
+            raise bad_request("cursor is invalid")
+        before = int(decoded["next"])
         args["limit"] = call.arg("limit") or decoded.get("limit", "50")
     limit = Call(call.request, {}, call.client_id, call.now, args).int_arg("limit", 50, 1, 100)
     with env.state.tx() as conn:
         rows = conn.execute(
-            "SELECT seq, doc FROM custom_fields WHERE seq > ? ORDER BY seq LIMIT ?",
-            (after, limit + 1),
+            "SELECT seq, doc FROM custom_fields WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+            (before if before is not None else 2**62, limit + 1),
         ).fetchall()
-    body: dict[str, Any] = {"custom_fields": [loads(r["doc"]) for r in rows[:limit]], "_links": {}}
+    body: dict[str, Any] = {"custom_fields": [loads(r["doc"]) for r in rows[:limit]]}
     if len(rows) > limit:
         cursor_args = {"limit": str(limit), "next": str(rows[limit - 1]["seq"])}
-        body["_links"]["next"] = {
-            "href": f"/v3/contact_custom_fields?cursor={encode_cursor(cursor_args)}"
+        body["_links"] = {
+            "next": {"href": f"/v3/contact_custom_fields?cursor={encode_cursor(cursor_args)}"}
         }
     return Reply(200, body)
 
@@ -156,16 +179,9 @@ def put_field(env: Env, call: Call) -> Reply:
     label = _label(body)
     with env.state.tx() as conn:
         doc = _load(conn, call.params["custom_field_id"])
-        name = field_name(label)
-        clash = conn.execute(
-            "SELECT 1 FROM custom_fields WHERE lower(name) = lower(?) AND custom_field_id != ?",
-            (name, doc["custom_field_id"]),
-        ).fetchone()
-        if clash:
-            raise conflict(
-                f"A custom field named {name!r} already exists.",
-                key="contact_custom_fields.api.conflict",
-            )
+        name = field_name(label)  # a rename makes a new name
+        if _clash(conn, label, name, doc["custom_field_id"]):
+            raise _taken(label)
         choices = _choices(body.get("choices"), doc["custom_field_id"], call.now)
         doc.update(label=label, name=name, updated_at=iso(call.now))
         doc.pop("choices", None)  # omitted properties are overwritten with null

@@ -184,9 +184,7 @@ class ConstantContactEmulator:
         for key, value in (("first_name", first_name), ("last_name", last_name), *fields.items()):
             if value not in ("", None):
                 doc[key] = value
-        doc.update(
-            create_source=source, update_source=source, created_at=iso(now), updated_at=iso(now)
-        )
+        doc.update(create_source=source, created_at=iso(now), updated_at=iso(now))
         contact_id = new_id()
         with self.state.tx() as conn:
             if store.find_by_email(conn, email):

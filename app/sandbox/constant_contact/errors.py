@@ -35,7 +35,11 @@ def error_array(status: int, key: str, *messages: str) -> ApiError:
 
 
 def bad_request(*messages: str, key: str = VALIDATION) -> ApiError:
-    return error_array(400, key, *messages)
+    """A 400 as the service's Grape validation gives it: one element, problems joined by ", ".
+
+    E.g. ``create_source is missing, create_source does not have a valid value``.
+    """
+    return error_array(400, key, ", ".join(messages))
 
 
 def not_found(message: str, key: str = NOT_FOUND) -> ApiError:

@@ -23,8 +23,10 @@ from app.sandbox.constant_contact.contact_rules import (
     NAME_FIELDS,
     new_phone,
     valid_email,
+    valid_first_name,
 )
 from app.sandbox.constant_contact.errors import Reply, bad_request
+from app.sandbox.constant_contact.places import normalise
 from app.sandbox.constant_contact.util import iso, new_id
 
 if TYPE_CHECKING:
@@ -74,7 +76,7 @@ def start_import(env: Env, call: Call) -> Reply:
         known = store.active_list_ids(conn)
         missing = [str(i) for i in list_ids if i not in known]
         if missing:
-            raise bad_request(*(f"list_ids: list {i!r} does not exist." for i in missing))
+            raise bad_request(*(f"list_ids {i} does not exist" for i in missing))
         status = {"items_total_count": len(items), "person_count": 0, "error_count": 0}
         status.update(correctable_count=0, cannot_add_to_list_count=0)
         payload = {"import_data": items, "list_ids": list(dict.fromkeys(list_ids))}
@@ -135,6 +137,9 @@ def parse_item(row: int, item: dict[str, Any], fields: dict[str, str]) -> Item |
             continue
         if len(value) > limit:
             return f"{label}: {key} is longer than {limit} characters"
+        if key == "first_name" and not valid_first_name(value):
+            # The service refuses the whole row (reported in activity_errors by email).
+            return f"{label}: first_name is invalid"
         if group == "scalar":
             parsed.scalars[target] = value
         elif group == "phone":
@@ -183,6 +188,7 @@ def merge(doc: dict[str, Any], item: Item, now: datetime) -> str | None:
             same = {"street_address_id": new_id(), "kind": kind, "created_at": stamp}
             addresses.append(same)
         same.update(parts, updated_at=stamp)
+        normalise(same)  # "IL" is stored as "Illinois", as the service does
     custom = {c["custom_field_id"]: c for c in doc.get("custom_fields") or []}
     for field_id, value in item.custom.items():
         custom[field_id] = {"custom_field_id": field_id, "value": value}
@@ -277,10 +283,9 @@ def _process(
 
 def _new_doc(item: Item, now: datetime) -> dict[str, Any]:
     stamp = iso(now)
-    return {
+    return {  # no update_source until the contact's first update
         "email_address": new_email(item.email, "implicit", "Account", now),
         "create_source": "Account",
-        "update_source": "Account",
         "created_at": stamp,
         "updated_at": stamp,
     }

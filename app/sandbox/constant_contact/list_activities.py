@@ -46,10 +46,10 @@ def _payload(call: Call, env: Env) -> dict[str, Any]:
             problems, source["contact_ids"], "source.contact_ids", 500
         )
     elif source["all_active_contacts"] is not True:
-        problems.add("source.all_active_contacts must be true.")
+        problems.add("source[all_active_contacts] does not have a valid value")
     list_ids = body.get("list_ids")
     if not isinstance(list_ids, list) or not list_ids:
-        problems.add("list_ids is required.")
+        problems.add("list_ids is missing")
     else:
         payload["list_ids"] = check_uuid_array(problems, list_ids, "list_ids", MAX_LISTS)
     exclude = (body.get("exclude") or {}).get("contact_ids") or []
@@ -64,7 +64,7 @@ def _start(env: Env, call: Call, kind: str) -> Reply:
         known = store.active_list_ids(conn)
         missing = [i for i in payload["list_ids"] + payload.get("from_lists", []) if i not in known]
         if missing:
-            raise bad_request(*(f"list {i!r} does not exist." for i in missing))
+            raise bad_request(*(f"list_ids {i} does not exist" for i in missing))
         status = {
             "items_total_count": 0,
             "items_completed_count": 0,

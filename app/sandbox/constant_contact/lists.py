@@ -139,11 +139,11 @@ def get_lists(env: Env, call: Call) -> Reply:
             body["lists_count"] = conn.execute(
                 f"SELECT count(*) FROM lists WHERE {total_sql}", values[1:]
             ).fetchone()[0]
-    links: dict[str, Any] = {}
-    if len(rows) > limit:
+    if len(rows) > limit:  # on the last page _links is absent, as in the real service
         cursor_args = {**args, "next": str(rows[limit - 1]["seq"])}
-        links["next"] = {"href": f"/v3/contact_lists?cursor={encode_cursor(cursor_args)}"}
-    body["_links"] = links
+        body["_links"] = {
+            "next": {"href": f"/v3/contact_lists?cursor={encode_cursor(cursor_args)}"}
+        }
     return Reply(200, body)
 
 
@@ -177,10 +177,16 @@ def put_list(env: Env, call: Call) -> Reply:
 
 
 def delete_list(env: Env, call: Call) -> Reply:
+    """Deleting an unknown or already deleted list is a 400 "list_id not found" (live)."""
+    list_id = call.params["list_id"]
     with env.state.tx() as conn:
-        row = _row(conn, call.params["list_id"])
-        if row["deleted_at"]:
-            raise not_found(f"List {row['list_id']} was not found.", key=LIST_NOT_FOUND)
+        row = (
+            conn.execute("SELECT * FROM lists WHERE list_id = ?", (list_id,)).fetchone()
+            if is_uuid(list_id)
+            else None
+        )
+        if row is None or row["deleted_at"]:
+            raise bad_request("list_id not found")
         status = {"items_total_count": 1, "items_completed_count": 0, "list_count": 1}
         doc = env.runner.submit(conn, "list_delete", {"list_id": row["list_id"]}, status, call.now)
     return Reply(202, {k: v for k, v in doc.items() if k != "status"})

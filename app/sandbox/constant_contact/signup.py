@@ -52,7 +52,7 @@ def sign_up_form(env: Env, call: Call) -> Reply:
             "email_address is required (SMS-only sign-ups are not supported by the sandbox)."
         )
     elif len(address.strip()) > 80 or not valid_email(address.strip()):
-        problems.add(f"email_address {address!r} is not a valid email address.")
+        problems.add("email_address is invalid")
     scalars = {k: v for k, v in check_scalars(problems, body).items() if v is not None}
     phone = problems.text(body, "phone_number", MAX_PHONE)
     street = (
@@ -63,7 +63,7 @@ def sign_up_form(env: Env, call: Call) -> Reply:
     now = call.now
     with env.state.tx() as conn:
         if not isinstance(body.get("list_memberships"), list) or not body["list_memberships"]:
-            problems.add("list_memberships is required (1 to 50 list ids).")
+            problems.add("list_memberships is missing")
         lists = (
             check_list_ids(problems, body.get("list_memberships"), store.active_list_ids(conn))
             or []
@@ -112,7 +112,6 @@ def _new_contact(email: str, now: Any) -> dict[str, Any]:
     return {
         "email_address": new_email(email, "explicit", "Contact", now),
         "create_source": "Contact",
-        "update_source": "Contact",
         "created_at": stamp,
         "updated_at": stamp,
     }
@@ -150,7 +149,7 @@ def resubscribe(env: Env, call: Call) -> Reply:
     with env.state.tx() as conn:
         problems = Problems()
         if not isinstance(body.get("list_ids"), list) or not body["list_ids"]:
-            problems.add("list_ids is required.")
+            problems.add("list_ids is missing")
         lists = check_list_ids(
             problems, body.get("list_ids"), store.active_list_ids(conn), "list_ids"
         )

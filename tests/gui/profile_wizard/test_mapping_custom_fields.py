@@ -83,7 +83,7 @@ def test_a_custom_field_is_created_from_the_mapping_page(qtbot, mapping_page, sa
     ]
     fields = sandbox.service.list_custom_fields(page.draft.connection_id)
     assert {(f.label, f.name, f.type) for f in fields} >= {
-        ("Favourite cake", "Favourite_cake", "string")
+        ("Favourite cake", "favourite_cake", "string")
     }
 
 
