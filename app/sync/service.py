@@ -51,8 +51,8 @@ from app.store.repositories import (
 )
 from app.store.settings_repo import SettingsRepository
 from app.sync.engine import EngineDeps, PushEngine
-from app.sync.engine_push import errors_by_email
 from app.sync.gc_pause import gc_paused
+from app.sync.import_errors import ImportItem, attribute_errors
 from app.sync.locks import AccountLock, Activity, Holder, Origin, ProfileLock, account_key
 from app.sync.planner import PlanContext, Planner, RemoteInfo
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
@@ -673,14 +673,17 @@ class ContactBridgeService:
         planner = Planner(
             PlanContext(profile.with_changes(filters=FilterGroup(), options=options), remote=remote)
         )
-        items, refused = [], []
+        items: list[dict[str, str]] = []
+        sent: list[ImportItem] = []  # each item's record: its place in the import, its row
+        refused = []
         for record in records:
             plan = planner.plan(record)
             if plan.item is None:
                 refused.append((plan.email or f"Row {record.row}", plan.reason))
             else:
+                sent.append(ImportItem(len(items), record.row, plan.email))
                 items.append(dict(plan.item))
-        failed: dict[str, object] = {}
+        failed: dict[int, str] = {}
         if items:
             activity = client.start_contacts_import(items, [list_id])
             status = client.wait_for_activity(activity, should_stop=cancel.wait if cancel else None)
@@ -689,16 +692,12 @@ class ContactBridgeService:
                     "Constant Contact could not add these contacts to the list.",
                     body="\n".join(status.errors),
                 )
-            failed = dict(errors_by_email(status.errors))
-        for item in items:
-            why = failed.get(item["email"])
-            if why is not None:
-                refused.append((item["email"], why if isinstance(why, str) else why[1]))
-        added = tuple(i["email"] for i in items if i["email"] not in failed)
+            failed = attribute_errors(status.errors, sent)  # "Row 14: ... refused it: ..."
+        refused.extend((items[i]["email"], why) for i, why in sorted(failed.items()))
+        kept = [item for i, item in enumerate(items) if i not in failed]
+        added = tuple(i["email"] for i in kept)
         # Every profile on the account sees them at once (see MirrorRepository.record_import).
-        self.mirror.record_import(
-            connection_id, (i for i in items if i["email"] not in failed), list_id
-        )
+        self.mirror.record_import(connection_id, kept, list_id)
         return ListAddResult(added, tuple(refused))
 
     def remove_list_members(

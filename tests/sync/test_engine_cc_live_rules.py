@@ -260,6 +260,7 @@ def test_adding_people_to_a_list_reports_rows_the_import_refused(two_way):
     assert result.added == ("good@example.com",)
     ((who, why),) = result.refused
     assert who == "bad@example.com"
-    assert why.startswith("Constant Contact refused it: ") and "birthday_month" in why
+    # Named by the record's own row (3), not by its place in the import (2).
+    assert why.startswith("Row 3: Constant Contact refused it: ") and "birthday_month" in why
     assert tw.emulator.contacts_on_list("Picked") == {"good@example.com"}
     assert tw.emulator.get_contact("good@example.com")["first_name"] == "TJ"
