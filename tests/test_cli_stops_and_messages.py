@@ -36,17 +36,9 @@ IMPORT = "POST /v3/activities/contacts_json_import"
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    monkeypatch.setenv("CONTACTBRIDGE_HOME", str(home))
-    for name in ("CC_API_URL", "CC_AUTH_URL", "XERO_API_URL", "XERO_AUTH_URL"):
-        monkeypatch.delenv(f"CONTACTBRIDGE_{name}", raising=False)
-    return home
-
-
-@pytest.fixture
 def cli(home, capsys):
-    """``cli(*args)`` -> (exit code, stdout, stderr) of ``contactbridge ARGS``."""
+    """``cli(*args)`` -> (exit code, stdout, stderr) of ``contactbridge ARGS``: here without
+    ``--sandbox`` unless a test gives it (``home`` is the shared fixture of conftest.py)."""
 
     def run(*args: str) -> tuple[int, str, str]:
         code = main(list(args))

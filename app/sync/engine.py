@@ -365,7 +365,7 @@ class PushEngine:
                 main_list_id=cp["list_id"],
                 full_read=True,  # the whole source is read even for a retry
                 only_keys=only,
-                outside=self._outside(details, entries),
+                outside=self._outside(profile, details, entries),
                 email_column=profile.mapping.source_for("email") or "",
             )
             rows = [plan_rows.settled_row(r, dry_run) for r in plan_back(back)]
@@ -415,10 +415,13 @@ class PushEngine:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _outside(self, details: dict, entries: list[SourceEntry]) -> frozenset[str]:
-        """Linked keys the source's read missed but the source still has (see BackContext)."""
+    def _outside(
+        self, profile: SyncProfile, details: dict, entries: list[SourceEntry]
+    ) -> frozenset[str]:
+        """Linked keys the source's read missed but the source still has (see BackContext);
+        asked only when missing records may be taken off the list."""
         still_there = getattr(self.d.source, "still_there", None)
-        if still_there is None:
+        if still_there is None or not profile.options.remove_deleted:
             return frozenset()
         read = {e.key for e in entries}
         missing = [k for k, v in details.items() if k not in read and v[5] != "removed"]
