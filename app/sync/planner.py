@@ -149,9 +149,8 @@ class Planner:
             set() if opts.sync_phones else set(PHONE_KEYS)
         )
         mapping = ctx.profile.mapping
-        self._name_columns = tuple(
-            c for c in (mapping.source_for("first_name"), mapping.source_for("last_name")) if c
-        )
+        self._first_column = mapping.source_for("first_name") or ""
+        self._last_column = mapping.source_for("last_name") or ""
         self._company_column = mapping.source_for("company_name") or ""
 
     def plan_all(self, records: Iterable[SourceRecord]) -> Iterator[PlannedRecord]:
@@ -249,10 +248,12 @@ class Planner:
 
     def name_of(self, record: SourceRecord) -> str:
         """The person's name: the mapped first and last name, else the mapped company."""
-        values = record.values
-        name = " ".join(filter(None, ((values.get(c) or "").strip() for c in self._name_columns)))
+        values = record.values  # already stripped by the source
+        first = values.get(self._first_column) or ""
+        last = values.get(self._last_column) or ""
+        name = f"{first} {last}" if first and last else first or last
         if not name and self._company_column:
-            name = (values.get(self._company_column) or "").strip()
+            name = values.get(self._company_column) or ""
         return name
 
     def item_for(self, record: SourceRecord, email: str) -> dict[str, str]:
@@ -362,14 +363,16 @@ class Planner:
         warnings = transformer(
             opts.state_format, opts.country_format, opts.phone_format, opts.phone_region
         ).apply(mapped)
+        if "." in mapped.get("first_name", ""):  # "T.J." would be refused: send "TJ"
+            value, warning = cc_first_name(mapped["first_name"])
+            if warning:
+                warnings.append(warning)
+            if value:
+                mapped["first_name"] = value
+            else:
+                del mapped["first_name"]
         item: dict[str, str] = {}
         for key, value in mapped.items():
-            if key == "first_name" and "." in value:  # "T.J." would be refused: send "TJ"
-                value, warning = cc_first_name(value)
-                if warning:
-                    warnings.append(warning)
-                if not value:
-                    continue
             if len(value) > field_limit(key):
                 value, _ = trim_to_limit(key, value)
                 warnings.append(f"{label(key)} shortened to {len(value)} characters")
