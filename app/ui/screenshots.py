@@ -7,6 +7,7 @@ QApplication (``app.application.run(screenshot=DIR)`` makes one) and works offsc
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from app.sandbox.samples import SAMPLE_PROFILE_NAME
 from app.sandbox.xero_samples import XERO_LIST_NAME, XERO_PROFILE_NAME
 from app.sync.bootstrap import open_service
 from app.sync.engine import IMPORT
+from app.sync.locks import Activity, Holder, Origin
 from app.ui.errors import build_error_dialog
 from app.ui.event_wait import wait_for, wait_ms
 from app.ui.history import HistoryDialog
@@ -137,23 +139,21 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
 
 
 def _shoot_waiting(window: MainWindow, emulator: object, shoot: Callable[..., Path]) -> None:
-    """The bakery queued behind the Xero sample's first sync: both send to one Constant
-    Contact account, so the second waits its turn and says for what."""
-    names = {ov.profile.name: ov.profile.id for ov in window.service.list_profiles()}
-    first, second = names.get(XERO_PROFILE_NAME), names.get(SAMPLE_PROFILE_NAME)
-    if first is None or second is None:
+    """The bakery queued behind a sync of the Xero sample started from the command line:
+    both send to one Constant Contact account, so it waits its turn and says for what."""
+    service = window.service
+    bakery = service.get_profile(SAMPLE_PROFILE_NAME)
+    if bakery.id is None or bakery.connection_id is None:
         return
-    if emulator is not None:
-        emulator.runner.delay = 4.0  # type: ignore[attr-defined]  # a slow first import
-    window.select_profile(first)
-    window.sync_now()
-    wait_for(window.runner.phase_changed, 30_000)  # it has the account
-    window.select_profile(second)
-    window.sync_now()
-    if wait_for(window.runner.run_waiting, 30_000):
-        shoot(window, "03b-sync-waiting", 300)
-    if emulator is not None:
-        emulator.runner.delay = 0.0  # type: ignore[attr-defined]
+    # As a "sync" typed in a terminal would note itself (another process's id).
+    elsewhere = Holder(
+        Activity.SYNC, profile=XERO_PROFILE_NAME, origin=Origin.COMMAND_LINE, pid=os.getpid() + 1
+    )
+    with service.account_lock(bakery.connection_id).holding(elsewhere):
+        window.select_profile(bakery.id)
+        window.sync_now()
+        if wait_for(window.runner.run_waiting, 30_000):
+            shoot(window, "03b-sync-waiting", 300)
     while window.runner.running_ids():
         wait_for(window.runner.run_finished, 60_000)
 
