@@ -24,6 +24,7 @@ from app.core.vocabulary import (
     side_title,
     summary_text,
 )
+from app.sync.log_file import RedactingFilter
 from app.sync.summary import summary_json
 
 EXIT_OK, EXIT_FAILED_RECORDS, EXIT_CANNOT_START = 0, 1, 2
@@ -144,7 +145,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Warnings on stderr; the log file (installed with the service) keeps INFO and up.
+    stderr = logging.StreamHandler()
+    stderr.setLevel(logging.WARNING)
+    stderr.addFilter(RedactingFilter())
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", handlers=[stderr]
+    )
     if args.command is None:
         from app.application import run
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_data_dir, user_log_dir
 
 from app import APP_NAME, APP_ORG
+from app.file_modes import private_dir
 
 # Points the whole app (database, logs, backups) at another folder. Sandbox mode sets it.
 HOME_ENV = "CONTACTBRIDGE_HOME"
@@ -16,8 +17,8 @@ DB_FILENAME = "contactbridge.sqlite3"
 
 
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The folder, created if missing and owner-only (it holds customers' data)."""
+    return private_dir(path)
 
 
 def platform_home() -> Path:
@@ -37,8 +38,14 @@ def db_path() -> Path:
     return app_home() / DB_FILENAME
 
 
-def log_dir() -> Path:
-    return _ensure(app_home() / "logs")
+def log_dir(home: Path | None = None) -> Path:
+    """The log folder (created): ``<home>/logs`` for a given data folder (sandbox, tests) or
+    when ``$CONTACTBRIDGE_HOME`` is set, else the platform's log folder."""
+    if home is not None:
+        return _ensure(home / "logs")
+    if os.environ.get(HOME_ENV, "").strip():
+        return _ensure(app_home() / "logs")
+    return _ensure(Path(user_log_dir(APP_NAME, APP_ORG)))
 
 
 def backups_dir() -> Path:
@@ -48,4 +55,5 @@ def backups_dir() -> Path:
 
 def default_sandbox_home() -> Path:
     """The app home sandbox mode uses, kept apart from real data (ignores the override)."""
+    _ensure(platform_home())
     return _ensure(platform_home() / "sandbox")

@@ -21,11 +21,10 @@ import json as jsonlib
 import logging
 import math
 import random
-import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -48,6 +47,9 @@ from app.core.errors import (
     RateLimited,
     RemoteError,
 )
+from app.core.redaction import redact
+
+__all__ = ["redact"]  # kept here for callers that redact response text
 
 log = logging.getLogger(__name__)
 
@@ -167,25 +169,6 @@ def quota_exceeded_error(now: datetime) -> QuotaExceeded:
         f"(in about {hours} hour{'s' if hours != 1 else ''}).",
         resets_at=resets_at,
     )
-
-
-_SECRET_PATTERNS = (
-    re.compile(r"(?i)(bearer\s+)[^\s\"',]+"),
-    re.compile(
-        r"(?i)(\"?(?:access_token|refresh_token|id_token|code|code_verifier|device_code"
-        r"|client_secret)\"?\s*[:=]\s*\"?)[^\s\"'&,}]+"
-    ),
-)
-
-
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with bearer tokens, token fields and the given values replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(r"\1***", text)
-    return text
 
 
 def error_message(body: str) -> tuple[str, str]:
@@ -330,8 +313,17 @@ class ApiSession:
             except requests.RequestException as exc:
                 attempts["network"] += 1
                 if self._may_retry_network(exc, idempotent, attempts["network"]):
-                    self._sleep(self._backoff(attempts["network"]))
+                    delay = self._backoff(attempts["network"])
+                    log.info(
+                        "%s: %s, retry %d in %.1f s",
+                        key,
+                        type(exc).__name__,
+                        attempts["network"],
+                        delay,
+                    )
+                    self._sleep(delay)
                     continue
+                log.warning("%s: %s, giving up", key, type(exc).__name__)
                 raise self._network_error(exc, key) from None
             status = response.status_code
             body = response.text
@@ -341,16 +333,22 @@ class ApiSession:
                 return jsonlib.loads(body) if body.strip() else None
             if status == 401 and self.tokens and not auth_retried:
                 auth_retried = True
+                log.info("%s: sign-in refused (401), refreshing the token once", key)
                 token = self.tokens.refresh_after_rejection(token)
                 continue
             if status == 429 and self.on_429 is not None:
                 verdict = self.on_429(response.headers, body)
                 if isinstance(verdict, AppError):
+                    log.warning("%s: 429, stopping: %s", key, verdict.message)
                     raise verdict
                 attempts["throttle"] += 1
                 if attempts["throttle"] < self.retry.throttle_attempts:
+                    log.info(
+                        "%s: 429, waiting %.1f s (attempt %d)", key, verdict, attempts["throttle"]
+                    )
                     self.limiter.pause(verdict)
                     continue
+                log.warning("%s: 429, still throttled after %d attempts", key, attempts["throttle"])
                 raise RateLimited(
                     f"{self.service_name} is busy and asked ContactBridge to slow down. "
                     "Try again in a minute.",
@@ -359,12 +357,17 @@ class ApiSession:
             if status == 429:
                 err_key, _ = error_message(body)
                 if err_key == "quota_exceeded":
+                    log.warning("%s: 429 quota_exceeded, the run waits for the daily reset", key)
                     raise quota_exceeded_error(self._now())
                 attempts["throttle"] += 1
                 if attempts["throttle"] < self.retry.throttle_attempts:
                     delay = self._throttle_delay(attempts["throttle"])
+                    log.info(
+                        "%s: 429, waiting %.1f s (attempt %d)", key, delay, attempts["throttle"]
+                    )
                     self.limiter.pause(delay)
                     continue
+                log.warning("%s: 429, still throttled after %d attempts", key, attempts["throttle"])
                 raise RateLimited(
                     "Constant Contact is busy and asked ContactBridge to slow down. "
                     "Try again in a minute.",
@@ -373,8 +376,13 @@ class ApiSession:
             if status in RETRY_STATUSES and idempotent:
                 attempts["server"] += 1
                 if attempts["server"] < self.retry.server_error_attempts:
-                    self._sleep(self._backoff(attempts["server"]))
+                    delay = self._backoff(attempts["server"])
+                    log.info(
+                        "%s: HTTP %d, retry %d in %.1f s", key, status, attempts["server"], delay
+                    )
+                    self._sleep(delay)
                     continue
+            log.info("%s: HTTP %d", key, status)
             raise self._status_error(status, body, key, token)
 
     # -- helpers ----------------------------------------------------------------------------

@@ -24,11 +24,13 @@ import keyring.errors
 from keyring.backends import chainer, fail, null
 
 from app.core.errors import SecretStoreError
+from app.core.redaction import remember
 
 log = logging.getLogger(__name__)
 
 SERVICE = "ContactBridge"
 TOKEN_KEY = "oauth_token"
+TOKEN_FIELDS = ("access_token", "refresh_token", "id_token")  # kept out of logs
 KEYRING_ENV = "CONTACTBRIDGE_KEYRING"  # "memory" forces the session-only store
 SESSION_ONLY_WARNING = (
     "No secure keyring was found on this computer, so your Constant Contact sign-in is kept "
@@ -145,13 +147,17 @@ class SecretStore:
         username = _username(connection_id, key)
         if self._backend is None:
             with self._lock:
-                return self._memory.get(username)
-        try:
-            return self._backend.get_password(self.service, username)
-        except Exception as exc:
-            raise _store_error("read", exc) from None
+                value = self._memory.get(username)
+        else:
+            try:
+                value = self._backend.get_password(self.service, username)
+            except Exception as exc:
+                raise _store_error("read", exc) from None
+        remember(value)  # a secret never reaches a log, even on its own
+        return value
 
     def set(self, connection_id: int, key: str, value: str) -> None:
+        remember(value)
         username = _username(connection_id, key)
         if self._backend is None:
             with self._lock:
@@ -187,13 +193,21 @@ class SecretStore:
         except ValueError:
             log.warning("The saved token of connection %s is unreadable", connection_id)
             return None
-        return token if isinstance(token, dict) else None
+        if not isinstance(token, dict):
+            return None
+        _remember_token(token)
+        return token
 
     def save_token(self, connection_id: int, token: Mapping[str, Any]) -> None:
+        _remember_token(token)
         self.set(connection_id, TOKEN_KEY, json.dumps(dict(token), sort_keys=True))
 
     def delete_token(self, connection_id: int) -> None:
         self.delete(connection_id, TOKEN_KEY)
+
+
+def _remember_token(token: Mapping[str, Any]) -> None:
+    remember(*(token.get(k) for k in TOKEN_FIELDS))
 
 
 def _username(connection_id: int, key: str) -> str:

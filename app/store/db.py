@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from peewee import DatabaseError, DatabaseProxy, SqliteDatabase
 
 from app.core.errors import AppError
+from app.file_modes import private_dir, private_file, tighten
 from app.store import migrations
 
 # Bound by open_database(). Threads: peewee keeps one connection per thread. A worker
@@ -16,6 +18,9 @@ from app.store import migrations
 # the work ends, and keeps write transactions (``db.atomic()``) short. WAL lets readers
 # run beside the writer; busy_timeout makes a second writer wait instead of failing.
 db = DatabaseProxy()
+
+# Files SQLite keeps beside the database, holding the same data; owner-only like it.
+SIDE_FILES = ("-wal", "-shm", "-journal")
 
 # In the constructor's pragmas, so every new (per-thread) connection gets them.
 PRAGMAS: dict[str, object] = {
@@ -42,7 +47,12 @@ def open_database(path: Path, backups: Path | None = None) -> SqliteDatabase:
             or could not be upgraded (it is then left as it was).
     """
     close_database()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    # Created owner-only before SQLite opens it: SQLite gives its -wal and -shm files the
+    # database's mode. An older, looser database and its side files are tightened too.
+    with contextlib.suppress(OSError):  # not a file we can make: SQLite then says why
+        private_file(path)
+    _tighten_side_files(path)
     backups = backups if backups is not None else path.parent / "backups"
     # IMMEDIATE: a write transaction takes the write lock at BEGIN, where busy_timeout
     # applies; a deferred one that read first would fail at once on a lock upgrade.
@@ -60,8 +70,14 @@ def open_database(path: Path, backups: Path | None = None) -> SqliteDatabase:
             "a copy from the backups folder can be restored.",
             details=f"{path}\n{exc}",
         ) from exc
+    _tighten_side_files(path)
     db.initialize(database)
     return database
+
+
+def _tighten_side_files(path: Path) -> None:
+    for suffix in SIDE_FILES:
+        tighten(path.with_name(path.name + suffix))
 
 
 def close_database() -> None:
@@ -76,7 +92,7 @@ def close_database() -> None:
 
 def backup_database(database: SqliteDatabase, folder: Path, version: int) -> Path:
     """Copy ``database`` with SQLite's online backup API; returns the copy's path."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"contactbridge-v{version}-{stamp}.sqlite3"
     n = 1
@@ -84,6 +100,7 @@ def backup_database(database: SqliteDatabase, folder: Path, version: int) -> Pat
         target = folder / f"contactbridge-v{version}-{stamp}-{n}.sqlite3"
         n += 1
     try:
+        private_file(target)
         copy = sqlite3.connect(target)
         try:
             database.connection().backup(copy)

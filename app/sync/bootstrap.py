@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import paths
+from app import __version__, paths
 from app.connectors.endpoints import ServiceUrls, constant_contact_urls
 from app.connectors.xero import COLUMNS as XERO_COLUMNS
 from app.connectors.xero import XeroUrls, xero_urls
@@ -30,6 +30,7 @@ from app.core.errors import NetworkError, RemoteError
 from app.core.filters import FilterGroup
 from app.core.profiles import SourceKind, SourceSpec, SyncOptions, SyncProfile
 from app.core.store_types import Connection
+from app.file_modes import private_dir
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import (
     EXISTING,
@@ -42,6 +43,7 @@ from app.sandbox.xero import XeroEmulator
 from app.sandbox.xero_samples import XERO_LIST_NAME, XERO_PROFILE_NAME, seed_xero_samples
 from app.secrets.store import SecretStore
 from app.store.db import close_database, open_database
+from app.sync import log_file
 from app.sync.emulator_process import EmulatorProcess
 from app.sync.sandbox_browser import approve_in_sandbox
 from app.sync.service import ContactBridgeService
@@ -64,6 +66,7 @@ class ServiceHandle:
     emulator_process: EmulatorProcess | None = None
     xero_emulator: XeroEmulator | None = None
     sample_csv: Path | None = None
+    log_path: Path | None = None  # the log file being written
     notices: list[str] = field(default_factory=list)
 
     def close(self) -> None:
@@ -77,6 +80,7 @@ class ServiceHandle:
             self.xero_emulator.stop()
             self.xero_emulator = None
         close_database()
+        log_file.uninstall()
 
 
 def open_service(
@@ -104,12 +108,15 @@ def open_service(
             if os.environ.get("CONTACTBRIDGE_HOME")
             else paths.default_sandbox_home()
         )
-    else:
+    explicit_home = sandbox or home is not None
+    if not sandbox:
         home = home or paths.app_home()
-    home.mkdir(parents=True, exist_ok=True)
+    private_dir(home)  # holds every customer's name and email: owner-only
+    log_path = log_file.install(home if explicit_home else None)
+    log.info("ContactBridge %s opening %s%s", __version__, home, " (sandbox)" if sandbox else "")
     open_database(home / "contactbridge.sqlite3")
     secrets = SecretStore.open(memory=sandbox)
-    handle = ServiceHandle(service=None, home=home)  # type: ignore[arg-type]
+    handle = ServiceHandle(service=None, home=home, log_path=log_path)  # type: ignore[arg-type]
     if not secrets.is_secure and not sandbox:
         handle.notices.append(secrets.warning)
 

@@ -144,6 +144,7 @@ class PushEngine:
         except NeedsConfirmation:
             raise  # the run was turned into a preview already
         except Cancelled:
+            log.info("run %s of %r cancelled in phase %s", run_id, profile.name, cp.get("phase"))
             return self._stop(
                 run_id,
                 profile,
@@ -151,8 +152,17 @@ class PushEngine:
                 "Cancelled. Sync again to pick up where it stopped.",
             )
         except QuotaExceeded as exc:
+            log.warning("run %s of %r paused for the quota: %s", run_id, profile.name, exc.message)
             return self._stop(run_id, profile, RunStatus.PAUSED, exc.message)
         except AppError as exc:
+            log.error(
+                "run %s of %r failed in phase %s: %s (%s)",
+                run_id,
+                profile.name,
+                cp.get("phase"),
+                exc.message,
+                exc.details,
+            )
             self._stop(run_id, profile, RunStatus.FAILED, exc.message)
             raise
         counts = runs.counts(run_id)
@@ -167,6 +177,14 @@ class PushEngine:
         if cp.get("guard_note"):
             message += ". " + cp["guard_note"]
         runs.finish(run_id, status, counts, message, extra=tallies.as_extra())
+        log.info(
+            "run %s of %r ended %s: %s; %s",
+            run_id,
+            profile.name,
+            status,
+            counts.as_dict(),
+            message,
+        )
         return runs.get(run_id)
 
     def _stop(self, run_id: int, profile: SyncProfile, status: RunStatus, msg: str) -> RunSummary:
@@ -181,6 +199,7 @@ class PushEngine:
             self.d.runs.set_phase(run_id, phase)
             self.d.runs.save_checkpoint(run_id, cp)
             self.reporter.phase(phase)
+            log.info("run %s of %r: phase %s%s", run_id, profile.name, phase, dry_run * " (dry)")
             if phase == PREPARE:
                 self._prepare(profile, run_id, cp, dry_run)
             elif phase == REFRESH:

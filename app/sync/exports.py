@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from app.core.outcomes import Outcome, RecordResult, RunStatus, RunSummary
 from app.core.vocabulary import RunTallies, label, row_label, shown_terms
+from app.file_modes import private_file
 from app.sync.progress import CancelToken
 
 CHECK_EVERY = 5000  # rows between checks of the cancel token
@@ -30,6 +31,7 @@ WIDTH_SAMPLE = 500  # rows measured for column widths
 MIN_WIDTH, MAX_WIDTH = 8, 60  # characters
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 _BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
 
 RESULT_HEADER = (
     "Row",
@@ -151,11 +153,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def spreadsheet_safe(value: Any) -> str:
+    """A CSV cell's text that a spreadsheet shows as text, never runs as a formula.
+
+    As OWASP recommends for CSV injection, text starting with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return gets a leading single quote (``=HYPERLINK(...)`` becomes
+    ``'=HYPERLINK(...)``). Numbers the app itself writes (row numbers, counts) stay numbers.
+    """
+    text = _text(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
 def _replace_when_done(path: Path, write: Callable[[Path], int]) -> int:
     """Write next to ``path`` and rename at the end: a failed or cancelled export never
-    leaves half a file under the chosen name."""
+    leaves half a file under the chosen name. The file is owner-only (0600): it holds
+    customers' names and emails."""
     tmp = path.with_name(path.name + ".part")
     try:
+        private_file(tmp)
         count = write(tmp)
         tmp.replace(path)
     finally:
@@ -170,9 +187,9 @@ def write_csv(path: Path, sheet: Sheet, cancel: CancelToken | None = None) -> in
     def write(tmp: Path) -> int:
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(sheet.header)
+            writer.writerow([spreadsheet_safe(h) for h in sheet.header])
             for n, row in enumerate(sheet.rows, 1):
-                writer.writerow([_text(v) for v in row])
+                writer.writerow([spreadsheet_safe(v) for v in row])
                 if cancel is not None and n % CHECK_EVERY == 0:
                     cancel.raise_if_cancelled()
         return len(sheet.rows)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import paths
 from app.core.errors import AppError
 from app.core.settings import (
     CLEAR_ON_RESUBSCRIBE,
@@ -42,6 +41,7 @@ from app.core.settings import (
     Option,
     Preferences,
 )
+from app.sync import log_file
 from app.sync.service import ContactBridgeService
 from app.ui.errors import show_error
 from app.ui.i18n import tr
@@ -102,7 +102,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         open_url: OpenUrl = QDesktopServices.openUrl,
-        log_dir: Callable[[], Path] = paths.log_dir,
+        log_dir: Callable[[], Path] = log_file.current_folder,
     ) -> None:
         super().__init__(parent)
         self.service = service
