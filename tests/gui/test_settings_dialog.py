@@ -91,6 +91,17 @@ def test_open_log_folder_in_one_click(dialog, opened, tmp_path) -> None:
     assert opened == [QUrl.fromLocalFile(str(tmp_path / "logs"))]
 
 
+def test_open_log_folder_opens_the_folder_the_log_is_written_in(qtbot, sandbox) -> None:
+    opened: list[QUrl] = []
+    dialog = SettingsDialog(sandbox.service, open_url=lambda url: opened.append(url) or True)
+    qtbot.addWidget(dialog)
+    dialog.log_button.click()
+    folder = sandbox.home / "logs"
+    assert opened == [QUrl.fromLocalFile(str(folder))]
+    assert sandbox.log_path is not None and sandbox.log_path.parent == folder
+    assert sandbox.log_path.is_file()  # the run's lines go there
+
+
 def test_a_folder_that_cannot_be_opened_says_where_it_is(qtbot, sandbox, tmp_path) -> None:
     dialog = SettingsDialog(sandbox.service, open_url=lambda url: False, log_dir=lambda: tmp_path)
     qtbot.addWidget(dialog)
