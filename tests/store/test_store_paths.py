@@ -59,3 +59,14 @@ def test_sandbox_home_ignores_override(
     monkeypatch.setenv("CONTACTBRIDGE_HOME", str(tmp_path / "elsewhere"))
     assert paths.default_sandbox_home() == platform_dir / "sandbox"
     assert (platform_dir / "sandbox").is_dir()
+
+
+def test_logs_go_to_the_platform_log_folder_unless_a_home_is_given(
+    platform_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logs = tmp_path / "platform-logs" / "ContactBridge"
+    monkeypatch.setattr(paths, "user_log_dir", lambda name, org: str(logs))
+    assert paths.log_dir() == logs and logs.is_dir()
+    assert paths.log_dir(tmp_path / "sandbox") == tmp_path / "sandbox" / "logs"
+    monkeypatch.setenv("CONTACTBRIDGE_HOME", str(tmp_path / "home"))
+    assert paths.log_dir() == tmp_path / "home" / "logs"
