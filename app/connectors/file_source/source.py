@@ -10,6 +10,7 @@ from app.connectors.file_source.csv_rows import Row, detect_format, iter_csv_row
 from app.connectors.file_source.headers import clean_headers, column_letter
 from app.connectors.file_source.problems import RowProblem
 from app.connectors.file_source.xlsx_rows import iter_xlsx_rows, sheet_names
+from app.core.control_chars import strip_controls
 from app.core.errors import SourceError, SourceLocation
 from app.core.mapping_suggest import suggest_mapping
 from app.core.records import SourceRecord
@@ -74,6 +75,7 @@ class FileSource:
         self._header_row = 1
         self._kind_found: str | None = None
         self._delimiter = ","
+        self._unreadable: dict[int, tuple[int, str]] = {}  # row → (cell index, why), from reading
 
     def describe(self) -> str:
         """The file's name, for messages."""
@@ -117,13 +119,12 @@ class FileSource:
             if problem is not None:
                 self.problems.append(problem)
                 continue
-            values = dict(zip(columns, cells, strict=False))
-            for name in columns[len(cells) :]:
-                values[name] = ""
+            values, notes = _clean_values(columns, cells)
             opted_out = self.opt_out_column is not None and is_opt_out_value(
                 values[self.opt_out_column]
             )
-            yield SourceRecord(self._key(values, number, email), number, values, opted_out)
+            key = self._key(values, number, email)
+            yield SourceRecord(key, number, values, opted_out, notes)
 
     def preview(self, n: int = 20) -> tuple[list[str], list[list[str]]]:
         """The columns and the first ``n`` data rows, each cut or padded to the columns."""
@@ -137,7 +138,8 @@ class FileSource:
         rows: list[tuple[int, list[str]]] = []
         if n > 0:
             for number, cells in self._data_rows():
-                rows.append((number, (cells + [""] * width)[:width]))
+                shown = [strip_controls(_SURROGATE.sub("\ufffd", c))[0] for c in cells]
+                rows.append((number, (shown + [""] * width)[:width]))
                 if len(rows) >= n:
                     break
         return columns, rows
@@ -161,6 +163,11 @@ class FileSource:
                 yield number, cells
 
     def _check(self, number: int, cells: list[str], columns: list[str]) -> RowProblem | None:
+        unreadable = self._unreadable.get(number)
+        if unreadable is not None:
+            index, why = unreadable
+            name = columns[index] if index < len(columns) else f"Column {column_letter(index + 1)}"
+            return RowProblem(number, name, why, self.path.name)
         if len(cells) > len(columns):
             extra = next(i for i in range(len(columns), len(cells)) if cells[i])
             where = f"Column {column_letter(extra + 1)}"
@@ -180,9 +187,10 @@ class FileSource:
             index = next(i for i, cell in enumerate(cells) if _SURROGATE.search(cell))
             return RowProblem(
                 number,
-                columns[index],
-                "This value has characters that could not be read. Save the file as "
-                '"CSV UTF-8" (in Excel: File › Save As) and try again.',
+                columns[index] if index < len(columns) else f"Column {column_letter(index + 1)}",
+                "This value contains bytes that are not valid text (shown as \ufffd in the "
+                "preview), so the row was left out rather than sent garbled. Fix the value, "
+                'or save the file as "CSV UTF-8" (in Excel: File › Save As), and try again.',
                 self.path.name,
             )
         return None
@@ -239,7 +247,7 @@ class FileSource:
             else:
                 fmt = detect_format(self.path, tab=self.path.suffix.lower() == ".tsv")
                 self._delimiter = fmt.delimiter
-                yield from iter_csv_rows(self.path, fmt)
+                yield from iter_csv_rows(self.path, fmt, self._unreadable)
         except OSError as exc:
             raise self._os_error(exc) from exc
 
@@ -259,3 +267,20 @@ class FileSource:
 
     def _where(self, row: int | None = None, column: str | None = None) -> SourceLocation:
         return SourceLocation(self.path.name, row, column)
+
+
+def _clean_values(columns: list[str], cells: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The row's values by column, control characters removed, with a note for each removal."""
+    values: dict[str, str] = {}
+    notes: list[str] = []
+    for index, name in enumerate(columns):
+        value = cells[index] if index < len(cells) else ""
+        value, changed = strip_controls(value)
+        if changed:
+            value = value.strip()
+            notes.append(
+                f"{name}: control characters (such as NUL, DEL or terminal codes) were removed "
+                f'from this value; sent as "{value[:60]}"'
+            )
+        values[name] = value
+    return values, tuple(notes)
