@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.connectors.file_source.csv_rows import Row, detect_format, iter_csv_rows
 from app.connectors.file_source.headers import clean_headers, column_letter
+from app.connectors.file_source.path_check import check_regular_file
 from app.connectors.file_source.problems import RowProblem
 from app.connectors.file_source.xlsx_rows import iter_xlsx_rows, sheet_names
 from app.core.control_chars import strip_controls
@@ -21,6 +22,8 @@ EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 SUPPORTED = ".csv, .tsv, .txt and .xlsx"
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and other old Office files
+_HEAD_BYTES = 64 * 1024
+_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")  # a stream of a password-protected workbook
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
@@ -75,6 +78,7 @@ class FileSource:
         self._header_row = 1
         self._kind_found: str | None = None
         self._delimiter = ","
+        self._sheet_used: list[str] = []  # the workbook sheet read, when it has several
         self._unreadable: dict[int, tuple[int, str]] = {}  # row → (cell index, why), from reading
 
     def describe(self) -> str:
@@ -167,7 +171,7 @@ class FileSource:
         if unreadable is not None:
             index, why = unreadable
             name = columns[index] if index < len(columns) else f"Column {column_letter(index + 1)}"
-            return RowProblem(number, name, why, self.path.name)
+            return RowProblem(number, name, why, self.path.name, self._sheet())
         if len(cells) > len(columns):
             extra = next(i for i in range(len(columns), len(cells)) if cells[i])
             where = f"Column {column_letter(extra + 1)}"
@@ -182,6 +186,7 @@ class FileSource:
                 f'("{cells[extra][:40]}" is under no heading), so its values may be in the '
                 f"wrong columns.{hint}",
                 self.path.name,
+                self._sheet(),
             )
         if _SURROGATE.search("".join(cells)):  # one search per row; rarely true
             index = next(i for i, cell in enumerate(cells) if _SURROGATE.search(cell))
@@ -192,6 +197,7 @@ class FileSource:
                 "preview), so the row was left out rather than sent garbled. Fix the value, "
                 'or save the file as "CSV UTF-8" (in Excel: File › Save As), and try again.',
                 self.path.name,
+                self._sheet(),
             )
         return None
 
@@ -210,9 +216,7 @@ class FileSource:
 
     def _find_kind(self) -> str:
         suffix = self.path.suffix.lower()
-        if suffix in EXCEL_SUFFIXES:
-            return "xlsx"
-        if suffix not in TEXT_SUFFIXES:
+        if suffix not in EXCEL_SUFFIXES and suffix not in TEXT_SUFFIXES:
             if suffix in (".xls", ".xlsb", ".ods", ".numbers"):
                 raise SourceError(
                     f"ContactBridge cannot read {suffix} files. Save it as .xlsx or .csv "
@@ -224,14 +228,32 @@ class FileSource:
                 "Save it as .xlsx or .csv from Excel and pick that file.",
                 self._where(),
             )
+        check_regular_file(self.path)  # a FIFO or device is refused before it is opened
         try:
             with self.path.open("rb") as f:
-                magic = f.read(8)
+                head = f.read(_HEAD_BYTES)
         except OSError as exc:
             raise self._os_error(exc) from exc
-        if magic.startswith(_XLSX_MAGIC):
+        if head.startswith(_XLSX_MAGIC):
             return "xlsx"  # an Excel workbook named .csv: read it as what it is
-        if magic.startswith(_OLE2_MAGIC):
+        if head.startswith(_OLE2_MAGIC) and _ENCRYPTED in head:
+            raise SourceError(
+                "This workbook is password-protected, so ContactBridge cannot read it. Open it "
+                "in Excel, remove the password (File › Info › Protect Workbook) or save a copy "
+                "as .csv, and pick that file.",
+                self._where(),
+            )
+        if suffix in EXCEL_SUFFIXES:
+            if head.startswith(_OLE2_MAGIC):
+                raise SourceError(
+                    f"This is an old-style Excel workbook (.xls) named {suffix}. Save it as "
+                    ".xlsx or .csv from Excel (File › Save As) and pick that file.",
+                    self._where(),
+                )
+            if _looks_delimited(head):
+                return "text"  # a CSV named .xlsx: read it as what it is
+            return "xlsx"  # damaged, or not a workbook at all: the reader says so
+        if head.startswith(_OLE2_MAGIC):
             raise SourceError(
                 "This is an old-style Excel workbook (.xls), not a CSV file. Save it as .xlsx "
                 "or .csv from Excel (File › Save As) and pick that file.",
@@ -243,7 +265,8 @@ class FileSource:
         kind = self._kind()
         try:
             if kind == "xlsx":
-                yield from iter_xlsx_rows(self.path, self.sheet)
+                self._sheet_used = []
+                yield from iter_xlsx_rows(self.path, self.sheet, self._sheet_used)
             else:
                 fmt = detect_format(self.path, tab=self.path.suffix.lower() == ".tsv")
                 self._delimiter = fmt.delimiter
@@ -266,7 +289,19 @@ class FileSource:
         return SourceError(text, self._where(), details=repr(exc))
 
     def _where(self, row: int | None = None, column: str | None = None) -> SourceLocation:
-        return SourceLocation(self.path.name, row, column)
+        return SourceLocation(self.path.name, row, column, self._sheet() or None)
+
+    def _sheet(self) -> str:
+        """The name of the workbook sheet read, when the workbook has several; else ""."""
+        return self._sheet_used[0] if self._sheet_used else ""
+
+
+def _looks_delimited(head: bytes) -> bool:
+    """The first line of ``head`` is text with a comma, semicolon, tab or pipe in it."""
+    first = head.split(b"\n", 1)[0]
+    if b"\x00" in first:
+        return False
+    return any(d in first for d in (b",", b";", b"\t", b"|"))
 
 
 def _clean_values(columns: list[str], cells: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
