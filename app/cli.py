@@ -459,6 +459,13 @@ def _import_profile(service, file: Path, replace: bool):  # type: ignore[no-unty
             f"(line {exc.lineno}, column {exc.colno}: {exc.msg}). "
             "Export a profile with: python main.py profiles export NAME FILE"
         ) from None
+    except (RecursionError, ValueError) as exc:  # nested too deep; a number too long to read
+        raise AppError(
+            f'"{file.name}" is not a ContactBridge profile export: its JSON is nested too '
+            "deeply or holds a number too long to read. "
+            "Export a profile with: python main.py profiles export NAME FILE",
+            repr(exc)[:200],
+        ) from None
     try:
         name = profile_from_export(data).name
     except ValidationError as exc:

@@ -53,9 +53,12 @@ class SourceLocation:
     file: str
     row: int | None = None
     column: str | None = None
+    sheet: str | None = None  # a workbook's sheet, when it has several
 
     def describe(self) -> str:
         parts = [f'file "{self.file}"']
+        if self.sheet:
+            parts.append(f'sheet "{self.sheet}"')
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:

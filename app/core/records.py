@@ -19,12 +19,15 @@ class SourceRecord:
             name the record by it.
         values: raw column values by source column name, already stripped.
         opted_out: the source says this person must not be emailed.
+        notes: what the source changed while reading the record (control characters
+            removed...), one sentence each naming the column; shown with the row's result.
     """
 
     key: str
     row: int
     values: Mapping[str, str]
     opted_out: bool = False
+    notes: tuple[str, ...] = ()
 
 
 def source_id_of(key: str) -> str:

@@ -10,6 +10,7 @@ from peewee import IntegrityError
 from app.core.errors import ConfigError, ValidationError
 from app.core.filters import FilterGroup
 from app.core.mapping import FieldMap, FieldMapping
+from app.core.profile_check import check_profile_export
 from app.core.profiles import SourceKind, SourceSpec, SyncOptions, SyncProfile
 from app.core.schedule import Schedule
 from app.store import models as m
@@ -186,6 +187,7 @@ def profile_from_export(data: Mapping[str, Any]) -> SyncProfile:
             "This profile was exported by a newer version of ContactBridge. "
             "Install the latest ContactBridge to import it."
         )
+    check_profile_export(data)
     try:
         source = data.get("source") or {}
         return SyncProfile(
@@ -199,7 +201,7 @@ def profile_from_export(data: Mapping[str, Any]) -> SyncProfile:
             filters=FilterGroup.from_dict(data.get("filters")),
             schedule=Schedule.from_dict(data.get("schedule")),
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise ValidationError(
             "This ContactBridge profile file is damaged and cannot be imported.",
             details=repr(exc),

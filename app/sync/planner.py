@@ -20,12 +20,20 @@ from app.core.records import Permission, SourceRecord, source_id_of
 from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON
 from app.core.transforms import field_limit, import_key, transformer
-from app.core.validation import cc_first_name, trim_to_limit, validate_email
+from app.core.validation import (
+    cc_first_name,
+    check_record_values,
+    trim_to_limit,
+    validate_email,
+)
 from app.sync.diff import describe_changes
 
 # One vocabulary for planned actions, shared with the store.
 Action = RecordAction
 OUTCOME_OF = ACTION_OUTCOME
+
+
+_DATE_KEYS = frozenset({"birthday_month", "birthday_day", "anniversary"})
 
 
 class Reason:
@@ -48,6 +56,7 @@ class Reason:
         "not merged (merge or fix them in Constant Contact, then sync again)"
     )
     ROW_PROBLEM = "Could not read this row: {problem}"
+    BAD_VALUES = "Constant Contact would refuse this contact: {problems}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +201,9 @@ class Planner:
         if remote is not None and remote.permission == Permission.UNSUBSCRIBED:
             return skip(Reason.UNSUBSCRIBED, email)
 
-        item, warnings = self._item(record, email)
+        item, warnings, refused = self._item(record, email)
+        if refused:
+            return skip(Reason.BAD_VALUES.format(problems=" ".join(refused)), email)
         fp = fingerprint(item, profile.main_list)
         previous_email = link.email if link and link.email and link.email != email else ""
         common = {
@@ -352,7 +363,10 @@ class Planner:
             **base,
         )
 
-    def _item(self, record: SourceRecord, email: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    def _item(
+        self, record: SourceRecord, email: str
+    ) -> tuple[dict[str, str], tuple[str, ...], list[str]]:
+        """The contact to send, the warnings about it, and what Constant Contact would refuse."""
         profile = self.ctx.profile
         opts = profile.options
         mapped = profile.mapping.apply(record.values)
@@ -363,6 +377,11 @@ class Planner:
         warnings = transformer(
             opts.state_format, opts.country_format, opts.phone_format, opts.phone_region
         ).apply(mapped)
+        warnings.extend(record.notes)
+        refused: list[str] = []
+        if not _DATE_KEYS.isdisjoint(mapped):  # birthdays and anniversaries, checked as CC does
+            dates = {k: v for k, v in mapped.items() if k in _DATE_KEYS}
+            refused = check_record_values({**dates, "email": email})
         if "." in mapped.get("first_name", ""):  # "T.J." would be refused: send "TJ"
             value, warning = cc_first_name(mapped["first_name"])
             if warning:
@@ -381,4 +400,4 @@ class Planner:
             item.setdefault("first_name", "Unknown")
             item.setdefault("last_name", "Unknown")
         item["email"] = email
-        return item, tuple(warnings)
+        return item, tuple(warnings), refused

@@ -16,16 +16,18 @@ class RowProblem:
         column: the column the problem is in, by name (or ``Column E`` when it has none).
         message: one plain sentence for the user, without the location.
         file: the file's name, for ``location`` and ``text``.
+        sheet: the workbook sheet read, when the workbook has several.
     """
 
     row: int
     column: str
     message: str
     file: str = ""
+    sheet: str = ""
 
     @property
     def location(self) -> SourceLocation:
-        return SourceLocation(self.file, self.row, self.column)
+        return SourceLocation(self.file, self.row, self.column, self.sheet or None)
 
     @property
     def text(self) -> str:

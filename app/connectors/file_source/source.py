@@ -8,8 +8,10 @@ from pathlib import Path
 
 from app.connectors.file_source.csv_rows import Row, detect_format, iter_csv_rows
 from app.connectors.file_source.headers import clean_headers, column_letter
+from app.connectors.file_source.path_check import check_regular_file
 from app.connectors.file_source.problems import RowProblem
 from app.connectors.file_source.xlsx_rows import iter_xlsx_rows, sheet_names
+from app.core.control_chars import strip_controls
 from app.core.errors import SourceError, SourceLocation
 from app.core.mapping_suggest import suggest_mapping
 from app.core.records import SourceRecord
@@ -20,6 +22,8 @@ EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 SUPPORTED = ".csv, .tsv, .txt and .xlsx"
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and other old Office files
+_HEAD_BYTES = 64 * 1024
+_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")  # a stream of a password-protected workbook
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
@@ -74,6 +78,8 @@ class FileSource:
         self._header_row = 1
         self._kind_found: str | None = None
         self._delimiter = ","
+        self._sheet_used: list[str] = []  # the workbook sheet read, when it has several
+        self._unreadable: dict[int, tuple[int, str]] = {}  # row → (cell index, why), from reading
 
     def describe(self) -> str:
         """The file's name, for messages."""
@@ -117,13 +123,12 @@ class FileSource:
             if problem is not None:
                 self.problems.append(problem)
                 continue
-            values = dict(zip(columns, cells, strict=False))
-            for name in columns[len(cells) :]:
-                values[name] = ""
+            values, notes = _clean_values(columns, cells)
             opted_out = self.opt_out_column is not None and is_opt_out_value(
                 values[self.opt_out_column]
             )
-            yield SourceRecord(self._key(values, number, email), number, values, opted_out)
+            key = self._key(values, number, email)
+            yield SourceRecord(key, number, values, opted_out, notes)
 
     def preview(self, n: int = 20) -> tuple[list[str], list[list[str]]]:
         """The columns and the first ``n`` data rows, each cut or padded to the columns."""
@@ -137,7 +142,8 @@ class FileSource:
         rows: list[tuple[int, list[str]]] = []
         if n > 0:
             for number, cells in self._data_rows():
-                rows.append((number, (cells + [""] * width)[:width]))
+                shown = [strip_controls(_SURROGATE.sub("\ufffd", c))[0] for c in cells]
+                rows.append((number, (shown + [""] * width)[:width]))
                 if len(rows) >= n:
                     break
         return columns, rows
@@ -161,6 +167,11 @@ class FileSource:
                 yield number, cells
 
     def _check(self, number: int, cells: list[str], columns: list[str]) -> RowProblem | None:
+        unreadable = self._unreadable.get(number)
+        if unreadable is not None:
+            index, why = unreadable
+            name = columns[index] if index < len(columns) else f"Column {column_letter(index + 1)}"
+            return RowProblem(number, name, why, self.path.name, self._sheet())
         if len(cells) > len(columns):
             extra = next(i for i in range(len(columns), len(cells)) if cells[i])
             where = f"Column {column_letter(extra + 1)}"
@@ -175,15 +186,18 @@ class FileSource:
                 f'("{cells[extra][:40]}" is under no heading), so its values may be in the '
                 f"wrong columns.{hint}",
                 self.path.name,
+                self._sheet(),
             )
         if _SURROGATE.search("".join(cells)):  # one search per row; rarely true
             index = next(i for i, cell in enumerate(cells) if _SURROGATE.search(cell))
             return RowProblem(
                 number,
-                columns[index],
-                "This value has characters that could not be read. Save the file as "
-                '"CSV UTF-8" (in Excel: File › Save As) and try again.',
+                columns[index] if index < len(columns) else f"Column {column_letter(index + 1)}",
+                "This value contains bytes that are not valid text (shown as \ufffd in the "
+                "preview), so the row was left out rather than sent garbled. Fix the value, "
+                'or save the file as "CSV UTF-8" (in Excel: File › Save As), and try again.',
                 self.path.name,
+                self._sheet(),
             )
         return None
 
@@ -202,9 +216,7 @@ class FileSource:
 
     def _find_kind(self) -> str:
         suffix = self.path.suffix.lower()
-        if suffix in EXCEL_SUFFIXES:
-            return "xlsx"
-        if suffix not in TEXT_SUFFIXES:
+        if suffix not in EXCEL_SUFFIXES and suffix not in TEXT_SUFFIXES:
             if suffix in (".xls", ".xlsb", ".ods", ".numbers"):
                 raise SourceError(
                     f"ContactBridge cannot read {suffix} files. Save it as .xlsx or .csv "
@@ -216,14 +228,32 @@ class FileSource:
                 "Save it as .xlsx or .csv from Excel and pick that file.",
                 self._where(),
             )
+        check_regular_file(self.path)  # a FIFO or device is refused before it is opened
         try:
             with self.path.open("rb") as f:
-                magic = f.read(8)
+                head = f.read(_HEAD_BYTES)
         except OSError as exc:
             raise self._os_error(exc) from exc
-        if magic.startswith(_XLSX_MAGIC):
+        if head.startswith(_XLSX_MAGIC):
             return "xlsx"  # an Excel workbook named .csv: read it as what it is
-        if magic.startswith(_OLE2_MAGIC):
+        if head.startswith(_OLE2_MAGIC) and _ENCRYPTED in head:
+            raise SourceError(
+                "This workbook is password-protected, so ContactBridge cannot read it. Open it "
+                "in Excel, remove the password (File › Info › Protect Workbook) or save a copy "
+                "as .csv, and pick that file.",
+                self._where(),
+            )
+        if suffix in EXCEL_SUFFIXES:
+            if head.startswith(_OLE2_MAGIC):
+                raise SourceError(
+                    f"This is an old-style Excel workbook (.xls) named {suffix}. Save it as "
+                    ".xlsx or .csv from Excel (File › Save As) and pick that file.",
+                    self._where(),
+                )
+            if _looks_delimited(head):
+                return "text"  # a CSV named .xlsx: read it as what it is
+            return "xlsx"  # damaged, or not a workbook at all: the reader says so
+        if head.startswith(_OLE2_MAGIC):
             raise SourceError(
                 "This is an old-style Excel workbook (.xls), not a CSV file. Save it as .xlsx "
                 "or .csv from Excel (File › Save As) and pick that file.",
@@ -235,11 +265,12 @@ class FileSource:
         kind = self._kind()
         try:
             if kind == "xlsx":
-                yield from iter_xlsx_rows(self.path, self.sheet)
+                self._sheet_used = []
+                yield from iter_xlsx_rows(self.path, self.sheet, self._sheet_used)
             else:
                 fmt = detect_format(self.path, tab=self.path.suffix.lower() == ".tsv")
                 self._delimiter = fmt.delimiter
-                yield from iter_csv_rows(self.path, fmt)
+                yield from iter_csv_rows(self.path, fmt, self._unreadable)
         except OSError as exc:
             raise self._os_error(exc) from exc
 
@@ -258,4 +289,33 @@ class FileSource:
         return SourceError(text, self._where(), details=repr(exc))
 
     def _where(self, row: int | None = None, column: str | None = None) -> SourceLocation:
-        return SourceLocation(self.path.name, row, column)
+        return SourceLocation(self.path.name, row, column, self._sheet() or None)
+
+    def _sheet(self) -> str:
+        """The name of the workbook sheet read, when the workbook has several; else ""."""
+        return self._sheet_used[0] if self._sheet_used else ""
+
+
+def _looks_delimited(head: bytes) -> bool:
+    """The first line of ``head`` is text with a comma, semicolon, tab or pipe in it."""
+    first = head.split(b"\n", 1)[0]
+    if b"\x00" in first:
+        return False
+    return any(d in first for d in (b",", b";", b"\t", b"|"))
+
+
+def _clean_values(columns: list[str], cells: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The row's values by column, control characters removed, with a note for each removal."""
+    values: dict[str, str] = {}
+    notes: list[str] = []
+    for index, name in enumerate(columns):
+        value = cells[index] if index < len(cells) else ""
+        value, changed = strip_controls(value)
+        if changed:
+            value = value.strip()
+            notes.append(
+                f"{name}: control characters (such as NUL, DEL or terminal codes) were removed "
+                f'from this value; sent as "{value[:60]}"'
+            )
+        values[name] = value
+    return values, tuple(notes)

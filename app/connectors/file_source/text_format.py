@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -33,6 +34,7 @@ _WESTERN = frozenset(
         "mac_latin2",
     }
 )
+_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
@@ -63,14 +65,18 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str | None:
     for bom, name in _BOMS:
         if sample.startswith(bom):
             return name
-    if _decodes(sample, "utf-8", complete=complete) and b"\x00" not in sample:
-        return "utf-8"
+    nuls = sample.count(b"\x00")
+    wide = nuls * 8 > len(sample)  # UTF-16/32 without a byte-order mark, or binary
+    if not wide and _decodes(sample, "utf-8", complete=complete):
+        return "utf-8"  # a stray NUL in text is removed later, with a note on its row
     matches = from_bytes(sample)
     best = matches.best()
     guess = best.encoding if best is not None else None
-    if b"\x00" in sample:
-        # Only UTF-16/32 without a byte-order mark puts NULs in text; anything else is binary.
+    if wide:
+        # Only UTF-16/32 without a byte-order mark puts many NULs in text.
         return guess if guess and guess.startswith("utf_") else None
+    if len(_BINARY.findall(sample)) * 20 > len(sample):
+        return None  # an image, a PDF...: text has few control bytes, binary has many
     plausible = {m.encoding for m in matches}
     western = guess is None or guess in _WESTERN or "cp1252" in plausible
     if western and _decodes(sample, "cp1252", complete=complete):

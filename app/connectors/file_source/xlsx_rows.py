@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import warnings
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
@@ -12,9 +11,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
+from app.connectors.file_source.headers import clean_headers
 from app.core.errors import SourceError, SourceLocation
+from app.core.mapping_suggest import suggest_mapping
 
 # openpyxl parses lazily while we iterate; rows are pulled in chunks inside a warnings guard
 # (a ``catch_warnings`` block must not stay open across a ``yield``).
@@ -24,18 +24,23 @@ _ZEROS = re.compile(r"0+")  # a "00000" number format: Excel's zip code format
 Row = tuple[int, list[str]]
 
 
-def iter_xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
+def iter_xlsx_rows(path: Path, sheet: str | None, chosen: list[str] | None = None) -> Iterator[Row]:
     """Yield ``(row number, cell texts)`` from one sheet; row 1 is the sheet's first row.
 
-    The sheet is ``sheet`` if given, else the first visible sheet with any value in it.
+    The sheet is ``sheet`` if given, else the first visible sheet whose headings include an
+    email column, else the first visible sheet with any value in it. Its name is appended to
+    ``chosen`` when the workbook has more than one sheet, for messages to name it.
 
     Raises:
-        SourceError: the workbook cannot be opened, or the sheet does not exist.
+        SourceError: the workbook cannot be opened, the sheet does not exist, or its data is
+            damaged (named with the sheet and the row where reading stopped).
     """
     with _open(path) as workbook:
         worksheet = _pick_sheet(workbook, path, sheet)
         if worksheet is not None:
-            yield from _rows(worksheet)
+            if chosen is not None and len(workbook.worksheets) > 1:
+                chosen.append(worksheet.title)
+            yield from _rows(worksheet, path.name)
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -65,7 +70,7 @@ def _load(handle: BinaryIO, name: str) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # styles or extensions openpyxl cannot keep
             return load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as exc:
+    except Exception as exc:
         raise SourceError(
             "This file is not a readable Excel workbook; it may be damaged or not really an "
             ".xlsx file. Open it in Excel and save it again as .xlsx or .csv.",
@@ -87,28 +92,49 @@ def _pick_sheet(workbook: Any, path: Path, sheet: str | None) -> Any:
         )
     visible = [ws for ws in sheets if ws.sheet_state == "visible"]
     hidden = [ws for ws in sheets if ws.sheet_state != "visible"]
+    first_with_data = None
     for ws in visible + hidden:
-        if any(any(cell for cell in cells) for _, cells in _rows(ws)):
+        header = next((cells for _, cells in _rows(ws, path.name) if any(cells)), None)
+        if header is None:
+            continue
+        if suggest_mapping(clean_headers(header)).source_for("email") is not None:
             return ws
-    return None
+        first_with_data = first_with_data or ws
+    return first_with_data
 
 
-def _rows(worksheet: Any) -> Iterator[Row]:
+def _rows(worksheet: Any, name: str) -> Iterator[Row]:
     worksheet.reset_dimensions()  # some writers record a wrong size; read what is there
     source = worksheet.iter_rows()
     number = 0
     while True:
         chunk: list[Row] = []
+        failure: Exception | None = None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for cells in source:
-                number += 1
-                chunk.append((number, _texts(cells)))
-                if len(chunk) >= _CHUNK:
-                    break
+            try:
+                for cells in source:
+                    number += 1
+                    chunk.append((number, _texts(cells)))
+                    if len(chunk) >= _CHUNK:
+                        break
+            except Exception as exc:
+                failure = exc
+        yield from chunk
+        if failure is not None:
+            raise _damaged_sheet(worksheet.title, name, number + 1, failure) from failure
         if not chunk:
             return
-        yield from chunk
+
+
+def _damaged_sheet(title: str, name: str, row: int, exc: Exception) -> SourceError:
+    return SourceError(
+        f'The sheet "{title}" of this workbook is damaged from about row {row} on (its data '
+        "cannot be read there; a cell may hold text such as #DIV/0! where a number belongs). "
+        "Open the workbook in Excel, check that sheet, save it again and try once more.",
+        SourceLocation(name, row, sheet=title),
+        details=repr(exc),
+    )
 
 
 def _texts(cells: tuple[Any, ...]) -> list[str]:

@@ -1,0 +1,90 @@
+"""Checking a profile export's values field by field before it is used (pure: no I/O).
+
+Each refusal names the field (``options.guard_share``) and says what it must be, so a
+hand-edited or damaged profile file gets a sentence, not a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import MISSING, fields
+from enum import StrEnum
+from typing import Any
+
+from app.core.errors import ValidationError
+from app.core.profiles import SourceKind, SyncOptions
+
+NAME_MAX = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_INT_MAX = 1_000_000
+_SECTIONS = {"source": Mapping, "options": Mapping, "filters": Mapping, "schedule": Mapping}
+
+
+def check_profile_export(data: Mapping[str, Any]) -> None:
+    """Raise ``ValidationError`` naming the first field of ``data`` that is the wrong type.
+
+    Unknown keys are ignored (a newer version may add options); known ones must have the type
+    and range the app uses.
+    """
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        _wrong("name", "a profile name in text", name)
+    if len(name) > NAME_MAX:
+        _wrong("name", f"at most {NAME_MAX} characters long", f"{len(name)} characters")
+    if _CONTROL.search(name.strip()):
+        raise ValidationError(
+            'This ContactBridge profile file is damaged: the field "name" contains line breaks '
+            "or control characters; a profile name must be one line of plain text."
+        )
+    if not isinstance(data.get("main_list", ""), str):
+        _wrong("main_list", "a list name in text", data.get("main_list"))
+    for key, kind in _SECTIONS.items():
+        if data.get(key) is not None and not isinstance(data[key], kind):
+            _wrong(key, "a group of settings ({...})", data[key])
+    if data.get("mapping") is not None and not isinstance(data["mapping"], list | Mapping):
+        _wrong("mapping", "a list of column → field pairs", data["mapping"])
+    source = data.get("source") or {}
+    kind = source.get("kind", "file")
+    if kind not in {k.value for k in SourceKind}:
+        _wrong("source.kind", "one of " + ", ".join(k.value for k in SourceKind), kind)
+    if source.get("settings") is not None and not isinstance(source["settings"], Mapping):
+        _wrong("source.settings", "a group of settings ({...})", source["settings"])
+    _check_options(data.get("options") or {})
+
+
+def _check_options(options: Mapping[str, Any]) -> None:
+    for f in fields(SyncOptions):
+        if f.name not in options or f.default is MISSING:
+            continue
+        value, default, where = options[f.name], f.default, f"options.{f.name}"
+        if isinstance(default, StrEnum):
+            allowed = [e.value for e in type(default)]
+            if value not in allowed:
+                _wrong(where, "one of " + ", ".join(allowed), value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                _wrong(where, "true or false", value)
+        elif isinstance(default, int):
+            if isinstance(value, bool) or not isinstance(value, int):
+                _wrong(where, "a whole number", value)
+            if not 0 <= value <= _INT_MAX:
+                _wrong(where, f"a whole number from 0 to {_INT_MAX:,}", value)
+        elif isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                _wrong(where, "a number from 0 to 1 (0.1 is 10 %)", value)
+            if not math.isfinite(value) or not 0 <= value <= 1:
+                _wrong(where, "a number from 0 to 1 (0.1 is 10 %)", value)
+        elif isinstance(default, str) and not isinstance(value, str):
+            _wrong(where, "text", value)
+
+
+def _wrong(field: str, expected: str, value: object) -> None:
+    shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    raise ValidationError(
+        f'This ContactBridge profile file is damaged: the field "{field}" must be {expected}, '
+        f"not {shown}."
+    )

@@ -1,0 +1,63 @@
+"""The planner checks values as Constant Contact would, before anything is sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.mapping import FieldMapping
+from app.core.profiles import SourceSpec, SyncOptions, SyncProfile
+from app.core.records import SourceRecord
+from app.sync.planner import Action, PlanContext, Planner
+
+MAPPING = FieldMapping.of(
+    {
+        "Email": "email",
+        "First": "first_name",
+        "Month": "birthday_month",
+        "Day": "birthday_day",
+        "Wed": "anniversary",
+    }
+)
+
+
+def plan(**values: str) -> object:
+    profile = SyncProfile("T", SourceSpec(), "News", options=SyncOptions(), mapping=MAPPING, id=1)
+    base = {"Email": "ann@example.com", "First": "Ann", "Month": "", "Day": "", "Wed": ""}
+    record = SourceRecord("k", 7, {**base, **values})
+    return Planner(PlanContext(profile=profile)).plan(record)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"Month": "June", "Day": "3"}, "Birthday month"),
+        ({"Month": "13", "Day": "3"}, "Birthday month"),
+        ({"Month": "2", "Day": "30"}, "Birthday day 30"),
+        ({"Month": "2"}, "Birthday month is set"),
+        ({"Wed": "2024-02-30"}, 'Anniversary "2024-02-30"'),
+        ({"Wed": "June"}, 'Anniversary "June"'),
+        ({"Wed": "2024-06"}, 'Anniversary "2024-06"'),
+    ],
+    ids=["month-word", "month-13", "feb-30", "half-birthday", "feb-30-anniv", "word", "partial"],
+)
+def test_a_date_constant_contact_would_refuse_is_skipped_naming_the_field(
+    values: dict[str, str], field: str
+) -> None:
+    planned = plan(**values)
+    assert planned.action is Action.SKIP  # type: ignore[attr-defined]
+    assert field in planned.reason  # type: ignore[attr-defined]
+    assert planned.reason.startswith("Constant Contact would refuse")  # type: ignore[attr-defined]
+
+
+def test_good_dates_are_sent() -> None:
+    planned = plan(Month="2", Day="29", Wed="2024-03-05")
+    assert planned.action is Action.CREATE  # type: ignore[attr-defined]
+    assert planned.item["birthday_month"] == "2"  # type: ignore[attr-defined]
+
+
+def test_notes_from_reading_the_file_show_with_the_result() -> None:
+    note = "First: control characters (such as NUL, DEL or terminal codes) were removed"
+    record = SourceRecord("k", 3, {"Email": "a@example.com", "First": "Bob"}, notes=(note,))
+    profile = SyncProfile("T", SourceSpec(), "News", mapping=MAPPING, id=1)
+    planned = Planner(PlanContext(profile=profile)).plan(record)
+    assert note in planned.warnings
