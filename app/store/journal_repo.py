@@ -49,6 +49,15 @@ class Entry(NamedTuple):
     undo_run_id: int | None
 
 
+class RecordState(NamedTuple):
+    """A journalled record's run outcome and what the run sent."""
+
+    outcome: str | None
+    email: str
+    contact_id: str
+    payload: dict[str, Any] | None
+
+
 class JournalRepository:
     """Journal entries by run, in plan order."""
 
@@ -100,6 +109,19 @@ class JournalRepository:
             )
             for e in query
         ]
+
+    def records_of(self, run_id: int) -> dict[tuple[str, str], RecordState]:
+        """How each of the run's records ended, by ``(key, action)``."""
+        R = m.RunRecord
+        query = (
+            R.select(R.key, R.action, R.outcome, R.email, R.contact_id, R.payload)
+            .where(R.run == run_id)
+            .tuples()
+        )
+        return {
+            (key, action): RecordState(outcome, email, contact_id, payload)
+            for key, action, outcome, email, contact_id, payload in query
+        }
 
     def has_journal(self, run_id: int) -> bool:
         return J.select(J.id).where(J.run == run_id).exists()

@@ -172,9 +172,7 @@ class MirrorRepository:
             query = (
                 C.select(C.email, C.contact_id, C.permission, C.list_ids, C.fields)
                 .where(
-                    (C.connection == connection_id)
-                    & C.email.in_(batch)
-                    & (C.deleted == False)  # noqa: E712 - SQL expression
+                    (C.connection == connection_id) & C.email.in_(batch) & (C.deleted == False)  # noqa: E712 - SQL expression
                 )
                 .order_by(C.updated_at.asc(nulls="first"), C.id)
                 .tuples()

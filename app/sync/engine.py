@@ -24,9 +24,9 @@ from app.core.records import SourceRecord
 from app.core.vocabulary import source_label, summary_text
 from app.store.journal_repo import JournalRepository
 from app.sync import engine_back, engine_push, plan_rows
-from app.sync.journal import journal_items
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
+from app.sync.journal import journal_items
 from app.sync.planner import (
     Action,
     PlanContext,

@@ -35,7 +35,9 @@ def previous_email(row: PlannedRow) -> str:
     return ""
 
 
-def journal_items(rows: Sequence[PlannedRow], mirror: object, connection_id: int) -> list[JournalItem]:
+def journal_items(
+    rows: Sequence[PlannedRow], mirror: object, connection_id: int
+) -> list[JournalItem]:
     """One entry per row that will write, with the mirror's "before" for Constant Contact
     writes (None: the contact does not exist yet) and the row's values for source writes."""
     writes = [r for r in rows if r.outcome is None and _action(r) in REMOTE_WRITES | SOURCE_WRITES]

@@ -1,0 +1,133 @@
+"""Undo a run against the emulator: Constant Contact is as it was before the run, except
+unsubscribes; later changes by others are reported, never overwritten; undoing twice
+restores nothing twice."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from app.core.profiles import OptOutHandling
+from app.sandbox.constant_contact import contact_store as store
+from tests.sync.conftest import EMAIL_COLUMN, OPT_OUT_COLUMN, Bakery
+
+FIELDS = ("first_name", "last_name", "company_name", "job_title")
+
+
+def remote_state(bakery: Bakery) -> dict[str, dict[str, Any]]:
+    """Every live contact by email: its names and fields, consent and list names."""
+    with bakery.emulator.state.tx() as conn:
+        names = dict(conn.execute("SELECT list_id, name FROM lists WHERE deleted_at IS NULL"))
+        rows = conn.execute(
+            "SELECT contact_id, email_lower, permission, doc FROM contacts WHERE deleted_at IS NULL"
+        ).fetchall()
+        lists = store.memberships(conn, [r[0] for r in rows])
+    out = {}
+    for contact_id, email, permission, doc in rows:
+        data = json.loads(doc)
+        out[email] = {
+            "fields": {k: data.get(k) for k in FIELDS if data.get(k)},
+            "phones": data.get("phone_numbers") or None,  # none and [] alike
+            "addresses": data.get("street_addresses") or None,
+            "permission": permission,
+            "lists": sorted(names[i] for i in lists.get(contact_id, ()) if i in names),
+        }
+    return out
+
+
+def prepare(bakery: Bakery) -> tuple[str, str, str]:
+    """Three customers of the sample file already in Constant Contact: one with another
+    first name and no last name, on another list; one on the Newsletter already; one the
+    file marks as opted out. Returns their emails."""
+    rows = bakery.rows()
+    plain = [r for r in rows if r[OPT_OUT_COLUMN] != "Yes" and "@" in r[EMAIL_COLUMN]]
+    renamed, member = plain[0][EMAIL_COLUMN].lower(), plain[1][EMAIL_COLUMN].lower()
+    opted = next(r for r in rows if r[OPT_OUT_COLUMN] == "Yes")[EMAIL_COLUMN].lower()
+    profile = bakery.profile
+    options = replace(profile.options, opt_out_handling=OptOutHandling.UNSUBSCRIBE)
+    bakery.service.save_profile(profile.with_changes(options=options))
+    emu = bakery.emulator
+    emu.seed_contact(renamed, "Adaline", "", list_names=["VIP"])
+    emu.seed_contact(member, plain[1]["First Name"], "Old-Name", list_names=["Newsletter"])
+    emu.seed_contact(opted, "Opted", "Out", list_names=["VIP"])
+    return renamed, member, opted
+
+
+def test_undo_restores_the_remote_state_except_unsubscribes(bakery: Bakery) -> None:
+    renamed, member, opted = prepare(bakery)
+    before = remote_state(bakery)
+    first_run = bakery.run()
+    during = remote_state(bakery)
+    assert during[renamed]["fields"]["first_name"] != "Adaline"  # the run did change them
+    assert during[renamed]["lists"] == ["Newsletter", "VIP"]
+    assert during[member]["fields"]["last_name"] != "Old-Name"
+    assert during[opted]["permission"] == "unsubscribed"
+    created = set(during) - set(before)
+    assert created
+
+    preview = bakery.service.undo_run(bakery.profile.id, dry_run=True)
+    assert remote_state(bakery) == during  # a preview changes nothing
+    by_email = {s.email: s for s in preview.steps}
+    assert by_email[renamed].restore == {"first_name": "Adaline"}
+    assert "last_name" in by_email[renamed].clear and by_email[renamed].list_remove
+    assert by_email[member].restore == {"last_name": "Old-Name"}
+    assert not by_email[member].list_remove  # it was on the Newsletter before the run
+
+    report = bakery.service.undo_run(bakery.profile.id)
+
+    assert report.undo_of == first_run.run_id
+    after = remote_state(bakery)
+    for email, was in before.items():
+        if email == opted:
+            # Unsubscribes are never undone: consent and lists stay as the run left them.
+            assert after[email]["permission"] == "unsubscribed"
+            assert after[email]["fields"] == was["fields"]
+        else:
+            assert after[email] == was, email
+    for email in created:
+        assert after[email]["lists"] == [], email  # off the list the run put them on
+    counts = report.tally()
+    assert counts["total"] == counts["restored"] + counts["skipped"] + counts["failed"]
+    assert counts["failed"] == 0
+    assert counts["unsubscribes_kept"] == 1
+    assert "only the person can opt back in" in report.summary_text()
+    # The undo is a run of its own, in the history, with counts that add up.
+    undo_run = bakery.service.runs.get(report.run_id)
+    assert undo_run.counts.total == counts["total"]
+    assert undo_run.counts.updated == counts["restored"]
+    assert undo_run.extra["undo_of"] == first_run.run_id
+
+
+def test_undo_twice_restores_nothing_twice(bakery: Bakery) -> None:
+    prepare(bakery)
+    first_run = bakery.run()
+    bakery.service.undo_run(bakery.profile.id)
+    imports = bakery.imports_started()
+    state = remote_state(bakery)
+
+    again = bakery.service.undo_run(bakery.profile.id, run_id=first_run.run_id)
+
+    assert again.tally()["restored"] == 0
+    assert all(s.reason.startswith("Already undone (run ") for s in again.steps)
+    assert bakery.imports_started() == imports
+    assert remote_state(bakery) == state
+
+
+def test_a_later_change_by_someone_else_is_reported_not_overwritten(bakery: Bakery) -> None:
+    renamed, _member, _opted = prepare(bakery)
+    bakery.run()
+    # Someone edits the contact in Constant Contact after the run.
+    with bakery.emulator.state.tx() as conn:
+        contact_id, doc = store.find_by_email(conn, renamed)
+        doc["first_name"] = "Adelaide"
+        store.touch(doc, bakery.emulator.clock())
+        store.update(conn, contact_id, doc)
+
+    report = bakery.service.undo_run(bakery.profile.id)
+
+    after = remote_state(bakery)
+    assert after[renamed]["fields"]["first_name"] == "Adelaide"
+    step = next(s for s in report.steps if s.email == renamed)
+    assert "first_name was changed since the run" in step.reason
+    assert after[renamed]["lists"] == ["VIP"]  # the rest of it is undone
