@@ -131,3 +131,21 @@ def test_a_later_change_by_someone_else_is_reported_not_overwritten(bakery: Bake
     step = next(s for s in report.steps if s.email == renamed)
     assert "first_name was changed since the run" in step.reason
     assert after[renamed]["lists"] == ["VIP"]  # the rest of it is undone
+
+
+def test_undo_puts_a_changed_email_back(bakery: Bakery) -> None:
+    bakery.run()
+    row = next(r for r in bakery.rows() if r[OPT_OUT_COLUMN] != "Yes" and "@" in r[EMAIL_COLUMN])
+    old = row[EMAIL_COLUMN].lower()
+    bakery.edit(
+        row["Customer ID"], **{EMAIL_COLUMN: "new.address@example.com", "Last Name": "Newname"}
+    )
+    before = remote_state(bakery)
+    second = bakery.run()
+    assert "new.address@example.com" in remote_state(bakery)
+
+    report = bakery.service.undo_run(bakery.profile.id, run_id=second.run_id)
+
+    assert remote_state(bakery) == before
+    (step,) = [s for s in report.steps if s.email_back]
+    assert (step.email_back, step.outcome) == (old, "restored")
