@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from app.core.errors import AppError, Cancelled, ConfigError, QuotaExceeded
-from app.core.outcomes import Outcome, RunStatus
+from app.core.outcomes import RESUMABLE, Outcome, RunStatus
 from app.core.profiles import SyncProfile
 from app.core.store_types import PlannedRow, RecordAction
 from app.core.vocabulary import source_label
@@ -156,23 +156,46 @@ class Undo:
         return UndoReport(target, True, steps, status="dry_run")
 
     def run(self, target: int) -> UndoReport:
+        """Undo ``target``, or resume an undo of it that stopped (cancelled, quota, crash).
+
+        The undo run's checkpoint holds its planned steps, the phases done and the import
+        activities started, so a resumed undo neither plans again nor imports twice.
+        """
         assert self.profile.id is not None
         runs = self.d.runs
-        undo_id = runs.start(self.profile.id)
-        runs.save_checkpoint(undo_id, {"undo_of": target})
+        undo_id = self._unfinished(target)
+        cp = runs.checkpoint(undo_id) if undo_id is not None else {}
+        if undo_id is None:
+            undo_id = runs.start(self.profile.id)
+            cp = {"undo_of": target}
+            runs.save_checkpoint(undo_id, cp)
+        else:
+            runs.set_status(undo_id, RunStatus.RUNNING, "Resumed")
         try:
-            steps, list_id = self.plan(target, dry_run=False)
+            if "steps" not in cp:
+                steps, cp["list_id"] = self.plan(target, dry_run=False)
+                cp["steps"], cp["done"] = [asdict(st) for st in steps], []
+                runs.save_checkpoint(undo_id, cp)
+            steps = [Step(**st) for st in cp["steps"]]
             runs.set_phase(undo_id, "Undoing")
-            self._write(steps, list_id, undo_id)
+            self._write(steps, cp, undo_id)
         except (Cancelled, QuotaExceeded, AppError) as exc:
-            message = getattr(exc, "message", "") or "Cancelled. Undo again to finish."
-            runs.finish(undo_id, RunStatus.FAILED, message=f"Undo of run {target}: {message}")
+            status = (
+                RunStatus.CANCELLED
+                if isinstance(exc, Cancelled)
+                else RunStatus.PAUSED
+                if isinstance(exc, QuotaExceeded)
+                else RunStatus.FAILED
+            )
+            why = getattr(exc, "message", "") or "Cancelled."
+            message = f"Undo of run {target}: {why} Undo again to finish."
+            runs.finish(undo_id, status, message=message, extra={"undo_of": target})
             raise
-        for s in steps:
-            if s.outcome is None:
-                s.outcome, s.reason = "restored", "; ".join(s.notes)
-        self.d.journal.settle(undo_id, [(s.entry_id, s.outcome, s.reason) for s in steps])
-        runs.add_records(undo_id, [_row(s) for s in steps])
+        for st in steps:
+            if st.outcome is None:
+                st.outcome, st.reason = "restored", "; ".join(st.notes)
+        self.d.journal.settle(undo_id, [(st.entry_id, st.outcome, st.reason) for st in steps])
+        runs.add_records(undo_id, [_row(st) for st in steps])
         report = UndoReport(target, False, steps, run_id=undo_id)
         failed = report.tally()["failed"]
         status = RunStatus.COMPLETED_WITH_ERRORS if failed else RunStatus.COMPLETED
@@ -182,26 +205,53 @@ class Undo:
         report.status = status.value
         return report
 
+    def _unfinished(self, target: int) -> int | None:
+        """The latest undo of ``target`` if it stopped before it finished."""
+        assert self.profile.id is not None
+        for summary in self.d.runs.history(self.profile.id, limit=200):
+            if self.d.runs.checkpoint(summary.run_id).get("undo_of") != target:
+                continue
+            return summary.run_id if summary.status in RESUMABLE else None
+        return None
+
     # -- the writes ----------------------------------------------------------------------------
 
-    def _write(self, steps: list[Step], list_id: str, undo_id: int) -> None:
-        todo = [s for s in steps if s.outcome is None]
-        self.reporter.phase("Restoring email addresses")
-        self._each([s for s in todo if s.email_back], self._email_back)
-        self.reporter.phase("Restoring field values")
-        self._imports([s for s in todo if s.restore and s.outcome is None], list_id, undo_id)
-        self._each([s for s in todo if s.clear and s.outcome is None], self._clear)
-        self.reporter.phase("Restoring list memberships")
-        self._memberships(
-            [s for s in todo if s.list_remove and s.outcome is None],
-            list_id,
-            self.d.cc.remove_list_memberships,
-        )
-        self._memberships(
-            [s for s in todo if s.list_add and s.outcome is None],
-            list_id,
-            self.d.cc.add_list_memberships,
-        )
+    def _write(self, steps: list[Step], cp: dict, undo_id: int) -> None:
+        """Each phase in turn; after each, the steps' outcomes and the phase go in the
+        checkpoint (every write is idempotent, so a phase stopped half-way is repeated)."""
+        cc, list_id = self.d.cc, cp["list_id"]
+        phases: list[tuple[str, str, Callable[[list[Step]], None]]] = [
+            ("email", "Restoring email addresses", lambda t: self._each(t, self._email_back)),
+            ("import", "Restoring field values", lambda t: self._imports(t, cp, undo_id)),
+            ("clear", "Emptying fields that were empty", lambda t: self._each(t, self._clear)),
+            (
+                "remove",
+                "Restoring list memberships",
+                lambda t: self._memberships(t, list_id, cc.remove_list_memberships),
+            ),
+            (
+                "add",
+                "Putting people back on the list",
+                lambda t: self._memberships(t, list_id, cc.add_list_memberships),
+            ),
+        ]
+        wants: dict[str, Callable[[Step], object]] = {
+            "email": lambda st: st.email_back,
+            "import": lambda st: st.restore,
+            "clear": lambda st: st.clear,
+            "remove": lambda st: st.list_remove,
+            "add": lambda st: st.list_add,
+        }
+        for name, words, act in phases:
+            if name in cp["done"]:
+                continue
+            todo = [st for st in steps if st.outcome is None and wants[name](st)]
+            if todo:
+                self.reporter.phase(words)
+                act(todo)
+            cp["done"].append(name)
+            cp["steps"] = [asdict(st) for st in steps]
+            self.d.runs.save_checkpoint(undo_id, cp)
 
     def _each(self, steps: Sequence[Step], act: Callable[[Step], None]) -> None:
         for n, s in enumerate(steps, 1):
@@ -220,14 +270,17 @@ class Undo:
     def _clear(self, s: Step) -> None:
         self.d.cc.clear_contact_fields(s.contact_id, s.clear)  # type: ignore[attr-defined]
 
-    def _imports(self, steps: Sequence[Step], list_id: str, undo_id: int) -> None:
+    def _imports(self, steps: Sequence[Step], cp: dict, undo_id: int) -> None:
         cc = self.d.cc
-        for batch in batched(steps, IMPORT_BATCH):
+        started: dict[str, str] = cp.setdefault("imports", {})
+        for n, batch in enumerate(batched(steps, IMPORT_BATCH)):
             self.cancel.raise_if_cancelled()
-            items = [{"email": s.email, **s.restore} for s in batch]
+            items = [{"email": st.email, **st.restore} for st in batch]
             try:
-                activity = cc.start_contacts_import(items, [list_id])
-                status = cc.wait_for_activity(activity, should_stop=self.cancel.wait)
+                if str(n) not in started:
+                    started[str(n)] = cc.start_contacts_import(items, [cp["list_id"]])
+                    self.d.runs.save_checkpoint(undo_id, cp)  # before waiting: never twice
+                status = cc.wait_for_activity(started[str(n)], should_stop=self.cancel.wait)
             except (QuotaExceeded, Cancelled):
                 raise
             except AppError as exc:
@@ -238,10 +291,10 @@ class Undo:
                 _fail(batch, f"Constant Contact could not import: {why}")
                 continue
             refused = attribute_errors(
-                status.errors, [ImportItem(n, 0, s.email) for n, s in enumerate(batch)]
+                status.errors, [ImportItem(i, 0, st.email) for i, st in enumerate(batch)]
             )
-            for n, why in refused.items():
-                batch[n].outcome, batch[n].reason = "failed", why
+            for i, why in refused.items():
+                batch[i].outcome, batch[i].reason = "failed", why
 
     def _memberships(
         self, steps: Sequence[Step], list_id: str, act: Callable[[list[str], list[str]], str]

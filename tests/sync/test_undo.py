@@ -8,9 +8,14 @@ import json
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
+from app.core.errors import Cancelled
+from app.core.outcomes import RunStatus
 from app.core.profiles import OptOutHandling
 from app.sandbox.constant_contact import contact_store as store
-from tests.sync.conftest import EMAIL_COLUMN, OPT_OUT_COLUMN, Bakery
+from app.sync.progress import CancelToken
+from tests.sync.conftest import EMAIL_COLUMN, OPT_OUT_COLUMN, Bakery, PhaseReporter
 
 FIELDS = ("first_name", "last_name", "company_name", "job_title")
 
@@ -28,12 +33,18 @@ def remote_state(bakery: Bakery) -> dict[str, dict[str, Any]]:
         data = json.loads(doc)
         out[email] = {
             "fields": {k: data.get(k) for k in FIELDS if data.get(k)},
-            "phones": data.get("phone_numbers") or None,  # none and [] alike
-            "addresses": data.get("street_addresses") or None,
+            "phones": _values(data.get("phone_numbers")),
+            "addresses": _values(data.get("street_addresses")),
             "permission": permission,
             "lists": sorted(names[i] for i in lists.get(contact_id, ()) if i in names),
         }
     return out
+
+
+def _values(items: list[dict] | None) -> list[dict] | None:
+    """Phones or addresses without their ids and timestamps; none and [] alike."""
+    kept = ("kind", "phone_number", "street", "city", "state", "postal_code", "country")
+    return [{k: i[k] for k in kept if k in i} for i in items] if items else None
 
 
 def prepare(bakery: Bakery) -> tuple[str, str, str]:
@@ -149,3 +160,32 @@ def test_undo_puts_a_changed_email_back(bakery: Bakery) -> None:
     assert remote_state(bakery) == before
     (step,) = [s for s in report.steps if s.email_back]
     assert (step.email_back, step.outcome) == (old, "restored")
+
+
+def test_a_stopped_undo_resumes_without_importing_twice(bakery: Bakery) -> None:
+    prepare(bakery)
+    before = remote_state(bakery)
+    bakery.run()
+    cancel = CancelToken()
+
+    reporter = PhaseReporter()
+    reporter.phase = lambda name, total=0: (  # type: ignore[method-assign]
+        cancel.cancel() if name == "Restoring list memberships" else None
+    )
+    with pytest.raises(Cancelled):
+        bakery.service.undo_run(bakery.profile.id, reporter=reporter, cancel=cancel)
+    stopped = bakery.service.runs.last_run(bakery.profile.id)
+    assert stopped.status is RunStatus.CANCELLED
+    assert bakery.service.runs.resumable_run(bakery.profile.id) is None  # never as a sync
+    imports = bakery.imports_started()
+
+    report = bakery.service.undo_run(bakery.profile.id)
+
+    assert report.run_id == stopped.run_id  # the same undo, resumed
+    assert bakery.imports_started() == imports
+    counts = report.tally()
+    assert counts["failed"] == 0 and counts["restored"] > 0
+    after = remote_state(bakery)
+    assert {
+        e: s for e, s in after.items() if e in before and s["permission"] != "unsubscribed"
+    } == {e: s for e, s in before.items() if after[e]["permission"] != "unsubscribed"}
