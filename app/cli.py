@@ -84,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="show what it would restore; change nothing"
     )
     s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument(
+        "--delete-created",
+        action="store_true",
+        help="delete the contacts the sync created (never one who unsubscribed), instead "
+        "of only taking them off the list; needs --confirm",
+    )
+    s.add_argument("--confirm", action="store_true", help="go ahead with --delete-created")
     s.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
 
     s = sub.add_parser("push", help="push a CSV or Excel file to a Constant Contact list")
@@ -301,11 +308,23 @@ def _undo(service, profile, args: argparse.Namespace) -> int:  # type: ignore[no
     from app.sync.progress import CancelToken
 
     cancel = CancelToken()
+    dry_run = args.dry_run
+    if args.delete_created and not args.confirm and not dry_run:
+        preview = service.undo_run(profile.id, args.run, dry_run=True, delete_created=True)
+        doomed = sum(1 for s in preview.steps if s.delete)
+        _fail(
+            f"This undo would delete {doomed} contact(s) the sync created, and deleting "
+            "cannot be undone. Add --confirm to go ahead, or leave out --delete-created to "
+            "only take them off the list.",
+            args.json,
+        )
+        return EXIT_CANNOT_START
     with _interrupt_cancels(cancel):
         report = service.undo_run(
             profile.id,
             args.run,
-            dry_run=args.dry_run,
+            dry_run=dry_run,
+            delete_created=args.delete_created,
             cancel=cancel,
             wait=not args.no_wait,
             on_wait=_say_waiting,
@@ -333,6 +352,7 @@ def _undo_line(step, dry_run: bool) -> str:  # type: ignore[no-untyped-def]
     parts += [f"{k} emptied" for k in step.clear]
     parts += ["taken off the list"] if step.list_remove else []
     parts += ["put back on the list"] if step.list_add else []
+    parts += ["deleted (the sync created it)"] if step.delete else []
     parts += step.notes
     verb = "will restore" if dry_run else "restored"
     return f"  {who}: {verb} " + "; ".join(parts) if parts else ""

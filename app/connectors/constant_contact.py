@@ -22,7 +22,7 @@ from app.connectors.http import (
     shared_limiter,
 )
 from app.connectors.import_chunks import encode_import_body
-from app.core.errors import Cancelled, ConflictError
+from app.core.errors import Cancelled, ConflictError, NotFound
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS, custom_key
 from app.core.records import ContactList, CustomField, Permission, RemoteContact
 
@@ -320,6 +320,15 @@ class ConstantContactClient:
         # The answer echoes only what was sent: lists and fields are as read before the PUT.
         now = {k: v for k, v in (updated or {}).items() if k in ("email_address", "updated_at")}
         return self._to_contact({**current, "email_address": body["email_address"], **now})
+
+    def delete_contact(self, contact_id: str) -> None:
+        """Delete a contact (it leaves every list). One already deleted is no error."""
+        try:
+            self.api.request(
+                "DELETE", "/contacts/{contact_id}", path_params={"contact_id": contact_id}
+            )
+        except NotFound:
+            return
 
     def clear_contact_fields(self, contact_id: str, keys: Sequence[str]) -> None:
         """Empty these fields of the contact (the import's flat keys: names, ``*_phone``,

@@ -430,13 +430,16 @@ class ContactBridgeService:
         run_id: int | None = None,
         *,
         dry_run: bool = False,
+        delete_created: bool = False,
         reporter: ProgressReporter | None = None,
         cancel: CancelToken | None = None,
         wait: bool = True,
         on_wait: Callable[[str], None] | None = None,
     ) -> UndoReport:
         """Undo a run of the profile (default: its last completed sync), or with
-        ``dry_run`` say exactly what that would restore. See ``app.sync.undo``.
+        ``dry_run`` say exactly what that would restore. ``delete_created`` deletes the
+        contacts the run created (the caller has confirmed it) instead of only taking
+        them off its list. See ``app.sync.undo``.
 
         Raises:
             ConfigError: nothing to undo (see ``undo_target``); RunLocked / AccountBusy as
@@ -464,7 +467,7 @@ class ContactBridgeService:
                 clock=self.clock,
                 journal=journal,
             )
-            undo = Undo(deps, profile, reporter, cancel)
+            undo = Undo(deps, profile, reporter, cancel, delete_created)
             return undo.preview(target) if dry_run else undo.run(target)
 
     def retry_failed(

@@ -127,8 +127,10 @@ class Undo:
         profile: SyncProfile,
         reporter: ProgressReporter | None = None,
         cancel: CancelToken | None = None,
+        delete_created: bool = False,
     ) -> None:
         self.d, self.profile = deps, profile
+        self.delete_created = delete_created
         self.reporter = reporter or NullReporter()
         self.cancel = cancel or CancelToken()
 
@@ -141,7 +143,8 @@ class Undo:
         current = self.d.mirror.snapshots(self.d.connection_id, lookup_emails(entries))
         list_id = str(self.d.runs.checkpoint(target).get("list_id") or "")
         source = source_label(self.profile.source.kind)
-        return plan_undo(entries, records, current, list_id, source), list_id
+        steps = plan_undo(entries, records, current, list_id, source, self.delete_created)
+        return steps, list_id
 
     def refresh_mirror(self) -> None:
         """Read every contact changed since the mirror's watermark, that second included
@@ -234,6 +237,7 @@ class Undo:
                 "Putting people back on the list",
                 lambda t: self._memberships(t, list_id, cc.add_list_memberships),
             ),
+            ("delete", "Deleting contacts the sync created", lambda t: self._each(t, self._delete)),
         ]
         wants: dict[str, Callable[[Step], object]] = {
             "email": lambda st: st.email_back,
@@ -241,6 +245,7 @@ class Undo:
             "clear": lambda st: st.clear,
             "remove": lambda st: st.list_remove,
             "add": lambda st: st.list_add,
+            "delete": lambda st: st.delete,
         }
         for name, words, act in phases:
             if name in cp["done"]:
@@ -266,6 +271,9 @@ class Undo:
 
     def _email_back(self, s: Step) -> None:
         self.d.cc.update_contact_email(s.contact_id, s.email_back)
+
+    def _delete(self, s: Step) -> None:
+        self.d.cc.delete_contact(s.contact_id)  # type: ignore[attr-defined]
 
     def _clear(self, s: Step) -> None:
         self.d.cc.clear_contact_fields(s.contact_id, s.clear)  # type: ignore[attr-defined]
@@ -347,4 +355,6 @@ def _detail(s: Step) -> str:
         parts.append("taken off the list")
     if s.list_add:
         parts.append("put back on the list")
+    if s.delete:
+        parts.append("deleted (the sync created it)")
     return "Undo: " + ", ".join(parts) if parts else ""

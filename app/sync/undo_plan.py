@@ -27,6 +27,7 @@ ALREADY = "Already as before the run."
 UNSUBSCRIBED_SINCE = "Unsubscribed since the run: never put back on a list."
 CHANGED_SINCE = "{field} was changed since the run (now {now!r}); left as it is"
 CANNOT_EMPTY = "{field} was empty before; Constant Contact cannot empty it in bulk"
+KEPT_UNSUBSCRIBED = "Not deleted: this person unsubscribed, and deleting would forget it"
 UNDONE_BEFORE = "Already undone (run {run})."
 # Import keys the mirror (as read back) names otherwise: an import's "phone" is "other".
 MIRROR_KEYS = {"phone": "other_phone"}
@@ -47,6 +48,7 @@ class Step:
     clear: list[str] = field(default_factory=list)  # keys to empty (they were blank)
     list_remove: bool = False  # take off the run's list
     list_add: bool = False  # put back on the run's list
+    delete: bool = False  # delete the contact the run created (an explicit choice)
     email_back: str = ""  # PUT this old address back first
     notes: list[str] = field(default_factory=list)  # conflicts, fields left as they are
     outcome: str | None = None  # restored / skipped / failed once decided
@@ -56,7 +58,12 @@ class Step:
     @property
     def writes(self) -> bool:
         return bool(
-            self.restore or self.clear or self.list_remove or self.list_add or self.email_back
+            self.restore
+            or self.clear
+            or self.list_remove
+            or self.list_add
+            or self.email_back
+            or self.delete
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -70,6 +77,7 @@ class Step:
             "clear": list(self.clear),
             "remove_from_list": self.list_remove,
             "add_to_list": self.list_add,
+            "delete": self.delete,
             "email_back": self.email_back,
             "notes": list(self.notes),
         }
@@ -81,8 +89,11 @@ def plan_undo(
     current: Mapping[str, dict],
     list_id: str,
     source_name: str,
+    delete_created: bool = False,
 ) -> list[Step]:
-    """One step per entry. ``current``: the mirror's snapshots now, by lowercased email."""
+    """One step per entry. ``current``: the mirror's snapshots now, by lowercased email;
+    ``delete_created``: delete the contacts the run created instead of only taking them
+    off its list (never one who unsubscribed: that would forget their choice)."""
     steps = []
     for e in entries:
         step = Step(e.id, e.key, e.action, e.email.lower(), e.contact_id)
@@ -99,7 +110,7 @@ def plan_undo(
         elif e.action == A.REMOVE:
             _plan_readd(step, e, current, list_id)
         else:
-            _plan_contact(step, e, rec, current, list_id)
+            _plan_contact(step, e, rec, current, list_id, delete_created)
         if step.outcome is None and not step.writes:
             step.outcome = "skipped"
             step.reason = "; ".join(step.notes) or ALREADY
@@ -130,7 +141,12 @@ def _plan_readd(step: Step, e: Entry, current: Mapping[str, dict], list_id: str)
 
 
 def _plan_contact(
-    step: Step, e: Entry, rec: RecordState, current: Mapping[str, dict], list_id: str
+    step: Step,
+    e: Entry,
+    rec: RecordState,
+    current: Mapping[str, dict],
+    list_id: str,
+    delete_created: bool,
 ) -> None:
     before = e.before
     old_email = str(before.get("email") or "").lower() if before else ""
@@ -142,7 +158,12 @@ def _plan_contact(
         return
     step.contact_id = now["contact_id"] or step.contact_id
     if before is None:  # the run created it: take it off the list the run put it on
-        step.list_remove = list_id in now["list_ids"]
+        if delete_created and now["permission"] != "unsubscribed":
+            step.delete = True
+        else:
+            step.list_remove = list_id in now["list_ids"]
+            if delete_created:
+                step.notes.append(KEPT_UNSUBSCRIBED)
         return
     if old_email and now["email"] != old_email:
         step.email_back = old_email
