@@ -41,6 +41,13 @@ def step_words(step: Step) -> tuple[str, str]:
     return "; ".join(parts).capitalize(), "; ".join(step.notes)
 
 
+def _order(step: Step) -> int:
+    """Changed values and notes first, then list-only changes, then what is left alone."""
+    if step.outcome is not None:
+        return 3 if step.outcome == "skipped" else 2
+    return 0 if (step.restore or step.clear or step.email_back or step.notes) else 1
+
+
 class UndoPreviewDialog(QDialog):
     """Shows an undo's dry run; accepted, the caller runs the undo (see ``delete_created``)."""
 
@@ -73,7 +80,7 @@ class UndoPreviewDialog(QDialog):
         self.table.setAccessibleName(tr("What the undo will restore"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        for row, step in enumerate(report.steps):
+        for row, step in enumerate(sorted(report.steps, key=_order)):
             does, note = step_words(step)
             for col, text in enumerate((step.email or step.key, does, note)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
