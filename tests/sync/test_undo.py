@@ -4,6 +4,7 @@ restores nothing twice."""
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import replace
 from typing import Any
@@ -189,3 +190,36 @@ def test_a_stopped_undo_resumes_without_importing_twice(bakery: Bakery) -> None:
     assert {
         e: s for e, s in after.items() if e in before and s["permission"] != "unsubscribed"
     } == {e: s for e, s in before.items() if after[e]["permission"] != "unsubscribed"}
+
+
+def _drop_rows(bakery: Bakery, keys: set[str]) -> None:
+    rows = [r for r in bakery.rows() if r["Customer ID"] not in keys]
+    with bakery.csv_path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+
+
+def test_undo_puts_removed_contacts_back_on_the_list_unless_they_unsubscribed(
+    bakery: Bakery,
+) -> None:
+    profile = bakery.profile
+    bakery.service.save_profile(
+        profile.with_changes(options=replace(profile.options, remove_deleted=True))
+    )
+    bakery.run()
+    gone = [r for r in bakery.rows() if r[OPT_OUT_COLUMN] != "Yes" and "@" in r[EMAIL_COLUMN]][:2]
+    _drop_rows(bakery, {r["Customer ID"] for r in gone})
+    stays, unsubscribes = (r[EMAIL_COLUMN].lower() for r in gone)
+    second = bakery.run()
+    assert not {stays, unsubscribes} & bakery.on_list()
+    bakery.emulator.set_permission(unsubscribes, "unsubscribed")  # the person's own choice
+
+    report = bakery.service.undo_run(bakery.profile.id, run_id=second.run_id)
+
+    assert stays in bakery.on_list()
+    assert unsubscribes not in bakery.on_list()  # never re-added: consent first
+    by_email = {s.email: s for s in report.steps}
+    assert by_email[stays].outcome == "restored" and by_email[stays].list_add
+    assert by_email[unsubscribes].outcome == "skipped"
+    assert "never put back on a list" in by_email[unsubscribes].reason
