@@ -198,6 +198,7 @@ class Undo:
             if st.outcome is None:
                 st.outcome, st.reason = "restored", "; ".join(st.notes)
         self.d.journal.settle(undo_id, [(st.entry_id, st.outcome, st.reason) for st in steps])
+        self._update_links(steps)
         runs.add_records(undo_id, [_row(st) for st in steps])
         report = UndoReport(target, False, steps, run_id=undo_id)
         failed = report.tally()["failed"]
@@ -207,6 +208,16 @@ class Undo:
         self.refresh_mirror()  # what the undo wrote, in the mirror: the next sync plans from it
         report.status = status.value
         return report
+
+    def _update_links(self, steps: Sequence[Step]) -> None:
+        """What the profile's links remember, as the undo left Constant Contact."""
+        done = [st for st in steps if st.outcome == "restored"]
+        self.d.links.after_undo(  # type: ignore[attr-defined]
+            self.profile.id,
+            [(st.key, st.email_back) for st in done if st.restore or st.clear or st.email_back],
+            [st.key for st in done if st.list_add],
+            [st.key for st in done if st.delete],
+        )
 
     def _unfinished(self, target: int) -> int | None:
         """The latest undo of ``target`` if it stopped before it finished."""

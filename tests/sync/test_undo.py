@@ -223,3 +223,38 @@ def test_undo_puts_removed_contacts_back_on_the_list_unless_they_unsubscribed(
     assert by_email[stays].outcome == "restored" and by_email[stays].list_add
     assert by_email[unsubscribes].outcome == "skipped"
     assert "never put back on a list" in by_email[unsubscribes].reason
+
+
+def test_syncing_again_after_an_undo_does_the_run_again_without_duplicates(
+    bakery: Bakery,
+) -> None:
+    prepare(bakery)
+    bakery.run()
+    row = next(r for r in bakery.rows() if r[OPT_OUT_COLUMN] != "Yes" and "@" in r[EMAIL_COLUMN])
+    bakery.edit(row["Customer ID"], **{EMAIL_COLUMN: "new.address@example.com"})
+    second = bakery.run()
+    during = remote_state(bakery)
+    bakery.service.undo_run(bakery.profile.id, run_id=second.run_id)
+    assert "new.address@example.com" not in remote_state(bakery)
+
+    again = bakery.run()
+
+    assert again.counts.failed == 0
+    assert remote_state(bakery) == during
+    assert len(bakery.contact_emails()) == len(set(bakery.contact_emails())) == len(during)
+
+
+def test_syncing_again_after_deleting_created_contacts_creates_them_again(
+    bakery: Bakery,
+) -> None:
+    prepare(bakery)
+    bakery.run()
+    during = remote_state(bakery)
+    report = bakery.service.undo_run(bakery.profile.id, delete_created=True)
+    deleted = {s.email for s in report.steps if s.delete}
+    assert deleted and not deleted & set(remote_state(bakery))
+
+    bakery.run()
+
+    after = remote_state(bakery)
+    assert {e: after[e]["lists"] for e in deleted} == {e: during[e]["lists"] for e in deleted}
