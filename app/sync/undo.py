@@ -203,7 +203,7 @@ class Undo:
         report = UndoReport(target, False, steps, run_id=undo_id)
         failed = report.tally()["failed"]
         status = RunStatus.COMPLETED_WITH_ERRORS if failed else RunStatus.COMPLETED
-        extra = {"undo_of": target, **report.tally()}
+        extra = {**runs.tallies(undo_id).as_extra(), "undo_of": target, **report.tally()}
         runs.finish(undo_id, status, message=report.summary_text(), extra=extra)
         self.refresh_mirror()  # what the undo wrote, in the mirror: the next sync plans from it
         report.status = status.value

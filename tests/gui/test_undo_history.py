@@ -45,4 +45,6 @@ def test_undo_this_run_previews_then_undoes(qtbot, synced, tasks) -> None:
     assert newsletter(synced) == set()
     newest = dialog.model.rows[0]
     assert newest.run_id == report.run_id and newest.extra["undo_of"] == report.undo_of
+    kind = dialog.model.index(0, 1).data()
+    assert kind == f"Undo of run {report.undo_of}"
     assert not dialog.undo_button.isEnabled()  # an undo is not undone
