@@ -71,6 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--confirm", action="store_true", help="as for sync")
     s.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
 
+    s = sub.add_parser(
+        "undo",
+        help="undo a sync: put back what it changed in Constant Contact",
+        description="Puts back the field values and list memberships a sync changed "
+        "(default: the profile's last completed sync). Contacts it created come off the "
+        "lists it put them on. Unsubscribes are never undone: only the person can opt back "
+        "in. A field someone changed after the sync is reported and left as it is.",
+    )
+    s.add_argument("profile", metavar="PROFILE", help="the profile's name")
+    s.add_argument("--run", type=int, metavar="N", help="the run to undo (see its run number)")
+    s.add_argument(
+        "--dry-run", action="store_true", help="show what it would restore; change nothing"
+    )
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument(
+        "--delete-created",
+        action="store_true",
+        help="delete the contacts the sync created (never one who unsubscribed), instead "
+        "of only taking them off the list; needs --confirm",
+    )
+    s.add_argument("--confirm", action="store_true", help="go ahead with --delete-created")
+    s.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
+
     s = sub.add_parser("push", help="push a CSV or Excel file to a Constant Contact list")
     s.add_argument("file", metavar="FILE", type=Path)
     s.add_argument("--list", required=True, metavar="NAME", help="the list's exact name")
@@ -205,6 +228,8 @@ def _with_service(args: argparse.Namespace) -> int:
             return _profiles(service, args)
         if args.command == "run-due":
             return _run_due(service, args.json)
+        if args.command == "undo":
+            return _undo(service, service.get_profile(args.profile), args)
         if args.command != "push":
             return _run(service, service.get_profile(args.profile), args)
         profile, temporary = _quick_push_profile(service, args.file, args.list, args.dry_run)
@@ -283,6 +308,61 @@ def _with_resume_hint(summary: RunSummary) -> RunSummary:
     if summary.status is not RunStatus.FAILED or summary.dry_run or RESUME_HINT in summary.message:
         return summary
     return replace(summary, message=f"{summary.message} {RESUME_HINT}".strip())
+
+
+def _undo(service, profile, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    """Undo a run (or show what undoing it would restore); one JSON object with --json."""
+    from app.sync.progress import CancelToken
+
+    cancel = CancelToken()
+    dry_run = args.dry_run
+    if args.delete_created and not args.confirm and not dry_run:
+        preview = service.undo_run(profile.id, args.run, dry_run=True, delete_created=True)
+        doomed = sum(1 for s in preview.steps if s.delete)
+        _fail(
+            f"This undo would delete {doomed} contact(s) the sync created, and deleting "
+            "cannot be undone. Add --confirm to go ahead, or leave out --delete-created to "
+            "only take them off the list.",
+            args.json,
+        )
+        return EXIT_CANNOT_START
+    with _interrupt_cancels(cancel):
+        report = service.undo_run(
+            profile.id,
+            args.run,
+            dry_run=dry_run,
+            delete_created=args.delete_created,
+            cancel=cancel,
+            wait=not args.no_wait,
+            on_wait=_say_waiting,
+        )
+    if args.json:
+        print(
+            json.dumps({"profile": profile.name, **report.as_json()}, indent=2, ensure_ascii=False)
+        )
+    else:
+        print(report.summary_text() + ".")
+        for step in report.steps:
+            line = _undo_line(step, args.dry_run)
+            if line:
+                print(line)
+    return EXIT_FAILED_RECORDS if report.tally()["failed"] else EXIT_OK
+
+
+def _undo_line(step, dry_run: bool) -> str:  # type: ignore[no-untyped-def]
+    """One line per entry that restores something or was not restored as it should."""
+    who = step.email or step.key
+    if step.outcome in ("skipped", "failed") and step.reason:
+        return f"  {who}: {step.outcome} — {step.reason}"
+    parts = [f"email back to {step.email_back}"] if step.email_back else []
+    parts += [f"{k} back to {v!r}" for k, v in step.restore.items()]
+    parts += [f"{k} emptied" for k in step.clear]
+    parts += ["taken off the list"] if step.list_remove else []
+    parts += ["put back on the list"] if step.list_add else []
+    parts += ["deleted (the sync created it)"] if step.delete else []
+    parts += step.notes
+    verb = "will restore" if dry_run else "restored"
+    return f"  {who}: {verb} " + "; ".join(parts) if parts else ""
 
 
 def _run_due(service, as_json: bool) -> int:  # type: ignore[no-untyped-def]

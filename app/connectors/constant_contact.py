@@ -22,7 +22,7 @@ from app.connectors.http import (
     shared_limiter,
 )
 from app.connectors.import_chunks import encode_import_body
-from app.core.errors import Cancelled, ConflictError
+from app.core.errors import Cancelled, ConflictError, NotFound
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS, custom_key
 from app.core.records import ContactList, CustomField, Permission, RemoteContact
 
@@ -321,6 +321,48 @@ class ConstantContactClient:
         now = {k: v for k, v in (updated or {}).items() if k in ("email_address", "updated_at")}
         return self._to_contact({**current, "email_address": body["email_address"], **now})
 
+    def delete_contact(self, contact_id: str) -> None:
+        """Delete a contact (it leaves every list). One already deleted is no error."""
+        try:
+            self.api.request(
+                "DELETE", "/contacts/{contact_id}", path_params={"contact_id": contact_id}
+            )
+        except NotFound:
+            return
+
+    def clear_contact_fields(self, contact_id: str, keys: Sequence[str]) -> None:
+        """Empty these fields of the contact (the import's flat keys: names, ``*_phone``,
+        address parts), keeping every other field and its consent (GET, merge, PUT).
+
+        A bulk import sets values but cannot empty one. Phones and the address are sent
+        back only when one of them is emptied (a PUT leaves arrays it is not sent alone).
+        """
+        wanted = {k for k in keys if clearable(k)}
+        if not wanted:
+            return
+        path = {"contact_id": contact_id}
+        includes = {"include": CONTACT_INCLUDES}
+        current = self.api.get("/contacts/{contact_id}", path_params=path, params=includes)
+        body = put_body(current, update_source="Account")
+        for key in wanted & set(_PUT_SCALARS):
+            body.pop(key, None)
+        if any(k.endswith("_phone") for k in wanted):
+            body["phone_numbers"] = [
+                {"phone_number": p.get("phone_number", ""), "kind": p.get("kind") or "other"}
+                for p in current.get("phone_numbers") or []
+                if f"{p.get('kind') or 'other'}_phone" not in wanted
+            ]
+        address_keys = {**_ADDRESS_FIELDS, "country": "country"}
+        if wanted & set(address_keys.values()):
+            addresses = current.get("street_addresses") or []
+            kept = [{k: a[k] for k in ("kind", *address_keys) if a.get(k)} for a in addresses[:1]]
+            for a in kept:
+                for cc_key, flat_key in address_keys.items():
+                    if flat_key in wanted:
+                        a.pop(cc_key, None)
+            body["street_addresses"] = [a for a in kept if set(a) - {"kind"}]
+        self.api.put("/contacts/{contact_id}", path_params=path, json=body)
+
     # -- bulk activities --------------------------------------------------------------------
 
     def start_contacts_import(
@@ -432,6 +474,16 @@ class ConstantContactClient:
         if unknown:
             self.list_custom_fields()
         return to_remote_contact(data, self._field_names)
+
+
+def clearable(key: str) -> bool:
+    """Whether ``clear_contact_fields`` can empty this flat key (custom fields: no)."""
+    return (
+        key in _PUT_SCALARS
+        or key.endswith("_phone")
+        or key in _ADDRESS_FIELDS.values()
+        or key == "country"
+    )
 
 
 def to_remote_contact(data: Mapping[str, Any], field_names: Mapping[str, str]) -> RemoteContact:

@@ -269,6 +269,36 @@ class LinkRepository:
                 changed += int(query.execute())
         return changed
 
+    def after_undo(
+        self,
+        profile_id: int,
+        stale: Iterable[tuple[str, str]],
+        relisted: Iterable[str],
+        forget: Iterable[str],
+    ) -> None:
+        """Make links tell the truth after an undo, so the next sync does the run again.
+
+        Args:
+            stale: ``(source key, email)`` of records whose values were put back: their
+                fingerprint is forgotten (the next sync sends them again); a non-empty
+                email is the address put back (the next sync changes it again).
+            relisted: keys of records put back on the main list (no longer tombstones).
+            forget: keys whose contact was deleted (the next sync creates it again).
+        """
+        with db.atomic():
+            for key, email in stale:
+                values: dict[str, str] = {"fingerprint": ""}
+                if email:
+                    values["email"] = email.lower()
+                L.update(**values).where(
+                    (L.profile == profile_id) & (L.source_key == key)
+                ).execute()
+            for batch in batched(relisted, 900):
+                L.update(origin="push").where(
+                    (L.profile == profile_id) & L.source_key.in_(batch) & (L.origin == "removed")
+                ).execute()
+        self.delete_keys(profile_id, forget)
+
     def clear(self, profile_id: int) -> int:
         """Forget every link of a profile (the next sync treats all records as new)."""
         return int(L.delete().where(L.profile == profile_id).execute())

@@ -175,6 +175,27 @@ def m005_record_names(migrator: SchemaMigrator, database: SqliteDatabase) -> Non
     )
 
 
+def m006_journal(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """The undo journal: what each remote write of a run replaced, and what undo did."""
+    _run(
+        database,
+        [
+            """CREATE TABLE "journal_entry" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                "run_id" INTEGER NOT NULL REFERENCES "run" ("id") ON DELETE CASCADE,
+                "key" TEXT NOT NULL,
+                "action" TEXT NOT NULL,
+                "email" TEXT NOT NULL DEFAULT '',
+                "contact_id" TEXT NOT NULL DEFAULT '',
+                "before" TEXT,
+                "undo_run_id" INTEGER,
+                "undo_outcome" TEXT,
+                "undo_reason" TEXT NOT NULL DEFAULT '')""",
+            'CREATE INDEX "journal_entry_run_key" ON "journal_entry" ("run_id", "key")',
+        ],
+    )
+
+
 UPGRADE_FAILED = (
     "ContactBridge could not upgrade its database. The failed step was undone; your data is intact."
 )
@@ -185,6 +206,7 @@ MIGRATIONS: list[Step] = [
     m003_app_settings,
     m004_two_way,
     m005_record_names,
+    m006_journal,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -160,6 +160,33 @@ class MirrorRepository:
             for email, cid, permission, lists, fields, _deleted in query
         }
 
+    def snapshots(self, connection_id: int, emails: Iterable[str]) -> dict[str, dict]:
+        """What the mirror holds for each of these emails (lowercased keys), for the undo
+        journal: ``{"contact_id", "fields", "list_ids", "permission", "email"}``.
+
+        Deleted contacts are left out; when two rows share an email, the one
+        updated last wins.
+        """
+        found: dict[str, dict] = {}
+        for batch in batched(sorted({e.lower() for e in emails if e}), BATCH):
+            query = (
+                C.select(C.email, C.contact_id, C.permission, C.list_ids, C.fields)
+                .where(
+                    (C.connection == connection_id) & C.email.in_(batch) & (C.deleted == False)  # noqa: E712 - SQL expression
+                )
+                .order_by(C.updated_at.asc(nulls="first"), C.id)
+                .tuples()
+            )
+            for email, cid, permission, lists, fields in db.execute(query):
+                found[email] = {
+                    "contact_id": known_contact_id(cid),
+                    "email": email,
+                    "permission": permission,
+                    "list_ids": sorted(filter(None, lists.split(","))),
+                    "fields": json.loads(fields) if fields else {},
+                }
+        return found
+
     def email_index(
         self, connection_id: int, include_deleted: bool = False
     ) -> dict[str, IndexEntry]:

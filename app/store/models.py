@@ -175,6 +175,24 @@ class AppSetting(BaseModel):
         table_name = "app_setting"
 
 
+class JournalEntry(BaseModel):
+    """One remote write a run planned, with the values it replaced (for undo)."""
+
+    run = ForeignKeyField(Run, on_delete="CASCADE", index=False)
+    key = TextField()  # the run record's key
+    action = TextField()  # the run record's action (create, update, remove...)
+    email = TextField(default="")
+    contact_id = TextField(default="")
+    before = JSONField(null=True)  # {"fields", "list_ids", "permission", "email"} or None
+    undo_run_id = IntegerField(null=True)  # the undo run that settled it
+    undo_outcome = TextField(null=True)  # restored / skipped / failed; None until undone
+    undo_reason = TextField(default="")
+
+    class Meta:
+        table_name = "journal_entry"
+        indexes = ((("run", "key"), False),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Connection,
     Profile,
@@ -184,4 +202,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     RemoteContactRow,
     MirrorState,
     AppSetting,
+    JournalEntry,
 )

@@ -144,10 +144,15 @@ class RunRepository(RunPlanStore, RunRecordStore):
         """The latest real (not dry) run, when it stopped in a state it can resume from.
 
         A later run that completed supersedes an older cancelled one, so only the latest
-        real run counts; dry runs change nothing and are ignored.
+        real run counts; dry runs change nothing and are ignored. An undo run is never
+        resumed as a sync.
         """
         last = self.last_run(profile_id, include_dry_runs=False)
-        return last if last is not None and last.status in RESUMABLE else None
+        if last is None or last.status not in RESUMABLE:
+            return None
+        if "undo_of" in self.checkpoint(last.run_id):
+            return None  # an undo that stopped is undone again, never resumed as a sync
+        return last
 
     def delete(self, run_id: int) -> None:
         """Delete a run and its records."""

@@ -22,9 +22,11 @@ from app.core.outcomes import RunStatus, RunSummary
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
 from app.core.vocabulary import source_label, summary_text
+from app.store.journal_repo import JournalRepository
 from app.sync import engine_back, engine_push, plan_rows
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
+from app.sync.journal import journal_items
 from app.sync.planner import (
     Action,
     PlanContext,
@@ -83,6 +85,7 @@ class EngineDeps:
     source: Source
     connection_id: int
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    journal: JournalRepository = field(default_factory=JournalRepository)
 
 
 class ChunkAssigner:
@@ -340,6 +343,7 @@ class PushEngine:
         """Read the source, plan every record both ways, and store the plan as the run's records."""
         runs = self.d.runs
         runs.delete_records(run_id)  # a run that died while planning plans again from scratch
+        self.d.journal.delete(run_id)
         details = self.d.links.load_details(profile.id)
         only = frozenset(cp["only_keys"]) if cp.get("only_keys") is not None else None
         ctx = PlanContext(
@@ -363,7 +367,7 @@ class PushEngine:
                 has_items |= chunk is not None
                 final = dry_run or p.action in (Action.SKIP, Action.UNCHANGED)
                 rows.append(plan_rows.planned_row(p, chunk, final))
-            runs.add_records(run_id, rows)
+            self._store_plan(run_id, rows, dry_run)
             total += len(rows)
             self.reporter.advance(total, 0, f"{total:,} records planned")
             self.cancel.raise_if_cancelled()
@@ -388,11 +392,20 @@ class PushEngine:
                 email_column=profile.mapping.source_for("email") or "",
             )
             rows = [plan_rows.settled_row(r, dry_run) for r in plan_back(back)]
-            runs.add_records(run_id, rows)
+            self._store_plan(run_id, rows, dry_run)
             total += len(rows)
         cp["chunks"] = {str(c): {} for c in range(chunks.chunk + 1)} if has_items else {}
         cp["planned"] = total
         cp["synced"] = len(details)
+
+    def _store_plan(self, run_id: int, rows: list, dry_run: bool) -> None:
+        """Store planned records with the journal of what their writes replace (for undo),
+        in one transaction; a dry run writes nothing, so it journals nothing."""
+        if dry_run:
+            self.d.runs.add_records(run_id, rows)
+            return
+        items = journal_items(rows, self.d.mirror, self.d.connection_id)
+        self.d.journal.add_with_records(self.d.runs, run_id, rows, items)
 
     def _planned(
         self,

@@ -93,6 +93,7 @@ class Activity(StrEnum):
     LIST_ADD = "list add"
     LIST_REMOVE = "list remove"
     LIST_DELETE = "list delete"
+    UNDO = "undo"
 
 
 def _now_text() -> str:
@@ -148,6 +149,7 @@ class Holder:
             Activity.LIST_ADD: (f"adding people to {the_list}", "in"),
             Activity.LIST_REMOVE: (f"taking people off {the_list}", "in"),
             Activity.LIST_DELETE: (f"deleting {the_list}", "in"),
+            Activity.UNDO: ("undoing a sync", "with"),
         }[self.activity]
 
     def _where(self, my_pid: int) -> str:

@@ -42,6 +42,7 @@ from app.core.records import ContactList, CustomField, Permission, SourceRecord
 from app.core.settings import Preferences
 from app.core.store_types import Connection
 from app.secrets.store import SecretStore
+from app.store.journal_repo import JournalRepository
 from app.store.repositories import (
     ConnectionRepository,
     LinkRepository,
@@ -57,6 +58,7 @@ from app.sync.locks import AccountLock, Activity, Holder, Origin, ProfileLock, a
 from app.sync.planner import PlanContext, Planner, RemoteInfo
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
 from app.sync.result_ids import with_contact_ids
+from app.sync.undo import Undo, UndoReport, undo_target
 
 log = logging.getLogger(__name__)
 CC_SERVICE = "constant_contact"
@@ -421,6 +423,52 @@ class ContactBridgeService:
             )
             engine = PushEngine(deps, reporter or NullReporter(), cancel)
             return engine.run(profile, dry_run=dry_run, confirm=confirm, only_keys=only_keys)
+
+    def undo_run(
+        self,
+        profile_id: int,
+        run_id: int | None = None,
+        *,
+        dry_run: bool = False,
+        delete_created: bool = False,
+        reporter: ProgressReporter | None = None,
+        cancel: CancelToken | None = None,
+        wait: bool = True,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> UndoReport:
+        """Undo a run of the profile (default: its last completed sync), or with
+        ``dry_run`` say exactly what that would restore. ``delete_created`` deletes the
+        contacts the run created (the caller has confirmed it) instead of only taking
+        them off its list. See ``app.sync.undo``.
+
+        Raises:
+            ConfigError: nothing to undo (see ``undo_target``); RunLocked / AccountBusy as
+            for ``run_profile``.
+        """
+        profile = self.profiles.get(profile_id)
+        if profile.connection_id is None:
+            raise ConfigError(f'"{profile.name}" has no Constant Contact connection yet.')
+        journal = JournalRepository()
+        target = undo_target(self.runs, journal, profile_id, run_id)
+        cancel = cancel or CancelToken()
+        holder = Holder(Activity.DRY_RUN if dry_run else Activity.UNDO, profile.name)
+        with (
+            ProfileLock(self.home / "locks", profile_id, profile.name),
+            self.account_slot(profile.connection_id, holder, wait, cancel, on_wait),
+        ):
+            deps = EngineDeps(
+                runs=self.runs,
+                links=self.links,
+                mirror=self.mirror,
+                profiles=self.profiles,
+                cc=self.cc_client(profile.connection_id),
+                source=None,  # type: ignore[arg-type]  # undo never reads the source
+                connection_id=profile.connection_id,
+                clock=self.clock,
+                journal=journal,
+            )
+            undo = Undo(deps, profile, reporter, cancel, delete_created)
+            return undo.preview(target) if dry_run else undo.run(target)
 
     def retry_failed(
         self,

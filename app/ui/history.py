@@ -22,6 +22,7 @@ from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
 from app.sync.progress import CancelToken
 from app.sync.service import ContactBridgeService
+from app.sync.undo import UNDOABLE, UndoReport
 from app.sync.workers import BackgroundTasks
 from app.ui.i18n import tr
 from app.ui.lists.rows_model import RowsModel, make_table, selected_rows
@@ -29,6 +30,12 @@ from app.ui.results.results_view import ResultsView
 from app.ui.run_columns import run_columns, size_run_columns
 from app.ui.run_split import runs_over_results
 from app.ui.settings import UiSettings
+from app.ui.undo_dialog import UndoPreviewDialog
+
+
+def undoable(run: RunSummary) -> bool:
+    """Whether "Undo this run" applies: a finished real sync, not itself an undo."""
+    return not run.dry_run and run.status in UNDOABLE and "undo_of" not in run.extra
 
 
 class HistoryDialog(QDialog):
@@ -36,9 +43,13 @@ class HistoryDialog(QDialog):
 
     Signals:
         results_shown(int): the run id whose results are now on screen.
+        undo_previewed(object): the preview dialog of "Undo this run", now open.
+        undo_finished(object): the ``UndoReport`` of an undo that ran.
     """
 
     results_shown = Signal(int)
+    undo_previewed = Signal(object)  # the UndoPreviewDialog, open
+    undo_finished = Signal(object)  # the UndoReport of an undo that ran
 
     def __init__(
         self,
@@ -76,6 +87,15 @@ class HistoryDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.undo_button = buttons.addButton(
+            tr("Undo this run…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.undo_button.setToolTip(
+            tr("Put back what this run changed in Constant Contact; you see it all first.")
+        )
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self._on_undo_clicked)
+        self.preview: UndoPreviewDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 12)
         layout.addWidget(title)
@@ -103,6 +123,7 @@ class HistoryDialog(QDialog):
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         rows = selected_rows(self.view)
+        self.undo_button.setEnabled(bool(rows) and undoable(rows[0]))
         if rows:
             self.show_run(rows[0])
 
@@ -135,6 +156,61 @@ class HistoryDialog(QDialog):
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
         self.loading.setText(tr("The results could not be loaded: %1").replace("%1", str(exc)))
+
+    # -- undo --------------------------------------------------------------------------------
+
+    def _on_undo_clicked(self) -> None:
+        rows = selected_rows(self.view)
+        if not rows or not undoable(rows[0]):
+            return
+        run, service, profile_id = rows[0], self.service, self.profile.id
+        self.undo_button.setEnabled(False)
+        self.loading.setText(tr("Working out what undoing this run would restore…"))
+        self.loading.show()
+
+        def preview(cancel: CancelToken) -> UndoReport:
+            return service.undo_run(profile_id, run.run_id, dry_run=True, cancel=cancel)
+
+        task = self.tasks.submit(preview, name="undo-preview")
+        task.finished.connect(self._on_preview)
+        task.failed.connect(self._on_undo_failed)
+
+    @Slot(object)
+    def _on_preview(self, report: UndoReport) -> None:
+        self.loading.hide()
+        self.undo_button.setEnabled(True)
+        dialog = UndoPreviewDialog(report, self)
+        dialog.accepted.connect(lambda: self._start_undo(report.undo_of, dialog.delete_created))
+        self.preview = dialog
+        dialog.open()
+        self.undo_previewed.emit(dialog)
+
+    def _start_undo(self, run_id: int, delete_created: bool) -> None:
+        service, profile_id = self.service, self.profile.id
+        self.undo_button.setEnabled(False)
+        self.loading.setText(tr("Undoing run %1…").replace("%1", str(run_id)))
+        self.loading.show()
+
+        def undo(cancel: CancelToken) -> UndoReport:
+            return service.undo_run(
+                profile_id, run_id, delete_created=delete_created, cancel=cancel
+            )
+
+        task = self.tasks.submit(undo, name="undo-run")
+        task.finished.connect(self._on_undone)
+        task.failed.connect(self._on_undo_failed)
+
+    @Slot(object)
+    def _on_undone(self, report: UndoReport) -> None:
+        self.reload()
+        self.undo_finished.emit(report)
+
+    @Slot(object)
+    def _on_undo_failed(self, exc: BaseException) -> None:
+        self.undo_button.setEnabled(True)
+        message = getattr(exc, "message", "") or str(exc)
+        self.loading.setText(tr("The run could not be undone: %1").replace("%1", message))
+        self.loading.show()
 
     def done(self, result: int) -> None:
         if self.settings is not None:

@@ -27,6 +27,15 @@ def is_dry(run: RunSummary) -> bool:
     return run.dry_run or run.status is RunStatus.DRY_RUN
 
 
+def kind_of(run: RunSummary) -> str:
+    """ "Dry run", "Sync", or "Undo of run N"."""
+    if is_dry(run):
+        return tr("Dry run")
+    if "undo_of" in run.extra:
+        return tr("Undo of run %1").replace("%1", str(run.extra["undo_of"]))
+    return tr("Sync")
+
+
 def count_terms(runs: Sequence[RunSummary]) -> tuple[tuple[Term, ...], str]:
     """The counts to show for these runs, and the source's name for their words (blank when
     the runs that went to a source went to different kinds).
@@ -87,7 +96,7 @@ def run_columns(
             sort=lambda r: (r.started_at, r.run_id),
         ),
         *profile,
-        Column(tr("Kind"), lambda r: tr("Dry run") if is_dry(r) else tr("Sync")),
+        Column(tr("Kind"), kind_of),
         Column(
             tr("Result"),
             lambda r: status_words(r, r.run_id in live)[0],

@@ -103,6 +103,7 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
         if history.proxy.rowCount():
             wait_for(history.results_shown, 30_000)
         shoot(history, "06-run-history")
+        _shoot_undo_preview(history, shoot)
         history.close()
 
         _shoot_two_way(service, emulator, window, shoot)
@@ -175,6 +176,18 @@ def _shoot_two_way(service: object, emulator: object, window: MainWindow, shoot:
     window.sync_now()
     wait_for(window.runner.run_finished, 60_000)
     shoot(window, "04-sync-results-two-way")
+
+
+def _shoot_undo_preview(history: HistoryDialog, shoot: Callable[..., Path]) -> None:
+    """The preview of "Undo this run…" for the sync just made (nothing is undone)."""
+    if not history.undo_button.isEnabled():
+        return
+    history.undo_button.click()
+    if not wait_for(history.undo_previewed, 30_000) or history.preview is None:
+        return
+    history.preview.resize(1100, 640)
+    shoot(history.preview, "06b-undo-preview")
+    history.preview.reject()
 
 
 def _sample_bug() -> Exception:

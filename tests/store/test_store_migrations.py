@@ -168,12 +168,30 @@ def check_v5() -> None:
     assert {(r.name, r.source_id) for r in runs.results(1)} == {("", "")}
 
 
+def seed_v6(database: SqliteDatabase) -> None:
+    database.execute_sql(
+        """INSERT INTO journal_entry (run_id, "key", action, email, contact_id, before)
+           VALUES (2, 'a@example.com', 'update', 'a@example.com', 'c-1',
+           '{"fields":{"first_name":"Ada"},"list_ids":["l1"],"permission":"explicit"}')"""
+    )
+
+
+def check_v6() -> None:
+    from app.store.journal_repo import JournalRepository
+
+    (entry,) = JournalRepository().entries(2)
+    assert (entry.key, entry.action, entry.contact_id) == ("a@example.com", "update", "c-1")
+    assert entry.before["fields"] == {"first_name": "Ada"}
+    assert entry.outcome is None  # not undone
+
+
 SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = {
     1: (seed_v1, check_v1),
     2: (seed_v2, check_v2),
     3: (seed_v3, check_v3),
     4: (seed_v4, check_v4),
     5: (seed_v5, check_v5),
+    6: (seed_v6, check_v6),
 }
 
 

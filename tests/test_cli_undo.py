@@ -1,0 +1,74 @@
+"""``contactbridge --sandbox undo PROFILE [--run N] [--dry-run] [--json]``."""
+
+from __future__ import annotations
+
+import json
+
+from app.cli import EXIT_CANNOT_START, EXIT_OK
+from app.sandbox.constant_contact import ConstantContactEmulator
+from app.sandbox.samples import SAMPLE_PROFILE_NAME
+from tests.test_cli import on_list, run_json
+
+
+def test_undo_dry_run_then_undo(cli, home):
+    code, synced = run_json(cli, "sync", SAMPLE_PROFILE_NAME)
+    assert code == EXIT_OK
+    pushed = on_list(home, "Newsletter")
+    assert pushed
+
+    code, preview = run_json(cli, "undo", SAMPLE_PROFILE_NAME, "--dry-run")
+
+    assert code == EXIT_OK
+    assert preview["dry_run"] is True and preview["undo_of"] == synced["run_id"]
+    counts = preview["counts"]
+    assert counts["total"] == counts["restore"] + counts["skipped"] + counts["failed"]
+    assert counts["restore"] == len(pushed)  # each contact the sync put on the list
+    assert counts["total"] == len(preview["entries"])
+    assert on_list(home, "Newsletter") == pushed  # a dry run changes nothing
+
+    code, out, _err = cli("undo", SAMPLE_PROFILE_NAME)
+
+    assert code == EXIT_OK
+    assert out.startswith(f"Undo of run {synced['run_id']}: restored {len(pushed)}, ")
+    assert on_list(home, "Newsletter") == set()  # nobody was on it before the sync
+
+    # Undoing the same run again restores nothing twice.
+    code, again = run_json(cli, "undo", SAMPLE_PROFILE_NAME, "--run", str(synced["run_id"]))
+    assert code == EXIT_OK
+    assert again["counts"]["restored"] == 0
+    assert again["counts"]["skipped"] == again["counts"]["total"]
+
+
+def test_undo_with_nothing_to_undo_says_so(cli):
+    code, out, _err = cli("undo", SAMPLE_PROFILE_NAME, "--json")
+
+    assert code == EXIT_CANNOT_START
+    answer = json.loads(out)
+    assert answer["status"] == "error"
+    assert "no completed sync to undo" in answer["message"]
+
+
+def test_deleting_created_contacts_needs_confirm(cli, home):
+    code, synced = run_json(cli, "sync", SAMPLE_PROFILE_NAME)
+    created = synced["counts"]["created"]
+    assert created > 0
+
+    code, refused = run_json(cli, "undo", SAMPLE_PROFILE_NAME, "--delete-created")
+    assert code == EXIT_CANNOT_START
+    assert f"would delete {created} contact(s)" in refused["message"]
+    assert on_list(home, "Newsletter")  # nothing changed
+
+    code, preview = run_json(cli, "undo", SAMPLE_PROFILE_NAME, "--delete-created", "--dry-run")
+    assert sum(e["delete"] for e in preview["entries"]) == created
+
+    code, done = run_json(cli, "undo", SAMPLE_PROFILE_NAME, "--delete-created", "--confirm")
+    assert code == EXIT_OK
+    assert sum(e["delete"] for e in done["entries"]) == created
+    assert on_list(home, "Newsletter") == set()
+    emu = ConstantContactEmulator(home / "emulator" / "constant-contact.sqlite3")
+    try:
+        with emu.state.tx() as conn:
+            live = conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL")
+            assert live.fetchone()[0] == 3  # the sample account's own contacts, no more
+    finally:
+        emu.stop()
