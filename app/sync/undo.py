@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from app.connectors.base import ActivityStatus
 from app.core.errors import AppError, Cancelled, ConfigError, QuotaExceeded
 from app.core.outcomes import RESUMABLE, Outcome, RunStatus
 from app.core.profiles import SyncProfile
@@ -294,20 +295,16 @@ class Undo:
         started: dict[str, str] = cp.setdefault("imports", {})
         for n, batch in enumerate(batched(steps, IMPORT_BATCH)):
             self.cancel.raise_if_cancelled()
-            items = [{"email": st.email, **st.restore} for st in batch]
-            try:
-                if str(n) not in started:
-                    started[str(n)] = cc.start_contacts_import(items, [cp["list_id"]])
+
+            def start(batch: list[Step] = batch, key: str = str(n)) -> str:
+                if key not in started:
+                    items = [{"email": st.email, **st.restore} for st in batch]
+                    started[key] = cc.start_contacts_import(items, [cp["list_id"]])
                     self.d.runs.save_checkpoint(undo_id, cp)  # before waiting: never twice
-                status = cc.wait_for_activity(started[str(n)], should_stop=self.cancel.wait)
-            except (QuotaExceeded, Cancelled):
-                raise
-            except AppError as exc:
-                _fail(batch, exc.message)
-                continue
-            if not status.succeeded:
-                why = "; ".join(status.errors[:3]) or f"the import ended as {status.state}"
-                _fail(batch, f"Constant Contact could not import: {why}")
+                return started[key]
+
+            status = self._activity(batch, start, "Constant Contact could not import")
+            if status is None:
                 continue
             refused = attribute_errors(
                 status.errors, [ImportItem(i, 0, st.email) for i, st in enumerate(batch)]
@@ -321,17 +318,29 @@ class Undo:
         for batch in batched(steps, LIST_BATCH):
             self.cancel.raise_if_cancelled()
             ids = [s.contact_id for s in batch]
-            try:
-                activity = act([list_id], ids)
-                status = self.d.cc.wait_for_activity(activity, should_stop=self.cancel.wait)
-            except (QuotaExceeded, Cancelled):
-                raise
-            except AppError as exc:
-                _fail(batch, exc.message)
-                continue
-            if not status.succeeded:
-                why = "; ".join(status.errors[:3]) or f"the activity ended as {status.state}"
-                _fail(batch, f"Constant Contact could not change the list: {why}")
+            self._activity(
+                batch,
+                lambda ids=ids: act([list_id], ids),
+                "Constant Contact could not change the list",
+            )
+
+    def _activity(
+        self, batch: Sequence[Step], start: Callable[[], str], refused: str
+    ) -> ActivityStatus | None:
+        """Start (or resume) one bulk activity for ``batch`` and wait for it; a batch it
+        could not do is failed with the reason, and None returned."""
+        try:
+            status = self.d.cc.wait_for_activity(start(), should_stop=self.cancel.wait)
+        except (QuotaExceeded, Cancelled):
+            raise
+        except AppError as exc:
+            _fail(batch, exc.message)
+            return None
+        if not status.succeeded:
+            why = "; ".join(status.errors[:3]) or f"it ended as {status.state}"
+            _fail(batch, f"{refused}: {why}")
+            return None
+        return status
 
 
 def _fail(steps: Sequence[Step], reason: str) -> None:
