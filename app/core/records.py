@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from app.core.email_address import email_key
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRecord:
@@ -59,7 +61,7 @@ PENDING_ID_PREFIX = "pending:"
 
 
 def pending_contact_id(email: str) -> str:
-    return PENDING_ID_PREFIX + email.lower()
+    return PENDING_ID_PREFIX + email_key(email)
 
 
 def known_contact_id(contact_id: str | None) -> str:

@@ -6,26 +6,10 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from email_validator import EmailNotValidError
-from email_validator import validate_email as _library_validate
-
+# validate_email is kept here for its callers; app.core.email_address holds the rules.
+from app.core.email_address import validate_email as validate_email
 from app.core.fields import label, max_length
-
-EMAIL_MAX = max_length("email")
-
-# Plain ASCII addresses (nearly all of them) are checked by this regex, the practical subset of
-# RFC 5322 that email-validator also accepts: a dot-atom local part of at most 64 characters,
-# and a domain of letter/digit/hyphen labels ending in an alphabetic TLD of 2 letters or more.
-# email-validator takes ~25 µs a call, far too slow for a million-row file, so it only sees
-# addresses with non-ASCII characters or punycode ("xn--"), as it knows the IDNA rules; it
-# returns such domains in their Unicode form.
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_ASCII_EMAIL = re.compile(
-    rf"(?P<local>{_ATEXT}+(?:\.{_ATEXT}+)*)@(?P<domain>(?:{_LABEL}\.)+[A-Za-z]{{2,63}})"
-)
-# Domains email-validator refuses as special-use (RFC 6761 and friends); kept in step with it.
-_SPECIAL_USE = ("arpa", "invalid", "local", "localhost", "onion", "test")
+from app.core.text_cut import cut, head, preview
 
 _OPT_OUT_WORDS = frozenset({"yes", "y", "true", "1", "x", "opted out", "unsubscribed"})
 _ANNIVERSARY = (
@@ -34,32 +18,11 @@ _ANNIVERSARY = (
 )
 
 
-def validate_email(text: str) -> str | None:
-    """The address in normal form (trimmed, domain in lower case), or ``None`` if invalid.
-
-    Longer than 80 characters (Constant Contact's limit) counts as invalid.
-    """
-    text = text.strip()
-    if not text or len(text) > EMAIL_MAX:
-        return None
-    if text.isascii() and "xn--" not in text.lower():
-        match = _ASCII_EMAIL.fullmatch(text)
-        if match is None or len(match["local"]) > 64:
-            return None
-        domain = match["domain"].lower()
-        if domain.rsplit(".", 1)[-1] in _SPECIAL_USE:
-            return None
-        return f"{match['local']}@{domain}"
-    try:
-        result = _library_validate(text, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError:
-        return None
-    normalized: str = result.normalized
-    return normalized if len(normalized) <= EMAIL_MAX else None
-
-
 def trim_to_limit(key: str, value: str) -> tuple[str, bool]:
     """Cut ``value`` to the longest a target field accepts; True when something was cut.
+
+    The cut keeps every character whole: never half an emoji or an accent without its letter,
+    so the value sent may be a little shorter than the limit.
 
     Raises:
         KeyError: ``key`` is neither a standard field nor a ``cf:`` custom field.
@@ -67,7 +30,29 @@ def trim_to_limit(key: str, value: str) -> tuple[str, bool]:
     limit = max_length(key)
     if len(value) <= limit:
         return value, False
-    return value[:limit], True
+    return cut(value, limit)[0], True
+
+
+def trim_with_note(key: str, value: str) -> tuple[str, str | None]:
+    """``value`` cut to fit the field, and a sentence saying what was cut (None if nothing).
+
+    Raises:
+        KeyError: ``key`` is neither a standard field nor a ``cf:`` custom field.
+    """
+    limit = max_length(key)
+    if len(value) <= limit:
+        return value, None
+    kept, left_out = cut(value, limit)
+    return kept, cut_note(label(key), limit, kept, left_out, "Constant Contact")
+
+
+def cut_note(field: str, limit: int, kept: str, left_out: str, service: str) -> str:
+    """'Job title was longer than Constant Contact allows (50 characters): sent "…", left
+    out "…"', with long parts shortened around "…"."""
+    return (
+        f"{field} was longer than {service} allows ({limit} characters): "
+        f'sent "{preview(kept, 60)}", left out "{head(left_out, 40)}"'
+    )
 
 
 def cc_first_name(name: str) -> tuple[str, str | None]:

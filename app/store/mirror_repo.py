@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from peewee import EXCLUDED, fn
 
+from app.core.email_address import email_key
 from app.core.records import (
     PENDING_ID_PREFIX,
     Permission,
@@ -61,7 +62,7 @@ def _list_text(list_ids: Iterable[str]) -> str:
 
 
 class MirrorRepository:
-    """Contacts by (connection, contact id); emails are stored lowercased."""
+    """Contacts by (connection, contact id); emails are stored as their ``email_key``."""
 
     def upsert_contacts(self, connection_id: int, contacts: Iterable[RemoteContact]) -> int:
         """Insert or refresh contacts in batches; returns how many were written."""
@@ -71,7 +72,7 @@ class MirrorRepository:
                 (
                     connection_id,
                     c.contact_id,
-                    c.email.lower(),
+                    email_key(c.email),
                     Permission(c.permission).value,
                     _list_text(c.list_ids),
                     to_text(c.updated_at),
@@ -89,7 +90,7 @@ class MirrorRepository:
     def _settle_pending(self, connection_id: int, contacts: list[RemoteContact]) -> None:
         """Replace placeholders of our own imports by the real contacts just read."""
         real = [
-            (c.contact_id, c.email.lower())
+            (c.contact_id, email_key(c.email))
             for c in contacts
             if not c.contact_id.startswith(PENDING_ID_PREFIX)
         ]
@@ -122,7 +123,7 @@ class MirrorRepository:
         """
         new = 0
         for batch in batched(items, BATCH):
-            by_email = {str(i["email"]).lower(): i for i in batch if i.get("email")}
+            by_email = {email_key(str(i["email"])): i for i in batch if i.get("email")}
             known = self._rows_by_email(connection_id, list(by_email))
             now = to_text(datetime.now(UTC))
             rows = []
@@ -168,7 +169,7 @@ class MirrorRepository:
         updated last wins.
         """
         found: dict[str, dict] = {}
-        for batch in batched(sorted({e.lower() for e in emails if e}), BATCH):
+        for batch in batched(sorted({email_key(e) for e in emails if e}), BATCH):
             query = (
                 C.select(C.email, C.contact_id, C.permission, C.list_ids, C.fields)
                 .where(
@@ -213,7 +214,7 @@ class MirrorRepository:
     def get_by_email(self, connection_id: int, email: str) -> RemoteContact | None:
         row = (
             C.select()
-            .where((C.connection == connection_id) & (C.email == email.lower()))
+            .where((C.connection == connection_id) & (C.email == email_key(email)))
             .order_by(C.deleted, C.updated_at.desc(nulls="last"))
             .first()
         )
@@ -236,7 +237,7 @@ class MirrorRepository:
         as in ``email_index``.
         """
         found: dict[str, str] = {}
-        for batch in batched(sorted({e.lower() for e in emails if e}), BATCH):
+        for batch in batched(sorted({email_key(e) for e in emails if e}), BATCH):
             query = (
                 C.select(C.email, C.contact_id)
                 .where(

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from app.connectors.base import SourceCapabilities
+from app.core.email_address import email_key
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
 from app.core.normalise import kept_value, same_value
 from app.core.profiles import AmbiguousMatch, ImportScope, SyncProfile
@@ -75,7 +76,7 @@ class SourceEntry:
 
     key: str
     row: int
-    email: str  # lowercased and valid, or ""
+    email: str  # its email_key when valid, or ""
     first_name: str
     last_name: str
     opted_out: bool
@@ -142,7 +143,7 @@ def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
     linked_emails = {lk.email for lk in ctx.links.values() if lk.email}
     handled = {e.email for e in ctx.entries if e.email and e.push_action in PUSH_HANDLES}
     contacts = {c.contact_id: c for c in ctx.contacts if not c.deleted}
-    contact_by_email = {c.email.lower(): c for c in contacts.values()}
+    contact_by_email = {email_key(c.email): c for c in contacts.values()}
 
     rows: list[PlannedRow] = []
     if do_optouts:
@@ -153,7 +154,7 @@ def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
         for contact in contacts.values():
             if not _in_scope(ctx, contact):
                 continue
-            email = contact.email.lower()
+            email = email_key(contact.email)
             if contact.contact_id in linked_ids or email in linked_emails or email in handled:
                 continue
             matches = by_email.get(email, [])
@@ -194,7 +195,7 @@ def _optout_rows(
             continue
         link = ctx.links.get(entry.key)
         contact = _find_contact(link, entry.email, contacts, by_email)
-        if contact is None or contact.email.lower() != entry.email:
+        if contact is None or email_key(contact.email) != entry.email:
             continue  # only the contact that is this record's address speaks for it
         base = {
             "row": entry.row,
@@ -250,13 +251,13 @@ def _removal_rows(
         contact = _find_contact(link, link.email, contacts, by_email)
         if contact is not None and ctx.main_list_id not in contact.list_ids:
             continue  # not on the main list: nothing to remove
-        if (contact.email.lower() if contact else link.email) in handled:
+        if (email_key(contact.email) if contact else link.email) in handled:
             continue  # another source record has this address and keeps it on the list
         # A contact our own import made may have no id yet: the phase looks it up by email.
         yield PlannedRow(
             row=entry.row if entry else 0,
             key=key,
-            email=contact.email.lower() if contact else link.email,
+            email=email_key(contact.email) if contact else link.email,
             action=RecordAction.REMOVE,
             reason=reason,
             contact_id=contact.contact_id if contact else (link.contact_id or ""),
@@ -315,7 +316,7 @@ def _update_rows(
         yield PlannedRow(
             row=entry.row,
             key=IMPORT_KEY_PREFIX + contact.contact_id,
-            email=contact.email.lower(),
+            email=email_key(contact.email),
             action=RecordAction.IMPORT_UPDATE,
             reason=BackReason.CHANGED,
             contact_id=contact.contact_id,
@@ -332,7 +333,7 @@ def _taken_row(contact: RemoteContact, entry: SourceEntry) -> PlannedRow:
     return PlannedRow(
         row=entry.row,
         key=IMPORT_KEY_PREFIX + contact.contact_id,
-        email=contact.email.lower(),
+        email=email_key(contact.email),
         action=RecordAction.SKIP,
         reason=BackReason.LINKED_ELSEWHERE.format(key=entry.key),
         contact_id=contact.contact_id,
@@ -344,7 +345,7 @@ def _taken_row(contact: RemoteContact, entry: SourceEntry) -> PlannedRow:
 
 def _import_row(ctx: BackContext, contact: RemoteContact, matches: list[SourceEntry]) -> PlannedRow:
     opts = ctx.profile.options
-    email = contact.email.lower()
+    email = email_key(contact.email)
     base = {
         "row": 0,
         "key": IMPORT_KEY_PREFIX + contact.contact_id,

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from app.connectors.base import SourceCapabilities
+from app.core.email_address import email_key, validate_email
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
 from app.core.store_types import ACTION_OUTCOME, PlannedRow, RecordAction
-from app.core.validation import validate_email
 from app.sync.import_planner import SourceEntry
 from app.sync.planner import Action, LinkInfo, PlannedRecord, Reason, RemoteInfo
 
@@ -30,7 +30,7 @@ def entry(record: SourceRecord, p: PlannedRecord, first: str, last: str) -> Sour
     return SourceEntry(
         key=record.key,
         row=record.row,
-        email=valid.lower() if valid else "",
+        email=email_key(valid) if valid else "",
         first_name=(record.values.get(first) or "").strip() if first else "",
         last_name=(record.values.get(last) or "").strip() if last else "",
         opted_out=record.opted_out,

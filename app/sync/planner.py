@@ -12,7 +12,8 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from app.core.fields import ADDRESS_KEYS, PHONE_KEYS, label
+from app.core.email_address import NOT_VALID, check_email, email_key
+from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
 from app.core.normalise import same_items
 from app.core.outcomes import Outcome
 from app.core.profiles import OptOutHandling, SyncProfile
@@ -20,12 +21,7 @@ from app.core.records import Permission, SourceRecord, source_id_of
 from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON
 from app.core.transforms import field_limit, import_key, transformer
-from app.core.validation import (
-    cc_first_name,
-    check_record_values,
-    trim_to_limit,
-    validate_email,
-)
+from app.core.validation import cc_first_name, check_record_values, trim_with_note
 from app.sync.diff import describe_changes
 
 # One vocabulary for planned actions, shared with the store.
@@ -41,7 +37,7 @@ class Reason:
 
     FILTERED = "Does not match the profile's filters"
     NO_EMAIL = "No email address"
-    INVALID_EMAIL = "Not a valid email address: {value!r}"
+    INVALID_EMAIL = NOT_VALID  # "Not a valid email address: 'ann@'"; others name the problem
     DUPLICATE = "Same email address as row {row}; only the first is pushed"
     OPTED_OUT = "Opted out in the source, so not pushed"
     UNSUBSCRIBED = FAILED_SUBSCRIPTION_REASON  # counted as a failed subscription
@@ -122,7 +118,7 @@ class PlanContext:
 
     Attributes:
         links: source key -> what the last sync stored.
-        remote: lower-cased email -> the Constant Contact contact, from the local mirror.
+        remote: ``email_key`` of an email -> the Constant Contact contact, from the local mirror.
         row_problems: row number -> a problem the source reported for that row.
         previous_item: source key -> the item last sent (for "old → new" details).
     """
@@ -185,10 +181,10 @@ class Planner:
             return skip(Reason.FILTERED)
         if not raw_email:
             return skip(Reason.NO_EMAIL)
-        email = validate_email(raw_email)
-        if email is None:
-            return skip(Reason.INVALID_EMAIL.format(value=raw_email))
-        email = email.lower()
+        checked = check_email(raw_email)  # as Constant Contact checks it
+        if not checked.address:
+            return skip(checked.problem)
+        email = email_key(checked.address)
         first_row = self._seen.setdefault(email, record.row)
         if first_row != record.row:
             return skip(Reason.DUPLICATE.format(row=first_row), email)
@@ -202,6 +198,8 @@ class Planner:
             return skip(Reason.UNSUBSCRIBED, email)
 
         item, warnings, refused = self._item(record, email)
+        if checked.warning:  # an IDN domain goes in its punycode form
+            warnings = (checked.warning, *warnings)
         if refused:
             return skip(Reason.BAD_VALUES.format(problems=" ".join(refused)), email)
         fp = fingerprint(item, profile.main_list)
@@ -393,8 +391,9 @@ class Planner:
         item: dict[str, str] = {}
         for key, value in mapped.items():
             if len(value) > field_limit(key):
-                value, _ = trim_to_limit(key, value)
-                warnings.append(f"{label(key)} shortened to {len(value)} characters")
+                value, note = trim_with_note(key, value)  # says what was cut
+                if note:
+                    warnings.append(note)
             item[import_key(key)] = value  # a custom field goes by its name: cf:favourite_cake
         if opts.unknown_for_blank_names:
             item.setdefault("first_name", "Unknown")

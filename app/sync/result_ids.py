@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from app.core.email_address import email_key
 from app.core.outcomes import RecordResult
 from app.core.records import known_contact_id
 from app.store.mirror_repo import MirrorRepository
@@ -20,7 +21,7 @@ def with_contact_ids(
     placeholder), and for an email it does not know (a dry run's "would create", an
     address Constant Contact refused), the id is left blank: a placeholder is never shown.
     """
-    missing = {r.email.lower() for r in rows if r.email and not known_contact_id(r.contact_id)}
+    missing = {email_key(r.email) for r in rows if r.email and not known_contact_id(r.contact_id)}
     ids: dict[str, str] = {}
     if missing and connection_id is not None:
         found = mirror.contact_ids_by_email(connection_id, missing)
@@ -30,6 +31,6 @@ def with_contact_ids(
         if known_contact_id(r.contact_id):
             out.append(r)
             continue
-        filled = ids.get(r.email.lower(), "") if r.email else ""
+        filled = ids.get(email_key(r.email), "") if r.email else ""
         out.append(r if filled == r.contact_id else replace(r, contact_id=filled))
     return out

@@ -12,6 +12,7 @@ from app.connectors.file_source.path_check import check_regular_file
 from app.connectors.file_source.problems import RowProblem
 from app.connectors.file_source.xlsx_rows import iter_xlsx_rows, sheet_names
 from app.core.control_chars import strip_controls
+from app.core.email_address import email_key
 from app.core.errors import SourceError, SourceLocation
 from app.core.mapping_suggest import suggest_mapping
 from app.core.records import SourceRecord
@@ -205,7 +206,7 @@ class FileSource:
         if self.key_column and values.get(self.key_column):
             return values[self.key_column]
         if email and values.get(email):
-            return values[email].lower()
+            return email_key(values[email])  # the key it is matched by
         return f"row:{number}"
 
     def _kind(self) -> str:
