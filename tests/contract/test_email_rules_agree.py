@@ -22,9 +22,7 @@ from app.sandbox.constant_contact.contact_rules import check_email as emulator_c
 from app.sandbox.constant_contact.json_import import Item, parse_item
 
 EXAMPLES = int(os.environ.get("CONTACTBRIDGE_FUZZ_EXAMPLES", "300"))
-AGREE = settings(
-    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+AGREE = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ATEXT = "abcXYZ019!#$%&'*+/=?^_`{|}~-"
 LOCAL_PIECES = [*ATEXT, ".", '"', " ", "@", "ë", "ü", "名", "\u0301"]

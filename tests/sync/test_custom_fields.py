@@ -113,7 +113,8 @@ def test_unknown_values_are_sent_as_they_are_with_warnings_and_trimmed_last():
     assert warnings == (
         'Country "Narnia" not recognised; sent as it is',
         'Phone "ask at the desk" is not a valid phone number; sent as it is',
-        "Custom: Favourite cake shortened to 255 characters",
+        "Custom: Favourite cake was longer than Constant Contact allows (255 characters): "
+        f'sent "{"x" * 40}…{"x" * 19}", left out "{"x" * 39}…"',
     )
 
 

@@ -231,10 +231,13 @@ def test_addresses_left_out_when_option_off() -> None:
     assert "city" not in p.item
 
 
-def test_long_values_are_trimmed_with_a_warning() -> None:
-    p = plan_one(rec(2, "ada@example.com", first="A" * 70))
+def test_long_values_are_trimmed_with_a_warning_saying_what_was_cut() -> None:
+    p = plan_one(rec(2, "ada@example.com", first="A" * 50 + "BCD"))
     assert p.item["first_name"] == "A" * 50
-    assert p.warnings == ("First name shortened to 50 characters",)
+    assert p.warnings == (
+        "First name was longer than Constant Contact allows (50 characters): "
+        f'sent "{"A" * 50}", left out "BCD"',
+    )
 
 
 def test_row_problem_is_skipped_with_the_problem() -> None:

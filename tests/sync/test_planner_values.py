@@ -61,3 +61,18 @@ def test_notes_from_reading_the_file_show_with_the_result() -> None:
     profile = SyncProfile("T", SourceSpec(), "News", mapping=MAPPING, id=1)
     planned = Planner(PlanContext(profile=profile)).plan(record)
     assert note in planned.warnings
+
+
+def test_an_over_long_value_says_what_was_sent_and_what_was_left_out() -> None:
+    mapping = FieldMapping.of({"Email": "email", "Title": "job_title"})
+    profile = SyncProfile("T", SourceSpec(), "News", mapping=mapping, id=1)
+    title = "Senior Vice President, Global Operations & Sales 👩\u200d💼 (EMEA)"
+    record = SourceRecord("k", 3, {"Email": "a@example.com", "Title": title})
+    planned = Planner(PlanContext(profile=profile)).plan(record)
+    # 50 falls inside the emoji (woman, joiner, briefcase, at 49 to 51): all of it is left out.
+    assert planned.item["job_title"] == "Senior Vice President, Global Operations & Sales "
+    assert planned.warnings == (
+        "Job title was longer than Constant Contact allows (50 characters): "
+        'sent "Senior Vice President, Global Operations & Sales ", '
+        'left out "👩\u200d💼 (EMEA)"',
+    )
