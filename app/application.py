@@ -62,7 +62,7 @@ def run(
     """
     app = create_application(argv)
     if screenshot is not None:
-        from app.ui.screenshots import take_screenshots  # only this command needs it
+        from app.devtools.screenshots import take_screenshots  # only this command needs it
 
         take_screenshots(Path(screenshot), home)
         return 0

@@ -185,7 +185,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return run(sandbox=True, screenshot=args.out_dir)
     if args.command == "sandbox":
         if args.action == "serve":
-            from app.sync.emulator_serve import serve
+            from app.sandbox.serve import serve
 
             return serve(
                 args.port,
@@ -194,10 +194,10 @@ def _main(argv: Sequence[str] | None) -> int:
                 ready_json=args.ready_json,
                 parent_pid=args.parent_pid,
             )
-        from app.sync import bench
+        from app.devtools import bench
 
         if args.ui:
-            from app.ui.responsiveness import measure
+            from app.devtools.responsiveness import measure
 
             return measure(args.contacts, as_json=args.json)
         try:
@@ -458,7 +458,8 @@ def _quick_push_profile(service, file: Path, list_name: str, dry_run: bool = Fal
     Returns (profile, temporary): a dry run with no such profile yet gets one that the
     caller deletes afterwards, so a look at what a push would do leaves nothing behind.
     """
-    from app.core.profiles import SourceKind, SourceSpec, SyncProfile
+    from app.connectors.registry import file_spec
+    from app.core.profiles import SyncProfile
 
     file = file.resolve()
     name = f"Quick push: {file.name} → {list_name}"
@@ -468,7 +469,7 @@ def _quick_push_profile(service, file: Path, list_name: str, dry_run: bool = Fal
     conn = service.default_connection()
     if conn is None:
         raise AppError("Connect to Constant Contact first: open ContactBridge and add a profile.")
-    spec = SourceSpec(SourceKind.FILE, {"path": str(file)})
+    spec = file_spec(file)
     columns, _ = service.preview_source(spec, 1)
     mapping = service.suggest_mapping(columns)
     if mapping.source_for("email") is None:
@@ -565,11 +566,13 @@ def _import_profile(service, file: Path, replace: bool):  # type: ignore[no-unty
 
 
 def _profile_json(overview) -> dict:  # type: ignore[no-untyped-def]
+    from app.connectors.registry import describe_source
+
     p, last = overview.profile, overview.last_run
     return {
         "name": p.name,
-        "source": p.source.describe(),
-        "source_kind": p.source.kind.value,
+        "source": describe_source(p.source),
+        "source_kind": p.source.kind,
         "main_list": p.main_list,
         "schedule": p.schedule.describe(),
         "last_run": None

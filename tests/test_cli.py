@@ -15,9 +15,9 @@ import pytest
 
 from app import __version__
 from app.cli import EXIT_CANNOT_START, EXIT_FAILED_RECORDS, EXIT_OK, main
+from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.sandbox.xero_samples import XERO_PROFILE_NAME
 
 COUNT_KEYS = ("created", "updated", "unchanged", "skipped", "failed")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from app.cli import EXIT_FAILED_RECORDS, EXIT_OK
-from app.core.profiles import SourceKind, SourceSpec
+from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
+from app.core.profiles import SourceSpec
 from app.core.schedule import Schedule, ScheduleKind
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.sandbox.xero_samples import XERO_PROFILE_NAME
 from app.store.db import close_database, open_database
 from app.store.repositories import ProfileRepository, RunRepository
 from app.sync.locks import ProfileLock
@@ -108,7 +108,7 @@ def test_a_profile_locked_by_another_holder_is_skipped(cli, home, scheduled):
 def test_a_failed_run_exits_1_and_the_others_still_run(cli, home, scheduled):
     with store(home) as profiles:
         sample = profiles.get_by_name(SAMPLE_PROFILE_NAME)
-        gone = SourceSpec(SourceKind.FILE, {"path": str(home / "missing.csv")})
+        gone = SourceSpec("file", {"path": str(home / "missing.csv")})
         profiles.save(sample.with_changes(id=None, name="Broken", source=gone, schedule=EVERY_15))
     code, out, _ = cli("run-due", "--json")
     assert code == EXIT_FAILED_RECORDS

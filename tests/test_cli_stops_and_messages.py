@@ -26,9 +26,9 @@ from app.cli import (
     _interrupt_cancels,
     main,
 )
+from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.sandbox.xero_samples import XERO_PROFILE_NAME
 from app.sync.progress import CancelToken
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,8 +18,37 @@ class TokenStore(Protocol):
     def save_token(self, connection_id: int, token: Mapping[str, Any]) -> None: ...
 
 
+@dataclass(frozen=True)
+class SourceCapabilities:
+    """What a source can do besides being read (the engine and the wizard ask)."""
+
+    create: bool = False  # new records can be added (import from Constant Contact)
+    update: bool = False  # existing records can be changed
+    opt_out: bool = False  # a record can be marked opted out (and the mark cleared)
+    incremental: bool = False  # iter_records(since=...) returns only records changed since
+
+
+class SourceProblem(Protocol):
+    """A record the source could not read: where, and why in plain words."""
+
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def message(self) -> str: ...
+
+
 class Source(Protocol):
-    """A place records come from (a file, a CRM)."""
+    """A place records come from (a file, a CRM).
+
+    ``problems`` holds the records the last ``iter_records`` could not read (emptied when
+    it starts); the engine reports each as skipped with its reason.
+    """
+
+    capabilities: SourceCapabilities
+
+    @property
+    def problems(self) -> Sequence[SourceProblem]: ...
 
     def describe(self) -> str:
         """A short name for messages, e.g. the file name."""
@@ -30,15 +59,15 @@ class Source(Protocol):
     def iter_records(self) -> Iterator[SourceRecord]:
         """Stream the records; never load a huge source whole."""
 
+    def numbered_preview(self, n: int = 20) -> tuple[list[str], list[tuple[int, list[str]]]]:
+        """The columns and the first ``n`` records' values, each with its row number."""
 
-@dataclass(frozen=True)
-class SourceCapabilities:
-    """What a source can do besides being read (the engine and the wizard ask)."""
+    def still_there(self, keys: Sequence[str]) -> set[str]:
+        """Which of these records, missing from the last read, still exist in the source.
 
-    create: bool = False  # new records can be added (import from Constant Contact)
-    update: bool = False  # existing records can be changed
-    opt_out: bool = False  # a record can be marked opted out (and the mark cleared)
-    incremental: bool = False  # iter_records(since=...) returns only records changed since
+        The rest were deleted (or archived): a profile that removes deleted records takes
+        them off the list. A file answers none: a row no longer in it is gone.
+        """
 
 
 class WritableSource(Source, Protocol):

@@ -14,10 +14,11 @@ from enum import StrEnum
 from typing import Any
 
 from app.core.errors import ValidationError
-from app.core.profiles import SourceKind, SyncOptions
+from app.core.profiles import DEFAULT_SOURCE_KIND, SyncOptions
 
 NAME_MAX = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_KIND = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _INT_MAX = 1_000_000
 _SECTIONS = {"source": Mapping, "options": Mapping, "filters": Mapping, "schedule": Mapping}
 
@@ -46,9 +47,9 @@ def check_profile_export(data: Mapping[str, Any]) -> None:
     if data.get("mapping") is not None and not isinstance(data["mapping"], list | Mapping):
         _wrong("mapping", "a list of column → field pairs", data["mapping"])
     source = data.get("source") or {}
-    kind = source.get("kind", "file")
-    if kind not in {k.value for k in SourceKind}:
-        _wrong("source.kind", "one of " + ", ".join(k.value for k in SourceKind), kind)
+    kind = source.get("kind", DEFAULT_SOURCE_KIND)
+    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
+        _wrong("source.kind", "the kind of source, such as file", kind)
     if source.get("settings") is not None and not isinstance(source["settings"], Mapping):
         _wrong("source.settings", "a group of settings ({...})", source["settings"])
     _check_options(data.get("options") or {})

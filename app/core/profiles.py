@@ -12,44 +12,24 @@ from app.core.mapping import FieldMapping
 from app.core.schedule import Schedule
 from app.core.transforms import CountryFormat, PhoneFormat, StateFormat
 
-
-class SourceKind(StrEnum):
-    """Where records come from. Only some are available now; the wizard shows the rest."""
-
-    FILE = "file"  # CSV or Excel
-    XERO = "xero"
-    SALESFORCE = "salesforce"
-    NEONCRM = "neoncrm"
-    KLAVIYO = "klaviyo"
-
-
-# Sources ContactBridge can write back to (import from Constant Contact, opt-out marks).
-WRITABLE_SOURCES = frozenset({SourceKind.XERO})
-
-SOURCE_LABELS: dict[SourceKind, str] = {
-    SourceKind.FILE: "CSV or Excel file",
-    SourceKind.XERO: "Xero",
-    SourceKind.SALESFORCE: "Salesforce",
-    SourceKind.NEONCRM: "NeonCRM",
-    SourceKind.KLAVIYO: "Klaviyo",
-}
+# Profiles saved before sources had kinds read spreadsheet files.
+DEFAULT_SOURCE_KIND = "file"
 
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """Which source, and its non-secret settings (a file path, a tenant id...)."""
+    """Which source (a kind in ``app/connectors/registry.py``) and its non-secret settings
+    (a file path, a connection id, a tenant...).
 
-    kind: SourceKind = SourceKind.FILE
+    The registry describes and opens it; core knows no service by name.
+    """
+
+    kind: str = DEFAULT_SOURCE_KIND
     settings: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
         return str(self.settings.get("path", ""))
-
-    def describe(self) -> str:
-        if self.kind is SourceKind.FILE and self.path:
-            return self.path.replace("\\", "/").rsplit("/", 1)[-1]
-        return SOURCE_LABELS[self.kind]
 
 
 class OptOutHandling(StrEnum):
@@ -141,7 +121,7 @@ OPTION_HELP: dict[str, str] = {
     "import_ambiguous": "When several source records share a contact's name and email: skip "
     "it, create a new record, or link it to one of them.",
     "import_updates_existing": "Also bring changes made in Constant Contact into existing "
-    "source records (off: only brand-new contacts go back, as Xero's own integration does).",
+    "source records (off: only brand-new contacts go back, as most CRMs' own integrations do).",
     "optout_to_source": "When someone unsubscribes in Constant Contact, mark them opted out "
     "in the source.",
     "clear_optout_on_resubscribe": "When someone opts back in at Constant Contact, clear the "

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from app.core.outcomes import RecordResult
-from app.core.profiles import SOURCE_LABELS, SourceKind
+from app.core.phases import Phase
 from app.core.tallies import (
     FAILED_SUBSCRIPTION_REASON,
     SIDE_TALLIES,
@@ -28,6 +28,7 @@ from app.core.tallies import (
 
 __all__ = [
     "FAILED_SUBSCRIPTION_REASON",
+    "PHASE_WORDS",
     "SIDE_TALLIES",
     "TERMS",
     "RunTallies",
@@ -37,12 +38,12 @@ __all__ = [
     "Term",
     "column_label",
     "label",
+    "phase_words",
     "record_tally",
     "row_label",
     "shown_terms",
     "side_of",
     "side_title",
-    "source_label",
     "summary_text",
     "tally_of",
     "term",
@@ -222,15 +223,6 @@ def shown_terms(runs: Iterable[RunTallies]) -> tuple[Term, ...]:
     )
 
 
-def source_label(kind: str) -> str:
-    """The source's name in the words ("Xero"); blank (read "the source") for a file."""
-    try:
-        found = SourceKind(kind)
-    except ValueError:
-        return ""
-    return "" if found is SourceKind.FILE else SOURCE_LABELS[found]
-
-
 def _identity(text: str) -> str:
     return text
 
@@ -290,3 +282,24 @@ def summary_text(
             part += f" ({label(fs, dry_run, source, translate)}: {n_fs:,})"
         parts.append(part)
     return " · ".join(parts)
+
+
+# The words of each phase of a run, shown in the run card and the command line's progress.
+PHASE_WORDS: dict[str, str] = {
+    Phase.PREPARE: "Preparing",
+    Phase.REFRESH: "Reading Constant Contact",
+    Phase.PLAN: "Planning",
+    Phase.GUARD: "Checking the plan",
+    Phase.EMAILS: "Changing email addresses",
+    Phase.IMPORT: "Importing to Constant Contact",
+    Phase.UNSUBSCRIBE: "Unsubscribing opted-out contacts",
+    Phase.REMOVE: "Removing from the main list",
+    Phase.IMPORT_BACK: "Adding Constant Contact contacts to the source",
+    Phase.OPTOUTS_BACK: "Updating opt-outs in the source",
+    Phase.FINISH: "Finishing",
+}
+
+
+def phase_words(phase: str) -> str:
+    """The words for a phase id; a phase named in words already (an undo's) as it is."""
+    return PHASE_WORDS.get(phase, phase)

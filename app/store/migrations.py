@@ -196,6 +196,34 @@ def m006_journal(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
     )
 
 
+# The words runs stored as their phase before phases had ids (frozen: this step's own data).
+_PHASE_IDS = {
+    "Preparing": "prepare",
+    "Reading Constant Contact": "read_cc",
+    "Planning": "plan",
+    "Checking the plan": "guard",
+    "Changing email addresses": "emails",
+    "Importing to Constant Contact": "import",
+    "Unsubscribing opted-out contacts": "unsubscribe",
+    "Removing from the main list": "remove",
+    "Adding Constant Contact contacts to the source": "import_back",
+    "Updating opt-outs in the source": "optouts_back",
+    "Finishing": "finish",
+}
+
+
+def m007_phase_ids(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """Runs name their phase by a stable id, not its words, so that a run stopped in a phase
+    still resumes after the words change: the phase column and each checkpoint's phase."""
+    for words, phase in _PHASE_IDS.items():
+        database.execute_sql('UPDATE "run" SET "phase" = ? WHERE "phase" = ?', (phase, words))
+        database.execute_sql(
+            """UPDATE "run" SET "checkpoint" = json_set("checkpoint", '$.phase', ?)
+               WHERE json_valid("checkpoint") AND json_extract("checkpoint", '$.phase') = ?""",
+            (phase, words),
+        )
+
+
 UPGRADE_FAILED = (
     "ContactBridge could not upgrade its database. The failed step was undone; your data is intact."
 )
@@ -207,6 +235,7 @@ MIGRATIONS: list[Step] = [
     m004_two_way,
     m005_record_names,
     m006_journal,
+    m007_phase_ids,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

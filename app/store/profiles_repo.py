@@ -11,7 +11,7 @@ from app.core.errors import ConfigError, ValidationError
 from app.core.filters import FilterGroup
 from app.core.mapping import FieldMap, FieldMapping
 from app.core.profile_check import check_profile_export
-from app.core.profiles import SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.profiles import DEFAULT_SOURCE_KIND, SourceSpec, SyncOptions, SyncProfile
 from app.core.schedule import Schedule
 from app.store import models as m
 from app.store.convert import now_text, secret_keys
@@ -33,7 +33,7 @@ def _mapping_of(pairs: Any) -> FieldMapping:
 def _columns(profile: SyncProfile) -> dict[str, Any]:
     return {
         "name": profile.name,
-        "source_kind": SourceKind(profile.source.kind).value,
+        "source_kind": str(profile.source.kind),
         "source_settings": dict(profile.source.settings),
         "connection": profile.connection_id,
         "main_list": profile.main_list,
@@ -48,7 +48,7 @@ def _to_profile(row: m.Profile) -> SyncProfile:
     return SyncProfile(
         id=row.id,
         name=row.name,
-        source=SourceSpec(SourceKind(row.source_kind), dict(row.source_settings or {})),
+        source=SourceSpec(str(row.source_kind), dict(row.source_settings or {})),
         main_list=row.main_list,
         connection_id=row.connection_id,
         options=SyncOptions.from_dict(row.options),
@@ -146,7 +146,7 @@ class ProfileRepository:
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
             "name": profile.name,
-            "source": {"kind": SourceKind(profile.source.kind).value, "settings": source_settings},
+            "source": {"kind": str(profile.source.kind), "settings": source_settings},
             "main_list": profile.main_list,
             "options": profile.options.to_dict(),
             "mapping": _mapping_pairs(profile.mapping),
@@ -193,7 +193,7 @@ def profile_from_export(data: Mapping[str, Any]) -> SyncProfile:
         return SyncProfile(
             name=str(data["name"]).strip(),
             source=SourceSpec(
-                SourceKind(source.get("kind", "file")), dict(source.get("settings") or {})
+                str(source.get("kind", DEFAULT_SOURCE_KIND)), dict(source.get("settings") or {})
             ),
             main_list=str(data.get("main_list", "")),
             options=SyncOptions.from_dict(data.get("options")),

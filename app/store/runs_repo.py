@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from peewee import ModelSelect, fn
 
 from app.core.outcomes import RESUMABLE, RunCounts, RunStatus, RunSummary
-from app.core.vocabulary import source_label
 from app.store import models as m
 from app.store.convert import now_text
 from app.store.run_plan_repo import RunPlanStore
 from app.store.run_records_repo import RunRecordStore
 
 
-def _to_summary(row: m.Run) -> RunSummary:
+def _to_summary(row: m.Run, source_words: Callable[[str], str]) -> RunSummary:
     return RunSummary(
         run_id=row.id,
         profile_name=row.profile.name,
@@ -26,7 +26,7 @@ def _to_summary(row: m.Run) -> RunSummary:
         finished_at=row.finished_at or "",
         phase=row.phase,
         extra=dict(row.extra or {}),
-        source_name=source_label(row.profile.source_kind),
+        source_name=source_words(row.profile.source_kind),
     )
 
 
@@ -39,7 +39,14 @@ def _count_columns(counts: RunCounts) -> dict[str, int]:
 
 
 class RunRepository(RunPlanStore, RunRecordStore):
-    """Runs of a profile, newest first, plus (inherited) their per-record rows."""
+    """Runs of a profile, newest first, plus (inherited) their per-record rows.
+
+    ``source_words`` names a profile's source in sentences ("Xero"; "" reads "the source"),
+    from its kind: the registry's, which the store does not know.
+    """
+
+    def __init__(self, source_words: Callable[[str], str] = lambda kind: "") -> None:
+        self.source_words = source_words
 
     def start(self, profile_id: int, dry_run: bool = False) -> int:
         """Record a new run as RUNNING; returns its id."""
@@ -102,7 +109,7 @@ class RunRepository(RunPlanStore, RunRecordStore):
 
     def get(self, run_id: int) -> RunSummary | None:
         row = _runs().where(m.Run.id == run_id).first()
-        return _to_summary(row) if row else None
+        return _to_summary(row, self.source_words) if row else None
 
     def connection_of(self, run_id: int) -> int | None:
         """The Constant Contact connection of the run's profile (None: none, or no such run)."""
@@ -118,14 +125,14 @@ class RunRepository(RunPlanStore, RunRecordStore):
     def history(self, profile_id: int, limit: int = 50) -> list[RunSummary]:
         """The profile's runs, newest first."""
         query = _runs().where(m.Run.profile == profile_id).order_by(m.Run.id.desc()).limit(limit)
-        return [_to_summary(r) for r in query]
+        return [_to_summary(r, self.source_words) for r in query]
 
     def last_run(self, profile_id: int, include_dry_runs: bool = True) -> RunSummary | None:
         query = _runs().where(m.Run.profile == profile_id)
         if not include_dry_runs:
             query = query.where(m.Run.dry_run == False)  # noqa: E712 - SQL expression
         row = query.order_by(m.Run.id.desc()).first()
-        return _to_summary(row) if row else None
+        return _to_summary(row, self.source_words) if row else None
 
     def last_started(self, include_dry_runs: bool = False) -> dict[int, str]:
         """Each profile's latest run start (ISO 8601 UTC text), keyed by profile id.

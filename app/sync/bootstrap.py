@@ -3,14 +3,14 @@
 Sandbox mode uses its own home folder, starts the Constant Contact emulator in-process (unless
 ``CONTACTBRIDGE_CC_API_URL`` and ``CONTACTBRIDGE_CC_AUTH_URL`` point elsewhere), and on first
 use creates sample data and a sample profile, so a newcomer can press Sync Now at once.
-The Xero emulator runs in-process beside it (unless ``CONTACTBRIDGE_XERO_API_URL`` and
-``CONTACTBRIDGE_XERO_AUTH_URL`` are set), with a sample organisation and the profile
-"Xero customers → Newsletter".
+Every other service in the registry with an emulator runs in-process beside it (unless its
+connector's environment variables name one elsewhere), with its sample data and profiles.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 import urllib.error
@@ -18,20 +18,19 @@ import webbrowser
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from app import __version__, paths
+from app.connectors import registry
+from app.connectors.connector import Connector
 from app.connectors.endpoints import ServiceUrls, constant_contact_urls
-from app.connectors.xero import COLUMNS as XERO_COLUMNS
-from app.connectors.xero import XeroUrls, xero_urls
-from app.connectors.xero.endpoints import API_URL_ENV as XERO_ENV_API
-from app.connectors.xero.endpoints import AUTH_URL_ENV as XERO_ENV_AUTH
-from app.connectors.xero.endpoints import CLIENT_ID_ENV as XERO_ENV_CLIENT_ID
 from app.core.errors import NetworkError, RemoteError
 from app.core.filters import FilterGroup
-from app.core.profiles import SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.profiles import SyncOptions, SyncProfile
 from app.core.store_types import Connection
 from app.file_modes import private_dir
 from app.sandbox.constant_contact import ConstantContactEmulator
+from app.sandbox.process import EmulatorProcess
 from app.sandbox.samples import (
     EXISTING,
     SAMPLE_FILE_NAME,
@@ -39,12 +38,9 @@ from app.sandbox.samples import (
     SAMPLE_PROFILE_NAME,
     write_sample_csv,
 )
-from app.sandbox.xero import XeroEmulator
-from app.sandbox.xero_samples import XERO_LIST_NAME, XERO_PROFILE_NAME, seed_xero_samples
 from app.secrets.store import SecretStore
 from app.store.db import close_database, open_database
 from app.sync import log_file
-from app.sync.emulator_process import EmulatorProcess
 from app.sync.sandbox_browser import approve_in_sandbox
 from app.sync.service import ContactBridgeService
 
@@ -64,7 +60,7 @@ class ServiceHandle:
     home: Path
     emulator: ConstantContactEmulator | None = None
     emulator_process: EmulatorProcess | None = None
-    xero_emulator: XeroEmulator | None = None
+    emulators: dict[str, Any] = field(default_factory=dict)  # other services', by kind
     sample_csv: Path | None = None
     log_path: Path | None = None  # the log file being written
     notices: list[str] = field(default_factory=list)
@@ -76,9 +72,9 @@ class ServiceHandle:
         if self.emulator_process is not None:
             self.emulator_process.stop()
             self.emulator_process = None
-        if self.xero_emulator is not None:
-            self.xero_emulator.stop()
-            self.xero_emulator = None
+        for emulator in self.emulators.values():
+            emulator.stop()
+        self.emulators.clear()
         close_database()
         log_file.uninstall()
 
@@ -135,22 +131,22 @@ def open_service(
         else:
             handle.emulator = ConstantContactEmulator(state, enforce_limits=enforce_limits)
             handle.emulator.start()
-    # The Xero emulator always runs in-process: it is small and its limits are per minute.
-    xero_env = (
-        xero_urls() if os.environ.get(XERO_ENV_API) and os.environ.get(XERO_ENV_AUTH) else None
-    )
-    if sandbox and xero_env is None:
-        xero_state = home / "emulator" / "xero.sqlite3"
-        handle.xero_emulator = XeroEmulator(xero_state, enforce_limits=enforce_limits).start()
+    # The other services' emulators run in-process: they are small, their limits per minute.
+    sandbox_urls: dict[str, Any] = {}
+    if sandbox:
+        try:
+            for connector in registry.CONNECTORS:
+                urls = _start_emulator(handle, connector, enforce_limits, with_samples)
+                if urls is not None:
+                    sandbox_urls[connector.kind] = urls
+        except BaseException:
+            handle.close()
+            raise
 
-    def xero_urls_for(conn: Connection) -> XeroUrls:
-        if conn.settings.get("sandbox"):
-            if xero_env is not None:
-                return xero_env
-            emu = handle.xero_emulator
-            assert emu is not None
-            return XeroUrls(emu.api_url, emu.identity_url, connections_url=emu.connections_url)
-        return xero_urls(conn.settings)
+    def source_urls(kind: str, conn: Connection) -> Any:
+        if conn.settings.get("sandbox") and kind in sandbox_urls:
+            return sandbox_urls[kind]
+        return registry.connector(kind).urls(conn.settings)
 
     def urls_for(conn: Connection) -> ServiceUrls:
         if conn.settings.get("sandbox"):
@@ -168,8 +164,8 @@ def open_service(
         open_browser=approve_in_sandbox if sandbox else webbrowser.open,
         client_id=SANDBOX_CLIENT_ID if sandbox else os.environ.get(ENV_CLIENT_ID, ""),
         sandbox=sandbox,
-        xero_urls_for=xero_urls_for,
-        xero_client_id=SANDBOX_CLIENT_ID if sandbox else os.environ.get(XERO_ENV_CLIENT_ID, ""),
+        source_urls=source_urls,
+        source_client_id=(lambda kind: SANDBOX_CLIENT_ID) if sandbox else None,
     )
     if sandbox:
         try:
@@ -189,13 +185,13 @@ def _env_urls() -> ServiceUrls | None:
 
 @contextlib.contextmanager
 def _env_emulator_answers(
-    service: str, variables: tuple[str, str], how_to_start: str
+    service: str, variables: tuple[str, ...], how_to_start: str
 ) -> Iterator[None]:
     """Turn "nothing answers" at an emulator named by environment variables into a message
     naming them and their URLs (when the variables are not both set, the emulator is the
     sandbox's own and any failure is a bug, left as it is)."""
     urls = {name: os.environ.get(name, "") for name in variables}
-    if not all(urls.values()):
+    if not urls or not all(urls.values()):
         yield
         return
     try:
@@ -245,43 +241,31 @@ def _prepare_sandbox(handle: ServiceHandle, with_samples: bool) -> None:
         handle.sample_csv = sample
         if service.profiles.get_by_name(SAMPLE_PROFILE_NAME) is None and first_use:
             service.save_profile(sample_profile(service, sample, conn.id))
-    _prepare_xero_sandbox(handle, with_samples, conn.id)
+    for connector in registry.CONNECTORS:
+        with _env_emulator_answers(connector.label, connector.sandbox.env_names, ""):
+            profiles = connector.sandbox.prepare(service, conn.id, handle.home, with_samples)
+        for profile in profiles:
+            if service.profiles.get_by_name(profile.name) is None:
+                service.save_profile(profile)
 
 
-def _prepare_xero_sandbox(handle: ServiceHandle, with_samples: bool, cc_connection_id: int) -> None:
-    """Seed the sandbox Xero organisation, connect to it, and add the Xero sample profile."""
-    service = handle.service
-    emulator = handle.xero_emulator
-    if with_samples and emulator is not None and not emulator.contacts():
-        seed_xero_samples(emulator)
-    conns = service.xero_connections()
-    conn = conns[0] if conns else None
-    if conn is None or service.secrets.load_token(conn.id) is None:
-        with _env_emulator_answers("Xero", (XERO_ENV_AUTH, XERO_ENV_API), ""):
-            conn = service.connect_xero(
-                "Sandbox Xero",
-                connection_id=conn.id if conn else None,
-                tenant_id=conn.settings.get("tenant_id") if conn else None,
-            )
-        if with_samples and not conns and service.profiles.get_by_name(XERO_PROFILE_NAME) is None:
-            service.save_profile(xero_sample_profile(service, conn.id, cc_connection_id))
-
-
-def xero_sample_profile(
-    service: ContactBridgeService, xero_connection_id: int, cc_connection_id: int
-) -> SyncProfile:
-    """The Xero sample profile: the organisation's customers into the "Newsletter" list."""
-    spec = SourceSpec(
-        SourceKind.XERO, {"connection_id": xero_connection_id, "customers_only": True}
-    )
-    return SyncProfile(
-        name=XERO_PROFILE_NAME,
-        source=spec,
-        main_list=XERO_LIST_NAME,
-        connection_id=cc_connection_id,
-        mapping=service.suggest_mapping(list(XERO_COLUMNS)),
-        filters=FilterGroup(),
-    )
+def _start_emulator(
+    handle: ServiceHandle, connector: Connector, enforce_limits: bool, with_samples: bool
+) -> Any:
+    """Start a service's emulator for the sandbox (unless the environment names one
+    elsewhere); returns the URLs to use for it, or None when it has none."""
+    spec = connector.sandbox
+    env_urls = spec.env_urls()
+    if env_urls is not None:
+        return env_urls
+    if not spec.emulator:
+        return None
+    module, _, name = spec.emulator.partition(":")
+    start = getattr(importlib.import_module(module), name)
+    state = handle.home / "emulator" / f"{connector.kind}.sqlite3"
+    emulator = start(state, enforce_limits, with_samples)
+    handle.emulators[connector.kind] = emulator
+    return spec.emulator_urls(emulator)
 
 
 def _seed_existing_contacts(emulator: ConstantContactEmulator) -> None:
@@ -295,7 +279,7 @@ def sample_profile(
     service: ContactBridgeService, csv_path: Path, connection_id: int
 ) -> SyncProfile:
     """The sample profile: the bakery's customer file into the "Newsletter" list."""
-    spec = SourceSpec(SourceKind.FILE, {"path": str(csv_path), "key_column": "Customer ID"})
+    spec = registry.file_spec(csv_path, "Customer ID")
     columns, _ = service.preview_source(spec, 1)
     return SyncProfile(
         name=SAMPLE_PROFILE_NAME,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Set
 from datetime import UTC, datetime, timedelta
 
-from app.core.profiles import WRITABLE_SOURCES, SyncProfile
+from app.connectors import registry
+from app.core.profiles import SyncProfile
 from app.core.schedule import Schedule, ScheduleKind, next_run_at
 
 # A timer may fire a little early; a profile due within this much of "now" is due now.
@@ -80,7 +81,8 @@ def polls(profile: SyncProfile) -> bool:
     it does at least every ``poll_minutes`` whatever its schedule (NeonCRM's periodic
     unsubscribe sync)."""
     opts = profile.options
-    two_way = profile.source.kind in WRITABLE_SOURCES
+    found = registry.find(profile.source.kind)
+    two_way = found is not None and found.writable
     return two_way and bool(opts.optout_to_source or opts.import_from_cc) and opts.poll_minutes > 0
 
 

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from app.connectors.base import ConstantContact, Source, SourceCapabilities
+from app.connectors.registry import source_words
 from app.core.errors import AppError, Cancelled, NeedsConfirmation, QuotaExceeded
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS
 from app.core.outcomes import RunStatus, RunSummary
+from app.core.phases import PHASES, Phase
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
-from app.core.vocabulary import source_label, summary_text
+from app.core.vocabulary import summary_text
 from app.store.journal_repo import JournalRepository
 from app.sync import engine_back, engine_push, plan_rows
 from app.sync.guard import check_blast_radius
@@ -38,35 +40,11 @@ from app.sync.progress import CancelToken, ProgressReporter
 
 log = logging.getLogger(__name__)
 
-# Phases, in order. A resumed run skips every phase before the one it stopped in.
-PREPARE, REFRESH, PLAN, GUARD, EMAILS, IMPORT, UNSUBSCRIBE = (
-    "Preparing",
-    "Reading Constant Contact",
-    "Planning",
-    "Checking the plan",
-    "Changing email addresses",
-    "Importing to Constant Contact",
-    "Unsubscribing opted-out contacts",
-)
-REMOVE, IMPORT_BACK, OPTOUTS_BACK, FINISH = (
-    "Removing from the main list",
-    "Adding Constant Contact contacts to the source",
-    "Updating opt-outs in the source",
-    "Finishing",
-)
-PHASES = (
-    PREPARE,
-    REFRESH,
-    PLAN,
-    GUARD,
-    EMAILS,
-    IMPORT,
-    UNSUBSCRIBE,
-    REMOVE,
-    IMPORT_BACK,
-    OPTOUTS_BACK,
-    FINISH,
-)
+# Phases, in order, by stable id (``app/core/phases.py``); their words are the UI's.
+PREPARE, REFRESH, PLAN, GUARD = Phase.PREPARE, Phase.REFRESH, Phase.PLAN, Phase.GUARD
+EMAILS, IMPORT, UNSUBSCRIBE = Phase.EMAILS, Phase.IMPORT, Phase.UNSUBSCRIBE
+REMOVE, IMPORT_BACK, OPTOUTS_BACK = Phase.REMOVE, Phase.IMPORT_BACK, Phase.OPTOUTS_BACK
+FINISH = Phase.FINISH
 BATCH = 1000
 # A run that imported at most this many contacts reads them back at its end (5 pages of 500).
 READBACK_MAX = 2_500
@@ -176,7 +154,7 @@ class PushEngine:
         else:
             status = RunStatus.COMPLETED
         tallies = runs.tallies(run_id)
-        message = summary_text(tallies, dry_run, source_label(profile.source.kind))
+        message = summary_text(tallies, dry_run, source_words(profile.source.kind))
         if cp.get("guard_note"):
             message += ". " + cp["guard_note"]
         runs.finish(run_id, status, counts, message, extra=tallies.as_extra())
@@ -423,17 +401,16 @@ class PushEngine:
                 entries.append(plan_rows.entry(record, planned, first, last))
             if only is None or record.key in only:
                 yield planned
-        for problem in getattr(source, "problems", ()):
-            if not getattr(problem, "yielded", False):
-                key = f"row:{problem.row}"
-                if only is None or key in only:
-                    yield PlannedRecord(
-                        problem.row,
-                        key,
-                        "",
-                        Action.SKIP,
-                        f"Could not read this row: {problem.message}",
-                    )
+        for problem in source.problems:
+            key = f"row:{problem.row}"
+            if only is None or key in only:
+                yield PlannedRecord(
+                    problem.row,
+                    key,
+                    "",
+                    Action.SKIP,
+                    f"Could not read this row: {problem.message}",
+                )
 
     def _guard(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
         check_blast_radius(self.d.runs, profile, run_id, cp, dry_run=dry_run, confirm=self.confirm)
@@ -452,8 +429,8 @@ class PushEngine:
     ) -> frozenset[str]:
         """Linked keys the source's read missed but the source still has (see BackContext);
         asked only when missing records may be taken off the list."""
-        still_there = getattr(self.d.source, "still_there", None)
-        if still_there is None or not profile.options.remove_deleted:
+        still_there = self.d.source.still_there
+        if not profile.options.remove_deleted:
             return frozenset()
         read = {e.key for e in entries}
         missing = [k for k, v in details.items() if k not in read and v[5] != "removed"]
@@ -461,8 +438,7 @@ class PushEngine:
 
     def capabilities(self) -> SourceCapabilities:
         """What the source can do besides being read (a file: nothing)."""
-        caps = getattr(self.d.source, "capabilities", None)
-        return caps if isinstance(caps, SourceCapabilities) else SourceCapabilities()
+        return self.d.source.capabilities
 
     def _item_for(self, profile: SyncProfile) -> engine_back.ItemFor:
         """The push item and fingerprint of a record an import just made in the source."""

@@ -10,7 +10,7 @@ through a global.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -18,13 +18,12 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from app.connectors.base import RequestStats
+from app.connectors import registry
+from app.connectors.base import RequestStats, Source
+from app.connectors.connector import ConnectRequest, OpenRequest, SubAccount
 from app.connectors.constant_contact import ConstantContactClient
-from app.connectors.csv_file import FileSource
 from app.connectors.endpoints import ServiceUrls
 from app.connectors.oauth import TokenManager, authorize_pkce
-from app.connectors.xero import XeroClient, XeroSource, XeroTenant, XeroUrls, xero_urls
-from app.connectors.xero import account as xero_account
 from app.core.errors import (
     AppError,
     ConfigError,
@@ -37,7 +36,7 @@ from app.core.filters import FilterGroup
 from app.core.mapping import FieldMapping
 from app.core.mapping_suggest import suggest_mapping
 from app.core.outcomes import RecordResult, RunStatus, RunSummary
-from app.core.profiles import OptOutHandling, SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfile
 from app.core.records import ContactList, CustomField, Permission, SourceRecord
 from app.core.settings import Preferences
 from app.core.store_types import Connection
@@ -62,7 +61,6 @@ from app.sync.undo import Undo, UndoReport, undo_target
 
 log = logging.getLogger(__name__)
 CC_SERVICE = "constant_contact"
-XERO_SERVICE = xero_account.SERVICE_NAME
 
 
 @dataclass(frozen=True)
@@ -127,6 +125,9 @@ class ContactBridgeService:
         urls_for: the Constant Contact URLs for a connection (the sandbox's are per launch).
         open_browser: shows an authorization page to the user.
         client_id: the Constant Contact API key used for new connections.
+        source_urls: another service's URLs for a connection (the sandbox's emulators);
+            default: the real service's, from the registry.
+        source_client_id: the OAuth client id new connections to a service use.
         origin: which kind of process this is (the window, the command line, ``run-due``),
             so another one waiting for the same account can say what it waits for.
     """
@@ -141,13 +142,17 @@ class ContactBridgeService:
         client_id: str = "",
         sandbox: bool = False,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        xero_urls_for: Callable[[Connection], XeroUrls] | None = None,
-        xero_client_id: str = "",
+        source_urls: Callable[[str, Connection], Any] | None = None,
+        source_client_id: Callable[[str], str] | None = None,
         origin: Origin = Origin.WINDOW,
     ) -> None:
         self.origin = origin
-        self.xero_urls_for = xero_urls_for or (lambda conn: xero_urls(conn.settings))
-        self.xero_client_id = xero_client_id
+        self._source_urls = source_urls or (
+            lambda kind, conn: registry.connector(kind).urls(conn.settings)
+        )
+        self._source_client_id = source_client_id or (
+            lambda kind: registry.connector(kind).client_id()
+        )
         self.home = home
         self.secrets = secrets
         self.urls_for = urls_for
@@ -156,7 +161,7 @@ class ContactBridgeService:
         self.sandbox = sandbox
         self.clock = clock
         self.profiles = ProfileRepository()
-        self.runs = RunRepository()
+        self.runs = RunRepository(source_words=registry.source_words)
         self.links = LinkRepository()
         self.mirror = MirrorRepository()
         self.connections = ConnectionRepository()
@@ -183,18 +188,14 @@ class ContactBridgeService:
 
     # -- sources ---------------------------------------------------------------------------
 
-    def open_source(self, spec: SourceSpec, opt_out_column: str = "") -> FileSource | XeroSource:
-        if spec.kind is SourceKind.XERO:
-            return self.xero_source(spec)  # opted out = in Xero's "Email opt-out" group
-        if spec.kind is not SourceKind.FILE:
-            raise ConfigError(f"{spec.describe()} sources are coming soon.")
-        if not spec.path:
-            raise ConfigError("Choose a CSV or Excel file for this profile.")
-        return FileSource(
-            Path(spec.path),
-            key_column=spec.settings.get("key_column") or None,
-            opt_out_column=opt_out_column or None,
-        )
+    def open_source(self, spec: SourceSpec, opt_out_column: str = "") -> Source:
+        """The source a profile reads, opened by its service's connector."""
+        request = OpenRequest(spec.settings, opt_out_column)
+        return registry.connector(spec.kind).open_source(self, request)
+
+    def describe_source(self, spec: SourceSpec) -> str:
+        """The source in a few words for lists: a file's name, a service's."""
+        return registry.describe_source(spec)
 
     def preview_source(self, spec: SourceSpec, rows: int = 20) -> tuple[list[str], list[list[str]]]:
         return self.open_source(spec).preview(rows)
@@ -300,83 +301,80 @@ class ContactBridgeService:
         """Create a text custom field in the account (or return the one with that label)."""
         return self.cc_client(connection_id).create_custom_field(label, "string")
 
-    # -- Xero ------------------------------------------------------------------------------
+    # -- the other services (``app/connectors/registry.py``) ------------------------------
 
-    def xero_connections(self) -> list[Connection]:
-        return self.connections.list(XERO_SERVICE)
+    def connection(self, connection_id: int) -> Connection | None:
+        return self.connections.get(connection_id)
 
-    def connect_xero(
+    def connections_of(self, kind: str) -> list[Connection]:
+        return self.connections.list(kind)
+
+    def create_connection(self, kind: str, label: str, settings: Mapping[str, Any]) -> Connection:
+        return self.connections.create(kind, label, dict(settings))
+
+    def save_connection(
         self,
-        label: str = "Xero",
+        connection_id: int,
+        *,
+        status: str | None = None,
+        account_name: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> Connection:
+        if status is not None:
+            self.connections.set_status(connection_id, status)
+        if account_name is not None:
+            self.connections.set_account_name(connection_id, account_name)
+        if settings is not None:
+            return self.connections.update_settings(connection_id, dict(settings))
+        found = self.connections.get(connection_id)
+        assert found is not None
+        return found
+
+    def service_urls(self, kind: str, connection: Connection) -> Any:
+        return self._source_urls(kind, connection)
+
+    def oauth_client_id(self, kind: str) -> str:
+        return self._source_client_id(kind)
+
+    def connect_source(
+        self,
+        kind: str,
+        label: str = "",
         cancel: CancelToken | None = None,
         connection_id: int | None = None,
-        tenant_id: str | None = None,
+        account_id: str | None = None,
     ) -> Connection:
-        """Sign in to Xero (PKCE) and pick an organisation: ``tenant_id``, else the first.
-
-        Every organisation the sign-in allowed is kept in the settings (``tenants``) for a
-        picker; :meth:`select_xero_tenant` switches later. The chosen one's name, country
-        and short code are read too (``organisation``; None without the settings scope).
-        """
-        client_id = self.xero_client_id
-        if connection_id is None:
-            settings = {"client_id": client_id, "sandbox": self.sandbox}
-            conn = self.connections.create(XERO_SERVICE, label, settings)
-        else:
-            conn = self.connections.get(connection_id)
-        token = xero_account.sign_in(
-            self.xero_urls_for(conn), client_id, self.open_browser, cancel.wait if cancel else None
+        """Sign in to a service (in the browser) and save the connection, its token in the
+        keyring; ``account_id`` picks one of the accounts the sign-in allows."""
+        connector = registry.connector(kind)
+        if connector.connect is None:
+            raise ConfigError(f"{connector.label} needs no connection.")
+        request = ConnectRequest(
+            label or connector.label,
+            connection_id=connection_id,
+            account_id=account_id,
+            should_stop=cancel.wait if cancel else None,
         )
-        self.secrets.save_token(conn.id, token)
-        self.connections.set_status(conn.id, "connected")
-        tenants = self.xero_tenants(conn.id)
-        settings = xero_account.tenant_settings(tenants, tenant_id)
-        return self._save_xero_tenant(conn.id, settings)
+        return connector.connect(self, request)
 
-    def xero_tenants(self, connection_id: int) -> list[XeroTenant]:
-        """The organisations the connection's sign-in allowed (``GET /Connections``)."""
-        with self.xero_client(connection_id, tenant_id="") as client:
-            return client.list_connections()
+    def source_accounts(self, connection_id: int) -> list[SubAccount]:
+        """The accounts a connection's sign-in allows (a CRM's organisations), if several."""
+        conn = self._connection(connection_id)
+        connector = registry.connector(conn.service)
+        return connector.accounts(self, conn.id) if connector.accounts else []
 
-    def select_xero_tenant(self, connection_id: int, tenant_id: str) -> Connection:
-        settings = xero_account.tenant_settings(self.xero_tenants(connection_id), tenant_id)
-        return self._save_xero_tenant(connection_id, settings)
+    def select_source_account(self, connection_id: int, account_id: str) -> Connection:
+        conn = self._connection(connection_id)
+        connector = registry.connector(conn.service)
+        if connector.select_account is None:
+            return conn
+        return connector.select_account(self, conn.id, account_id)
 
-    def _save_xero_tenant(self, connection_id: int, settings: dict[str, Any]) -> Connection:
-        """Keep the chosen tenant and its organisation (``GET /Organisation``) in SQLite."""
-        token = self.secrets.load_token(connection_id)
-        with self.xero_client(connection_id, tenant_id=settings["tenant_id"]) as client:
-            settings.update(xero_account.organisation_settings(client, token))
-        organisation = xero_account.organisation_of(settings)
-        name = organisation.name if organisation else settings["tenant_name"]
-        self.connections.set_account_name(connection_id, name)
-        return self.connections.update_settings(connection_id, settings)
-
-    def xero_client(self, connection_id: int, tenant_id: str | None = None) -> XeroClient:
+    def _connection(self, connection_id: int) -> Connection:
         conn = self.connections.get(connection_id)
-        if conn is None or conn.service != XERO_SERVICE:
-            raise ConfigError("This profile's Xero connection was removed. Connect to Xero.")
-        if self.secrets.load_token(conn.id) is None:
-            raise NeedsReconnect("Connect to Xero to continue.")
-        return xero_account.make_client(
-            self.xero_urls_for(conn),
-            self.secrets,
-            conn.id,
-            str(conn.settings.get("client_id") or self.xero_client_id),
-            str(conn.settings.get("tenant_id") or "") if tenant_id is None else tenant_id,
-            stats=self.stats,
-            on_needs_reconnect=lambda cid: self.connections.set_status(cid, "needs_reconnect"),
-        )
-
-    def xero_source(self, spec: SourceSpec) -> XeroSource:
-        """The Xero source of a profile (``settings["connection_id"]``, else the first)."""
-        conn_id = spec.settings.get("connection_id")
-        conns = self.xero_connections()
-        conn = next((c for c in conns if c.id == conn_id), None) if conn_id else None
-        conn = conn or (None if conn_id else next(iter(conns), None))
         if conn is None:
-            raise ConfigError("Connect to Xero first: this profile reads its contacts from Xero.")
-        return xero_account.source_for(self.xero_client(conn.id), spec.settings, conn.settings)
+            raise ConfigError("That connection was removed. Connect again.")
+        return conn
 
     # -- runs ------------------------------------------------------------------------------
 

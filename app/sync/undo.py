@@ -17,11 +17,11 @@ from datetime import timedelta
 from typing import Any
 
 from app.connectors.base import ActivityStatus
+from app.connectors.registry import source_words
 from app.core.errors import AppError, Cancelled, ConfigError, QuotaExceeded
 from app.core.outcomes import RESUMABLE, Outcome, RunStatus
 from app.core.profiles import SyncProfile
 from app.core.store_types import PlannedRow, RecordAction
-from app.core.vocabulary import source_label
 from app.store.convert import batched
 from app.store.journal_repo import JournalRepository
 from app.sync.engine import EngineDeps, PushEngine
@@ -143,7 +143,7 @@ class Undo:
         records = self.d.journal.records_of(target)
         current = self.d.mirror.snapshots(self.d.connection_id, lookup_emails(entries))
         list_id = str(self.d.runs.checkpoint(target).get("list_id") or "")
-        source = source_label(self.profile.source.kind)
+        source = source_words(self.profile.source.kind)
         steps = plan_undo(entries, records, current, list_id, source, self.delete_created)
         return steps, list_id
 

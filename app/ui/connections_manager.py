@@ -20,22 +20,23 @@ from PySide6.QtWidgets import (
 from app.core.errors import Cancelled
 from app.core.store_types import Connection, ConnectionStatus
 from app.sync.progress import CancelToken
-from app.sync.service import CC_SERVICE, XERO_SERVICE, ContactBridgeService
+from app.sync.service import CC_SERVICE, ContactBridgeService
 from app.sync.workers import BackgroundTasks, Task
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.lists.confirm import Confirm, Confirmation, ask_confirmation
 from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
 from app.ui.lists.tasks import run_task
+from app.ui.service_views import all_views, views
 from app.ui.settings import UiSettings
 from app.ui.theme import Tone, icon, tone_icon
-from app.ui.xero_organisation import organisation_details, organisation_line, organisation_name
-
-SERVICE_NAMES = {CC_SERVICE: "Constant Contact", XERO_SERVICE: "Xero"}
 
 
 def service_name(service: str) -> str:
-    return tr(SERVICE_NAMES.get(service, service.replace("_", " ").title()))
+    if service == CC_SERVICE:
+        return tr("Constant Contact")
+    found = views(service)
+    return tr(found.connector.label) if found else service.replace("_", " ").title()
 
 
 def status_words(status: ConnectionStatus) -> tuple[str, Tone]:
@@ -47,16 +48,14 @@ def status_words(status: ConnectionStatus) -> tuple[str, Tone]:
 
 
 def account_name(conn: Connection) -> str:
-    """The account's name; for Xero the organisation as Xero names it, e.g. "Bakery (NZ)"."""
-    if conn.service == XERO_SERVICE:
-        return organisation_name(conn) or conn.account_name or conn.label
-    return conn.account_name or conn.label
+    """The account's name, as its service names it (an organisation: "Bakery (NZ)")."""
+    found = views(conn.service)
+    return found.account_name(conn) if found else conn.account_name or conn.label
 
 
 def account_tooltip(conn: Connection) -> str:
-    if conn.service == XERO_SERVICE:
-        return organisation_details(conn)
-    return conn.label
+    found = views(conn.service)
+    return found.account_details(conn) if found else conn.label
 
 
 def connection_columns() -> tuple[Column[Connection], ...]:
@@ -128,9 +127,13 @@ class ConnectionsDialog(QDialog):
         self.connect_cc_action = menu.addAction(
             tr("Constant Contact account…"), lambda: self._sign_in(None, CC_SERVICE)
         )
-        self.connect_xero_action = menu.addAction(
-            tr("Xero organisation…"), lambda: self._sign_in(None, XERO_SERVICE)
-        )
+        self.connect_actions = {CC_SERVICE: self.connect_cc_action}
+        for found in all_views():
+            if found.connector.connect is not None:
+                kind = found.connector.kind
+                self.connect_actions[kind] = menu.addAction(
+                    found.connect_action, lambda kind=kind: self._sign_in(None, kind)
+                )
         self.connect_button.setMenu(menu)
         self.reconnect_button = self._button("sync", tr("&Reconnect"))
         self.reconnect_button.setToolTip(tr("Sign in again to the selected account"))
@@ -144,10 +147,11 @@ class ConnectionsDialog(QDialog):
         self.disconnect_button.clicked.connect(self.disconnect)
         self.cancel_button.clicked.connect(self.cancel)
 
-        # Which Xero organisation the selected connection reads (hidden for other services).
+        # Which account of its service the selected connection reads (an organisation), for
+        # services that have several per sign-in; hidden otherwise.
         self.organisation = QLabel()
         self.organisation.setWordWrap(True)
-        self.organisation.setAccessibleName(tr("Xero organisation"))
+        self.organisation.setAccessibleName(tr("Account of the selected connection"))
         self.organisation.hide()
 
         self.status = QLabel()
@@ -216,9 +220,10 @@ class ConnectionsDialog(QDialog):
             else tr("&Connect again")
         )
         self.cancel_button.setVisible(not idle)
-        is_xero = conn is not None and conn.service == XERO_SERVICE
-        self.organisation.setText(organisation_line(conn) if conn is not None and is_xero else "")
-        self.organisation.setVisible(is_xero)
+        found = views(conn.service) if conn is not None else None
+        line = found.account_line(conn) if found is not None and conn is not None else ""
+        self.organisation.setText(line)
+        self.organisation.setVisible(bool(line))
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -239,12 +244,11 @@ class ConnectionsDialog(QDialog):
         service = self.service
         label = conn.label if conn else service_name(kind)
         conn_id = conn.id if conn else None
-        sign_in_to = (
-            service.connect_xero if kind == XERO_SERVICE else service.connect_constant_contact
-        )
 
         def sign_in(cancel: CancelToken) -> Connection:
-            return sign_in_to(label, cancel=cancel, connection_id=conn_id)
+            if kind == CC_SERVICE:
+                return service.connect_constant_contact(label, cancel=cancel, connection_id=conn_id)
+            return service.connect_source(kind, label, cancel=cancel, connection_id=conn_id)
 
         self._start(
             sign_in,

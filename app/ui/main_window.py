@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.connectors.registry import describe_source
 from app.core.errors import AppError, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
 from app.core.store_types import ConnectionStatus
+from app.platform.os_jobs import OsJobs
 from app.sync.due import schedule_words
-from app.sync.os_jobs import OsJobs
 from app.sync.service import ContactBridgeService, ProfileOverview
 from app.sync.workers import BackgroundTasks, SyncRunner
 from app.ui.errors import show_error
@@ -279,7 +280,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
             self.profile_title.setText(p.name)
             self.profile_subtitle.setText(
                 tr("%1 → Constant Contact list “%2” · %3")
-                .replace("%1", p.source.describe())
+                .replace("%1", describe_source(p.source))
                 .replace("%2", p.main_list)
                 .replace("%3", schedule_words(p))
             )

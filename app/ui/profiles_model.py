@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from app.connectors.registry import describe_source
 from app.core.outcomes import RunSummary
 from app.core.profiles import SyncProfile
 from app.sync.due import schedule_words
@@ -61,7 +62,7 @@ def profile_rows(
             ProfileRow(
                 profile_id=p.id,
                 name=p.name,
-                source=p.source.describe(),
+                source=describe_source(p.source),
                 main_list=p.main_list,
                 schedule=_schedule_words(p),
                 status=status,

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import AppError, Cancelled, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
-from app.sync.engine import PHASES
+from app.core.phases import PHASES
+from app.core.vocabulary import phase_words
 from app.sync.progress import CancelToken
 from app.sync.service import ContactBridgeService
 from app.sync.workers import BackgroundTasks, SyncRunner
@@ -41,17 +42,18 @@ class Progress:
 
 def progress_text(progress: Progress) -> tuple[str, str]:
     """The run card's two lines: the step and phase, then the counts."""
+    words = tr(phase_words(progress.phase)) if progress.phase else ""
     if progress.phase in PHASES:
         step = (
             tr("Step %1 of %2 · %3")
-            .replace("%1", str(PHASES.index(progress.phase) + 1))
+            .replace("%1", str(PHASES.index(progress.phase) + 1))  # type: ignore[arg-type]
             .replace("%2", str(len(PHASES)))
-            .replace("%3", tr(progress.phase))
+            .replace("%3", words)
         )
     else:
-        step = tr(progress.phase) if progress.phase else tr("Starting…")
+        step = words or tr("Starting…")
     if progress.total:
-        detail = f"{tr(progress.phase)}: {progress.done:,} / {progress.total:,}"
+        detail = f"{words}: {progress.done:,} / {progress.total:,}"
     elif progress.message:
         detail = progress.message
     else:

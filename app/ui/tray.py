@@ -2,7 +2,7 @@
 
 The tray icon exists only where the system has a tray (``isSystemTrayAvailable()``; never
 headless). The window then hides to the tray when closed while profiles have schedules, and the
-scheduler keeps running. The OS job (``app.sync.os_jobs``) covers the time the app is closed.
+scheduler keeps running. The OS job (``app.platform.os_jobs``) covers the time the app is closed.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.sync.os_jobs import BACKEND_NAMES, DEFAULT_MINUTES, MINUTE_CHOICES, JobStatus
+from app.platform.os_jobs import BACKEND_NAMES, DEFAULT_MINUTES, MINUTE_CHOICES, JobStatus
 from app.ui.i18n import tr
 from app.ui.notifications import ERROR, WARNING
 from app.ui.theme import app_icon

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Slot
 
 from app.core.errors import NeedsReconnect
+from app.platform.os_jobs import JobStatus
 from app.sync.due import is_scheduled
-from app.sync.os_jobs import JobStatus
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.tray import OsJobDialog, Tray

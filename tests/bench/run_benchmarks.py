@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from anywhere
 
-from app.sync import bench  # after the path fix above
+from app.devtools import bench  # after the path fix above
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,12 +13,14 @@ from app.connectors import constant_contact as cc_client
 from app.connectors.http import RateLimiter
 from app.connectors.oauth import normalize_token
 from app.connectors.xero import XeroSource
+from app.connectors.xero.connector import SAMPLE_LIST as XERO_LIST_NAME
+from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.errors import ConfigError
 from app.core.outcomes import RunStatus
-from app.core.profiles import SourceKind, SourceSpec
+from app.core.profiles import SourceSpec
 from app.core.store_types import ConnectionStatus
 from app.sandbox.xero import DEMO_SHORT_CODE, DEMO_TENANT_ID, SECOND_TENANT_ID
-from app.sandbox.xero_samples import OPT_OUT_GROUP, XERO_LIST_NAME, XERO_PROFILE_NAME
+from app.sandbox.xero.samples import OPT_OUT_GROUP
 from app.sync.bootstrap import SANDBOX_CLIENT_ID, ServiceHandle, open_service
 
 
@@ -33,14 +35,14 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Service
 
 
 def test_sample_profile_runs_end_to_end(sandbox: ServiceHandle) -> None:
-    service, xero, cc = sandbox.service, sandbox.xero_emulator, sandbox.emulator
+    service, xero, cc = sandbox.service, sandbox.emulators["xero"], sandbox.emulator
     assert xero is not None and cc is not None
-    (conn,) = service.xero_connections()
+    (conn,) = service.connections_of("xero")
     assert conn.settings["tenant_id"] == DEMO_TENANT_ID
     assert conn.account_name == "Demo Bakery Ltd"
     assert [t["tenant_id"] for t in conn.settings["tenants"]] == [DEMO_TENANT_ID, SECOND_TENANT_ID]
     profile = service.get_profile(XERO_PROFILE_NAME)
-    assert profile.source.kind is SourceKind.XERO and profile.main_list == XERO_LIST_NAME
+    assert profile.source.kind == "xero" and profile.main_list == XERO_LIST_NAME
     assert profile.mapping.as_dict()["EmailAddress"] == "email"
 
     opt_out = xero.group_id(OPT_OUT_GROUP)
@@ -69,9 +71,9 @@ def test_reopening_the_sandbox_reconnects_without_duplicates(tmp_path: Path) -> 
     open_service(sandbox=True, home=home, enforce_limits=False).close()
     handle = open_service(sandbox=True, home=home, enforce_limits=False)
     try:
-        assert len(handle.service.xero_connections()) == 1
-        assert handle.xero_emulator is not None
-        assert len(handle.xero_emulator.contacts()) == 58
+        assert len(handle.service.connections_of("xero")) == 1
+        assert "xero" in handle.emulators
+        assert len(handle.emulators["xero"].contacts()) == 58
         names = [o.profile.name for o in handle.service.list_profiles()]
         assert names.count(XERO_PROFILE_NAME) == 1
     finally:
@@ -80,26 +82,26 @@ def test_reopening_the_sandbox_reconnects_without_duplicates(tmp_path: Path) -> 
 
 def test_open_source_for_xero(sandbox: ServiceHandle) -> None:
     service = sandbox.service
-    (conn,) = service.xero_connections()
-    spec = SourceSpec(SourceKind.XERO, {"connection_id": conn.id, "group_names": ["VIP"]})
+    (conn,) = service.connections_of("xero")
+    spec = SourceSpec("xero", {"connection_id": conn.id, "group_names": ["VIP"]})
     source = service.open_source(spec)
     assert isinstance(source, XeroSource)
     assert source.describe() == "Xero (Demo Bakery Ltd)"
     columns, rows = service.preview_source(spec, 3)
     assert "EmailAddress" in columns and 0 < len(rows) <= 3
     assert all("VIP" in r[columns.index("Groups")] for r in rows)
-    second = service.select_xero_tenant(conn.id, SECOND_TENANT_ID)
+    second = service.select_source_account(conn.id, SECOND_TENANT_ID)
     assert second.settings["tenant_name"] == "Harbour Café Ltd"
-    assert list(service.open_source(SourceSpec(SourceKind.XERO, {})).iter_records()) == []
+    assert list(service.open_source(SourceSpec("xero", {})).iter_records()) == []
     with pytest.raises(ConfigError):
-        service.open_source(SourceSpec(SourceKind.XERO, {"connection_id": 999}))
+        service.open_source(SourceSpec("xero", {"connection_id": 999}))
 
 
 def test_connecting_keeps_the_organisation_in_sqlite_and_the_token_out(
     sandbox: ServiceHandle,
 ) -> None:
     service = sandbox.service
-    (conn,) = service.xero_connections()
+    (conn,) = service.connections_of("xero")
     assert conn.settings["organisation"] == {
         "organisation_id": DEMO_TENANT_ID,
         "name": "Demo Bakery Ltd",
@@ -117,8 +119,8 @@ def test_connecting_keeps_the_organisation_in_sqlite_and_the_token_out(
 
 def test_switching_organisation_reads_the_new_one(sandbox: ServiceHandle) -> None:
     service = sandbox.service
-    (conn,) = service.xero_connections()
-    second = service.select_xero_tenant(conn.id, SECOND_TENANT_ID)
+    (conn,) = service.connections_of("xero")
+    second = service.select_source_account(conn.id, SECOND_TENANT_ID)
     assert second.settings["organisation"]["name"] == "Harbour Café Ltd"
     assert second.settings["organisation"]["country_code"] == "AU"
     assert second.account_name == "Harbour Café Ltd"
@@ -128,18 +130,20 @@ def test_an_older_connection_lacks_the_organisation_until_it_reconnects(
     sandbox: ServiceHandle,
 ) -> None:
     """Its token predates accounting.settings.read: no name, no failure; reconnecting fixes it."""
-    service, xero = sandbox.service, sandbox.xero_emulator
+    service, xero = sandbox.service, sandbox.emulators["xero"]
     assert xero is not None
-    (conn,) = service.xero_connections()
+    (conn,) = service.connections_of("xero")
     old = xero.issue_token(SANDBOX_CLIENT_ID, scope="offline_access accounting.contacts")
     service.secrets.save_token(conn.id, normalize_token(old, time.time()))
     xero.reset_counts()
-    older = service.select_xero_tenant(conn.id, DEMO_TENANT_ID)
+    older = service.select_source_account(conn.id, DEMO_TENANT_ID)
     assert "organisation" not in older.settings
     assert older.account_name == "Demo Bakery Ltd"  # the tenant's name, from /Connections
     assert older.status is ConnectionStatus.CONNECTED
     assert "GET /api.xro/2.0/Organisation" not in xero.request_counts()
     xero.rename_organisation("Demo Bakery & Café Ltd")
-    again = service.connect_xero("Sandbox Xero", connection_id=conn.id, tenant_id=DEMO_TENANT_ID)
+    again = service.connect_source(
+        "xero", "Sandbox Xero", connection_id=conn.id, account_id=DEMO_TENANT_ID
+    )
     assert again.settings["organisation"]["name"] == "Demo Bakery & Café Ltd"
     assert again.account_name == "Demo Bakery & Café Ltd"

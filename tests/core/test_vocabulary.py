@@ -18,7 +18,6 @@ from app.core.vocabulary import (
     record_tally,
     row_label,
     shown_terms,
-    source_label,
     summary_text,
     term,
     terms,
@@ -236,9 +235,3 @@ def test_every_term_has_words_and_a_translation_hook():
     assert shout == "NOT PUSHED"
     for side in Side:  # the words follow the counts' order (that of the JSON keys)
         assert [t.tally for t in terms(side)] == list(SIDE_TALLIES[side])
-
-
-def test_source_label_names_services_but_not_files():
-    assert source_label("xero") == "Xero"
-    assert source_label("file") == ""
-    assert source_label("something-new") == ""

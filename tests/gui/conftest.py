@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from app.core.outcomes import Outcome, RecordResult, RunCounts, RunStatus, RunSummary
-from app.core.profiles import SourceKind, SourceSpec, SyncProfile
+from app.core.profiles import SourceSpec, SyncProfile
 from app.core.store_types import Connection, ConnectionStatus
 from app.core.vocabulary import RunTallies
 from app.sync.progress import CancelToken, ProgressReporter
@@ -66,7 +66,7 @@ def summary_of(
 def make_profile(pid: int, name: str) -> SyncProfile:
     return SyncProfile(
         name=name,
-        source=SourceSpec(SourceKind.FILE, {"path": f"/data/{name.lower()}.csv"}),
+        source=SourceSpec("file", {"path": f"/data/{name.lower()}.csv"}),
         main_list="Newsletter",
         connection_id=1,
         id=pid,

@@ -17,7 +17,7 @@ from app.store import models as m
 from app.sync.bootstrap import SANDBOX_CLIENT_ID
 from app.ui.connections_manager import ConnectionsDialog, connection_columns
 from app.ui.lists.rows_model import RowsModel
-from app.ui.xero_organisation import organisation_line
+from app.ui.services.xero.organisation import organisation_line
 from tests.gui import managers_support
 from tests.gui.managers_support import TIMEOUT, Answers
 
@@ -219,11 +219,11 @@ def test_xero_row_names_the_organisation(xero_dialog) -> None:
 def test_an_older_xero_connection_asks_to_reconnect_for_the_name(
     qtbot, xero_dialog, sandbox
 ) -> None:
-    service, xero = sandbox.service, sandbox.xero_emulator
-    (conn,) = service.xero_connections()
+    service, xero = sandbox.service, sandbox.emulators["xero"]
+    (conn,) = service.connections_of("xero")
     old = xero.issue_token(SANDBOX_CLIENT_ID, scope="offline_access accounting.contacts")
     service.secrets.save_token(conn.id, normalize_token(old, time.time()))
-    service.select_xero_tenant(conn.id, DEMO_TENANT_ID)  # no settings scope: no organisation
+    service.select_source_account(conn.id, DEMO_TENANT_ID)  # no settings scope: no organisation
 
     dialog = xero_dialog()
     row = select_row(dialog, "xero")
@@ -238,4 +238,4 @@ def test_an_older_xero_connection_asks_to_reconnect_for_the_name(
     assert dialog.model.index(row, 1).data() == "Demo Bakery Ltd (NZ)"
     assert dialog.organisation.text() == "Connected to Xero: Demo Bakery Ltd (NZ)"
     assert dialog.status.text() == "Connected to Demo Bakery Ltd (NZ)."
-    assert [c.id for c in service.xero_connections()] == [conn.id]
+    assert [c.id for c in service.connections_of("xero")] == [conn.id]

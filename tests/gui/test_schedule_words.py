@@ -3,8 +3,8 @@ window says so in the words ``run-due`` prints, never "Manual"."""
 
 from __future__ import annotations
 
+from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.sandbox.xero_samples import XERO_PROFILE_NAME
 from app.ui.main_window import MainWindow
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.wizard import ProfileWizard

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QApplication
 
 from app.application import run_in_background
 from app.core.schedule import Schedule, ScheduleKind
-from app.sync.os_jobs import OsJobs
+from app.platform.os_jobs import OsJobs
 from app.sync.scheduler import Scheduler
 from app.ui.main_window import MainWindow
 from app.ui.tray import OsJobDialog, Tray
-from tests.sync.test_os_jobs import COMMAND, SYSTEMD_OK, Recorder
+from tests.platform.test_os_jobs import COMMAND, SYSTEMD_OK, Recorder
 
 EVERY_15 = Schedule(ScheduleKind.INTERVAL, every_minutes=15)
 

@@ -229,7 +229,7 @@ def test_screenshots_render_every_screen_with_qt_plugins_and_resources(
     assert len(shots) >= 10
     header = (out / "01-main-window.png").read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">II", header[16:24]) == (1366, 768)  # app/ui/screenshots.py SIZE
+    assert struct.unpack(">II", header[16:24]) == (1366, 768)  # app/devtools/screenshots.py SIZE
 
 
 @pytest.mark.skipif(

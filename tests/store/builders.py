@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core.filters import FilterGroup, FilterRule, Join, Operator
 from app.core.mapping import FieldMap, FieldMapping
-from app.core.profiles import OptOutHandling, SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfile
 from app.core.schedule import Schedule, ScheduleKind
 
 
@@ -12,7 +12,7 @@ def sample_profile(name: str = "Newsletter", connection_id: int | None = None) -
     """A profile with every part set away from its default."""
     return SyncProfile(
         name=name,
-        source=SourceSpec(SourceKind.FILE, {"path": "/data/members.csv", "sheet": "A"}),
+        source=SourceSpec("file", {"path": "/data/members.csv", "sheet": "A"}),
         main_list="Members",
         connection_id=connection_id,
         options=SyncOptions(

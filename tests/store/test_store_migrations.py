@@ -185,6 +185,42 @@ def check_v6() -> None:
     assert entry.outcome is None  # not undone
 
 
+def seed_v7(database: SqliteDatabase) -> None:
+    database.execute_sql(
+        """INSERT INTO run (id, profile_id, status, dry_run, started_at, phase, checkpoint)
+           VALUES (8, 1, 'paused', 0, '2024-01-08T00:00:00+00:00', 'remove',
+           '{"phase":"remove"}')"""
+    )
+
+
+def check_v7() -> None:
+    assert RunRepository().checkpoint(8) == {"phase": "remove"}
+
+
+def test_a_run_stopped_before_phase_ids_resumes_in_its_phase(db_file: Path) -> None:
+    from app.core.phases import Phase
+
+    build_at(db_file, 6)
+    con = sqlite3.connect(db_file)
+    con.execute(
+        """INSERT INTO run (id, profile_id, status, dry_run, started_at, phase, checkpoint)
+           VALUES (7, 1, 'cancelled', 0, '2024-01-07T00:00:00+00:00',
+           'Importing to Constant Contact',
+           '{"phase":"Importing to Constant Contact","next_chunk":3}')"""
+    )
+    con.commit()
+    con.close()
+    open_database(db_file)
+    try:
+        runs = RunRepository()
+        # The run resumes in the import phase, whatever the words for it are now.
+        assert runs.checkpoint(7) == {"phase": Phase.IMPORT, "next_chunk": 3}
+        assert runs.get(7).phase == Phase.IMPORT
+        assert runs.checkpoint(1) == {"next_chunk": 2}  # a checkpoint without a phase is kept
+    finally:
+        close_database()
+
+
 SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = {
     1: (seed_v1, check_v1),
     2: (seed_v2, check_v2),
@@ -192,6 +228,7 @@ SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = 
     4: (seed_v4, check_v4),
     5: (seed_v5, check_v5),
     6: (seed_v6, check_v6),
+    7: (seed_v7, check_v7),
 }
 
 

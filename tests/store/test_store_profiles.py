@@ -8,7 +8,7 @@ import pytest
 
 from app.core.errors import ConfigError, ValidationError
 from app.core.mapping import FieldMap, FieldMapping
-from app.core.profiles import SourceKind, SourceSpec, SyncProfile
+from app.core.profiles import SourceSpec, SyncProfile
 from app.core.schedule import Schedule, ScheduleKind
 from app.store import models as m
 from app.store.repositories import ConnectionRepository, ProfileRepository
@@ -148,7 +148,7 @@ def test_import_name_clash(profiles: ProfileRepository, connections: ConnectionR
 def test_export_strips_secret_looking_settings(profiles: ProfileRepository) -> None:
     profile = SyncProfile(
         "Xero",
-        SourceSpec(SourceKind.XERO, {"tenant_id": "t-1", "access_token": "s3cret"}),
+        SourceSpec("xero", {"tenant_id": "t-1", "access_token": "s3cret"}),
         "Main",
     )
     exported = profiles.export_dict(profile)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.profiles import SourceKind, SourceSpec, SyncProfile
+from app.core.profiles import SourceSpec, SyncProfile
 from app.core.schedule import Schedule, ScheduleKind, next_run_at
 from app.sync.due import (
     MAX_WAIT,
@@ -28,7 +28,7 @@ EVERY_15 = Schedule(ScheduleKind.INTERVAL, every_minutes=15)
 def profile(pid: int | None, schedule: Schedule = EVERY_15) -> SyncProfile:
     return SyncProfile(
         name=f"P{pid}",
-        source=SourceSpec(SourceKind.FILE, {"path": "x.csv"}),
+        source=SourceSpec("file", {"path": "x.csv"}),
         main_list="Newsletter",
         schedule=schedule,
         id=pid,
@@ -128,7 +128,7 @@ def test_is_scheduled():
 def test_due_and_os_jobs_never_import_qt():
     """The import-linter contract does not list these two yet; this keeps them Qt-free."""
     code = (
-        "import sys, app.sync.due, app.sync.os_jobs; "
+        "import sys, app.sync.due, app.platform.os_jobs; "
         "sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)"
     )
     root = Path(__file__).resolve().parents[2]
@@ -138,12 +138,12 @@ def test_due_and_os_jobs_never_import_qt():
 def test_two_way_profile_polls_every_poll_minutes_even_when_manual() -> None:
     from dataclasses import replace
 
-    from app.core.profiles import SourceKind, SourceSpec, SyncOptions, SyncProfile
+    from app.core.profiles import SourceSpec, SyncOptions, SyncProfile
     from app.sync.due import due_profiles, is_scheduled, next_check_at
 
     start = datetime(2026, 11, 23, 9, 0)
     one_way = SyncOptions(optout_to_source=False, import_from_cc=False)
-    manual = SyncProfile("Xero", SourceSpec(SourceKind.XERO), "Newsletter", options=one_way, id=7)
+    manual = SyncProfile("Xero", SourceSpec("xero"), "Newsletter", options=one_way, id=7)
     assert not is_scheduled(manual)
     assert next_check_at(manual, start, start + timedelta(hours=5)) is None
     polling = replace(manual, options=replace(one_way, optout_to_source=True, poll_minutes=30))
@@ -174,7 +174,7 @@ def test_schedule_words_say_that_a_two_way_profile_polls(schedule, poll, words) 
     from app.sync.due import schedule_words
 
     options = SyncOptions(optout_to_source=True, poll_minutes=poll)
-    two_way = SyncProfile("Xero", SourceSpec(SourceKind.XERO), "N", options=options)
+    two_way = SyncProfile("Xero", SourceSpec("xero"), "N", options=options)
 
     assert schedule_words(two_way.with_changes(schedule=schedule)) == words
     one_way = profile(1, schedule)  # a file source never polls: its schedule alone

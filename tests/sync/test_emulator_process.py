@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.sync.emulator_process import EmulatorProcess
+from app.sandbox.process import EmulatorProcess
 
 
 def test_the_app_starts_its_emulator_child_and_it_answers(tmp_path: Path) -> None:

@@ -13,9 +13,10 @@ from dataclasses import replace
 
 import pytest
 
+from app.connectors.xero.connector import SAMPLE_LIST as XERO_LIST_NAME
+from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.outcomes import RunStatus
 from app.core.vocabulary import RunTallies, Side, SideCounts
-from app.sandbox.xero_samples import XERO_LIST_NAME, XERO_PROFILE_NAME
 from app.sync.planner import Reason
 from app.sync.summary import summary_json
 from tests.sync.two_way import counts_add_up

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.core.errors import ConfigError, RunLocked
 from app.core.outcomes import RunCounts, RunStatus, RunSummary
-from app.core.profiles import SourceKind, SourceSpec, SyncProfile
+from app.core.profiles import SourceSpec, SyncProfile
 from app.core.schedule import Schedule, ScheduleKind
 from app.sync.scheduler import Scheduler
 
@@ -71,7 +71,7 @@ class FakeTimer:
 def profile(pid: int, schedule: Schedule = EVERY_15, name: str = "") -> SyncProfile:
     return SyncProfile(
         name=name or f"Profile {pid}",
-        source=SourceSpec(SourceKind.FILE, {"path": "/data/x.csv"}),
+        source=SourceSpec("file", {"path": "/data/x.csv"}),
         main_list="Newsletter",
         connection_id=1,
         schedule=schedule,

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.outcomes import Outcome
-from app.core.profiles import ImportScope, SourceKind, SourceSpec, SyncProfile
+from app.core.profiles import ImportScope, SourceSpec, SyncProfile
 from app.core.records import SourceRecord
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.sandbox.xero_samples import XERO_PROFILE_NAME
 from app.sync.bootstrap import ServiceHandle
 
 STUDIO = "Studio classes → Newsletter"
@@ -42,7 +42,7 @@ def _studio_profile(handle: ServiceHandle, tmp_path: Path, update_existing: bool
             out.writerow([f"S{n}", "Renamed", f"ByStudio{n}", row["Email Address"]])
         out.writerow(["S9", "Nora", "Newcomer", "nora.newcomer@example.com"])
     service = handle.service
-    spec = SourceSpec(SourceKind.FILE, {"path": str(path), "key_column": "Customer ID"})
+    spec = SourceSpec("file", {"path": str(path), "key_column": "Customer ID"})
     columns, _ = service.preview_source(spec, 1)
     base = service.get_profile(SAMPLE_PROFILE_NAME)
     return service.save_profile(
@@ -76,10 +76,10 @@ def _active_cc_emails(handle: ServiceHandle) -> set[str]:
 
 
 def _xero_emails(handle: ServiceHandle) -> set[str]:
-    assert handle.xero_emulator is not None
+    assert "xero" in handle.emulators
     return {
         c["EmailAddress"].lower()
-        for c in handle.xero_emulator.contacts()
+        for c in handle.emulators["xero"].contacts()
         if c.get("EmailAddress") and c.get("ContactStatus") != "ARCHIVED"
     }
 
@@ -219,13 +219,13 @@ def test_contacts_made_in_xero_from_constant_contact_stay_on_the_list(
     assert changed == [], "a quiet second run changed something"
 
     email = sorted(made)[0]
-    assert sandbox.xero_emulator is not None
+    assert "xero" in sandbox.emulators
     key = next(
         c["ContactID"]
-        for c in sandbox.xero_emulator.contacts()
+        for c in sandbox.emulators["xero"].contacts()
         if (c.get("EmailAddress") or "").lower() == email
     )
-    sandbox.xero_emulator.update_contact(key, ContactStatus="ARCHIVED")
+    sandbox.emulators["xero"].update_contact(key, ContactStatus="ARCHIVED")
     third = service.run_profile(xero.id)
     removed = [r for r in service.run_results(third.run_id) if r.action == "remove"]
     assert [(r.email, r.reason) for r in removed] == [

@@ -11,7 +11,7 @@ from app.connectors.base import SourceCapabilities
 from app.core.errors import AppError
 from app.core.mapping import FieldMapping
 from app.core.outcomes import RecordResult, RunSummary
-from app.core.profiles import SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.profiles import SourceSpec, SyncOptions, SyncProfile
 from app.core.records import SourceRecord
 from app.sync.bootstrap import ServiceHandle
 from app.sync.progress import CancelToken, ProgressReporter
@@ -39,6 +39,7 @@ class MemorySource:
         self.writes: list[tuple[str, int]] = []
         self.fail_next: dict[str, Exception] = {}
         self.lose_answer = False
+        self.problems: list = []  # every record in a dict is readable
         self._next = 1
 
     # -- Source ---------------------------------------------------------------------------
@@ -52,6 +53,14 @@ class MemorySource:
     def iter_records(self):  # type: ignore[no-untyped-def]
         for row, (key, values) in enumerate(list(self.records.items()), start=2):
             yield SourceRecord(key, row, dict(values), key in self.opted_out)
+
+    def numbered_preview(self, n: int = 20):  # type: ignore[no-untyped-def]
+        rows = [(r.row, [r.values.get(c, "") for c in COLUMNS]) for r in self.iter_records()]
+        return list(COLUMNS), rows[:n]
+
+    def still_there(self, keys: Sequence[str]) -> set[str]:
+        """A key no longer in the dict was deleted."""
+        return {k for k in keys if k in self.records}
 
     # -- WritableSource -------------------------------------------------------------------
 
@@ -134,7 +143,7 @@ class TwoWay:
         conn = self.service.default_connection()
         profile = SyncProfile(
             name="Two-way",
-            source=SourceSpec(SourceKind.XERO, {}),
+            source=SourceSpec("xero", {}),
             main_list=LIST,
             connection_id=conn.id,
             options=SyncOptions(**options),

@@ -10,7 +10,7 @@ import pytest
 
 from app.core.filters import FilterGroup, FilterRule, Join, Operator
 from app.core.mapping import FieldMap, FieldMapping
-from app.core.profiles import OptOutHandling, SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfile
 from app.core.schedule import Schedule, ScheduleKind
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.flow import ProfileDraft, Step, next_step, validate
@@ -127,25 +127,24 @@ def test_unreadable_file_problem_shows_under_the_file():
 
 
 def test_sources_coming_soon_are_refused():
-    draft = ready_draft(source_kind=SourceKind.SALESFORCE)
+    draft = ready_draft(source_kind="salesforce")
     assert validate(Step.SOURCE, draft) == {
-        "source_kind": "Salesforce is coming soon. Choose a CSV or Excel file, or Xero."
+        "source_kind": "Salesforce is coming soon. Choose one of: CSV or Excel file, Xero."
     }
 
 
 def xero_draft(**changes: object) -> ProfileDraft:
     """A ready draft whose source is Xero (connection 7), read already."""
-    draft = ready_draft(source_kind=SourceKind.XERO, file_path="", key_column="")
-    draft.xero_connection_id = 7
-    for name, value in changes.items():
-        setattr(draft, name, value)
+    draft = ready_draft(source_kind="xero", file_path="", key_column="")
+    draft.source_settings.update({"connection_id": 7, "customers_only": True}, **changes)
     return draft
 
 
 def test_xero_needs_a_connection():
-    draft = xero_draft(xero_connection_id=None)
-    assert validate(Step.SOURCE, draft) == {"xero_connection": "Connect to Xero to continue."}
-    draft.xero_connection_id = 7
+    draft = xero_draft()
+    del draft.source_settings["connection_id"]
+    assert validate(Step.SOURCE, draft) == {"source_connection": "Connect to Xero to continue."}
+    draft.source_settings["connection_id"] = 7
     assert validate(Step.SOURCE, draft) == {}
 
 
@@ -153,15 +152,15 @@ def test_xero_needs_no_file_but_a_readable_organisation():
     draft = xero_draft()
     assert "file_path" not in validate(Step.SOURCE, draft)
     flow.clear_source(draft, "Xero could not be reached.")
-    assert validate(Step.SOURCE, draft) == {"xero_connection": "Xero could not be reached."}
+    assert validate(Step.SOURCE, draft) == {"source_connection": "Xero could not be reached."}
 
 
 def test_xero_source_settings_are_those_the_engine_opens():
     draft = xero_draft()
     spec = draft.to_profile().source
-    assert spec == SourceSpec(SourceKind.XERO, {"connection_id": 7, "customers_only": True})
-    draft.xero_customers_only = False
-    draft.xero_group_id = "g-1"
+    assert spec == SourceSpec("xero", {"connection_id": 7, "customers_only": True})
+    draft.source_settings["customers_only"] = False
+    draft.source_settings["group_ids"] = ["g-1"]
     assert dict(draft.source_spec().settings) == {
         "connection_id": 7,
         "customers_only": False,
@@ -170,26 +169,35 @@ def test_xero_source_settings_are_those_the_engine_opens():
 
 
 def test_xero_draft_round_trips_through_a_profile():
-    draft = xero_draft(xero_group_id="g-2", xero_customers_only=False)
+    draft = xero_draft(group_ids=["g-2"], customers_only=False)
     draft.options = SyncOptions(import_from_cc=True, optout_to_source=False, guard_count=9)
     profile = draft.to_profile()
     again = ProfileDraft.from_profile(profile)
-    assert again.source_kind is SourceKind.XERO
-    assert (again.xero_connection_id, again.xero_customers_only, again.xero_group_id) == (
-        7,
-        False,
-        "g-2",
-    )
-    assert again.file_path == "" and again.source_settings == {}
+    assert again.source_kind == "xero"
+    assert again.source_settings == {
+        "connection_id": 7,
+        "customers_only": False,
+        "group_ids": ["g-2"],
+    }
+    assert again.file_path == ""
     assert again.to_profile() == profile
     assert again.writable_source and not ready_draft().writable_source
 
 
 def test_file_source_drops_xero_settings_when_switched_back():
-    draft = xero_draft(xero_group_id="g-2")
-    draft.source_kind = SourceKind.FILE
+    draft = xero_draft(group_ids=["g-2"])
+    draft.source_kind = "file"
     draft.file_path = "/data/customers.csv"
     assert dict(draft.source_spec().settings) == {"path": "/data/customers.csv"}
+
+
+def test_switching_the_source_and_back_keeps_the_services_choices():
+    draft = xero_draft(group_ids=["g-2"], customers_only=False)
+    draft.source_kind = "file"
+    draft.source_kind = "xero"
+    assert draft.source_spec() == SourceSpec(
+        "xero", {"connection_id": 7, "customers_only": False, "group_ids": ["g-2"]}
+    )
 
 
 def test_guard_values_must_be_positive():
@@ -359,9 +367,7 @@ def test_draft_to_profile():
     profile = draft.to_profile()
     assert profile == SyncProfile(
         name="Shop customers",
-        source=SourceSpec(
-            SourceKind.FILE, {"path": "/data/customers.csv", "key_column": "Customer ID"}
-        ),
+        source=SourceSpec("file", {"path": "/data/customers.csv", "key_column": "Customer ID"}),
         main_list="Newsletter",
         connection_id=3,
         options=SyncOptions(
@@ -388,7 +394,7 @@ def test_profile_roundtrips_through_a_draft():
     profile = SyncProfile(
         name="Members",
         source=SourceSpec(
-            SourceKind.FILE, {"path": "C:/x/members.xlsx", "key_column": "Member", "sheet": "2024"}
+            "file", {"path": "C:/x/members.xlsx", "key_column": "Member", "sheet": "2024"}
         ),
         main_list="Members",
         connection_id=2,

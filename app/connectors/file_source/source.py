@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from app.connectors.base import SourceCapabilities
 from app.connectors.file_source.csv_rows import Row, detect_format, iter_csv_rows
 from app.connectors.file_source.headers import clean_headers, column_letter
 from app.connectors.file_source.path_check import check_regular_file
@@ -59,6 +60,8 @@ class FileSource:
     ``row:<row number>``. ``opted_out`` is true when the ``opt_out_column`` value is one of
     yes, y, true, 1, x, opted out, unsubscribed (any case).
     """
+
+    capabilities = SourceCapabilities()  # read only
 
     def __init__(
         self,
@@ -148,6 +151,10 @@ class FileSource:
                 if len(rows) >= n:
                     break
         return columns, rows
+
+    def still_there(self, keys: Sequence[str]) -> set[str]:
+        """None: a row no longer in the file was deleted from it."""
+        return set()
 
     def count_rows(self) -> int:
         """How many non-blank data rows the file has (bad ones included); streams the file."""

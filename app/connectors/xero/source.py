@@ -22,7 +22,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from app.connectors.base import SourceCapabilities
+from app.connectors.base import SourceCapabilities, SourceProblem
 from app.connectors.xero.client import WRITE_BATCH, ContactGroup, XeroClient, names_taken
 from app.connectors.xero.contact_fields import COLUMNS, COMPOUND, READ_ONLY, flatten, to_xero
 from app.core.errors import ConfigError, ValidationError
@@ -64,6 +64,7 @@ class XeroSource:
         self.include_archived = include_archived
         self.opt_out_group = opt_out_group
         self.label = label
+        self.problems: list[SourceProblem] = []  # Xero's records are always readable
 
     def describe(self) -> str:
         return self.label

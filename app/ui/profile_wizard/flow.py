@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any
 
+from app.connectors import registry
 from app.core.fields import (
     CUSTOM_FIELD_LABEL_MAX,
     FIELDS_BY_KEY,
@@ -26,9 +27,6 @@ from app.core.fields import (
 from app.core.filters import NEEDS_VALUE, FilterGroup
 from app.core.mapping import FieldMap, FieldMapping
 from app.core.profiles import (
-    SOURCE_LABELS,
-    WRITABLE_SOURCES,
-    SourceKind,
     SourceSpec,
     SyncOptions,
     SyncProfile,
@@ -36,10 +34,7 @@ from app.core.profiles import (
 from app.core.schedule import Schedule
 
 PROFILE_NAME_MAX = 100
-AVAILABLE_SOURCES = frozenset({SourceKind.FILE, SourceKind.XERO})  # others: "coming soon"
-# Sources ContactBridge can write to (SourceCapabilities create / opt_out): two-way options.
-# The SourceSpec settings a Xero source keeps (as bootstrap's sample Xero profile has them).
-_XERO_KEYS = ("connection_id", "customers_only", "group_ids")
+_FILE_KEYS = ("path", "key_column")  # a file's settings, kept in their own draft fields
 
 
 class Step(IntEnum):
@@ -74,24 +69,24 @@ class ProfileDraft:
         preview_row_numbers: each preview row's number in the source (blank rows and the
             heading counted), the number a sync's results give that record.
         source_problem: why the source could not be read (empty when it was read).
-        source_settings: other source settings kept unchanged when editing a profile.
+        settings_by_kind: each kind of source's settings, so that switching the kind and
+            back keeps the choices: a service's panel keeps its choices here (connection_id,
+            its filters); a file's path and key column have their own fields, and other
+            settings are kept unchanged when editing a profile.
         account_name: the connected Constant Contact account, for display only.
         mapping: Constant Contact field key -> source column (a blank column = not mapped).
         editing_id: the id of the profile being edited, None for a new profile.
-        xero_connection_id: the Xero connection a Xero source reads (None: not connected).
-        xero_customers_only: a Xero source takes only contacts Xero marks as customers.
-        xero_group_id: a Xero source takes only this contact group's members ("" = all).
     """
 
     name: str = ""
-    source_kind: SourceKind = SourceKind.FILE
+    source_kind: str = registry.FILES.kind
     file_path: str = ""
     key_column: str = ""
     columns: list[str] = field(default_factory=list)
     preview_rows: list[list[str]] = field(default_factory=list)
     preview_row_numbers: list[int] = field(default_factory=list)
     source_problem: str = ""
-    source_settings: dict[str, Any] = field(default_factory=dict)
+    settings_by_kind: dict[str, dict[str, Any]] = field(default_factory=dict)
     connection_id: int | None = None
     account_name: str = ""
     main_list: str = ""
@@ -101,29 +96,31 @@ class ProfileDraft:
     filters: FilterGroup = field(default_factory=FilterGroup)
     schedule: Schedule = field(default_factory=Schedule)
     editing_id: int | None = None
-    xero_connection_id: int | None = None
-    xero_customers_only: bool = True
-    xero_group_id: str = ""
+
+    @property
+    def source_settings(self) -> dict[str, Any]:
+        """The current kind of source's settings (a service's panel writes its choices here)."""
+        return self.settings_by_kind.setdefault(self.source_kind, {})
+
+    @property
+    def is_file(self) -> bool:
+        """The source is a spreadsheet file (the wizard's own chooser), not a service."""
+        return self.source_kind == registry.FILES.kind
 
     @property
     def writable_source(self) -> bool:
         """True when the source can be written to, so the two-way options apply."""
-        return self.source_kind in WRITABLE_SOURCES
+        found = registry.find(self.source_kind)
+        return found is not None and found.writable
 
     def source_spec(self) -> SourceSpec:
-        """The source as the service reads it (path and key column, or Xero's choices)."""
+        """The source as the service reads it (a file's path and key column, or a service's
+        choices)."""
         settings = dict(self.source_settings)
-        if self.source_kind is SourceKind.XERO:
-            for key in ("path", "key_column", *_XERO_KEYS):
+        if not self.is_file:
+            for key in _FILE_KEYS:
                 settings.pop(key, None)
-            if self.xero_connection_id is not None:
-                settings["connection_id"] = self.xero_connection_id
-            settings["customers_only"] = self.xero_customers_only
-            if self.xero_group_id:
-                settings["group_ids"] = [self.xero_group_id]
             return SourceSpec(self.source_kind, settings)
-        for key in _XERO_KEYS:
-            settings.pop(key, None)
         settings["path"] = self.file_path.strip()
         if self.key_column:
             settings["key_column"] = self.key_column
@@ -162,21 +159,12 @@ class ProfileDraft:
         settings = dict(profile.source.settings)
         path = str(settings.pop("path", ""))
         key_column = str(settings.pop("key_column", "") or "")
-        xero: dict[str, Any] = {}
-        if profile.source.kind is SourceKind.XERO:
-            conn_id = settings.pop("connection_id", None)
-            groups = list(settings.pop("group_ids", ()) or ())
-            xero = {
-                "xero_connection_id": int(conn_id) if conn_id is not None else None,
-                "xero_customers_only": bool(settings.pop("customers_only", False)),
-                "xero_group_id": str(groups[0]) if groups else "",
-            }
         return cls(
             name=profile.name,
             source_kind=profile.source.kind,
             file_path=path,
             key_column=key_column,
-            source_settings=settings,
+            settings_by_kind={profile.source.kind: settings},
             connection_id=profile.connection_id,
             main_list=profile.main_list,
             options=profile.options,
@@ -185,7 +173,6 @@ class ProfileDraft:
             filters=profile.filters,
             schedule=profile.schedule,
             editing_id=profile.id,
-            **xero,
         )
 
 
@@ -293,19 +280,20 @@ def _validate_source(draft: ProfileDraft, existing_names: Set[str]) -> dict[str,
         out["name"] = f"Use at most {PROFILE_NAME_MAX} characters for the name."
     elif name.casefold() in taken:
         out["name"] = f"There is already a profile named “{name}”. Choose another name."
-    if draft.source_kind not in AVAILABLE_SOURCES:
+    connector = registry.find(draft.source_kind)
+    if connector is None:
+        choices = ", ".join(c.label for c in registry.CONNECTORS)
         out["source_kind"] = (
-            f"{SOURCE_LABELS[draft.source_kind]} is coming soon. "
-            "Choose a CSV or Excel file, or Xero."
+            f"{registry.label(draft.source_kind)} is coming soon. Choose one of: {choices}."
         )
         return out
-    if draft.source_kind is SourceKind.XERO:
-        if draft.xero_connection_id is None:
-            out["xero_connection"] = "Connect to Xero to continue."
+    if not draft.is_file:
+        if connector.needs_connection and draft.source_settings.get("connection_id") is None:
+            out["source_connection"] = f"Connect to {connector.label} to continue."
         elif draft.source_problem:
-            out["xero_connection"] = draft.source_problem
+            out["source_connection"] = draft.source_problem
         elif not draft.columns:
-            out["xero_connection"] = "Waiting for the first contacts from Xero…"
+            out["source_connection"] = f"Waiting for the first contacts from {connector.label}…"
         return out
     if not draft.file_path.strip():
         out["file_path"] = "Choose the CSV or Excel file that holds your contacts."

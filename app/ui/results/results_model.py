@@ -170,7 +170,7 @@ class RunResultsModel(RowTableModel[RecordResult]):
             and section == self.COL_ID
         ):
             return tr(
-                "The record's own ID in the source: a Xero ContactID, or the file's ID column"
+                "The record's own ID in the source: the service's own ID, or the file's ID column"
             )
         return super().headerData(section, orientation, role)
 

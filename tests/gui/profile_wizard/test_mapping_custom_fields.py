@@ -52,9 +52,9 @@ def mapping_page(qtbot, sandbox):
 
 
 def _spec(sandbox):
-    from app.core.profiles import SourceKind, SourceSpec
+    from app.core.profiles import SourceSpec
 
-    return SourceSpec(SourceKind.FILE, {"path": str(sandbox.sample_csv)})
+    return SourceSpec("file", {"path": str(sandbox.sample_csv)})
 
 
 def test_the_accounts_custom_fields_are_offered(qtbot, mapping_page):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import AuthError, RemoteError, ValidationError
 from app.core.filters import Join, Operator
-from app.core.profiles import OptOutHandling, SourceKind, SourceSpec, SyncProfile
+from app.core.profiles import OptOutHandling, SourceSpec, SyncProfile
 from app.core.schedule import ScheduleKind
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.preview_model import PreviewModel
@@ -152,7 +152,7 @@ def test_walk_through_creates_profile(qtbot, make_wizard, service, contacts_csv)
     assert profile.id == 1
     assert profile.name == "Shop customers"
     assert profile.source == SourceSpec(
-        SourceKind.FILE, {"path": str(contacts_csv), "key_column": "Customer ID"}
+        "file", {"path": str(contacts_csv), "key_column": "Customer ID"}
     )
     assert profile.main_list == "Newsletter"
     assert profile.connection_id == 1
@@ -184,7 +184,7 @@ def test_back_keeps_what_was_entered(qtbot, make_wizard, contacts_csv):
 def test_edit_profile_saves_same_id_from_any_page(qtbot, make_wizard, service, contacts_csv):
     profile = SyncProfile(
         name="Old name",
-        source=SourceSpec(SourceKind.FILE, {"path": str(contacts_csv)}),
+        source=SourceSpec("file", {"path": str(contacts_csv)}),
         main_list="Newsletter",
         connection_id=1,
         mapping=service.suggest_mapping(["E-mail"]),
@@ -236,11 +236,11 @@ def test_source_page_says_what_is_wrong(qtbot, make_wizard, service, contacts_cs
 
 def test_files_and_xero_are_available_now(make_wizard):
     page = make_wizard().page_for(Step.SOURCE)
-    assert page.kind_buttons[SourceKind.FILE].isEnabled()
-    assert page.kind_buttons[SourceKind.FILE].isChecked()
-    assert page.kind_buttons[SourceKind.XERO].isEnabled()
-    assert not page.kind_buttons[SourceKind.XERO].text().endswith("(coming soon)")
-    for kind in (SourceKind.SALESFORCE, SourceKind.NEONCRM, SourceKind.KLAVIYO):
+    assert page.kind_buttons["file"].isEnabled()
+    assert page.kind_buttons["file"].isChecked()
+    assert page.kind_buttons["xero"].isEnabled()
+    assert not page.kind_buttons["xero"].text().endswith("(coming soon)")
+    for kind in ("salesforce", "neoncrm", "klaviyo"):
         button = page.kind_buttons[kind]
         assert not button.isEnabled()
         assert button.text().endswith("(coming soon)")

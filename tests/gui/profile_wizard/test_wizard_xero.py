@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QWizard
 from app.connectors.http import RateLimiter
 from app.connectors.oauth import normalize_token
 from app.core.outcomes import Outcome
-from app.core.profiles import SourceKind
 from app.sandbox.xero import DEMO_SHORT_CODE, DEMO_TENANT_ID
 from app.sync.bootstrap import SANDBOX_CLIENT_ID
 from app.ui.profile_wizard.flow import Step
@@ -52,9 +51,9 @@ def make(qtbot, service) -> ProfileWizard:
 
 def choose_xero(qtbot, wizard: ProfileWizard) -> object:
     source = wizard.page_for(Step.SOURCE)
-    qtbot.mouseClick(source.kind_buttons[SourceKind.XERO], Qt.MouseButton.LeftButton)
-    assert source.xero_panel.isVisible() and not source.file_box.isVisible()
-    qtbot.waitUntil(lambda: not source.xero_panel.busy, timeout=WAIT_MS)
+    qtbot.mouseClick(source.kind_buttons["xero"], Qt.MouseButton.LeftButton)
+    assert source.panels["xero"].isVisible() and not source.file_box.isVisible()
+    qtbot.waitUntil(lambda: not source.panels["xero"].busy, timeout=WAIT_MS)
     return source
 
 
@@ -71,25 +70,25 @@ def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
     wizard = make(qtbot, service)
     source = choose_xero(qtbot, wizard)
     qtbot.keyClicks(source.name_edit, "Xero wholesale")
-    xero_conn = service.xero_connections()[0]
-    assert source.xero_panel.status_label.text() == "✔ Connected to Xero: Demo Bakery Ltd (NZ)"
+    xero_conn = service.connections_of("xero")[0]
+    assert source.panels["xero"].status_label.text() == "✔ Connected to Xero: Demo Bakery Ltd (NZ)"
 
     # Sign in again (in a worker), then narrow to one contact group.
-    qtbot.mouseClick(source.xero_panel.connect_button, Qt.MouseButton.LeftButton)
-    assert source.xero_panel.cancel_button.isVisible()
+    qtbot.mouseClick(source.panels["xero"].connect_button, Qt.MouseButton.LeftButton)
+    assert source.panels["xero"].cancel_button.isVisible()
     assert not source.isComplete()
-    qtbot.waitUntil(lambda: not source.xero_panel.busy, timeout=WAIT_MS)
-    assert [c.id for c in service.xero_connections()] == [xero_conn.id]  # no duplicate
+    qtbot.waitUntil(lambda: not source.panels["xero"].busy, timeout=WAIT_MS)
+    assert [c.id for c in service.connections_of("xero")] == [xero_conn.id]  # no duplicate
     all_rows = source.preview_model.rowCount()
     assert all_rows > 0 and "contacts from Xero" in source.preview_caption.text()
-    combo = source.xero_panel.group_combo
+    combo = source.panels["xero"].group_combo
     index = combo.findText("Wholesale")
     assert index > 0 and combo.findText("Email opt-out") < 0
     combo.setCurrentIndex(index)
     combo.activated.emit(index)
-    qtbot.waitUntil(lambda: not source.xero_panel.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not source.panels["xero"].busy, timeout=WAIT_MS)
     assert 0 < source.preview_model.rowCount() <= all_rows
-    assert wizard.draft.xero_group_id == combo.itemData(index)
+    assert wizard.draft.source_settings["group_ids"] == [combo.itemData(index)]
     preview = source.preview_model
     email_col = preview_column(preview, "EmailAddress")
     shown = {
@@ -108,7 +107,7 @@ def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
 
     options = wizard.page_for(Step.OPTIONS)
     assert options.two_way_box.isVisible() and not options.read_only_note.isVisible()
-    assert not options.opt_out_combo.isVisible() and options.xero_optout_hint.isVisible()
+    assert not options.opt_out_combo.isVisible() and options.service_optout_hint.isVisible()
     options.checkboxes["import_from_cc"].click()
     assert options.choice_combos["import_scope"].isEnabled()
     assert wizard.draft.options.import_from_cc
@@ -125,11 +124,11 @@ def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
 
     stored = service.profiles.get_by_name("Xero wholesale")
     assert stored is not None and stored == wizard.saved_profile
-    assert stored.source.kind is SourceKind.XERO
+    assert stored.source.kind == "xero"
     assert dict(stored.source.settings) == {
         "connection_id": xero_conn.id,
         "customers_only": True,
-        "group_ids": [wizard.draft.xero_group_id],
+        "group_ids": wizard.draft.source_settings["group_ids"],
     }
     summary = service.run_profile(stored.id)
     results = service.run_results(summary.run_id)
@@ -177,15 +176,15 @@ def test_switching_back_to_a_file_reads_the_file_again(qtbot, sandbox):
     file_columns = list(wizard.draft.columns)
     choose_xero(qtbot, wizard)
     assert wizard.draft.columns != file_columns
-    qtbot.mouseClick(source.kind_buttons[SourceKind.FILE], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(source.kind_buttons["file"], Qt.MouseButton.LeftButton)
     assert wizard.draft.columns == file_columns
-    assert source.file_box.isVisible() and not source.xero_panel.isVisible()
+    assert source.file_box.isVisible() and not source.panels["xero"].isVisible()
 
 
 def test_the_page_names_the_organisation_and_follows_a_switch(qtbot, sandbox):
     wizard = make(qtbot, sandbox.service)
     source = choose_xero(qtbot, wizard)
-    panel = source.xero_panel
+    panel = source.panels["xero"]
     assert panel.status_label.text() == "✔ Connected to Xero: Demo Bakery Ltd (NZ)"
     assert panel.status_label.toolTip() == (
         f"Demo Bakery Ltd, New Zealand, short code {DEMO_SHORT_CODE}"
@@ -203,16 +202,16 @@ def test_the_page_names_the_organisation_and_follows_a_switch(qtbot, sandbox):
 def test_an_older_connection_asks_to_reconnect_to_show_the_name(qtbot, sandbox):
     """A token from before ContactBridge asked for accounting.settings.read: the page works,
     says how to see the name, and signing in again shows it."""
-    service, xero = sandbox.service, sandbox.xero_emulator
-    (conn,) = service.xero_connections()
+    service, xero = sandbox.service, sandbox.emulators["xero"]
+    (conn,) = service.connections_of("xero")
     old = xero.issue_token(SANDBOX_CLIENT_ID, scope="offline_access accounting.contacts")
     service.secrets.save_token(conn.id, normalize_token(old, time.time()))
-    service.select_xero_tenant(conn.id, DEMO_TENANT_ID)  # re-reads: no organisation now
-    assert "organisation" not in service.xero_connections()[0].settings
+    service.select_source_account(conn.id, DEMO_TENANT_ID)  # re-reads: no organisation now
+    assert "organisation" not in service.connections_of("xero")[0].settings
 
     wizard = make(qtbot, service)
     source = choose_xero(qtbot, wizard)
-    panel = source.xero_panel
+    panel = source.panels["xero"]
     assert panel.status_label.text() == (
         "✔ Connected to Xero. Reconnect Xero to show the organisation name."
     )
@@ -222,4 +221,4 @@ def test_an_older_connection_asks_to_reconnect_to_show_the_name(qtbot, sandbox):
     qtbot.mouseClick(panel.connect_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
     assert panel.status_label.text() == "✔ Connected to Xero: Demo Bakery Ltd (NZ)"
-    assert [c.id for c in service.xero_connections()] == [conn.id]
+    assert [c.id for c in service.connections_of("xero")] == [conn.id]

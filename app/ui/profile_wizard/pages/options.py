@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.connectors import registry
 from app.core.countries import all_countries
 from app.core.profiles import (
     OPTION_HELP,
     AmbiguousMatch,
     ImportScope,
     OptOutHandling,
-    SourceKind,
 )
 from app.core.transforms import CountryFormat, PhoneFormat, StateFormat
 from app.ui.profile_wizard.flow import Step
@@ -171,11 +171,8 @@ class OptionsPage(DraftPage):
         self.column_hint = hint_label(self.tr(OPTION_HELP["opt_out_column"]), self)
         grid.addWidget(self.column_hint, 1, 1, 1, 2)
         self._column_widgets = (column_label, self.opt_out_combo, self.column_hint)
-        self.xero_optout_hint = hint_label(
-            self.tr("In Xero, people in the “Email opt-out” contact group count as opted out."),
-            self,
-        )
-        grid.addWidget(self.xero_optout_hint, 0, 0, 1, 3)
+        self.service_optout_hint = hint_label("", self)  # how the service marks opt-outs
+        grid.addWidget(self.service_optout_hint, 0, 0, 1, 3)
         grid.addWidget(self.add_error_label("opt_out_column", self.opt_out_combo), 2, 1, 1, 2)
         handling_label = QLabel(self.tr("&What to do with them:"), self)
         self.handling_combo = QComboBox(self)
@@ -367,16 +364,15 @@ class OptionsPage(DraftPage):
             max(self.handling_combo.findData(d.options.opt_out_handling.value), 0)
         )
         self.handling_combo.blockSignals(False)
-        xero = not self._file_source()
+        found = registry.find(d.source_kind)
+        note = found.opt_out_note if found else ""
         for widget in self._column_widgets:
-            widget.setVisible(not xero)
-        self.xero_optout_hint.setVisible(xero)
-        self.handling_combo.setEnabled(xero or bool(d.opt_out_column))
+            widget.setVisible(not note)
+        self.service_optout_hint.setText(self.tr(note))
+        self.service_optout_hint.setVisible(bool(note))
+        self.handling_combo.setEnabled(bool(note) or bool(d.opt_out_column))
         self._init_two_way()
         self.refresh()
-
-    def _file_source(self) -> bool:
-        return self.draft.source_kind is SourceKind.FILE
 
     def _init_two_way(self) -> None:
         d = self.draft

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,15 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.connectors import registry
 from app.core.errors import AppError
 from app.core.mapping_suggest import suggest_key_column, suggest_opt_out_column
-from app.core.profiles import SOURCE_LABELS, SourceKind, SourceSpec
+from app.core.profiles import SourceSpec
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
-from app.ui.profile_wizard.pages.xero_source import XeroSourcePanel
 from app.ui.profile_wizard.preview_model import PreviewModel
 from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.service_views import all_views
 
 PREVIEW_ROWS = 20
 TYPING_PAUSE_MS = 500  # read a typed path once the user pauses, not on every keystroke
@@ -75,10 +78,12 @@ class SourcePage(DraftPage):
         layout.addWidget(heading(self.tr("Where do your contacts come from?"), self))
         kinds = QHBoxLayout()
         self.kind_group = QButtonGroup(self)
-        self.kind_buttons: dict[SourceKind, QRadioButton] = {}
-        for i, kind in enumerate(SourceKind):
-            available = kind in flow.AVAILABLE_SOURCES
-            text = self.tr(SOURCE_LABELS[kind])
+        self.kind_buttons: dict[str, QRadioButton] = {}
+        choices = [(c.kind, c.label, True) for c in registry.CONNECTORS]
+        choices += [(kind, label, False) for kind, label in registry.COMING_SOON]
+        self._kinds = [kind for kind, _, _ in choices]
+        for i, (kind, label, available) in enumerate(choices):
+            text = self.tr(label)
             if not available:
                 text = self.tr("{source} (coming soon)").format(source=text)
             button = QRadioButton(text, self)
@@ -92,12 +97,17 @@ class SourcePage(DraftPage):
         layout.addLayout(kinds)
         layout.addWidget(self.add_error_label("source_kind"))
 
-        # Xero (shown when Xero is chosen)
-        self.xero_panel = XeroSourcePanel(context, self)
-        self.xero_panel.setVisible(False)
-        layout.addWidget(self.xero_panel)
-        layout.addWidget(self.add_error_label("xero_connection", self.xero_panel.connect_button))
-        self.xero_panel.source_changed.connect(self._xero_changed)
+        # Each service's own panel (its connection and choices), shown when it is chosen
+        self.panels: dict[str, Any] = {}
+        for found in all_views():
+            if found.panel_class is None:
+                continue
+            panel = found.panel_class(context, self)
+            panel.setVisible(False)
+            panel.source_changed.connect(self._service_changed)
+            layout.addWidget(panel)
+            self.panels[found.connector.kind] = panel
+        layout.addWidget(self.add_error_label("source_connection"))
 
         # File (shown when a file is chosen)
         outer = layout
@@ -155,7 +165,7 @@ class SourcePage(DraftPage):
         self.preview.verticalHeader().setDefaultSectionSize(22)
         layout.addWidget(self.preview, 1)
 
-        # Key column (files only: Xero contacts have their own ids)
+        # Key column (files only: a service's records have their own ids)
         self.key_box = QWidget(self)
         layout = QVBoxLayout(self.key_box)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -187,8 +197,8 @@ class SourcePage(DraftPage):
         self.key_combo.currentIndexChanged.connect(self._key_chosen)
         self.name_edit.textChanged.connect(self._name_changed)
 
-        self.setTabOrder(self.name_edit, self.kind_buttons[SourceKind.FILE])
-        self.setTabOrder(self.kind_buttons[SourceKind.FILE], self.path_edit)
+        self.setTabOrder(self.name_edit, self.kind_buttons[registry.FILES.kind])
+        self.setTabOrder(self.kind_buttons[registry.FILES.kind], self.path_edit)
         self.setTabOrder(self.path_edit, self.browse_button)
         self.setTabOrder(self.browse_button, self.preview)
         self.setTabOrder(self.preview, self.key_combo)
@@ -208,8 +218,9 @@ class SourcePage(DraftPage):
         self.path_edit.setText(d.file_path)
         self.path_edit.blockSignals(False)
         self._show_kind()
-        if d.source_kind is SourceKind.XERO:
-            self.xero_panel.activate()
+        panel = self.panels.get(d.source_kind)
+        if panel is not None:
+            panel.activate()
         elif d.file_path and not d.columns:
             self.load_file()
         else:
@@ -218,29 +229,32 @@ class SourcePage(DraftPage):
         self.refresh()
 
     def validatePage(self) -> bool:
-        if self.draft.source_kind is SourceKind.FILE:
+        if self.draft.is_file:
             self.load_file()  # a path typed a moment ago may not be read yet
         return super().validatePage()
 
     def extra_problems(self) -> dict[str, str]:
-        if self.draft.source_kind is SourceKind.XERO:
-            return self.xero_panel.problems()
-        return {}
+        panel = self.panels.get(self.draft.source_kind)
+        return panel.problems() if panel is not None else {}
 
     # -- source kind ---------------------------------------------------------------------------
 
     def _show_kind(self) -> None:
         """Show the widgets of the chosen kind of source."""
-        xero = self.draft.source_kind is SourceKind.XERO
-        self.xero_panel.setVisible(xero)
-        self.file_box.setVisible(not xero)
-        self.key_box.setVisible(not xero)
-        if xero:
+        kind = self.draft.source_kind
+        for panel_kind, panel in self.panels.items():
+            panel.setVisible(panel_kind == kind)
+        service = not self.draft.is_file
+        self.file_box.setVisible(not service)
+        self.key_box.setVisible(not service)
+        if service:
+            found = registry.find(kind)
+            name = found.label if found else registry.label(kind)
             self.setSubTitle(
                 self.tr(
                     "Name this profile and choose where your contacts come from. "
-                    "Connect your Xero organisation and choose which contacts to sync."
-                )
+                    "Connect to {service} and choose which contacts to sync."
+                ).format(service=name)
             )
         else:
             self.setSubTitle(
@@ -250,10 +264,10 @@ class SourcePage(DraftPage):
                 )
             )
 
-    def _xero_changed(self) -> None:
+    def _service_changed(self) -> None:
         self._show_preview()
         if self.draft.source_problem:
-            self.changed("xero_connection")
+            self.changed("source_connection")
         else:
             self.refresh()
 
@@ -316,10 +330,11 @@ class SourcePage(DraftPage):
     def _show_preview(self) -> None:
         d = self.draft
         self.preview_model.set_rows(d.columns, d.preview_rows, d.preview_row_numbers)
-        if d.columns and d.source_kind is SourceKind.XERO:
+        service = "" if d.is_file else registry.label(d.source_kind)
+        if d.columns and service:
             self.preview_caption.setText(
-                self.tr("The first {rows} contacts from Xero, with {columns} columns:").format(
-                    rows=len(d.preview_rows), columns=len(d.columns)
+                self.tr("The first {rows} contacts from {service}, with {columns} columns:").format(
+                    rows=len(d.preview_rows), columns=len(d.columns), service=service
                 )
             )
         elif d.columns:
@@ -328,7 +343,7 @@ class SourcePage(DraftPage):
                     rows=len(d.preview_rows), columns=len(d.columns)
                 )
             )
-        elif d.source_kind is SourceKind.XERO:
+        elif service:
             self.preview_caption.setText(self.tr("The first contacts will show here."))
         else:
             self.preview_caption.setText(self.tr("The first rows of the file will show here."))
@@ -360,7 +375,7 @@ class SourcePage(DraftPage):
 
     def isComplete(self) -> bool:
         # Until a typed path is read, Next stays off (validatePage reads it anyway).
-        if self.draft.source_kind is not SourceKind.FILE:
+        if not self.draft.is_file:
             return super().isComplete()
         return self.path_edit.text().strip() == self._loaded_path and super().isComplete()
 
@@ -371,16 +386,19 @@ class SourcePage(DraftPage):
     def _kind_toggled(self, button_id: int, checked: bool) -> None:
         if not checked:
             return
-        kind = list(SourceKind)[button_id]
-        if kind is self.draft.source_kind:
+        kind = self._kinds[button_id]
+        if kind == self.draft.source_kind:
             return
+        old = self.panels.get(self.draft.source_kind)
+        if old is not None:
+            old.shutdown()
         self.draft.source_kind = kind
         self._show_kind()
-        if kind is SourceKind.XERO:
-            self.xero_panel.activate()
+        panel = self.panels.get(kind)
+        if panel is not None:
+            panel.activate()
         else:
-            self.xero_panel.shutdown()
-            self._loaded_path = None  # read the file again: the columns were Xero's
+            self._loaded_path = None  # read the file again: the columns were the service's
             self.load_file()
         self.changed("source_kind")
 

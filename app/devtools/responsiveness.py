@@ -17,7 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
 from app.application import create_application
-from app.core.profiles import SourceKind, SourceSpec, SyncProfile
+from app.connectors.registry import file_spec
+from app.core.profiles import SyncProfile
 from app.sandbox.samples import write_contacts_csv
 from app.sync.bootstrap import open_service
 from app.ui.main_window import MainWindow
@@ -58,7 +59,7 @@ def measure(contacts: int, *, as_json: bool = False) -> int:
         handle = open_service(sandbox=True, home=home, with_samples=False, emulator_process=True)
         try:
             service = handle.service
-            spec = SourceSpec(SourceKind.FILE, {"path": str(csv_path), "key_column": "Customer ID"})
+            spec = file_spec(csv_path, "Customer ID")
             columns, _ = service.preview_source(spec, 1)
             profile = service.save_profile(
                 SyncProfile(

@@ -1,6 +1,6 @@
 """``sandbox serve``: the Constant Contact emulator in the foreground, on its own.
 
-The desktop app starts it as a child process (``app.sync.emulator_process``) with
+The desktop app starts it as a child process (``app.sandbox.process``) with
 ``--ready-json`` and ``--parent-pid``; a user runs it to put a proxy between the app and the
 emulator. It imports nothing platform-only, so it starts on Windows and macOS as on Linux.
 """

@@ -2,8 +2,9 @@
 
 Every call to Xero (signing in, switching organisation, reading contact groups and the first
 contacts) runs in the wizard's ``TaskRunner``, so the window never freezes. The panel writes
-the choices to the draft (``xero_connection_id``, ``xero_customers_only``,
-``xero_group_id``) and emits ``source_changed`` once the first contacts are read again.
+the choices to the draft's source settings (``connection_id``, ``customers_only``,
+``group_ids``, as ``XeroSource`` reads them) and emits ``source_changed`` once the first
+contacts are read again.
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.connectors.xero import connector as xero_connector
 from app.core.errors import AppError, Cancelled
 from app.core.store_types import Connection, ConnectionStatus
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.tasks import Task
 from app.ui.profile_wizard.widgets import heading, hint_label
-from app.ui.xero_organisation import organisation_details, organisation_name, reconnect_hint
+from app.ui.services.xero.organisation import (
+    organisation_details,
+    organisation_name,
+    reconnect_hint,
+)
 
 if TYPE_CHECKING:
     from app.connectors.xero.client import ContactGroup
@@ -37,6 +43,17 @@ if TYPE_CHECKING:
 
 PREVIEW_ROWS = 20
 OPT_OUT_GROUP = "email opt-out"  # Xero's opt-out group is not a group to sync from
+
+
+def _customers_only(draft: flow.ProfileDraft) -> bool:
+    """Only contacts Xero marks as customers (the default for a new profile)."""
+    return bool(draft.source_settings.setdefault("customers_only", True))
+
+
+def _group_id(draft: flow.ProfileDraft) -> str:
+    """The one contact group the profile reads ("" = every contact)."""
+    groups = list(draft.source_settings.get("group_ids") or ())
+    return str(groups[0]) if groups else ""
 
 
 def _message(error: Exception) -> str:
@@ -163,26 +180,28 @@ class XeroSourcePanel(QWidget):
     def problems(self) -> dict[str, str]:
         """What the draft cannot tell: work still under way with Xero."""
         if self._connect_task is not None:
-            return {"xero_connection": self.tr("Finish connecting to Xero first.")}
+            return {"source_connection": self.tr("Finish connecting to Xero first.")}
         conn = self._connection
         if conn is not None and conn.status != ConnectionStatus.CONNECTED:
-            return {"xero_connection": self.tr("Xero asks you to connect again.")}
+            return {"source_connection": self.tr("Xero asks you to connect again.")}
         if self._tenant_task is not None or self._preview_task is not None:
-            return {"xero_connection": self.tr("Reading the first contacts from Xero…")}
+            return {"source_connection": self.tr("Reading the first contacts from Xero…")}
         return {}
 
     def activate(self) -> None:
         """The user chose Xero (or a Xero profile is edited): show its connection and read it."""
         d = self.ctx.draft
-        connections = self.ctx.service.xero_connections()
-        chosen = next((c for c in connections if c.id == d.xero_connection_id), None)
+        connections = self.ctx.service.connections_of(xero_connector.KIND)
+        chosen = next(
+            (c for c in connections if c.id == d.source_settings.get("connection_id")), None
+        )
         if chosen is None:
             chosen = next(
                 (c for c in connections if c.status == ConnectionStatus.CONNECTED),
                 connections[0] if connections else None,
             )
         self.customers_check.blockSignals(True)
-        self.customers_check.setChecked(d.xero_customers_only)
+        self.customers_check.setChecked(_customers_only(d))
         self.customers_check.blockSignals(False)
         self._use_connection(chosen)
 
@@ -205,7 +224,9 @@ class XeroSourcePanel(QWidget):
         conn_id = conn.id if conn is not None else None
         tenant = (str(conn.settings.get("tenant_id") or "") or None) if conn else None
         self._connect_task = self._run(
-            lambda cancel: service.connect_xero(label, cancel, conn_id, tenant),
+            lambda cancel: service.connect_source(
+                xero_connector.KIND, label, cancel, conn_id, tenant
+            ),
             self._connect_done,
             self._connect_failed,
         )
@@ -241,7 +262,10 @@ class XeroSourcePanel(QWidget):
     def _use_connection(self, conn: Connection | None) -> None:
         d = self.ctx.draft
         self._connection = conn
-        d.xero_connection_id = conn.id if conn is not None else None
+        if conn is not None:
+            d.source_settings["connection_id"] = conn.id
+        else:
+            d.source_settings.pop("connection_id", None)
         self._fill_tenants()
         self._show_status()
         self._set_busy()
@@ -301,7 +325,7 @@ class XeroSourcePanel(QWidget):
         if self._tenant_task is not None:
             self._tenant_task.cancel()
         self._tenant_task = self._run(
-            lambda _cancel: service.select_xero_tenant(conn.id, tenant_id),
+            lambda _cancel: service.select_source_account(conn.id, tenant_id),
             self._tenant_done,
             self._tenant_failed,
         )
@@ -310,7 +334,7 @@ class XeroSourcePanel(QWidget):
 
     def _tenant_done(self, conn: Connection) -> None:
         self._tenant_task = None
-        self.ctx.draft.xero_group_id = ""  # groups belong to one organisation
+        self.ctx.draft.source_settings.pop("group_ids", None)  # groups are per organisation
         self._use_connection(conn)
 
     def _tenant_failed(self, error: Exception) -> None:
@@ -330,7 +354,7 @@ class XeroSourcePanel(QWidget):
             self._groups_task.cancel()
 
         def groups(_cancel: object) -> list[ContactGroup]:
-            with service.xero_client(conn.id) as client:
+            with xero_connector.client(service, conn.id) as client:
                 return client.list_contact_groups()
 
         self._groups_task = self._run(groups, self._groups_done, self._groups_failed)
@@ -360,25 +384,31 @@ class XeroSourcePanel(QWidget):
         self.group_combo.addItem(self.tr("— every contact, in any group or none —"), "")
         for group in self.groups or ():
             self.group_combo.addItem(group.name, group.group_id)
-        if d.xero_group_id and self.group_combo.findData(d.xero_group_id) < 0:
+        group_id = _group_id(d)
+        if group_id and self.group_combo.findData(group_id) < 0:
             # Not loaded yet, or gone from Xero: keep the choice visible.
-            self.group_combo.addItem(self.tr("(a group not found in Xero)"), d.xero_group_id)
-        self.group_combo.setCurrentIndex(max(self.group_combo.findData(d.xero_group_id), 0))
+            self.group_combo.addItem(self.tr("(a group not found in Xero)"), group_id)
+        self.group_combo.setCurrentIndex(max(self.group_combo.findData(group_id), 0))
         self.group_combo.blockSignals(False)
         self.group_combo.setEnabled(self.groups is not None)
 
     def _group_chosen(self, index: int) -> None:
-        self.ctx.draft.xero_group_id = str(self.group_combo.itemData(index) or "")
+        group_id = str(self.group_combo.itemData(index) or "")
+        settings = self.ctx.draft.source_settings
+        if group_id:
+            settings["group_ids"] = [group_id]
+        else:
+            settings.pop("group_ids", None)
         self.load_preview()
 
     def _customers_toggled(self, checked: bool) -> None:
-        self.ctx.draft.xero_customers_only = checked
+        self.ctx.draft.source_settings["customers_only"] = checked
         self.load_preview()
 
     def load_preview(self) -> None:
         """Read the first contacts with the current choices (cancelling an older read)."""
         d = self.ctx.draft
-        if d.xero_connection_id is None:
+        if d.source_settings.get("connection_id") is None:
             return
         service = self.ctx.service
         spec = d.source_spec()

@@ -118,7 +118,8 @@ def bench(
 
 
 def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> None:
-    from app.core.profiles import SourceKind, SourceSpec, SyncProfile
+    from app.connectors.registry import file_spec
+    from app.core.profiles import SyncProfile
     from app.sync.bootstrap import open_service
     from app.sync.summary import summary_json
 
@@ -137,7 +138,7 @@ def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> 
             emu = handle.emulator_process
             assert emu is not None
             conn = service.default_connection()
-            spec = SourceSpec(SourceKind.FILE, {"path": str(csv_path), "key_column": "Customer ID"})
+            spec = file_spec(csv_path, "Customer ID")
             columns, _ = service.preview_source(spec, 1)
             profile = service.save_profile(
                 SyncProfile(
@@ -258,8 +259,9 @@ def planner_figures(records: int) -> list[dict]:
     mirror and a streamed read-and-plan of every record.
     """
     from app.connectors.csv_file import FileSource
+    from app.connectors.registry import file_spec
     from app.core.mapping_suggest import suggest_mapping
-    from app.core.profiles import SourceKind, SourceSpec, SyncProfile
+    from app.core.profiles import SyncProfile
     from app.sync.gc_pause import gc_paused
     from app.sync.planner import PlanContext, Planner
 
@@ -268,7 +270,7 @@ def planner_figures(records: int) -> list[dict]:
         source = FileSource(path, key_column="Customer ID")
         profile = SyncProfile(
             name="Planner bench",
-            source=SourceSpec(SourceKind.FILE, {"path": str(path)}),
+            source=file_spec(path),
             main_list="Bench list",
             options=bench_options(),  # type: ignore[arg-type]
             mapping=suggest_mapping(source.columns()),
@@ -318,7 +320,7 @@ def stream_figures(records: int) -> list[dict]:
     a million contacts into the emulator (which runs in its own process and is not counted).
     """
     root = Path(__file__).resolve().parents[2]
-    code = "import sys; from app.sync.bench import stream_child; stream_child(int(sys.argv[1]))"
+    code = "import sys; from app.devtools.bench import stream_child; stream_child(int(sys.argv[1]))"
     done = subprocess.run(
         [sys.executable, "-c", code, str(records)],
         cwd=root,
@@ -336,7 +338,8 @@ def stream_figures(records: int) -> list[dict]:
 
 def stream_child(records: int) -> None:
     """The child half of ``stream1m``: prints one JSON line with its figures."""
-    from app.core.profiles import SourceKind, SourceSpec, SyncProfile
+    from app.connectors.registry import file_spec
+    from app.core.profiles import SyncProfile
     from app.sync.bootstrap import open_service
     from app.sync.progress import NullReporter
 
@@ -348,7 +351,7 @@ def stream_child(records: int) -> None:
         )
         try:
             service = handle.service
-            spec = SourceSpec(SourceKind.FILE, {"path": str(csv_path), "key_column": "Customer ID"})
+            spec = file_spec(csv_path, "Customer ID")
             columns, _ = service.preview_source(spec, 1)
             profile = service.save_profile(
                 SyncProfile(

@@ -1,6 +1,6 @@
 """Screenshots of the manager screens: connections, lists (with members), reports, settings.
 
-``shoot_managers(service, emulator, shoot)`` fits into ``app.ui.screenshots._take`` after
+``shoot_managers(service, emulator, shoot)`` fits into ``app.devtools.screenshots._take`` after
 the runs (it needs a finished sync for the lists and reports to show something); ``shoot`` is
 that module's ``_Shooter``. It changes the sandbox: it adds two lists and a few members.
 """

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.sync import os_jobs
-from app.sync.os_jobs import (
+from app.platform import os_jobs
+from app.platform.os_jobs import (
     CRON_MARKER,
     Backend,
     CommandResult,

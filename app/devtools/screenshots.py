@@ -17,16 +17,17 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
+from app.connectors.xero.connector import SAMPLE_LIST as XERO_LIST_NAME
+from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.errors import NeedsReconnect
+from app.devtools.list_screenshots import shoot_managers
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.sandbox.xero_samples import XERO_LIST_NAME, XERO_PROFILE_NAME
 from app.sync.bootstrap import open_service
 from app.sync.engine import IMPORT
 from app.sync.locks import Activity, Holder, Origin
 from app.ui.errors import build_error_dialog
 from app.ui.event_wait import wait_for, wait_ms
 from app.ui.history import HistoryDialog
-from app.ui.lists.screenshots import shoot_managers
 from app.ui.main_window import MainWindow
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.wizard import ProfileWizard

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-XERO_PROFILE_NAME = "Xero customers → Newsletter"
-XERO_LIST_NAME = "Newsletter"
 GROUPS = ("Newsletter", "Wholesale", "VIP")
 OPT_OUT_GROUP = "Email opt-out"
 

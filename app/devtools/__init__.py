@@ -1,0 +1,1 @@
+"""Developer tools: benchmarks and the like, not part of a user's app."""

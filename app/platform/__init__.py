@@ -1,0 +1,1 @@
+"""Operating-system integrations: background jobs in the platform's own scheduler."""

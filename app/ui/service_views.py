@@ -1,0 +1,70 @@
+"""Each service's screens, found through the registry: its wizard panel and how its
+connections read in the connections manager.
+
+A connector names its UI package (``Connector.panel``, e.g. ``app.ui.services.<kind>``); that
+package exports ``SourcePanel`` (the wizard's step 1 panel) and may export ``CONNECT_ACTION``
+(the "Connect an account" menu entry), ``account_name(conn)``, ``account_details(conn)`` (a
+tooltip) and ``account_line(conn)`` (a status sentence). Nothing else in the UI names a service.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from app.connectors import registry
+from app.connectors.connector import Connector
+from app.core.store_types import Connection
+from app.ui.i18n import tr
+
+
+@dataclass(frozen=True)
+class ServiceViews:
+    """A registered service and its UI package."""
+
+    connector: Connector
+    module: ModuleType | None
+
+    def _function(self, name: str) -> Callable[[Connection], str] | None:
+        found = getattr(self.module, name, None) if self.module else None
+        return found if callable(found) else None
+
+    @property
+    def panel_class(self) -> Any:
+        """The wizard panel's class, or None (the wizard's own file chooser)."""
+        return getattr(self.module, "SourcePanel", None) if self.module else None
+
+    @property
+    def connect_action(self) -> str:
+        text = getattr(self.module, "CONNECT_ACTION", "") if self.module else ""
+        return tr(text) if text else tr("%1 account…").replace("%1", self.connector.label)
+
+    def account_name(self, conn: Connection) -> str:
+        found = self._function("account_name")
+        return (found(conn) if found else "") or conn.account_name or conn.label
+
+    def account_details(self, conn: Connection) -> str:
+        found = self._function("account_details")
+        return found(conn) if found else conn.label
+
+    def account_line(self, conn: Connection) -> str:
+        """A sentence under the list about the selected connection's account, or ""."""
+        found = self._function("account_line")
+        return found(conn) if found else ""
+
+
+def views(kind: str) -> ServiceViews | None:
+    """The UI of a registered service; None for Constant Contact or an unknown kind."""
+    connector = registry.find(kind)
+    if connector is None:
+        return None
+    module = importlib.import_module(connector.panel) if connector.panel else None
+    return ServiceViews(connector, module)
+
+
+def all_views() -> list[ServiceViews]:
+    """Every registered service's UI, in the registry's order."""
+    return [v for c in registry.CONNECTORS if (v := views(c.kind)) is not None]
