@@ -48,7 +48,7 @@ from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
 
 from app import __version__
-from app.connectors.auth import BearerAuth, TokenProvider, WireAuth
+from app.connectors.auth import TokenProvider, WireAuth
 from app.connectors.base import RequestStats
 from app.connectors.wire import (
     Answer,
@@ -324,16 +324,6 @@ class ApiSession:
             "throttle": retry.throttle_attempts,
             "auth": 2,  # one renewal of the sign-in, then the 401 stands
         }
-
-    @property
-    def service_name(self) -> str:
-        return self.policy.service
-
-    @property
-    def tokens(self) -> TokenProvider | None:
-        """The token provider of a bearer policy (None for other kinds of auth)."""
-        auth = self.policy.auth
-        return auth.tokens if isinstance(auth, BearerAuth) else None
 
     def close(self) -> None:
         if self._own_session:

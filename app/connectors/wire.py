@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.errors import AppError, QuotaExceeded
 
+MIN_THROTTLE_WAIT = 1.0  # seconds: the least a "slow down" that names a wait gets
+
 if TYPE_CHECKING:
     from app.connectors.auth import WireAuth
 
@@ -235,8 +237,8 @@ def throttle_on_429(*wait_headers: str) -> LimitSignal:
             return None
         for name in names:
             seconds = header_seconds(answer.headers, name, now)
-            if seconds is not None:
-                return Wait(seconds)
+            if seconds is not None:  # "0" (Klaviyo's reset, rounded down) still gets a beat
+                return Wait(max(seconds, MIN_THROTTLE_WAIT))
         return Wait(None)
 
     return read

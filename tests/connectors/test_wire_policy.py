@@ -225,6 +225,14 @@ def test_429_waits_as_long_as_ratelimit_reset_says(server: ScriptedServer) -> No
     assert waits.throttled == [pytest.approx(7.0, abs=0.2)]
 
 
+def test_a_told_wait_of_zero_still_waits_a_second(server: ScriptedServer) -> None:
+    server.script["/api/profiles"] = [Reply(429, headers={"RateLimit-Reset": "0"}), Reply(200)]
+    waits = Waits()
+    with session(server, KLAVIYO, waits) as api:
+        api.get("/profiles")
+    assert waits.throttled == [pytest.approx(1.0, abs=0.2)]
+
+
 def test_retry_after_as_an_http_date(server: ScriptedServer) -> None:
     later = format_datetime(NOW + timedelta(seconds=12), usegmt=True)
     server.script["/api/query"] = [Reply(429, headers={"Retry-After": later}), Reply(200)]
