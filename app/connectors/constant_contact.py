@@ -10,18 +10,26 @@ from typing import Any
 
 import requests
 
+from app.connectors.auth import BearerAuth, TokenProvider
 from app.connectors.base import ActivityStatus, RequestStats
 from app.connectors.endpoints import ServiceUrls
 from app.connectors.http import (
+    CONSTANT_CONTACT,
     DEFAULT_TIMEOUT,
     ApiSession,
     EncodedJson,
     RateLimiter,
     RetryPolicy,
-    TokenProvider,
+    constant_contact_message,
     shared_limiter,
 )
 from app.connectors.import_chunks import encode_import_body
+from app.connectors.wire import (
+    WirePolicy,
+    daily_quota_in_body,
+    next_utc_midnight,
+    throttle_on_429,
+)
 from app.core.errors import Cancelled, ConflictError, NotFound
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS, custom_key
 from app.core.records import ContactList, CustomField, Permission, RemoteContact
@@ -49,6 +57,18 @@ _PUT_SCALARS = (
     "anniversary",
 )
 _ADDRESS_FIELDS = {"street": "street", "city": "city", "state": "state", "postal_code": "zip"}
+
+# How Constant Contact is spoken to: OAuth 2 bearer tokens (PKCE, rotating refresh tokens).
+# A 429 is either "throttled" (the per-second limit: back off) or "quota_exceeded" (the key's
+# 10,000 requests a day: stop until 00:00 UTC). Its error bodies carry `error_message`.
+WIRE = WirePolicy(
+    service=CONSTANT_CONTACT,
+    signals=(
+        daily_quota_in_body(429, "quota_exceeded", resets=next_utc_midnight),
+        throttle_on_429(),
+    ),
+    message_of=constant_contact_message,
+)
 
 
 class ConstantContactClient:
@@ -83,7 +103,7 @@ class ConstantContactClient:
             limiter = shared_limiter(str(getattr(token_manager, "client_id", "default")))
         self.api = ApiSession(
             urls.api_url,
-            tokens=token_manager,
+            WIRE.signed_by(BearerAuth(token_manager)),
             session=session,
             limiter=limiter,
             stats=stats,

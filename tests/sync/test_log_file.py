@@ -35,7 +35,8 @@ def test_a_sandbox_sync_logs_phases_counts_and_retries_but_no_secret(
     original = ApiSession._send
     chatty = logging.getLogger("app.connectors.http")
 
-    def send(self, method, url, token, params, json_body, extra=None):  # type: ignore[no-untyped-def]
+    def send(self, method, url, auth, params, json_body, extra=None):  # type: ignore[no-untyped-def]
+        token = auth.secrets()[0] if auth is not None else ""  # the bearer token it carries
         tokens.add(token)
         # Code that logs too much: the header, a keyed URL, the client secret, the bare token.
         chatty.info("sending %s %s?api_key=%s", method, url, API_KEY)
@@ -54,7 +55,7 @@ def test_a_sandbox_sync_logs_phases_counts_and_retries_but_no_secret(
             except requests.ConnectionError:
                 chatty.exception("connection dropped")
                 raise
-        return original(self, method, url, token, params, json_body, extra)
+        return original(self, method, url, auth, params, json_body, extra)
 
     monkeypatch.setattr(ApiSession, "_send", send)
 

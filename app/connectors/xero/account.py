@@ -17,7 +17,7 @@ from typing import Any
 
 from app.connectors.base import RequestStats, TokenStore
 from app.connectors.oauth import TokenManager, authorize_with_pkce
-from app.connectors.xero.client import XeroClient, XeroOrganisation, XeroTenant
+from app.connectors.xero.client import SERVICE, XeroClient, XeroOrganisation, XeroTenant
 from app.connectors.xero.endpoints import ORGANISATION_SCOPES, SCOPES, XeroUrls
 from app.connectors.xero.source import XeroSource
 from app.core.errors import AppError, AuthError, ConfigError, NeedsReconnect
@@ -35,12 +35,9 @@ def sign_in(
     """Run the PKCE sign-in in the browser; returns the new token."""
     if not client_id:
         raise ConfigError("Enter your Xero app's client id first (see Help > Connecting Xero).")
-    try:
-        return authorize_with_pkce(
-            urls, client_id, open_browser, scopes=SCOPES, should_stop=should_stop
-        )
-    except AuthError as exc:  # the shared PKCE flow words its errors for Constant Contact
-        raise AuthError(exc.message.replace("Constant Contact", "Xero"), exc.details) from None
+    return authorize_with_pkce(
+        urls, client_id, open_browser, scopes=SCOPES, should_stop=should_stop, service=SERVICE
+    )
 
 
 def tenant_settings(tenants: list[XeroTenant], tenant_id: str | None = None) -> dict[str, Any]:
@@ -116,6 +113,7 @@ def make_client(
         client_id=client_id,
         token_url=urls.token_url,
         on_needs_reconnect=on_needs_reconnect,
+        service=SERVICE,
     )
     return XeroClient(urls, tokens, tenant_id, stats=stats)
 

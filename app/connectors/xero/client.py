@@ -20,19 +20,19 @@ from typing import Any
 
 import requests
 
+from app.connectors.auth import BearerAuth, TokenProvider
 from app.connectors.base import RequestStats
 from app.connectors.http import (
     DEFAULT_TIMEOUT,
     ApiSession,
     RateLimiter,
     RetryPolicy,
-    TokenProvider,
     build_session,
     shared_limiter,
 )
+from app.connectors.wire import Answer, LimitVerdict, Wait, WirePolicy, header_seconds
 from app.connectors.xero.endpoints import XeroUrls
 from app.core.errors import (
-    AppError,
     AuthError,
     NeedsReconnect,
     QuotaExceeded,
@@ -161,6 +161,23 @@ def day_limit_error(now: datetime, retry_after: float) -> QuotaExceeded:
     )
 
 
+def xero_limits(answer: Answer, policy: WirePolicy, now: datetime) -> LimitVerdict:
+    """Xero's 429: ``X-Rate-Limit-Problem: day`` stops the run; any other waits ``Retry-After``."""
+    if answer.status != 429:
+        return None
+    retry_after = max(
+        1.0, header_seconds(answer.headers, "Retry-After", now) or DEFAULT_RETRY_AFTER
+    )
+    if (answer.headers.get("X-Rate-Limit-Problem") or "").strip().lower() == "day":
+        return day_limit_error(now, retry_after)
+    return Wait(retry_after)
+
+
+# How Xero is spoken to: OAuth 2 bearer tokens (PKCE, rotating refresh tokens), its own 429s,
+# and its own words in error bodies (validation messages, Message or Detail).
+WIRE = WirePolicy(service=SERVICE, signals=(xero_limits,), message_of=error_text)
+
+
 class XeroClient:
     """Calls to one Xero organisation (tenant).
 
@@ -193,13 +210,12 @@ class XeroClient:
         self.urls = urls
         self.tenant_id = tenant_id
         self.page_size = page_size
-        self._now = now
         self._own_session = session is None
         self.session = session if session is not None else build_session()
         if limiter is None:
             limiter = shared_limiter(f"xero:{tenant_id}", PER_MINUTE, 60.0)
+        wire = WIRE.signed_by(BearerAuth(token_manager), account=tenant_id)
         common: dict[str, Any] = dict(
-            tokens=token_manager,
             session=self.session,
             stats=stats,
             timeout=timeout,
@@ -207,16 +223,13 @@ class XeroClient:
             sleep=sleep,
             clock=clock,
             now=now,
-            service_name=SERVICE,
-            on_429=self._on_429,
-            message_of=error_text,
         )
         self.api = ApiSession(
-            urls.api_url, limiter=limiter, headers={"xero-tenant-id": tenant_id}, **common
+            urls.api_url, wire, limiter=limiter, headers={"xero-tenant-id": tenant_id}, **common
         )
         identity_limiter = RateLimiter(PER_MINUTE, 60.0, clock=clock, sleep=sleep)
         self.identity = ApiSession(
-            urls.tenants_url, limiter=identity_limiter, **{**common, "stats": self.api.stats}
+            urls.tenants_url, wire, limiter=identity_limiter, **{**common, "stats": self.api.stats}
         )
 
     @property
@@ -233,22 +246,13 @@ class XeroClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _on_429(self, headers: Mapping[str, str], body: str) -> float | AppError:
-        try:
-            retry_after = max(1.0, float(headers.get("Retry-After") or DEFAULT_RETRY_AFTER))
-        except ValueError:
-            retry_after = DEFAULT_RETRY_AFTER
-        if (headers.get("X-Rate-Limit-Problem") or "").strip().lower() == "day":
-            return day_limit_error(self._now(), retry_after)
-        return retry_after
-
     def _call(
         self, method: str, template: str, *, session: ApiSession | None = None, **kwargs: Any
     ) -> Any:
         """One API call; a 403 means the organisation is no longer connected to us."""
         try:
             return (session or self.api).request(method, template, **kwargs)
-        except NeedsReconnect as exc:  # the shared token manager words it for Constant Contact
+        except NeedsReconnect as exc:  # a token manager may word it for another service
             raise NeedsReconnect(RECONNECT_MESSAGE, details=exc.details) from None
         except RemoteError as exc:
             if exc.status == 403:
