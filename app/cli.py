@@ -518,6 +518,7 @@ def _profiles(service, args: argparse.Namespace) -> int:  # type: ignore[no-unty
 
 def _import_profile(service, file: Path, replace: bool):  # type: ignore[no-untyped-def]
     """Read a profile export; every refusal names the file and says what to do."""
+    from app.connectors.registry import check_profile_kinds
     from app.core.errors import ValidationError
     from app.store.profiles_repo import profile_from_export
 
@@ -548,6 +549,8 @@ def _import_profile(service, file: Path, replace: bool):  # type: ignore[no-unty
             repr(exc)[:200],
         ) from None
     try:
+        if isinstance(data, dict):
+            check_profile_kinds(data)
         name = profile_from_export(data).name
     except ValidationError as exc:
         if "not a ContactBridge profile" in exc.message:

@@ -7,12 +7,14 @@ Adding a service is one line here (see ``app/connectors/README.md``); nothing el
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
+from typing import Any
 
 from app.connectors.connector import Connector
 from app.connectors.file_source.connector import CONNECTOR as FILES
 from app.connectors.file_source.connector import file_spec
-from app.core.errors import ConfigError
-from app.core.profiles import SourceSpec
+from app.core.errors import ConfigError, ValidationError
+from app.core.profiles import CONSTANT_CONTACT, SourceSpec
 
 # One line per service: the package whose ``connector`` module exports ``CONNECTOR``.
 SERVICES: tuple[str, ...] = (
@@ -38,6 +40,7 @@ __all__ = [
     "CONNECTORS",
     "FILES",
     "SERVICES",
+    "check_profile_kinds",
     "connector",
     "describe_source",
     "file_spec",
@@ -76,6 +79,23 @@ def describe_source(spec: SourceSpec) -> str:
     """A profile's source in a few words for lists: "customers.csv", "Xero"."""
     found = _BY_KIND.get(spec.kind)
     return found.describe_source(spec.settings) if found is not None else label(spec.kind)
+
+
+def check_profile_kinds(data: Mapping[str, Any]) -> None:
+    """Refuse a profile export whose source or destination is no service this app knows.
+
+    Raises:
+        ValidationError: naming the field ("source.kind") and the kinds it may be.
+    """
+    known = [CONSTANT_CONTACT, *(c.kind for c in CONNECTORS), *(k for k, _ in COMING_SOON)]
+    for side, default in (("source", FILES.kind), ("destination", CONSTANT_CONTACT)):
+        spec = data.get(side)
+        kind = spec.get("kind", default) if isinstance(spec, Mapping) else default
+        if kind not in known:
+            raise ValidationError(
+                f'This ContactBridge profile file is damaged: the field "{side}.kind" must be '
+                f'one of {", ".join(known)}, not "{str(kind)[:40]}".'
+            )
 
 
 def source_words(kind: str) -> str:

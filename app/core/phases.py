@@ -23,8 +23,36 @@ class Phase(StrEnum):
     REMOVE = "remove"
     IMPORT_BACK = "import_back"
     OPTOUTS_BACK = "optouts_back"
+    TO_DESTINATION = "to_destination"
     FINISH = "finish"
 
 
-# A resumed run skips every phase before the one it stopped in.
-PHASES: tuple[Phase, ...] = tuple(Phase)
+# Into Constant Contact (a file, a CRM), then back to a source that can be written to. A
+# resumed run skips every phase before the one it stopped in.
+PHASES: tuple[Phase, ...] = (
+    Phase.PREPARE,
+    Phase.REFRESH,
+    Phase.PLAN,
+    Phase.GUARD,
+    Phase.EMAILS,
+    Phase.IMPORT,
+    Phase.UNSUBSCRIBE,
+    Phase.REMOVE,
+    Phase.IMPORT_BACK,
+    Phase.OPTOUTS_BACK,
+    Phase.FINISH,
+)
+# Out of Constant Contact into another service (a migration): read, plan, check, copy.
+FROM_CONSTANT_CONTACT: tuple[Phase, ...] = (
+    Phase.PREPARE,
+    Phase.REFRESH,
+    Phase.PLAN,
+    Phase.GUARD,
+    Phase.TO_DESTINATION,
+    Phase.FINISH,
+)
+
+
+def pipeline(into_constant_contact: bool) -> tuple[Phase, ...]:
+    """The phases a run goes through, chosen by which side Constant Contact is on."""
+    return PHASES if into_constant_contact else FROM_CONSTANT_CONTACT

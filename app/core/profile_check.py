@@ -14,13 +14,19 @@ from enum import StrEnum
 from typing import Any
 
 from app.core.errors import ValidationError
-from app.core.profiles import DEFAULT_SOURCE_KIND, SyncOptions
+from app.core.profiles import CONSTANT_CONTACT, DEFAULT_SOURCE_KIND, SyncOptions
 
 NAME_MAX = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _INT_MAX = 1_000_000
-_SECTIONS = {"source": Mapping, "options": Mapping, "filters": Mapping, "schedule": Mapping}
+_SECTIONS = {
+    "source": Mapping,
+    "destination": Mapping,
+    "options": Mapping,
+    "filters": Mapping,
+    "schedule": Mapping,
+}
 
 
 def check_profile_export(data: Mapping[str, Any]) -> None:
@@ -46,12 +52,18 @@ def check_profile_export(data: Mapping[str, Any]) -> None:
             _wrong(key, "a group of settings ({...})", data[key])
     if data.get("mapping") is not None and not isinstance(data["mapping"], list | Mapping):
         _wrong("mapping", "a list of column → field pairs", data["mapping"])
+    for side, default in (("source", DEFAULT_SOURCE_KIND), ("destination", CONSTANT_CONTACT)):
+        spec = data.get(side) or {}
+        kind = spec.get("kind", default)
+        if not isinstance(kind, str) or not _KIND.fullmatch(kind):
+            _wrong(f"{side}.kind", f"the kind of {side}, such as {default}", kind)
+        if spec.get("settings") is not None and not isinstance(spec["settings"], Mapping):
+            _wrong(f"{side}.settings", "a group of settings ({...})", spec["settings"])
     source = data.get("source") or {}
-    kind = source.get("kind", DEFAULT_SOURCE_KIND)
-    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
-        _wrong("source.kind", "the kind of source, such as file", kind)
-    if source.get("settings") is not None and not isinstance(source["settings"], Mapping):
-        _wrong("source.settings", "a group of settings ({...})", source["settings"])
+    destination = data.get("destination") or {}
+    ends = (source.get("kind", DEFAULT_SOURCE_KIND), destination.get("kind", CONSTANT_CONTACT))
+    if CONSTANT_CONTACT not in ends or ends[0] == ends[1]:
+        _wrong("destination.kind", "Constant Contact on exactly one side", ends[1])
     _check_options(data.get("options") or {})
 
 

@@ -14,6 +14,8 @@ from app.core.transforms import CountryFormat, PhoneFormat, StateFormat
 
 # Profiles saved before sources had kinds read spreadsheet files.
 DEFAULT_SOURCE_KIND = "file"
+# The hub every profile has on one side: a profile's destination unless it is the source.
+CONSTANT_CONTACT = "constant_contact"
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,13 @@ class SyncProfile:
     filters: FilterGroup = field(default_factory=FilterGroup)
     schedule: Schedule = field(default_factory=Schedule)
     id: int | None = None
+    destination: SourceSpec = field(default_factory=lambda: SourceSpec(CONSTANT_CONTACT))
 
     def with_changes(self, **changes: Any) -> SyncProfile:
         return replace(self, **changes)
+
+    @property
+    def into_constant_contact(self) -> bool:
+        """Records go into Constant Contact (a file, a CRM); else Constant Contact is the
+        source and the destination another service (a migration to Klaviyo)."""
+        return self.destination.kind == CONSTANT_CONTACT

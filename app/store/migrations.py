@@ -224,6 +224,20 @@ def m007_phase_ids(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
         )
 
 
+def m008_destination(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """A profile has a destination as well as a source: Constant Contact for every profile
+    made so far; a migration profile (Constant Contact into another service) sets its own."""
+    _run(
+        database,
+        [
+            """ALTER TABLE "profile" ADD COLUMN "destination_kind" TEXT NOT NULL
+               DEFAULT 'constant_contact'""",
+            """ALTER TABLE "profile" ADD COLUMN "destination_settings" TEXT NOT NULL
+               DEFAULT '{}'""",
+        ],
+    )
+
+
 UPGRADE_FAILED = (
     "ContactBridge could not upgrade its database. The failed step was undone; your data is intact."
 )
@@ -236,6 +250,7 @@ MIGRATIONS: list[Step] = [
     m005_record_names,
     m006_journal,
     m007_phase_ids,
+    m008_destination,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

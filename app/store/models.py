@@ -50,6 +50,8 @@ class Profile(BaseModel):
     name = TextField(unique=True, collation="NOCASE")
     source_kind = TextField()
     source_settings = JSONField(default=dict)
+    destination_kind = TextField(default="constant_contact")
+    destination_settings = JSONField(default=dict)
     connection = ForeignKeyField(Connection, null=True, on_delete="SET NULL")
     main_list = TextField(default="")
     main_list_id = TextField(null=True)

@@ -11,7 +11,13 @@ from app.core.errors import ConfigError, ValidationError
 from app.core.filters import FilterGroup
 from app.core.mapping import FieldMap, FieldMapping
 from app.core.profile_check import check_profile_export
-from app.core.profiles import DEFAULT_SOURCE_KIND, SourceSpec, SyncOptions, SyncProfile
+from app.core.profiles import (
+    CONSTANT_CONTACT,
+    DEFAULT_SOURCE_KIND,
+    SourceSpec,
+    SyncOptions,
+    SyncProfile,
+)
 from app.core.schedule import Schedule
 from app.store import models as m
 from app.store.convert import now_text, secret_keys
@@ -35,6 +41,8 @@ def _columns(profile: SyncProfile) -> dict[str, Any]:
         "name": profile.name,
         "source_kind": str(profile.source.kind),
         "source_settings": dict(profile.source.settings),
+        "destination_kind": str(profile.destination.kind),
+        "destination_settings": dict(profile.destination.settings),
         "connection": profile.connection_id,
         "main_list": profile.main_list,
         "options": profile.options.to_dict(),
@@ -49,6 +57,7 @@ def _to_profile(row: m.Profile) -> SyncProfile:
         id=row.id,
         name=row.name,
         source=SourceSpec(str(row.source_kind), dict(row.source_settings or {})),
+        destination=SourceSpec(str(row.destination_kind), dict(row.destination_settings or {})),
         main_list=row.main_list,
         connection_id=row.connection_id,
         options=SyncOptions.from_dict(row.options),
@@ -142,11 +151,18 @@ class ProfileRepository:
         source_settings = dict(profile.source.settings)
         for key in secret_keys(source_settings):
             del source_settings[key]
+        destination_settings = dict(profile.destination.settings)
+        for key in secret_keys(destination_settings):
+            del destination_settings[key]
         return {
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
             "name": profile.name,
             "source": {"kind": str(profile.source.kind), "settings": source_settings},
+            "destination": {
+                "kind": str(profile.destination.kind),
+                "settings": destination_settings,
+            },
             "main_list": profile.main_list,
             "options": profile.options.to_dict(),
             "mapping": _mapping_pairs(profile.mapping),
@@ -190,6 +206,7 @@ def profile_from_export(data: Mapping[str, Any]) -> SyncProfile:
     check_profile_export(data)
     try:
         source = data.get("source") or {}
+        destination = data.get("destination") or {}
         return SyncProfile(
             name=str(data["name"]).strip(),
             source=SourceSpec(
@@ -200,6 +217,10 @@ def profile_from_export(data: Mapping[str, Any]) -> SyncProfile:
             mapping=_mapping_of(data.get("mapping")),
             filters=FilterGroup.from_dict(data.get("filters")),
             schedule=Schedule.from_dict(data.get("schedule")),
+            destination=SourceSpec(
+                str(destination.get("kind", CONSTANT_CONTACT)),
+                dict(destination.get("settings") or {}),
+            ),
         )
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise ValidationError(

@@ -20,7 +20,7 @@ from app.connectors.registry import source_words
 from app.core.errors import AppError, Cancelled, NeedsConfirmation, QuotaExceeded
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS
 from app.core.outcomes import RunStatus, RunSummary
-from app.core.phases import PHASES, Phase
+from app.core.phases import Phase, pipeline
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
 from app.core.vocabulary import summary_text
@@ -173,8 +173,9 @@ class PushEngine:
         return self.d.runs.get(run_id)
 
     def _run_phases(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
-        start = PHASES.index(cp["phase"])
-        for phase in PHASES[start:]:
+        phases = pipeline(profile.into_constant_contact)
+        start = phases.index(cp["phase"])
+        for phase in phases[start:]:
             self.cancel.raise_if_cancelled()
             cp["phase"] = phase
             self.d.runs.set_phase(run_id, phase)

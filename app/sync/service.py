@@ -401,6 +401,12 @@ class ContactBridgeService:
         profile = self.profiles.get(profile_id)
         if profile.connection_id is None:
             raise ConfigError(f'"{profile.name}" has no Constant Contact connection yet.')
+        if not profile.into_constant_contact:
+            destination = registry.label(profile.destination.kind)
+            raise ConfigError(
+                f'"{profile.name}" copies Constant Contact into {destination}, which this '
+                "version of ContactBridge cannot do yet."
+            )
         cancel = cancel or CancelToken()
         kind = Activity.DRY_RUN if dry_run else Activity.SYNC
         holder = Holder(Activity.RETRY if only_keys is not None else kind, profile.name)

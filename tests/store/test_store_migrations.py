@@ -221,6 +221,25 @@ def test_a_run_stopped_before_phase_ids_resumes_in_its_phase(db_file: Path) -> N
         close_database()
 
 
+def seed_v8(database: SqliteDatabase) -> None:
+    database.execute_sql(
+        """INSERT INTO profile (id, name, source_kind, source_settings, connection_id,
+           main_list, options, mapping, filters, schedule, created_at, updated_at,
+           destination_kind, destination_settings)
+           VALUES (9, 'Move to Klaviyo', 'constant_contact', '{}', 1, '', '{}', '[]', '{}',
+           '{}', '2024-01-09T00:00:00+00:00', '2024-01-09T00:00:00+00:00', 'klaviyo',
+           '{"connection_id": 4}')"""
+    )
+
+
+def check_v8() -> None:
+    from app.core.profiles import SourceSpec
+
+    profiles = ProfileRepository()
+    assert profiles.get(9).destination == SourceSpec("klaviyo", {"connection_id": 4})
+    assert profiles.get(1).into_constant_contact  # every older profile pushes into it
+
+
 SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = {
     1: (seed_v1, check_v1),
     2: (seed_v2, check_v2),
@@ -229,6 +248,7 @@ SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = 
     5: (seed_v5, check_v5),
     6: (seed_v6, check_v6),
     7: (seed_v7, check_v7),
+    8: (seed_v8, check_v8),
 }
 
 
@@ -238,9 +258,10 @@ def build_at(path: Path, version: int) -> None:
     database = SqliteDatabase(str(path), pragmas=PRAGMAS)
     database.connect()
     try:
-        assert upgrade(database, MIGRATIONS[:version]) == version
-        for v in range(1, version + 1):
+        for v in range(1, version + 1):  # each version's rows go in as that version wrote them
+            assert upgrade(database, MIGRATIONS[:v]) == v
             SEEDS[v][0](database)
+        assert upgrade(database, MIGRATIONS[:version]) == version
     finally:
         database.close()
 
@@ -328,7 +349,7 @@ def test_newer_database_is_refused(db_file: Path) -> None:
 def _failing_step(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
     database.execute_sql('CREATE TABLE "half_done" ("id" INTEGER PRIMARY KEY)')
     database.execute_sql('ALTER TABLE "profile" ADD COLUMN "half" TEXT')
-    database.execute_sql("UPDATE profile SET name = 'renamed'")
+    database.execute_sql("UPDATE profile SET name = 'renamed ' || id")
     raise RuntimeError("disk on fire")
 
 
@@ -336,6 +357,7 @@ def test_failing_step_rolls_back_everything_it_did(db_file: Path) -> None:
     build_at(db_file, SCHEMA_VERSION)
     database = SqliteDatabase(str(db_file), pragmas=PRAGMAS)
     database.connect()
+    names = database.execute_sql("SELECT name FROM profile ORDER BY id").fetchall()
     try:
         with pytest.raises(AppError, match="could not upgrade") as err:
             upgrade(database, [*MIGRATIONS, _failing_step])
@@ -343,7 +365,8 @@ def test_failing_step_rolls_back_everything_it_did(db_file: Path) -> None:
         assert schema_version(database) == SCHEMA_VERSION
         assert "half_done" not in database.get_tables()
         assert "half" not in {c.name for c in database.get_columns("profile")}
-        assert database.execute_sql("SELECT name FROM profile").fetchall() == [("Members",)]
+        assert database.execute_sql("SELECT name FROM profile ORDER BY id").fetchall() == names
+        assert ("Members",) in names
         assert database.pragma("foreign_keys") == 1  # switched back on after the step
     finally:
         database.close()
