@@ -56,8 +56,16 @@ class Source(Protocol):
     def columns(self) -> list[str]:
         """The column / field names records carry."""
 
-    def iter_records(self) -> Iterator[SourceRecord]:
-        """Stream the records; never load a huge source whole."""
+    def iter_records(self, since: datetime | None = None) -> Iterator[SourceRecord]:
+        """Stream the records; never load a huge source whole.
+
+        With ``since`` (only when ``capabilities.incremental``), only the records changed
+        after it: a read of the changes, which proves nothing about records not read.
+        """
+
+    def deleted_since(self, since: datetime) -> set[str]:
+        """The keys of records deleted (or archived) after ``since``: how a read of the
+        changes learns of deletions. A source that is always read whole answers none."""
 
     def numbered_preview(self, n: int = 20) -> tuple[list[str], list[tuple[int, list[str]]]]:
         """The columns and the first ``n`` records' values, each with its row number."""

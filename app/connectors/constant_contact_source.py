@@ -89,6 +89,11 @@ class ConstantContactSource:
         ]
         return columns, rows
 
+    def deleted_since(self, since: datetime) -> set[str]:
+        """The contacts deleted in Constant Contact after ``since``."""
+        changed = self.client.iter_contacts(updated_after=since, lists=self.list_ids)
+        return {c.contact_id for c in changed if c.deleted}
+
     def still_there(self, keys: Sequence[str]) -> set[str]:
         """Which of these contacts Constant Contact still has (not deleted), though the read
         left them out (they left the chosen lists). Reads every active contact once."""

@@ -25,7 +25,7 @@ from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
 from app.core.vocabulary import summary_text
 from app.store.journal_repo import JournalRepository
-from app.sync import engine_back, engine_push, plan_rows
+from app.sync import engine_back, engine_push, incremental, plan_rows
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
 from app.sync.journal import journal_items
@@ -335,11 +335,22 @@ class PushEngine:
         )
         planner = Planner(ctx)
         caps = self.capabilities()
+        read_at = self.d.clock()
+        read = incremental.read_plan(
+            profile,
+            caps,
+            incremental.previous_read(self.d.runs, profile.id),
+            read_at,
+            retry=only is not None,
+        )
+        log.info("run %s of %r reads the source: %s", run_id, profile.name, read.why)
+        incremental.remember(cp, read, profile, read_at)
         entries: list[SourceEntry] | None = [] if plan_rows.two_way(profile, caps) else None
         chunks = ChunkAssigner()
         has_items = False
         total = 0
-        for batch in plan_rows.batched(self._planned(planner, profile, only, entries), BATCH):
+        planned = self._planned(planner, profile, only, entries, read.since)
+        for batch in plan_rows.batched(planned, BATCH):
             rows = []
             for p in batch:
                 chunk = chunks.assign(dict(p.item)) if p.item is not None else None
@@ -351,6 +362,10 @@ class PushEngine:
             self.reporter.advance(total, 0, f"{total:,} records planned")
             self.cancel.raise_if_cancelled()
         if entries is not None:
+            deleted: frozenset[str] = frozenset()
+            if read.since is not None:
+                deleted = frozenset(self.d.source.deleted_since(read.since))
+                entries.extend(plan_rows.unread_entries(details, entries, deleted))
             opts = profile.options
             sent: dict[str, dict[str, str]] = {}
             if opts.import_from_cc and opts.import_updates_existing and caps.update:
@@ -365,9 +380,10 @@ class PushEngine:
                 },
                 contacts=self.d.mirror.iter_contacts(self.d.connection_id),
                 main_list_id=cp["list_id"],
-                full_read=True,  # the whole source is read even for a retry
+                full_read=read.full,  # a retry reads the whole source too
                 only_keys=only,
-                outside=self._outside(profile, details, entries),
+                outside=self._outside(profile, details, entries) if read.full else frozenset(),
+                deleted=deleted,
                 email_column=profile.mapping.source_for("email") or "",
             )
             rows = [plan_rows.settled_row(r, dry_run) for r in plan_back(back)]
@@ -392,11 +408,13 @@ class PushEngine:
         profile: SyncProfile,
         only: frozenset[str] | None,
         entries: list[SourceEntry] | None,
+        since: datetime | None = None,
     ) -> Iterator[PlannedRecord]:
         source = self.d.source
         first = profile.mapping.source_for("first_name") or ""
         last = profile.mapping.source_for("last_name") or ""
-        for record in source.iter_records():
+        records = source.iter_records() if since is None else source.iter_records(since=since)
+        for record in records:
             planned = planner.plan(record)
             if entries is not None:
                 entries.append(plan_rows.entry(record, planned, first, last))

@@ -107,6 +107,8 @@ class BackContext:
         full_read: the source was read whole (not a retry of some keys), so a linked key
             missing from ``entries`` was deleted from the source.
         only_keys: plan only rows with these keys (a retry), or None for all.
+        deleted: keys the source reported deleted (or archived) since its last read, when
+            this run read only the changes (``full_read`` False).
         outside: linked keys the read missed that the source still has: its own selection
             (customers only, a group) leaves them out, so they were not deleted. A record
             this profile made from a Constant Contact contact is left alone then (Xero, for
@@ -123,6 +125,7 @@ class BackContext:
     only_keys: frozenset[str] | None = None
     email_column: str = ""
     outside: frozenset[str] = frozenset()
+    deleted: frozenset[str] = frozenset()
 
 
 def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
@@ -236,8 +239,8 @@ def _removal_rows(
             continue  # taken off the list already (a tombstone)
         entry = by_key.get(key)
         if entry is None:
-            if not ctx.full_read:
-                continue  # a partial read proves nothing about deletions
+            if not ctx.full_read and key not in ctx.deleted:
+                continue  # a read of the changes proves nothing about the rest
             if key in ctx.outside:
                 if link.origin != "push":
                     continue  # made from Constant Contact, outside the selection from birth

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from app.connectors.base import SourceCapabilities
 from app.core.email_address import email_key, validate_email
@@ -38,6 +39,28 @@ def entry(record: SourceRecord, p: PlannedRecord, first: str, last: str) -> Sour
         filtered=p.reason == Reason.FILTERED,
         name=p.name,
     )
+
+
+def unread_entries(
+    details: Mapping[str, Any], read: Sequence[SourceEntry], deleted: frozenset[str]
+) -> list[SourceEntry]:
+    """Entries for the linked records a read of the changes did not bring (nor deleted), as
+    the links last saw them: a Constant Contact unsubscribe is still written back for them,
+    and they are not taken for deleted."""
+    seen = {e.key for e in read}
+    return [
+        SourceEntry(
+            key=key,
+            row=0,
+            email=email_key(detail.email) if detail.email else "",
+            first_name="",
+            last_name="",
+            opted_out=bool(detail.source_opted_out),
+            push_action=RecordAction.UNCHANGED,
+        )
+        for key, detail in details.items()
+        if key not in seen and key not in deleted and detail.origin != "removed"
+    ]
 
 
 def settled_row(row: PlannedRow, dry_run: bool) -> PlannedRow:

@@ -13,9 +13,10 @@ from dataclasses import replace
 import pytest
 
 from app.core.outcomes import Outcome, RunStatus
+from app.core.phases import PHASES
 from app.core.profiles import OptOutHandling
 from app.sandbox.samples import SAMPLE_LIST_NAME
-from app.sync.engine import IMPORT, PHASES
+from app.sync.engine import IMPORT
 from app.sync.planner import Reason
 from tests.sync.conftest import (
     EMAIL_COLUMN,

@@ -171,7 +171,7 @@ def test_lost_answer_from_the_source_creates_nothing_twice(two_way):
 
 @pytest.mark.parametrize("phase_index", range(4, 10))
 def test_cancel_in_any_write_phase_then_resume(two_way, phase_index):
-    from app.sync.engine import PHASES
+    from app.core.phases import PHASES
 
     scenario(two_way)
     cancel = CancelToken()

@@ -50,7 +50,10 @@ class MemorySource:
     def columns(self) -> list[str]:
         return list(COLUMNS)
 
-    def iter_records(self):  # type: ignore[no-untyped-def]
+    def deleted_since(self, since):  # type: ignore[no-untyped-def]
+        return set()
+
+    def iter_records(self, since=None):  # type: ignore[no-untyped-def]
         for row, (key, values) in enumerate(list(self.records.items()), start=2):
             yield SourceRecord(key, row, dict(values), key in self.opted_out)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from app.connectors.base import SourceCapabilities
@@ -106,8 +107,10 @@ class FileSource:
         """The worksheets of a workbook, in order; empty for a text file."""
         return sheet_names(self.path) if self._kind() == "xlsx" else []
 
-    def iter_records(self) -> Iterator[SourceRecord]:
-        """Stream the good rows as records; bad rows go to ``problems`` (see the class doc)."""
+    def iter_records(self, since: datetime | None = None) -> Iterator[SourceRecord]:
+        """Stream the good rows as records; bad rows go to ``problems`` (see the class doc).
+
+        A file is always read whole (``since`` is ignored: a file has no changed times)."""
         self.problems = []
         columns = self.columns()
         chosen = (
@@ -151,6 +154,10 @@ class FileSource:
                 if len(rows) >= n:
                     break
         return columns, rows
+
+    def deleted_since(self, since: datetime) -> set[str]:
+        """None: a file is read whole, and a row no longer in it was deleted."""
+        return set()
 
     def still_there(self, keys: Sequence[str]) -> set[str]:
         """None: a row no longer in the file was deleted from it."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from app.connectors.base import SourceCapabilities, SourceProblem
@@ -94,14 +94,30 @@ class XeroSource:
         contacts = self.client.iter_contacts(
             modified_since=since, include_archived=self.include_archived, where=self.where()
         )
+        seen: set[str] = set()
+        if since is not None:
+            # Joining the opt-out group does not change a contact's modified time: read every
+            # member again, so an opt-out is never missed by a read of the changes only.
+            late = [k for k in opted_out if k]
+            contacts = chain(contacts, (c for c in self.client.get_contacts(late)))
         for contact in contacts:
             key = str(contact.get("ContactID") or "")
-            if members is not None and key not in members:
+            if key in seen or (members is not None and key not in members):
                 continue
+            if since is not None and not self._selected(contact):
+                continue
+            seen.add(key)
             row += 1
             yield SourceRecord(
                 key=key, row=row, values=flatten(contact), opted_out=key in opted_out
             )
+
+    def deleted_since(self, since: datetime) -> set[str]:
+        """The contacts archived in Xero since ``since`` (Xero never deletes a contact)."""
+        changed = self.client.iter_contacts(
+            modified_since=since, include_archived=True, where='ContactStatus=="ARCHIVED"'
+        )
+        return {str(c["ContactID"]) for c in changed if c.get("ContactID")}
 
     def still_there(self, keys: Sequence[str]) -> set[str]:
         """Which of these contacts Xero still has, active, though the read left them out
@@ -124,6 +140,20 @@ class XeroSource:
             (r.row, [r.values.get(c, "") for c in COLUMNS]) for r in islice(self.iter_records(), n)
         ]
         return self.columns(), rows
+
+    def _selected(self, contact: Mapping[str, Any]) -> bool:
+        """Whether a contact read by id passes the customer/supplier and archive choices
+        (a read of the changes applies them itself, with ``where``)."""
+        if contact.get("ContactStatus", "ACTIVE") != "ACTIVE" and not self.include_archived:
+            return False
+        customer, supplier = bool(contact.get("IsCustomer")), bool(contact.get("IsSupplier"))
+        if self.customers_only and self.suppliers_only:
+            return customer or supplier
+        if self.customers_only:
+            return customer
+        if self.suppliers_only:
+            return supplier
+        return True
 
     def _wanted_members(self, groups: list[ContactGroup]) -> set[str] | None:
         if not self.group_ids and not self.group_names:
