@@ -7,14 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.connectors.file_source.csv_rows import Row, detect_format, iter_csv_rows
+from app.connectors.file_source.encoding_doubt import SHOWN_ROWS, EncodingDoubt
+from app.connectors.file_source.header_row import split_titles
 from app.connectors.file_source.headers import clean_headers, column_letter
 from app.connectors.file_source.path_check import check_regular_file
 from app.connectors.file_source.problems import RowProblem
-from app.connectors.file_source.xlsx_rows import iter_xlsx_rows, sheet_names
+from app.connectors.file_source.xlsx_rows import SheetPick, iter_xlsx_rows, sheet_names
 from app.core.control_chars import strip_controls
 from app.core.errors import SourceError, SourceLocation
 from app.core.mapping_suggest import suggest_mapping
 from app.core.records import SourceRecord
+from app.core.source_preview import SourcePreview
 from app.core.validation import is_opt_out_value
 
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -26,6 +29,7 @@ _HEAD_BYTES = 64 * 1024
 _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")  # a stream of a password-protected workbook
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_DOUBT_LOOKAHEAD = 5000  # rows a preview reads past its own to find rows a guess decoded
 
 
 class FileSource:
@@ -38,8 +42,9 @@ class FileSource:
 
     Rows are numbered as Excel or LibreOffice shows them when it opens the file, so the
     number in a result or a message finds the row there: the header is row 1 (or the first
-    non-blank row, counted where it stands), so row 2 is normally the first record, and
-    blank rows are skipped but still counted. In a text file that is the line number,
+    non-blank row, counted where it stands, or the row below title lines such as "Customer
+    export", see ``header_row``), so row 2 is normally the first record, and blank rows are
+    skipped but still counted. In a text file that is the line number,
     blank lines included, until a quoted value with a line break inside: a spreadsheet
     shows that record as one row, and so does ContactBridge, so from there on the number
     is the spreadsheet's row, lower than a text editor's line number.
@@ -52,6 +57,11 @@ class FileSource:
     those rows as skipped with the reason. Bad rows are those with a value under no heading
     (more cells than headings, e.g. an unquoted comma) and those with bytes the file's encoding
     cannot decode.
+
+    A text file whose encoding had to be guessed sets ``encoding_doubt`` while it is read:
+    the guess and the rows whose text it decoded; each such record carries a note saying so,
+    and ``run_note`` is the sentence for the run's summary. A workbook sets ``sheet_pick``
+    (which sheet was read, and why).
 
     ``key`` is the ``key_column`` value when given and not blank, else the lower-cased email
     (from ``email_column``, or the column ``suggest_mapping`` picks for email), else
@@ -74,11 +84,13 @@ class FileSource:
         self.sheet = sheet
         self.email_column = email_column
         self.problems: list[RowProblem] = []
+        self.sheet_pick: SheetPick | None = None  # a workbook: the sheet read, and why
+        self.encoding_doubt: EncodingDoubt | None = None  # a text file's guessed encoding
         self._columns: list[str] | None = None
         self._header_row = 1
+        self._titles = 0  # non-blank title lines above the headings
         self._kind_found: str | None = None
         self._delimiter = ","
-        self._sheet_used: list[str] = []  # the workbook sheet read, when it has several
         self._unreadable: dict[int, tuple[int, str]] = {}  # row → (cell index, why), from reading
 
     def describe(self) -> str:
@@ -88,15 +100,36 @@ class FileSource:
     def columns(self) -> list[str]:
         """The cleaned column names from the header row (see ``clean_headers``); read once."""
         if self._columns is None:
-            for number, cells in self._raw_rows():
-                if any(c.strip() for c in cells):
-                    self._columns, self._header_row = clean_headers(cells), number
-                    break
-            else:
+            rows = self._raw_rows()
+            try:
+                header, self._titles = split_titles(rows)
+            finally:
+                rows.close()
+            if header is None:
                 raise SourceError(
                     "The file is empty: it has no column headings and no rows.", self._where()
                 )
+            self._header_row, cells = header
+            self._columns = clean_headers(cells)
         return list(self._columns)
+
+    @property
+    def header_row(self) -> int:
+        """The row number of the column headings (after ``columns()``)."""
+        return self._header_row
+
+    @property
+    def title_lines(self) -> int:
+        """How many lines above the headings were titles and are not read; 0 when the
+        headings are the first non-blank row (after ``columns()``)."""
+        return self._header_row - 1 if self._titles else 0
+
+    @property
+    def run_note(self) -> str:
+        """What a run's summary should say once about how the file was read ("" if nothing);
+        complete after ``iter_records()`` has read the whole file."""
+        doubt = self.encoding_doubt
+        return doubt.summary() if doubt is not None and doubt.count else ""
 
     def sheet_names(self) -> list[str]:
         """The worksheets of a workbook, in order; empty for a text file."""
@@ -124,6 +157,9 @@ class FileSource:
                 self.problems.append(problem)
                 continue
             values, notes = _clean_values(columns, cells)
+            if self.encoding_doubt is not None and not "".join(cells).isascii():
+                guessed = [c for c in columns if not values[c].isascii()]
+                notes = (*notes, self.encoding_doubt.note(guessed))
             opted_out = self.opt_out_column is not None and is_opt_out_value(
                 values[self.opt_out_column]
             )
@@ -140,13 +176,36 @@ class FileSource:
         columns = self.columns()
         width = len(columns)
         rows: list[tuple[int, list[str]]] = []
-        if n > 0:
-            for number, cells in self._data_rows():
+        data = self._data_rows()
+        try:
+            for number, cells in data if n > 0 else ():
                 shown = [strip_controls(_SURROGATE.sub("\ufffd", c))[0] for c in cells]
                 rows.append((number, (shown + [""] * width)[:width]))
                 if len(rows) >= n:
                     break
+            self._find_doubtful_rows(data)
+        finally:
+            data.close()
         return columns, rows
+
+    def look(self, n: int = 20) -> SourcePreview:
+        """The preview (see ``numbered_preview``) with how the file was read: the heading row
+        under any title lines, the workbook sheet and why, a guessed encoding."""
+        columns, rows = self.numbered_preview(n)
+        pick = self.sheet_pick or SheetPick(has_email=True)
+        doubt = self.encoding_doubt
+        return SourcePreview(
+            columns,
+            rows,
+            header_row=self._header_row,
+            title_lines=self.title_lines,
+            sheets=pick.sheets,
+            sheet=pick.name,
+            sheet_automatic=pick.automatic,
+            sheet_has_email=pick.has_email,
+            sheets_looked_at=pick.looked_at,
+            encoding_warning=doubt.warning() if doubt is not None else "",
+        )
 
     def count_rows(self) -> int:
         """How many non-blank data rows the file has (bad ones included); streams the file."""
@@ -156,7 +215,10 @@ class FileSource:
     # -- internals ---------------------------------------------------------------------------
 
     def _data_rows(self) -> Iterator[Row]:
-        """Non-blank rows after the header, stripped, trailing blank cells dropped."""
+        """Non-blank rows after the header, stripped, trailing blank cells dropped.
+
+        Rows with text a guessed encoding decoded are counted in ``encoding_doubt``.
+        """
         for number, raw in self._raw_rows():
             if number <= self._header_row:
                 continue
@@ -164,7 +226,23 @@ class FileSource:
             while cells and not cells[-1]:
                 cells.pop()
             if cells:
+                doubt = self.encoding_doubt
+                if doubt is not None:
+                    text = "".join(cells)
+                    if not text.isascii() and not _SURROGATE.search(text):
+                        doubt.add(number)
                 yield number, cells
+        if self.encoding_doubt is not None:
+            self.encoding_doubt.complete = True
+
+    def _find_doubtful_rows(self, data: Iterator[Row]) -> None:
+        """Read on a little past a preview, to name a few rows a guessed encoding decoded."""
+        doubt = self.encoding_doubt
+        if doubt is None:
+            return
+        for seen, _ in enumerate(data):
+            if doubt.count >= SHOWN_ROWS or seen >= _DOUBT_LOOKAHEAD:
+                break
 
     def _check(self, number: int, cells: list[str], columns: list[str]) -> RowProblem | None:
         unreadable = self._unreadable.get(number)
@@ -265,11 +343,14 @@ class FileSource:
         kind = self._kind()
         try:
             if kind == "xlsx":
-                self._sheet_used = []
-                yield from iter_xlsx_rows(self.path, self.sheet, self._sheet_used)
+                self.sheet_pick = SheetPick()
+                yield from iter_xlsx_rows(self.path, self.sheet, self.sheet_pick)
             else:
                 fmt = detect_format(self.path, tab=self.path.suffix.lower() == ".tsv")
                 self._delimiter = fmt.delimiter
+                self.encoding_doubt = (
+                    EncodingDoubt(fmt.encoding, fmt.damaged) if fmt.guessed else None
+                )
                 yield from iter_csv_rows(self.path, fmt, self._unreadable)
         except OSError as exc:
             raise self._os_error(exc) from exc
@@ -293,7 +374,8 @@ class FileSource:
 
     def _sheet(self) -> str:
         """The name of the workbook sheet read, when the workbook has several; else ""."""
-        return self._sheet_used[0] if self._sheet_used else ""
+        pick = self.sheet_pick
+        return pick.name if pick is not None and len(pick.sheets) > 1 else ""
 
 
 def _looks_delimited(head: bytes) -> bool:
