@@ -177,8 +177,9 @@ class PushEngine:
             status = RunStatus.COMPLETED
         tallies = runs.tallies(run_id)
         message = summary_text(tallies, dry_run, source_label(profile.source.kind))
-        if cp.get("guard_note"):
-            message += ". " + cp["guard_note"]
+        for note in ("guard_note", "source_note"):
+            if cp.get(note):
+                message += ". " + cp[note]
         runs.finish(run_id, status, counts, message, extra=tallies.as_extra())
         log.info(
             "run %s of %r ended %s: %s; %s",
@@ -371,6 +372,8 @@ class PushEngine:
             total += len(rows)
             self.reporter.advance(total, 0, f"{total:,} records planned")
             self.cancel.raise_if_cancelled()
+        # Said once in the summary, e.g. a guessed text encoding and the rows to check.
+        cp["source_note"] = getattr(self.d.source, "run_note", "") or ""
         if entries is not None:
             opts = profile.options
             sent: dict[str, dict[str, str]] = {}

@@ -40,6 +40,7 @@ from app.core.outcomes import RecordResult, RunStatus, RunSummary
 from app.core.profiles import OptOutHandling, SourceKind, SourceSpec, SyncOptions, SyncProfile
 from app.core.records import ContactList, CustomField, Permission, SourceRecord
 from app.core.settings import Preferences
+from app.core.source_preview import SourcePreview
 from app.core.store_types import Connection
 from app.secrets.store import SecretStore
 from app.store.journal_repo import JournalRepository
@@ -194,10 +195,20 @@ class ContactBridgeService:
             Path(spec.path),
             key_column=spec.settings.get("key_column") or None,
             opt_out_column=opt_out_column or None,
+            sheet=spec.settings.get("sheet") or None,  # absent: the sheet with an email column
         )
 
     def preview_source(self, spec: SourceSpec, rows: int = 20) -> tuple[list[str], list[list[str]]]:
         return self.open_source(spec).preview(rows)
+
+    def source_preview(self, spec: SourceSpec, rows: int = 20) -> SourcePreview:
+        """The first rows, each with its row number, and how the source was read (the
+        headings below any title lines, the workbook sheet and why, a guessed encoding)."""
+        source = self.open_source(spec)
+        if isinstance(source, FileSource):
+            return source.look(rows)
+        columns, numbered = source.numbered_preview(rows)
+        return SourcePreview(columns, numbered)
 
     def numbered_preview(
         self, spec: SourceSpec, rows: int = 20

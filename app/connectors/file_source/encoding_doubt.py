@@ -115,13 +115,12 @@ class EncodingDoubt:
         return (
             f"ContactBridge was not sure of the file's text encoding and read it as "
             f"{'UTF-8' if self.damaged else self.label}: check the names on {where}; "
-            f"if they look wrong, {_FIX}"
+            "if they look wrong, save the file as CSV UTF-8 (in Excel: File › Save As) and "
+            "sync again."
         )
 
     def note(self, columns: list[str]) -> str:
         """The note on one record whose ``columns`` hold text the guess decoded."""
         named = ", ".join(columns[:3]) + (" …" if len(columns) > 3 else "")
-        return (
-            f"{named}: read with a guessed text encoding ({self.label}); check that this "
-            f"looks right, and if not, {_FIX}"
-        )
+        read_as = "UTF-8" if self.damaged else self.label
+        return f"{named}: read as {read_as}, a guess; check that it looks right"
