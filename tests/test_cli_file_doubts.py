@@ -15,9 +15,7 @@ from tests.test_cli import on_list
 def test_push_from_a_workbook_with_no_email_column_names_the_sheets(cli, tmp_path: Path):
     book = tmp_path / "book.xlsx"
     book.write_bytes(
-        workbook_bytes(
-            {"Notes": [["Read me first"]], "Totals": [["Month", "Sales"], ["May", 3]]}
-        )
+        workbook_bytes({"Notes": [["Read me first"]], "Totals": [["Month", "Sales"], ["May", 3]]})
     )
 
     code, out, err = cli("push", str(book), "--list", "Walk-ins")

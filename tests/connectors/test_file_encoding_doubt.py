@@ -33,7 +33,9 @@ def test_each_record_read_by_the_guess_carries_a_note(tmp_path: Path) -> None:
     records = {r.row: r for r in source.iter_records()}
     assert records[5].values["Name"] == ZOE
     (note,) = records[5].notes
-    assert note == "Name: read as Windows-1252 (Western European), a guess; check that it looks right"
+    assert (
+        note == "Name: read as Windows-1252 (Western European), a guess; check that it looks right"
+    )
     assert records[6].notes == ()  # plain ASCII: nothing to check
 
 
@@ -74,6 +76,4 @@ def test_a_sure_encoding_shows_no_warning(tmp_path: Path, data: bytes) -> None:
     source = FileSource(write(tmp_path, data))
     assert source.look().encoding_warning == ""
     records = list(source.iter_records())
-    assert source.run_note == "" and not any(
-        "a guess" in n for r in records for n in r.notes
-    )
+    assert source.run_note == "" and not any("a guess" in n for r in records for n in r.notes)

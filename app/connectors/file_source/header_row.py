@@ -82,4 +82,3 @@ def _tidy(cells: Sequence[str]) -> list[str]:
     while out and not out[-1]:
         out.pop()
     return out
-

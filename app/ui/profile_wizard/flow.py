@@ -34,6 +34,7 @@ from app.core.profiles import (
     SyncProfile,
 )
 from app.core.schedule import Schedule
+from app.core.source_preview import SourcePreview
 
 PROFILE_NAME_MAX = 100
 AVAILABLE_SOURCES = frozenset({SourceKind.FILE, SourceKind.XERO})  # others: "coming soon"
@@ -74,6 +75,11 @@ class ProfileDraft:
         preview_row_numbers: each preview row's number in the source (blank rows and the
             heading counted), the number a sync's results give that record.
         source_problem: why the source could not be read (empty when it was read).
+        file_sheet: the workbook sheet the user chose ("" = ContactBridge picks the one
+            with an email column); saved as the source setting "sheet".
+        file_sheets: the chosen workbook's sheets, for the sheet chooser (kept when the
+            chosen sheet could not be read, so another can be chosen).
+        file_preview: how the file was last read (title lines, sheet, a guessed encoding).
         source_settings: other source settings kept unchanged when editing a profile.
         account_name: the connected Constant Contact account, for display only.
         mapping: Constant Contact field key -> source column (a blank column = not mapped).
@@ -91,6 +97,9 @@ class ProfileDraft:
     preview_rows: list[list[str]] = field(default_factory=list)
     preview_row_numbers: list[int] = field(default_factory=list)
     source_problem: str = ""
+    file_sheet: str = ""
+    file_sheets: list[str] = field(default_factory=list)
+    file_preview: SourcePreview | None = None
     source_settings: dict[str, Any] = field(default_factory=dict)
     connection_id: int | None = None
     account_name: str = ""
@@ -125,10 +134,11 @@ class ProfileDraft:
         for key in _XERO_KEYS:
             settings.pop(key, None)
         settings["path"] = self.file_path.strip()
-        if self.key_column:
-            settings["key_column"] = self.key_column
-        else:
-            settings.pop("key_column", None)
+        for key, value in (("key_column", self.key_column), ("sheet", self.file_sheet)):
+            if value:
+                settings[key] = value
+            else:
+                settings.pop(key, None)
         return SourceSpec(self.source_kind, settings)
 
     def field_mapping(self) -> FieldMapping:
@@ -162,6 +172,7 @@ class ProfileDraft:
         settings = dict(profile.source.settings)
         path = str(settings.pop("path", ""))
         key_column = str(settings.pop("key_column", "") or "")
+        sheet = str(settings.pop("sheet", "") or "")
         xero: dict[str, Any] = {}
         if profile.source.kind is SourceKind.XERO:
             conn_id = settings.pop("connection_id", None)
@@ -176,6 +187,7 @@ class ProfileDraft:
             source_kind=profile.source.kind,
             file_path=path,
             key_column=key_column,
+            file_sheet=sheet,
             source_settings=settings,
             connection_id=profile.connection_id,
             main_list=profile.main_list,
@@ -257,7 +269,41 @@ def clear_source(draft: ProfileDraft, problem: str) -> None:
     draft.columns = []
     draft.preview_rows = []
     draft.preview_row_numbers = []
+    draft.file_preview = None
     draft.source_problem = problem
+
+
+def apply_file_preview(
+    draft: ProfileDraft,
+    preview: SourcePreview,
+    *,
+    suggested: FieldMapping,
+    opt_out_column: str | None = None,
+    key_column: str | None = None,
+) -> bool:
+    """Take in a freshly read file (``apply_source_preview``) with how it was read: its
+    sheets, for the chooser; returns True if its columns changed."""
+    changed = apply_source_preview(
+        draft,
+        preview.columns,
+        [cells for _, cells in preview.rows],
+        suggested=suggested,
+        opt_out_column=opt_out_column,
+        key_column=key_column,
+        row_numbers=[number for number, _ in preview.rows],
+    )
+    draft.file_preview = preview
+    draft.file_sheets = list(preview.sheets)
+    return changed
+
+
+def source_spec_for(draft: ProfileDraft, path: str, *, sheet: bool = True) -> SourceSpec:
+    """The file at ``path`` as the wizard reads it: with the chosen sheet, unless
+    ``sheet`` is False (to list a workbook's sheets when the chosen one is gone)."""
+    settings: dict[str, Any] = {"path": path}
+    if sheet and draft.file_sheet:
+        settings["sheet"] = draft.file_sheet
+    return SourceSpec(draft.source_kind, settings)
 
 
 def validate(

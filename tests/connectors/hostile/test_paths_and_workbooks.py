@@ -217,9 +217,9 @@ def test_entity_expansion_bomb_is_refused_at_once(tmp_path: Path, member: str) -
 
 
 def test_an_entity_in_a_sheet_read_later_names_that_sheet() -> None:
-    from app.connectors.file_source.xlsx_rows import _damaged_sheet
-
     from defusedxml import EntitiesForbidden
+
+    from app.connectors.file_source.xlsx_rows import _damaged_sheet
 
     try:
         raise ValueError("parse failed") from EntitiesForbidden("a", None, None, None, None, None)
