@@ -8,9 +8,9 @@ from pathlib import Path
 
 from app.connectors.file_source.csv_rows import Row, detect_format, iter_csv_rows
 from app.connectors.file_source.encoding_doubt import SHOWN_ROWS, EncodingDoubt
+from app.connectors.file_source.file_kind import find_kind, os_error
 from app.connectors.file_source.header_row import split_titles
 from app.connectors.file_source.headers import clean_headers, column_letter
-from app.connectors.file_source.path_check import check_regular_file
 from app.connectors.file_source.problems import RowProblem
 from app.connectors.file_source.xlsx_rows import SheetPick, iter_xlsx_rows, sheet_names
 from app.core.control_chars import strip_controls
@@ -20,13 +20,6 @@ from app.core.records import SourceRecord
 from app.core.source_preview import SourcePreview
 from app.core.validation import is_opt_out_value
 
-TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
-EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-SUPPORTED = ".csv, .tsv, .txt and .xlsx"
-_XLSX_MAGIC = b"PK\x03\x04"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and other old Office files
-_HEAD_BYTES = 64 * 1024
-_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")  # a stream of a password-protected workbook
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _DOUBT_LOOKAHEAD = 5000  # rows a preview reads past its own to find rows a guess decoded
@@ -36,9 +29,10 @@ class FileSource:
     """A spreadsheet file (.csv, .tsv, .txt or .xlsx) read as contact records.
 
     Text files: the encoding (UTF-8, UTF-8 with a byte-order mark, UTF-16 with one, else
-    Windows-1252 or charset-normalizer's guess) and the delimiter (comma, semicolon, tab or
-    pipe) are guessed from the first 64 KB. Workbooks: the sheet named ``sheet``, else the first
-    visible sheet with data; dates read as ``2024-03-05`` and whole numbers without ``.0``.
+    Windows-1252 or charset-normalizer's guess) is decided from the whole file, the delimiter
+    (comma, semicolon, tab or pipe) from the first 64 KB. Workbooks: the sheet named
+    ``sheet``, else the first visible sheet with an email column, else the first with data;
+    dates read as ``2024-03-05`` and whole numbers without ``.0``.
 
     Rows are numbered as Excel or LibreOffice shows them when it opens the file, so the
     number in a result or a message finds the row there: the header is row 1 (or the first
@@ -289,55 +283,8 @@ class FileSource:
     def _kind(self) -> str:
         """``text`` or ``xlsx``, from the extension and, for text files, the first bytes."""
         if self._kind_found is None:
-            self._kind_found = self._find_kind()
+            self._kind_found = find_kind(self.path, self._where())
         return self._kind_found
-
-    def _find_kind(self) -> str:
-        suffix = self.path.suffix.lower()
-        if suffix not in EXCEL_SUFFIXES and suffix not in TEXT_SUFFIXES:
-            if suffix in (".xls", ".xlsb", ".ods", ".numbers"):
-                raise SourceError(
-                    f"ContactBridge cannot read {suffix} files. Save it as .xlsx or .csv "
-                    "from Excel (File › Save As) and pick that file.",
-                    self._where(),
-                )
-            raise SourceError(
-                f"ContactBridge reads {SUPPORTED} files; this one is not one of those. "
-                "Save it as .xlsx or .csv from Excel and pick that file.",
-                self._where(),
-            )
-        check_regular_file(self.path)  # a FIFO or device is refused before it is opened
-        try:
-            with self.path.open("rb") as f:
-                head = f.read(_HEAD_BYTES)
-        except OSError as exc:
-            raise self._os_error(exc) from exc
-        if head.startswith(_XLSX_MAGIC):
-            return "xlsx"  # an Excel workbook named .csv: read it as what it is
-        if head.startswith(_OLE2_MAGIC) and _ENCRYPTED in head:
-            raise SourceError(
-                "This workbook is password-protected, so ContactBridge cannot read it. Open it "
-                "in Excel, remove the password (File › Info › Protect Workbook) or save a copy "
-                "as .csv, and pick that file.",
-                self._where(),
-            )
-        if suffix in EXCEL_SUFFIXES:
-            if head.startswith(_OLE2_MAGIC):
-                raise SourceError(
-                    f"This is an old-style Excel workbook (.xls) named {suffix}. Save it as "
-                    ".xlsx or .csv from Excel (File › Save As) and pick that file.",
-                    self._where(),
-                )
-            if _looks_delimited(head):
-                return "text"  # a CSV named .xlsx: read it as what it is
-            return "xlsx"  # damaged, or not a workbook at all: the reader says so
-        if head.startswith(_OLE2_MAGIC):
-            raise SourceError(
-                "This is an old-style Excel workbook (.xls), not a CSV file. Save it as .xlsx "
-                "or .csv from Excel (File › Save As) and pick that file.",
-                self._where(),
-            )
-        return "text"
 
     def _raw_rows(self) -> Iterator[Row]:
         kind = self._kind()
@@ -353,21 +300,7 @@ class FileSource:
                 )
                 yield from iter_csv_rows(self.path, fmt, self._unreadable)
         except OSError as exc:
-            raise self._os_error(exc) from exc
-
-    def _os_error(self, exc: OSError) -> SourceError:
-        if isinstance(exc, FileNotFoundError):
-            text = "The file was not found. It may have been moved, renamed or deleted."
-        elif isinstance(exc, PermissionError):
-            text = (
-                "ContactBridge is not allowed to read this file. If it is open in Excel, close "
-                "it there; otherwise check that your account may open it."
-            )
-        elif isinstance(exc, IsADirectoryError):
-            text = "This is a folder, not a file."
-        else:
-            text = f"The file could not be read ({exc.strerror or exc})."
-        return SourceError(text, self._where(), details=repr(exc))
+            raise os_error(exc, self._where()) from exc
 
     def _where(self, row: int | None = None, column: str | None = None) -> SourceLocation:
         return SourceLocation(self.path.name, row, column, self._sheet() or None)
@@ -376,14 +309,6 @@ class FileSource:
         """The name of the workbook sheet read, when the workbook has several; else ""."""
         pick = self.sheet_pick
         return pick.name if pick is not None and len(pick.sheets) > 1 else ""
-
-
-def _looks_delimited(head: bytes) -> bool:
-    """The first line of ``head`` is text with a comma, semicolon, tab or pipe in it."""
-    first = head.split(b"\n", 1)[0]
-    if b"\x00" in first:
-        return False
-    return any(d in first for d in (b",", b";", b"\t", b"|"))
 
 
 def _clean_values(columns: list[str], cells: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
