@@ -70,3 +70,29 @@ def test_a_guessed_encoding_is_said_once_and_noted_on_each_record(cli, home, tmp
         handle.close()
     note = "First name: read as Windows-1252 (Western European), a guess"
     assert note in details[2] and note in details[4] and note not in details[3]
+
+
+def test_a_till_export_with_unreadable_rows_sends_the_rest(cli, home: Path, tmp_path: Path):
+    from app.ui.screenshots_files import write_till_export
+
+    file = write_till_export(tmp_path)
+
+    code, out, _err = cli("push", str(file), "--list", "Walk-ins", "--json")
+
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert (data["counts"]["created"], data["counts"]["skipped"]) == (7, 3)
+    handle = open_service(sandbox=True, home=home)
+    try:
+        service = handle.service
+        profile = service.get_profile("Quick push: till-export.csv → Walk-ins")
+        run = service.runs.last_run(profile.id)
+        skipped = {r.row: r.reason for r in service.run_results(run.run_id) if not r.email}
+    finally:
+        handle.close()
+    assert sorted(skipped) == [8, 10, 12]  # the spreadsheet's rows, below three title lines
+    assert "not valid text" in skipped[8]
+    assert "never closed" in skipped[10]
+    assert "more values than the file has column headings" in skipped[12]
+    assert "emma.jones@example.com" not in on_list(home, "Walk-ins")
+    assert "oliver.grant@example.com" in on_list(home, "Walk-ins")  # after the bad rows

@@ -23,6 +23,7 @@ class SourcePreview:
         sheets_looked_at: the sheets whose headings were looked at for an email column.
         encoding_warning: a sentence when the text encoding was a guess, naming rows to
             check; empty when it is sure.
+        unreadable_rows: the rows shown that cannot be read (a run skips them, saying why).
     """
 
     columns: list[str]
@@ -35,6 +36,17 @@ class SourcePreview:
     sheet_has_email: bool = True
     sheets_looked_at: tuple[str, ...] = ()
     encoding_warning: str = ""
+    unreadable_rows: tuple[int, ...] = ()
+
+    def unreadable_hint(self) -> str:
+        """ "Rows 8, 10 and 12 cannot be read…", for the rows shown; "" when all can be."""
+        rows = [str(r) for r in self.unreadable_rows]
+        if not rows:
+            return ""
+        if len(rows) == 1:
+            return f"Row {rows[0]} cannot be read: a sync leaves it out and says why."
+        listed = ", ".join(rows[:-1]) + " and " + rows[-1]
+        return f"Rows {listed} cannot be read: a sync leaves them out and says why for each."
 
     def title_hint(self) -> str:
         """ "The column headings are on row 4; the first 3 lines were titles…", or ""."""

@@ -30,6 +30,7 @@ from app.ui.lists.screenshots import shoot_managers
 from app.ui.main_window import MainWindow
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.wizard import ProfileWizard
+from app.ui.screenshots_files import shoot_unreadable_rows
 
 log = logging.getLogger(__name__)
 SIZE = (1366, 768)  # the most common laptop screen
@@ -129,6 +130,9 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
         _shoot_xero_source(service, window, shoot)
         shoot_managers(service, emulator, shoot)
         _shoot_waiting(window, emulator, shoot)
+        sample = getattr(handle, "sample_csv", None)
+        if sample is not None:
+            shoot_unreadable_rows(window, sample.parent, shoot)
 
         for ov in service.list_profiles():
             service.delete_profile(ov.profile.id)

@@ -173,3 +173,21 @@ def test_a_sheet_that_is_gone_names_the_sheets_there_are(tmp_path: Path) -> None
 def test_a_text_file_has_no_sheets(tmp_path: Path) -> None:
     look = FileSource(write(tmp_path, "Email\na@x.com\n")).look()
     assert look.sheets == () and look.sheet_hint() == ""
+
+
+# -- unreadable rows in the preview -----------------------------------------------------------
+
+
+def test_the_preview_names_the_rows_a_sync_will_leave_out(tmp_path: Path) -> None:
+    text = (
+        b"Email,Name\n"
+        b"a@x.com,Ann\n"
+        b"b@x.com,Ren\xe9e\n"  # not UTF-8, in a file whose other names are
+        + "c@x.com,Zoë\nd@x.com,Anaïs\ne@x.com,Chloé\n".encode()
+        + b"f@x.com,Emma,Leeds,LS1 4AB\n"  # more values than headings
+    )
+    look = FileSource(write(tmp_path, text)).look()
+    assert look.unreadable_rows == (3, 7)
+    assert look.unreadable_hint() == (
+        "Rows 3 and 7 cannot be read: a sync leaves them out and says why for each."
+    )

@@ -167,25 +167,14 @@ class FileSource:
 
     def numbered_preview(self, n: int = 20) -> tuple[list[str], list[tuple[int, list[str]]]]:
         """Like ``preview``, each row with its row number (the one results show for it)."""
-        columns = self.columns()
-        width = len(columns)
-        rows: list[tuple[int, list[str]]] = []
-        data = self._data_rows()
-        try:
-            for number, cells in data if n > 0 else ():
-                shown = [strip_controls(_SURROGATE.sub("\ufffd", c))[0] for c in cells]
-                rows.append((number, (shown + [""] * width)[:width]))
-                if len(rows) >= n:
-                    break
-            self._find_doubtful_rows(data)
-        finally:
-            data.close()
+        columns, rows, _ = self._preview_rows(n)
         return columns, rows
 
     def look(self, n: int = 20) -> SourcePreview:
         """The preview (see ``numbered_preview``) with how the file was read: the heading row
-        under any title lines, the workbook sheet and why, a guessed encoding."""
-        columns, rows = self.numbered_preview(n)
+        under any title lines, the workbook sheet and why, a guessed encoding, and which of
+        the rows shown cannot be read."""
+        columns, rows, unreadable = self._preview_rows(n)
         pick = self.sheet_pick or SheetPick(has_email=True)
         doubt = self.encoding_doubt
         return SourcePreview(
@@ -199,6 +188,7 @@ class FileSource:
             sheet_has_email=pick.has_email,
             sheets_looked_at=pick.looked_at,
             encoding_warning=doubt.warning() if doubt is not None else "",
+            unreadable_rows=tuple(unreadable),
         )
 
     def count_rows(self) -> int:
@@ -207,6 +197,26 @@ class FileSource:
         return sum(1 for _ in self._data_rows())
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _preview_rows(self, n: int) -> tuple[list[str], list[tuple[int, list[str]]], list[int]]:
+        """The columns, the first ``n`` rows cut or padded to them, and which cannot be read."""
+        columns = self.columns()
+        width = len(columns)
+        rows: list[tuple[int, list[str]]] = []
+        unreadable: list[int] = []
+        data = self._data_rows()
+        try:
+            for number, cells in data if n > 0 else ():
+                if self._check(number, cells, columns) is not None:
+                    unreadable.append(number)
+                shown = [strip_controls(_SURROGATE.sub("\ufffd", c))[0] for c in cells]
+                rows.append((number, (shown + [""] * width)[:width]))
+                if len(rows) >= n:
+                    break
+            self._find_doubtful_rows(data)
+        finally:
+            data.close()
+        return columns, rows, unreadable
 
     def _data_rows(self) -> Iterator[Row]:
         """Non-blank rows after the header, stripped, trailing blank cells dropped.

@@ -186,3 +186,16 @@ def _wheel(widget, *, up: bool) -> QWheelEvent:  # type: ignore[no-untyped-def]
         Qt.ScrollPhase.NoScrollPhase,
         False,
     )
+
+
+def test_rows_that_cannot_be_read_are_named_above_the_preview(qtbot, make_wizard, tmp_path):
+    from app.ui.screenshots_files import write_till_export
+
+    wizard = make_wizard()
+    fill_source_page(qtbot, wizard, write_till_export(tmp_path))
+    page = wizard.page_for(Step.SOURCE)
+    assert page.preview_warning.isVisible()
+    assert page.preview_warning.text() == (
+        "Rows 8, 10 and 12 cannot be read: a sync leaves them out and says why for each."
+    )
+    assert "the first 3 lines were titles and are not read" in page.preview_caption.text()

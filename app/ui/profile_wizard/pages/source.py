@@ -126,7 +126,7 @@ class SourcePage(DraftPage):
         layout.addWidget(
             hint_label(
                 self.tr(
-                    "A CSV or Excel file whose first row holds the column headings, "
+                    "A CSV or Excel file with a row of column headings at the top, "
                     "such as an export from your shop or booking system."
                 ),
                 self,
@@ -361,7 +361,8 @@ class SourcePage(DraftPage):
             self.preview_caption.setText(self.tr("The first contacts will show here."))
         else:
             self.preview_caption.setText(self.tr("The first rows of the file will show here."))
-        set_error(self.preview_warning, look.encoding_warning if look is not None else "")
+        warnings = (look.encoding_warning, look.unreadable_hint()) if look is not None else ()
+        set_error(self.preview_warning, "\n".join(w for w in warnings if w))
         self._show_sheets(look)
         self._fill_key_combo()
 
