@@ -123,7 +123,7 @@ class ProfileDraft:
         """The source as the service reads it (path and key column, or Xero's choices)."""
         settings = dict(self.source_settings)
         if self.source_kind is SourceKind.XERO:
-            for key in ("path", "key_column", *_XERO_KEYS):
+            for key in ("path", "key_column", "sheet", *_XERO_KEYS):
                 settings.pop(key, None)
             if self.xero_connection_id is not None:
                 settings["connection_id"] = self.xero_connection_id
