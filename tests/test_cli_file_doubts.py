@@ -73,7 +73,7 @@ def test_a_guessed_encoding_is_said_once_and_noted_on_each_record(cli, home, tmp
 
 
 def test_a_till_export_with_unreadable_rows_sends_the_rest(cli, home: Path, tmp_path: Path):
-    from app.ui.screenshots_files import write_till_export
+    from app.sandbox.till_export import write_till_export
 
     file = write_till_export(tmp_path)
 

@@ -189,7 +189,7 @@ def _wheel(widget, *, up: bool) -> QWheelEvent:  # type: ignore[no-untyped-def]
 
 
 def test_rows_that_cannot_be_read_are_named_above_the_preview(qtbot, make_wizard, tmp_path):
-    from app.ui.screenshots_files import write_till_export
+    from app.sandbox.till_export import write_till_export
 
     wizard = make_wizard()
     fill_source_page(qtbot, wizard, write_till_export(tmp_path))
