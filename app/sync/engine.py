@@ -389,7 +389,9 @@ class PushEngine:
                 },
                 contacts=self.d.mirror.iter_contacts(self.d.connection_id),
                 main_list_id=cp["list_id"],
-                full_read=True,  # the whole source is read even for a retry
+                # The whole source is read even for a retry; but a row that could not be
+                # read may be a linked record, so its absence proves no deletion.
+                full_read=not getattr(self.d.source, "problems", ()),
                 only_keys=only,
                 outside=self._outside(profile, details, entries),
                 email_column=profile.mapping.source_for("email") or "",
