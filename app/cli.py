@@ -470,18 +470,34 @@ def _quick_push_profile(service, file: Path, list_name: str, dry_run: bool = Fal
     if conn is None:
         raise AppError("Connect to Constant Contact first: open ContactBridge and add a profile.")
     spec = file_spec(file)
-    columns, _ = service.preview_source(spec, 1)
+    source = service.open_source(spec)
+    columns = source.columns()
     mapping = service.suggest_mapping(columns)
     if mapping.source_for("email") is None:
-        raise AppError(
-            f'No email column was found in "{file.name}". Columns: {", ".join(columns)}.'
-        )
+        raise AppError(_no_email_column(file.name, columns, getattr(source, "sheet_pick", None)))
     profile = service.save_profile(
         SyncProfile(
             name=name, source=spec, main_list=list_name, connection_id=conn.id, mapping=mapping
         )
     )
     return profile, dry_run
+
+
+def _no_email_column(name: str, columns: list[str], pick: object) -> str:
+    """Which file (and sheet) has no email column, what it has, and the other sheets."""
+    from app.core.source_preview import quoted_list
+
+    listed = ", ".join(columns)
+    sheets: tuple[str, ...] = getattr(pick, "sheets", ())
+    if len(sheets) < 2:
+        return f'No email column was found in "{name}". Columns: {listed}.'
+    sheet = getattr(pick, "name", "")
+    others = quoted_list([s for s in sheets if s != sheet])
+    return (
+        f'No email column was found in sheet "{sheet}" of "{name}", nor in its other '
+        f"sheet{'s' if len(sheets) > 2 else ''} ({others}). Columns: {listed}. Add an email "
+        "column, or save the sheet with your contacts as .csv and push that file."
+    )
 
 
 def _profiles(service, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from app.core.records import ContactList, CustomField, RemoteContact, SourceRecord
+from app.core.source_preview import SourcePreview
 
 
 class TokenStore(Protocol):
@@ -69,6 +70,15 @@ class Source(Protocol):
 
     def numbered_preview(self, n: int = 20) -> tuple[list[str], list[tuple[int, list[str]]]]:
         """The columns and the first ``n`` records' values, each with its row number."""
+
+    def look(self, n: int = 20) -> SourcePreview:
+        """``numbered_preview`` with how the source was read (a file's heading row, sheet,
+        guessed encoding and unreadable rows), for the wizard."""
+
+    @property
+    def run_note(self) -> str:
+        """What a user should know about the last read, said once in the run's summary
+        (a guessed text encoding and the rows to check); "" when nothing."""
 
     def still_there(self, keys: Sequence[str]) -> set[str]:
         """Which of these records, missing from the last read, still exist in the source.

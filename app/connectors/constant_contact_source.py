@@ -19,6 +19,7 @@ from itertools import islice
 from app.connectors.base import ConstantContact, SourceCapabilities, SourceProblem
 from app.core.fields import STANDARD_FIELDS
 from app.core.records import ContactList, RemoteContact, SourceRecord
+from app.core.source_preview import SourcePreview
 
 EMAIL = "Email address"
 LISTS = "Lists"
@@ -93,6 +94,15 @@ class ConstantContactSource:
         """The contacts deleted in Constant Contact after ``since``."""
         changed = self.client.iter_contacts(updated_after=since, lists=self.list_ids)
         return {c.contact_id for c in changed if c.deleted}
+
+    def look(self, n: int = 20) -> SourcePreview:
+        """The preview; a service's records need no more explaining than that."""
+        columns, rows = self.numbered_preview(n)
+        return SourcePreview(columns, rows)
+
+    @property
+    def run_note(self) -> str:
+        return ""
 
     def still_there(self, keys: Sequence[str]) -> set[str]:
         """Which of these contacts Constant Contact still has (not deleted), though the read

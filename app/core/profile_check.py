@@ -20,6 +20,8 @@ NAME_MAX = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _INT_MAX = 1_000_000
+_FILE_TEXT_SETTINGS = ("path", "key_column", "sheet")
+SHEET_NAME_MAX = 31  # Excel's own limit on a sheet's name
 _SECTIONS = {
     "source": Mapping,
     "destination": Mapping,
@@ -64,7 +66,25 @@ def check_profile_export(data: Mapping[str, Any]) -> None:
     ends = (source.get("kind", DEFAULT_SOURCE_KIND), destination.get("kind", CONSTANT_CONTACT))
     if CONSTANT_CONTACT not in ends or ends[0] == ends[1]:
         _wrong("destination.kind", "Constant Contact on exactly one side", ends[1])
+    if ends[0] == DEFAULT_SOURCE_KIND:  # a spreadsheet file's path, key column and sheet
+        _check_file_settings(source.get("settings") or {})
     _check_options(data.get("options") or {})
+
+
+def _check_file_settings(settings: Mapping[str, Any]) -> None:
+    """A file's path, record-ID column and workbook sheet are text when given (the sheet
+    is optional: without it, the sheet with an email column is read)."""
+    for key in _FILE_TEXT_SETTINGS:
+        value = settings.get(key)
+        if value is not None and not isinstance(value, str):
+            _wrong(f"source.settings.{key}", "text", value)
+    sheet = settings.get("sheet")
+    if isinstance(sheet, str) and (len(sheet) > SHEET_NAME_MAX or _CONTROL.search(sheet)):
+        _wrong(
+            "source.settings.sheet",
+            f"a sheet name of at most {SHEET_NAME_MAX} characters, on one line",
+            sheet,
+        )
 
 
 def _check_options(options: Mapping[str, Any]) -> None:

@@ -21,6 +21,7 @@ from app.connectors.xero.connector import SAMPLE_LIST as XERO_LIST_NAME
 from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.errors import NeedsReconnect
 from app.devtools.list_screenshots import shoot_managers
+from app.devtools.screenshots_files import shoot_unreadable_rows
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
 from app.sync.bootstrap import open_service
 from app.sync.engine import IMPORT
@@ -130,6 +131,9 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
         _shoot_xero_source(service, window, shoot)
         shoot_managers(service, emulator, shoot)
         _shoot_waiting(window, emulator, shoot)
+        sample = getattr(handle, "sample_csv", None)
+        if sample is not None:
+            shoot_unreadable_rows(window, sample.parent, shoot)
 
         for ov in service.list_profiles():
             service.delete_profile(ov.profile.id)
@@ -225,7 +229,7 @@ def _shoot_xero_source(service: object, window: MainWindow, shoot: Callable[...,
     wizard = ProfileWizard(service, window, profile=profile)  # type: ignore[arg-type]
     wizard.show()
     wizard.restart()
-    panel = wizard.page_for(Step.SOURCE).xero_panel  # type: ignore[attr-defined]
+    panel = wizard.page_for(Step.SOURCE).panels["xero"]  # type: ignore[attr-defined]
     deadline = time.monotonic() + 30
     while panel.busy and time.monotonic() < deadline:  # groups and preview load in workers
         wait_ms(50)

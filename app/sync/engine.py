@@ -155,8 +155,9 @@ class PushEngine:
             status = RunStatus.COMPLETED
         tallies = runs.tallies(run_id)
         message = summary_text(tallies, dry_run, source_words(profile.source.kind))
-        if cp.get("guard_note"):
-            message += ". " + cp["guard_note"]
+        for note in ("guard_note", "source_note"):
+            if cp.get(note):
+                message += ". " + cp[note]
         runs.finish(run_id, status, counts, message, extra=tallies.as_extra())
         log.info(
             "run %s of %r ended %s: %s; %s",
@@ -361,6 +362,8 @@ class PushEngine:
             total += len(rows)
             self.reporter.advance(total, 0, f"{total:,} records planned")
             self.cancel.raise_if_cancelled()
+        # Said once in the summary, e.g. a guessed text encoding and the rows to check.
+        cp["source_note"] = self.d.source.run_note
         if entries is not None:
             deleted: frozenset[str] = frozenset()
             if read.since is not None:
@@ -380,7 +383,9 @@ class PushEngine:
                 },
                 contacts=self.d.mirror.iter_contacts(self.d.connection_id),
                 main_list_id=cp["list_id"],
-                full_read=read.full,  # a retry reads the whole source too
+                # A retry reads the whole source too; but a row that could not be read may
+                # be a linked record, so its absence proves no deletion.
+                full_read=read.full and not self.d.source.problems,
                 only_keys=only,
                 outside=self._outside(profile, details, entries) if read.full else frozenset(),
                 deleted=deleted,

@@ -39,6 +39,7 @@ from app.core.outcomes import RecordResult, RunStatus, RunSummary
 from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfile
 from app.core.records import ContactList, CustomField, Permission, SourceRecord
 from app.core.settings import Preferences
+from app.core.source_preview import SourcePreview
 from app.core.store_types import Connection
 from app.secrets.store import SecretStore
 from app.store.journal_repo import JournalRepository
@@ -199,6 +200,11 @@ class ContactBridgeService:
 
     def preview_source(self, spec: SourceSpec, rows: int = 20) -> tuple[list[str], list[list[str]]]:
         return self.open_source(spec).preview(rows)
+
+    def source_preview(self, spec: SourceSpec, rows: int = 20) -> SourcePreview:
+        """The first rows, each with its row number, and how the source was read (the
+        headings below any title lines, the workbook sheet and why, a guessed encoding)."""
+        return self.open_source(spec).look(rows)
 
     def numbered_preview(
         self, spec: SourceSpec, rows: int = 20

@@ -61,6 +61,13 @@ class MemorySource:
         rows = [(r.row, [r.values.get(c, "") for c in COLUMNS]) for r in self.iter_records()]
         return list(COLUMNS), rows[:n]
 
+    def look(self, n: int = 20):  # type: ignore[no-untyped-def]
+        from app.core.source_preview import SourcePreview
+
+        return SourcePreview(*self.numbered_preview(n))
+
+    run_note = ""
+
     def still_there(self, keys: Sequence[str]) -> set[str]:
         """A key no longer in the dict was deleted."""
         return {k for k in keys if k in self.records}

@@ -200,6 +200,17 @@ def test_switching_the_source_and_back_keeps_the_services_choices():
     )
 
 
+def test_a_chosen_workbook_sheet_round_trips_through_a_profile():
+    draft = ProfileDraft(name="Shop", file_path="/data/book.xlsx", file_sheet="Contacts")
+    spec = draft.source_spec()
+    assert spec.settings == {"path": "/data/book.xlsx", "sheet": "Contacts"}
+    profile = SyncProfile("Shop", spec, "Newsletter")
+    again = ProfileDraft.from_profile(profile)
+    assert again.file_sheet == "Contacts" and "sheet" not in again.source_settings
+    again.file_sheet = ""  # back to the sheet ContactBridge picks
+    assert "sheet" not in again.source_spec().settings
+
+
 def test_guard_values_must_be_positive():
     draft = ready_draft()
     draft.options = SyncOptions(guard_share=0.0, guard_count=0)

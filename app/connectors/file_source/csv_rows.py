@@ -20,6 +20,11 @@ from app.core.errors import SourceError, SourceLocation
 Row = tuple[int, list[str]]
 
 _MARKED = ("utf-8-sig", "utf-16", "utf-32")  # byte-order marks and wide encodings settle it
+# UTF-8 with a few bad bytes is sure when its good characters outnumber them this many times;
+# below that, reading it as UTF-8 is a guess the user is told about (see encoding_doubt).
+_SURE_UTF8 = 10
+
+_WIDTH_ROWS = 10  # the first rows, where the headings are (see header_row.WINDOW)
 
 # A real value of up to 16 MB (a long notes cell) is read; past that it is reported.
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
@@ -31,7 +36,8 @@ def detect_format(path: Path, *, tab: bool = False) -> TextFormat:
     A byte-order mark settles the encoding. Otherwise the whole file is read once
     (``scan_utf8``): a file with more UTF-8 characters than bad bytes is UTF-8 and the rows
     with bad bytes are reported one by one; any other file is guessed (Windows-1252 and its
-    kin first) from the part where its non-ASCII bytes are.
+    kin first) from the part where its non-ASCII bytes are, and the format says it is a guess
+    (``TextFormat.guessed``) so that the user can be told.
 
     Args:
         path: the file.
@@ -50,13 +56,17 @@ def detect_format(path: Path, *, tab: bool = False) -> TextFormat:
         encoding = detect_encoding(sample, complete=complete)
         wide = sample.count(b"\x00") * 8 > len(sample)  # UTF-16/32 without a mark, or binary
         marked = encoding is None or encoding.replace("_", "-").startswith(_MARKED)
+        guessed = damaged = False
         if not marked and not wide:
             f.seek(0)
             evidence = scan_utf8(f)
             if evidence.is_utf8:
                 encoding = "utf-8"
+                damaged = evidence.bad > 0
+                guessed = damaged and evidence.good < _SURE_UTF8 * evidence.bad
             elif evidence.sample:
                 encoding = detect_encoding(evidence.sample, complete=True)
+                guessed = True
     if encoding is None:
         raise SourceError(
             "This file does not look like a text (CSV) file. Export or save the data as "
@@ -64,9 +74,9 @@ def detect_format(path: Path, *, tab: bool = False) -> TextFormat:
             location,
         )
     if tab:
-        return TextFormat(encoding, "\t")
+        return TextFormat(encoding, "\t", guessed, damaged)
     text = sample.decode(encoding, errors="replace")
-    return TextFormat(encoding, sniff_delimiter(text.lstrip("\ufeff")))
+    return TextFormat(encoding, sniff_delimiter(text.lstrip("\ufeff")), guessed, damaged)
 
 
 def iter_csv_rows(
@@ -89,7 +99,7 @@ def iter_csv_rows(
         text = io.TextIOWrapper(raw, encoding=fmt.encoding, errors="surrogateescape", newline="")
         lines = _Lines(text)
         reader = csv.reader(lines, delimiter=fmt.delimiter)
-        number, width = 0, 0
+        number, width, counted = 0, 0, 0
         while True:
             lines.taken = []
             try:
@@ -111,8 +121,10 @@ def iter_csv_rows(
                 if index is None:
                     index = next((i for i, c in enumerate(cells) if '"' in c), 0)
                 found[number] = (index, reason)
-            elif not width and any(c.strip() for c in cells):
-                width = len(cells)
+            elif counted < _WIDTH_ROWS and any(c.strip() for c in cells):
+                # The headings' width, even below title lines ("Customer export"): the widest
+                # of the first rows.
+                width, counted = max(width, len(cells)), counted + 1
             yield number, cells
 
 

@@ -9,40 +9,39 @@ from pathlib import Path
 
 from app.connectors.base import SourceCapabilities
 from app.connectors.file_source.csv_rows import Row, detect_format, iter_csv_rows
+from app.connectors.file_source.encoding_doubt import SHOWN_ROWS, EncodingDoubt
+from app.connectors.file_source.file_kind import find_kind, os_error
+from app.connectors.file_source.header_row import split_titles
 from app.connectors.file_source.headers import clean_headers, column_letter
-from app.connectors.file_source.path_check import check_regular_file
 from app.connectors.file_source.problems import RowProblem
-from app.connectors.file_source.xlsx_rows import iter_xlsx_rows, sheet_names
+from app.connectors.file_source.xlsx_rows import SheetPick, iter_xlsx_rows, sheet_names
 from app.core.control_chars import strip_controls
 from app.core.email_address import email_key
 from app.core.errors import SourceError, SourceLocation
 from app.core.mapping_suggest import suggest_mapping
 from app.core.records import SourceRecord
+from app.core.source_preview import SourcePreview
 from app.core.validation import is_opt_out_value
 
-TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
-EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-SUPPORTED = ".csv, .tsv, .txt and .xlsx"
-_XLSX_MAGIC = b"PK\x03\x04"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and other old Office files
-_HEAD_BYTES = 64 * 1024
-_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")  # a stream of a password-protected workbook
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_DOUBT_LOOKAHEAD = 5000  # rows a preview reads past its own to find rows a guess decoded
 
 
 class FileSource:
     """A spreadsheet file (.csv, .tsv, .txt or .xlsx) read as contact records.
 
     Text files: the encoding (UTF-8, UTF-8 with a byte-order mark, UTF-16 with one, else
-    Windows-1252 or charset-normalizer's guess) and the delimiter (comma, semicolon, tab or
-    pipe) are guessed from the first 64 KB. Workbooks: the sheet named ``sheet``, else the first
-    visible sheet with data; dates read as ``2024-03-05`` and whole numbers without ``.0``.
+    Windows-1252 or charset-normalizer's guess) is decided from the whole file, the delimiter
+    (comma, semicolon, tab or pipe) from the first 64 KB. Workbooks: the sheet named
+    ``sheet``, else the first visible sheet with an email column, else the first with data;
+    dates read as ``2024-03-05`` and whole numbers without ``.0``.
 
     Rows are numbered as Excel or LibreOffice shows them when it opens the file, so the
     number in a result or a message finds the row there: the header is row 1 (or the first
-    non-blank row, counted where it stands), so row 2 is normally the first record, and
-    blank rows are skipped but still counted. In a text file that is the line number,
+    non-blank row, counted where it stands, or the row below title lines such as "Customer
+    export", see ``header_row``), so row 2 is normally the first record, and blank rows are
+    skipped but still counted. In a text file that is the line number,
     blank lines included, until a quoted value with a line break inside: a spreadsheet
     shows that record as one row, and so does ContactBridge, so from there on the number
     is the spreadsheet's row, lower than a text editor's line number.
@@ -55,6 +54,11 @@ class FileSource:
     those rows as skipped with the reason. Bad rows are those with a value under no heading
     (more cells than headings, e.g. an unquoted comma) and those with bytes the file's encoding
     cannot decode.
+
+    A text file whose encoding had to be guessed sets ``encoding_doubt`` while it is read:
+    the guess and the rows whose text it decoded; each such record carries a note saying so,
+    and ``run_note`` is the sentence for the run's summary. A workbook sets ``sheet_pick``
+    (which sheet was read, and why).
 
     ``key`` is the ``key_column`` value when given and not blank, else the lower-cased email
     (from ``email_column``, or the column ``suggest_mapping`` picks for email), else
@@ -79,11 +83,13 @@ class FileSource:
         self.sheet = sheet
         self.email_column = email_column
         self.problems: list[RowProblem] = []
+        self.sheet_pick: SheetPick | None = None  # a workbook: the sheet read, and why
+        self.encoding_doubt: EncodingDoubt | None = None  # a text file's guessed encoding
         self._columns: list[str] | None = None
         self._header_row = 1
+        self._titles = 0  # non-blank title lines above the headings
         self._kind_found: str | None = None
         self._delimiter = ","
-        self._sheet_used: list[str] = []  # the workbook sheet read, when it has several
         self._unreadable: dict[int, tuple[int, str]] = {}  # row → (cell index, why), from reading
 
     def describe(self) -> str:
@@ -93,15 +99,36 @@ class FileSource:
     def columns(self) -> list[str]:
         """The cleaned column names from the header row (see ``clean_headers``); read once."""
         if self._columns is None:
-            for number, cells in self._raw_rows():
-                if any(c.strip() for c in cells):
-                    self._columns, self._header_row = clean_headers(cells), number
-                    break
-            else:
+            rows = self._raw_rows()
+            try:
+                header, self._titles = split_titles(rows)
+            finally:
+                rows.close()
+            if header is None:
                 raise SourceError(
                     "The file is empty: it has no column headings and no rows.", self._where()
                 )
+            self._header_row, cells = header
+            self._columns = clean_headers(cells)
         return list(self._columns)
+
+    @property
+    def header_row(self) -> int:
+        """The row number of the column headings (after ``columns()``)."""
+        return self._header_row
+
+    @property
+    def title_lines(self) -> int:
+        """How many lines above the headings were titles and are not read; 0 when the
+        headings are the first non-blank row (after ``columns()``)."""
+        return self._header_row - 1 if self._titles else 0
+
+    @property
+    def run_note(self) -> str:
+        """What a run's summary should say once about how the file was read ("" if nothing);
+        complete after ``iter_records()`` has read the whole file."""
+        doubt = self.encoding_doubt
+        return doubt.summary() if doubt is not None and doubt.count else ""
 
     def sheet_names(self) -> list[str]:
         """The worksheets of a workbook, in order; empty for a text file."""
@@ -131,6 +158,9 @@ class FileSource:
                 self.problems.append(problem)
                 continue
             values, notes = _clean_values(columns, cells)
+            if self.encoding_doubt is not None and not "".join(cells).isascii():
+                guessed = [c for c in columns if not values[c].isascii()]
+                notes = (*notes, self.encoding_doubt.note(guessed))
             opted_out = self.opt_out_column is not None and is_opt_out_value(
                 values[self.opt_out_column]
             )
@@ -144,15 +174,7 @@ class FileSource:
 
     def numbered_preview(self, n: int = 20) -> tuple[list[str], list[tuple[int, list[str]]]]:
         """Like ``preview``, each row with its row number (the one results show for it)."""
-        columns = self.columns()
-        width = len(columns)
-        rows: list[tuple[int, list[str]]] = []
-        if n > 0:
-            for number, cells in self._data_rows():
-                shown = [strip_controls(_SURROGATE.sub("\ufffd", c))[0] for c in cells]
-                rows.append((number, (shown + [""] * width)[:width]))
-                if len(rows) >= n:
-                    break
+        columns, rows, _ = self._preview_rows(n)
         return columns, rows
 
     def deleted_since(self, since: datetime) -> set[str]:
@@ -163,6 +185,27 @@ class FileSource:
         """None: a row no longer in the file was deleted from it."""
         return set()
 
+    def look(self, n: int = 20) -> SourcePreview:
+        """The preview (see ``numbered_preview``) with how the file was read: the heading row
+        under any title lines, the workbook sheet and why, a guessed encoding, and which of
+        the rows shown cannot be read."""
+        columns, rows, unreadable = self._preview_rows(n)
+        pick = self.sheet_pick or SheetPick(has_email=True)
+        doubt = self.encoding_doubt
+        return SourcePreview(
+            columns,
+            rows,
+            header_row=self._header_row,
+            title_lines=self.title_lines,
+            sheets=pick.sheets,
+            sheet=pick.name,
+            sheet_automatic=pick.automatic,
+            sheet_has_email=pick.has_email,
+            sheets_looked_at=pick.looked_at,
+            encoding_warning=doubt.warning() if doubt is not None else "",
+            unreadable_rows=tuple(unreadable),
+        )
+
     def count_rows(self) -> int:
         """How many non-blank data rows the file has (bad ones included); streams the file."""
         self.columns()
@@ -170,8 +213,31 @@ class FileSource:
 
     # -- internals ---------------------------------------------------------------------------
 
+    def _preview_rows(self, n: int) -> tuple[list[str], list[tuple[int, list[str]]], list[int]]:
+        """The columns, the first ``n`` rows cut or padded to them, and which cannot be read."""
+        columns = self.columns()
+        width = len(columns)
+        rows: list[tuple[int, list[str]]] = []
+        unreadable: list[int] = []
+        data = self._data_rows()
+        try:
+            for number, cells in data if n > 0 else ():
+                if self._check(number, cells, columns) is not None:
+                    unreadable.append(number)
+                shown = [strip_controls(_SURROGATE.sub("\ufffd", c))[0] for c in cells]
+                rows.append((number, (shown + [""] * width)[:width]))
+                if len(rows) >= n:
+                    break
+            self._find_doubtful_rows(data)
+        finally:
+            data.close()
+        return columns, rows, unreadable
+
     def _data_rows(self) -> Iterator[Row]:
-        """Non-blank rows after the header, stripped, trailing blank cells dropped."""
+        """Non-blank rows after the header, stripped, trailing blank cells dropped.
+
+        Rows with text a guessed encoding decoded are counted in ``encoding_doubt``.
+        """
         for number, raw in self._raw_rows():
             if number <= self._header_row:
                 continue
@@ -179,7 +245,23 @@ class FileSource:
             while cells and not cells[-1]:
                 cells.pop()
             if cells:
+                doubt = self.encoding_doubt
+                if doubt is not None:
+                    text = "".join(cells)
+                    if not text.isascii() and not _SURROGATE.search(text):
+                        doubt.add(number)
                 yield number, cells
+        if self.encoding_doubt is not None:
+            self.encoding_doubt.complete = True
+
+    def _find_doubtful_rows(self, data: Iterator[Row]) -> None:
+        """Read on a little past a preview, to name a few rows a guessed encoding decoded."""
+        doubt = self.encoding_doubt
+        if doubt is None:
+            return
+        for seen, _ in enumerate(data):
+            if doubt.count >= SHOWN_ROWS or seen >= _DOUBT_LOOKAHEAD:
+                break
 
     def _check(self, number: int, cells: list[str], columns: list[str]) -> RowProblem | None:
         unreadable = self._unreadable.get(number)
@@ -226,97 +308,32 @@ class FileSource:
     def _kind(self) -> str:
         """``text`` or ``xlsx``, from the extension and, for text files, the first bytes."""
         if self._kind_found is None:
-            self._kind_found = self._find_kind()
+            self._kind_found = find_kind(self.path, self._where())
         return self._kind_found
-
-    def _find_kind(self) -> str:
-        suffix = self.path.suffix.lower()
-        if suffix not in EXCEL_SUFFIXES and suffix not in TEXT_SUFFIXES:
-            if suffix in (".xls", ".xlsb", ".ods", ".numbers"):
-                raise SourceError(
-                    f"ContactBridge cannot read {suffix} files. Save it as .xlsx or .csv "
-                    "from Excel (File › Save As) and pick that file.",
-                    self._where(),
-                )
-            raise SourceError(
-                f"ContactBridge reads {SUPPORTED} files; this one is not one of those. "
-                "Save it as .xlsx or .csv from Excel and pick that file.",
-                self._where(),
-            )
-        check_regular_file(self.path)  # a FIFO or device is refused before it is opened
-        try:
-            with self.path.open("rb") as f:
-                head = f.read(_HEAD_BYTES)
-        except OSError as exc:
-            raise self._os_error(exc) from exc
-        if head.startswith(_XLSX_MAGIC):
-            return "xlsx"  # an Excel workbook named .csv: read it as what it is
-        if head.startswith(_OLE2_MAGIC) and _ENCRYPTED in head:
-            raise SourceError(
-                "This workbook is password-protected, so ContactBridge cannot read it. Open it "
-                "in Excel, remove the password (File › Info › Protect Workbook) or save a copy "
-                "as .csv, and pick that file.",
-                self._where(),
-            )
-        if suffix in EXCEL_SUFFIXES:
-            if head.startswith(_OLE2_MAGIC):
-                raise SourceError(
-                    f"This is an old-style Excel workbook (.xls) named {suffix}. Save it as "
-                    ".xlsx or .csv from Excel (File › Save As) and pick that file.",
-                    self._where(),
-                )
-            if _looks_delimited(head):
-                return "text"  # a CSV named .xlsx: read it as what it is
-            return "xlsx"  # damaged, or not a workbook at all: the reader says so
-        if head.startswith(_OLE2_MAGIC):
-            raise SourceError(
-                "This is an old-style Excel workbook (.xls), not a CSV file. Save it as .xlsx "
-                "or .csv from Excel (File › Save As) and pick that file.",
-                self._where(),
-            )
-        return "text"
 
     def _raw_rows(self) -> Iterator[Row]:
         kind = self._kind()
         try:
             if kind == "xlsx":
-                self._sheet_used = []
-                yield from iter_xlsx_rows(self.path, self.sheet, self._sheet_used)
+                self.sheet_pick = SheetPick()
+                yield from iter_xlsx_rows(self.path, self.sheet, self.sheet_pick)
             else:
                 fmt = detect_format(self.path, tab=self.path.suffix.lower() == ".tsv")
                 self._delimiter = fmt.delimiter
+                self.encoding_doubt = (
+                    EncodingDoubt(fmt.encoding, fmt.damaged) if fmt.guessed else None
+                )
                 yield from iter_csv_rows(self.path, fmt, self._unreadable)
         except OSError as exc:
-            raise self._os_error(exc) from exc
-
-    def _os_error(self, exc: OSError) -> SourceError:
-        if isinstance(exc, FileNotFoundError):
-            text = "The file was not found. It may have been moved, renamed or deleted."
-        elif isinstance(exc, PermissionError):
-            text = (
-                "ContactBridge is not allowed to read this file. If it is open in Excel, close "
-                "it there; otherwise check that your account may open it."
-            )
-        elif isinstance(exc, IsADirectoryError):
-            text = "This is a folder, not a file."
-        else:
-            text = f"The file could not be read ({exc.strerror or exc})."
-        return SourceError(text, self._where(), details=repr(exc))
+            raise os_error(exc, self._where()) from exc
 
     def _where(self, row: int | None = None, column: str | None = None) -> SourceLocation:
         return SourceLocation(self.path.name, row, column, self._sheet() or None)
 
     def _sheet(self) -> str:
         """The name of the workbook sheet read, when the workbook has several; else ""."""
-        return self._sheet_used[0] if self._sheet_used else ""
-
-
-def _looks_delimited(head: bytes) -> bool:
-    """The first line of ``head`` is text with a comma, semicolon, tab or pipe in it."""
-    first = head.split(b"\n", 1)[0]
-    if b"\x00" in first:
-        return False
-    return any(d in first for d in (b",", b";", b"\t", b"|"))
+        pick = self.sheet_pick
+        return pick.name if pick is not None and len(pick.sheets) > 1 else ""
 
 
 def _clean_values(columns: list[str], cells: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -46,10 +47,18 @@ _BOMS = (
 
 @dataclass(frozen=True)
 class TextFormat:
-    """How to read a delimited text file."""
+    """How to read a delimited text file.
+
+    Attributes:
+        guessed: the encoding is a guess (see ``encoding_doubt``), not settled by a
+            byte-order mark or by UTF-8 throughout the file.
+        damaged: UTF-8 with some bytes that are not UTF-8.
+    """
 
     encoding: str
     delimiter: str
+    guessed: bool = False
+    damaged: bool = False
 
 
 def detect_encoding(sample: bytes, *, complete: bool) -> str | None:
@@ -97,9 +106,10 @@ def sniff_delimiter(text: str, default: str = ",") -> str:
     """Pick the delimiter of a delimited text sample (comma, semicolon, tab or pipe).
 
     ``csv.Sniffer`` is tried first on the first lines; its answer is kept only when it is one
-    of ``DELIMITERS`` and splits the header into several columns. Otherwise the candidate whose
-    column count holds across the most sample lines wins (then the one giving more columns),
-    and ``default`` if none splits the header at all (a file with a single column).
+    of ``DELIMITERS`` and splits the rows into several columns. Otherwise the candidate whose
+    usual column count (the most common one, so title lines above the headings do not count)
+    holds across the most sample lines wins (then the one giving more columns), and
+    ``default`` if none splits the rows at all (a file with a single column).
     """
     lines = text.splitlines(keepends=True)
     if len(lines) > 1 and not text.endswith(("\n", "\r")):
@@ -111,15 +121,21 @@ def sniff_delimiter(text: str, default: str = ",") -> str:
         sniffed = csv.Sniffer().sniff(head, delimiters=DELIMITERS).delimiter
     except csv.Error:
         sniffed = ""
-    if sniffed and _widths(head, sniffed)[0] > 1:
+    if sniffed and _usual(_widths(head, sniffed))[1] > 1:
         return sniffed
     best, best_score = default, (0, 1)
     for candidate in DELIMITERS:
-        widths = _widths(head, candidate)
-        score = (sum(1 for w in widths if w == widths[0]), widths[0])
-        if widths[0] > 1 and score > best_score:
+        score = _usual(_widths(head, candidate))
+        if score[1] > 1 and score > best_score:
             best, best_score = candidate, score
     return best
+
+
+def _usual(widths: list[int]) -> tuple[int, int]:
+    """(how many rows have it, the width) for the most common width (the wider on a tie)."""
+    counts = Counter(widths)
+    width = max(counts, key=lambda w: (counts[w], w))
+    return counts[width], width
 
 
 def _widths(text: str, delimiter: str) -> list[int]:

@@ -6,12 +6,15 @@ import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 
+from app.connectors.file_source.header_row import split_titles
 from app.connectors.file_source.headers import clean_headers
 from app.core.errors import SourceError, SourceLocation
 from app.core.mapping_suggest import suggest_mapping
@@ -24,22 +27,42 @@ _ZEROS = re.compile(r"0+")  # a "00000" number format: Excel's zip code format
 Row = tuple[int, list[str]]
 
 
-def iter_xlsx_rows(path: Path, sheet: str | None, chosen: list[str] | None = None) -> Iterator[Row]:
+@dataclass
+class SheetPick:
+    """Which sheet of a workbook was read, and why (filled in by ``iter_xlsx_rows``).
+
+    Attributes:
+        name: the sheet read.
+        sheets: every worksheet of the workbook, in order.
+        automatic: ContactBridge picked it (no sheet was named).
+        has_email: its headings include an email column.
+        looked_at: the sheets whose headings were looked at for an email column, in order.
+    """
+
+    name: str = ""
+    sheets: tuple[str, ...] = ()
+    automatic: bool = True
+    has_email: bool = False
+    looked_at: tuple[str, ...] = ()
+
+
+def iter_xlsx_rows(path: Path, sheet: str | None, pick: SheetPick | None = None) -> Iterator[Row]:
     """Yield ``(row number, cell texts)`` from one sheet; row 1 is the sheet's first row.
 
-    The sheet is ``sheet`` if given, else the first visible sheet whose headings include an
-    email column, else the first visible sheet with any value in it. Its name is appended to
-    ``chosen`` when the workbook has more than one sheet, for messages to name it.
+    The sheet is ``sheet`` if given, else the first visible sheet whose headings (below any
+    title lines) include an email column, else the first visible sheet with any value in it.
+    What was picked and why goes into ``pick``.
 
     Raises:
-        SourceError: the workbook cannot be opened, the sheet does not exist, or its data is
-            damaged (named with the sheet and the row where reading stopped).
+        SourceError: the workbook cannot be opened, the sheet does not exist, its data is
+            damaged (named with the sheet and the row where reading stopped), or its XML
+            declares entities (refused for safety).
     """
+    pick = pick if pick is not None else SheetPick()
     with _open(path) as workbook:
-        worksheet = _pick_sheet(workbook, path, sheet)
+        pick.sheets = tuple(ws.title for ws in workbook.worksheets)
+        worksheet = _pick_sheet(workbook, path, sheet, pick)
         if worksheet is not None:
-            if chosen is not None and len(workbook.worksheets) > 1:
-                chosen.append(worksheet.title)
             yield from _rows(worksheet, path.name)
 
 
@@ -71,6 +94,8 @@ def _load(handle: BinaryIO, name: str) -> Any:
             warnings.simplefilter("ignore")  # styles or extensions openpyxl cannot keep
             return load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:
+        if _unsafe_xml(exc):
+            raise _refused(name, "", exc) from exc
         raise SourceError(
             "This file is not a readable Excel workbook; it may be damaged or not really an "
             ".xlsx file. Open it in Excel and save it again as .xlsx or .csv.",
@@ -79,11 +104,13 @@ def _load(handle: BinaryIO, name: str) -> Any:
         ) from exc
 
 
-def _pick_sheet(workbook: Any, path: Path, sheet: str | None) -> Any:
+def _pick_sheet(workbook: Any, path: Path, sheet: str | None, pick: SheetPick) -> Any:
     sheets = workbook.worksheets
     if sheet is not None:
         for ws in sheets:
             if ws.title == sheet:
+                pick.name, pick.automatic = ws.title, False
+                pick.has_email, pick.looked_at = _has_email(ws, path.name), (ws.title,)
                 return ws
         names = ", ".join(f'"{ws.title}"' for ws in sheets)
         raise SourceError(
@@ -93,14 +120,27 @@ def _pick_sheet(workbook: Any, path: Path, sheet: str | None) -> Any:
     visible = [ws for ws in sheets if ws.sheet_state == "visible"]
     hidden = [ws for ws in sheets if ws.sheet_state != "visible"]
     first_with_data = None
+    looked_at: list[str] = []
     for ws in visible + hidden:
-        header = next((cells for _, cells in _rows(ws, path.name) if any(cells)), None)
-        if header is None:
+        found = _has_email(ws, path.name)
+        if found is None:
             continue
-        if suggest_mapping(clean_headers(header)).source_for("email") is not None:
+        looked_at.append(ws.title)
+        if found:
+            pick.name, pick.has_email, pick.looked_at = ws.title, True, tuple(looked_at)
             return ws
         first_with_data = first_with_data or ws
+    pick.looked_at = tuple(looked_at)
+    pick.name = first_with_data.title if first_with_data is not None else ""
     return first_with_data
+
+
+def _has_email(worksheet: Any, name: str) -> bool | None:
+    """Whether the sheet's headings name an email column; None for a sheet with no values."""
+    header, _ = split_titles(_rows(worksheet, name))
+    if header is None:
+        return None
+    return suggest_mapping(clean_headers(header[1])).source_for("email") is not None
 
 
 def _rows(worksheet: Any, name: str) -> Iterator[Row]:
@@ -128,11 +168,38 @@ def _rows(worksheet: Any, name: str) -> Iterator[Row]:
 
 
 def _damaged_sheet(title: str, name: str, row: int, exc: Exception) -> SourceError:
+    if _unsafe_xml(exc):
+        return _refused(name, title, exc)
     return SourceError(
         f'The sheet "{title}" of this workbook is damaged from about row {row} on (its data '
         "cannot be read there; a cell may hold text such as #DIV/0! where a number belongs). "
         "Open the workbook in Excel, check that sheet, save it again and try once more.",
         SourceLocation(name, row, sheet=title),
+        details=repr(exc),
+    )
+
+
+def _unsafe_xml(exc: BaseException) -> bool:
+    """``exc``, or an error it was raised from, is defusedxml refusing entities or a DTD."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, DefusedXmlException):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _refused(name: str, sheet: str, exc: BaseException) -> SourceError:
+    where = f'its sheet "{sheet}"' if sheet else "part of it"
+    return SourceError(
+        "This workbook contains XML that ContactBridge refuses to read for safety: "
+        f"{where} declares entities, a trick that can make "
+        "a file read other files on this computer or swell to gigabytes in memory. If you "
+        "trust the file, open it in Excel, save it again as .xlsx (or as .csv) and pick that "
+        "copy.",
+        SourceLocation(name, sheet=sheet or None),
         details=repr(exc),
     )
 

@@ -27,6 +27,7 @@ from app.connectors.xero.client import WRITE_BATCH, ContactGroup, XeroClient, na
 from app.connectors.xero.contact_fields import COLUMNS, COMPOUND, READ_ONLY, flatten, to_xero
 from app.core.errors import ConfigError, ValidationError
 from app.core.records import SourceRecord
+from app.core.source_preview import SourcePreview
 
 OPT_OUT_GROUP = "Email opt-out"
 
@@ -118,6 +119,15 @@ class XeroSource:
             modified_since=since, include_archived=True, where='ContactStatus=="ARCHIVED"'
         )
         return {str(c["ContactID"]) for c in changed if c.get("ContactID")}
+
+    def look(self, n: int = 20) -> SourcePreview:
+        """The preview; a service's records need no more explaining than that."""
+        columns, rows = self.numbered_preview(n)
+        return SourcePreview(columns, rows)
+
+    @property
+    def run_note(self) -> str:
+        return ""
 
     def still_there(self, keys: Sequence[str]) -> set[str]:
         """Which of these contacts Xero still has, active, though the read left them out

@@ -32,9 +32,10 @@ from app.core.profiles import (
     SyncProfile,
 )
 from app.core.schedule import Schedule
+from app.core.source_preview import SourcePreview
 
 PROFILE_NAME_MAX = 100
-_FILE_KEYS = ("path", "key_column")  # a file's settings, kept in their own draft fields
+_FILE_KEYS = ("path", "key_column", "sheet")  # a file's settings, kept in their own draft fields
 
 
 class Step(IntEnum):
@@ -71,8 +72,13 @@ class ProfileDraft:
         source_problem: why the source could not be read (empty when it was read).
         settings_by_kind: each kind of source's settings, so that switching the kind and
             back keeps the choices: a service's panel keeps its choices here (connection_id,
-            its filters); a file's path and key column have their own fields, and other
-            settings are kept unchanged when editing a profile.
+            its filters); a file's path, key column and sheet have their own fields, and
+            other settings are kept unchanged when editing a profile.
+        file_sheet: the workbook sheet the user chose ("" = ContactBridge picks the one
+            with an email column); saved as the source setting "sheet".
+        file_sheets: the chosen workbook's sheets, for the sheet chooser (kept when the
+            chosen sheet could not be read, so another can be chosen).
+        file_preview: how the file was last read (title lines, sheet, a guessed encoding).
         account_name: the connected Constant Contact account, for display only.
         mapping: Constant Contact field key -> source column (a blank column = not mapped).
         editing_id: the id of the profile being edited, None for a new profile.
@@ -87,6 +93,9 @@ class ProfileDraft:
     preview_row_numbers: list[int] = field(default_factory=list)
     source_problem: str = ""
     settings_by_kind: dict[str, dict[str, Any]] = field(default_factory=dict)
+    file_sheet: str = ""
+    file_sheets: list[str] = field(default_factory=list)
+    file_preview: SourcePreview | None = None
     connection_id: int | None = None
     account_name: str = ""
     main_list: str = ""
@@ -122,10 +131,11 @@ class ProfileDraft:
                 settings.pop(key, None)
             return SourceSpec(self.source_kind, settings)
         settings["path"] = self.file_path.strip()
-        if self.key_column:
-            settings["key_column"] = self.key_column
-        else:
-            settings.pop("key_column", None)
+        for key, value in (("key_column", self.key_column), ("sheet", self.file_sheet)):
+            if value:
+                settings[key] = value
+            else:
+                settings.pop(key, None)
         return SourceSpec(self.source_kind, settings)
 
     def field_mapping(self) -> FieldMapping:
@@ -159,12 +169,14 @@ class ProfileDraft:
         settings = dict(profile.source.settings)
         path = str(settings.pop("path", ""))
         key_column = str(settings.pop("key_column", "") or "")
+        sheet = str(settings.pop("sheet", "") or "")
         return cls(
             name=profile.name,
             source_kind=profile.source.kind,
             file_path=path,
             key_column=key_column,
             settings_by_kind={profile.source.kind: settings},
+            file_sheet=sheet,
             connection_id=profile.connection_id,
             main_list=profile.main_list,
             options=profile.options,
@@ -244,7 +256,41 @@ def clear_source(draft: ProfileDraft, problem: str) -> None:
     draft.columns = []
     draft.preview_rows = []
     draft.preview_row_numbers = []
+    draft.file_preview = None
     draft.source_problem = problem
+
+
+def apply_file_preview(
+    draft: ProfileDraft,
+    preview: SourcePreview,
+    *,
+    suggested: FieldMapping,
+    opt_out_column: str | None = None,
+    key_column: str | None = None,
+) -> bool:
+    """Take in a freshly read file (``apply_source_preview``) with how it was read: its
+    sheets, for the chooser; returns True if its columns changed."""
+    changed = apply_source_preview(
+        draft,
+        preview.columns,
+        [cells for _, cells in preview.rows],
+        suggested=suggested,
+        opt_out_column=opt_out_column,
+        key_column=key_column,
+        row_numbers=[number for number, _ in preview.rows],
+    )
+    draft.file_preview = preview
+    draft.file_sheets = list(preview.sheets)
+    return changed
+
+
+def source_spec_for(draft: ProfileDraft, path: str, *, sheet: bool = True) -> SourceSpec:
+    """The file at ``path`` as the wizard reads it: with the chosen sheet, unless
+    ``sheet`` is False (to list a workbook's sheets when the chosen one is gone)."""
+    settings: dict[str, Any] = {"path": path}
+    if sheet and draft.file_sheet:
+        settings["sheet"] = draft.file_sheet
+    return SourceSpec(draft.source_kind, settings)
 
 
 def validate(

@@ -41,6 +41,19 @@ def error_label(field: str, parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def warning_label(name: str, parent: QWidget | None = None) -> QLabel:
+    """A line the user should read before going on (in the warning colour); hidden while
+    empty (``set_error`` fills it). ``name`` is its accessible name."""
+    label = QLabel(parent)
+    label.setObjectName("warning")
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    _set_text_color(label, current_palette().tone(Tone.WARNING))
+    label.setVisible(False)
+    return label
+
+
 def set_error(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setAccessibleDescription(text)

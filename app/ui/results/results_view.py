@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import Cancelled
 from app.core.outcomes import RecordResult, RunStatus, RunSummary
-from app.core.vocabulary import RunTallies, Side, Tally, Term, shown_terms, term
+from app.core.vocabulary import RunTallies, Side, Tally, Term, shown_terms, summary_text, term
 from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks
 from app.ui.errors import show_error
@@ -396,6 +396,11 @@ class ResultsView(QWidget):
     ) -> None:
         status = summary.status
         failed = summary.counts.failed
+        # What the run said besides its counts (a guessed text encoding, the guard's note).
+        sentence = summary_text(tallies, dry, source)
+        note = ""
+        if summary.message.startswith(sentence):
+            note = summary.message.removeprefix(sentence).lstrip(". ")
         if dry:
             self.banner.show_message(
                 Tone.INFO,
@@ -404,7 +409,9 @@ class ResultsView(QWidget):
                 else tr("Dry run — nothing was changed in Constant Contact or %1").replace(
                     "%1", source or tr("the source")
                 ),
-                tr("This is what Sync Now would do. Check the plan, then press Sync Now."),
+                _joined(
+                    note, tr("This is what Sync Now would do. Check the plan, then press Sync Now.")
+                ),
             )
         elif status is RunStatus.CANCELLED:
             self.banner.show_message(
@@ -428,22 +435,29 @@ class ResultsView(QWidget):
             self.banner.show_message(
                 Tone.WARNING,
                 tr("Sync finished — %n record(s) failed", n=failed),
-                tr("See the Error report tab for the reason of each one."),
+                _joined(note, tr("See the Error report tab for the reason of each one.")),
             )
         elif tallies.two_way:
             self.banner.show_message(
-                Tone.SUCCESS,
+                Tone.WARNING if note else Tone.SUCCESS,
                 tr("Sync finished — Constant Contact and %1 are up to date").replace(
                     "%1", source or tr("the source")
                 ),
-                tr("Next time, only what changed on either side is sent."),
+                _joined(note, tr("Next time, only what changed on either side is sent.")),
             )
         else:
             self.banner.show_message(
-                Tone.SUCCESS,
+                Tone.WARNING if note else Tone.SUCCESS,
                 tr("Sync finished — your list in Constant Contact is up to date"),
-                tr("Next time, only new and changed contacts are sent."),
+                _joined(note, tr("Next time, only new and changed contacts are sent.")),
             )
+
+
+def _joined(note: str, text: str) -> str:
+    """``note`` as a sentence of its own, then ``text``."""
+    if not note:
+        return text
+    return f"{note}{'' if note.endswith('.') else '.'} {text}"
 
 
 def _lower_first(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -161,32 +162,71 @@ def test_error_text_in_a_number_cell_names_the_sheet_and_row(tmp_path: Path) -> 
     assert 'sheet "Data"' in str(info.value) and "#DIV/0!" in str(info.value)
 
 
-def test_external_entity_is_not_read(tmp_path: Path) -> None:
+_REFUSED = "This workbook contains XML that ContactBridge refuses to read for safety"
+# Nine levels of ten: expanded, one cell would be 10 GB ("billion laughs").
+_BOMB = (
+    '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    + "]>"
+)
+
+
+def _with_entity(tmp_path: Path, member: str, entity: str, use: str) -> Path:
+    """contacts.xlsx whose ``member`` (the sheet or the shared strings) declares ``entity``
+    and uses it (``use``) in the first heading."""
+    if member == "sheet":
+        rows = (
+            f'<row r="1"><c r="A1" t="inlineStr"><is><t>Email{use}</t></is></c></row>'
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>a@x.com</t></is></c></row>'
+        )
+        return save(tmp_path, raw_workbook(rows, entity=entity))
+    data = with_shared_strings([["Email", "Name"], ["a@x.com", "Ann"]])
+    declared = rewrite(
+        data,
+        "xl/sharedStrings.xml",
+        lambda b: b.replace(b"?>", b"?>" + entity.encode(), 1).replace(
+            b"<t>Email", f"<t>Email{use}".encode(), 1
+        ),
+    )
+    return save(tmp_path, declared)
+
+
+@pytest.mark.parametrize("member", ["sheet", "shared-strings"])
+def test_external_entity_is_refused_and_never_read(tmp_path: Path, member: str) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET")
     entity = f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret}">]>'
-    rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>Email &xxe;</t></is></c></row>'
-    path = save(tmp_path, raw_workbook(rows, entity=entity))
-    try:
-        columns = FileSource(path).columns()
-    except SourceError:
-        return  # refused as damaged: fine, nothing leaked
-    assert "TOP-SECRET" not in " ".join(columns)
+    path = _with_entity(tmp_path, member, entity, "&xxe;")
+    with pytest.raises(SourceError) as info:
+        list(FileSource(path).iter_records())
+    text = str(info.value)
+    assert text.startswith(_REFUSED) and 'file "contacts.xlsx"' in text
+    assert "TOP-SECRET" not in text + info.value.details
 
 
-def test_entity_expansion_bomb_is_refused_quickly(tmp_path: Path) -> None:
-    entity = (
-        '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
-        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
-        + "]>"
-    )
-    rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row>'
-    path = save(tmp_path, raw_workbook(rows, entity=entity))
+@pytest.mark.parametrize("member", ["sheet", "shared-strings"])
+def test_entity_expansion_bomb_is_refused_at_once(tmp_path: Path, member: str) -> None:
+    path = _with_entity(tmp_path, member, _BOMB, "&j;")
+    started = time.monotonic()
+    with pytest.raises(SourceError) as info:
+        FileSource(path).preview()
+    # Refused on reading the declarations, before anything is expanded: expanding even a
+    # thousandth of it would take far longer than this, and gigabytes.
+    assert time.monotonic() - started < 10
+    assert str(info.value).startswith(_REFUSED) and "damaged" not in str(info.value)
+
+
+def test_an_entity_in_a_sheet_read_later_names_that_sheet() -> None:
+    from defusedxml import EntitiesForbidden
+
+    from app.connectors.file_source.xlsx_rows import _damaged_sheet
+
     try:
-        columns = FileSource(path).columns()
-    except SourceError:
-        return
-    assert len(columns[0]) < 10_000_000
+        raise ValueError("parse failed") from EntitiesForbidden("a", None, None, None, None, None)
+    except ValueError as exc:
+        error = _damaged_sheet("Contacts", "book.xlsx", 7, exc)
+    assert str(error).startswith(_REFUSED) and 'its sheet "Contacts"' in str(error)
+    assert 'file "book.xlsx", sheet "Contacts"' in str(error)
 
 
 def test_the_sheet_with_an_email_column_is_picked_and_named(tmp_path: Path) -> None:

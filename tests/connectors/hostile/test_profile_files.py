@@ -36,6 +36,15 @@ def test_a_good_profile_imports(cli, tmp_path: Path) -> None:  # type: ignore[no
     assert import_data(cli, tmp_path)[0] == EXIT_OK
 
 
+def test_a_workbook_sheet_is_kept_through_export_and_import(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = {"kind": "file", "settings": {"path": "/data/book.xlsx", "sheet": "Contacts"}}
+    assert import_data(cli, tmp_path, source=source)[0] == EXIT_OK
+    exported = tmp_path / "again.json"
+    assert cli("profiles", "export", "Imported shop", str(exported))[0] == EXIT_OK
+    settings = json.loads(exported.read_text(encoding="utf-8"))["source"]["settings"]
+    assert settings["sheet"] == "Contacts"
+
+
 def test_unknown_keys_are_ignored(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert import_data(cli, tmp_path, colour="blue", options={"future": 1})[0] == EXIT_OK
 
@@ -58,6 +67,9 @@ def test_unknown_keys_are_ignored(cli, tmp_path: Path) -> None:  # type: ignore[
         ({"source": {"kind": "ftp"}}, "source.kind"),
         ({"source": {"kind": "file", "settings": "path"}}, "source.settings"),
         ({"mapping": "Email"}, "mapping"),
+        ({"source": {"kind": "file", "settings": {"sheet": 2}}}, "source.settings.sheet"),
+        ({"source": {"kind": "file", "settings": {"sheet": "x" * 40}}}, "source.settings.sheet"),
+        ({"source": {"kind": "file", "settings": {"path": ["a"]}}}, "source.settings.path"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )

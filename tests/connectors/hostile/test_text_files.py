@@ -189,10 +189,12 @@ def test_blank_and_duplicate_header_cells(tmp_path: Path) -> None:
 
 
 def test_header_after_title_lines(tmp_path: Path) -> None:
-    text = "Customer export\n\nEmail,Name\na@x.com,Ann\n"
-    source = FileSource(write(tmp_path, text))
-    # A title line is a one-column header; the user picks the columns it does show.
-    assert source.columns() == ["Customer export"]
+    # The till's title and print date are above the headings: the user sees the real
+    # columns, and each record by the row the spreadsheet shows it on.
+    text = "Customer export\nPrinted 3/4/2025\n\nEmail,Name\na@x.com,Ann\n\nb@x.com,Bob\n"
+    got, problems = read(write(tmp_path, text))
+    assert [(r.row, r.values["Name"]) for r in got] == [(5, "Ann"), (7, "Bob")]
+    assert problems == []
 
 
 def test_a_100000_character_email_is_kept_for_the_planner_to_refuse(tmp_path: Path) -> None:

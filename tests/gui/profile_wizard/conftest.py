@@ -18,6 +18,7 @@ from app.core.mapping import FieldMapping
 from app.core.mapping_suggest import suggest_mapping
 from app.core.profiles import SourceSpec, SyncProfile
 from app.core.records import ContactList
+from app.core.source_preview import SourcePreview
 from app.core.store_types import Connection, ConnectionStatus
 
 # A Monday morning: the schedule page's "Next run" is computed from it.
@@ -74,6 +75,7 @@ class FakeService:
         self.save_error: Exception | None = None
         self.save_calls = 0
         self.count_calls = 0
+        self.preview_calls = 0
 
     # -- sources -------------------------------------------------------------------------------
 
@@ -84,6 +86,10 @@ class FakeService:
         self, spec: SourceSpec, rows: int = 20
     ) -> tuple[list[str], list[tuple[int, list[str]]]]:
         return FileSource(spec.path).numbered_preview(rows)
+
+    def source_preview(self, spec: SourceSpec, rows: int = 20) -> SourcePreview:
+        self.preview_calls += 1
+        return FileSource(spec.path, sheet=spec.settings.get("sheet") or None).look(rows)
 
     def suggest_mapping(self, columns: list[str]) -> FieldMapping:
         return suggest_mapping(columns)

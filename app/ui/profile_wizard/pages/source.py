@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 from app.connectors import registry
 from app.core.errors import AppError
 from app.core.mapping_suggest import suggest_key_column, suggest_opt_out_column
-from app.core.profiles import SourceSpec
+from app.core.source_preview import SourcePreview
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
+from app.ui.profile_wizard.pages.sheet_chooser import SheetChooser
 from app.ui.profile_wizard.preview_model import PreviewModel
-from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.profile_wizard.widgets import heading, hint_label, set_error, warning_label
 from app.ui.service_views import all_views
 
 PREVIEW_ROWS = 20
@@ -51,7 +52,7 @@ class SourcePage(DraftPage):
                 "ContactBridge only reads this file; it never changes it."
             )
         )
-        self._loaded_path: str | None = None
+        self._loaded: tuple[str, str] | None = None  # (path, sheet) of the preview shown
         self._typing_timer = QTimer(self)
         self._typing_timer.setSingleShot(True)
         self._typing_timer.setInterval(TYPING_PAUSE_MS)
@@ -134,7 +135,7 @@ class SourcePage(DraftPage):
         layout.addWidget(
             hint_label(
                 self.tr(
-                    "A CSV or Excel file whose first row holds the column headings, "
+                    "A CSV or Excel file with a row of column headings at the top, "
                     "such as an export from your shop or booking system."
                 ),
                 self,
@@ -143,12 +144,20 @@ class SourcePage(DraftPage):
         self.path_edit.textChanged.connect(self._path_typed)
         self.path_edit.editingFinished.connect(self.load_file)
         self.browse_button.clicked.connect(self._browse)
+        # A workbook with several sheets: which one is read, and why.
+        self.sheet_chooser = SheetChooser(self)
+        self.sheet_chooser.setVisible(False)
+        self.sheet_chooser.sheet_chosen.connect(self._sheet_chosen)
+        layout.addWidget(self.sheet_chooser)
         layout = outer
 
         # Preview
         self.preview_caption = QLabel(self)
         self.preview_caption.setAccessibleName(self.tr("Preview caption"))
+        self.preview_caption.setWordWrap(True)
         layout.addWidget(self.preview_caption)
+        self.preview_warning = warning_label(self.tr("How the file was read"), self)
+        layout.addWidget(self.preview_warning)
         self.preview_model = PreviewModel(self)
         self.preview = QTableView(self)
         self.preview.setModel(self.preview_model)
@@ -200,7 +209,8 @@ class SourcePage(DraftPage):
         self.setTabOrder(self.name_edit, self.kind_buttons[registry.FILES.kind])
         self.setTabOrder(self.kind_buttons[registry.FILES.kind], self.path_edit)
         self.setTabOrder(self.path_edit, self.browse_button)
-        self.setTabOrder(self.browse_button, self.preview)
+        self.setTabOrder(self.browse_button, self.sheet_chooser.combo)
+        self.setTabOrder(self.sheet_chooser.combo, self.preview)
         self.setTabOrder(self.preview, self.key_combo)
 
     def page_title(self) -> str:
@@ -224,7 +234,7 @@ class SourcePage(DraftPage):
         elif d.file_path and not d.columns:
             self.load_file()
         else:
-            self._loaded_path = d.file_path.strip()
+            self._loaded = (d.file_path.strip(), d.file_sheet)
             self._show_preview()
         self.refresh()
 
@@ -287,50 +297,66 @@ class SourcePage(DraftPage):
         self.load_file()
 
     def load_file(self) -> None:
-        """Read the first rows of the file in the path box, unless they are read already.
+        """Read the first rows of the file in the path box (and the chosen sheet), unless
+        they are read already.
 
         Reading 20 rows is quick, so it happens here; a problem shows under the path box.
+        Another file than the one read before gets its sheet picked again.
         """
         self._typing_timer.stop()
         path = self.path_edit.text().strip()
-        if path == self._loaded_path:
-            return
-        self._loaded_path = path
         d = self.draft
+        if self._loaded is not None and path != self._loaded[0]:
+            d.file_sheet, d.file_sheets = "", []
+        if (path, d.file_sheet) == self._loaded:
+            return
+        self._loaded = (path, d.file_sheet)
         d.file_path = path
         if not path:
             flow.clear_source(d, "")
         else:
-            try:
-                columns, numbered = self.ctx.service.numbered_preview(
-                    SourceSpec(d.source_kind, {"path": path}), PREVIEW_ROWS
-                )
-            except AppError as exc:
-                flow.clear_source(d, exc.message)
-            except OSError as exc:
-                flow.clear_source(
-                    d,
-                    self.tr("This file could not be opened ({reason}).").format(
-                        reason=exc.strerror or exc
-                    ),
-                )
-            else:
-                flow.apply_source_preview(
-                    d,
-                    columns,
-                    [cells for _, cells in numbered],
-                    suggested=self.ctx.service.suggest_mapping(columns),
-                    opt_out_column=suggest_opt_out_column(columns),
-                    key_column=suggest_key_column(columns),
-                    row_numbers=[number for number, _ in numbered],
-                )
+            self._read_file(path)
         self._show_preview()
         self.changed("file_path")
+
+    def _read_file(self, path: str) -> None:
+        d = self.draft
+        service = self.ctx.service
+        try:
+            preview = service.source_preview(flow.source_spec_for(d, path), PREVIEW_ROWS)
+        except AppError as exc:
+            flow.clear_source(d, exc.message)
+            if d.file_sheet:  # the chosen sheet is gone: list the others to choose from
+                try:
+                    unchosen = flow.source_spec_for(d, path, sheet=False)
+                    d.file_sheets = list(service.source_preview(unchosen, 0).sheets)
+                except (AppError, OSError):
+                    d.file_sheets = []
+            else:
+                d.file_sheets = []
+        except OSError as exc:
+            flow.clear_source(
+                d,
+                self.tr("This file could not be opened ({reason}).").format(
+                    reason=exc.strerror or exc
+                ),
+            )
+            d.file_sheets = []
+        else:
+            columns = preview.columns
+            flow.apply_file_preview(
+                d,
+                preview,
+                suggested=service.suggest_mapping(columns),
+                opt_out_column=suggest_opt_out_column(columns),
+                key_column=suggest_key_column(columns),
+            )
 
     def _show_preview(self) -> None:
         d = self.draft
         self.preview_model.set_rows(d.columns, d.preview_rows, d.preview_row_numbers)
         service = "" if d.is_file else registry.label(d.source_kind)
+        look = d.file_preview if d.is_file else None
         if d.columns and service:
             self.preview_caption.setText(
                 self.tr("The first {rows} contacts from {service}, with {columns} columns:").format(
@@ -338,16 +364,29 @@ class SourcePage(DraftPage):
                 )
             )
         elif d.columns:
+            caption = self.tr("The first {rows} rows of the file, with {columns} columns:")
+            titles = look.title_hint() if look is not None else ""  # below title lines
+            if titles:
+                caption = caption.removesuffix(":") + ". " + titles
             self.preview_caption.setText(
-                self.tr("The first {rows} rows of the file, with {columns} columns:").format(
-                    rows=len(d.preview_rows), columns=len(d.columns)
-                )
+                caption.format(rows=len(d.preview_rows), columns=len(d.columns))
             )
         elif service:
             self.preview_caption.setText(self.tr("The first contacts will show here."))
         else:
             self.preview_caption.setText(self.tr("The first rows of the file will show here."))
+        warnings = (look.encoding_warning, look.unreadable_hint()) if look is not None else ()
+        set_error(self.preview_warning, "\n".join(w for w in warnings if w))
+        self._show_sheets(look)
         self._fill_key_combo()
+
+    def _show_sheets(self, look: SourcePreview | None) -> None:
+        d = self.draft
+        sheets = d.file_sheets if d.is_file else []
+        current = d.file_sheet or (look.sheet if look is not None else "")
+        hint = look.sheet_hint() if look is not None else ""
+        warn = look is not None and not look.sheet_has_email
+        self.sheet_chooser.show_sheets(sheets, current, hint, warn=warn)
 
     def _fill_key_combo(self) -> None:
         d = self.draft
@@ -377,7 +416,8 @@ class SourcePage(DraftPage):
         # Until a typed path is read, Next stays off (validatePage reads it anyway).
         if not self.draft.is_file:
             return super().isComplete()
-        return self.path_edit.text().strip() == self._loaded_path and super().isComplete()
+        loaded = self._loaded[0] if self._loaded is not None else None
+        return self.path_edit.text().strip() == loaded and super().isComplete()
 
     def _name_changed(self, text: str) -> None:
         self.draft.name = text
@@ -398,9 +438,13 @@ class SourcePage(DraftPage):
         if panel is not None:
             panel.activate()
         else:
-            self._loaded_path = None  # read the file again: the columns were the service's
+            self._loaded = None  # read the file again: the columns were the service's
             self.load_file()
         self.changed("source_kind")
+
+    def _sheet_chosen(self, sheet: str) -> None:
+        self.draft.file_sheet = sheet
+        self.load_file()
 
     def _key_chosen(self, index: int) -> None:
         self.draft.key_column = str(self.key_combo.itemData(index) or "")
