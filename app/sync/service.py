@@ -439,7 +439,8 @@ class ContactBridgeService:
         """Undo a run of the profile (default: its last completed sync), or with
         ``dry_run`` say exactly what that would restore. ``delete_created`` deletes the
         contacts the run created (the caller has confirmed it) instead of only taking
-        them off its list. See ``app.sync.undo``.
+        them off its list, and removes the records it created in the source (archived in
+        Xero). See ``app.sync.undo``.
 
         Raises:
             ConfigError: nothing to undo (see ``undo_target``); RunLocked / AccountBusy as
@@ -462,12 +463,21 @@ class ContactBridgeService:
                 mirror=self.mirror,
                 profiles=self.profiles,
                 cc=self.cc_client(profile.connection_id),
-                source=None,  # type: ignore[arg-type]  # undo never reads the source
+                source=None,  # type: ignore[arg-type]  # opened only when undo writes it
                 connection_id=profile.connection_id,
                 clock=self.clock,
                 journal=journal,
             )
-            undo = Undo(deps, profile, reporter, cancel, delete_created)
+            undo = Undo(
+                deps,
+                profile,
+                reporter,
+                cancel,
+                delete_created,
+                open_source=lambda: self.open_source(
+                    profile.source, profile.options.opt_out_column
+                ),  # type: ignore[arg-type,return-value]
+            )
             return undo.preview(target) if dry_run else undo.run(target)
 
     def retry_failed(
