@@ -65,7 +65,9 @@ def journal_items(
                 found = {**(found or {}), "origin": origin}
             items.append(JournalItem(r.key, action.value, r.email, contact_id, found))
         else:
-            items.append(JournalItem(r.key, action.value, r.email, r.contact_id, _source(r, action)))
+            items.append(
+                JournalItem(r.key, action.value, r.email, r.contact_id, _source(r, action))
+            )
     return items
 
 

@@ -70,7 +70,9 @@ class UndoReport:
         live = [s for s in self.steps if s.outcome in (None, "restored")]
         return sum(1 for s in live if s.delete), sum(1 for s in live if s.source_archive)
 
-    def summary_text(self) -> str:
+    def summary_text(self, remove_created: bool = False) -> str:
+        """The report in a sentence; ``remove_created``: as it reads once the user chose to
+        remove what the run created (a preview is made without that choice)."""
         c = self.tally()
         done = c.get("restore", 0) if self.dry_run else c.get("restored", 0)
         verb = "would restore" if self.dry_run else "restored"
@@ -88,9 +90,10 @@ class UndoReport:
                 "only the person can opt back in"
             )
         if c["source_created_kept"]:
+            fate = "archived (unless changed there since)" if remove_created else "stay there"
             text += (
                 f". {c['source_created_kept']} record(s) the sync created in {self.source_name} "
-                "stay there"
+                + fate
             )
         return text
 
@@ -279,7 +282,8 @@ class Undo:
             self.profile.id,
             [(st.key, st.email_back) for st in done if st.restore or st.clear or st.email_back],
             [(st.key, st.origin) for st in done if st.list_add],
-            [st.key for st in done if st.delete] + [st.source_key for st in done if st.source_archive],
+            [st.key for st in done if st.delete]
+            + [st.source_key for st in done if st.source_archive],
             [
                 (st.source_key, str(st.link.get("fingerprint") or ""), st.link.get("last_sent"))
                 for st in done
