@@ -5,6 +5,8 @@ Xero are archived only when the user chose it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from app.sandbox.xero_samples import OPT_OUT_GROUP
@@ -115,3 +117,30 @@ def test_undo_twice_writes_to_xero_once(xero: XeroTwoWay) -> None:
     assert again.tally()["restored"] == 0
     assert not [k for k in xero.xero.request_counts() if k.startswith(("POST", "PUT"))]
     assert xero.state() == state
+
+
+def test_a_contact_put_back_on_the_list_keeps_how_its_link_came_to_be(
+    xero: XeroTwoWay,
+) -> None:
+    """A newcomer imported from Constant Contact (origin "import") is archived in Xero by
+    someone; the next run takes it off the list; undoing that run puts it back, and its link
+    is an import's again, not a push's (which would change what later runs do with it)."""
+    _before, run = second_run(xero)
+    profile = xero.profile
+    xero.service.save_profile(
+        profile.with_changes(options=replace(profile.options, remove_deleted=True))
+    )
+    newcomer = next(k for k in run["created"] if run["during"][k]["EmailAddress"] == NEWCOMERS[0])
+    assert xero.service.links.load_details(profile.id)[newcomer].origin == "import"
+    xero.tick()
+    xero.xero.update_contact(newcomer, ContactStatus="ARCHIVED")
+    removal = xero.run()
+    assert NEWCOMERS[0] not in xero.cc.contacts_on_list("Newsletter")
+    assert xero.service.links.load_details(profile.id)[newcomer].origin == "removed"
+
+    report = xero.service.undo_run(profile.id, run_id=removal.run_id)
+
+    (step,) = [s for s in report.steps if s.list_add]
+    assert (step.email, step.origin, step.outcome) == (NEWCOMERS[0], "import", "restored")
+    assert NEWCOMERS[0] in {e.lower() for e in xero.cc.contacts_on_list("Newsletter")}
+    assert xero.service.links.load_details(profile.id)[newcomer].origin == "import"
