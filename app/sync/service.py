@@ -67,10 +67,12 @@ XERO_SERVICE = xero_account.SERVICE_NAME
 
 @dataclass(frozen=True)
 class ProfileOverview:
-    """A profile with its last run, for the main window's list."""
+    """A profile with its last sync (an undo is not one), for the main window's list;
+    ``latest`` is its newest run of any kind (an undo running elsewhere, say)."""
 
     profile: SyncProfile
     last_run: RunSummary | None
+    latest: RunSummary | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +168,12 @@ class ContactBridgeService:
     # -- profiles --------------------------------------------------------------------------
 
     def list_profiles(self) -> list[ProfileOverview]:
-        return [ProfileOverview(p, self.runs.last_run(p.id)) for p in self.profiles.list()]
+        return [
+            ProfileOverview(
+                p, self.runs.last_run(p.id, include_undo=False), self.runs.last_run(p.id)
+            )
+            for p in self.profiles.list()
+        ]
 
     def get_profile(self, name: str) -> SyncProfile:
         profile = self.profiles.get_by_name(name)
