@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.connectors.base import ActivityStatus, SourceCapabilities, WritableSource
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 IMPORT_BATCH = 1000  # contacts per restoring import (well under 40,000 items and 4 MB)
 LIST_BATCH = 500  # contacts per membership activity (the API's maximum)
 SOURCE_BATCH = 100  # records per write to the source (as the sync writes them)
+CLOCK_SLACK = timedelta(minutes=5)
 UNDOABLE = (RunStatus.COMPLETED, RunStatus.COMPLETED_WITH_ERRORS)
 
 
@@ -186,7 +187,13 @@ class Undo:
         self.refresh_mirror()
         entries = self.d.journal.entries(target)
         records = self.d.journal.records_of(target)
-        current = self.d.mirror.snapshots(self.d.connection_id, lookup_emails(entries))
+        emails = lookup_emails(entries)
+        current = self.d.mirror.snapshots(self.d.connection_id, emails)
+        if any(not c["contact_id"] for c in current.values()):
+            # The run's own imports may be known by placeholders only (a large import is
+            # not read back): read what changed since the run began, real ids included.
+            self._read_since(target)
+            current = self.d.mirror.snapshots(self.d.connection_id, emails)
         list_id = str(self.d.runs.checkpoint(target).get("list_id") or "")
         source = self._source_now(source_keys(entries, records, self.delete_created))
         steps = plan_undo(
@@ -218,6 +225,17 @@ class Undo:
         since = self.d.mirror.watermark(self.d.connection_id)
         after = since - timedelta(seconds=1) if since is not None else None
         read = self.d.cc.iter_contacts(updated_after=after, status="all")
+        PushEngine(self.d, self.reporter, self.cancel)._read_into_mirror([read], since)
+
+    def _read_since(self, target: int) -> None:
+        """Read into the mirror every contact changed since ``target`` began (and a few
+        minutes before: this computer's clock and Constant Contact's may differ)."""
+        summary = self.d.runs.get(target)
+        if summary is None or not summary.started_at:
+            return
+        began = datetime.fromisoformat(summary.started_at) - CLOCK_SLACK
+        read = self.d.cc.iter_contacts(updated_after=began, status="all")
+        since = self.d.mirror.watermark(self.d.connection_id)
         PushEngine(self.d, self.reporter, self.cancel)._read_into_mirror([read], since)
 
     def preview(self, target: int) -> UndoReport:

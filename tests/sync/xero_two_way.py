@@ -17,6 +17,7 @@ from app.sandbox.xero_samples import OPT_OUT_GROUP, XERO_PROFILE_NAME
 from app.sync.bootstrap import ServiceHandle
 
 NEWCOMERS = ("nell.newcomer@example.com", "otto.orchard@example.com")
+NEW_CUSTOMER = "wren.newbie@example.com"
 
 
 class XeroTwoWay:
@@ -105,8 +106,9 @@ def synced_xero(handle: ServiceHandle, monkeypatch: pytest.MonkeyPatch) -> XeroT
 
 def second_run(tw: XeroTwoWay) -> tuple[dict, dict[str, Any]]:
     """Changes in Constant Contact that a two-way run writes to Xero: two renames (import
-    updates), an unsubscribe (an opt-out), two newcomers (created in Xero). Returns Xero
-    before the run, and what the run touched."""
+    updates), an unsubscribe (an opt-out), two newcomers (created in Xero); and a new
+    customer in Xero that it creates in Constant Contact. Returns Xero before the run, and
+    what the run touched."""
     (renamed, renamed_email), (other, other_email), (quitter, quitter_email) = tw.linked()[:3]
     tw.tick()
     for email in NEWCOMERS:
@@ -116,6 +118,9 @@ def second_run(tw: XeroTwoWay) -> tuple[dict, dict[str, Any]]:
     tw.edit_in_cc(other_email, first_name="Otherwise")
     tw.tick()
     tw.cc.set_permission(quitter_email, "unsubscribed")
+    tw.xero.seed_contact(  # a new customer in Xero: created in Constant Contact
+        "Wren Newbie", first_name="Wren", last_name="Newbie", email=NEW_CUSTOMER, is_customer=True
+    )
     tw.two_way()
     before = tw.state()
     tw.tick()
@@ -127,6 +132,7 @@ def second_run(tw: XeroTwoWay) -> tuple[dict, dict[str, Any]]:
     assert quitter in tw.xero.group_members(opt_out)
     created = {k: v for k, v in during.items() if k not in before}
     assert {v["EmailAddress"] for v in created.values()} >= set(NEWCOMERS)
+    assert tw.cc.get_contact(NEW_CUSTOMER) is not None
     touched = {
         "summary": summary,
         "renamed": renamed,
