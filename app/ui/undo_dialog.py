@@ -158,7 +158,8 @@ class UndoPreviewDialog(QDialog):
 
     @property
     def delete_created(self) -> bool:
-        return self.delete_box.isVisible() and self.delete_box.isChecked()
+        # Read once the dialog is accepted, so hidden: whether the box is shown in it.
+        return not self.delete_box.isHidden() and self.delete_box.isChecked()
 
 
 def _removal_choice(in_cc: int, in_source: int, source: str) -> str:
