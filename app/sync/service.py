@@ -481,9 +481,9 @@ class ContactBridgeService:
                 reporter,
                 cancel,
                 delete_created,
-                open_source=lambda: self.open_source(
+                open_source=lambda: self.open_source(  # type: ignore[arg-type,return-value]
                     profile.source, profile.options.opt_out_column
-                ),  # type: ignore[arg-type,return-value]
+                ),
             )
             return undo.preview(target) if dry_run else undo.run(target)
 
