@@ -73,11 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser(
         "undo",
-        help="undo a sync: put back what it changed in Constant Contact",
+        help="undo a sync: put back what it changed in Constant Contact and the source",
         description="Puts back the field values and list memberships a sync changed "
-        "(default: the profile's last completed sync). Contacts it created come off the "
-        "lists it put them on. Unsubscribes are never undone: only the person can opt back "
-        "in. A field someone changed after the sync is reported and left as it is.",
+        "(default: the profile's last completed sync), and the values a two-way sync wrote "
+        "to the source (Xero). Contacts it created come off the lists it put them on; "
+        "records it created in the source stay there. Unsubscribes and opt-outs are never "
+        "undone: only the person can opt back in. A field someone changed after the sync "
+        "is reported and left as it is.",
     )
     s.add_argument("profile", metavar="PROFILE", help="the profile's name")
     s.add_argument("--run", type=int, metavar="N", help="the run to undo (see its run number)")
@@ -89,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--delete-created",
         action="store_true",
         help="delete the contacts the sync created (never one who unsubscribed), instead "
-        "of only taking them off the list; needs --confirm",
+        "of only taking them off the list, and archive the records it created in the "
+        "source (Xero); needs --confirm",
     )
     s.add_argument("--confirm", action="store_true", help="go ahead with --delete-created")
     s.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
@@ -318,13 +321,7 @@ def _undo(service, profile, args: argparse.Namespace) -> int:  # type: ignore[no
     dry_run = args.dry_run
     if args.delete_created and not args.confirm and not dry_run:
         preview = service.undo_run(profile.id, args.run, dry_run=True, delete_created=True)
-        doomed = sum(1 for s in preview.steps if s.delete)
-        _fail(
-            f"This undo would delete {doomed} contact(s) the sync created, and deleting "
-            "cannot be undone. Add --confirm to go ahead, or leave out --delete-created to "
-            "only take them off the list.",
-            args.json,
-        )
+        _fail(_removal_words(preview), args.json)
         return EXIT_CANNOT_START
     with _interrupt_cancels(cancel):
         report = service.undo_run(
@@ -343,13 +340,33 @@ def _undo(service, profile, args: argparse.Namespace) -> int:  # type: ignore[no
     else:
         print(report.summary_text() + ".")
         for step in report.steps:
-            line = _undo_line(step, args.dry_run)
+            line = _undo_line(step, args.dry_run, report.source_name)
             if line:
                 print(line)
     return EXIT_FAILED_RECORDS if report.tally()["failed"] else EXIT_OK
 
 
-def _undo_line(step, dry_run: bool) -> str:  # type: ignore[no-untyped-def]
+def _removal_words(preview) -> str:  # type: ignore[no-untyped-def]
+    """What --delete-created would remove on each side, and how to go ahead."""
+    doomed, archived = preview.removals()
+    source = preview.source_name
+    if archived and not doomed:
+        text = f"This undo would archive {archived} record(s) the sync created in {source}."
+    else:
+        text = (
+            f"This undo would delete {doomed} contact(s) the sync created, and deleting "
+            "cannot be undone"
+        )
+        if archived:
+            text += f"; it would also archive {archived} record(s) the sync created in {source}"
+        text += "."
+    keep = "only take them off the list"
+    if archived:
+        keep = f"only take the contacts off the list and leave the records in {source}"
+    return f"{text} Add --confirm to go ahead, or leave out --delete-created to {keep}."
+
+
+def _undo_line(step, dry_run: bool, source: str = "the source") -> str:  # type: ignore[no-untyped-def]
     """One line per entry that restores something or was not restored as it should."""
     who = step.email or step.key
     if step.outcome in ("skipped", "failed") and step.reason:
@@ -360,6 +377,8 @@ def _undo_line(step, dry_run: bool) -> str:  # type: ignore[no-untyped-def]
     parts += ["taken off the list"] if step.list_remove else []
     parts += ["put back on the list"] if step.list_add else []
     parts += ["deleted (the sync created it)"] if step.delete else []
+    parts += [f"{k} back to {v!r} in {source}" for k, v in step.source_restore.items()]
+    parts += [f"archived in {source} (the sync created it)"] if step.source_archive else []
     parts += step.notes
     verb = "will restore" if dry_run else "restored"
     return f"  {who}: {verb} " + "; ".join(parts) if parts else ""

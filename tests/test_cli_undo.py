@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 
 from app.cli import EXIT_CANNOT_START, EXIT_OK
+from app.connectors import constant_contact as cc_client
+from app.connectors.http import RateLimiter
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
+from app.sandbox.xero_samples import XERO_PROFILE_NAME
+from app.sync.bootstrap import open_service
+from tests.sync.xero_two_way import second_run, synced_xero
 from tests.test_cli import on_list, run_json
 
 
@@ -72,3 +77,41 @@ def test_deleting_created_contacts_needs_confirm(cli, home):
             assert live.fetchone()[0] == 3  # the sample account's own contacts, no more
     finally:
         emu.stop()
+
+
+def test_undo_of_a_two_way_run_lists_and_puts_back_what_it_wrote_to_xero(cli, home, monkeypatch):
+    """The dry run's JSON lists the values that go back to Xero and, with
+    --delete-created, the records it would archive there; the refusal without --confirm
+    names both sides."""
+    handle = open_service(sandbox=True, home=home, enforce_limits=False)
+    try:
+        monkeypatch.setattr(cc_client, "shared_limiter", lambda *a, **k: RateLimiter(100_000))
+        before, run = second_run(synced_xero(handle, monkeypatch))
+    finally:
+        handle.close()
+
+    code, preview = run_json(cli, "undo", XERO_PROFILE_NAME, "--dry-run", "--delete-created")
+
+    assert code == EXIT_OK
+    entries = {e["source_key"]: e for e in preview["entries"] if e["source_key"]}
+    assert (
+        entries[run["renamed"]]["source_restore"]["FirstName"]
+        == (before[run["renamed"]]["FirstName"])
+    )
+    assert {k for k, e in entries.items() if e["source_archive"]} == run["created"]
+    assert {"restore", "delete", "notes", "remove_from_list"} <= set(preview["entries"][0])
+    assert preview["counts"]["source_opt_outs_kept"] == 1
+
+    code, refused = run_json(cli, "undo", XERO_PROFILE_NAME, "--delete-created")
+
+    assert code == EXIT_CANNOT_START
+    created = len(run["created"])
+    assert refused["message"].startswith("This undo would delete 1 contact(s) the sync created")
+    assert f"archive {created} record(s) the sync created in Xero" in refused["message"]
+
+    code, out, _err = cli("undo", XERO_PROFILE_NAME)
+
+    assert code == EXIT_OK
+    assert f"FirstName back to {before[run['renamed']]['FirstName']!r} in Xero" in out
+    assert f"{created} record(s) the sync created in Xero stay there" in out
+    assert "1 opt-out mark(s) kept in Xero: only the person can opt back in" in out

@@ -27,6 +27,7 @@ class SourceCapabilities:
     update: bool = False  # existing records can be changed
     opt_out: bool = False  # a record can be marked opted out (and the mark cleared)
     incremental: bool = False  # iter_records(since=...) returns only records changed since
+    archive: bool = False  # records can be taken out of use (undo of records a sync created)
 
 
 class SourceProblem(Protocol):
@@ -105,6 +106,14 @@ class WritableSource(Source, Protocol):
 
     def set_opted_out(self, keys: Sequence[str], opted_out: bool) -> None:
         """Mark records as opted out of email (or clear the mark)."""
+
+    def get_records(self, keys: Sequence[str]) -> dict[str, dict[str, str]]:
+        """The current values of these records, by key (what undo compares with what a
+        sync wrote). A key the source no longer has in use (deleted, archived) is left out."""
+
+    def archive_records(self, keys: Sequence[str]) -> None:
+        """Take records a sync created out of use (undo, when the user chose it): deleted,
+        or archived where the source keeps them (``capabilities.archive``)."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,9 @@ class JournalItem(NamedTuple):
     """What a run will write for one record, and what was there before.
 
     ``before`` holds ``fields`` (the import's flat keys), ``list_ids``, ``permission`` and
-    ``email`` as the local mirror had them, or is None when the contact did not exist.
+    ``email`` as the local mirror had them, or is None when the contact did not exist; a
+    removal from the list adds the link's ``origin``. A write to the source holds what
+    ``app.sync.journal`` keeps for it (``sent``, and the source's values it replaces).
     """
 
     key: str
@@ -56,6 +58,7 @@ class RecordState(NamedTuple):
     email: str
     contact_id: str
     payload: dict[str, Any] | None
+    source_id: str = ""  # the source's id of the record (one a run created: its new id)
 
 
 class JournalRepository:
@@ -114,13 +117,13 @@ class JournalRepository:
         """How each of the run's records ended, by ``(key, action)``."""
         R = m.RunRecord
         query = (
-            R.select(R.key, R.action, R.outcome, R.email, R.contact_id, R.payload)
+            R.select(R.key, R.action, R.outcome, R.email, R.contact_id, R.payload, R.source_id)
             .where(R.run == run_id)
             .tuples()
         )
         return {
-            (key, action): RecordState(outcome, email, contact_id, payload)
-            for key, action, outcome, email, contact_id, payload in query
+            (key, action): RecordState(outcome, email, contact_id, payload, source_id or "")
+            for key, action, outcome, email, contact_id, payload, source_id in query
         }
 
     def has_journal(self, run_id: int) -> bool:

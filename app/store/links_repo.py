@@ -273,8 +273,9 @@ class LinkRepository:
         self,
         profile_id: int,
         stale: Iterable[tuple[str, str]],
-        relisted: Iterable[str],
+        relisted: Iterable[tuple[str, str]],
         forget: Iterable[str],
+        sent_back: Iterable[tuple[str, str, dict[str, str]]] = (),
     ) -> None:
         """Make links tell the truth after an undo, so the next sync does the run again.
 
@@ -282,9 +283,17 @@ class LinkRepository:
             stale: ``(source key, email)`` of records whose values were put back: their
                 fingerprint is forgotten (the next sync sends them again); a non-empty
                 email is the address put back (the next sync changes it again).
-            relisted: keys of records put back on the main list (no longer tombstones).
-            forget: keys whose contact was deleted (the next sync creates it again).
+            relisted: ``(source key, origin)`` of records put back on the main list: no
+                longer tombstones, with the origin they had before the run ("push" or
+                "import"; "" reads as "push").
+            forget: keys whose record was deleted, in Constant Contact or the source (the
+                next sync creates it again).
+            sent_back: ``(source key, fingerprint, item)`` of source records whose old
+                values were put back: the link remembers what it did before the run.
         """
+        by_origin: dict[str, list[str]] = {}
+        for key, origin in relisted:
+            by_origin.setdefault(origin if origin in ("push", "import") else "push", []).append(key)
         with db.atomic():
             for key, email in stale:
                 values: dict[str, str] = {"fingerprint": ""}
@@ -293,10 +302,14 @@ class LinkRepository:
                 L.update(**values).where(
                     (L.profile == profile_id) & (L.source_key == key)
                 ).execute()
-            for batch in batched(relisted, 900):
-                L.update(origin="push").where(
-                    (L.profile == profile_id) & L.source_key.in_(batch) & (L.origin == "removed")
-                ).execute()
+            for origin, keys in by_origin.items():
+                for batch in batched(keys, 900):
+                    L.update(origin=origin).where(
+                        (L.profile == profile_id)
+                        & L.source_key.in_(batch)
+                        & (L.origin == "removed")
+                    ).execute()
+        self.save_sent(profile_id, sent_back)
         self.delete_keys(profile_id, forget)
 
     def clear(self, profile_id: int) -> int:

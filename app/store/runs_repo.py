@@ -34,6 +34,10 @@ def _runs() -> ModelSelect:
     return m.Run.select(m.Run, m.Profile.name, m.Profile.source_kind).join(m.Profile)
 
 
+# An undo run is marked by ``undo_of`` in its checkpoint from the moment it starts.
+_NOT_UNDO = fn.json_extract(m.Run.checkpoint, "$.undo_of").is_null()
+
+
 def _count_columns(counts: RunCounts) -> dict[str, int]:
     return counts.as_dict()
 
@@ -127,21 +131,28 @@ class RunRepository(RunPlanStore, RunRecordStore):
         query = _runs().where(m.Run.profile == profile_id).order_by(m.Run.id.desc()).limit(limit)
         return [_to_summary(r, self.source_words) for r in query]
 
-    def last_run(self, profile_id: int, include_dry_runs: bool = True) -> RunSummary | None:
+    def last_run(
+        self, profile_id: int, include_dry_runs: bool = True, include_undo: bool = True
+    ) -> RunSummary | None:
+        """The profile's newest run; ``include_undo`` False: its newest sync (an undo of a
+        run is a run of its own, but not a sync)."""
         query = _runs().where(m.Run.profile == profile_id)
         if not include_dry_runs:
             query = query.where(m.Run.dry_run == False)  # noqa: E712 - SQL expression
+        if not include_undo:
+            query = query.where(_NOT_UNDO)
         row = query.order_by(m.Run.id.desc()).first()
         return _to_summary(row, self.source_words) if row else None
 
     def last_started(self, include_dry_runs: bool = False) -> dict[int, str]:
-        """Each profile's latest run start (ISO 8601 UTC text), keyed by profile id.
+        """Each profile's latest sync start (ISO 8601 UTC text), keyed by profile id.
 
         The scheduler's input: one query for every profile. Dry runs change nothing, so by
-        default they do not count as a profile's last sync.
+        default they do not count as a profile's last sync; an undo never does (undoing a
+        run must not put off the next scheduled sync).
         """
         started = fn.MAX(m.Run.started_at)
-        query = m.Run.select(m.Run.profile, started.alias("started"))
+        query = m.Run.select(m.Run.profile, started.alias("started")).where(_NOT_UNDO)
         if not include_dry_runs:
             query = query.where(m.Run.dry_run == False)  # noqa: E712 - SQL expression
         rows = query.group_by(m.Run.profile).tuples()

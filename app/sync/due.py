@@ -57,7 +57,8 @@ def with_last_runs(
 
     Args:
         profiles: the saved profiles (ids set).
-        started: ``RunRepository.last_started()``: profile id -> ISO start text.
+        started: ``RunRepository.last_started()``: profile id -> ISO start text of its
+            last sync (undo runs and dry runs are not syncs: they never put off the next).
         now: the clock's time, to convert the stored times to.
         attempted: when this process last started each profile itself. A run that failed
             before it was recorded (no connection, a missing file) still counts, so a broken

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -350,7 +350,8 @@ class PushEngine:
         chunks = ChunkAssigner()
         has_items = False
         total = 0
-        planned = self._planned(planner, profile, only, entries, read.since)
+        kept = self._kept_columns(profile, caps)
+        planned = self._planned(planner, profile, only, entries, details.keys(), kept, read.since)
         for batch in plan_rows.batched(planned, BATCH):
             rows = []
             for p in batch:
@@ -378,7 +379,7 @@ class PushEngine:
                 capabilities=caps,
                 entries=entries,
                 links={
-                    k: LinkState(v[0], v[1], v[3], v[4], v[5], sent.get(k))
+                    k: LinkState(v[0], v[1], v[3], v[4], v[5], sent.get(k), v[2])
                     for k, v in details.items()
                 },
                 contacts=self.d.mirror.iter_contacts(self.d.connection_id),
@@ -413,6 +414,8 @@ class PushEngine:
         profile: SyncProfile,
         only: frozenset[str] | None,
         entries: list[SourceEntry] | None,
+        linked: Container[str] = frozenset(),
+        kept: tuple[str, ...] = (),
         since: datetime | None = None,
     ) -> Iterator[PlannedRecord]:
         source = self.d.source
@@ -422,7 +425,8 @@ class PushEngine:
         for record in records:
             planned = planner.plan(record)
             if entries is not None:
-                entries.append(plan_rows.entry(record, planned, first, last))
+                columns = kept if record.key in linked else ()
+                entries.append(plan_rows.entry(record, planned, first, last, columns))
             if only is None or record.key in only:
                 yield planned
         for problem in source.problems:
@@ -435,6 +439,15 @@ class PushEngine:
                     Action.SKIP,
                     f"Could not read this row: {problem.message}",
                 )
+
+    @staticmethod
+    def _kept_columns(profile: SyncProfile, caps: SourceCapabilities) -> tuple[str, ...]:
+        """The source columns whose values an import update may replace (kept for the undo
+        journal), or none when the profile does not update source records."""
+        opts = profile.options
+        if not (opts.import_from_cc and opts.import_updates_existing and caps.update):
+            return ()
+        return tuple(dict.fromkeys(fm.source for fm in profile.mapping.fields if fm.source))
 
     def _guard(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
         check_blast_radius(self.d.runs, profile, run_id, cp, dry_run=dry_run, confirm=self.confirm)

@@ -20,7 +20,7 @@ Nothing here does I/O; the engine stores the rows and applies them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.connectors.base import SourceCapabilities
 from app.core.email_address import email_key
@@ -83,6 +83,9 @@ class SourceEntry:
     push_action: RecordAction
     filtered: bool = False
     name: str = ""  # as results show it (see ``Planner.name_of``)
+    # The mapped columns' values, kept only for linked records an import update may change
+    # (the undo journal keeps what the update replaces).
+    values: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,7 @@ class LinkState:
     origin: str = "push"  # push, import, or removed (taken off the main list)
     # The item last sent (Constant Contact field keys); loaded only for import updates.
     last_sent: Mapping[str, str] | None = None
+    fingerprint: str = ""  # of the values last sent (an import update replaces it)
 
 
 @dataclass
@@ -267,6 +271,7 @@ def _removal_rows(
             direction=Direction.PUSH.value,
             name=(entry.name if entry else "") or (contact_name(contact) if contact else ""),
             source_id=source_id_of(key),
+            payload={"origin": link.origin},  # how the link came to be; undo keeps it
         )
 
 
@@ -325,7 +330,14 @@ def _update_rows(
             contact_id=contact.contact_id,
             matched_existing=True,
             detail="; ".join(changes),
-            payload={"source_key": key, "values": values, "sent": sent},
+            payload={
+                "source_key": key,
+                "values": values,
+                "sent": sent,
+                # What the update replaces, for undo: the record's values, the link's memory.
+                "before": {c: str(entry.values.get(c) or "") for c in values},
+                "link_before": {"fingerprint": link.fingerprint, "last_sent": dict(link.last_sent)},
+            },
             direction=Direction.IMPORT.value,
             name=entry.name or contact_name(contact),
             source_id=source_id_of(key),

@@ -26,7 +26,11 @@ def two_way(profile: SyncProfile, caps: SourceCapabilities) -> bool:
     )
 
 
-def entry(record: SourceRecord, p: PlannedRecord, first: str, last: str) -> SourceEntry:
+def entry(
+    record: SourceRecord, p: PlannedRecord, first: str, last: str, columns: Iterable[str] = ()
+) -> SourceEntry:
+    """The record as the back planner needs it; ``columns``: values to keep (see
+    ``SourceEntry.values``)."""
     valid = validate_email(p.email) if p.email else None
     return SourceEntry(
         key=record.key,
@@ -38,6 +42,7 @@ def entry(record: SourceRecord, p: PlannedRecord, first: str, last: str) -> Sour
         push_action=p.action,
         filtered=p.reason == Reason.FILTERED,
         name=p.name,
+        values={c: str(record.values.get(c) or "") for c in columns},
     )
 
 

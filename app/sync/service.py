@@ -66,10 +66,12 @@ CC_SERVICE = "constant_contact"
 
 @dataclass(frozen=True)
 class ProfileOverview:
-    """A profile with its last run, for the main window's list."""
+    """A profile with its last sync (an undo is not one), for the main window's list;
+    ``latest`` is its newest run of any kind (an undo running elsewhere, say)."""
 
     profile: SyncProfile
     last_run: RunSummary | None
+    latest: RunSummary | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +174,12 @@ class ContactBridgeService:
     # -- profiles --------------------------------------------------------------------------
 
     def list_profiles(self) -> list[ProfileOverview]:
-        return [ProfileOverview(p, self.runs.last_run(p.id)) for p in self.profiles.list()]
+        return [
+            ProfileOverview(
+                p, self.runs.last_run(p.id, include_undo=False), self.runs.last_run(p.id)
+            )
+            for p in self.profiles.list()
+        ]
 
     def get_profile(self, name: str) -> SyncProfile:
         profile = self.profiles.get_by_name(name)
@@ -449,7 +456,8 @@ class ContactBridgeService:
         """Undo a run of the profile (default: its last completed sync), or with
         ``dry_run`` say exactly what that would restore. ``delete_created`` deletes the
         contacts the run created (the caller has confirmed it) instead of only taking
-        them off its list. See ``app.sync.undo``.
+        them off its list, and removes the records it created in the source (archived in
+        Xero). See ``app.sync.undo``.
 
         Raises:
             ConfigError: nothing to undo (see ``undo_target``); RunLocked / AccountBusy as
@@ -472,12 +480,21 @@ class ContactBridgeService:
                 mirror=self.mirror,
                 profiles=self.profiles,
                 cc=self.cc_client(profile.connection_id),
-                source=None,  # type: ignore[arg-type]  # undo never reads the source
+                source=None,  # type: ignore[arg-type]  # opened only when undo writes it
                 connection_id=profile.connection_id,
                 clock=self.clock,
                 journal=journal,
             )
-            undo = Undo(deps, profile, reporter, cancel, delete_created)
+            undo = Undo(
+                deps,
+                profile,
+                reporter,
+                cancel,
+                delete_created,
+                open_source=lambda: self.open_source(  # type: ignore[arg-type,return-value]
+                    profile.source, profile.options.opt_out_column
+                ),
+            )
             return undo.preview(target) if dry_run else undo.run(target)
 
     def retry_failed(

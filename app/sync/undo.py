@@ -4,8 +4,12 @@ The local mirror is brought up to date first, so a field someone changed after t
 seen and left alone. Then, in order: old email addresses go back (one PUT each), old field
 values go back in bulk imports, fields that were empty are emptied (one PUT each),
 memberships the run added come off and those it removed go back (membership activities).
-Unsubscribes are never undone. Each journal entry is settled once, so undoing again
-restores nothing twice; the undo run's records and counts show every entry's fate.
+Then what the run wrote to the source (two-way) goes back there: old values into the
+records it updated (a value someone changed in the source since is reported, not
+overwritten) and, only when the user chose to remove what the run created, the records it
+created are removed (archived where the source keeps them). Unsubscribes, and opt-outs
+written to the source, are never undone. Each journal entry is settled once, so undoing
+again restores nothing twice; the undo run's records and counts show every entry's fate.
 """
 
 from __future__ import annotations
@@ -13,26 +17,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from app.connectors.base import ActivityStatus
+from app.connectors.base import ActivityStatus, WritableSource
 from app.connectors.registry import source_words
 from app.core.errors import AppError, Cancelled, ConfigError, QuotaExceeded
 from app.core.outcomes import RESUMABLE, Outcome, RunStatus
 from app.core.profiles import SyncProfile
-from app.core.store_types import PlannedRow, RecordAction
+from app.core.store_types import Direction, PlannedRow, RecordAction
 from app.store.convert import batched
 from app.store.journal_repo import JournalRepository
 from app.sync.engine import EngineDeps, PushEngine
 from app.sync.import_errors import ImportItem, attribute_errors
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
-from app.sync.undo_plan import Step, lookup_emails, plan_undo
+from app.sync.undo_plan import SourceNow, Step, lookup_emails, plan_undo, source_keys
 
 log = logging.getLogger(__name__)
 
 IMPORT_BATCH = 1000  # contacts per restoring import (well under 40,000 items and 4 MB)
 LIST_BATCH = 500  # contacts per membership activity (the API's maximum)
+SOURCE_BATCH = 100  # records per write to the source (as the sync writes them)
+CLOCK_SLACK = timedelta(minutes=5)
 UNDOABLE = (RunStatus.COMPLETED, RunStatus.COMPLETED_WITH_ERRORS)
 
 
@@ -47,6 +53,7 @@ class UndoReport:
     status: str = ""
     message: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    source_name: str = "the source"
 
     def tally(self) -> dict[str, int]:
         out = {"restore" if self.dry_run else "restored": 0, "skipped": 0, "failed": 0}
@@ -55,9 +62,18 @@ class UndoReport:
             out[key] = out.get(key, 0) + 1
         out["total"] = len(self.steps)
         out["unsubscribes_kept"] = sum(1 for s in self.steps if s.unsubscribe)
+        out["source_opt_outs_kept"] = sum(1 for s in self.steps if s.opt_out_kept)
+        out["source_created_kept"] = sum(1 for s in self.steps if s.created_kept)
         return out
 
-    def summary_text(self) -> str:
+    def removals(self) -> tuple[int, int]:
+        """(contacts it deletes from Constant Contact, records it removes from the source)."""
+        live = [s for s in self.steps if s.outcome in (None, "restored")]
+        return sum(1 for s in live if s.delete), sum(1 for s in live if s.source_archive)
+
+    def summary_text(self, remove_created: bool = False) -> str:
+        """The report in a sentence; ``remove_created``: as it reads once the user chose to
+        remove what the run created (a preview is made without that choice)."""
         c = self.tally()
         done = c.get("restore", 0) if self.dry_run else c.get("restored", 0)
         verb = "would restore" if self.dry_run else "restored"
@@ -68,6 +84,17 @@ class UndoReport:
         if c["unsubscribes_kept"]:
             text += (
                 f". {c['unsubscribes_kept']} unsubscribe(s) kept: only the person can opt back in"
+            )
+        if c["source_opt_outs_kept"]:
+            text += (
+                f". {c['source_opt_outs_kept']} opt-out mark(s) kept in {self.source_name}: "
+                "only the person can opt back in"
+            )
+        if c["source_created_kept"]:
+            fate = "archived (unless changed there since)" if remove_created else "stay there"
+            text += (
+                f". {c['source_created_kept']} record(s) the sync created in {self.source_name} "
+                + fate
             )
         return text
 
@@ -129,11 +156,30 @@ class Undo:
         reporter: ProgressReporter | None = None,
         cancel: CancelToken | None = None,
         delete_created: bool = False,
+        open_source: Callable[[], WritableSource] | None = None,
     ) -> None:
+        """``delete_created``: delete the contacts the run created in Constant Contact and
+        remove the records it created in the source (the user chose it); ``open_source``
+        opens the profile's source, only when undo must read or write it."""
         self.d, self.profile = deps, profile
         self.delete_created = delete_created
         self.reporter = reporter or NullReporter()
         self.cancel = cancel or CancelToken()
+        self.source_name = source_words(profile.source.kind)
+        self._open_source = open_source
+        self._source: WritableSource | None = None
+
+    def source(self) -> WritableSource:
+        """The profile's source, opened the first time it is needed.
+
+        Raises:
+            AppError: it cannot be opened (say, its connection was removed).
+        """
+        if self._source is None:
+            if self._open_source is None:
+                raise ConfigError(f"ContactBridge cannot write to {self.source_name}.")
+            self._source = self._open_source()
+        return self._source
 
     def plan(self, target: int, dry_run: bool) -> tuple[list[Step], str]:
         """Bring the mirror up to date and decide every entry's step; returns the list id."""
@@ -141,11 +187,37 @@ class Undo:
         self.refresh_mirror()
         entries = self.d.journal.entries(target)
         records = self.d.journal.records_of(target)
-        current = self.d.mirror.snapshots(self.d.connection_id, lookup_emails(entries))
+        emails = lookup_emails(entries)
+        current = self.d.mirror.snapshots(self.d.connection_id, emails)
+        if any(not c["contact_id"] for c in current.values()):
+            # The run's own imports may be known by placeholders only (a large import is
+            # not read back): read what changed since the run began, real ids included.
+            self._read_since(target)
+            current = self.d.mirror.snapshots(self.d.connection_id, emails)
         list_id = str(self.d.runs.checkpoint(target).get("list_id") or "")
-        source = source_words(self.profile.source.kind)
-        steps = plan_undo(entries, records, current, list_id, source, self.delete_created)
+        source = self._source_now(source_keys(entries, records, self.delete_created))
+        steps = plan_undo(
+            entries, records, current, list_id, self.source_name, self.delete_created, source
+        )
         return steps, list_id
+
+    def _source_now(self, keys: Sequence[str]) -> SourceNow:
+        """The source records undo would write, as the source has them now."""
+        if not keys:
+            return SourceNow({})
+        self.reporter.phase(f"Reading {self.source_name}")
+        try:
+            source = self.source()
+            caps = source.capabilities
+            found = {}
+            for batch in batched(keys, SOURCE_BATCH):
+                self.cancel.raise_if_cancelled()
+                found.update(source.get_records(batch))
+        except (QuotaExceeded, Cancelled):
+            raise
+        except AppError as exc:
+            return SourceNow({}, error=exc.message)
+        return SourceNow(found, can_update=caps.update, can_archive=caps.archive)
 
     def refresh_mirror(self) -> None:
         """Read every contact changed since the mirror's watermark, that second included
@@ -155,9 +227,20 @@ class Undo:
         read = self.d.cc.iter_contacts(updated_after=after, status="all")
         PushEngine(self.d, self.reporter, self.cancel)._read_into_mirror([read], since)
 
+    def _read_since(self, target: int) -> None:
+        """Read into the mirror every contact changed since ``target`` began (and a few
+        minutes before: this computer's clock and Constant Contact's may differ)."""
+        summary = self.d.runs.get(target)
+        if summary is None or not summary.started_at:
+            return
+        began = datetime.fromisoformat(summary.started_at) - CLOCK_SLACK
+        read = self.d.cc.iter_contacts(updated_after=began, status="all")
+        since = self.d.mirror.watermark(self.d.connection_id)
+        PushEngine(self.d, self.reporter, self.cancel)._read_into_mirror([read], since)
+
     def preview(self, target: int) -> UndoReport:
         steps, _ = self.plan(target, dry_run=True)
-        return UndoReport(target, True, steps, status="dry_run")
+        return UndoReport(target, True, steps, status="dry_run", source_name=self.source_name)
 
     def run(self, target: int) -> UndoReport:
         """Undo ``target``, or resume an undo of it that stopped (cancelled, quota, crash).
@@ -200,8 +283,8 @@ class Undo:
                 st.outcome, st.reason = "restored", "; ".join(st.notes)
         self.d.journal.settle(undo_id, [(st.entry_id, st.outcome, st.reason) for st in steps])
         self._update_links(steps)
-        runs.add_records(undo_id, [_row(st) for st in steps])
-        report = UndoReport(target, False, steps, run_id=undo_id)
+        runs.add_records(undo_id, [_row(st, self.source_name) for st in steps])
+        report = UndoReport(target, False, steps, run_id=undo_id, source_name=self.source_name)
         failed = report.tally()["failed"]
         status = RunStatus.COMPLETED_WITH_ERRORS if failed else RunStatus.COMPLETED
         extra = {**runs.tallies(undo_id).as_extra(), "undo_of": target, **report.tally()}
@@ -216,8 +299,14 @@ class Undo:
         self.d.links.after_undo(  # type: ignore[attr-defined]
             self.profile.id,
             [(st.key, st.email_back) for st in done if st.restore or st.clear or st.email_back],
-            [st.key for st in done if st.list_add],
-            [st.key for st in done if st.delete],
+            [(st.key, st.origin) for st in done if st.list_add],
+            [st.key for st in done if st.delete]
+            + [st.source_key for st in done if st.source_archive],
+            [
+                (st.source_key, str(st.link.get("fingerprint") or ""), st.link.get("last_sent"))
+                for st in done
+                if st.source_restore and st.link and st.link.get("last_sent") is not None
+            ],
         )
 
     def _unfinished(self, target: int) -> int | None:
@@ -250,6 +339,16 @@ class Undo:
                 lambda t: self._memberships(t, list_id, cc.add_list_memberships),
             ),
             ("delete", "Deleting contacts the sync created", lambda t: self._each(t, self._delete)),
+            (
+                "source_restore",
+                f"Putting values back in {self.source_name}",
+                lambda t: self._source_writes(t, self._source_restore),
+            ),
+            (
+                "source_archive",
+                f"Removing from {self.source_name} the records the sync created",
+                lambda t: self._source_writes(t, self._source_archive),
+            ),
         ]
         wants: dict[str, Callable[[Step], object]] = {
             "email": lambda st: st.email_back,
@@ -258,6 +357,8 @@ class Undo:
             "remove": lambda st: st.list_remove,
             "add": lambda st: st.list_add,
             "delete": lambda st: st.delete,
+            "source_restore": lambda st: st.source_restore,
+            "source_archive": lambda st: st.source_archive,
         }
         for name, words, act in phases:
             if name in cp["done"]:
@@ -289,6 +390,27 @@ class Undo:
 
     def _clear(self, s: Step) -> None:
         self.d.cc.clear_contact_fields(s.contact_id, s.clear)  # type: ignore[attr-defined]
+
+    def _source_writes(self, steps: Sequence[Step], act: Callable[[list[Step]], None]) -> None:
+        """Write to the source in batches; a batch it refuses is failed with its reason
+        (each write puts values as they were, so a repeated batch changes nothing more)."""
+        done = 0
+        for batch in batched(steps, SOURCE_BATCH):
+            self.cancel.raise_if_cancelled()
+            try:
+                act(batch)
+            except (QuotaExceeded, Cancelled):
+                raise
+            except AppError as exc:
+                _fail(batch, exc.message)
+            done += len(batch)
+            self.reporter.advance(done, len(steps), f"{done:,} / {len(steps):,}")
+
+    def _source_restore(self, batch: list[Step]) -> None:
+        self.source().update_records({st.source_key: st.source_restore for st in batch})
+
+    def _source_archive(self, batch: list[Step]) -> None:
+        self.source().archive_records([st.source_key for st in batch])
 
     def _imports(self, steps: Sequence[Step], cp: dict, undo_id: int) -> None:
         cc = self.d.cc
@@ -351,7 +473,16 @@ def _fail(steps: Sequence[Step], reason: str) -> None:
 _OUTCOMES = {"restored": Outcome.UPDATED, "skipped": Outcome.SKIPPED, "failed": Outcome.FAILED}
 
 
-def _row(s: Step) -> PlannedRow:
+# The side of an undo run's record: the side the undone write was on.
+_DIRECTIONS = {
+    RecordAction.IMPORT_CREATE.value: Direction.IMPORT.value,
+    RecordAction.IMPORT_UPDATE.value: Direction.IMPORT.value,
+    RecordAction.OPT_OUT.value: Direction.OPTOUT.value,
+    RecordAction.OPT_IN.value: Direction.OPTOUT.value,
+}
+
+
+def _row(s: Step, source_name: str = "the source") -> PlannedRow:
     written = s.outcome != "skipped"
     return PlannedRow(
         row=0,
@@ -362,11 +493,12 @@ def _row(s: Step) -> PlannedRow:
         reason=s.reason,
         contact_id=s.contact_id,
         matched_existing=True,
-        detail=_detail(s),
+        detail=_detail(s, source_name),
+        direction=_DIRECTIONS.get(s.action, Direction.PUSH.value),
     )
 
 
-def _detail(s: Step) -> str:
+def _detail(s: Step, source_name: str = "the source") -> str:
     parts = [f"{k} back to {v!r}" for k, v in s.restore.items()]
     parts += [f"{k} emptied" for k in s.clear]
     if s.email_back:
@@ -377,4 +509,7 @@ def _detail(s: Step) -> str:
         parts.append("put back on the list")
     if s.delete:
         parts.append("deleted (the sync created it)")
+    parts += [f"{k} back to {v!r} in {source_name}" for k, v in s.source_restore.items()]
+    if s.source_archive:
+        parts.append(f"removed from {source_name} (the sync created it)")
     return "Undo: " + ", ".join(parts) if parts else ""

@@ -1,7 +1,10 @@
-"""What undoing a run will do, entry by entry, from its journal and Constant Contact now.
+"""What undoing a run will do, entry by entry, from its journal, Constant Contact now and
+(for what the run wrote to the source) the source now.
 
 Each journal entry gets one step: restore (old field values, list memberships, the old
-email), or skip with a reason. Nothing here writes; ``undo`` carries the steps out.
+email, old values in the source), remove what the run created (when the user chose it),
+or skip with a reason. Opt-outs and unsubscribes are never undone. Nothing here writes;
+``undo`` carries the steps out.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ A = RecordAction
 WRITTEN = ("created", "updated")
 
 UNSUBSCRIBE_KEPT = "Unsubscribes are never undone: only the person can opt back in to your emails."
-SOURCE_KEPT = "Written to {source}; undo leaves the source as it is."
 NOT_WRITTEN = "The run did not change this contact ({outcome})."
 GONE = "This contact is no longer in Constant Contact."
 ALREADY = "Already as before the run."
@@ -29,6 +31,27 @@ CHANGED_SINCE = "{field} was changed since the run (now {now!r}); left as it is"
 CANNOT_EMPTY = "{field} was empty before; Constant Contact cannot empty it in bulk"
 KEPT_UNSUBSCRIBED = "Not deleted: this person unsubscribed, and deleting would forget it"
 UNDONE_BEFORE = "Already undone (run {run})."
+# Writes to the source.
+SOURCE_OPT_OUT_KEPT = (
+    "Opt-outs are never undone: the opt-out mark stays in {source}; only the person can "
+    "opt back in."
+)
+SOURCE_OPT_IN_KEPT = (
+    "The person opted back in at Constant Contact; undo leaves the opt-out mark cleared "
+    "in {source}."
+)
+SOURCE_CREATED_KEPT = (
+    "Created in {source} by the run; left there (undo removes it only when you choose to "
+    "remove what the run created)."
+)
+SOURCE_CANNOT_ARCHIVE = "Created in {source} by the run; {source} cannot remove records."
+SOURCE_CREATED_CHANGED = (
+    "Created in {source} by the run, and changed there since ({fields}); left as it is."
+)
+SOURCE_GONE = "This record is no longer in {source}."
+SOURCE_NOT_JOURNALLED = "Written to {source}; undo leaves the source as it is."
+SOURCE_CHANGED_SINCE = "{field} was changed in {source} since the run (now {now!r}); left as it is"
+SOURCE_NOT_READ = "Could not read {source}: {why}"
 # Import keys the mirror (as read back) names otherwise: an import's "phone" is "other".
 MIRROR_KEYS = {"phone": "other_phone"}
 # Keys of an import item that are not contact fields.
@@ -54,6 +77,13 @@ class Step:
     outcome: str | None = None  # restored / skipped / failed once decided
     reason: str = ""
     unsubscribe: bool = False
+    origin: str = ""  # put back on the list: how its link came to be before the run
+    source_key: str = ""  # the source record a write to the source changed or created
+    source_restore: dict[str, str] = field(default_factory=dict)  # column -> old value
+    source_archive: bool = False  # remove the record the run created in the source (a choice)
+    link: dict[str, Any] | None = None  # what the link remembered before an import update
+    opt_out_kept: bool = False  # an opt-out the run wrote to the source (never undone)
+    created_kept: bool = False  # a record the run created in the source, left there
 
     @property
     def writes(self) -> bool:
@@ -64,6 +94,8 @@ class Step:
             or self.list_add
             or self.email_back
             or self.delete
+            or self.source_restore
+            or self.source_archive
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -80,7 +112,21 @@ class Step:
             "delete": self.delete,
             "email_back": self.email_back,
             "notes": list(self.notes),
+            "source_key": self.source_key,
+            "source_restore": dict(self.source_restore),
+            "source_archive": self.source_archive,
         }
+
+
+@dataclass(frozen=True)
+class SourceNow:
+    """The source as undo finds it: ``records`` by key (only those in use), or ``error``
+    when it could not be read; what it can do (``SourceCapabilities``)."""
+
+    records: Mapping[str, Mapping[str, str]]
+    error: str = ""
+    can_update: bool = False
+    can_archive: bool = False
 
 
 def plan_undo(
@@ -90,10 +136,13 @@ def plan_undo(
     list_id: str,
     source_name: str,
     delete_created: bool = False,
+    source: SourceNow | None = None,
 ) -> list[Step]:
     """One step per entry. ``current``: the mirror's snapshots now, by lowercased email;
     ``delete_created``: delete the contacts the run created instead of only taking them
-    off its list (never one who unsubscribed: that would forget their choice)."""
+    off its list (never one who unsubscribed: that would forget their choice), and remove
+    the records it created in the source; ``source``: the records ``source_keys`` names,
+    as the source has them now (None: not read, so nothing is written there)."""
     steps = []
     for e in entries:
         step = Step(e.id, e.key, e.action, e.email.lower(), e.contact_id)
@@ -106,7 +155,7 @@ def plan_undo(
         elif e.action == A.UNSUBSCRIBE:
             step.outcome, step.reason, step.unsubscribe = "skipped", UNSUBSCRIBE_KEPT, True
         elif e.action in SOURCE_WRITES:
-            step.outcome, step.reason = "skipped", SOURCE_KEPT.format(source=source_name)
+            _plan_source(step, e, rec, source, source_name, delete_created)
         elif e.action == A.REMOVE:
             _plan_readd(step, e, current, list_id)
         else:
@@ -128,7 +177,108 @@ def lookup_emails(entries: Iterable[Entry]) -> set[str]:
     return out
 
 
+def source_keys(
+    entries: Iterable[Entry], records: Mapping[tuple[str, str], RecordState], delete_created: bool
+) -> list[str]:
+    """The source records undo must read: those the run updated and, when they are to be
+    removed, those it created (entries settled or not written need none)."""
+    keys = []
+    for e in entries:
+        rec = records.get((e.key, e.action))
+        if e.outcome is not None or rec is None or rec.outcome not in WRITTEN:
+            continue
+        if e.action == A.IMPORT_UPDATE and e.before and "fields" in e.before:
+            keys.append(str(e.before.get("source_key") or ""))
+        elif e.action == A.IMPORT_CREATE and delete_created:
+            keys.append(rec.source_id)
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def _plan_source(
+    step: Step,
+    e: Entry,
+    rec: RecordState,
+    source: SourceNow | None,
+    name: str,
+    delete_created: bool,
+) -> None:
+    """A write the run made to the source: put old values back, remove a record it created
+    (only when chosen), or say why it stays (opt-outs never go back)."""
+    before = e.before or {}
+    if e.action == A.OPT_OUT:
+        step.outcome, step.reason = "skipped", SOURCE_OPT_OUT_KEPT.format(source=name)
+        step.opt_out_kept = True
+        return
+    if e.action == A.OPT_IN:
+        step.outcome, step.reason = "skipped", SOURCE_OPT_IN_KEPT.format(source=name)
+        return
+    if e.action == A.IMPORT_CREATE:
+        step.source_key = rec.source_id
+        step.created_kept = True
+        if not delete_created or not rec.source_id:
+            step.outcome, step.reason = "skipped", SOURCE_CREATED_KEPT.format(source=name)
+            return
+    elif "fields" not in before:
+        # Journalled before undo kept the source's values: nothing to put back.
+        step.outcome, step.reason = "skipped", SOURCE_NOT_JOURNALLED.format(source=name)
+        return
+    else:
+        step.source_key = str(before.get("source_key") or "")
+    if source is None or source.error:
+        why = source.error if source is not None else "it was not read"
+        step.outcome, step.reason = "failed", SOURCE_NOT_READ.format(source=name, why=why)
+        return
+    now = source.records.get(step.source_key)
+    if now is None:
+        step.outcome, step.reason = "skipped", SOURCE_GONE.format(source=name)
+        step.created_kept = False
+        return
+    if e.action == A.IMPORT_CREATE:
+        _plan_archive(step, rec, source, now, name)
+    else:
+        _plan_source_update(step, before, source, now, name)
+
+
+def _plan_archive(
+    step: Step, rec: RecordState, source: SourceNow, now: Mapping[str, str], name: str
+) -> None:
+    if not source.can_archive:
+        step.outcome, step.reason = "skipped", SOURCE_CANNOT_ARCHIVE.format(source=name)
+        return
+    sent = (rec.payload or {}).get("values") or {}
+    changed = [c for c, v in sent.items() if not _same_text(str(now.get(c, "")), str(v))]
+    if changed:
+        step.outcome = "skipped"
+        step.reason = SOURCE_CREATED_CHANGED.format(source=name, fields=", ".join(changed))
+        return
+    step.source_archive, step.created_kept = True, False
+
+
+def _plan_source_update(
+    step: Step, before: Mapping[str, Any], source: SourceNow, now: Mapping[str, str], name: str
+) -> None:
+    if not source.can_update:
+        step.outcome, step.reason = "skipped", SOURCE_NOT_JOURNALLED.format(source=name)
+        return
+    old_values = before.get("fields") or {}
+    for column, new in (before.get("written") or {}).items():
+        old, cur = str(old_values.get(column, "")), str(now.get(column, ""))
+        if _same_text(old, str(new)) or _same_text(cur, old):
+            continue  # the run did not change it, or it is back already
+        if not _same_text(cur, str(new)):
+            step.notes.append(SOURCE_CHANGED_SINCE.format(field=column, source=name, now=cur))
+        else:
+            step.source_restore[column] = old
+    if step.source_restore and before.get("link"):
+        step.link = dict(before["link"])
+
+
+def _same_text(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
 def _plan_readd(step: Step, e: Entry, current: Mapping[str, dict], list_id: str) -> None:
+    step.origin = str((e.before or {}).get("origin") or "")
     now = current.get(step.email)
     if now is None:
         step.outcome, step.reason = "skipped", GONE

@@ -232,9 +232,13 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         overviews = self.service.list_profiles()
         self._overviews = {ov.profile.id: ov for ov in overviews if ov.profile.id is not None}
         # A run in another process (the CLI, run-due) is syncing too, not "Interrupted".
-        live = self.service.live_run_ids(ov.last_run for ov in overviews if ov.last_run)
+        # An undo counts too: it holds the profile while it runs.
+        newest = [ov.latest or ov.last_run for ov in overviews]
+        live = self.service.live_run_ids(run for run in newest if run)
         elsewhere = {
-            ov.profile.id for ov in overviews if ov.last_run and ov.last_run.run_id in live
+            ov.profile.id
+            for ov, run in zip(overviews, newest, strict=True)
+            if run and run.run_id in live
         }
         running = frozenset(self.runner.running_ids()) | elsewhere
         self.model.set_rows(profile_rows(overviews, running, waiting=self.runner.waiting()))

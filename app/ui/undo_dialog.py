@@ -1,7 +1,9 @@
 """The preview of "Undo this run": what it will restore, contact by contact, before it does.
 
-Deleting the contacts the run created is an explicit choice (a box left unticked), and the
-dialog says plainly that unsubscribes are never undone.
+Removing what the run created (deleting the contacts it created in Constant Contact,
+archiving the records it created in the source) is an explicit choice (a box left
+unticked); ticking it shows in the table what it adds. The dialog says plainly that
+unsubscribes and opt-outs are never undone.
 """
 
 from __future__ import annotations
@@ -24,8 +26,20 @@ from app.sync.undo_plan import Step
 from app.ui.i18n import tr
 
 
-def step_words(step: Step) -> tuple[str, str]:
-    """(what undo will do, why not / notes) for one entry, in plain words."""
+def step_words(
+    step: Step, remove_created: bool = False, source: str = "the source"
+) -> tuple[str, str]:
+    """(what undo will do, why not / notes) for one entry, in plain words.
+
+    ``remove_created``: the user chose to remove what the run created (the preview was
+    made without that choice, so such entries say what the choice adds)."""
+    if remove_created and step.created_kept and step.outcome == "skipped":
+        return (
+            tr("Archived in %1 (unless changed there since)").replace("%1", source),
+            "",
+        )
+    if remove_created and step.outcome is None and step.action == "create" and step.list_remove:
+        return tr("Deleted (unless the person unsubscribed)"), "; ".join(step.notes)
     if step.outcome in ("skipped", "failed"):
         return tr("Nothing"), step.reason
     parts = [tr("email back to %1").replace("%1", step.email_back)] if step.email_back else []
@@ -38,14 +52,24 @@ def step_words(step: Step) -> tuple[str, str]:
         parts.append(tr("taken off the list"))
     if step.list_add:
         parts.append(tr("put back on the list"))
-    return "; ".join(parts).capitalize(), "; ".join(step.notes)
+    if step.delete:
+        parts.append(tr("deleted (the sync created it)"))
+    parts += [
+        tr("%1 back to “%2” in %3").replace("%1", k).replace("%2", v).replace("%3", source)
+        for k, v in step.source_restore.items()
+    ]
+    if step.source_archive:
+        parts.append(tr("archived in %1 (the sync created it)").replace("%1", source))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:], "; ".join(step.notes)
 
 
 def _order(step: Step) -> int:
     """Changed values and notes first, then list-only changes, then what is left alone."""
     if step.outcome is not None:
         return 3 if step.outcome == "skipped" else 2
-    return 0 if (step.restore or step.clear or step.email_back or step.notes) else 1
+    changes = step.restore or step.clear or step.email_back or step.source_restore
+    return 0 if (changes or step.notes) else 1
 
 
 class UndoPreviewDialog(QDialog):
@@ -74,16 +98,24 @@ class UndoPreviewDialog(QDialog):
         )
         self.unsubscribes.setWordWrap(True)
         self.unsubscribes.setVisible(counts["unsubscribes_kept"] > 0)
+        source = report.source_name
+        self.opt_outs = QLabel(
+            tr(
+                "%1 opt-out mark(s) in %2 will stay: an opt-out is never undone, only the "
+                "person can opt back in."
+            )
+            .replace("%1", str(counts["source_opt_outs_kept"]))
+            .replace("%2", source)
+        )
+        self.opt_outs.setWordWrap(True)
+        self.opt_outs.setVisible(counts["source_opt_outs_kept"] > 0)
 
-        self.table = QTableWidget(len(report.steps), 3, self)
+        self.steps = sorted(report.steps, key=_order)
+        self.table = QTableWidget(len(self.steps), 3, self)
         self.table.setHorizontalHeaderLabels([tr("Contact"), tr("Undo will"), tr("Note")])
         self.table.setAccessibleName(tr("What the undo will restore"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        for row, step in enumerate(sorted(report.steps, key=_order)):
-            does, note = step_words(step)
-            for col, text in enumerate((step.email or step.key, does, note)):
-                self.table.setItem(row, col, QTableWidgetItem(text))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -92,30 +124,67 @@ class UndoPreviewDialog(QDialog):
         self.created = sum(
             1 for s in report.steps if s.outcome is None and s.action == "create" and s.list_remove
         )
-        self.delete_box = QCheckBox(
-            tr(
-                "Also delete the %1 contact(s) this run created, instead of only taking them "
-                "off the list (deleting cannot be undone; anyone who unsubscribed is kept)"
-            ).replace("%1", str(self.created))
-        )
-        self.delete_box.setVisible(self.created > 0)
+        self.created_in_source = counts["source_created_kept"]
+        self.delete_box = QCheckBox(_removal_choice(self.created, self.created_in_source, source))
+        self.delete_box.setVisible(self.created + self.created_in_source > 0)
+        self.delete_box.toggled.connect(self._show_choice)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.undo_button = buttons.addButton(
             tr("Undo this run"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.undo_button.setEnabled(report.tally().get("restore", 0) > 0)
+        self._show_choice(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 12)
-        for widget in (title, self.summary, self.unsubscribes):
+        for widget in (title, self.summary, self.unsubscribes, self.opt_outs):
             layout.addWidget(widget)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.delete_box)
         layout.addWidget(buttons)
         self.resize(900, 600)
 
+    def _show_choice(self, remove_created: bool) -> None:
+        """The table and the button as the removal choice leaves them."""
+        source = self.report.source_name
+        for row, step in enumerate(self.steps):
+            does, note = step_words(step, remove_created, source)
+            for col, text in enumerate((step.email or step.key, does, note)):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.summary.setText(self.report.summary_text(remove_created) + ".")
+        restores = self.report.tally().get("restore", 0)
+        self.undo_button.setEnabled(restores > 0 or (remove_created and self.created_in_source > 0))
+
     @property
     def delete_created(self) -> bool:
-        return self.delete_box.isVisible() and self.delete_box.isChecked()
+        # Read once the dialog is accepted, so hidden: whether the box is shown in it.
+        return not self.delete_box.isHidden() and self.delete_box.isChecked()
+
+
+def _removal_choice(in_cc: int, in_source: int, source: str) -> str:
+    """The words of the box that removes what the run created, on each side it created."""
+    if in_cc and in_source:
+        return (
+            tr(
+                "Also delete the %1 contact(s) this run created in Constant Contact (deleting "
+                "cannot be undone; anyone who unsubscribed is kept) and archive the %2 "
+                "record(s) it created in %3"
+            )
+            .replace("%1", str(in_cc))
+            .replace("%2", str(in_source))
+            .replace("%3", source)
+        )
+    if in_source:
+        return (
+            tr(
+                "Also archive the %1 record(s) this run created in %2 (any changed there "
+                "since stay)"
+            )
+            .replace("%1", str(in_source))
+            .replace("%2", source)
+        )
+    return tr(
+        "Also delete the %1 contact(s) this run created, instead of only taking them "
+        "off the list (deleting cannot be undone; anyone who unsubscribed is kept)"
+    ).replace("%1", str(in_cc))

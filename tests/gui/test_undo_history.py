@@ -8,6 +8,7 @@ from app.sandbox.samples import SAMPLE_PROFILE_NAME
 from app.ui.history import HistoryDialog
 from tests.gui import managers_support
 from tests.gui.managers_support import TIMEOUT
+from tests.sync.xero_two_way import NEW_CUSTOMER, NEWCOMERS, second_run, synced_xero
 
 tasks = managers_support.tasks
 synced = managers_support.synced
@@ -48,3 +49,51 @@ def test_undo_this_run_previews_then_undoes(qtbot, synced, tasks) -> None:
     kind = dialog.model.index(0, 1).data()
     assert kind == f"Undo of run {report.undo_of}"
     assert not dialog.undo_button.isEnabled()  # an undo is not undone
+
+
+def test_the_preview_lists_what_goes_back_to_xero_and_the_choice_to_archive(
+    qtbot, sandbox, fast_client, tasks, monkeypatch
+) -> None:
+    xero = synced_xero(sandbox, monkeypatch)
+    before, run = second_run(xero)
+    service = xero.service
+    dialog = HistoryDialog(service, xero.profile, tasks)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    with qtbot.waitSignal(dialog.undo_previewed, timeout=TIMEOUT) as previewed:
+        qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
+    preview = previewed.args[0]
+
+    def said(email: str) -> str:
+        return next(
+            preview.table.item(r, 1).text()
+            for r in range(preview.table.rowCount())
+            if preview.table.item(r, 0).text() == email
+        )
+
+    renamed = run["during"][run["renamed"]]["EmailAddress"]
+    assert said(renamed).startswith("FirstName back to “")
+    assert said(renamed).endswith("” in Xero")
+    created = len(run["created"])
+    box = preview.delete_box
+    assert box.isVisible() and not box.isChecked()
+    assert box.text().startswith("Also delete the 1 contact(s) this run created in Constant")
+    assert f"and archive the {created} record(s) it created in Xero" in box.text()
+    assert said(NEWCOMERS[0]) == "Nothing"  # stays in Xero unless chosen
+    assert preview.opt_outs.isVisible()  # the opt-out written to Xero stays, and it says so
+    assert f"{created} record(s) the sync created in Xero stay there" in preview.summary.text()
+
+    box.setChecked(True)
+
+    assert said(NEWCOMERS[0]) == "Archived in Xero (unless changed there since)"
+    assert "archived (unless changed there since)" in preview.summary.text()
+    with qtbot.waitSignal(dialog.undo_finished, timeout=TIMEOUT) as finished:
+        qtbot.mouseClick(preview.undo_button, Qt.MouseButton.LeftButton)
+    report = finished.args[0]
+
+    assert report.tally()["failed"] == 0, [s.reason for s in report.steps if s.outcome == "failed"]
+    assert not xero.in_cc(NEW_CUSTOMER)  # deleted: the run created it
+    state = xero.state()
+    assert {state[k]["ContactStatus"] for k in run["created"]} == {"ARCHIVED"}
+    assert state[run["renamed"]]["FirstName"] == before[run["renamed"]]["FirstName"]

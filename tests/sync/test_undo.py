@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +15,11 @@ import pytest
 from app.core.errors import Cancelled
 from app.core.outcomes import RunStatus
 from app.core.profiles import OptOutHandling
+from app.core.schedule import Schedule, ScheduleKind
 from app.sandbox.constant_contact import contact_store as store
+from app.store import models as m
+from app.sync import engine
+from app.sync.due import due_profiles, local_now, with_last_runs
 from app.sync.progress import CancelToken
 from tests.sync.conftest import EMAIL_COLUMN, OPT_OUT_COLUMN, Bakery, PhaseReporter
 
@@ -258,3 +263,51 @@ def test_syncing_again_after_deleting_created_contacts_creates_them_again(
 
     after = remote_state(bakery)
     assert {e: after[e]["lists"] for e in deleted} == {e: during[e]["lists"] for e in deleted}
+
+
+def test_an_undo_does_not_count_as_the_profiles_last_sync(bakery: Bakery) -> None:
+    """The schedule runs from the last sync, an undo never puts it off; the window's
+    "Last run" is the sync too, and the history lists the undo as a run of its own."""
+    hourly = Schedule(ScheduleKind.INTERVAL, every_minutes=60)
+    bakery.service.save_profile(bakery.profile.with_changes(schedule=hourly))
+    profile = bakery.profile
+    sync = bakery.run()
+    # The sync ran just over an hour ago: the profile is due again.
+    earlier = (datetime.now(UTC) - timedelta(minutes=61)).isoformat(timespec="seconds")
+    m.Run.update(started_at=earlier).where(m.Run.id == sync.run_id).execute()
+
+    report = bakery.service.undo_run(profile.id)
+
+    service = bakery.service
+    assert service.runs.last_started()[profile.id] == earlier
+    now = local_now()
+    pairs = with_last_runs(service.profiles.list(), service.runs.last_started(), now)
+    assert profile.id in [p.id for p in due_profiles(pairs, now)]
+    overview = next(ov for ov in service.list_profiles() if ov.profile.id == profile.id)
+    assert overview.last_run.run_id == sync.run_id  # "Last run": the sync, not the undo
+    assert overview.latest.run_id == report.run_id
+    newest = service.run_history(profile.id)[0]
+    assert (newest.run_id, newest.extra["undo_of"]) == (report.run_id, sync.run_id)
+
+
+def test_contacts_a_large_import_created_come_off_the_list(
+    bakery: Bakery, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large import is not read back when nobody else changed a contact meanwhile, so the
+    mirror knows the contacts it created by placeholders only; undo reads their real ids
+    before it takes them off the list."""
+    monkeypatch.setattr(engine, "READBACK_MAX", 0)
+    # The count says nobody else changed one (a test's import starts in the watermark's own
+    # second, where the count cannot tell).
+    monkeypatch.setattr(engine.PushEngine, "_nobody_else_changed", lambda *a: True)
+    bakery.run()
+    created = bakery.on_list()
+    assert created
+    # A long import: it finished (the watermark) well after it wrote its first contacts.
+    mirror, connection_id = bakery.service.mirror, bakery.profile.connection_id
+    mirror.set_watermark(connection_id, mirror.watermark(connection_id) + timedelta(minutes=2))
+
+    report = bakery.service.undo_run(bakery.profile.id)
+
+    assert report.tally()["failed"] == 0
+    assert bakery.on_list() == set()

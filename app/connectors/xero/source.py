@@ -10,6 +10,9 @@ marked). A user can see and change it in Xero; ``set_opted_out`` adds or removes
 The group is read on every run: adding a contact to a group does not change the contact's
 ``UpdatedDateUTC``, so an incremental read alone would miss it.
 
+Undo: Xero cannot delete a contact, so a contact a sync created is archived
+(``ContactStatus`` ARCHIVED), and values a sync changed are written back with ``update_records``.
+
 Rows: Xero has no row numbers, so the n-th contact read (after the profile's choices, in
 the order Xero lists them) is row n, in the wizard's preview and in a sync's results alike.
 The ContactID, shown next to it, is what identifies the contact for good.
@@ -30,6 +33,7 @@ from app.core.records import SourceRecord
 from app.core.source_preview import SourcePreview
 
 OPT_OUT_GROUP = "Email opt-out"
+ARCHIVED = "ARCHIVED"
 
 
 class XeroSource:
@@ -43,7 +47,9 @@ class XeroSource:
         label: the name in messages, e.g. "Xero (Demo Bakery Ltd)".
     """
 
-    capabilities = SourceCapabilities(create=True, update=True, opt_out=True, incremental=True)
+    capabilities = SourceCapabilities(
+        create=True, update=True, opt_out=True, incremental=True, archive=True
+    )
 
     def __init__(
         self,
@@ -222,6 +228,22 @@ class XeroSource:
             base = current.get(key, {"ContactID": key})
             items.append(to_xero(_writable(values), base))
         self.client.update_contacts(items)
+
+    def get_records(self, keys: Sequence[str]) -> dict[str, dict[str, str]]:
+        """The active contacts among these ContactIDs, as column values."""
+        found = self.client.get_contacts(list(dict.fromkeys(keys))) if keys else []
+        return {
+            str(c["ContactID"]): flatten(c)
+            for c in found
+            if c.get("ContactID") and c.get("ContactStatus", "ACTIVE") == "ACTIVE"
+        }
+
+    def archive_records(self, keys: Sequence[str]) -> None:
+        """Archive contacts (Xero never deletes one: ``ContactStatus`` ARCHIVED hides it
+        from lists and searches, and it can be restored in Xero)."""
+        items = [{"ContactID": k, "ContactStatus": ARCHIVED} for k in dict.fromkeys(keys)]
+        if items:
+            self.client.update_contacts(items)
 
     def set_opted_out(self, keys: Sequence[str], opted_out: bool) -> None:
         """Add the contacts to the "Email opt-out" group, or take them out of it."""
