@@ -7,9 +7,9 @@ import json
 from app.cli import EXIT_CANNOT_START, EXIT_OK
 from app.connectors import constant_contact as cc_client
 from app.connectors.http import RateLimiter
+from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.sandbox.xero_samples import XERO_PROFILE_NAME
 from app.sync.bootstrap import open_service
 from tests.sync.xero_two_way import second_run, synced_xero
 from tests.test_cli import on_list, run_json

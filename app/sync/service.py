@@ -518,6 +518,12 @@ class ContactBridgeService:
         if summary is None:
             raise ConfigError(f"There is no run {run_id}.")
         profile = self.get_profile(summary.profile_name)
+        undone = self.runs.checkpoint(run_id).get("undo_of")
+        if undone is not None:
+            raise ConfigError(
+                f"Run {run_id} was an undo of run {undone}: undo run {undone} again to put back "
+                "what it could not, rather than syncing those records again."
+            )
         keys = sorted({k for ks in self.runs.failed_keys_by_direction(run_id).values() for k in ks})
         if not keys:
             raise ConfigError("Nothing to retry: no record failed in that run.")

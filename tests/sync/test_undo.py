@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.core.errors import Cancelled
+from app.core.errors import Cancelled, ConfigError
 from app.core.outcomes import RunStatus
 from app.core.profiles import OptOutHandling
 from app.core.schedule import Schedule, ScheduleKind
@@ -311,3 +311,12 @@ def test_contacts_a_large_import_created_come_off_the_list(
 
     assert report.tally()["failed"] == 0
     assert bakery.on_list() == set()
+
+
+def test_retrying_an_undo_run_is_refused_with_what_to_do_instead(bakery: Bakery) -> None:
+    prepare(bakery)
+    first_run = bakery.run()
+    report = bakery.service.undo_run(bakery.profile.id)
+    assert report.run_id is not None
+    with pytest.raises(ConfigError, match=rf"undo run {first_run.run_id} again"):
+        bakery.service.retry_failed(report.run_id)

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from app.sandbox.xero_samples import OPT_OUT_GROUP
+from app.sandbox.xero.samples import OPT_OUT_GROUP
 from app.sync.bootstrap import ServiceHandle
 from tests.sync.xero_two_way import NEWCOMERS, XeroTwoWay, second_run, synced_xero
 

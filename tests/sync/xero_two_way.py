@@ -10,10 +10,11 @@ import pytest
 
 from app.connectors.http import RateLimiter
 from app.connectors.xero import client as xero_client
+from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.connectors.xero.contact_fields import flatten
 from app.core.profiles import ImportScope, SyncProfile
 from app.sandbox.constant_contact import contact_store as cc_store
-from app.sandbox.xero_samples import OPT_OUT_GROUP, XERO_PROFILE_NAME
+from app.sandbox.xero.samples import OPT_OUT_GROUP
 from app.sync.bootstrap import ServiceHandle
 
 NEWCOMERS = ("nell.newcomer@example.com", "otto.orchard@example.com")
@@ -34,7 +35,7 @@ class XeroTwoWay:
 
     @property
     def xero(self) -> Any:
-        return self.handle.xero_emulator
+        return self.handle.emulators["xero"]
 
     @property
     def profile(self) -> SyncProfile:
