@@ -23,7 +23,7 @@ from app.core.outcomes import RunStatus, RunSummary
 from app.core.phases import Phase, pipeline
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
-from app.core.vocabulary import summary_text
+from app.core.vocabulary import phase_words, summary_text
 from app.store.journal_repo import JournalRepository
 from app.sync import engine_back, engine_push, incremental, plan_rows
 from app.sync.guard import check_blast_radius
@@ -182,7 +182,8 @@ class PushEngine:
             self.d.runs.set_phase(run_id, phase)
             self.d.runs.save_checkpoint(run_id, cp)
             self.reporter.phase(phase)
-            log.info("run %s of %r: phase %s%s", run_id, profile.name, phase, dry_run * " (dry)")
+            words = phase_words(phase)
+            log.info("run %s of %r: phase %s%s", run_id, profile.name, words, dry_run * " (dry)")
             if phase == PREPARE:
                 self._prepare(profile, run_id, cp, dry_run)
             elif phase == REFRESH:
