@@ -105,24 +105,38 @@ def test_failed_activity_is_reported(cc_client, emulator):
     assert "Something broke" in status.errors
 
 
-def test_wait_for_activity_backs_off_and_can_be_cancelled(make_emulator, make_client):
-    client = make_client(make_emulator(activity_delay=30))
+def test_a_stuck_activity_is_looked_at_less_and_less_often_and_can_be_cancelled(
+    make_emulator, make_client
+):
+    """Looks back off while nothing moves, up to one every 2 minutes; the wait between them
+    goes by in half-second slices (Cancel is seen at once), which cost no request."""
+    client = make_client(make_emulator(activity_delay=3600))
     target = client.create_list("Target")
     activity_id = client.start_contacts_import([{"email": "a@example.com"}], [target.list_id])
-    waits: list[float] = []
+    slices: list[float] = []
+    gaps: list[float] = []  # seconds waited before each look
     seen: list[str] = []
 
-    def should_stop(seconds: float) -> bool:
-        waits.append(seconds)
-        return len(waits) >= 12
+    def should_stop(seconds: float) -> bool:  # pretends to wait; cancels after 15 minutes
+        slices.append(seconds)
+        return sum(slices) >= 15 * 60
+
+    def looked(status) -> None:
+        gaps.append(round(sum(slices) - sum(gaps), 6))
+        seen.append(status.state)
 
     with pytest.raises(Cancelled):
-        client.wait_for_activity(
-            activity_id, should_stop=should_stop, on_progress=lambda s: seen.append(s.state)
-        )
-    assert waits[:4] == [0.5, 0.75, 1.125, 1.6875]
-    assert waits[-1] == 10.0  # capped
+        client.wait_for_activity(activity_id, should_stop=should_stop, on_progress=looked)
+
+    assert max(slices) <= 0.5
     assert set(seen) <= {"initialized", "processing"}
+    looks = client.stats.by_endpoint["GET /v3/activities/{activity_id}"]
+    assert looks == len(gaps)
+    assert looks <= 16  # a look every 10 s (the old schedule) would be 90
+    assert gaps[0] == pytest.approx(0.5, abs=0.1)  # one contact: looked at soon
+    later = gaps[2:]
+    assert later == sorted(later)  # backing off...
+    assert max(gaps) == pytest.approx(120)  # ...to one look every 2 minutes
 
 
 def test_import_limits_are_checked_before_sending(cc_client):
