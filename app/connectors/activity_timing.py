@@ -135,24 +135,33 @@ class PollTimer:
         return (min(at for at, _ in self._sent) if self._sent else 0.0), 0
 
 
-def looks_needed(
+@dataclass(frozen=True)
+class Simulated:
+    """What a wait would do: how many looks, and when the one that saw the end came."""
+
+    looks: int
+    seen_done_at: float
+    done_at: float  # when the work really ended
+
+
+def simulate(
     sizes: Sequence[int],
     seconds_per_item: float,
     pace: Pace | None = None,
     bounds: Bounds | None = None,
-) -> int:
-    """How many looks a wait on activities of these sizes takes, all sent at once and worked
-    through at a true pace of ``1 / seconds_per_item`` (an estimate, e.g. for the bench)."""
+) -> Simulated:
+    """A wait on activities of these sizes, all sent at once and worked through in turn at a
+    true pace of ``1 / seconds_per_item`` (after the start-up overhead): an estimate of the
+    looks a real wait takes, e.g. for the bench at sizes it cannot run."""
     timer = PollTimer(pace, bounds)
     overhead = timer.bounds.overhead
     for items in sizes:
         timer.sent(0.0, items)
-    total = sum(sizes)
-    true_end = overhead + total * seconds_per_item
+    done_at = overhead + sum(sizes) * seconds_per_item
     at, looks = 0.0, 0
     while True:
         at += timer.next_delay(at)
         looks += 1
-        if at >= true_end:
-            return looks
-        timer.seen(at, int(max(0.0, at - overhead) / seconds_per_item) if seconds_per_item else 0)
+        if at >= done_at:
+            return Simulated(looks, at, done_at)
+        timer.seen(at, int((at - overhead) / seconds_per_item) if at > overhead else 0)
