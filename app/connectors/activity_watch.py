@@ -73,7 +73,7 @@ class ActivityWatch:
         self.looker = looker
         self.timer = timer or PollTimer()
         self._clock, self._wait = clock, wait
-        self._sent = sent or {}
+        self._sent = sent if sent is not None else {}
         self._on_progress, self._on_look, self._on_pace = on_progress, on_look, on_pace
         self._pending: dict[str, int | None] = {}  # activity id -> items (None: not known yet)
         self._progress: dict[str, int] = {}  # items done of each one still in flight

@@ -188,3 +188,19 @@ def test_activities_added_while_waiting_are_counted_in():
 
     assert [s.activity_id for s in finished] == ["import-0", "import-1"]
     assert shown[-1] == (20_000, 20_000)
+
+
+def test_an_activity_sent_after_the_watch_began_is_timed_from_its_sending():
+    """The engine starts watching before it sends: the client's record of what it sent,
+    empty then, is the one the watch reads, so the first look waits for the work."""
+    service = Service(pace=2_000.0)
+    sent: dict[str, tuple[float, int]] = {}
+    watch = ActivityWatch(service, clock=lambda: service.now, wait=service.wait, sent=sent)
+    service.send("import-0", 10_000)
+    sent["import-0"] = (service.now, 10_000)
+    watch.add("import-0")
+
+    (status,) = watch.wait()
+
+    assert status.succeeded
+    assert watch.looks == 1  # not looked at at once, as one sent before a restart would be
