@@ -57,9 +57,9 @@ class Service:
 
     def list_activities(self, limit: int = 50) -> list[ActivityStatus]:
         self.lists += 1
-        newest_first = [
-            ActivityStatus(f"other-{n}", "completed") for n in range(self.others)
-        ] + [self.status(i, shortened=True) for i in reversed(self.sizes)]
+        newest_first = [ActivityStatus(f"other-{n}", "completed") for n in range(self.others)] + [
+            self.status(i, shortened=True) for i in reversed(self.sizes)
+        ]
         return newest_first[:limit]
 
     def wait(self, seconds: float) -> bool:
@@ -93,7 +93,7 @@ def test_three_big_imports_cost_one_request_per_look_and_few_looks():
     service = Service(pace=1_000.0)  # 51 s of work
     for n in range(3):
         service.send(f"import-{n}", 17_000)
-    watch, shown = watch_of(service)
+    watch, _ = watch_of(service)
 
     finished = wait_all(watch)
 

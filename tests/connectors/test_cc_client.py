@@ -187,7 +187,7 @@ def test_cancel_during_a_wait_is_seen_at_once_and_looks_no_more(make_emulator, m
             client.wait_for_activity(
                 activity_id, should_stop=cancel.wait, on_progress=lambda s: looked.set()
             )
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+        except BaseException as exc:  # handed to the test thread
             outcome.append(exc)
 
     waiter = threading.Thread(target=wait)
