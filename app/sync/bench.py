@@ -123,9 +123,23 @@ def bench(
     if "per-contact" in scenarios:
         from app.sync.bench_per_contact import compare, per_contact_run
 
-        report["per_contact"] = per_contact_run(contacts)
+        per_contact = report["per_contact"] = per_contact_run(contacts)
+        report["figures"] += [
+            _figure("per-contact", f"requests for {contacts:,}", per_contact["requests"], "", None),
+            _figure("per-contact", "days of quota", per_contact["days_of_quota"], "", None),
+        ]
         if first_push is not None:
-            report["per_contact"]["compared"] = compare(report["per_contact"], first_push)
+            compared = per_contact["compared"] = compare(per_contact, first_push)
+            report["figures"] += [
+                _figure(
+                    "per-contact",
+                    "× our first push's requests",
+                    compared["requests_ratio"],
+                    "",
+                    None,
+                ),
+                _figure("per-contact", "× our first push's time", compared["time_ratio"], "", None),
+            ]
     if "planner" in scenarios:
         report["figures"] += planner_figures(PLANNER_RECORDS)
     if "stream1m" in scenarios:
@@ -277,7 +291,7 @@ def estimate_first_push(run: dict, chunks: list[dict], contacts: int) -> dict | 
 
 
 def _print_report(report: dict) -> None:
-    pushes = PUSH_SCENARIOS & set(report["scenarios"])
+    pushes = (PUSH_SCENARIOS | {"per-contact"}) & set(report["scenarios"])
     size = f": {report['contacts']:,} contacts pushed" if pushes else ""
     print(f"ContactBridge sandbox bench{size}")
     print(f"Scenarios: {', '.join(report['scenarios'])}")

@@ -119,5 +119,5 @@ def print_per_contact(per_contact: dict[str, Any], ratio: dict[str, Any] | None)
         print(
             f"   our first push of {p['contacts']:,}: {ratio['first_push_requests']:,} requests "
             f"in {ratio['first_push_wall_seconds']} s, so one request per contact takes "
-            f"{ratio['requests_ratio']:,}× the requests and {ratio['time_ratio']:,}× the time"
+            f"{ratio['requests_ratio']:,g}× the requests and {ratio['time_ratio']:,g}× the time"
         )
