@@ -269,8 +269,8 @@ def estimate_first_push(run: dict, chunks: list[dict], contacts: int) -> dict | 
     from app.sync.engine_push import MAX_IN_FLIGHT
 
     sized = [c for c in chunks if c.get("items")]
-    if not sized or not run["import_requests"]:
-        return None
+    if len(sized) < 2 or not run["import_requests"]:
+        return None  # no import was cut at the limits: how many a full one takes is unknown
     per_import = max(c["items"] for c in sized)
     imports = math.ceil(contacts / per_import)
     began = min(datetime.fromisoformat(c["started_at"]) for c in sized if c.get("started_at"))

@@ -99,6 +99,15 @@ def compare(per_contact: dict[str, Any], first_push: dict[str, Any]) -> dict[str
     }
 
 
+def duration(seconds: float) -> str:
+    """``42 s``, ``12.5 min`` or ``6.9 h``."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:,.1f} h"
+
+
 def print_per_contact(per_contact: dict[str, Any], ratio: dict[str, Any] | None) -> None:
     p = per_contact
     print("\n== one request per contact (sign_up_form), as Zapier-style tools push")
@@ -108,12 +117,11 @@ def print_per_contact(per_contact: dict[str, Any], ratio: dict[str, Any] | None)
     )
     for endpoint, n in sorted(p["requests_by_endpoint"].items()):
         print(f"     {n:>5}  {endpoint}")
-    hours = p["seconds_at_limit"] / 3600
     print(
         f"   at {p['contacts']:,} contacts: {p['requests']:,} requests, "
         f"{p['days_of_quota']:,} days of a 10,000-a-day quota, "
-        f"{hours:,.1f} hours at 4 requests a second "
-        f"({p['seconds_measured_pace'] / 3600:,.1f} hours at the sample's pace)"
+        f"{duration(p['seconds_at_limit'])} at 4 requests a second "
+        f"({duration(p['seconds_measured_pace'])} at the sample's pace)"
     )
     if ratio is not None:
         print(
