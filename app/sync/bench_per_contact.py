@@ -58,7 +58,9 @@ def per_contact_run(contacts: int, sample: int = SAMPLE) -> dict[str, Any]:
             emu = handle.emulator_process
             assert emu is not None
             service = handle.service
-            client = service.cc_client(service.default_connection().id)
+            connection = service.default_connection()
+            assert connection is not None and connection.id is not None
+            client = service.cc_client(connection.id)
             list_id = client.create_list("Bench list").list_id
             with csv_path.open(newline="", encoding="utf-8") as fh:
                 rows = list(csv.DictReader(fh))
