@@ -162,8 +162,8 @@ class ActivityWatch:
             items = self._pending.get(status.activity_id)
             if status.activity_id not in self._pending:
                 continue
-            if items is None:  # its size is known now
-                items = status.items_total
+            if items is None:  # its size is known now (a new job may give none: count 1)
+                items = max(1, status.items_total)
                 self._pending[status.activity_id] = items
                 self.timer.grow(items)
             if status.finished:

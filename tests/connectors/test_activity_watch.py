@@ -204,3 +204,22 @@ def test_an_activity_sent_after_the_watch_began_is_timed_from_its_sending():
 
     assert status.succeeded
     assert watch.looks == 1  # not looked at at once, as one sent before a restart would be
+
+
+def test_an_activity_of_unknown_size_is_looked_at_less_and_less_often():
+    """A list deletion started elsewhere, whose status says nothing of its size yet."""
+
+    class Silent(Service):
+        def status(self, activity_id: str, *, shortened: bool = False) -> ActivityStatus:
+            finished = self.now >= 600
+            return ActivityStatus(activity_id, "completed" if finished else "processing")
+
+    service = Silent(pace=1.0)
+    service.send("delete-0", 1)
+    watch = ActivityWatch(service, clock=lambda: service.now, wait=service.wait)
+    watch.add("delete-0")  # not sent by this client
+
+    (status,) = watch.wait()
+
+    assert status.succeeded
+    assert watch.looks <= 14  # backing off up to one look every 2 minutes; not every second
