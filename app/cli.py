@@ -140,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--scenario",
         metavar="NAMES",
-        help="comma-separated: first,unchanged,resync1pct,planner,stream1m "
-        "(default: all but stream1m)",
+        help="comma-separated: first,unchanged,resync1pct,planner,stream1m,per-contact "
+        "(default: all but stream1m and per-contact)",
     )
     b.add_argument(
         "--ui", action="store_true", help="measure the window's longest stall during the sync"

@@ -140,6 +140,17 @@ class ActivityStatus:
         return self.state == "completed"
 
 
+class ActivityWaiting(Protocol):
+    """A wait on several bulk activities (``ConstantContact.watch_activities``)."""
+
+    @property
+    def pending(self) -> int: ...
+
+    def add(self, activity_id: str, items: int | None = None) -> None: ...
+
+    def wait(self) -> list[ActivityStatus]: ...
+
+
 class ConstantContact(Protocol):
     """The Constant Contact operations the engine needs (named after the API)."""
 
@@ -173,6 +184,14 @@ class ConstantContact(Protocol):
     ) -> str: ...
 
     def get_activity(self, activity_id: str) -> ActivityStatus: ...
+
+    def watch_activities(
+        self,
+        *,
+        should_stop: Callable[[float], bool] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_look: Callable[[Sequence[ActivityStatus]], None] | None = None,
+    ) -> ActivityWaiting: ...
 
     def wait_for_activity(
         self,

@@ -10,6 +10,8 @@ from typing import Any
 
 import requests
 
+from app.connectors.activity_timing import Pace, PollTimer
+from app.connectors.activity_watch import ActivityWatch
 from app.connectors.auth import BearerAuth, TokenProvider
 from app.connectors.base import ActivityStatus, RequestStats
 from app.connectors.endpoints import ServiceUrls
@@ -30,7 +32,7 @@ from app.connectors.wire import (
     next_utc_midnight,
     throttle_on_429,
 )
-from app.core.errors import Cancelled, ConflictError, NotFound
+from app.core.errors import ConflictError, NotFound
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS, custom_key
 from app.core.records import ContactList, CustomField, Permission, RemoteContact
 
@@ -82,6 +84,11 @@ class ConstantContactClient:
         limiter: the client-side throttle; defaults to the one shared by every client of
             the same API key (the token manager's ``client_id``) in this process.
         sleep: waits between activity polls and retries (injectable for tests).
+        clock: monotonic seconds, for the throttle and for timing bulk activities.
+
+    Attributes:
+        activity_pace: how fast Constant Contact worked through this client's last bulk
+            activities; the next wait plans its looks with it (see ``activity_timing``).
     """
 
     def __init__(
@@ -114,6 +121,9 @@ class ConstantContactClient:
             now=now,
         )
         self._sleep = sleep
+        self._clock = clock
+        self._sent: dict[str, tuple[float, int]] = {}  # activity id -> (sent at, items)
+        self.activity_pace = Pace()
         self._field_names: dict[str, str] = {}
         # Page sizes: the API's maximum by default; tests lower them to exercise paging.
         self.contacts_page_size = CONTACTS_PAGE
@@ -403,11 +413,46 @@ class ConstantContactClient:
         # Retried after a reset or 5xx although it is a POST: a repeat may start a second
         # activity, which is harmless because an import is an idempotent upsert by email.
         data = self.api.post("/activities/contacts_json_import", json=body, idempotent=True)
-        return str(data["activity_id"])
+        return self._started(data, len(import_data))
 
     def get_activity(self, activity_id: str) -> ActivityStatus:
         data = self.api.get("/activities/{activity_id}", path_params={"activity_id": activity_id})
         return to_activity(data)
+
+    def list_activities(self, limit: int = 50) -> list[ActivityStatus]:
+        """The account's most recent bulk activities, newest first (one page, 1-500)."""
+        data = self.api.get("/activities", params={"limit": max(1, min(limit, 500))}) or {}
+        return [to_activity(item) for item in data.get("activities") or ()]
+
+    def watch_activities(
+        self,
+        *,
+        should_stop: Callable[[float], bool] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_look: Callable[[Sequence[ActivityStatus]], None] | None = None,
+    ) -> ActivityWatch:
+        """A wait on several bulk activities at once: ``add`` them, then ``wait`` returns
+        those a look finds finished. One request per look, whatever their number; looks
+        come when the activities' sizes and the pace seen say the work should be done.
+
+        ``should_stop(seconds)`` does the waiting and returns True to cancel
+        (``CancelToken.wait`` fits); it is called with at most half a second, so Cancel is
+        seen at once. ``on_progress(done, total)`` counts items, expected between looks.
+        """
+
+        def learn(pace: Pace) -> None:
+            self.activity_pace = pace
+
+        return ActivityWatch(
+            self,
+            clock=self._clock,
+            wait=should_stop or self._sleep_then_go_on,
+            timer=PollTimer(self.activity_pace),
+            sent=self._sent,
+            on_progress=on_progress,
+            on_look=on_look,
+            on_pace=learn,
+        )
 
     def wait_for_activity(
         self,
@@ -416,25 +461,33 @@ class ConstantContactClient:
         should_stop: Callable[[float], bool] | None = None,
         on_progress: Callable[[ActivityStatus], None] | None = None,
     ) -> ActivityStatus:
-        """Poll until the activity finishes (0.5 s, then ×1.5 up to 10 s between polls).
+        """Wait until the activity finishes, looking when its size and the pace seen say it
+        should be done (see ``watch_activities``); ``on_progress`` gets each look's status.
 
         ``should_stop(seconds)`` does the waiting and returns True to cancel
         (``CancelToken.wait`` fits); cancelling raises :class:`Cancelled`. A failed activity
         is returned, not raised: check ``succeeded`` and ``errors``.
         """
-        delay = 0.5
-        while True:
-            status = self.get_activity(activity_id)
+
+        def looked(statuses: Sequence[ActivityStatus]) -> None:
             if on_progress is not None:
-                on_progress(status)
-            if status.finished:
-                return status
-            if should_stop is not None:
-                if should_stop(delay):
-                    raise Cancelled()
-            else:
-                self._sleep(delay)
-            delay = min(delay * 1.5, 10.0)
+                for status in statuses:
+                    on_progress(status)
+
+        watch = self.watch_activities(should_stop=should_stop, on_look=looked)
+        watch.add(activity_id)
+        return watch.wait()[0]
+
+    def _started(self, data: Mapping[str, Any], items: int) -> str:
+        """The new activity's id, remembered with its size and when it was sent."""
+        activity_id = str(data["activity_id"])
+        self._sent[activity_id] = (self._clock(), items)
+        return activity_id
+
+    def _sleep_then_go_on(self, seconds: float) -> bool:
+        if seconds > 0:
+            self._sleep(seconds)
+        return False
 
     def remove_list_memberships(self, list_ids: Sequence[str], contact_ids: Sequence[str]) -> str:
         """Take the contacts off the lists, 500 contacts per activity; the last activity id.
@@ -449,7 +502,7 @@ class ConstantContactClient:
             body = {"source": {"contact_ids": chunk}, "list_ids": list(list_ids)}
             # Removing a membership twice changes nothing, so a repeat is safe.
             data = self.api.post("/activities/remove_list_memberships", json=body, idempotent=True)
-            activity_id = str(data["activity_id"])
+            activity_id = self._started(data, len(chunk))
         return activity_id
 
     def add_list_memberships(self, list_ids: Sequence[str], contact_ids: Sequence[str]) -> str:
@@ -465,7 +518,7 @@ class ConstantContactClient:
             body = {"source": {"contact_ids": chunk}, "list_ids": list(list_ids)}
             # Adding a membership twice changes nothing, so a repeat is safe.
             data = self.api.post("/activities/add_list_memberships", json=body, idempotent=True)
-            activity_id = str(data["activity_id"])
+            activity_id = self._started(data, len(chunk))
         return activity_id
 
     # -- helpers ----------------------------------------------------------------------------

@@ -2,13 +2,16 @@
 
 Scenarios: ``first`` and ``unchanged`` pushes, ``resync1pct`` (1% of rows edited between
 runs), ``planner`` (the pure planner over 100,000 records: time, then peak memory under
-tracemalloc) and ``stream1m`` (a dry run over 1,000,000 rows in a child process: peak RSS).
+tracemalloc), ``stream1m`` (a dry run over 1,000,000 rows in a child process: peak RSS) and
+``per-contact`` (the same contacts pushed one request each, on a sample, scaled up and
+compared with our first push).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -20,8 +23,9 @@ from pathlib import Path
 from app.sandbox.samples import write_contacts_csv
 from app.sync.progress import RecordingReporter
 
-SCENARIOS = ("first", "unchanged", "resync1pct", "planner", "stream1m")
-DEFAULT_SCENARIOS = ("first", "unchanged", "resync1pct", "planner")  # stream1m is big: opt in
+SCENARIOS = ("first", "unchanged", "resync1pct", "planner", "stream1m", "per-contact")
+# stream1m is big and per-contact slow (4 requests a second): opt in
+DEFAULT_SCENARIOS = ("first", "unchanged", "resync1pct", "planner")
 PUSH_SCENARIOS = frozenset({"first", "unchanged", "resync1pct"})
 RUN_LABELS = {
     "first": "first push",
@@ -31,6 +35,10 @@ RUN_LABELS = {
 PLANNER_RECORDS, STREAM_RECORDS = 100_000, 1_000_000
 # Targets: contact-data requests of a 1% re-sync; planner seconds and MB; 1M-row stream MB.
 RESYNC_REQUESTS, PLANNER_SECONDS, PLANNER_MB, STREAM_MB = 5, 3.0, 400, 1024
+# Targets of a first push of TARGET_CONTACTS: requests in all, and for contact data.
+TARGET_CONTACTS, FIRST_REQUESTS, FIRST_DATA_REQUESTS = 100_000, 15, 8
+LOOK_PREFIX = "GET /v3/activities"  # a look at bulk activities: one, or the recent ones
+IMPORT_ENDPOINT = "POST /v3/activities/contacts_json_import"
 
 # Endpoints that carry contact data (reads and writes), as opposed to lists, tokens or polls.
 CONTACT_DATA_PREFIXES = (
@@ -77,6 +85,11 @@ def contact_data_requests(counts: dict[str, int]) -> int:
     return sum(n for k, n in counts.items() if k.startswith(CONTACT_DATA_PREFIXES))
 
 
+def activity_looks(counts: dict[str, int]) -> int:
+    """Requests that looked at bulk activities (polls)."""
+    return sum(n for k, n in counts.items() if k.startswith(LOOK_PREFIX))
+
+
 def parse_scenarios(text: str | None) -> tuple[str, ...]:
     """``"first,planner"`` -> the scenarios in run order; None or blank -> the default set.
 
@@ -104,8 +117,29 @@ def bench(
     scenario needs it, but is only reported when chosen.
     """
     report: dict = {"contacts": contacts, "scenarios": list(scenarios), "runs": [], "figures": []}
-    if PUSH_SCENARIOS & set(scenarios):
-        _push_scenarios(contacts, scenarios, report)
+    first_push: dict | None = None
+    if PUSH_SCENARIOS & set(scenarios) or "per-contact" in scenarios:
+        first_push = _push_scenarios(contacts, scenarios, report)
+    if "per-contact" in scenarios:
+        from app.devtools.bench_per_contact import compare, per_contact_run
+
+        per_contact = report["per_contact"] = per_contact_run(contacts)
+        report["figures"] += [
+            _figure("per-contact", f"requests for {contacts:,}", per_contact["requests"], "", None),
+            _figure("per-contact", "days of quota", per_contact["days_of_quota"], "", None),
+        ]
+        if first_push is not None:
+            compared = per_contact["compared"] = compare(per_contact, first_push)
+            report["figures"] += [
+                _figure(
+                    "per-contact",
+                    "× our first push's requests",
+                    compared["requests_ratio"],
+                    "",
+                    None,
+                ),
+                _figure("per-contact", "× our first push's time", compared["time_ratio"], "", None),
+            ]
     if "planner" in scenarios:
         report["figures"] += planner_figures(PLANNER_RECORDS)
     if "stream1m" in scenarios:
@@ -117,7 +151,8 @@ def bench(
     return 0 if all(f["met"] for f in report["figures"]) else 1
 
 
-def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> None:
+def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> dict | None:
+    """Run the push scenarios (the first push always); the first push's figures."""
     from app.connectors.registry import file_spec
     from app.core.profiles import SyncProfile
     from app.sync.bootstrap import open_service
@@ -151,6 +186,7 @@ def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> 
             )
             wanted = [k for k in ("first", "unchanged", "resync1pct") if k in scenarios]
             runs = ["first", *(k for k in wanted if k != "first")]
+            first_push: dict | None = None
             for key in runs:
                 label = RUN_LABELS[key]
                 if key == "resync1pct":
@@ -161,35 +197,102 @@ def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> 
                 wall = time.perf_counter() - started
                 peak_kb = _peak_rss_kb()
                 counts = emu.request_counts()
+                data_requests = contact_data_requests(counts)
+                imports, looks = counts.get(IMPORT_ENDPOINT, 0), activity_looks(counts)
+                run = {
+                    "run": label,
+                    "status": summary.status.value,
+                    "counts": summary_json(summary)["counts"],
+                    "wall_seconds": round(wall, 2),
+                    "process_peak_rss_mb": round(peak_kb / 1024, 1),
+                    "requests_by_endpoint": counts,
+                    "requests_total": sum(counts.values()),
+                    "contact_data_requests": data_requests,
+                    "import_requests": imports,
+                    "activity_looks": looks,
+                    "looks_per_import": round(looks / imports, 2) if imports else None,
+                }
+                if key == "first":
+                    first_push = run
                 if key not in scenarios:
                     continue  # the first push, run only to set up a later scenario
-                data_requests = contact_data_requests(counts)
+                if key == "first":
+                    chunks = list(service.runs.checkpoint(summary.run_id)["chunks"].values())
+                    report["figures"] += first_push_figures(run, chunks, contacts)
                 if key == "resync1pct":
                     report["figures"] += [
                         _figure(key, "contact-data requests", data_requests, "", RESYNC_REQUESTS),
+                        _figure(key, "activity looks", looks, "", None),
                         _figure(key, "wall time", round(wall, 2), "s", None),
                     ]
-                report["runs"].append(
-                    {
-                        "run": label,
-                        "status": summary.status.value,
-                        "counts": summary_json(summary)["counts"],
-                        "wall_seconds": round(wall, 2),
-                        "process_peak_rss_mb": round(peak_kb / 1024, 1),
-                        "requests_by_endpoint": counts,
-                        "requests_total": sum(counts.values()),
-                        "contact_data_requests": data_requests,
-                        "import_requests": counts.get(
-                            "POST /v3/activities/contacts_json_import", 0
-                        ),
-                    }
-                )
+                report["runs"].append(run)
         finally:
             handle.close()
+    return first_push
+
+
+def first_push_figures(run: dict, chunks: list[dict], contacts: int) -> list[dict]:
+    """The first push's request figures, with their targets at ``TARGET_CONTACTS``. A
+    smaller bench also gives them estimated at that size: imports scaled by the contacts a
+    full import carried, looks by ``activity_timing.simulate`` at the emulator's pace."""
+    full = contacts >= TARGET_CONTACTS
+    figures = [
+        _figure(
+            "first", "requests in all", run["requests_total"], "", FIRST_REQUESTS if full else None
+        ),
+        _figure(
+            "first",
+            "contact-data requests",
+            run["contact_data_requests"],
+            "",
+            FIRST_DATA_REQUESTS if full else None,
+        ),
+        _figure("first", "activity looks (polls)", run["activity_looks"], "", None),
+        _figure("first", "looks per import", run["looks_per_import"] or 0, "", None),
+    ]
+    estimate = None if full else estimate_first_push(run, chunks, TARGET_CONTACTS)
+    if estimate is not None:
+        at = f"at {TARGET_CONTACTS:,} (estimated)"
+        figures += [
+            _figure("first", f"imports {at}", estimate["imports"], "", None),
+            _figure("first", f"looks {at}", estimate["looks"], "", None),
+            _figure("first", f"requests in all {at}", estimate["requests"], "", FIRST_REQUESTS),
+            _figure("first", f"contact data {at}", estimate["data"], "", FIRST_DATA_REQUESTS),
+        ]
+    return figures
+
+
+def estimate_first_push(run: dict, chunks: list[dict], contacts: int) -> dict | None:
+    """The first push's requests at ``contacts``, from a smaller measured one (see above)."""
+    from datetime import datetime
+
+    from app.connectors.activity_timing import simulate
+    from app.sync.engine_push import MAX_IN_FLIGHT
+
+    sized = [c for c in chunks if c.get("items")]
+    if len(sized) < 2 or not run["import_requests"]:
+        return None  # no import was cut at the limits: how many a full one takes is unknown
+    per_import = max(c["items"] for c in sized)
+    imports = math.ceil(contacts / per_import)
+    began = min(datetime.fromisoformat(c["started_at"]) for c in sized if c.get("started_at"))
+    ended = max(datetime.fromisoformat(c["completed_at"]) for c in sized if c.get("completed_at"))
+    seconds = max(1.0, (ended - began).total_seconds())  # whole seconds, as the service says
+    seconds_per_item = seconds / sum(c["items"] for c in sized)
+    sizes = [per_import] * (imports - 1) + [contacts - per_import * (imports - 1)]
+    waves = [sizes[i : i + MAX_IN_FLIGHT] for i in range(0, len(sizes), MAX_IN_FLIGHT)]
+    looks = sum(simulate(wave, seconds_per_item).looks for wave in waves)
+    rest = run["requests_total"] - run["import_requests"] - run["activity_looks"]
+    return {
+        "imports": imports,
+        "looks": looks,
+        "requests": rest + imports + looks,
+        "data": run["contact_data_requests"] - run["import_requests"] + imports,
+        "seconds_per_item": seconds_per_item,
+    }
 
 
 def _print_report(report: dict) -> None:
-    pushes = PUSH_SCENARIOS & set(report["scenarios"])
+    pushes = (PUSH_SCENARIOS | {"per-contact"}) & set(report["scenarios"])
     size = f": {report['contacts']:,} contacts pushed" if pushes else ""
     print(f"ContactBridge sandbox bench{size}")
     print(f"Scenarios: {', '.join(report['scenarios'])}")
@@ -203,22 +306,30 @@ def _print_report(report: dict) -> None:
             f"   created {c['created']:,}, updated {c['updated']:,}, "
             f"unchanged {c['unchanged']:,}, skipped {c['skipped']:,}, failed {c['failed']:,}"
         )
+        per_import = (
+            f" ({r['looks_per_import']} per import)" if r["looks_per_import"] is not None else ""
+        )
         print(
             f"   requests: {r['requests_total']} in all, {r['contact_data_requests']} for "
-            f"contact data, {r['import_requests']} import requests"
+            f"contact data, {r['import_requests']} import requests, "
+            f"{r['activity_looks']} activity looks (polls){per_import}"
         )
         for endpoint, n in sorted(r["requests_by_endpoint"].items()):
             print(f"     {n:>5}  {endpoint}")
+    if "per_contact" in report:
+        from app.devtools.bench_per_contact import print_per_contact
+
+        print_per_contact(report["per_contact"], report["per_contact"].get("compared"))
     if report["figures"]:
         print("\n== Figures and targets")
-        print(f"   {'scenario':<12} {'figure':<34} {'value':>12} {'target':>12}  met")
+        print(f"   {'scenario':<12} {'figure':<42} {'value':>12} {'target':>12}  met")
         for f in report["figures"]:
             value = f"{f['value']:,}{f['unit'] and ' ' + f['unit']}"
             target = (
                 "" if f["target"] is None else f"≤ {f['target']:,}{f['unit'] and ' ' + f['unit']}"
             )
             met = "" if f["target"] is None else ("yes" if f["met"] else "NO")
-            print(f"   {f['scenario']:<12} {f['figure']:<34} {value:>12} {target:>12}  {met}")
+            print(f"   {f['scenario']:<12} {f['figure']:<42} {value:>12} {target:>12}  {met}")
 
 
 # -- figures ------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS
 from app.core.outcomes import RunStatus, RunSummary
 from app.core.phases import Phase, pipeline
 from app.core.profiles import SyncProfile
-from app.core.records import SourceRecord
+from app.core.records import RemoteContact, SourceRecord
 from app.core.vocabulary import phase_words, summary_text
 from app.store.journal_repo import JournalRepository
 from app.sync import engine_back, engine_push, incremental, plan_rows
@@ -48,6 +48,10 @@ FINISH = Phase.FINISH
 BATCH = 1000
 # A run that imported at most this many contacts reads them back at its end (5 pages of 500).
 READBACK_MAX = 2_500
+# Every refresh re-reads the opt-outs of this long before the watermark. So a run whose
+# imports took less than that (less the margin) leaves the opt-outs made while they ran to
+# the next refresh, instead of reading them at its end (see ``_catch_up``).
+OPTOUT_LOOKBACK, OPTOUT_MARGIN = timedelta(hours=1), timedelta(minutes=1)
 CHUNK_BYTES = IMPORT_MAX_BYTES - 256 * 1024  # margin for the envelope and list ids
 
 
@@ -237,9 +241,10 @@ class PushEngine:
         """Bring the local mirror of Constant Contact up to date (changes since last time).
 
         Two reads: every contact changed after the watermark, then everyone who unsubscribed
-        since the watermark's own second. Timestamps have whole seconds and ``updated_after``
-        is strict, so an opt-out in that same second would otherwise be missed for good; the
-        second read costs a request, not a re-read of every contact changed in that second.
+        since a while before it (``optouts_since``). Timestamps have whole seconds and
+        ``updated_after`` is strict, so an opt-out in the watermark's own second would
+        otherwise be missed for good; the second read costs a request, not a re-read of
+        every contact changed in that second.
         """
         since = self.d.mirror.watermark(self.d.connection_id)
         after = since
@@ -249,12 +254,19 @@ class PushEngine:
             after = since - timedelta(seconds=1)
         reads = [self.d.cc.iter_contacts(updated_after=after, status="all")]
         if since is not None:
-            reads.append(
-                self.d.cc.iter_contacts(
-                    status="unsubscribed", optout_after=since - timedelta(seconds=1)
-                )
-            )
+            reads.append(self.optouts_since(since))
         cp["mirror_read"] = self._read_into_mirror(reads, since)
+
+    def optouts_since(self, watermark: datetime) -> Iterable[RemoteContact]:
+        """Everyone who unsubscribed in the ``OPTOUT_LOOKBACK`` before the watermark, or after.
+
+        That covers the watermark's own second (timestamps have whole seconds and
+        ``updated_after`` is strict) and the opt-outs a run's own imports hid: made while
+        they ran, with a time the watermark was then moved past (see ``_catch_up``).
+        """
+        return self.d.cc.iter_contacts(
+            status="unsubscribed", optout_after=watermark - OPTOUT_LOOKBACK
+        )
 
     def _read_into_mirror(self, reads: Iterable[Iterable], since: datetime | None) -> int:
         """Store every contact of these reads; move the watermark to the newest change seen."""
@@ -290,8 +302,13 @@ class PushEngine:
         one count of the contacts changed after the watermark tells whether anyone but
         this run changed one: if not, the watermark moves past the imports; if so, or if
         the count cannot tell (the import began in the watermark's own second, and
-        timestamps have whole seconds), everything is read back. Opt-outs are re-read
-        either way, so consent never rests on a count.
+        timestamps have whole seconds), everything is read back.
+
+        Consent never rests on a count: someone may have unsubscribed, while the imports
+        ran, a contact they had imported already (counted once either way). Those opt-outs
+        are read now when the imports took longer than ``OPTOUT_LOOKBACK`` (less a margin),
+        else by the next refresh, which looks back that far before the watermark
+        (``optouts_since``); nothing reads the local copy without refreshing it first.
         """
         done = [c for c in cp.get("chunks", {}).values() if c.get("done")]
         delivered = sum(c.get("delivered", c.get("items", 0)) for c in done)
@@ -302,9 +319,12 @@ class PushEngine:
         after = since - timedelta(seconds=1) if since is not None else None
         read_back = new and delivered <= READBACK_MAX
         if not read_back and self._nobody_else_changed(done, delivered, since):
-            optouts = self.d.cc.iter_contacts(status="unsubscribed", optout_after=after)
-            self._read_into_mirror([optouts], since)
+            began = _earliest(c.get("started_at") for c in done)
             ended = _latest(c.get("completed_at") for c in done)
+            mark = max((m for m in (ended, since) if m is not None), default=None)
+            if began is None or mark is None or mark - began > OPTOUT_LOOKBACK - OPTOUT_MARGIN:
+                optouts = self.d.cc.iter_contacts(status="unsubscribed", optout_after=after)
+                self._read_into_mirror([optouts], since)
             current = self.d.mirror.watermark(self.d.connection_id)
             if ended is not None and (current is None or ended > current):
                 self.d.mirror.set_watermark(self.d.connection_id, ended)

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from app.sync.engine import PushEngine
 
 EMAIL_CHANGED_FROM = "Email changed from "  # the planner's reason; the old address follows
+# Imports sent before the first of them is seen finished. More: fewer looks at the activities
+# (each a request); fewer: less sent that Cancel cannot call back (40,000 contacts at most each).
+MAX_IN_FLIGHT = 3
 
 
 def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
@@ -89,46 +92,74 @@ def _remember_owner(eng: PushEngine, email: str, owner_id: str) -> None:
 
 
 def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
-    """Send each pending chunk as one bulk import and record every record's outcome."""
+    """Send each pending chunk as one bulk import and record every record's outcome.
+
+    Up to ``MAX_IN_FLIGHT`` imports are sent ahead, so that one look at Constant Contact's
+    activities sees several finished (looks count against the daily quota too). Cancel
+    stops the sending at once; imports already sent finish in Constant Contact whatever
+    we do, and a resumed run waits for them (their ids are checkpointed) and sends the rest.
+    """
     d = eng.d
     runs, cc = d.runs, d.cc
     chunks: dict[str, dict] = cp.get("chunks", {})
-    done_items = sum(c.get("items", 0) for c in chunks.values() if c.get("done"))
+    base = sum(c.get("items", 0) for c in chunks.values() if c.get("done"))
     total_items = runs.count_items(run_id)
-    for key in sorted(chunks, key=int):
-        state = chunks[key]
-        if state.get("done"):
-            continue
-        eng.cancel.raise_if_cancelled()
-        chunk = int(key)
-        payloads = runs.iter_chunk_payloads(run_id, chunk)
-        if not payloads and not state.get("activity_id"):
-            state["done"] = True  # every record of it was settled before (refused emails)
-            runs.save_checkpoint(run_id, cp)
-            continue
-        state["items"] = len(payloads)
-        if not state.get("activity_id"):
-            state["activity_id"] = cc.start_contacts_import(
-                [p for _, p in payloads], [cp["list_id"]]
-            )
-            runs.save_checkpoint(run_id, cp)  # before waiting: never import twice
+    to_send = [key for key in sorted(chunks, key=int) if not chunks[key].get("done")]
 
-        def progress(status: ActivityStatus, base: int = done_items) -> None:
-            done = base + status.items_completed
-            eng.reporter.advance(done, total_items, f"{done:,} / {total_items:,}")
+    def progress(done: int, total: int) -> None:
+        shown = base + done
+        eng.reporter.advance(shown, total_items, f"{shown:,} / {total_items:,}")
 
-        status = cc.wait_for_activity(
-            state["activity_id"], should_stop=eng.cancel.wait, on_progress=progress
-        )
-        state["delivered"], state["new"] = _record_chunk(
-            eng, profile, run_id, chunk, status, payloads
-        )
-        state["done"] = True
-        state["started_at"] = status.started_at.isoformat() if status.started_at else ""
-        state["completed_at"] = status.completed_at.isoformat() if status.completed_at else ""
-        done_items += len(payloads)
-        eng.reporter.advance(done_items, total_items, f"{done_items:,} / {total_items:,}")
+    watch = cc.watch_activities(should_stop=eng.cancel.wait, on_progress=progress)
+    in_flight: dict[str, str] = {}  # activity id -> chunk key
+    while to_send or in_flight:
+        while to_send and len(in_flight) < MAX_IN_FLIGHT:
+            eng.cancel.raise_if_cancelled()
+            key = to_send.pop(0)
+            activity_id = _send_chunk(eng, run_id, cp, key)
+            if activity_id:
+                in_flight[activity_id] = key
+                watch.add(activity_id, chunks[key]["items"])
+        if not in_flight:
+            continue
+        for status in watch.wait():
+            key = in_flight.pop(status.activity_id)
+            _settle_chunk(eng, profile, run_id, cp, key, status)
+
+
+def _send_chunk(eng: PushEngine, run_id: int, cp: dict, key: str) -> str:
+    """Start the chunk's import, checkpointed before anything waits on it; its activity id
+    ("" when every record of it was settled before). A chunk sent before is not sent again."""
+    runs = eng.d.runs
+    state = cp["chunks"][key]
+    payloads = runs.iter_chunk_payloads(run_id, int(key))
+    if not payloads and not state.get("activity_id"):
+        state["done"] = True  # every record of it was settled before (refused emails)
         runs.save_checkpoint(run_id, cp)
+        return ""
+    state["items"] = len(payloads)
+    if not state.get("activity_id"):
+        state["activity_id"] = eng.d.cc.start_contacts_import(
+            [p for _, p in payloads], [cp["list_id"]]
+        )
+        runs.save_checkpoint(run_id, cp)  # before waiting: never import twice
+    return str(state["activity_id"])
+
+
+def _settle_chunk(
+    eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict, key: str, status: ActivityStatus
+) -> None:
+    """Record the outcome of every record of a finished chunk, and checkpoint it as done."""
+    runs = eng.d.runs
+    state = cp["chunks"][key]
+    payloads = runs.iter_chunk_payloads(run_id, int(key))  # read again: one chunk in memory
+    state["delivered"], state["new"] = _record_chunk(
+        eng, profile, run_id, int(key), status, payloads
+    )
+    state["done"] = True
+    state["started_at"] = status.started_at.isoformat() if status.started_at else ""
+    state["completed_at"] = status.completed_at.isoformat() if status.completed_at else ""
+    runs.save_checkpoint(run_id, cp)
 
 
 def _record_chunk(

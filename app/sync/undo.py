@@ -221,11 +221,16 @@ class Undo:
 
     def refresh_mirror(self) -> None:
         """Read every contact changed since the mirror's watermark, that second included
-        (timestamps have whole seconds): a change made just after the run is never missed."""
+        (timestamps have whole seconds): a change made just after the run is never missed.
+        Then the opt-outs a sync's imports may have left to the next refresh (see
+        ``PushEngine.optouts_since``), so that no one who unsubscribed is deleted."""
         since = self.d.mirror.watermark(self.d.connection_id)
         after = since - timedelta(seconds=1) if since is not None else None
-        read = self.d.cc.iter_contacts(updated_after=after, status="all")
-        PushEngine(self.d, self.reporter, self.cancel)._read_into_mirror([read], since)
+        engine = PushEngine(self.d, self.reporter, self.cancel)
+        reads = [self.d.cc.iter_contacts(updated_after=after, status="all")]
+        if since is not None:
+            reads.append(engine.optouts_since(since))
+        engine._read_into_mirror(reads, since)
 
     def _read_since(self, target: int) -> None:
         """Read into the mirror every contact changed since ``target`` began (and a few

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
+from app.connectors.activity_timing import Pace
 from app.connectors.import_chunks import chunk_import_items
 from app.core.errors import Cancelled, NotFound
 from app.core.records import Permission
+from app.sync.progress import CancelToken
 
 
 def test_account_summary(cc_client):
@@ -105,24 +110,98 @@ def test_failed_activity_is_reported(cc_client, emulator):
     assert "Something broke" in status.errors
 
 
-def test_wait_for_activity_backs_off_and_can_be_cancelled(make_emulator, make_client):
-    client = make_client(make_emulator(activity_delay=30))
+def test_a_stuck_activity_is_looked_at_less_and_less_often_and_can_be_cancelled(
+    make_emulator, make_client
+):
+    """Looks back off while nothing moves, up to one every 2 minutes; the wait between them
+    goes by in half-second slices (Cancel is seen at once), which cost no request."""
+    client = make_client(make_emulator(activity_delay=3600))
     target = client.create_list("Target")
     activity_id = client.start_contacts_import([{"email": "a@example.com"}], [target.list_id])
-    waits: list[float] = []
+    slices: list[float] = []
+    gaps: list[float] = []  # seconds waited before each look
     seen: list[str] = []
 
-    def should_stop(seconds: float) -> bool:
-        waits.append(seconds)
-        return len(waits) >= 12
+    def should_stop(seconds: float) -> bool:  # pretends to wait; cancels after 15 minutes
+        slices.append(seconds)
+        return sum(slices) >= 15 * 60
+
+    def looked(status) -> None:
+        gaps.append(round(sum(slices) - sum(gaps), 6))
+        seen.append(status.state)
 
     with pytest.raises(Cancelled):
-        client.wait_for_activity(
-            activity_id, should_stop=should_stop, on_progress=lambda s: seen.append(s.state)
-        )
-    assert waits[:4] == [0.5, 0.75, 1.125, 1.6875]
-    assert waits[-1] == 10.0  # capped
+        client.wait_for_activity(activity_id, should_stop=should_stop, on_progress=looked)
+
+    assert max(slices) <= 0.5
     assert set(seen) <= {"initialized", "processing"}
+    looks = client.stats.by_endpoint["GET /v3/activities/{activity_id}"]
+    assert looks == len(gaps)
+    assert looks <= 16  # a look every 10 s (the old schedule) would be 90
+    assert gaps[0] == pytest.approx(0.5, abs=0.1)  # one contact: looked at soon
+    later = gaps[2:]
+    assert later == sorted(later)  # backing off...
+    assert max(gaps) == pytest.approx(120)  # ...to one look every 2 minutes
+
+
+def polls(client) -> int:
+    """Requests that looked at activities: one activity's, or the account's recent ones."""
+    return sum(n for k, n in client.stats.by_endpoint.items() if k.startswith("GET /v3/activities"))
+
+
+def test_several_big_imports_are_waited_on_in_a_few_looks(cc_client):
+    """Three 5,000-contact imports, waited on for real: a look or two sees them all (the old
+    schedule polled each one 4 or 5 times), and the progress moves on to the end."""
+    target = cc_client.create_list("Target")
+    cc_client.activity_pace = Pace(10_000.0)  # about the emulator's: keeps the test short
+    shown: list[tuple[int, int]] = []
+    watch = cc_client.watch_activities(
+        should_stop=CancelToken().wait, on_progress=lambda d, t: shown.append((d, t))
+    )
+    for n in range(3):
+        items = [{"email": f"p{n}.{i}@example.com", "first_name": "Pat"} for i in range(5_000)]
+        watch.add(cc_client.start_contacts_import(items, [target.list_id]))
+
+    finished = []
+    while watch.pending:
+        finished += watch.wait()
+
+    assert len(finished) == 3 and all(s.succeeded for s in finished)
+    assert polls(cc_client) == watch.looks <= 3  # one request a look, however many it sees
+    assert cc_client.stats.by_endpoint.get("GET /v3/activities", 0) >= 1
+    assert [d for d, _ in shown] == sorted(d for d, _ in shown)
+    assert shown[-1] == (15_000, 15_000)
+    assert cc_client.activity_pace.items_per_second > 0  # the next wait starts from it
+
+
+def test_cancel_during_a_wait_is_seen_at_once_and_looks_no_more(make_emulator, make_client):
+    client = make_client(make_emulator(activity_delay=3600))
+    target = client.create_list("Target")
+    activity_id = client.start_contacts_import([{"email": "a@example.com"}], [target.list_id])
+    cancel = CancelToken()
+    looked = threading.Event()
+    outcome: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            client.wait_for_activity(
+                activity_id, should_stop=cancel.wait, on_progress=lambda s: looked.set()
+            )
+        except BaseException as exc:  # handed to the test thread
+            outcome.append(exc)
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    assert looked.wait(10), "the activity was never looked at"
+    looks = polls(client)
+    asked = time.monotonic()
+    cancel.cancel()
+    waiter.join(5)
+
+    assert not waiter.is_alive()
+    assert time.monotonic() - asked < 0.5
+    assert [type(e) for e in outcome] == [Cancelled]
+    assert polls(client) == looks
 
 
 def test_import_limits_are_checked_before_sending(cc_client):

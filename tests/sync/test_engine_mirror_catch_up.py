@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.core.outcomes import Outcome
 from app.sync import engine
+from app.sync.planner import Reason
 from tests.sync.conftest import CONTACTS_KEY, Bakery, PhaseReporter
 
 OUTSIDER = "old.friend@example.org"  # a contact the sample account already has
@@ -94,3 +96,43 @@ def test_a_change_made_elsewhere_during_a_big_import_is_not_skipped(
     real = _emulator_ids(bakery)
     some = next(iter(bakery.pushable_emails()))
     assert _mirror(bakery)[some].contact_id == real[some], "the import was not read back"
+
+
+def test_an_opt_out_made_while_a_big_import_ran_is_known_to_the_next_run(
+    bakery: Bakery, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big import's run reads no opt-outs at its end: the next refresh looks back far
+    enough before the watermark to find one made while the import ran, though the
+    watermark was moved past it (the count cannot see it: that contact was ours anyway)."""
+    monkeypatch.setattr(engine, "READBACK_MAX", 10)
+    _age_the_account(bakery)
+    key = "C0000025"
+    email = next(r["Email Address"] for r in bakery.rows() if r["Customer ID"] == key).lower()
+    bakery.emulator.reset_counts()
+    bakery.emulator.runner.delay = 4.0  # the import takes seconds, as a big one would
+    first = bakery.run()
+    bakery.emulator.runner.delay = 0.0
+    # The refresh's one read (the account was never read before), then one count at the end.
+    assert bakery.requests(CONTACTS_KEY) == 2
+    assert email in bakery.on_list()
+
+    # She unsubscribes while the import runs, after it reached her: her change bears a
+    # time the watermark has been moved past.
+    chunk = bakery.service.runs.checkpoint(first.run_id)["chunks"]["0"]
+    during = datetime.fromisoformat(chunk["started_at"])
+    watermark = bakery.service.mirror.watermark(bakery.profile.connection_id)
+    assert watermark is not None and during < watermark - timedelta(seconds=1)
+    real_clock = bakery.emulator.clock
+    bakery.emulator.clock = lambda: during
+    try:
+        bakery.emulator.set_permission(email, "unsubscribed")
+    finally:
+        bakery.emulator.clock = real_clock
+    bakery.edit(key, Company="Changed After Opt-out")  # so the next run would send her
+
+    again = bakery.run()
+
+    assert _mirror(bakery)[email].unsubscribed
+    result = bakery.results(again)[key]
+    assert (result.outcome, result.reason) == (Outcome.SKIPPED, Reason.UNSUBSCRIBED)
+    assert bakery.emulator.get_contact(email).get("company_name") != "Changed After Opt-out"

@@ -12,7 +12,7 @@ import pytest
 
 from app.cli import EXIT_FAILED_RECORDS, EXIT_OK, exit_code
 from app.core.outcomes import Outcome, RunStatus
-from app.sync import engine
+from app.sync import engine, engine_push
 from app.sync.engine import IMPORT
 from app.sync.progress import CancelToken
 from tests.sync.conftest import IMPORT_KEY, Bakery, PhaseReporter
@@ -70,7 +70,14 @@ def test_cancel_while_an_import_is_in_flight_then_resume(bakery):
     assert sum(r.counts.created for r in history) == len(expected)
 
 
-def test_cancel_between_chunks_then_resume_sends_only_the_rest(bakery, small_chunks):
+@pytest.mark.parametrize("ahead", [1, 3], ids=["one-at-a-time", "three-ahead"])
+def test_cancel_between_chunks_then_resume_sends_only_the_rest(
+    bakery, small_chunks, monkeypatch, ahead
+):
+    """Cancel stops the sending at once. What was sent already (one import at a time, or
+    several ahead) Constant Contact finishes anyway: the resumed run waits for it and
+    records it without sending it again, then sends the rest."""
+    monkeypatch.setattr(engine_push, "MAX_IN_FLIGHT", ahead)
     expected = new_emails(bakery)
     cancel = CancelToken()
 
@@ -81,12 +88,43 @@ def test_cancel_between_chunks_then_resume_sends_only_the_rest(bakery, small_chu
     stopped = bakery.run(reporter=PhaseReporter(on_advance), cancel=cancel)
 
     assert stopped.status is RunStatus.CANCELLED
-    assert bakery.imports_started() == 1
-    # The history shows what the first chunk did; the rest is still to do.
+    assert bakery.imports_started() == ahead
     done_so_far = stopped.counts.created + stopped.counts.updated
-    assert done_so_far == CHUNK
-    assert len(bakery.on_list()) == CHUNK
+    if ahead == 1:
+        # The history shows what the first chunk did; the rest is still to do.
+        assert done_so_far == CHUNK
+        assert len(bakery.on_list()) == CHUNK
+    else:
+        assert done_so_far in (0, CHUNK, 2 * CHUNK, 3 * CHUNK)  # whole chunks recorded
+        assert len(bakery.on_list()) <= 3 * CHUNK
 
+    resumed = bakery.run()
+
+    assert resumed.run_id == stopped.run_id
+    assert bakery.imports_started() == 4
+    assert_complete(bakery, resumed, expected)
+    history = bakery.service.run_history(bakery.profile.id)
+    assert sum(r.counts.created for r in history) == len(expected)
+
+
+def test_cancel_with_imports_in_flight_then_resume_waits_for_them(bakery, small_chunks):
+    """Cancelled while three imports are still in Constant Contact's hands: none is
+    recorded yet, and the resumed run records all three (unsent again) and sends the last."""
+    expected = new_emails(bakery)
+    bakery.emulator.runner.delay = 1.0  # the imports stay in progress long enough to cancel
+    cancel = CancelToken()
+
+    def on_advance(phase: str, done: int, total: int) -> None:
+        if phase == IMPORT:
+            cancel.cancel()
+
+    stopped = bakery.run(reporter=PhaseReporter(on_advance), cancel=cancel)
+
+    assert stopped.status is RunStatus.CANCELLED
+    assert bakery.imports_started() == engine_push.MAX_IN_FLIGHT == 3
+    assert stopped.counts.created + stopped.counts.updated == 0
+
+    bakery.emulator.runner.delay = 0.0
     resumed = bakery.run()
 
     assert resumed.run_id == stopped.run_id
