@@ -20,6 +20,7 @@ class Phase(StrEnum):
     EMAILS = "emails"
     IMPORT = "import"
     UNSUBSCRIBE = "unsubscribe"
+    LISTS = "lists"
     REMOVE = "remove"
     IMPORT_BACK = "import_back"
     OPTOUTS_BACK = "optouts_back"
@@ -37,6 +38,7 @@ PHASES: tuple[Phase, ...] = (
     Phase.EMAILS,
     Phase.IMPORT,
     Phase.UNSUBSCRIBE,
+    Phase.LISTS,
     Phase.REMOVE,
     Phase.IMPORT_BACK,
     Phase.OPTOUTS_BACK,

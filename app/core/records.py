@@ -23,6 +23,8 @@ class SourceRecord:
         opted_out: the source says this person must not be emailed.
         notes: what the source changed while reading the record (control characters
             removed...), one sentence each naming the column; shown with the row's result.
+        lists: the source's own lists the record is in (a CRM's groups or campaigns), by
+            name, for a profile that maps them to Constant Contact lists (``ListRules``).
     """
 
     key: str
@@ -30,6 +32,7 @@ class SourceRecord:
     values: Mapping[str, str]
     opted_out: bool = False
     notes: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
 
 
 def source_id_of(key: str) -> str:

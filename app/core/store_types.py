@@ -67,6 +67,7 @@ class RecordAction(StrEnum):
     UNSUBSCRIBE = "unsubscribe"  # opted out in the source: unsubscribe in Constant Contact
     CHANGE_EMAIL = "change_email"  # the source changed the email: PUT it on the same contact
     REMOVE = "remove"  # gone from the source (or filtered out): off the main list
+    LISTS = "lists"  # unchanged, but joins or leaves lists the profile's list map names
     # Constant Contact → source (direction "import")
     IMPORT_CREATE = "import_create"  # a new source record from a Constant Contact contact
     IMPORT_LINK = "import_link"  # linked to an existing source record (matched)
@@ -93,6 +94,7 @@ ACTION_OUTCOME: dict[RecordAction, Outcome] = {
     RecordAction.UNSUBSCRIBE: Outcome.UPDATED,
     RecordAction.CHANGE_EMAIL: Outcome.UPDATED,
     RecordAction.REMOVE: Outcome.UPDATED,
+    RecordAction.LISTS: Outcome.UPDATED,
     RecordAction.IMPORT_CREATE: Outcome.CREATED,
     RecordAction.IMPORT_LINK: Outcome.UNCHANGED,
     RecordAction.IMPORT_UPDATE: Outcome.UPDATED,

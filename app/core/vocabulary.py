@@ -293,6 +293,7 @@ PHASE_WORDS: dict[str, str] = {
     Phase.EMAILS: "Changing email addresses",
     Phase.IMPORT: "Importing to Constant Contact",
     Phase.UNSUBSCRIBE: "Unsubscribing opted-out contacts",
+    Phase.LISTS: "Updating the other lists",
     Phase.REMOVE: "Removing from the main list",
     Phase.IMPORT_BACK: "Adding Constant Contact contacts to the source",
     Phase.OPTOUTS_BACK: "Updating opt-outs in the source",

@@ -111,17 +111,23 @@ class MirrorRepository:
         return query.exists()
 
     def record_import(
-        self, connection_id: int, items: Iterable[Mapping[str, str]], list_id: str
+        self,
+        connection_id: int,
+        items: Iterable[Mapping[str, str]],
+        list_id: str,
+        other_lists: Iterable[str] = (),
     ) -> int:
         """Record what a finished bulk import did, without reading it back.
 
         Each item (the flat import item, with ``email``) updates the contact with that email,
         or, for a contact the import created, adds a placeholder row (Constant Contact's
         import returns no ids) that the next read of that contact replaces. Either way the
-        contact is on ``list_id`` now, and every profile on the account sees it at once.
+        contact is on ``list_id`` (and ``other_lists``) now, and every profile on the account
+        sees it at once.
         Returns how many of them are new (placeholders: their ids are not known yet).
         """
         new = 0
+        other = {i for i in other_lists if i}
         for batch in batched(items, BATCH):
             by_email = {email_key(str(i["email"])): i for i in batch if i.get("email")}
             known = self._rows_by_email(connection_id, list(by_email))
@@ -138,6 +144,7 @@ class MirrorRepository:
                 ids = set(filter(None, lists.split(",")))
                 if list_id:
                     ids.add(list_id)
+                ids.update(other)
                 merged = json.dumps({**fields, **sent}, separators=(",", ":"))
                 rows.append(
                     (connection_id, cid, email, permission, _list_text(ids), now, False, merged)
@@ -276,8 +283,17 @@ class MirrorRepository:
                 )
             last = page[-1][0]
 
+    def add_to_list(self, connection_id: int, contact_ids: Iterable[str], list_id: str) -> int:
+        """Record that these contacts joined a list (after our own membership activity)."""
+        return self._change_list(connection_id, contact_ids, list_id, join=True)
+
     def remove_from_list(self, connection_id: int, contact_ids: Iterable[str], list_id: str) -> int:
         """Record that these contacts left a list (after our own removal)."""
+        return self._change_list(connection_id, contact_ids, list_id, join=False)
+
+    def _change_list(
+        self, connection_id: int, contact_ids: Iterable[str], list_id: str, *, join: bool
+    ) -> int:
         changed = 0
         for batch in batched(contact_ids, BATCH):
             rows = (
@@ -288,7 +304,9 @@ class MirrorRepository:
             updates = []
             for row_id, lists in rows:
                 ids = set(filter(None, lists.split(",")))
-                if list_id in ids:
+                if join and list_id not in ids:
+                    updates.append((_list_text(ids | {list_id}), row_id))
+                elif not join and list_id in ids:
                     updates.append((_list_text(ids - {list_id}), row_id))
             if updates:
                 with db.atomic():

@@ -14,21 +14,24 @@ import logging
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from app.connectors.base import ConstantContact, Source, SourceCapabilities
 from app.connectors.registry import source_words
 from app.core.errors import AppError, Cancelled, NeedsConfirmation, QuotaExceeded
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS
+from app.core.list_rules import ListRules
 from app.core.outcomes import RunStatus, RunSummary
 from app.core.phases import Phase, pipeline
 from app.core.profiles import SyncProfile
 from app.core.records import RemoteContact, SourceRecord
 from app.core.vocabulary import phase_words, summary_text
 from app.store.journal_repo import JournalRepository
-from app.sync import engine_back, engine_push, incremental, plan_rows
+from app.sync import engine_back, engine_lists, engine_push, incremental, plan_rows
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
 from app.sync.journal import journal_items
+from app.sync.plan_lists import Memberships
 from app.sync.planner import (
     Action,
     PlanContext,
@@ -42,7 +45,7 @@ log = logging.getLogger(__name__)
 
 # Phases, in order, by stable id (``app/core/phases.py``); their words are the UI's.
 PREPARE, REFRESH, PLAN, GUARD = Phase.PREPARE, Phase.REFRESH, Phase.PLAN, Phase.GUARD
-EMAILS, IMPORT, UNSUBSCRIBE = Phase.EMAILS, Phase.IMPORT, Phase.UNSUBSCRIBE
+EMAILS, IMPORT, UNSUBSCRIBE, LISTS = Phase.EMAILS, Phase.IMPORT, Phase.UNSUBSCRIBE, Phase.LISTS
 REMOVE, IMPORT_BACK, OPTOUTS_BACK = Phase.REMOVE, Phase.IMPORT_BACK, Phase.OPTOUTS_BACK
 FINISH = Phase.FINISH
 BATCH = 1000
@@ -71,20 +74,34 @@ class EngineDeps:
 
 
 class ChunkAssigner:
-    """Numbers import items into chunks of at most 40,000 items and under 4 MB."""
+    """Numbers import items into chunks of at most 40,000 items and under 4 MB.
+
+    An import puts every contact of it on the same lists, so items bound for other lists
+    besides the main one (``ListRules``) go into chunks of their own, one set of lists each:
+    ``lists[chunk]`` says which.
+    """
 
     def __init__(self, max_count: int = IMPORT_MAX_CONTACTS, max_bytes: int = CHUNK_BYTES):
         self.max_count, self.max_bytes = max_count, max_bytes
-        self.chunk, self._count, self._bytes = 0, 0, 0
+        self.lists: dict[int, tuple[str, ...]] = {}
+        self._open: dict[tuple[str, ...], list[int]] = {}  # lists -> [chunk, count, bytes]
 
-    def assign(self, item: dict[str, str]) -> int:
+    def assign(self, item: dict[str, str], lists: tuple[str, ...] = ()) -> int:
         size = len(json.dumps(item, ensure_ascii=False).encode()) + 1
-        if self._count and (self._count >= self.max_count or self._bytes + size > self.max_bytes):
-            self.chunk += 1
-            self._count, self._bytes = 0, 0
-        self._count += 1
-        self._bytes += size
-        return self.chunk
+        current = self._open.get(lists)
+        if current is None or (current[1] >= self.max_count or current[2] + size > self.max_bytes):
+            current = [len(self.lists), 0, 0]
+            self._open[lists] = current
+            self.lists[current[0]] = lists
+        current[1] += 1
+        current[2] += size
+        return current[0]
+
+    def checkpoint(self) -> dict[str, dict[str, Any]]:
+        """Each chunk's state to start from, with the extra lists it goes on."""
+        return {
+            str(c): ({"lists": list(lists)} if lists else {}) for c, lists in self.lists.items()
+        }
 
 
 class PushEngine:
@@ -208,6 +225,8 @@ class PushEngine:
             engine_push.import_chunks(self, profile, run_id, cp)
         elif phase == UNSUBSCRIBE:
             engine_push.unsubscribe(self, profile, run_id, cp)
+        elif phase == LISTS:
+            engine_lists.update_memberships(self, profile, run_id, cp)
         elif phase == REMOVE:
             engine_back.remove_from_list(self, profile, run_id, cp)
         elif phase == IMPORT_BACK:
@@ -236,6 +255,12 @@ class PushEngine:
         cp["list_id"] = found.list_id if found else ""
         if found is not None:
             self.d.profiles.set_main_list_id(profile.id, found.list_id)
+        cp["lists"] = {}  # the other lists the profile's list map names: name -> id
+        for name in ListRules.from_settings(profile.source.settings).list_names:
+            other = self.d.cc.find_list_by_name(name)
+            if other is None and not dry_run:
+                other = self.d.cc.create_list(name, "Kept in sync by ContactBridge")
+            cp["lists"][name] = other.list_id if other else ""
 
     def _refresh_mirror(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
         """Bring the local mirror of Constant Contact up to date (changes since last time).
@@ -347,12 +372,11 @@ class PushEngine:
         self.d.journal.delete(run_id)
         details = self.d.links.load_details(profile.id)
         only = frozenset(cp["only_keys"]) if cp.get("only_keys") is not None else None
+        index = self.d.mirror.email_index(self.d.connection_id)
         ctx = PlanContext(
             profile=profile,
             links=plan_rows.link_infos(details),
-            remote=plan_rows.remote_infos(
-                self.d.mirror.email_index(self.d.connection_id), cp["list_id"]
-            ),
+            remote=plan_rows.remote_infos(index, cp["list_id"]),
             previous_item=lambda key: self.d.links.last_sent(profile.id, key),
         )
         planner = Planner(ctx)
@@ -368,15 +392,19 @@ class PushEngine:
         log.info("run %s of %r reads the source: %s", run_id, profile.name, read.why)
         incremental.remember(cp, read, profile, read_at)
         entries: list[SourceEntry] | None = [] if plan_rows.two_way(profile, caps) else None
+        lists = Memberships(ListRules.from_settings(profile.source.settings), cp, index)
         chunks = ChunkAssigner()
         has_items = False
         total = 0
         kept = self._kept_columns(profile, caps)
-        planned = self._planned(planner, profile, only, entries, details.keys(), kept, read.since)
+        planned = self._planned(
+            planner, profile, only, entries, details.keys(), kept, read.since, lists
+        )
         for batch in plan_rows.batched(planned, BATCH):
             rows = []
             for p in batch:
-                chunk = chunks.assign(dict(p.item)) if p.item is not None else None
+                imported = p.item is not None and p.action is not Action.LISTS
+                chunk = chunks.assign(dict(p.item), p.lists) if imported else None
                 has_items |= chunk is not None
                 final = dry_run or p.action in (Action.SKIP, Action.UNCHANGED)
                 rows.append(plan_rows.planned_row(p, chunk, final))
@@ -416,7 +444,7 @@ class PushEngine:
             rows = [plan_rows.settled_row(r, dry_run) for r in plan_back(back)]
             self._store_plan(run_id, rows, dry_run)
             total += len(rows)
-        cp["chunks"] = {str(c): {} for c in range(chunks.chunk + 1)} if has_items else {}
+        cp["chunks"] = chunks.checkpoint() if has_items else {}
         cp["planned"] = total
         cp["synced"] = len(details)
 
@@ -438,6 +466,7 @@ class PushEngine:
         linked: Container[str] = frozenset(),
         kept: tuple[str, ...] = (),
         since: datetime | None = None,
+        lists: Memberships | None = None,
     ) -> Iterator[PlannedRecord]:
         source = self.d.source
         first = profile.mapping.source_for("first_name") or ""
@@ -445,6 +474,8 @@ class PushEngine:
         records = source.iter_records() if since is None else source.iter_records(since=since)
         for record in records:
             planned = planner.plan(record)
+            if lists:
+                planned = lists.apply(record, planned)
             if entries is not None:
                 columns = kept if record.key in linked else ()
                 entries.append(plan_rows.entry(record, planned, first, last, columns))

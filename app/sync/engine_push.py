@@ -140,7 +140,7 @@ def _send_chunk(eng: PushEngine, run_id: int, cp: dict, key: str) -> str:
     state["items"] = len(payloads)
     if not state.get("activity_id"):
         state["activity_id"] = eng.d.cc.start_contacts_import(
-            [p for _, p in payloads], [cp["list_id"]]
+            [p for _, p in payloads], [cp["list_id"], *state.get("lists", ())]
         )
         runs.save_checkpoint(run_id, cp)  # before waiting: never import twice
     return str(state["activity_id"])
@@ -194,7 +194,8 @@ def _record_chunk(
         for rid, p in payloads
         if rid not in refused and str(p.get("email", "")).lower() not in unsubscribed
     ]
-    return len(delivered), _record_in_mirror(eng, run_id, delivered)
+    other = cp_lists(eng, run_id, chunk)
+    return len(delivered), _record_in_mirror(eng, run_id, delivered, other)
 
 
 def _newly_unsubscribed(eng: PushEngine, emails: set[str]) -> dict[str, tuple[Outcome, str]]:
@@ -217,7 +218,15 @@ def _save_links(eng: PushEngine, profile: SyncProfile, run_id: int, chunk: int) 
     d.links.save_sent_from_chunk(profile.id, run_id, chunk)
 
 
-def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> int:
+def cp_lists(eng: PushEngine, run_id: int, chunk: int) -> list[str]:
+    """The other lists (a profile's list map) a chunk's import put its contacts on."""
+    state = (eng.d.runs.checkpoint(run_id).get("chunks") or {}).get(str(chunk)) or {}
+    return [str(i) for i in state.get("lists", ()) if i]
+
+
+def _record_in_mirror(
+    eng: PushEngine, run_id: int, items: Iterable[dict], other_lists: Iterable[str] = ()
+) -> int:
     """Put what the import delivered into the local copy of the account at once.
 
     Every profile on the account then sees these contacts in its next plan (matched, never
@@ -225,7 +234,7 @@ def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> in
     """
     d = eng.d
     list_id = d.runs.checkpoint(run_id).get("list_id") or ""
-    return d.mirror.record_import(d.connection_id, items, list_id)
+    return d.mirror.record_import(d.connection_id, items, list_id, other_lists)
 
 
 def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:

@@ -24,6 +24,7 @@ REMOTE_WRITES = frozenset(
         RecordAction.CHANGE_EMAIL,
         RecordAction.UNSUBSCRIBE,
         RecordAction.REMOVE,
+        RecordAction.LISTS,
     }
 )
 SOURCE_WRITES = frozenset(

@@ -103,6 +103,7 @@ class PlannedRecord:
     previous_email: str = ""
     warnings: tuple[str, ...] = ()
     state: str | None = None
+    lists: tuple[str, ...] = ()  # ids of the other lists an import puts it on (ListRules)
     detail: str = ""
     name: str = ""
     source_id: str = ""

@@ -194,10 +194,19 @@ class Undo:
             # not read back): read what changed since the run began, real ids included.
             self._read_since(target)
             current = self.d.mirror.snapshots(self.d.connection_id, emails)
-        list_id = str(self.d.runs.checkpoint(target).get("list_id") or "")
+        target_cp = self.d.runs.checkpoint(target)
+        list_id = str(target_cp.get("list_id") or "")
+        other_lists = frozenset(str(i) for i in (target_cp.get("lists") or {}).values() if i)
         source = self._source_now(source_keys(entries, records, self.delete_created))
         steps = plan_undo(
-            entries, records, current, list_id, self.source_name, self.delete_created, source
+            entries,
+            records,
+            current,
+            list_id,
+            self.source_name,
+            self.delete_created,
+            source,
+            other_lists,
         )
         return steps, list_id
 
@@ -343,6 +352,7 @@ class Undo:
                 "Putting people back on the list",
                 lambda t: self._memberships(t, list_id, cc.add_list_memberships),
             ),
+            ("other_lists", "Putting the other lists back", self._other_lists),
             ("delete", "Deleting contacts the sync created", lambda t: self._each(t, self._delete)),
             (
                 "source_restore",
@@ -361,6 +371,7 @@ class Undo:
             "clear": lambda st: st.clear,
             "remove": lambda st: st.list_remove,
             "add": lambda st: st.list_add,
+            "other_lists": lambda st: st.lists_off or st.lists_on,
             "delete": lambda st: st.delete,
             "source_restore": lambda st: st.source_restore,
             "source_archive": lambda st: st.source_archive,
@@ -375,6 +386,18 @@ class Undo:
             cp["done"].append(name)
             cp["steps"] = [asdict(st) for st in steps]
             self.d.runs.save_checkpoint(undo_id, cp)
+
+    def _other_lists(self, steps: Sequence[Step]) -> None:
+        """Put the other lists back, one membership activity per list and direction."""
+        cc = self.d.cc
+        for attr, act in (
+            ("lists_off", cc.remove_list_memberships),
+            ("lists_on", cc.add_list_memberships),
+        ):
+            for list_id in sorted({i for st in steps for i in getattr(st, attr)}):
+                todo = [st for st in steps if list_id in getattr(st, attr) and st.outcome is None]
+                if todo:
+                    self._memberships(todo, list_id, act)
 
     def _each(self, steps: Sequence[Step], act: Callable[[Step], None]) -> None:
         for n, s in enumerate(steps, 1):

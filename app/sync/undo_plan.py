@@ -84,6 +84,8 @@ class Step:
     link: dict[str, Any] | None = None  # what the link remembered before an import update
     opt_out_kept: bool = False  # an opt-out the run wrote to the source (never undone)
     created_kept: bool = False  # a record the run created in the source, left there
+    lists_off: list[str] = field(default_factory=list)  # other lists the run put it on
+    lists_on: list[str] = field(default_factory=list)  # other lists the run took it off
 
     @property
     def writes(self) -> bool:
@@ -96,6 +98,8 @@ class Step:
             or self.delete
             or self.source_restore
             or self.source_archive
+            or self.lists_off
+            or self.lists_on
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -137,6 +141,7 @@ def plan_undo(
     source_name: str,
     delete_created: bool = False,
     source: SourceNow | None = None,
+    other_lists: frozenset[str] = frozenset(),
 ) -> list[Step]:
     """One step per entry. ``current``: the mirror's snapshots now, by lowercased email;
     ``delete_created``: delete the contacts the run created instead of only taking them
@@ -158,8 +163,11 @@ def plan_undo(
             _plan_source(step, e, rec, source, source_name, delete_created)
         elif e.action == A.REMOVE:
             _plan_readd(step, e, current, list_id)
+        elif e.action == A.LISTS:
+            _plan_other_lists(step, e, current, other_lists)
         else:
             _plan_contact(step, e, rec, current, list_id, delete_created)
+            _plan_other_lists(step, e, current, other_lists)
         if step.outcome is None and not step.writes:
             step.outcome = "skipped"
             step.reason = "; ".join(step.notes) or ALREADY
@@ -339,6 +347,29 @@ def _plan_contact(
     is_on = list_id in now["list_ids"]
     # The restoring import puts everyone on the list: take off again whoever is not on it now.
     step.list_remove = (is_on and not was_on) or (bool(step.restore) and not is_on)
+
+
+def _plan_other_lists(
+    step: Step, e: Entry, current: Mapping[str, dict], other_lists: frozenset[str]
+) -> None:
+    """The other lists a profile's list map manages, back as they were before the run: off
+    those it joined, and back on those it left, unless the person has unsubscribed since."""
+    if not other_lists or step.outcome is not None or step.delete:
+        return
+    now = current.get(step.email)
+    if now is None:
+        if e.action == A.LISTS:
+            step.outcome, step.reason = "skipped", GONE
+        return
+    step.contact_id = now["contact_id"] or step.contact_id
+    was = set(e.before.get("list_ids") or ()) if e.before else set()
+    is_now = set(now["list_ids"])
+    step.lists_off = sorted((is_now - was) & other_lists)
+    back = sorted((was - is_now) & other_lists)
+    if back and now["permission"] == "unsubscribed":
+        step.notes.append(UNSUBSCRIBE_KEPT)  # never put back on a list: their choice stands
+    elif back:
+        step.lists_on = back
 
 
 def _same(key: str, a: str, b: str) -> bool:

@@ -140,4 +140,5 @@ def source_for(
         suppliers_only=bool(pick("suppliers_only", False)),
         include_archived=bool(pick("include_archived", False)),
         label=f"Xero ({name})" if name else "Xero",
+        list_groups=tuple(str(k) for k in (spec_settings.get("list_map") or {})),
     )

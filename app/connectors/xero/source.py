@@ -62,6 +62,7 @@ class XeroSource:
         include_archived: bool = False,
         opt_out_group: str = OPT_OUT_GROUP,
         label: str = "Xero",
+        list_groups: Sequence[str] = (),
     ) -> None:
         self.client = client
         self.group_ids = tuple(group_ids)
@@ -71,6 +72,7 @@ class XeroSource:
         self.include_archived = include_archived
         self.opt_out_group = opt_out_group
         self.label = label
+        self.list_groups = tuple(list_groups)  # groups a profile maps to lists (ListRules)
         self.problems: list[SourceProblem] = []  # Xero's records are always readable
 
     def describe(self) -> str:
@@ -97,6 +99,7 @@ class XeroSource:
         members = self._wanted_members(groups)
         opt_out = self._find_group(groups, self.opt_out_group)
         opted_out = set(self.client.group_members(opt_out.group_id)) if opt_out else set()
+        lists_of = self._lists_of(groups)
         row = 0
         contacts = self.client.iter_contacts(
             modified_since=since, include_archived=self.include_archived, where=self.where()
@@ -116,7 +119,11 @@ class XeroSource:
             seen.add(key)
             row += 1
             yield SourceRecord(
-                key=key, row=row, values=flatten(contact), opted_out=key in opted_out
+                key=key,
+                row=row,
+                values=flatten(contact),
+                opted_out=key in opted_out,
+                lists=tuple(lists_of.get(key, ())),
             )
 
     def deleted_since(self, since: datetime) -> set[str]:
@@ -156,6 +163,17 @@ class XeroSource:
             (r.row, [r.values.get(c, "") for c in COLUMNS]) for r in islice(self.iter_records(), n)
         ]
         return self.columns(), rows
+
+    def _lists_of(self, groups: list[ContactGroup]) -> dict[str, list[str]]:
+        """Contact id -> the names of the mapped groups it is in (one call per group)."""
+        out: dict[str, list[str]] = {}
+        for name in self.list_groups:
+            group = self._find_group(groups, name)
+            if group is None:
+                continue  # gone from Xero: nobody is in it
+            for key in self.client.group_members(group.group_id):
+                out.setdefault(key, []).append(group.name)
+        return out
 
     def _selected(self, contact: Mapping[str, Any]) -> bool:
         """Whether a contact read by id passes the customer/supplier and archive choices
