@@ -56,7 +56,7 @@ class Option(Generic[T]):
     def parse(self, raw: Any) -> T:
         """The stored value as this option's type; the default when it is missing or unfit."""
         if isinstance(self.default, bool):
-            return raw if isinstance(raw, bool) else self.default  # type: ignore[return-value]
+            return raw if isinstance(raw, bool) else self.default
         kind = type(self.default)
         try:
             value = kind(raw)
@@ -64,7 +64,7 @@ class Option(Generic[T]):
             return self.default
         if self.choices and value not in {v for v, _ in self.choices}:
             return self.default
-        return value  # type: ignore[return-value]
+        return value
 
     def dump(self, value: T) -> bool | str:
         """The JSON-able form the store keeps."""
