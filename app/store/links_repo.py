@@ -104,8 +104,8 @@ class ImportedLink(NamedTuple):
     email: str
     fingerprint: str
     last_sent: dict[str, str] | None
-    source_opted_out: bool
-    cc_unsubscribed: bool
+    source_opted_out: bool | None  # None: not known
+    cc_unsubscribed: bool | None
 
 
 class LinkRepository:

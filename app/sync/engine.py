@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from app.connectors.base import ConstantContact, Source, SourceCapabilities
 from app.connectors.registry import source_words
@@ -22,9 +23,17 @@ from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS
 from app.core.outcomes import RunStatus, RunSummary
 from app.core.phases import Phase, pipeline
 from app.core.profiles import SyncProfile
-from app.core.records import SourceRecord
+from app.core.records import RemoteContact, SourceRecord
+from app.core.store_types import PlannedRow
 from app.core.vocabulary import summary_text
 from app.store.journal_repo import JournalRepository
+from app.store.links_repo import LinkDetail
+from app.store.repositories import (
+    LinkRepository,
+    MirrorRepository,
+    ProfileRepository,
+    RunRepository,
+)
 from app.sync import engine_back, engine_push, incremental, plan_rows
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
@@ -55,10 +64,10 @@ CHUNK_BYTES = IMPORT_MAX_BYTES - 256 * 1024  # margin for the envelope and list 
 class EngineDeps:
     """What the engine needs, passed in by the composition root (no globals)."""
 
-    runs: object  # app.store RunRepository
-    links: object  # app.store LinkRepository
-    mirror: object  # app.store MirrorRepository
-    profiles: object  # app.store ProfileRepository
+    runs: RunRepository
+    links: LinkRepository
+    mirror: MirrorRepository
+    profiles: ProfileRepository
     cc: ConstantContact
     source: Source
     connection_id: int
@@ -115,7 +124,7 @@ class PushEngine:
         self.confirm = confirm
         resumed = None if dry_run else runs.resumable_run(profile.id)
         run_id = resumed.run_id if resumed else runs.start(profile.id, dry_run)
-        cp: dict = runs.checkpoint(run_id) if resumed else {}
+        cp: dict[str, Any] = runs.checkpoint(run_id) if resumed else {}
         cp.setdefault("phase", PREPARE)
         if not resumed and only_keys is not None:
             cp["only_keys"] = sorted(set(only_keys))
@@ -167,13 +176,20 @@ class PushEngine:
             counts.as_dict(),
             message,
         )
-        return runs.get(run_id)
+        return self._summary(run_id)
 
     def _stop(self, run_id: int, profile: SyncProfile, status: RunStatus, msg: str) -> RunSummary:
         self.d.runs.finish(run_id, status, self.d.runs.counts(run_id), msg)
-        return self.d.runs.get(run_id)
+        return self._summary(run_id)
 
-    def _run_phases(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _summary(self, run_id: int) -> RunSummary:
+        summary = self.d.runs.get(run_id)
+        assert summary is not None, f"run {run_id} has no row"  # it was started by this engine
+        return summary
+
+    def _run_phases(
+        self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool
+    ) -> None:
         phases = pipeline(profile.into_constant_contact)
         start = phases.index(cp["phase"])
         for phase in phases[start:]:
@@ -196,7 +212,9 @@ class PushEngine:
             elif not dry_run:  # every other phase writes
                 self._write_phase(phase, profile, run_id, cp)
 
-    def _write_phase(self, phase: str, profile: SyncProfile, run_id: int, cp: dict) -> None:
+    def _write_phase(
+        self, phase: str, profile: SyncProfile, run_id: int, cp: dict[str, Any]
+    ) -> None:
         if phase == EMAILS:
             engine_push.change_emails(self, profile, run_id, cp)
         elif phase == IMPORT:
@@ -212,7 +230,9 @@ class PushEngine:
 
     # -- phases ----------------------------------------------------------------------------
 
-    def _prepare(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _prepare(
+        self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool
+    ) -> None:
         """Check the mapped custom fields still exist, then find or create the main list.
 
         The custom fields are read once, and only when the mapping has some; a field deleted
@@ -230,9 +250,11 @@ class PushEngine:
             cp["list_created"] = True
         cp["list_id"] = found.list_id if found else ""
         if found is not None:
-            self.d.profiles.set_main_list_id(profile.id, found.list_id)
+            self.d.profiles.set_main_list_id(profile.saved_id, found.list_id)
 
-    def _refresh_mirror(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _refresh_mirror(
+        self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool
+    ) -> None:
         """Bring the local mirror of Constant Contact up to date (changes since last time).
 
         Two reads: every contact changed after the watermark, then everyone who unsubscribed
@@ -255,12 +277,14 @@ class PushEngine:
             )
         cp["mirror_read"] = self._read_into_mirror(reads, since)
 
-    def _read_into_mirror(self, reads: Iterable[Iterable], since: datetime | None) -> int:
+    def _read_into_mirror(
+        self, reads: Iterable[Iterable[RemoteContact]], since: datetime | None
+    ) -> int:
         """Store every contact of these reads; move the watermark to the newest change seen."""
         conn = self.d.connection_id
         newest = since
         seen = 0
-        batch: list = []
+        batch: list[RemoteContact] = []
         for read in reads:
             for contact in read:
                 batch.append(contact)
@@ -279,7 +303,7 @@ class PushEngine:
             self.d.mirror.set_watermark(conn, newest)
         return seen
 
-    def _catch_up(self, cp: dict) -> None:
+    def _catch_up(self, cp: dict[str, Any]) -> None:
         """Move the local copy past this run's own imports without skipping anyone's change.
 
         The imports are recorded in the mirror already (``record_import``), but under
@@ -311,7 +335,7 @@ class PushEngine:
         self._read_into_mirror([self.d.cc.iter_contacts(updated_after=after, status="all")], since)
 
     def _nobody_else_changed(
-        self, done: list[dict], delivered: int, since: datetime | None
+        self, done: list[dict[str, Any]], delivered: int, since: datetime | None
     ) -> bool:
         """Whether the contacts changed after ``since`` are just the ones the imports sent."""
         began = _earliest(c.get("started_at") for c in done)
@@ -319,12 +343,12 @@ class PushEngine:
             return False  # the count cannot tell ours from others in that second
         return self.d.cc.count_contacts(updated_after=since) <= delivered
 
-    def _plan(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _plan(self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool) -> None:
         """Read the source, plan every record both ways, and store the plan as the run's records."""
         runs = self.d.runs
         runs.delete_records(run_id)  # a run that died while planning plans again from scratch
         self.d.journal.delete(run_id)
-        details = self.d.links.load_details(profile.id)
+        details = self.d.links.load_details(profile.saved_id)
         only = frozenset(cp["only_keys"]) if cp.get("only_keys") is not None else None
         ctx = PlanContext(
             profile=profile,
@@ -332,7 +356,7 @@ class PushEngine:
             remote=plan_rows.remote_infos(
                 self.d.mirror.email_index(self.d.connection_id), cp["list_id"]
             ),
-            previous_item=lambda key: self.d.links.last_sent(profile.id, key),
+            previous_item=lambda key: self.d.links.last_sent(profile.saved_id, key),
         )
         planner = Planner(ctx)
         caps = self.capabilities()
@@ -340,7 +364,7 @@ class PushEngine:
         read = incremental.read_plan(
             profile,
             caps,
-            incremental.previous_read(self.d.runs, profile.id),
+            incremental.previous_read(self.d.runs, profile.saved_id),
             read_at,
             retry=only is not None,
         )
@@ -373,7 +397,7 @@ class PushEngine:
             opts = profile.options
             sent: dict[str, dict[str, str]] = {}
             if opts.import_from_cc and opts.import_updates_existing and caps.update:
-                sent = self.d.links.load_last_sent(profile.id)
+                sent = self.d.links.load_last_sent(profile.saved_id)
             back = BackContext(
                 profile=profile,
                 capabilities=caps,
@@ -399,7 +423,7 @@ class PushEngine:
         cp["planned"] = total
         cp["synced"] = len(details)
 
-    def _store_plan(self, run_id: int, rows: list, dry_run: bool) -> None:
+    def _store_plan(self, run_id: int, rows: list[PlannedRow], dry_run: bool) -> None:
         """Store planned records with the journal of what their writes replace (for undo),
         in one transaction; a dry run writes nothing, so it journals nothing."""
         if dry_run:
@@ -449,20 +473,20 @@ class PushEngine:
             return ()
         return tuple(dict.fromkeys(fm.source for fm in profile.mapping.fields if fm.source))
 
-    def _guard(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _guard(self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool) -> None:
         check_blast_radius(self.d.runs, profile, run_id, cp, dry_run=dry_run, confirm=self.confirm)
 
-    def _finish(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _finish(self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool) -> None:
         """Remember opt-out states, and bring the local copy past our own imports."""
         if dry_run:
             return
-        self.d.links.set_states(profile.id, self.d.runs.settled_states(run_id))
+        self.d.links.set_states(profile.saved_id, self.d.runs.settled_states(run_id))
         self._catch_up(cp)
 
     # -- helpers -------------------------------------------------------------------------------
 
     def _outside(
-        self, profile: SyncProfile, details: dict, entries: list[SourceEntry]
+        self, profile: SyncProfile, details: dict[str, LinkDetail], entries: list[SourceEntry]
     ) -> frozenset[str]:
         """Linked keys the source's read missed but the source still has (see BackContext);
         asked only when missing records may be taken off the list."""
@@ -481,7 +505,7 @@ class PushEngine:
         """The push item and fingerprint of a record an import just made in the source."""
         planner = Planner(PlanContext(profile=profile))
 
-        def item_for(key: str, values: dict[str, str], email: str) -> tuple[dict, str]:
+        def item_for(key: str, values: dict[str, str], email: str) -> tuple[dict[str, str], str]:
             item = planner.item_for(SourceRecord(key, 0, values), email)
             return item, fingerprint(item, profile.main_list)
 

@@ -8,7 +8,7 @@ sending anything twice (see ``engine.py``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.connectors.base import ActivityStatus
 from app.core.errors import AppError, Cancelled, ConflictError, NotFound, QuotaExceeded
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 EMAIL_CHANGED_FROM = "Email changed from "  # the planner's reason; the old address follows
 
 
-def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[str, Any]) -> None:
     """PUT each changed email on the contact the record was linked to, before the import.
 
     The import then updates the rest by the new email, so the same contact is updated and
@@ -88,11 +88,11 @@ def _remember_owner(eng: PushEngine, email: str, owner_id: str) -> None:
         )
 
 
-def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[str, Any]) -> None:
     """Send each pending chunk as one bulk import and record every record's outcome."""
     d = eng.d
     runs, cc = d.runs, d.cc
-    chunks: dict[str, dict] = cp.get("chunks", {})
+    chunks: dict[str, dict[str, Any]] = cp.get("chunks", {})
     done_items = sum(c.get("items", 0) for c in chunks.values() if c.get("done"))
     total_items = runs.count_items(run_id)
     for key in sorted(chunks, key=int):
@@ -137,7 +137,7 @@ def _record_chunk(
     run_id: int,
     chunk: int,
     status: ActivityStatus,
-    payloads: list,
+    payloads: list[tuple[int, dict[str, Any]]],
 ) -> tuple[int, int]:
     """Settle every record of a finished import chunk; returns how many it delivered, and
     how many of those are new to the local copy (their ids unknown until read)."""
@@ -182,11 +182,11 @@ def _save_links(eng: PushEngine, profile: SyncProfile, run_id: int, chunk: int) 
     d = eng.d
     successes = d.runs.chunk_links(run_id, chunk)
     links = [Link(key, cid or None, email, fp) for key, cid, email, fp in successes]
-    d.links.upsert_many(profile.id, links)
-    d.links.save_sent_from_chunk(profile.id, run_id, chunk)
+    d.links.upsert_many(profile.saved_id, links)
+    d.links.save_sent_from_chunk(profile.saved_id, run_id, chunk)
 
 
-def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> int:
+def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict[str, Any]]) -> int:
     """Put what the import delivered into the local copy of the account at once.
 
     Every profile on the account then sees these contacts in its next plan (matched, never
@@ -197,7 +197,7 @@ def _record_in_mirror(eng: PushEngine, run_id: int, items: Iterable[dict]) -> in
     return d.mirror.record_import(d.connection_id, items, list_id)
 
 
-def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[str, Any]) -> None:
     """Unsubscribe, one by one, contacts the source marks as opted out (if chosen).
 
     Safe to repeat: unsubscribing an unsubscribed contact changes nothing.

@@ -145,7 +145,7 @@ class Scheduler(QObject):
         """Start every profile that is not running, scheduled or not ("Sync all now")."""
         now = self.clock()
         return [
-            p.id  # type: ignore[misc]
+            p.id
             for p in self.service.profiles.list()
             if p.id is not None
             and not self.runner.is_running(p.id)
