@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from app.core.fields import CUSTOM_FIELD_LABEL_MAX, custom_key
 from app.core.mapping import FieldMap, FieldMapping
@@ -183,7 +183,7 @@ class Preferences:
         return cls({o.key: o.parse(raw[o.key]) if o.key in raw else o.default for o in OPTIONS})
 
     def get(self, option: Option[T]) -> T:
-        return self.values[option.key]  # type: ignore[no-any-return]
+        return cast(T, self.values[option.key])  # parsed to its option's type on the way in
 
     def with_value(self, option: Option[T], value: T) -> Preferences:
         return replace(self, values={**self.values, option.key: option.parse(value)})

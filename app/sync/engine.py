@@ -69,7 +69,7 @@ class EngineDeps:
     mirror: MirrorRepository
     profiles: ProfileRepository
     cc: ConstantContact
-    source: Source
+    source: Source | None  # None for an undo: it opens its source only when it writes there
     connection_id: int
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     journal: JournalRepository = field(default_factory=JournalRepository)
@@ -98,6 +98,12 @@ class PushEngine:
     def __init__(self, deps: EngineDeps, reporter: ProgressReporter, cancel: CancelToken):
         self.d, self.reporter, self.cancel = deps, reporter, cancel
         self.confirm = False
+
+    @property
+    def source(self) -> Source:
+        """The source this sync reads (every sync run has one; only an undo has none)."""
+        assert self.d.source is not None, "a sync needs its source"
+        return self.d.source
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -388,11 +394,11 @@ class PushEngine:
             self.reporter.advance(total, 0, f"{total:,} records planned")
             self.cancel.raise_if_cancelled()
         # Said once in the summary, e.g. a guessed text encoding and the rows to check.
-        cp["source_note"] = self.d.source.run_note
+        cp["source_note"] = self.source.run_note
         if entries is not None:
             deleted: frozenset[str] = frozenset()
             if read.since is not None:
-                deleted = frozenset(self.d.source.deleted_since(read.since))
+                deleted = frozenset(self.source.deleted_since(read.since))
                 entries.extend(plan_rows.unread_entries(details, entries, deleted))
             opts = profile.options
             sent: dict[str, dict[str, str]] = {}
@@ -410,7 +416,7 @@ class PushEngine:
                 main_list_id=cp["list_id"],
                 # A retry reads the whole source too; but a row that could not be read may
                 # be a linked record, so its absence proves no deletion.
-                full_read=read.full and not self.d.source.problems,
+                full_read=read.full and not self.source.problems,
                 only_keys=only,
                 outside=self._outside(profile, details, entries) if read.full else frozenset(),
                 deleted=deleted,
@@ -442,7 +448,7 @@ class PushEngine:
         kept: tuple[str, ...] = (),
         since: datetime | None = None,
     ) -> Iterator[PlannedRecord]:
-        source = self.d.source
+        source = self.source
         first = profile.mapping.source_for("first_name") or ""
         last = profile.mapping.source_for("last_name") or ""
         records = source.iter_records() if since is None else source.iter_records(since=since)
@@ -490,7 +496,7 @@ class PushEngine:
     ) -> frozenset[str]:
         """Linked keys the source's read missed but the source still has (see BackContext);
         asked only when missing records may be taken off the list."""
-        still_there = self.d.source.still_there
+        still_there = self.source.still_there
         if not profile.options.remove_deleted:
             return frozenset()
         read = {e.key for e in entries}
@@ -499,7 +505,7 @@ class PushEngine:
 
     def capabilities(self) -> SourceCapabilities:
         """What the source can do besides being read (a file: nothing)."""
-        return self.d.source.capabilities
+        return self.source.capabilities
 
     def _item_for(self, profile: SyncProfile) -> engine_back.ItemFor:
         """The push item and fingerprint of a record an import just made in the source."""

@@ -43,7 +43,7 @@ ItemFor = Callable[[str, dict[str, str], str], tuple[dict[str, str], str]]
 def _writable(eng: PushEngine) -> WritableSource:
     """The run's source, written to: the back phases write only what ``plan_back`` planned,
     and it plans writes only for a source whose capabilities allow them."""
-    return cast(WritableSource, eng.d.source)
+    return cast(WritableSource, eng.source)
 
 
 def remove_from_list(
@@ -204,7 +204,7 @@ def _recover_inflight(
     inflight = set(cp["import_inflight"])
     column = profile.mapping.source_for("email") or ""
     by_email: dict[str, str] = {}
-    for record in eng.d.source.iter_records():
+    for record in eng.source.iter_records():
         email = (record.values.get(column) or "").strip().lower()
         if email:
             by_email.setdefault(email, record.key)

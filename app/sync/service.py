@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from app.connectors import registry
-from app.connectors.base import RequestStats, Source
+from app.connectors.base import RequestStats, Source, WritableSource
 from app.connectors.connector import ConnectRequest, OpenRequest, SubAccount
 from app.connectors.constant_contact import ConstantContactClient
 from app.connectors.endpoints import ServiceUrls
@@ -208,6 +208,12 @@ class ContactBridgeService:
         """The source a profile reads, opened by its service's connector."""
         request = OpenRequest(spec.settings, opt_out_column)
         return registry.connector(spec.kind).open_source(self, request)
+
+    def _open_writable(self, profile: SyncProfile) -> WritableSource:
+        """The profile's source, to write back to (an undo putting back what a sync wrote
+        there: only a source that can be written had such writes)."""
+        source = self.open_source(profile.source, profile.options.opt_out_column)
+        return cast(WritableSource, source)
 
     def describe_source(self, spec: SourceSpec) -> str:
         """The source in a few words for lists: a file's name, a service's."""
@@ -491,7 +497,7 @@ class ContactBridgeService:
                 mirror=self.mirror,
                 profiles=self.profiles,
                 cc=self.cc_client(profile.connection_id),
-                source=None,  # type: ignore[arg-type]  # opened only when undo writes it
+                source=None,  # opened only when undo writes it
                 connection_id=profile.connection_id,
                 clock=self.clock,
                 journal=journal,
@@ -502,9 +508,7 @@ class ContactBridgeService:
                 reporter,
                 cancel,
                 delete_created,
-                open_source=lambda: self.open_source(  # type: ignore[arg-type,return-value]
-                    profile.source, profile.options.opt_out_column
-                ),
+                open_source=lambda: self._open_writable(profile),
             )
             return undo.preview(target) if dry_run else undo.run(target)
 
