@@ -245,7 +245,7 @@ def _with_service(args: argparse.Namespace) -> int:
         handle.close()
 
 
-def _run(service, profile, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _run(service, profile, args: argparse.Namespace) -> int:
     """Run (or retry) one profile, print its summary; Ctrl+C stops it in a resumable state."""
     from app.core.errors import NeedsConfirmation
     from app.sync.progress import CancelToken, RecordingReporter
@@ -280,7 +280,7 @@ def _run(service, profile, args: argparse.Namespace) -> int:  # type: ignore[no-
 
 
 @contextlib.contextmanager
-def _interrupt_cancels(cancel) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _interrupt_cancels(cancel) -> Iterator[None]:
     """While a run goes on, Ctrl+C cancels it (it stops cleanly and can resume); a second
     Ctrl+C interrupts at once."""
 
@@ -313,7 +313,7 @@ def _with_resume_hint(summary: RunSummary) -> RunSummary:
     return replace(summary, message=f"{summary.message} {RESUME_HINT}".strip())
 
 
-def _undo(service, profile, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _undo(service, profile, args: argparse.Namespace) -> int:
     """Undo a run (or show what undoing it would restore); one JSON object with --json."""
     from app.sync.progress import CancelToken
 
@@ -346,7 +346,7 @@ def _undo(service, profile, args: argparse.Namespace) -> int:  # type: ignore[no
     return EXIT_FAILED_RECORDS if report.tally()["failed"] else EXIT_OK
 
 
-def _removal_words(preview) -> str:  # type: ignore[no-untyped-def]
+def _removal_words(preview) -> str:
     """What --delete-created would remove on each side, and how to go ahead."""
     doomed, archived = preview.removals()
     source = preview.source_name
@@ -366,7 +366,7 @@ def _removal_words(preview) -> str:  # type: ignore[no-untyped-def]
     return f"{text} Add --confirm to go ahead, or leave out --delete-created to {keep}."
 
 
-def _undo_line(step, dry_run: bool, source: str = "the source") -> str:  # type: ignore[no-untyped-def]
+def _undo_line(step, dry_run: bool, source: str = "the source") -> str:
     """One line per entry that restores something or was not restored as it should."""
     who = step.email or step.key
     if step.outcome in ("skipped", "failed") and step.reason:
@@ -384,7 +384,7 @@ def _undo_line(step, dry_run: bool, source: str = "the source") -> str:  # type:
     return f"  {who}: {verb} " + "; ".join(parts) if parts else ""
 
 
-def _run_due(service, as_json: bool) -> int:  # type: ignore[no-untyped-def]
+def _run_due(service, as_json: bool) -> int:
     """Run each due profile once, in turn; one line (or JSON item) per profile."""
     from app.core.errors import RunLocked
     from app.sync.due import due_profiles, local_now, next_check_at, schedule_words, with_last_runs
@@ -448,7 +448,7 @@ def _run_due_line(item: dict) -> str:
     )
 
 
-def _retry_failed(service, profile, confirm, reporter, cancel, **wait) -> RunSummary:  # type: ignore[no-untyped-def]
+def _retry_failed(service, profile, confirm, reporter, cancel, **wait) -> RunSummary:
     last = service.last_failed_run(profile.id)
     if last is None:
         raise AppError(f'Nothing to retry: the last sync of "{profile.name}" had no failures.')
@@ -471,7 +471,7 @@ def exit_code(summary: RunSummary) -> int:
     return EXIT_FAILED_RECORDS
 
 
-def _quick_push_profile(service, file: Path, list_name: str, dry_run: bool = False):  # type: ignore[no-untyped-def]
+def _quick_push_profile(service, file: Path, list_name: str, dry_run: bool = False):
     """A profile for a one-shot push, reused next time so unchanged rows cost nothing.
 
     Returns (profile, temporary): a dry run with no such profile yet gets one that the
@@ -519,7 +519,7 @@ def _no_email_column(name: str, columns: list[str], pick: object) -> str:
     )
 
 
-def _profiles(service, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _profiles(service, args: argparse.Namespace) -> int:
     if args.action == "list":
         overviews = service.list_profiles()
         if args.json:
@@ -551,7 +551,7 @@ def _profiles(service, args: argparse.Namespace) -> int:  # type: ignore[no-unty
     return EXIT_OK
 
 
-def _import_profile(service, file: Path, replace: bool):  # type: ignore[no-untyped-def]
+def _import_profile(service, file: Path, replace: bool):
     """Read a profile export; every refusal names the file and says what to do."""
     from app.connectors.registry import check_profile_kinds
     from app.core.errors import ValidationError
@@ -603,7 +603,7 @@ def _import_profile(service, file: Path, replace: bool):  # type: ignore[no-unty
     return service.profiles.import_dict(data, replace=replace)
 
 
-def _profile_json(overview) -> dict:  # type: ignore[no-untyped-def]
+def _profile_json(overview) -> dict:
     from app.connectors.registry import describe_source
 
     p, last = overview.profile, overview.last_run
@@ -623,7 +623,7 @@ def _profile_json(overview) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def _print_summary(summary: RunSummary, as_json: bool, service) -> None:  # type: ignore
+def _print_summary(summary: RunSummary, as_json: bool, service) -> None:
     data = summary_json(summary, service)
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))

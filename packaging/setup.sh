@@ -72,6 +72,7 @@ case "$mode" in
     export QT_QPA_PLATFORM=offscreen CONTACTBRIDGE_KEYRING=memory
     say "ruff check";     .venv/bin/ruff check .
     say "import layers";  .venv/bin/lint-imports
+    say "type check";     .venv/bin/mypy
     say "pytest"
     set +e
     .venv/bin/python -m pytest -q -p no:randomly "${@:2}"

@@ -28,7 +28,9 @@ class ConnectorHost(Protocol):
 
     sandbox: bool
     stats: RequestStats
-    secrets: TokenStore
+
+    @property
+    def secrets(self) -> TokenStore: ...
 
     def open_browser(self, url: str) -> object: ...
 

@@ -523,12 +523,14 @@ class ConstantContactClient:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _pages(self, template: str, params: Mapping[str, Any], key: str) -> Iterator[dict]:
+    def _pages(
+        self, template: str, params: Mapping[str, Any], key: str
+    ) -> Iterator[dict[str, Any]]:
         """Items of every page, following the relative ``_links.next.href`` cursor links."""
         for page in self._page_data(template, params):
             yield from page.get(key, [])
 
-    def _page_data(self, template: str, params: Mapping[str, Any]) -> Iterator[dict]:
+    def _page_data(self, template: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         """Every page's body; the last page has no ``_links`` (or no ``next`` in them)."""
         data = self.api.get(template, params=dict(params)) or {}
         while True:

@@ -92,7 +92,7 @@ class Pkce:
 
 def make_pkce() -> Pkce:
     """A verifier (base64url characters only) and its S256 challenge, as sign-ins make them."""
-    client = PublicClient(None)
+    client = PublicClient("")  # no client: only its PKCE helpers are used
     verifier = client.create_code_verifier(96)
     return Pkce(verifier, client.create_code_challenge(verifier, "S256"))
 
@@ -321,7 +321,7 @@ class TokenManager:
         session_factory: SessionFactory = build_session,
         clock: Callable[[], float] = time.time,
         *,
-        on_needs_reconnect: Callable[[int], None] | None = None,
+        on_needs_reconnect: Callable[[int], object] | None = None,
         refresh_margin: float = REFRESH_MARGIN,
         sleep: Callable[[float], None] = time.sleep,
         service: str = CONSTANT_CONTACT,

@@ -39,7 +39,11 @@ class TokenEndpointError(AuthError):
     """The token endpoint answered with an OAuth error (``error`` holds its code)."""
 
     def __init__(
-        self, error: str, description: str = "", status: int = 0, service: str = CONSTANT_CONTACT
+        self,
+        error: str | None,
+        description: str = "",
+        status: int = 0,
+        service: str = CONSTANT_CONTACT,
     ) -> None:
         super().__init__(f"{service} did not accept the sign-in.", details=f"{status} {error}")
         self.error = error

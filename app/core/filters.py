@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, TypeVar
 
 
 class Operator(StrEnum):
@@ -64,10 +65,19 @@ class FilterRule:
                 return a in {p.strip().casefold() for p in wanted.split(",") if p.strip()}
             case Operator.GREATER_THAN | Operator.LESS_THAN:
                 left, right = _comparable(actual), _comparable(wanted)
-                if left is None or right is None or type(left) is not type(right):
-                    return False
-                return left > right if self.op is Operator.GREATER_THAN else left < right
+                if isinstance(left, float) and isinstance(right, float):
+                    return _compare(self.op, left, right)
+                if isinstance(left, date) and isinstance(right, date):
+                    return _compare(self.op, left, right)
+                return False  # not comparable, or a number against a date
         return False  # pragma: no cover - exhaustive match
+
+
+_Comparable = TypeVar("_Comparable", float, date)
+
+
+def _compare(op: Operator, left: _Comparable, right: _Comparable) -> bool:
+    return left > right if op is Operator.GREATER_THAN else left < right
 
 
 def _comparable(text: str) -> float | date | None:
@@ -119,12 +129,12 @@ class FilterGroup:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object] | None) -> FilterGroup:
+    def from_dict(cls, data: Mapping[str, Any] | None) -> FilterGroup:
         if not data:
             return cls()
         rules = tuple(
             FilterRule(str(r["field"]), Operator(str(r["op"])), str(r.get("value", "")))
-            for r in data.get("rules", [])  # type: ignore[union-attr]
+            for r in data.get("rules", [])
         )
-        groups = tuple(cls.from_dict(g) for g in data.get("groups", []))  # type: ignore[union-attr]
+        groups = tuple(cls.from_dict(g) for g in data.get("groups", []))
         return cls(Join(str(data.get("join", "all"))), rules, groups)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import MISSING, fields
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from app.core.errors import ValidationError
 from app.core.profiles import CONSTANT_CONTACT, DEFAULT_SOURCE_KIND, SyncOptions
@@ -113,7 +113,7 @@ def _check_options(options: Mapping[str, Any]) -> None:
             _wrong(where, "text", value)
 
 
-def _wrong(field: str, expected: str, value: object) -> None:
+def _wrong(field: str, expected: str, value: object) -> NoReturn:
     shown = repr(value)
     if len(shown) > 40:
         shown = shown[:37] + "..."

@@ -165,6 +165,13 @@ class SyncProfile:
         return replace(self, **changes)
 
     @property
+    def saved_id(self) -> int:
+        """``id`` of a profile the store has saved; asking it of an unsaved one is a bug."""
+        if self.id is None:
+            raise ValueError(f"The profile {self.name!r} has not been saved.")
+        return self.id
+
+    @property
     def into_constant_contact(self) -> bool:
         """Records go into Constant Contact (a file, a CRM); else Constant Contact is the
         source and the destination another service (a migration to Klaviyo)."""

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -69,14 +70,14 @@ class Schedule:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object] | None) -> Schedule:
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Schedule:
         if not data:
             return cls()
         return cls(
             ScheduleKind(str(data.get("kind", "manual"))),
-            int(data.get("every_minutes", 60)),  # type: ignore[call-overload]
+            int(data.get("every_minutes", 60)),
             str(data.get("at", "09:00")),
-            tuple(int(d) for d in data.get("days", ())),  # type: ignore[union-attr]
+            tuple(int(d) for d in data.get("days", ())),
         )
 
 

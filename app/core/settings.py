@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from app.core.fields import CUSTOM_FIELD_LABEL_MAX, custom_key
 from app.core.mapping import FieldMap, FieldMapping
@@ -56,7 +56,7 @@ class Option(Generic[T]):
     def parse(self, raw: Any) -> T:
         """The stored value as this option's type; the default when it is missing or unfit."""
         if isinstance(self.default, bool):
-            return raw if isinstance(raw, bool) else self.default  # type: ignore[return-value]
+            return raw if isinstance(raw, bool) else self.default
         kind = type(self.default)
         try:
             value = kind(raw)
@@ -64,7 +64,7 @@ class Option(Generic[T]):
             return self.default
         if self.choices and value not in {v for v, _ in self.choices}:
             return self.default
-        return value  # type: ignore[return-value]
+        return value
 
     def dump(self, value: T) -> bool | str:
         """The JSON-able form the store keeps."""
@@ -183,7 +183,7 @@ class Preferences:
         return cls({o.key: o.parse(raw[o.key]) if o.key in raw else o.default for o in OPTIONS})
 
     def get(self, option: Option[T]) -> T:
-        return self.values[option.key]  # type: ignore[no-any-return]
+        return cast(T, self.values[option.key])  # parsed to its option's type on the way in
 
     def with_value(self, option: Option[T], value: T) -> Preferences:
         return replace(self, values={**self.values, option.key: option.parse(value)})

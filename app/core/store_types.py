@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from app.core.outcomes import Outcome
 
@@ -55,6 +55,22 @@ class Link(NamedTuple):
     contact_id: str | None
     email: str
     fingerprint: str
+
+
+class ContactSnapshot(TypedDict):
+    """What the local copy holds of one Constant Contact contact: the "before" that the undo
+    journal keeps for a write to it.
+
+    Attributes:
+        fields: names and custom fields, by the import's flat keys.
+        list_ids: the lists it is on, sorted.
+    """
+
+    contact_id: str
+    email: str
+    permission: str
+    list_ids: list[str]
+    fields: dict[str, Any]
 
 
 class RecordAction(StrEnum):

@@ -146,7 +146,7 @@ class SideCounts:
 
     @property
     def total(self) -> int:
-        return sum(getattr(self, f.name) for f in fields(self)) - self.failed_subscriptions
+        return sum(int(getattr(self, f.name)) for f in fields(self)) - self.failed_subscriptions
 
     def get(self, tally: Tally) -> int:
         return int(getattr(self, tally.value))

@@ -19,9 +19,17 @@ import time
 import tracemalloc
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.sandbox.samples import write_contacts_csv
 from app.sync.progress import RecordingReporter
+
+if TYPE_CHECKING:  # imported where used, so the command starts fast
+    from app.connectors.csv_file import FileSource
+    from app.core.profiles import SyncOptions, SyncProfile
+    from app.core.store_types import Connection
+    from app.sync.planner import LinkInfo, RemoteInfo
+    from app.sync.service import ContactBridgeService
 
 SCENARIOS = ("first", "unchanged", "resync1pct", "planner", "stream1m", "per-contact")
 # stream1m is big and per-contact slow (4 requests a second): opt in
@@ -172,7 +180,7 @@ def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> 
             service = handle.service
             emu = handle.emulator_process
             assert emu is not None
-            conn = service.default_connection()
+            conn = sandbox_connection(service)
             spec = file_spec(csv_path, "Customer ID")
             columns, _ = service.preview_source(spec, 1)
             profile = service.save_profile(
@@ -193,7 +201,7 @@ def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> 
                     edit_rows(csv_path, every=100)
                 emu.reset_counts()
                 started = time.perf_counter()
-                summary = service.run_profile(profile.id, reporter=RecordingReporter())
+                summary = service.run_profile(profile.saved_id, reporter=RecordingReporter())
                 wall = time.perf_counter() - started
                 peak_kb = _peak_rss_kb()
                 counts = emu.request_counts()
@@ -347,7 +355,14 @@ def _figure(scenario: str, name: str, value: float, unit: str, target: float | N
     }
 
 
-def bench_options() -> object:
+def sandbox_connection(service: ContactBridgeService) -> Connection:
+    """The sandbox's Constant Contact connection (made when the sandbox opens)."""
+    conn = service.default_connection()
+    assert conn is not None, "the sandbox opened without its Constant Contact connection"
+    return conn
+
+
+def bench_options() -> SyncOptions:
     """Every value transform on: the planner's most expensive set of options."""
     from app.core.profiles import SyncOptions
     from app.core.transforms import CountryFormat, PhoneFormat, StateFormat
@@ -383,7 +398,7 @@ def planner_figures(records: int) -> list[dict]:
             name="Planner bench",
             source=file_spec(path),
             main_list="Bench list",
-            options=bench_options(),  # type: ignore[arg-type]
+            options=bench_options(),
             mapping=suggest_mapping(source.columns()),
             id=1,
         )
@@ -410,14 +425,16 @@ def planner_figures(records: int) -> list[dict]:
     ]
 
 
-def _as_after_first_push(profile: object, source: object) -> tuple[dict, dict]:
+def _as_after_first_push(
+    profile: SyncProfile, source: FileSource
+) -> tuple[dict[str, LinkInfo], dict[str, RemoteInfo]]:
     """The links and mirror entries a successful first push of ``source`` leaves."""
     from app.sync.planner import Action, LinkInfo, PlanContext, Planner, RemoteInfo
 
     links: dict[str, LinkInfo] = {}
     remote: dict[str, RemoteInfo] = {}
-    planner = Planner(PlanContext(profile))  # type: ignore[arg-type]
-    for p in planner.plan_all(source.iter_records()):  # type: ignore[attr-defined]
+    planner = Planner(PlanContext(profile))
+    for p in planner.plan_all(source.iter_records()):
         if p.action is Action.CREATE:
             links[p.key] = LinkInfo(f"id-{p.row}", p.email, p.fingerprint)
             remote[p.email] = RemoteInfo(f"id-{p.row}", "implicit", True)
@@ -469,13 +486,13 @@ def stream_child(records: int) -> None:
                     name="Stream",
                     source=spec,
                     main_list="Bench list",
-                    connection_id=service.default_connection().id,
-                    options=bench_options(),  # type: ignore[arg-type]
+                    connection_id=sandbox_connection(service).id,
+                    options=bench_options(),
                     mapping=service.suggest_mapping(columns),
                 )
             )
             started = time.perf_counter()
-            summary = service.run_profile(profile.id, dry_run=True, reporter=NullReporter())
+            summary = service.run_profile(profile.saved_id, dry_run=True, reporter=NullReporter())
             seconds = time.perf_counter() - started
         finally:
             handle.close()

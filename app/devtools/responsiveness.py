@@ -19,6 +19,7 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from app.application import create_application
 from app.connectors.registry import file_spec
 from app.core.profiles import SyncProfile
+from app.devtools.bench import sandbox_connection
 from app.sandbox.samples import write_contacts_csv
 from app.sync.bootstrap import open_service
 from app.ui.main_window import MainWindow
@@ -66,7 +67,7 @@ def measure(contacts: int, *, as_json: bool = False) -> int:
                     name="Responsiveness bench",
                     source=spec,
                     main_list="Bench list",
-                    connection_id=service.default_connection().id,
+                    connection_id=sandbox_connection(service).id,
                     mapping=service.suggest_mapping(columns),
                 )
             )
@@ -81,7 +82,7 @@ def measure(contacts: int, *, as_json: bool = False) -> int:
             window.runner.run_failed.connect(lambda *a: loop.quit())
             beat.start()
             started = time.perf_counter()
-            window.runner.start(profile.id)
+            window.runner.start(profile.saved_id)
             loop.exec()
             wall = time.perf_counter() - started
             beat.stop()

@@ -22,15 +22,18 @@ from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.errors import NeedsReconnect
 from app.devtools.list_screenshots import shoot_managers
 from app.devtools.screenshots_files import shoot_unreadable_rows
+from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.sync.bootstrap import open_service
+from app.sync.bootstrap import ServiceHandle, open_service
 from app.sync.engine import IMPORT
 from app.sync.locks import Activity, Holder, Origin
+from app.sync.service import ContactBridgeService
 from app.ui.errors import build_error_dialog
 from app.ui.event_wait import wait_for, wait_ms
 from app.ui.history import HistoryDialog
 from app.ui.main_window import MainWindow
 from app.ui.profile_wizard.flow import Step
+from app.ui.profile_wizard.pages.source import SourcePage
 from app.ui.profile_wizard.wizard import ProfileWizard
 
 log = logging.getLogger(__name__)
@@ -63,8 +66,8 @@ def take_screenshots(out_dir: Path, home: Path | None = None) -> list[Path]:
             handle.close()
 
 
-def _take(handle: object, shoot: _Shooter) -> list[Path]:
-    service = handle.service  # type: ignore[attr-defined]
+def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
+    service = handle.service
     emulator = getattr(handle, "emulator", None)
     window = MainWindow(service)
     window.resize(*SIZE)
@@ -100,7 +103,9 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
 
         pid = window.selected_profile_id()
         assert pid is not None
-        history = HistoryDialog(service, service.profiles.get(pid), window.tasks, None, window)
+        profile = service.profiles.get(pid)
+        assert profile is not None
+        history = HistoryDialog(service, profile, window.tasks, None, window)
         history.show()
         if history.proxy.rowCount():
             wait_for(history.results_shown, 30_000)
@@ -136,7 +141,7 @@ def _take(handle: object, shoot: _Shooter) -> list[Path]:
             shoot_unreadable_rows(window, sample.parent, shoot)
 
         for ov in service.list_profiles():
-            service.delete_profile(ov.profile.id)
+            service.delete_profile(ov.profile.saved_id)
         window.reload_profiles()
         shoot(window, "12-empty-state")
     finally:
@@ -164,20 +169,25 @@ def _shoot_waiting(window: MainWindow, emulator: object, shoot: Callable[..., Pa
         wait_for(window.runner.run_finished, 60_000)
 
 
-def _shoot_two_way(service: object, emulator: object, window: MainWindow, shoot: _Shooter) -> None:
+def _shoot_two_way(
+    service: ContactBridgeService,
+    emulator: ConstantContactEmulator | None,
+    window: MainWindow,
+    shoot: _Shooter,
+) -> None:
     """The Xero sample profile synced both ways: a new Constant Contact contact comes into
     Xero, one already there is matched, and one who unsubscribed is refused by the list and
     marked opted out in Xero."""
-    profile = service.get_profile(XERO_PROFILE_NAME)  # type: ignore[attr-defined]
+    profile = service.get_profile(XERO_PROFILE_NAME)
     options = replace(profile.options, import_from_cc=True)
-    service.save_profile(profile.with_changes(options=options))  # type: ignore[attr-defined]
+    service.save_profile(profile.with_changes(options=options))
     if emulator is not None:
-        seed = emulator.seed_contact  # type: ignore[attr-defined]
+        seed = emulator.seed_contact
         seed("mere.tane@example.com", "Mere", "Tane", list_names=[XERO_LIST_NAME])
         seed("aroha.walker0@example.com", "Aroha", "Walker", list_names=[XERO_LIST_NAME])
         seed("ben.murphy1@example.com", "Ben", "Murphy", permission="unsubscribed")
     window.reload_profiles()
-    window.select_profile(profile.id)
+    window.select_profile(profile.saved_id)
     window.sync_now()
     wait_for(window.runner.run_finished, 60_000)
     shoot(window, "04-sync-results-two-way")
@@ -196,17 +206,20 @@ def _shoot_undo_preview(history: HistoryDialog, shoot: Callable[..., Path]) -> N
 
 
 def _sample_bug() -> Exception:
+    empty: dict[str, str] = {}
     try:
-        {}["profile"]
+        empty["profile"]
     except KeyError as exc:
         return exc
     raise AssertionError("unreachable")
 
 
-def _shoot_wizard(service: object, window: MainWindow, shoot: Callable[..., Path]) -> None:
+def _shoot_wizard(
+    service: ContactBridgeService, window: MainWindow, shoot: Callable[..., Path]
+) -> None:
     """Walk the wizard over the sample profile (all filled in) and grab each page."""
-    profile = service.list_profiles()[0].profile  # type: ignore[attr-defined]
-    wizard = ProfileWizard(service, window, profile=profile)  # type: ignore[arg-type]
+    profile = service.list_profiles()[0].profile
+    wizard = ProfileWizard(service, window, profile=profile)
     wizard.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
     wizard.show()
     wizard.restart()
@@ -223,13 +236,17 @@ def _shoot_wizard(service: object, window: MainWindow, shoot: Callable[..., Path
     wizard.reject()
 
 
-def _shoot_xero_source(service: object, window: MainWindow, shoot: Callable[..., Path]) -> None:
+def _shoot_xero_source(
+    service: ContactBridgeService, window: MainWindow, shoot: Callable[..., Path]
+) -> None:
     """The Xero sample profile's first page: the organisation, its filters and a preview."""
-    profile = service.get_profile(XERO_PROFILE_NAME)  # type: ignore[attr-defined]
-    wizard = ProfileWizard(service, window, profile=profile)  # type: ignore[arg-type]
+    profile = service.get_profile(XERO_PROFILE_NAME)
+    wizard = ProfileWizard(service, window, profile=profile)
     wizard.show()
     wizard.restart()
-    panel = wizard.page_for(Step.SOURCE).panels["xero"]  # type: ignore[attr-defined]
+    page = wizard.page_for(Step.SOURCE)
+    assert isinstance(page, SourcePage)
+    panel = page.panels["xero"]
     deadline = time.monotonic() + 30
     while panel.busy and time.monotonic() < deadline:  # groups and preview load in workers
         wait_ms(50)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from peewee import Field, Model
+from peewee import Field, Model, ModelSelect
 
 from app.store.db import db
 
@@ -43,6 +44,15 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
+def tuple_rows(query: ModelSelect[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``query.tuples()``.
+
+    peewee's type hints keep a query's model as its row type through ``.tuples()``; this says
+    what the rows are.
+    """
+    return cast("Iterator[tuple[Any, ...]]", iter(query.tuples()))
+
+
 # Setting names that mean a secret is about to land in SQLite or an export (rule 18).
 _SECRET_WORDS = ("token", "secret", "password", "api_key", "apikey")
 
@@ -52,7 +62,7 @@ def secret_keys(settings: Mapping[str, Any]) -> list[str]:
     return sorted(k for k in settings if any(w in str(k).lower() for w in _SECRET_WORDS))
 
 
-def insert_sql(model: type[Model], fields: Sequence[Field], conflict: str = "") -> str:
+def insert_sql(model: type[Model], fields: Sequence[Field[Any]], conflict: str = "") -> str:
     """A one-row ``INSERT`` for ``executemany``, with an optional ``ON CONFLICT`` clause."""
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     marks = ", ".join("?" for _ in fields)
@@ -67,7 +77,7 @@ def executemany(sql: str, params: Sequence[Sequence[Any]]) -> int:
     """
     if not params:
         return 0
-    cursor = db.cursor()
+    cursor: sqlite3.Cursor = db.cursor()
     try:
         cursor.executemany(sql, params)
         return max(cursor.rowcount, 0)

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from app.core.store_types import PlannedRow
 from app.store import models as m
-from app.store.convert import BATCH, batched
+from app.store.convert import BATCH, batched, tuple_rows
 from app.store.db import db
 
 J = m.JournalEntry
@@ -116,10 +116,10 @@ class JournalRepository:
     def records_of(self, run_id: int) -> dict[tuple[str, str], RecordState]:
         """How each of the run's records ended, by ``(key, action)``."""
         R = m.RunRecord
-        query = (
-            R.select(R.key, R.action, R.outcome, R.email, R.contact_id, R.payload, R.source_id)
-            .where(R.run == run_id)
-            .tuples()
+        query = tuple_rows(
+            R.select(
+                R.key, R.action, R.outcome, R.email, R.contact_id, R.payload, R.source_id
+            ).where(R.run == run_id)
         )
         return {
             (key, action): RecordState(outcome, email, contact_id, payload, source_id or "")

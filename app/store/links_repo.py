@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from peewee import fn
+from peewee import Field, fn
 
 from app.core.store_types import Link
 from app.store import models as m
-from app.store.convert import BATCH, batched, executemany, insert_sql, now_text
+from app.store.convert import BATCH, batched, executemany, insert_sql, now_text, tuple_rows
 from app.store.db import db
 
 L = m.Link
 
-_FIELDS = [L.profile, L.source_key, L.contact_id, L.email, L.fingerprint, L.synced_at]
+_FIELDS: list[Field[Any]] = [
+    L.profile,
+    L.source_key,
+    L.contact_id,
+    L.email,
+    L.fingerprint,
+    L.synced_at,
+]
 
 # A new link without a contact id (bulk imports return none) keeps the stored id, unless
 # the email changed: then the import matched or made another contact.
@@ -97,8 +104,8 @@ class ImportedLink(NamedTuple):
     email: str
     fingerprint: str
     last_sent: dict[str, str] | None
-    source_opted_out: bool
-    cc_unsubscribed: bool
+    source_opted_out: bool | None  # None: not known
+    cc_unsubscribed: bool | None
 
 
 class LinkRepository:
@@ -190,7 +197,7 @@ class LinkRepository:
         query = L.select(L.source_key, L.last_sent).where(
             (L.profile == profile_id) & L.last_sent.is_null(False)
         )
-        return {key: dict(sent) for key, sent in query.tuples()}
+        return {key: dict(sent) for key, sent in tuple_rows(query)}
 
     def save_sent(self, profile_id: int, sent: Iterable[tuple[str, str, dict[str, str]]]) -> int:
         """Remember ``(key, fingerprint, item)`` as last sent, e.g. after an import update

@@ -263,7 +263,7 @@ def schema_version(database: SqliteDatabase) -> int:
 def upgrade(
     database: SqliteDatabase,
     steps: Sequence[Step] | None = None,
-    before: Callable[[int], None] | None = None,
+    before: Callable[[int], object] | None = None,
 ) -> int:
     """Apply the steps ``database`` lacks, each in its own transaction with its version bump.
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
-from peewee import EXCLUDED, fn
+from peewee import EXCLUDED, Field, fn
 
 from app.core.email_address import email_key
 from app.core.records import (
@@ -16,15 +17,24 @@ from app.core.records import (
     known_contact_id,
     pending_contact_id,
 )
+from app.core.store_types import ContactSnapshot
 from app.store import models as m
 from app.store.connections_repo import purge_mirror
-from app.store.convert import BATCH, batched, executemany, from_text, insert_sql, to_text
+from app.store.convert import (
+    BATCH,
+    batched,
+    executemany,
+    from_text,
+    insert_sql,
+    to_text,
+    tuple_rows,
+)
 from app.store.db import db
 
 C = m.RemoteContactRow
 S = m.MirrorState
 
-_FIELDS = [
+_FIELDS: list[Field[Any]] = [
     C.connection,
     C.contact_id,
     C.email,
@@ -136,6 +146,7 @@ class MirrorRepository:
             for email, item in by_email.items():
                 sent = {k: str(v) for k, v in item.items() if k != "email" and v not in (None, "")}
                 found = known.get(email)
+                fields: dict[str, Any]
                 if found is None:
                     cid, permission, lists, fields = pending_contact_id(email), "implicit", "", {}
                     new += 1
@@ -155,27 +166,26 @@ class MirrorRepository:
 
     def _rows_by_email(
         self, connection_id: int, emails: list[str]
-    ) -> dict[str, tuple[str, str, str, dict]]:
+    ) -> dict[str, tuple[str, str, str, dict[str, Any]]]:
         """``email -> (contact id, permission, list ids, fields)``; a live row beats a deleted."""
-        query = (
+        query = tuple_rows(
             C.select(C.email, C.contact_id, C.permission, C.list_ids, C.fields, C.deleted)
             .where((C.connection == connection_id) & C.email.in_(emails))
             .order_by(C.deleted.desc(), C.updated_at.asc(nulls="first"))
-            .tuples()
         )
         return {
             email: (cid, permission, lists, fields or {})
             for email, cid, permission, lists, fields, _deleted in query
         }
 
-    def snapshots(self, connection_id: int, emails: Iterable[str]) -> dict[str, dict]:
+    def snapshots(self, connection_id: int, emails: Iterable[str]) -> dict[str, ContactSnapshot]:
         """What the mirror holds for each of these emails (lowercased keys), for the undo
         journal: ``{"contact_id", "fields", "list_ids", "permission", "email"}``.
 
         Deleted contacts are left out; when two rows share an email, the one
         updated last wins.
         """
-        found: dict[str, dict] = {}
+        found: dict[str, ContactSnapshot] = {}
         for batch in batched(sorted({email_key(e) for e in emails if e}), BATCH):
             query = (
                 C.select(C.email, C.contact_id, C.permission, C.list_ids, C.fields)
@@ -264,11 +274,14 @@ class MirrorRepository:
         last = 0
         while True:
             page = list(
-                C.select(C.id, C.contact_id, C.email, C.permission, C.list_ids, C.deleted, C.fields)
-                .where((C.connection == connection_id) & (C.id > last))
-                .order_by(C.id)
-                .limit(5 * BATCH)
-                .tuples()
+                tuple_rows(
+                    C.select(
+                        C.id, C.contact_id, C.email, C.permission, C.list_ids, C.deleted, C.fields
+                    )
+                    .where((C.connection == connection_id) & (C.id > last))
+                    .order_by(C.id)
+                    .limit(5 * BATCH)
+                )
             )
             if not page:
                 return
@@ -296,10 +309,10 @@ class MirrorRepository:
     ) -> int:
         changed = 0
         for batch in batched(contact_ids, BATCH):
-            rows = (
-                C.select(C.id, C.list_ids)
-                .where((C.connection == connection_id) & (C.contact_id.in_(batch)))
-                .tuples()
+            rows = tuple_rows(
+                C.select(C.id, C.list_ids).where(
+                    (C.connection == connection_id) & (C.contact_id.in_(batch))
+                )
             )
             updates = []
             for row_id, lists in rows:
@@ -330,7 +343,7 @@ class MirrorRepository:
 
     def set_watermark(self, connection_id: int, when: datetime, full: bool = True) -> None:
         """Record a finished refresh; ``full`` marks it as a complete download."""
-        update = {S.watermark: EXCLUDED.watermark}
+        update: dict[Field[Any], Any] = {S.watermark: EXCLUDED.watermark}
         if full:
             update[S.full_sync_done] = EXCLUDED.full_sync_done
         S.insert(

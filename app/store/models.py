@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from peewee import (
+    AutoField,
     BooleanField,
     ForeignKeyField,
     IntegerField,
@@ -27,6 +28,8 @@ class JSONField(TextField):
 
 
 class BaseModel(Model):
+    id = AutoField()  # what peewee adds by itself, declared so that type checkers see it
+
     class Meta:
         database = db
 
@@ -53,6 +56,7 @@ class Profile(BaseModel):
     destination_kind = TextField(default="constant_contact")
     destination_settings = JSONField(default=dict)
     connection = ForeignKeyField(Connection, null=True, on_delete="SET NULL")
+    connection_id: int | None  # the foreign key's value, as peewee gives it
     main_list = TextField(default="")
     main_list_id = TextField(null=True)
     options = JSONField(default=dict)

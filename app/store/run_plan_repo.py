@@ -11,7 +11,7 @@ from app.core.outcomes import Outcome, RunCounts
 from app.core.store_types import ACTION_OUTCOME, Direction
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON, RunTallies
 from app.store import models as m
-from app.store.convert import BATCH, batched, executemany
+from app.store.convert import BATCH, batched, executemany, tuple_rows
 from app.store.db import db
 
 R = m.RunRecord
@@ -90,11 +90,10 @@ class RunPlanStore:
 
     def counts_by_direction(self, run_id: int) -> dict[str, RunCounts]:
         """Final outcomes counted per direction; each direction's counts add up on its own."""
-        query = (
+        query = tuple_rows(
             R.select(R.direction, R.outcome, fn.COUNT(R.id))
             .where((R.run == run_id) & R.outcome.is_null(False))
             .group_by(R.direction, R.outcome)
-            .tuples()
         )
         found: dict[str, dict[str, int]] = {}
         for direction, outcome, n in query:
@@ -104,23 +103,21 @@ class RunPlanStore:
     def tallies(self, run_id: int) -> RunTallies:
         """The run's counts in the vocabulary every surface shows, by one ``GROUP BY``."""
         failed_sub = R.reason == FAILED_SUBSCRIPTION_REASON
-        query = (
+        query = tuple_rows(
             R.select(
                 R.direction, R.action, R.outcome, R.matched_existing, failed_sub, fn.COUNT(R.id)
             )
             .where((R.run == run_id) & R.outcome.is_null(False))
             .group_by(R.direction, R.action, R.outcome, R.matched_existing, failed_sub)
-            .tuples()
         )
         return RunTallies.from_groups(query)
 
     def plan_counts(self, run_id: int) -> dict[tuple[str, str], int]:
         """How many records the plan gave each (direction, action)."""
-        query = (
+        query = tuple_rows(
             R.select(R.direction, R.action, fn.COUNT(R.id))
             .where(R.run == run_id)
             .group_by(R.direction, R.action)
-            .tuples()
         )
         return {(d, a): n for d, a, n in query}
 
@@ -147,11 +144,10 @@ class RunPlanStore:
 
     def failed_keys_by_direction(self, run_id: int) -> dict[str, list[str]]:
         """The keys that failed in a run, per direction (what "retry failed" retries)."""
-        query = (
+        query = tuple_rows(
             R.select(R.direction, R.key)
             .where((R.run == run_id) & (R.outcome == Outcome.FAILED.value))
             .order_by(R.id)
-            .tuples()
         )
         out: dict[str, list[str]] = {d.value: [] for d in Direction}
         for direction, key in query:

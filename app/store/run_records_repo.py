@@ -6,17 +6,17 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from peewee import Case, fn
+from peewee import Case, Field, fn
 
 from app.core.outcomes import Outcome, RecordResult, RunCounts
 from app.core.store_types import ACTION_OUTCOME, PlannedRow
 from app.store import models as m
-from app.store.convert import BATCH, batched, executemany, insert_sql
+from app.store.convert import BATCH, batched, executemany, insert_sql, tuple_rows
 from app.store.db import db
 
 R = m.RunRecord
 
-_INSERT_FIELDS = [
+_INSERT_FIELDS: list[Field[Any]] = [
     R.run,
     R.row,
     R.key,
@@ -147,7 +147,7 @@ class RunRecordStore:
 
     def iter_chunk_payloads(self, run_id: int, chunk: int) -> list[tuple[int, dict[str, Any]]]:
         """``(record id, payload)`` of every record an import chunk carries, in plan order."""
-        query = (
+        query = tuple_rows(
             R.select(R.id, R.payload)
             .where(
                 (R.run == run_id)
@@ -156,18 +156,16 @@ class RunRecordStore:
                 & R.outcome.is_null()  # settled earlier (e.g. an email change refused)
             )
             .order_by(R.id)
-            .tuples()
         )
         return list(query)
 
     def chunks_pending(self, run_id: int) -> list[int]:
         """Chunks that still hold records without a final outcome, in order."""
-        query = (
+        query = tuple_rows(
             R.select(R.chunk)
             .where((R.run == run_id) & R.chunk.is_null(False) & R.outcome.is_null())
             .distinct()
             .order_by(R.chunk)
-            .tuples()
         )
         return [c for (c,) in query]
 
@@ -220,7 +218,8 @@ class RunRecordStore:
                 another outcome. A reason written ``"skipped:why"`` (an outcome value and a
                 colon) means ``(Outcome.SKIPPED, "why")``.
         """
-        sql, extra = _FAIL_BY_EMAIL, ()
+        sql = _FAIL_BY_EMAIL
+        extra: tuple[int, ...] = ()
         if chunk is not None:
             sql, extra = sql + ' AND "chunk" = ?', (chunk,)
         params = [
@@ -244,21 +243,19 @@ class RunRecordStore:
 
     def pending_by_action(self, run_id: int, action: str) -> list[tuple[int, str]]:
         """``(record id, contact id)`` of the records planned for ``action`` and not final."""
-        query = (
+        query = tuple_rows(
             R.select(R.id, R.contact_id)
             .where((R.run == run_id) & (R.action == str(action)) & R.outcome.is_null())
             .order_by(R.id)
-            .tuples()
         )
         return list(query)
 
     def chunk_successes(self, run_id: int, chunk: int) -> list[PlannedRow]:
         """The records of a chunk that ended created or updated, in plan order."""
-        query = (
+        query = tuple_rows(
             R.select(*_INSERT_FIELDS)
             .where((R.run == run_id) & (R.chunk == chunk) & R.outcome.in_(_SUCCESS))
             .order_by(R.id)
-            .tuples()
         )
         return [_planned_row(values) for values in query]
 
@@ -319,11 +316,12 @@ class RunRecordStore:
             where &= R.outcome == Outcome(outcome).value
         while True:
             page = list(
-                R.select(*_RESULT_FIELDS)
-                .where(where & (R.id > last_id))
-                .order_by(R.id)
-                .limit(batch)
-                .tuples()
+                tuple_rows(
+                    R.select(*_RESULT_FIELDS)
+                    .where(where & (R.id > last_id))
+                    .order_by(R.id)
+                    .limit(batch)
+                )
             )
             if not page:
                 return
@@ -351,28 +349,26 @@ class RunRecordStore:
 
     def counts(self, run_id: int) -> RunCounts:
         """Counts of final outcomes, by SQL ``GROUP BY``."""
-        query = (
+        query = tuple_rows(
             R.select(R.outcome, fn.COUNT(R.id))
             .where((R.run == run_id) & R.outcome.is_null(False))
             .group_by(R.outcome)
-            .tuples()
         )
         return RunCounts(**{Outcome(o).value: n for o, n in query})
 
     def action_counts(self, run_id: int) -> dict[str, int]:
         """How many records the plan gave each action."""
         query = R.select(R.action, fn.COUNT(R.id)).where(R.run == run_id).group_by(R.action)
-        return dict(query.tuples())
+        return dict(tuple_rows(query))
 
     def pending_count(self, run_id: int) -> int:
         """Records still waiting for a final outcome."""
         return int(R.select().where((R.run == run_id) & R.outcome.is_null()).count())
 
     def failed_keys(self, run_id: int) -> list[str]:
-        query = (
+        query = tuple_rows(
             R.select(R.key)
             .where((R.run == run_id) & (R.outcome == Outcome.FAILED.value))
             .order_by(R.id)
-            .tuples()
         )
         return [k for (k,) in query]

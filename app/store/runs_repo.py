@@ -9,7 +9,7 @@ from peewee import ModelSelect, fn
 
 from app.core.outcomes import RESUMABLE, RunCounts, RunStatus, RunSummary
 from app.store import models as m
-from app.store.convert import now_text
+from app.store.convert import now_text, tuple_rows
 from app.store.run_plan_repo import RunPlanStore
 from app.store.run_records_repo import RunRecordStore
 
@@ -30,7 +30,7 @@ def _to_summary(row: m.Run, source_words: Callable[[str], str]) -> RunSummary:
     )
 
 
-def _runs() -> ModelSelect:
+def _runs() -> ModelSelect[m.Run]:
     return m.Run.select(m.Run, m.Profile.name, m.Profile.source_kind).join(m.Profile)
 
 
@@ -155,7 +155,7 @@ class RunRepository(RunPlanStore, RunRecordStore):
         query = m.Run.select(m.Run.profile, started.alias("started")).where(_NOT_UNDO)
         if not include_dry_runs:
             query = query.where(m.Run.dry_run == False)  # noqa: E712 - SQL expression
-        rows = query.group_by(m.Run.profile).tuples()
+        rows = tuple_rows(query.group_by(m.Run.profile))
         return {int(pid): str(text) for pid, text in rows if text}
 
     def resumable_run(self, profile_id: int) -> RunSummary | None:

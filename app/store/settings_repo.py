@@ -6,7 +6,7 @@ from peewee import EXCLUDED
 
 from app.core.settings import BY_KEY, Option, Preferences, T
 from app.store import models as m
-from app.store.convert import now_text
+from app.store.convert import now_text, tuple_rows
 from app.store.db import db
 
 S = m.AppSetting
@@ -17,7 +17,7 @@ class SettingsRepository:
 
     def load(self) -> Preferences:
         """Every preference: stored values parsed, the rest at their defaults."""
-        raw = {key: value for key, value in S.select(S.key, S.value).tuples() if key in BY_KEY}
+        raw = {key: value for key, value in tuple_rows(S.select(S.key, S.value)) if key in BY_KEY}
         return Preferences.from_raw(raw)
 
     def save(self, prefs: Preferences) -> None:

@@ -56,8 +56,8 @@ ENV_CLIENT_ID = "CONTACTBRIDGE_CC_CLIENT_ID"
 class ServiceHandle:
     """An open service and what must be closed with it."""
 
-    service: ContactBridgeService
     home: Path
+    service: ContactBridgeService = field(init=False)  # set once the emulators it uses run
     emulator: ConstantContactEmulator | None = None
     emulator_process: EmulatorProcess | None = None
     emulators: dict[str, Any] = field(default_factory=dict)  # other services', by kind
@@ -98,21 +98,21 @@ def open_service(
             its work never competes with the window (tests keep it in-process to inject
             faults).
     """
-    if sandbox:
-        home = home or (
+    explicit_home = sandbox or home is not None
+    if home is None and sandbox:
+        home = (
             Path(os.environ["CONTACTBRIDGE_HOME"])
             if os.environ.get("CONTACTBRIDGE_HOME")
             else paths.default_sandbox_home()
         )
-    explicit_home = sandbox or home is not None
-    if not sandbox:
-        home = home or paths.app_home()
+    elif home is None:
+        home = paths.app_home()
     private_dir(home)  # holds every customer's name and email: owner-only
     log_path = log_file.install(home if explicit_home else None)
     log.info("ContactBridge %s opening %s%s", __version__, home, " (sandbox)" if sandbox else "")
     open_database(home / "contactbridge.sqlite3")
     secrets = SecretStore.open(memory=sandbox)
-    handle = ServiceHandle(service=None, home=home, log_path=log_path)  # type: ignore[arg-type]
+    handle = ServiceHandle(home=home, log_path=log_path)
     if not secrets.is_secure and not sandbox:
         handle.notices.append(secrets.warning)
 

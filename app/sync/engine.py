@@ -25,8 +25,16 @@ from app.core.outcomes import RunStatus, RunSummary
 from app.core.phases import Phase, pipeline
 from app.core.profiles import SyncProfile
 from app.core.records import RemoteContact, SourceRecord
+from app.core.store_types import PlannedRow
 from app.core.vocabulary import phase_words, summary_text
 from app.store.journal_repo import JournalRepository
+from app.store.links_repo import LinkDetail
+from app.store.repositories import (
+    LinkRepository,
+    MirrorRepository,
+    ProfileRepository,
+    RunRepository,
+)
 from app.sync import engine_back, engine_lists, engine_push, incremental, plan_rows
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
@@ -62,12 +70,12 @@ CHUNK_BYTES = IMPORT_MAX_BYTES - 256 * 1024  # margin for the envelope and list 
 class EngineDeps:
     """What the engine needs, passed in by the composition root (no globals)."""
 
-    runs: object  # app.store RunRepository
-    links: object  # app.store LinkRepository
-    mirror: object  # app.store MirrorRepository
-    profiles: object  # app.store ProfileRepository
+    runs: RunRepository
+    links: LinkRepository
+    mirror: MirrorRepository
+    profiles: ProfileRepository
     cc: ConstantContact
-    source: Source
+    source: Source | None  # None for an undo: it opens its source only when it writes there
     connection_id: int
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     journal: JournalRepository = field(default_factory=JournalRepository)
@@ -111,6 +119,12 @@ class PushEngine:
         self.d, self.reporter, self.cancel = deps, reporter, cancel
         self.confirm = False
 
+    @property
+    def source(self) -> Source:
+        """The source this sync reads (every sync run has one; only an undo has none)."""
+        assert self.d.source is not None, "a sync needs its source"
+        return self.d.source
+
     # -- the run ---------------------------------------------------------------------------
 
     def run(
@@ -136,7 +150,7 @@ class PushEngine:
         self.confirm = confirm
         resumed = None if dry_run else runs.resumable_run(profile.id)
         run_id = resumed.run_id if resumed else runs.start(profile.id, dry_run)
-        cp: dict = runs.checkpoint(run_id) if resumed else {}
+        cp: dict[str, Any] = runs.checkpoint(run_id) if resumed else {}
         cp.setdefault("phase", PREPARE)
         if not resumed and only_keys is not None:
             cp["only_keys"] = sorted(set(only_keys))
@@ -188,13 +202,20 @@ class PushEngine:
             counts.as_dict(),
             message,
         )
-        return runs.get(run_id)
+        return self._summary(run_id)
 
     def _stop(self, run_id: int, profile: SyncProfile, status: RunStatus, msg: str) -> RunSummary:
         self.d.runs.finish(run_id, status, self.d.runs.counts(run_id), msg)
-        return self.d.runs.get(run_id)
+        return self._summary(run_id)
 
-    def _run_phases(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _summary(self, run_id: int) -> RunSummary:
+        summary = self.d.runs.get(run_id)
+        assert summary is not None, f"run {run_id} has no row"  # it was started by this engine
+        return summary
+
+    def _run_phases(
+        self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool
+    ) -> None:
         phases = pipeline(profile.into_constant_contact)
         start = phases.index(cp["phase"])
         for phase in phases[start:]:
@@ -218,7 +239,9 @@ class PushEngine:
             elif not dry_run:  # every other phase writes
                 self._write_phase(phase, profile, run_id, cp)
 
-    def _write_phase(self, phase: str, profile: SyncProfile, run_id: int, cp: dict) -> None:
+    def _write_phase(
+        self, phase: str, profile: SyncProfile, run_id: int, cp: dict[str, Any]
+    ) -> None:
         if phase == EMAILS:
             engine_push.change_emails(self, profile, run_id, cp)
         elif phase == IMPORT:
@@ -236,7 +259,9 @@ class PushEngine:
 
     # -- phases ----------------------------------------------------------------------------
 
-    def _prepare(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _prepare(
+        self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool
+    ) -> None:
         """Check the mapped custom fields still exist, then find or create the main list.
 
         The custom fields are read once, and only when the mapping has some; a field deleted
@@ -254,7 +279,7 @@ class PushEngine:
             cp["list_created"] = True
         cp["list_id"] = found.list_id if found else ""
         if found is not None:
-            self.d.profiles.set_main_list_id(profile.id, found.list_id)
+            self.d.profiles.set_main_list_id(profile.saved_id, found.list_id)
         cp["lists"] = {}  # the other lists the profile's list map names: name -> id
         for name in ListRules.from_settings(profile.source.settings).list_names:
             other = self.d.cc.find_list_by_name(name)
@@ -262,7 +287,9 @@ class PushEngine:
                 other = self.d.cc.create_list(name, "Kept in sync by ContactBridge")
             cp["lists"][name] = other.list_id if other else ""
 
-    def _refresh_mirror(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _refresh_mirror(
+        self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool
+    ) -> None:
         """Bring the local mirror of Constant Contact up to date (changes since last time).
 
         Two reads: every contact changed after the watermark, then everyone who unsubscribed
@@ -282,7 +309,7 @@ class PushEngine:
             reads.append(self.optouts_since(since))
         cp["mirror_read"] = self._read_into_mirror(reads, since)
 
-    def optouts_since(self, watermark: datetime) -> Iterable[RemoteContact]:
+    def optouts_since(self, watermark: datetime) -> Iterator[RemoteContact]:
         """Everyone who unsubscribed in the ``OPTOUT_LOOKBACK`` before the watermark, or after.
 
         That covers the watermark's own second (timestamps have whole seconds and
@@ -293,12 +320,14 @@ class PushEngine:
             status="unsubscribed", optout_after=watermark - OPTOUT_LOOKBACK
         )
 
-    def _read_into_mirror(self, reads: Iterable[Iterable], since: datetime | None) -> int:
+    def _read_into_mirror(
+        self, reads: Iterable[Iterable[RemoteContact]], since: datetime | None
+    ) -> int:
         """Store every contact of these reads; move the watermark to the newest change seen."""
         conn = self.d.connection_id
         newest = since
         seen = 0
-        batch: list = []
+        batch: list[RemoteContact] = []
         for read in reads:
             for contact in read:
                 batch.append(contact)
@@ -317,7 +346,7 @@ class PushEngine:
             self.d.mirror.set_watermark(conn, newest)
         return seen
 
-    def _catch_up(self, cp: dict) -> None:
+    def _catch_up(self, cp: dict[str, Any]) -> None:
         """Move the local copy past this run's own imports without skipping anyone's change.
 
         The imports are recorded in the mirror already (``record_import``), but under
@@ -357,7 +386,7 @@ class PushEngine:
         self._read_into_mirror([self.d.cc.iter_contacts(updated_after=after, status="all")], since)
 
     def _nobody_else_changed(
-        self, done: list[dict], delivered: int, since: datetime | None
+        self, done: list[dict[str, Any]], delivered: int, since: datetime | None
     ) -> bool:
         """Whether the contacts changed after ``since`` are just the ones the imports sent."""
         began = _earliest(c.get("started_at") for c in done)
@@ -365,19 +394,19 @@ class PushEngine:
             return False  # the count cannot tell ours from others in that second
         return self.d.cc.count_contacts(updated_after=since) <= delivered
 
-    def _plan(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _plan(self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool) -> None:
         """Read the source, plan every record both ways, and store the plan as the run's records."""
         runs = self.d.runs
         runs.delete_records(run_id)  # a run that died while planning plans again from scratch
         self.d.journal.delete(run_id)
-        details = self.d.links.load_details(profile.id)
+        details = self.d.links.load_details(profile.saved_id)
         only = frozenset(cp["only_keys"]) if cp.get("only_keys") is not None else None
         index = self.d.mirror.email_index(self.d.connection_id)
         ctx = PlanContext(
             profile=profile,
             links=plan_rows.link_infos(details),
             remote=plan_rows.remote_infos(index, cp["list_id"]),
-            previous_item=lambda key: self.d.links.last_sent(profile.id, key),
+            previous_item=lambda key: self.d.links.last_sent(profile.saved_id, key),
         )
         planner = Planner(ctx)
         caps = self.capabilities()
@@ -385,7 +414,7 @@ class PushEngine:
         read = incremental.read_plan(
             profile,
             caps,
-            incremental.previous_read(self.d.runs, profile.id),
+            incremental.previous_read(self.d.runs, profile.saved_id),
             read_at,
             retry=only is not None,
         )
@@ -403,8 +432,8 @@ class PushEngine:
         for batch in plan_rows.batched(planned, BATCH):
             rows = []
             for p in batch:
-                imported = p.item is not None and p.action is not Action.LISTS
-                chunk = chunks.assign(dict(p.item), p.lists) if imported else None
+                item = p.item if p.action is not Action.LISTS else None
+                chunk = chunks.assign(dict(item), p.lists) if item is not None else None
                 has_items |= chunk is not None
                 final = dry_run or p.action in (Action.SKIP, Action.UNCHANGED)
                 rows.append(plan_rows.planned_row(p, chunk, final))
@@ -413,16 +442,16 @@ class PushEngine:
             self.reporter.advance(total, 0, f"{total:,} records planned")
             self.cancel.raise_if_cancelled()
         # Said once in the summary, e.g. a guessed text encoding and the rows to check.
-        cp["source_note"] = self.d.source.run_note
+        cp["source_note"] = self.source.run_note
         if entries is not None:
             deleted: frozenset[str] = frozenset()
             if read.since is not None:
-                deleted = frozenset(self.d.source.deleted_since(read.since))
+                deleted = frozenset(self.source.deleted_since(read.since))
                 entries.extend(plan_rows.unread_entries(details, entries, deleted))
             opts = profile.options
             sent: dict[str, dict[str, str]] = {}
             if opts.import_from_cc and opts.import_updates_existing and caps.update:
-                sent = self.d.links.load_last_sent(profile.id)
+                sent = self.d.links.load_last_sent(profile.saved_id)
             back = BackContext(
                 profile=profile,
                 capabilities=caps,
@@ -435,7 +464,7 @@ class PushEngine:
                 main_list_id=cp["list_id"],
                 # A retry reads the whole source too; but a row that could not be read may
                 # be a linked record, so its absence proves no deletion.
-                full_read=read.full and not self.d.source.problems,
+                full_read=read.full and not self.source.problems,
                 only_keys=only,
                 outside=self._outside(profile, details, entries) if read.full else frozenset(),
                 deleted=deleted,
@@ -448,7 +477,7 @@ class PushEngine:
         cp["planned"] = total
         cp["synced"] = len(details)
 
-    def _store_plan(self, run_id: int, rows: list, dry_run: bool) -> None:
+    def _store_plan(self, run_id: int, rows: list[PlannedRow], dry_run: bool) -> None:
         """Store planned records with the journal of what their writes replace (for undo),
         in one transaction; a dry run writes nothing, so it journals nothing."""
         if dry_run:
@@ -468,7 +497,7 @@ class PushEngine:
         since: datetime | None = None,
         lists: Memberships | None = None,
     ) -> Iterator[PlannedRecord]:
-        source = self.d.source
+        source = self.source
         first = profile.mapping.source_for("first_name") or ""
         last = profile.mapping.source_for("last_name") or ""
         records = source.iter_records() if since is None else source.iter_records(since=since)
@@ -501,24 +530,24 @@ class PushEngine:
             return ()
         return tuple(dict.fromkeys(fm.source for fm in profile.mapping.fields if fm.source))
 
-    def _guard(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _guard(self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool) -> None:
         check_blast_radius(self.d.runs, profile, run_id, cp, dry_run=dry_run, confirm=self.confirm)
 
-    def _finish(self, profile: SyncProfile, run_id: int, cp: dict, dry_run: bool) -> None:
+    def _finish(self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool) -> None:
         """Remember opt-out states, and bring the local copy past our own imports."""
         if dry_run:
             return
-        self.d.links.set_states(profile.id, self.d.runs.settled_states(run_id))
+        self.d.links.set_states(profile.saved_id, self.d.runs.settled_states(run_id))
         self._catch_up(cp)
 
     # -- helpers -------------------------------------------------------------------------------
 
     def _outside(
-        self, profile: SyncProfile, details: dict, entries: list[SourceEntry]
+        self, profile: SyncProfile, details: dict[str, LinkDetail], entries: list[SourceEntry]
     ) -> frozenset[str]:
         """Linked keys the source's read missed but the source still has (see BackContext);
         asked only when missing records may be taken off the list."""
-        still_there = self.d.source.still_there
+        still_there = self.source.still_there
         if not profile.options.remove_deleted:
             return frozenset()
         read = {e.key for e in entries}
@@ -527,13 +556,13 @@ class PushEngine:
 
     def capabilities(self) -> SourceCapabilities:
         """What the source can do besides being read (a file: nothing)."""
-        return self.d.source.capabilities
+        return self.source.capabilities
 
     def _item_for(self, profile: SyncProfile) -> engine_back.ItemFor:
         """The push item and fingerprint of a record an import just made in the source."""
         planner = Planner(PlanContext(profile=profile))
 
-        def item_for(key: str, values: dict[str, str], email: str) -> tuple[dict, str]:
+        def item_for(key: str, values: dict[str, str], email: str) -> tuple[dict[str, str], str]:
             item = planner.item_for(SourceRecord(key, 0, values), email)
             return item, fingerprint(item, profile.main_list)
 

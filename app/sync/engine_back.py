@@ -16,8 +16,9 @@ lost answer already created.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
+from app.connectors.base import WritableSource
 from app.core.errors import AppError, Cancelled, QuotaExceeded
 from app.core.outcomes import Outcome
 from app.core.profiles import SyncProfile
@@ -39,7 +40,15 @@ SOURCE_BATCH = 100  # records per call to the source
 ItemFor = Callable[[str, dict[str, str], str], tuple[dict[str, str], str]]
 
 
-def remove_from_list(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+def _writable(eng: PushEngine) -> WritableSource:
+    """The run's source, written to: the back phases write only what ``plan_back`` planned,
+    and it plans writes only for a source whose capabilities allow them."""
+    return cast(WritableSource, eng.source)
+
+
+def remove_from_list(
+    eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[str, Any]
+) -> None:
     d = eng.d
     list_id = cp.get("list_id", "")
     pending = _resolve_contacts(eng, profile, run_id, list_id)
@@ -62,7 +71,7 @@ def remove_from_list(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dic
             )
             continue
         _settle(d.runs, run_id, batch, Outcome.UPDATED, None)
-        d.links.mark_removed(profile.id, [r.key for r in batch])
+        d.links.mark_removed(profile.saved_id, [r.key for r in batch])
         d.mirror.remove_from_list(d.connection_id, ids, list_id)
         done += len(batch)
         eng.reporter.advance(done, len(pending), f"{done:,} / {len(pending):,}")
@@ -82,7 +91,7 @@ def _resolve_contacts(
         found = d.cc.get_contact_by_email(rec.email) if rec.email else None
         if found is None or list_id not in found.list_ids:
             d.runs.set_record_outcome(rec.id, Outcome.SKIPPED, BackReason.NOT_ON_LIST)
-            d.links.mark_removed(profile.id, [rec.key])
+            d.links.mark_removed(profile.saved_id, [rec.key])
             continue
         d.runs.set_contact_id(rec.id, found.contact_id)
         out.append(rec._replace(contact_id=found.contact_id))
@@ -90,7 +99,7 @@ def _resolve_contacts(
 
 
 def import_to_source(
-    eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict, item_for: ItemFor
+    eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[str, Any], item_for: ItemFor
 ) -> None:
     d = eng.d
     runs = d.runs
@@ -103,7 +112,7 @@ def import_to_source(
         cp["import_inflight"] = [r.id for r in batch]
         runs.save_checkpoint(run_id, cp)  # before the write: a lost answer is found again
         try:
-            keys = d.source.create_records([r.payload["values"] for r in batch])
+            keys = _writable(eng).create_records([r.payload["values"] for r in batch])
         except (QuotaExceeded, Cancelled):
             raise
         except AppError as exc:
@@ -116,7 +125,7 @@ def import_to_source(
         eng.reporter.advance(done, total, f"{done:,} / {total:,}")
     links = runs.pending_records(run_id, Action.IMPORT_LINK.value)
     d.links.upsert_imported(
-        profile.id,
+        profile.saved_id,
         (
             ImportedLink(r.payload["source_key"], r.contact_id, r.email, "", None, None, None)
             for r in links
@@ -139,14 +148,16 @@ def _update_source(eng: PushEngine, profile: SyncProfile, run_id: int) -> None:
     for batch in batched(updates, SOURCE_BATCH):
         eng.cancel.raise_if_cancelled()
         try:
-            d.source.update_records({r.payload["source_key"]: r.payload["values"] for r in batch})
+            _writable(eng).update_records(
+                {r.payload["source_key"]: r.payload["values"] for r in batch}
+            )
         except (QuotaExceeded, Cancelled):
             raise
         except AppError as exc:
             _settle(runs, run_id, batch, Outcome.FAILED, exc.message)
         else:
             d.links.save_sent(
-                profile.id,
+                profile.saved_id,
                 (
                     (
                         r.payload["source_key"],
@@ -175,7 +186,7 @@ def _created(
         item, fp = item_for(key, rec.payload["values"], rec.email)
         imported.append(ImportedLink(key, rec.contact_id, rec.email, fp, item, False, False))
         details.append((rec.id, f"New source record {key}: {rec.detail}".rstrip(": ")))
-    d.links.upsert_imported(profile.id, imported)
+    d.links.upsert_imported(profile.saved_id, imported)
     d.runs.set_details(details)
     d.runs.set_source_ids((rec.id, source_id_of(key)) for rec, key in made)
     _settle(d.runs, run_id, [rec for rec, _ in made], Outcome.CREATED, None)
@@ -185,7 +196,7 @@ def _recover_inflight(
     eng: PushEngine,
     profile: SyncProfile,
     run_id: int,
-    cp: dict,
+    cp: dict[str, Any],
     creates: list[PendingRecord],
     item_for: ItemFor,
 ) -> list[PendingRecord]:
@@ -193,7 +204,7 @@ def _recover_inflight(
     inflight = set(cp["import_inflight"])
     column = profile.mapping.source_for("email") or ""
     by_email: dict[str, str] = {}
-    for record in eng.d.source.iter_records():
+    for record in eng.source.iter_records():
         email = (record.values.get(column) or "").strip().lower()
         if email:
             by_email.setdefault(email, record.key)
@@ -206,7 +217,9 @@ def _recover_inflight(
     return [r for r in creates if r.id not in found]
 
 
-def optouts_to_source(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+def optouts_to_source(
+    eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[str, Any]
+) -> None:
     d = eng.d
     for action, opted_out in ((Action.OPT_OUT, True), (Action.OPT_IN, False)):
         pending = d.runs.pending_records(run_id, action.value)
@@ -214,7 +227,7 @@ def optouts_to_source(eng: PushEngine, profile: SyncProfile, run_id: int, cp: di
         for batch in batched(pending, SOURCE_BATCH):
             eng.cancel.raise_if_cancelled()
             try:
-                d.source.set_opted_out([r.key for r in batch], opted_out)
+                _writable(eng).set_opted_out([r.key for r in batch], opted_out)
             except (QuotaExceeded, Cancelled):
                 raise
             except AppError as exc:

@@ -9,7 +9,7 @@ when one did not. Nobody who unsubscribed is ever added: the planner makes no su
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.core.errors import AppError, Cancelled, QuotaExceeded
 from app.core.outcomes import Outcome
@@ -23,9 +23,12 @@ if TYPE_CHECKING:
     from app.sync.engine import PushEngine
 
 BATCH = 500  # contact ids per membership activity (the API's maximum)
+Remember = Callable[[int, list[str], str], int]  # the local copy: (connection, ids, list)
 
 
-def update_memberships(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+def update_memberships(
+    eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[str, Any]
+) -> None:
     d = eng.d
     pending: list[PendingRecord] = []
     for rec in d.runs.pending_records(run_id, Action.LISTS.value):
@@ -41,7 +44,7 @@ def update_memberships(eng: PushEngine, profile: SyncProfile, run_id: int, cp: d
             continue
         pending.append(rec._replace(contact_id=contact_id))
     failed: dict[int, str] = {}
-    steps: list[tuple[str, Callable[[list[str], list[str]], str], Callable, str]] = [
+    steps: list[tuple[str, Callable[[list[str], list[str]], str], Remember, str]] = [
         ("add", d.cc.add_list_memberships, d.mirror.add_to_list, "add it to"),
         ("drop", d.cc.remove_list_memberships, d.mirror.remove_from_list, "take it off"),
     ]

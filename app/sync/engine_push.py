@@ -8,7 +8,7 @@ sending anything twice (see ``engine.py``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.connectors.base import ActivityStatus
 from app.core.errors import AppError, Cancelled, ConflictError, NotFound, QuotaExceeded
@@ -28,7 +28,7 @@ EMAIL_CHANGED_FROM = "Email changed from "  # the planner's reason; the old addr
 MAX_IN_FLIGHT = 3
 
 
-def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[str, Any]) -> None:
     """PUT each changed email on the contact the record was linked to, before the import.
 
     The import then updates the rest by the new email, so the same contact is updated and
@@ -91,7 +91,7 @@ def _remember_owner(eng: PushEngine, email: str, owner_id: str) -> None:
         )
 
 
-def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[str, Any]) -> None:
     """Send each pending chunk as one bulk import and record every record's outcome.
 
     Up to ``MAX_IN_FLIGHT`` imports are sent ahead, so that one look at Constant Contact's
@@ -101,7 +101,7 @@ def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
     """
     d = eng.d
     runs, cc = d.runs, d.cc
-    chunks: dict[str, dict] = cp.get("chunks", {})
+    chunks: dict[str, dict[str, Any]] = cp.get("chunks", {})
     base = sum(c.get("items", 0) for c in chunks.values() if c.get("done"))
     total_items = runs.count_items(run_id)
     to_send = [key for key in sorted(chunks, key=int) if not chunks[key].get("done")]
@@ -127,7 +127,7 @@ def import_chunks(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) 
             _settle_chunk(eng, profile, run_id, cp, key, status)
 
 
-def _send_chunk(eng: PushEngine, run_id: int, cp: dict, key: str) -> str:
+def _send_chunk(eng: PushEngine, run_id: int, cp: dict[str, Any], key: str) -> str:
     """Start the chunk's import, checkpointed before anything waits on it; its activity id
     ("" when every record of it was settled before). A chunk sent before is not sent again."""
     runs = eng.d.runs
@@ -147,7 +147,12 @@ def _send_chunk(eng: PushEngine, run_id: int, cp: dict, key: str) -> str:
 
 
 def _settle_chunk(
-    eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict, key: str, status: ActivityStatus
+    eng: PushEngine,
+    profile: SyncProfile,
+    run_id: int,
+    cp: dict[str, Any],
+    key: str,
+    status: ActivityStatus,
 ) -> None:
     """Record the outcome of every record of a finished chunk, and checkpoint it as done."""
     runs = eng.d.runs
@@ -168,7 +173,7 @@ def _record_chunk(
     run_id: int,
     chunk: int,
     status: ActivityStatus,
-    payloads: list,
+    payloads: list[tuple[int, dict[str, Any]]],
 ) -> tuple[int, int]:
     """Settle every record of a finished import chunk; returns how many it delivered, and
     how many of those are new to the local copy (their ids unknown until read)."""
@@ -214,8 +219,8 @@ def _save_links(eng: PushEngine, profile: SyncProfile, run_id: int, chunk: int) 
     d = eng.d
     successes = d.runs.chunk_links(run_id, chunk)
     links = [Link(key, cid or None, email, fp) for key, cid, email, fp in successes]
-    d.links.upsert_many(profile.id, links)
-    d.links.save_sent_from_chunk(profile.id, run_id, chunk)
+    d.links.upsert_many(profile.saved_id, links)
+    d.links.save_sent_from_chunk(profile.saved_id, run_id, chunk)
 
 
 def cp_lists(eng: PushEngine, run_id: int, chunk: int) -> list[str]:
@@ -225,7 +230,7 @@ def cp_lists(eng: PushEngine, run_id: int, chunk: int) -> list[str]:
 
 
 def _record_in_mirror(
-    eng: PushEngine, run_id: int, items: Iterable[dict], other_lists: Iterable[str] = ()
+    eng: PushEngine, run_id: int, items: Iterable[dict[str, Any]], other_lists: Iterable[str] = ()
 ) -> int:
     """Put what the import delivered into the local copy of the account at once.
 
@@ -237,7 +242,7 @@ def _record_in_mirror(
     return d.mirror.record_import(d.connection_id, items, list_id, other_lists)
 
 
-def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict) -> None:
+def unsubscribe(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[str, Any]) -> None:
     """Unsubscribe, one by one, contacts the source marks as opted out (if chosen).
 
     Safe to repeat: unsubscribing an unsubscribed contact changes nothing.

@@ -17,7 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -262,7 +262,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="E5E7EB")
 _HEADER_ALIGN = Alignment(vertical="center")
 
 
-def _header_cell(ws: Any, text: str) -> WriteOnlyCell:
+def _header_cell(ws: Any, text: str) -> Cell:
     cell = WriteOnlyCell(ws, value=text)
     cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _HEADER_ALIGN
     cell.data_type = "s"

@@ -10,7 +10,7 @@ show exactly who would be affected.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.core.errors import NeedsConfirmation
 from app.core.outcomes import RunStatus
@@ -79,7 +79,7 @@ def check_blast_radius(
     runs: RunRepository,
     profile: SyncProfile,
     run_id: int,
-    cp: dict,
+    cp: dict[str, Any],
     *,
     dry_run: bool,
     confirm: bool,

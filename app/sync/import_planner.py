@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NotRequired, TypedDict
 
 from app.connectors.base import SourceCapabilities
 from app.core.email_address import email_key
@@ -68,6 +69,18 @@ class BackReason:
         "Its email is on source record {key}, which is linked to another Constant Contact "
         "contact; not imported"
     )
+
+
+class _RowBase(TypedDict):
+    """What the rows planned for one contact or record share, whatever their action."""
+
+    row: int
+    key: str
+    email: str
+    contact_id: str
+    direction: str
+    name: str
+    source_id: NotRequired[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +199,10 @@ def _in_scope(ctx: BackContext, contact: RemoteContact) -> bool:
 
 
 def _find_contact(
-    link: LinkState | None, email: str, contacts: Mapping, by_email: Mapping
+    link: LinkState | None,
+    email: str,
+    contacts: Mapping[str, RemoteContact],
+    by_email: Mapping[str, RemoteContact],
 ) -> RemoteContact | None:
     if link is not None and link.contact_id and link.contact_id in contacts:
         return contacts[link.contact_id]
@@ -194,7 +210,10 @@ def _find_contact(
 
 
 def _optout_rows(
-    ctx: BackContext, by_key: Mapping[str, SourceEntry], contacts: Mapping, by_email: Mapping
+    ctx: BackContext,
+    by_key: Mapping[str, SourceEntry],
+    contacts: Mapping[str, RemoteContact],
+    by_email: Mapping[str, RemoteContact],
 ) -> Iterator[PlannedRow]:
     opts = ctx.profile.options
     for entry in ctx.entries:
@@ -204,7 +223,7 @@ def _optout_rows(
         contact = _find_contact(link, entry.email, contacts, by_email)
         if contact is None or email_key(contact.email) != entry.email:
             continue  # only the contact that is this record's address speaks for it
-        base = {
+        base: _RowBase = {
             "row": entry.row,
             "key": entry.key,
             "email": entry.email,
@@ -234,8 +253,8 @@ def _optout_rows(
 def _removal_rows(
     ctx: BackContext,
     by_key: Mapping[str, SourceEntry],
-    contacts: Mapping,
-    by_email: Mapping,
+    contacts: Mapping[str, RemoteContact],
+    by_email: Mapping[str, RemoteContact],
     handled: set[str],
 ) -> Iterator[PlannedRow]:
     for key, link in ctx.links.items():
@@ -276,7 +295,10 @@ def _removal_rows(
 
 
 def _update_rows(
-    ctx: BackContext, by_key: Mapping[str, SourceEntry], contacts: Mapping, by_email: Mapping
+    ctx: BackContext,
+    by_key: Mapping[str, SourceEntry],
+    contacts: Mapping[str, RemoteContact],
+    by_email: Mapping[str, RemoteContact],
 ) -> Iterator[PlannedRow]:
     """Changes made in Constant Contact to linked contacts, into their source records.
 
@@ -361,7 +383,7 @@ def _taken_row(contact: RemoteContact, entry: SourceEntry) -> PlannedRow:
 def _import_row(ctx: BackContext, contact: RemoteContact, matches: list[SourceEntry]) -> PlannedRow:
     opts = ctx.profile.options
     email = email_key(contact.email)
-    base = {
+    base: _RowBase = {
         "row": 0,
         "key": IMPORT_KEY_PREFIX + contact.contact_id,
         "email": email,
@@ -383,18 +405,19 @@ def _import_row(ctx: BackContext, contact: RemoteContact, matches: list[SourceEn
         )
 
     def link(entry: SourceEntry, reason: str) -> PlannedRow:
+        linked: _RowBase = {
+            **base,
+            "row": entry.row,
+            "name": entry.name or base["name"],
+            "source_id": source_id_of(entry.key),
+        }
         return PlannedRow(
             action=RecordAction.IMPORT_LINK,
             reason=reason,
             matched_existing=True,
             payload={"source_key": entry.key, "opted_out": entry.opted_out},
             detail=f"Source record {entry.key} (row {entry.row})",
-            **dict(
-                base,
-                row=entry.row,
-                name=entry.name or base["name"],
-                source_id=source_id_of(entry.key),
-            ),
+            **linked,
         )
 
     if not matches:

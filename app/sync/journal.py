@@ -9,11 +9,12 @@ the mark it replaces; for a record created in the source, what was sent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.core.store_types import PlannedRow, RecordAction
 from app.store.journal_repo import JournalItem
+from app.store.mirror_repo import MirrorRepository
 from app.sync.engine_push import EMAIL_CHANGED_FROM
 
 # Actions that write to Constant Contact, and those that write to the source.
@@ -47,24 +48,25 @@ def previous_email(row: PlannedRow) -> str:
 
 
 def journal_items(
-    rows: Sequence[PlannedRow], mirror: object, connection_id: int
+    rows: Sequence[PlannedRow], mirror: MirrorRepository, connection_id: int
 ) -> list[JournalItem]:
     """One entry per row that will write, with the mirror's "before" for Constant Contact
     writes (None: the contact does not exist yet) and the source's for source writes."""
     writes = [r for r in rows if r.outcome is None and _action(r) in REMOTE_WRITES | SOURCE_WRITES]
     lookup = {previous_email(r) or r.email.lower() for r in writes if _action(r) in REMOTE_WRITES}
-    before = mirror.snapshots(connection_id, lookup) if lookup else {}  # type: ignore[attr-defined]
+    before = mirror.snapshots(connection_id, lookup) if lookup else {}
     items = []
     for r in writes:
         action = _action(r)
         assert action is not None
         if action in REMOTE_WRITES:
             found = before.get(previous_email(r) or r.email.lower())
-            contact_id = (found or {}).get("contact_id") or r.contact_id
+            contact_id = (found["contact_id"] if found else "") or r.contact_id
+            kept: Mapping[str, Any] | None = found
             if action is RecordAction.REMOVE:
                 origin = str((r.payload or {}).get("origin") or "push")
-                found = {**(found or {}), "origin": origin}
-            items.append(JournalItem(r.key, action.value, r.email, contact_id, found))
+                kept = {**found, "origin": origin} if found else {"origin": origin}
+            items.append(JournalItem(r.key, action.value, r.email, contact_id, kept))
         else:
             items.append(
                 JournalItem(r.key, action.value, r.email, r.contact_id, _source(r, action))

@@ -272,14 +272,15 @@ def _pid_alive(pid: int) -> bool:
     if os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
         import ctypes
 
+        # typeshed declares windll for Windows only, and mypy checks as on Linux.
         kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
-            return kernel32.GetLastError() == 5  # access denied: it exists
+            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
         code = ctypes.c_ulong()
         kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
         kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
+        return bool(code.value == 259)  # STILL_ACTIVE
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

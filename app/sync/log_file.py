@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -51,7 +52,7 @@ class RedactingFilter(logging.Filter):
 class PrivateRotatingFileHandler(RotatingFileHandler):
     """A rotating file handler whose files (the current one and each rotated) are 0600."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> TextIOWrapper:
         private_file(Path(self.baseFilename))
         return super()._open()
 

@@ -11,6 +11,8 @@ from app.core.email_address import email_key, validate_email
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
 from app.core.store_types import ACTION_OUTCOME, PlannedRow, RecordAction
+from app.store.links_repo import LinkDetail
+from app.store.mirror_repo import IndexEntry
 from app.sync.import_planner import SourceEntry
 from app.sync.planner import Action, LinkInfo, PlannedRecord, Reason, RemoteInfo
 
@@ -93,7 +95,7 @@ def planned_row(p: PlannedRecord, chunk: int | None, final: bool) -> PlannedRow:
         key=p.key,
         email=p.email,
         action=p.action.value,
-        outcome=p.outcome.value if final else None,
+        outcome=p.outcome if final else None,
         reason=p.reason,
         contact_id=p.contact_id,
         matched_existing=p.matched_existing,
@@ -107,11 +109,11 @@ def planned_row(p: PlannedRecord, chunk: int | None, final: bool) -> PlannedRow:
     )
 
 
-def link_infos(links: dict) -> dict[str, LinkInfo]:
+def link_infos(links: Mapping[str, LinkDetail]) -> dict[str, LinkInfo]:
     return {k: LinkInfo(v[0], v[1], v[2], v[3], v[4], v[5]) for k, v in links.items()}
 
 
-def remote_infos(index: dict, list_id: str) -> dict[str, RemoteInfo]:
+def remote_infos(index: Mapping[str, IndexEntry], list_id: str) -> dict[str, RemoteInfo]:
     out = {}
     for email, (contact_id, permission, list_ids) in index.items():
         out[email] = RemoteInfo(contact_id, permission, bool(list_id) and list_id in list_ids)

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NotRequired, TypedDict
 
 from app.core.email_address import NOT_VALID, check_email, email_key
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
@@ -113,6 +114,37 @@ class PlannedRecord:
         return OUTCOME_OF[self.action]
 
 
+class _Who(TypedDict):
+    """Who a planned record is about: its ``name`` and ``source_id``."""
+
+    name: str
+    source_id: str
+
+
+class _Common(_Who):
+    """What every plan of a record with a usable email has, whatever its action."""
+
+    row: int
+    key: str
+    email: str
+    fingerprint: str
+    contact_id: str
+    previous_email: str
+    warnings: tuple[str, ...]
+    state: str | None
+
+
+class _OptOutBase(TypedDict):
+    """What every plan of an opted-out record has."""
+
+    row: int
+    key: str
+    email: str
+    contact_id: str
+    name: NotRequired[str]
+    source_id: NotRequired[str]
+
+
 @dataclass
 class PlanContext:
     """Everything the planner needs besides the records.
@@ -170,7 +202,7 @@ class Planner:
         if email_column:
             raw_email = (record.values.get(email_column) or "").strip()
 
-        who = {"name": self.name_of(record), "source_id": source_id_of(record.key)}
+        who: _Who = {"name": self.name_of(record), "source_id": source_id_of(record.key)}
 
         def skip(reason: str, email: str = raw_email) -> PlannedRecord:
             return PlannedRecord(record.row, record.key, email, Action.SKIP, reason, **who)
@@ -205,7 +237,7 @@ class Planner:
             return skip(Reason.BAD_VALUES.format(problems=" ".join(refused)), email)
         fp = fingerprint(item, profile.main_list)
         previous_email = link.email if link and link.email and link.email != email else ""
-        common = {
+        common: _Common = {
             "row": record.row,
             "key": record.key,
             "email": email,
@@ -275,7 +307,7 @@ class Planner:
         item: dict[str, str],
         link: LinkInfo | None,
         remote: RemoteInfo | None,
-        common: dict,
+        common: _Common,
     ) -> PlannedRecord:
         """The source changed this record's email: change it on the same contact (no duplicate).
 
@@ -293,7 +325,7 @@ class Planner:
             # The new address is another contact already: never merge two people silently.
             reason = Reason.EMAIL_TAKEN.format(email=common["email"])
             return PlannedRecord(action=Action.SKIP, reason=reason, **common)
-        common = dict(common, contact_id=known_id or "")
+        common = {**common, "contact_id": known_id or ""}
         detail = f"Email: {old} → {common['email']}"
         changes = self._detail(common["key"], item)
         if changes and not changes.startswith("Sends "):
@@ -329,11 +361,17 @@ class Planner:
         remote: RemoteInfo | None,
         contact_id: str,
         link: LinkInfo | None = None,
-        who: Mapping[str, str] | None = None,
+        who: _Who | None = None,
     ) -> PlannedRecord:
         opts = self.ctx.profile.options
-        base = {"row": record.row, "key": record.key, "email": email, "contact_id": contact_id}
-        base.update(who or {})
+        base: _OptOutBase = {
+            "row": record.row,
+            "key": record.key,
+            "email": email,
+            "contact_id": contact_id,
+        }
+        if who is not None:
+            base["name"], base["source_id"] = who["name"], who["source_id"]
         if remote is None and link is not None and link.email != email:
             remote = self.ctx.remote.get(link.email)  # the linked contact, by its old address
         remote_out = remote is not None and remote.permission == Permission.UNSUBSCRIBED

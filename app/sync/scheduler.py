@@ -116,7 +116,7 @@ class Scheduler(QObject):
             items = self._profiles(now)
             for profile in due_profiles(items, now, running=self.runner.running_ids()):
                 if self._start(profile, now):
-                    started.append(profile.id)  # type: ignore[arg-type]
+                    started.append(profile.saved_id)
             wait = wait_before_next_look(
                 items, now, skip=self.runner.running_ids() | set(started), cap=self.max_wait
             )
@@ -145,7 +145,7 @@ class Scheduler(QObject):
         """Start every profile that is not running, scheduled or not ("Sync all now")."""
         now = self.clock()
         return [
-            p.id  # type: ignore[misc]
+            p.id
             for p in self.service.profiles.list()
             if p.id is not None
             and not self.runner.is_running(p.id)

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from app.connectors import registry
-from app.connectors.base import RequestStats, Source
+from app.connectors.base import RequestStats, Source, WritableSource
 from app.connectors.connector import ConnectRequest, OpenRequest, SubAccount
 from app.connectors.constant_contact import ConstantContactClient
 from app.connectors.endpoints import ServiceUrls
@@ -40,7 +40,7 @@ from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfi
 from app.core.records import ContactList, CustomField, Permission, SourceRecord
 from app.core.settings import Preferences
 from app.core.source_preview import SourcePreview
-from app.core.store_types import Connection
+from app.core.store_types import Connection, ConnectionStatus
 from app.secrets.store import SecretStore
 from app.store.journal_repo import JournalRepository
 from app.store.repositories import (
@@ -176,10 +176,18 @@ class ContactBridgeService:
     def list_profiles(self) -> list[ProfileOverview]:
         return [
             ProfileOverview(
-                p, self.runs.last_run(p.id, include_undo=False), self.runs.last_run(p.id)
+                p,
+                self.runs.last_run(p.saved_id, include_undo=False),
+                self.runs.last_run(p.saved_id),
             )
             for p in self.profiles.list()
         ]
+
+    def _profile(self, profile_id: int) -> SyncProfile:
+        profile = self.profiles.get(profile_id)
+        if profile is None:
+            raise ConfigError("This profile no longer exists: it was deleted.")
+        return profile
 
     def get_profile(self, name: str) -> SyncProfile:
         profile = self.profiles.get_by_name(name)
@@ -201,12 +209,19 @@ class ContactBridgeService:
         request = OpenRequest(spec.settings, opt_out_column)
         return registry.connector(spec.kind).open_source(self, request)
 
+    def _open_writable(self, profile: SyncProfile) -> WritableSource:
+        """The profile's source, to write back to (an undo putting back what a sync wrote
+        there: only a source that can be written had such writes)."""
+        source = self.open_source(profile.source, profile.options.opt_out_column)
+        return cast(WritableSource, source)
+
     def describe_source(self, spec: SourceSpec) -> str:
         """The source in a few words for lists: a file's name, a service's."""
         return registry.describe_source(spec)
 
     def preview_source(self, spec: SourceSpec, rows: int = 20) -> tuple[list[str], list[list[str]]]:
-        return self.open_source(spec).preview(rows)
+        columns, numbered = self.open_source(spec).numbered_preview(rows)
+        return columns, [cells for _, cells in numbered]
 
     def source_preview(self, spec: SourceSpec, rows: int = 20) -> SourcePreview:
         """The first rows, each with its row number, and how the source was read (the
@@ -257,7 +272,7 @@ class ContactBridgeService:
                 CC_SERVICE, label, {"client_id": self.client_id, "sandbox": self.sandbox}
             )
         else:
-            conn = self.connections.get(connection_id)
+            conn = self._connection(connection_id)
         urls = self.urls_for(conn)
         token = authorize_pkce(
             auth_url=urls.auth_url,
@@ -266,7 +281,7 @@ class ContactBridgeService:
             should_stop=(cancel.wait if cancel else None),
         )
         self.secrets.save_token(conn.id, token)
-        self.connections.set_status(conn.id, "connected")
+        self.connections.set_status(conn.id, ConnectionStatus.CONNECTED)
         client = self.cc_client(conn.id)
         summary = client.get_account_summary()
         name = summary.get("organization_name") or summary.get("contact_email") or label
@@ -275,7 +290,7 @@ class ContactBridgeService:
             self.connections.update_settings(
                 conn.id, {"account_id": str(summary["encoded_account_id"])}
             )
-        return self.connections.get(conn.id)
+        return self._connection(conn.id)
 
     def disconnect(self, connection_id: int) -> None:
         """Forget the token and the account's lists and contacts kept on this computer.
@@ -285,7 +300,7 @@ class ContactBridgeService:
         """
         self.secrets.delete_token(connection_id)
         self.connections.purge_remote_data(connection_id)
-        self.connections.set_status(connection_id, "disconnected")
+        self.connections.set_status(connection_id, ConnectionStatus.DISCONNECTED)
 
     def cc_client(self, connection_id: int) -> ConstantContactClient:
         conn = self.connections.get(connection_id)
@@ -299,7 +314,9 @@ class ContactBridgeService:
             token_store=self.secrets,
             client_id=str(conn.settings.get("client_id") or self.client_id),
             token_url=urls.auth_url + "/token",
-            on_needs_reconnect=lambda cid: self.connections.set_status(cid, "needs_reconnect"),
+            on_needs_reconnect=lambda cid: self.connections.set_status(
+                cid, ConnectionStatus.NEEDS_RECONNECT
+            ),
         )
         return ConstantContactClient(urls, tokens, stats=self.stats)
 
@@ -334,7 +351,7 @@ class ContactBridgeService:
         settings: Mapping[str, Any] | None = None,
     ) -> Connection:
         if status is not None:
-            self.connections.set_status(connection_id, status)
+            self.connections.set_status(connection_id, ConnectionStatus(status))
         if account_name is not None:
             self.connections.set_account_name(connection_id, account_name)
         if settings is not None:
@@ -411,7 +428,7 @@ class ContactBridgeService:
         telling ``on_wait`` what for (see ``AccountLock.acquire``); ``wait=False`` raises
         ``AccountBusy`` instead, and the cancel token ends the wait with ``Cancelled``.
         """
-        profile = self.profiles.get(profile_id)
+        profile = self._profile(profile_id)
         if profile.connection_id is None:
             raise ConfigError(f'"{profile.name}" has no Constant Contact connection yet.')
         if not profile.into_constant_contact:
@@ -463,7 +480,7 @@ class ContactBridgeService:
             ConfigError: nothing to undo (see ``undo_target``); RunLocked / AccountBusy as
             for ``run_profile``.
         """
-        profile = self.profiles.get(profile_id)
+        profile = self._profile(profile_id)
         if profile.connection_id is None:
             raise ConfigError(f'"{profile.name}" has no Constant Contact connection yet.')
         journal = JournalRepository()
@@ -480,7 +497,7 @@ class ContactBridgeService:
                 mirror=self.mirror,
                 profiles=self.profiles,
                 cc=self.cc_client(profile.connection_id),
-                source=None,  # type: ignore[arg-type]  # opened only when undo writes it
+                source=None,  # opened only when undo writes it
                 connection_id=profile.connection_id,
                 clock=self.clock,
                 journal=journal,
@@ -491,9 +508,7 @@ class ContactBridgeService:
                 reporter,
                 cancel,
                 delete_created,
-                open_source=lambda: self.open_source(  # type: ignore[arg-type,return-value]
-                    profile.source, profile.options.opt_out_column
-                ),
+                open_source=lambda: self._open_writable(profile),
             )
             return undo.preview(target) if dry_run else undo.run(target)
 
@@ -527,13 +542,13 @@ class ContactBridgeService:
         keys = sorted({k for ks in self.runs.failed_keys_by_direction(run_id).values() for k in ks})
         if not keys:
             raise ConfigError("Nothing to retry: no record failed in that run.")
-        if self.runs.resumable_run(profile.id) is not None:
+        if self.runs.resumable_run(profile.saved_id) is not None:
             raise ConfigError(
                 f'The last sync of "{profile.name}" did not finish. Sync it to finish it '
                 "first; then retry what still failed."
             )
         return self.run_profile(
-            profile.id,
+            profile.saved_id,
             reporter=reporter,
             cancel=cancel,
             confirm=confirm,
@@ -706,7 +721,7 @@ class ContactBridgeService:
 
     def source_records(self, profile_id: int, limit: int = 1000) -> list[SourceRecord]:
         """The first ``limit`` records of a profile's source, opt-out marks included."""
-        profile = self.profiles.get(profile_id)
+        profile = self._profile(profile_id)
         source = self.open_source(profile.source, profile.options.opt_out_column)
         return list(islice(source.iter_records(), limit))
 
@@ -743,7 +758,7 @@ class ContactBridgeService:
         records: Sequence[SourceRecord],
         cancel: CancelToken | None,
     ) -> ListAddResult:
-        profile = self.profiles.get(profile_id)
+        profile = self._profile(profile_id)
         client = self.cc_client(connection_id)
         # Only the person can opt back in: never put an unsubscribed contact on a list.
         unsubscribed = RemoteInfo("", Permission.UNSUBSCRIBED.value, False)
@@ -814,7 +829,10 @@ class ContactBridgeService:
             if run_filter.profile_id is None or p.id == run_filter.profile_id
         ]
         runs = [
-            r for p in profiles for r in self.runs.history(p.id, limit) if run_filter.matches(r)
+            r
+            for p in profiles
+            for r in self.runs.history(p.saved_id, limit)
+            if run_filter.matches(r)
         ]
         runs.sort(key=lambda r: (r.started_at, r.run_id), reverse=True)
         return runs

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from app.core.outcomes import RunSummary
 from app.core.vocabulary import RunTallies
 
+if TYPE_CHECKING:
+    from app.sync.service import ContactBridgeService
 
-def summary_json(summary: RunSummary, service=None) -> dict:  # type: ignore[no-untyped-def]
+
+def summary_json(
+    summary: RunSummary, service: ContactBridgeService | None = None
+) -> dict[str, Any]:
     """``status``, ``counts`` and ``directions`` always; reasons and requests when the
     service is given.
 
@@ -22,7 +29,7 @@ def summary_json(summary: RunSummary, service=None) -> dict:  # type: ignore[no-
     if service is not None:
         tallies = service.runs.tallies(summary.run_id)
         counts["matched_existing"] = tallies.matched
-    out = {
+    out: dict[str, Any] = {
         "status": summary.status.value,
         "profile": summary.profile_name,
         "run_id": summary.run_id,

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from app.connectors.base import ActivityStatus, WritableSource
@@ -292,10 +293,12 @@ class Undo:
             message = f"Undo of run {target}: {why} Undo again to finish."
             runs.finish(undo_id, status, message=message, extra={"undo_of": target})
             raise
+        results: list[tuple[int, str, str]] = []
         for st in steps:
             if st.outcome is None:
                 st.outcome, st.reason = "restored", "; ".join(st.notes)
-        self.d.journal.settle(undo_id, [(st.entry_id, st.outcome, st.reason) for st in steps])
+            results.append((st.entry_id, st.outcome, st.reason))
+        self.d.journal.settle(undo_id, results)
         self._update_links(steps)
         runs.add_records(undo_id, [_row(st, self.source_name) for st in steps])
         report = UndoReport(target, False, steps, run_id=undo_id, source_name=self.source_name)
@@ -310,14 +313,14 @@ class Undo:
     def _update_links(self, steps: Sequence[Step]) -> None:
         """What the profile's links remember, as the undo left Constant Contact."""
         done = [st for st in steps if st.outcome == "restored"]
-        self.d.links.after_undo(  # type: ignore[attr-defined]
-            self.profile.id,
+        self.d.links.after_undo(
+            self.profile.saved_id,
             [(st.key, st.email_back) for st in done if st.restore or st.clear or st.email_back],
             [(st.key, st.origin) for st in done if st.list_add],
             [st.key for st in done if st.delete]
             + [st.source_key for st in done if st.source_archive],
             [
-                (st.source_key, str(st.link.get("fingerprint") or ""), st.link.get("last_sent"))
+                (st.source_key, str(st.link.get("fingerprint") or ""), st.link["last_sent"])
                 for st in done
                 if st.source_restore and st.link and st.link.get("last_sent") is not None
             ],
@@ -334,7 +337,7 @@ class Undo:
 
     # -- the writes ----------------------------------------------------------------------------
 
-    def _write(self, steps: list[Step], cp: dict, undo_id: int) -> None:
+    def _write(self, steps: list[Step], cp: dict[str, Any], undo_id: int) -> None:
         """Each phase in turn; after each, the steps' outcomes and the phase go in the
         checkpoint (every write is idempotent, so a phase stopped half-way is repeated)."""
         cc, list_id = self.d.cc, cp["list_id"]
@@ -414,10 +417,10 @@ class Undo:
         self.d.cc.update_contact_email(s.contact_id, s.email_back)
 
     def _delete(self, s: Step) -> None:
-        self.d.cc.delete_contact(s.contact_id)  # type: ignore[attr-defined]
+        self.d.cc.delete_contact(s.contact_id)
 
     def _clear(self, s: Step) -> None:
-        self.d.cc.clear_contact_fields(s.contact_id, s.clear)  # type: ignore[attr-defined]
+        self.d.cc.clear_contact_fields(s.contact_id, s.clear)
 
     def _source_writes(self, steps: Sequence[Step], act: Callable[[list[Step]], None]) -> None:
         """Write to the source in batches; a batch it refuses is failed with its reason
@@ -440,7 +443,7 @@ class Undo:
     def _source_archive(self, batch: list[Step]) -> None:
         self.source().archive_records([st.source_key for st in batch])
 
-    def _imports(self, steps: Sequence[Step], cp: dict, undo_id: int) -> None:
+    def _imports(self, steps: Sequence[Step], cp: dict[str, Any], undo_id: int) -> None:
         cc = self.d.cc
         started: dict[str, str] = cp.setdefault("imports", {})
         for n, batch in enumerate(batched(steps, IMPORT_BATCH)):
@@ -470,7 +473,7 @@ class Undo:
             ids = [s.contact_id for s in batch]
             self._activity(
                 batch,
-                lambda ids=ids: act([list_id], ids),
+                partial(act, [list_id], ids),
                 "Constant Contact could not change the list",
             )
 

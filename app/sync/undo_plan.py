@@ -15,7 +15,7 @@ from typing import Any
 
 from app.connectors.constant_contact import clearable
 from app.core.countries import country_code, subdivision
-from app.core.store_types import RecordAction
+from app.core.store_types import ContactSnapshot, RecordAction
 from app.store.journal_repo import Entry, RecordState
 from app.sync.journal import SOURCE_WRITES
 
@@ -136,7 +136,7 @@ class SourceNow:
 def plan_undo(
     entries: Iterable[Entry],
     records: Mapping[tuple[str, str], RecordState],
-    current: Mapping[str, dict],
+    current: Mapping[str, ContactSnapshot],
     list_id: str,
     source_name: str,
     delete_created: bool = False,
@@ -285,7 +285,7 @@ def _same_text(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
-def _plan_readd(step: Step, e: Entry, current: Mapping[str, dict], list_id: str) -> None:
+def _plan_readd(step: Step, e: Entry, current: Mapping[str, ContactSnapshot], list_id: str) -> None:
     step.origin = str((e.before or {}).get("origin") or "")
     now = current.get(step.email)
     if now is None:
@@ -302,7 +302,7 @@ def _plan_contact(
     step: Step,
     e: Entry,
     rec: RecordState,
-    current: Mapping[str, dict],
+    current: Mapping[str, ContactSnapshot],
     list_id: str,
     delete_created: bool,
 ) -> None:
@@ -350,7 +350,7 @@ def _plan_contact(
 
 
 def _plan_other_lists(
-    step: Step, e: Entry, current: Mapping[str, dict], other_lists: frozenset[str]
+    step: Step, e: Entry, current: Mapping[str, ContactSnapshot], other_lists: frozenset[str]
 ) -> None:
     """The other lists a profile's list map manages, back as they were before the run: off
     those it joined, and back on those it left, unless the person has unsubscribed since."""

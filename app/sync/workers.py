@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
@@ -142,7 +142,7 @@ class SyncWorker(QObject):
                 )
             else:
                 # ``confirm`` only when given: a plain run asks the service nothing new.
-                extra = {"confirm": True} if self.confirm else {}
+                extra: _Confirm = {"confirm": True} if self.confirm else {}
                 summary = self.service.run_profile(
                     self.profile_id,
                     dry_run=self.dry_run,
@@ -160,6 +160,10 @@ class SyncWorker(QObject):
             self.finished.emit(summary)
 
 
+class _Confirm(TypedDict, total=False):
+    confirm: bool
+
+
 class _Job(QObject):
     """One run in progress: its worker, thread and latest state, living in the main thread."""
 
@@ -169,23 +173,23 @@ class _Job(QObject):
         self.worker = worker
         self.profile_id = worker.profile_id
         self.dry_run = worker.dry_run
-        self.thread = QThread()
-        self.thread.setObjectName(f"sync-profile-{self.profile_id}")
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName(f"sync-profile-{self.profile_id}")
         self.phase = ""
         self.waiting_for = ""  # what the run waits for; "" once it runs
         self.rows: tuple[RecordResult, ...] = ()
         self.summary: RunSummary | None = None
         self.error: BaseException | None = None
 
-        worker.moveToThread(self.thread)
-        self.thread.started.connect(worker.run)
+        worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(worker.run)
         worker.phase_changed.connect(self.on_phase_changed)
         worker.progress_changed.connect(self.on_progress_changed)
         worker.waiting.connect(self.on_waiting)
         worker.results_ready.connect(self.on_results_ready)
         worker.finished.connect(self.on_finished)
         worker.failed.connect(self.on_failed)
-        self.thread.finished.connect(self.on_thread_finished)
+        self.worker_thread.finished.connect(self.on_thread_finished)
 
     @Slot(str)
     def on_phase_changed(self, name: str) -> None:
@@ -208,12 +212,12 @@ class _Job(QObject):
     @Slot(object)
     def on_finished(self, summary: RunSummary) -> None:
         self.summary = summary
-        self.thread.quit()
+        self.worker_thread.quit()
 
     @Slot(object)
     def on_failed(self, exc: BaseException) -> None:
         self.error = exc
-        self.thread.quit()
+        self.worker_thread.quit()
 
     @Slot()
     def on_thread_finished(self) -> None:
@@ -300,7 +304,7 @@ class SyncRunner(QObject):
         job = _Job(self, worker)
         self._retired.pop(profile_id, None)
         self._active[profile_id] = job
-        job.thread.start()
+        job.worker_thread.start()
         self.run_started.emit(profile_id, dry_run)
         return job.worker
 
@@ -328,8 +332,8 @@ class SyncRunner(QObject):
         for job in jobs:
             job.worker.cancel()
         for job in jobs:
-            job.thread.quit()
-            if not job.thread.wait(timeout_ms):
+            job.worker_thread.quit()
+            if not job.worker_thread.wait(timeout_ms):
                 log.warning("sync thread for profile %s did not stop in time", job.profile_id)
         self._retired.clear()
 

@@ -125,7 +125,7 @@ class OsJobDialog(QDialog):
 
     chosen = Signal(bool, int)
 
-    def __init__(self, status: JobStatus, minutes: int = DEFAULT_MINUTES, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, status: JobStatus, minutes: int = DEFAULT_MINUTES, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Run schedules when ContactBridge is closed"))
         self.setObjectName("osJobDialog")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -233,7 +233,7 @@ class FileSource:
             data.close()
         return columns, rows, unreadable
 
-    def _data_rows(self) -> Iterator[Row]:
+    def _data_rows(self) -> Generator[Row, None, None]:
         """Non-blank rows after the header, stripped, trailing blank cells dropped.
 
         Rows with text a guessed encoding decoded are counted in ``encoding_doubt``.
@@ -311,7 +311,7 @@ class FileSource:
             self._kind_found = find_kind(self.path, self._where())
         return self._kind_found
 
-    def _raw_rows(self) -> Iterator[Row]:
+    def _raw_rows(self) -> Generator[Row, None, None]:
         kind = self._kind()
         try:
             if kind == "xlsx":

@@ -110,7 +110,7 @@ def _pick_sheet(workbook: Any, path: Path, sheet: str | None, pick: SheetPick) -
         for ws in sheets:
             if ws.title == sheet:
                 pick.name, pick.automatic = ws.title, False
-                pick.has_email, pick.looked_at = _has_email(ws, path.name), (ws.title,)
+                pick.has_email, pick.looked_at = bool(_has_email(ws, path.name)), (ws.title,)
                 return ws
         names = ", ".join(f'"{ws.title}"' for ws in sheets)
         raise SourceError(

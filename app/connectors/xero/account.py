@@ -105,7 +105,7 @@ def make_client(
     tenant_id: str = "",
     *,
     stats: RequestStats | None = None,
-    on_needs_reconnect: Callable[[int], None] | None = None,
+    on_needs_reconnect: Callable[[int], object] | None = None,
 ) -> XeroClient:
     tokens = TokenManager(
         connection_id=connection_id,

@@ -244,7 +244,9 @@ def _process(
         now = runner.clock()
         with runner.state.tx() as conn:
             existing = store.find_many_by_email(conn, chunk)
-            inserts, updates, pairs = [], [], []
+            inserts: list[tuple[str, dict[str, Any]]] = []
+            updates: list[tuple[str, dict[str, Any]]] = []
+            pairs: list[tuple[str, str]] = []
             for email in chunk:
                 item = latest[email]
                 found = existing.get(email)

@@ -120,7 +120,8 @@ def get_lists(env: Env, call: Call) -> Reply:
         raise bad_request("status must be all, active or deleted.")
     if counting not in (None, "all", "active"):
         raise bad_request("include_membership_count must be all or active.")
-    where, values = ["seq > ?"], [after]
+    where: list[str] = ["seq > ?"]
+    values: list[int | str] = [after]
     if status == "active":
         where.append("deleted_at IS NULL")
     elif status == "deleted":

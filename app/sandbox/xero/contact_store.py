@@ -130,7 +130,9 @@ def _by_name(group: Mapping[str, str]) -> str:
 
 
 def _address(doc: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    stored = next((a for a in doc.get("Addresses", ()) if a.get("AddressType") == kind), {})
+    stored: Mapping[str, Any] = next(
+        (a for a in doc.get("Addresses", ()) if a.get("AddressType") == kind), {}
+    )
     out: dict[str, Any] = {"AddressType": kind}
     for key in ADDRESS_KEYS:
         if stored.get(key) or key in ("City", "Region", "PostalCode", "Country"):
@@ -139,7 +141,9 @@ def _address(doc: Mapping[str, Any], kind: str) -> dict[str, Any]:
 
 
 def _phone(doc: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    stored = next((p for p in doc.get("Phones", ()) if p.get("PhoneType") == kind), {})
+    stored: Mapping[str, Any] = next(
+        (p for p in doc.get("Phones", ()) if p.get("PhoneType") == kind), {}
+    )
     return {"PhoneType": kind, **{key: stored.get(key, "") for key in PHONE_KEYS}}
 
 

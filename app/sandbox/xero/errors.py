@@ -19,7 +19,7 @@ class XeroError(Exception):
 
 def _problem(status: int, title: str, detail: str) -> XeroError:
     """The identity gateway's problem+json body (401s and 403s)."""
-    body = {
+    body: dict[str, Any] = {
         "Type": None,
         "Title": title,
         "Status": status,

@@ -94,8 +94,9 @@ class _Parser:
 
     def parse(self) -> Predicate:
         predicate = self.disjunction()
-        if self.peek() is not None:
-            raise query_error(f"Unexpected {self.peek()[1]!r} in the where clause.")  # type: ignore[index]
+        extra = self.peek()
+        if extra is not None:
+            raise query_error(f"Unexpected {extra[1]!r} in the where clause.")
         return predicate
 
     def disjunction(self) -> Predicate:
