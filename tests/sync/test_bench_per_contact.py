@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from app.devtools import bench
 from app.devtools.bench_per_contact import compare, sign_up_body
 from app.sandbox.samples import write_contacts_csv
-from app.sync import bench
 from app.sync.bootstrap import ServiceHandle
 
 
