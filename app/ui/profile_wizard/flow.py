@@ -34,7 +34,7 @@ from app.core.profiles import (
 from app.core.schedule import Schedule
 
 PROFILE_NAME_MAX = 100
-_FILE_KEYS = ("path", "key_column")  # a file's settings, kept in their own draft fields
+_FILE_KEYS = ("path", "key_column", "consent_column")  # a file's, in their own draft fields
 
 
 class Step(IntEnum):
@@ -75,6 +75,9 @@ class ProfileDraft:
             settings are kept unchanged when editing a profile.
         account_name: the connected Constant Contact account, for display only.
         mapping: Constant Contact field key -> source column (a blank column = not mapped).
+        opt_out_column: a file's column whose yes means "opted out" (the profile's option).
+        consent_column: a file's column whose yes means "may be emailed" (its opposite,
+            kept in the file's source settings); at most one of the two is set.
         editing_id: the id of the profile being edited, None for a new profile.
     """
 
@@ -93,6 +96,7 @@ class ProfileDraft:
     options: SyncOptions = field(default_factory=SyncOptions)
     mapping: dict[str, str] = field(default_factory=dict)
     opt_out_column: str = ""
+    consent_column: str = ""
     filters: FilterGroup = field(default_factory=FilterGroup)
     schedule: Schedule = field(default_factory=Schedule)
     editing_id: int | None = None
@@ -122,10 +126,12 @@ class ProfileDraft:
                 settings.pop(key, None)
             return SourceSpec(self.source_kind, settings)
         settings["path"] = self.file_path.strip()
-        if self.key_column:
-            settings["key_column"] = self.key_column
-        else:
-            settings.pop("key_column", None)
+        chosen = {"key_column": self.key_column, "consent_column": self.consent_column}
+        for key, value in chosen.items():
+            if value:
+                settings[key] = value
+            else:
+                settings.pop(key, None)
         return SourceSpec(self.source_kind, settings)
 
     def field_mapping(self) -> FieldMapping:
@@ -136,7 +142,7 @@ class ProfileDraft:
     def unused_columns(self) -> list[str]:
         """Source columns that feed no Constant Contact field and are not otherwise used."""
         used = {s for s in self.mapping.values() if s}
-        used.update(c for c in (self.key_column, self.opt_out_column) if c)
+        used.update(c for c in (self.key_column, self.opt_out_column, self.consent_column) if c)
         return [c for c in self.columns if c not in used]
 
     def to_profile(self) -> SyncProfile:
@@ -159,6 +165,7 @@ class ProfileDraft:
         settings = dict(profile.source.settings)
         path = str(settings.pop("path", ""))
         key_column = str(settings.pop("key_column", "") or "")
+        consent_column = str(settings.pop("consent_column", "") or "")
         return cls(
             name=profile.name,
             source_kind=profile.source.kind,
@@ -170,6 +177,7 @@ class ProfileDraft:
             options=profile.options,
             mapping={f.target: f.source for f in profile.mapping.fields},
             opt_out_column=profile.options.opt_out_column,
+            consent_column=consent_column,
             filters=profile.filters,
             schedule=profile.schedule,
             editing_id=profile.id,
@@ -205,6 +213,7 @@ def apply_source_preview(
     opt_out_column: str | None = None,
     key_column: str | None = None,
     row_numbers: Sequence[int] = (),
+    consent_column: str | None = None,
 ) -> bool:
     """Take in a freshly read source; returns True if its columns changed.
 
@@ -234,6 +243,10 @@ def apply_source_preview(
             used.add(pair.source)
     if draft.opt_out_column not in present:
         draft.opt_out_column = opt_out_column if opt_out_column in present else ""
+    if draft.consent_column not in present:
+        # An opt-out column, chosen or suggested, wins: the two say opposite things.
+        wanted = consent_column if consent_column in present else ""
+        draft.consent_column = "" if draft.opt_out_column else wanted
     if draft.key_column not in present:
         draft.key_column = key_column if key_column in present else ""
     return True
@@ -323,7 +336,7 @@ def _validate_constant_contact(draft: ProfileDraft, _names: Set[str]) -> dict[st
 
 def _validate_options(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    column = draft.opt_out_column
+    column = draft.opt_out_column or draft.consent_column
     if column and draft.columns and column not in draft.columns:
         out["opt_out_column"] = _missing_column(column)
     options = draft.options

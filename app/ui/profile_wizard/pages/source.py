@@ -24,7 +24,11 @@ from PySide6.QtWidgets import (
 
 from app.connectors import registry
 from app.core.errors import AppError
-from app.core.mapping_suggest import suggest_key_column, suggest_opt_out_column
+from app.core.mapping_suggest import (
+    suggest_consent_column,
+    suggest_key_column,
+    suggest_opt_out_column,
+)
 from app.core.profiles import SourceSpec
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.flow import Step
@@ -323,6 +327,7 @@ class SourcePage(DraftPage):
                     opt_out_column=suggest_opt_out_column(columns),
                     key_column=suggest_key_column(columns),
                     row_numbers=[number for number, _ in numbered],
+                    consent_column=suggest_consent_column(columns),
                 )
         self._show_preview()
         self.changed("file_path")
