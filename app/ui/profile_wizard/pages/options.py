@@ -426,10 +426,17 @@ class OptionsPage(DraftPage):
         self._enable_dependents()
 
     def _enable_dependents(self) -> None:
+        """Options that depend on another, or on what the source can take: a source that
+        takes only opt-outs (no new or changed records) has no import to set up."""
         options = self.draft.options
+        found = registry.find(self.draft.source_kind)
+        caps = found.capabilities if found is not None else None
+        creates = caps is not None and caps.create
+        updates = caps is not None and caps.update
+        self.checkboxes["import_from_cc"].setEnabled(creates)
         for combo in self.choice_combos.values():
-            combo.setEnabled(options.import_from_cc)
-        self.checkboxes["import_updates_existing"].setEnabled(options.import_from_cc)
+            combo.setEnabled(creates and options.import_from_cc)
+        self.checkboxes["import_updates_existing"].setEnabled(updates and options.import_from_cc)
         self.checkboxes["clear_optout_on_resubscribe"].setEnabled(options.optout_to_source)
 
     def _choice_made(self, name: str) -> None:
