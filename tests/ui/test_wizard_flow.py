@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.connectors import registry
 from app.core.filters import FilterGroup, FilterRule, Join, Operator
 from app.core.mapping import FieldMap, FieldMapping
 from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfile
@@ -128,8 +129,10 @@ def test_unreadable_file_problem_shows_under_the_file():
 
 def test_sources_coming_soon_are_refused():
     draft = ready_draft(source_kind="salesforce")
+    available = ", ".join(c.label for c in registry.CONNECTORS)  # every registered service
+    assert available.startswith("CSV or Excel file, Xero")
     assert validate(Step.SOURCE, draft) == {
-        "source_kind": "Salesforce is coming soon. Choose one of: CSV or Excel file, Xero."
+        "source_kind": f"Salesforce is coming soon. Choose one of: {available}."
     }
 
 
