@@ -18,6 +18,7 @@ from app.core.profiles import SourceSpec
 SERVICES: tuple[str, ...] = (
     "app.connectors.file_source",
     "app.connectors.xero",
+    "app.connectors.wellnessliving",
 )
 
 CONNECTORS: tuple[Connector, ...] = tuple(
