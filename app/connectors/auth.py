@@ -6,7 +6,7 @@ Each is a ``requests.auth.AuthBase`` that ``http.ApiSession`` puts on every atte
   refreshes rotating refresh tokens one refresher at a time); renewed once after a 401;
 * :class:`BasicAuth`: an API key over HTTP Basic (NeonCRM: the org id and an API key);
 * :class:`SignedAuth`: a signature computed afresh for each attempt, since it covers the
-  time (:class:`Signature20150518` is WellnessLiving's scheme).
+  time; the service's own folder holds its signing scheme (a :data:`Signer`).
 
 None of them lets a secret reach a message: :meth:`WireAuth.secrets` names what to redact.
 """
@@ -14,14 +14,9 @@ None of them lets a secret reach a message: :meth:`WireAuth.secrets` names what 
 from __future__ import annotations
 
 import base64
-import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import format_datetime
-from http.cookies import CookieError, SimpleCookie
 from typing import Protocol
-from urllib.parse import parse_qsl, urlsplit
 
 from requests import PreparedRequest
 from requests.auth import AuthBase, HTTPBasicAuth
@@ -134,70 +129,3 @@ class SignedAuth(WireAuth):
     def __call__(self, request: PreparedRequest) -> PreparedRequest:
         request.headers.update(self.sign(request, self._now()))
         return request
-
-
-@dataclass(frozen=True)
-class Signature20150518:
-    """WellnessLiving's request signature (``Core\\Request\\Api::20150518``), as a :data:`Signer`.
-
-    The header is ``Authorization: 20150518,{application id},,{sha256 hex}``, the time travels
-    in ``Date``. The digest covers these lines, joined with ``\\n``: the scheme, the time
-    (``YYYY-MM-DD HH:MM:SS`` GMT), the secret, the host, the application id, the method, the
-    path without its leading slash, the persistent and transient session cookies (empty before
-    sign-in), then the query and form variables as sorted ``name=value`` with lower-cased
-    names. (../shared/notes/wellnessliving-real-behaviour.md, "Sign-in and request signing".)
-
-    Attributes:
-        application_id, secret: what WellnessLiving issues to the application.
-        cookie_names: the session cookies' names, persistent then transient; they differ by
-            region and host (``p``/``t`` US production, ``sp``/``st`` US staging...).
-    """
-
-    application_id: str
-    secret: str
-    cookie_names: tuple[str, str] = ("p", "t")
-
-    def __call__(self, request: PreparedRequest, when: datetime) -> dict[str, str]:
-        when = when.astimezone(UTC)
-        parts = urlsplit(request.url or "")
-        persistent, transient = self._cookies(request)
-        lines = [
-            "Core\\Request\\Api::20150518",
-            f"{when:%Y-%m-%d %H:%M:%S}",
-            self.secret,
-            parts.netloc,
-            self.application_id,
-            (request.method or "GET").upper(),
-            parts.path.lstrip("/"),
-            persistent,
-            transient,
-            *sorted(f"{name.lower()}={value}" for name, value in _variables(request)),
-        ]
-        digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-        return {
-            "Authorization": f"20150518,{self.application_id},,{digest}",
-            "Date": format_datetime(when, usegmt=True),
-        }
-
-    def _cookies(self, request: PreparedRequest) -> tuple[str, str]:
-        jar: SimpleCookie = SimpleCookie()
-        try:
-            jar.load(request.headers.get("Cookie", ""))
-        except CookieError:
-            return "", ""
-        persistent, transient = self.cookie_names
-        return (
-            jar[persistent].value if persistent in jar else "",
-            jar[transient].value if transient in jar else "",
-        )
-
-
-def _variables(request: PreparedRequest) -> list[tuple[str, str]]:
-    """The query's and a form body's variables (GET and POST variables are signed together)."""
-    pairs = parse_qsl(urlsplit(request.url or "").query, keep_blank_values=True)
-    content_type = request.headers.get("Content-Type", "")
-    body = request.body
-    if body and content_type.startswith("application/x-www-form-urlencoded"):
-        text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
-        pairs += parse_qsl(text, keep_blank_values=True)
-    return pairs

@@ -72,13 +72,20 @@ class SubAccount:
 
 @dataclass(frozen=True)
 class ConnectRequest:
-    """What the user asked for when connecting: a label, which account, where to save."""
+    """What the user asked for when connecting: a label, which account, where to save.
+
+    ``options`` is what the service's own form asked for, for services that sign in without
+    a browser: a region, an application id, and secrets (an API key, a password). The
+    connector keeps the secrets in ``host.secrets`` (the keyring) only, never in the
+    connection's settings; they never show in this request's ``repr`` either. Empty on a
+    reconnect: the connector uses what it saved.
+    """
 
     label: str
     connection_id: int | None = None  # reconnect this connection instead of adding one
     account_id: str | None = None  # pick this sub-account (else the first)
     should_stop: Callable[[float], bool] | None = None  # Cancel in the window
-    options: Mapping[str, Any] = field(default_factory=dict)  # e.g. a region, an API key
+    options: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)

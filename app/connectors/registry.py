@@ -20,6 +20,7 @@ from app.core.profiles import CONSTANT_CONTACT, SourceSpec
 SERVICES: tuple[str, ...] = (
     "app.connectors.file_source",
     "app.connectors.xero",
+    "app.connectors.wellnessliving",
 )
 
 CONNECTORS: tuple[Connector, ...] = tuple(

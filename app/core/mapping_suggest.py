@@ -239,6 +239,34 @@ def suggest_opt_out_column(headers: Sequence[str]) -> str | None:
     return None
 
 
+_CONSENT_WORDS = frozenset(
+    {"consent", "consented", "subscribed", "subscription", "subscribe", "optin", "optedin"}
+)
+_CONSENT_STOP = frozenset(
+    {"sms", "text", "phone", "date", "time", "reason", "source", "by", "ip", "unsubscribed"}
+)
+
+
+def suggest_consent_column(headers: Sequence[str]) -> str | None:
+    """The column that says a person agreed to be emailed, if one looks like it ("Email
+    Consent", "Accepts Email Marketing", "Subscribed", "Opted In", "News and updates").
+
+    Its meaning is the opposite of an opt-out column's: a "Yes" there means "may be emailed".
+    """
+    for header, norm in zip(headers, (normalize_header(h) for h in headers), strict=True):
+        words = set(norm.split())
+        if words & _CONSENT_STOP or words & {"optout", "optedout"} or {"opt", "out"} <= words:
+            continue
+        if (
+            words & _CONSENT_WORDS
+            or {"opt", "in"} <= words
+            or ({"accepts", "marketing"} <= words)
+            or ("news" in words and words & {"update", "updates"})
+        ):
+            return header
+    return None
+
+
 def suggest_key_column(headers: Sequence[str]) -> str | None:
     """The column holding a record id (never the email), if one looks like it."""
     norms = [normalize_header(h) for h in headers]

@@ -12,6 +12,9 @@ from app.core.fields import label, max_length
 from app.core.text_cut import cut, head, preview
 
 _OPT_OUT_WORDS = frozenset({"yes", "y", "true", "1", "x", "opted out", "unsubscribed"})
+_CONSENT_WORDS = frozenset(
+    {"yes", "y", "true", "1", "x", "on", "subscribed", "opted in", "opt in", "checked", "✓", "✔"}
+)
 _ANNIVERSARY = (
     re.compile(r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"),
     re.compile(r"(?P<m>\d{1,2})[-/](?P<d>\d{1,2})[-/](?P<y>\d{4})"),
@@ -75,6 +78,13 @@ def cc_first_name(name: str) -> tuple[str, str | None]:
 def is_opt_out_value(text: str) -> bool:
     """Whether an opt-out column's value means "do not email" (yes, true, 1, x, unsubscribed...)."""
     return " ".join(text.replace("-", " ").replace("_", " ").split()).lower() in _OPT_OUT_WORDS
+
+
+def is_consent_value(text: str) -> bool:
+    """Whether a consent column's value says the person agreed to be emailed (yes, true, 1,
+    x, subscribed, opted in...). Anything else (no, a blank, a word ContactBridge does not
+    know) is no consent."""
+    return " ".join(text.replace("-", " ").replace("_", " ").split()).lower() in _CONSENT_WORDS
 
 
 def check_record_values(mapped: Mapping[str, str]) -> list[str]:

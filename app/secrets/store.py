@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 SERVICE = "ContactBridge"
 TOKEN_KEY = "oauth_token"
 TOKEN_FIELDS = ("access_token", "refresh_token", "id_token")  # kept out of logs
+_SECRET_FIELD = re.compile(r"(?i)secret|password|passwd|api_?key|token$")  # also kept out
 KEYRING_ENV = "CONTACTBRIDGE_KEYRING"  # "memory" forces the session-only store
 SESSION_ONLY_WARNING = (
     "No secure keyring was found on this computer, so your Constant Contact sign-in is kept "
@@ -207,7 +209,10 @@ class SecretStore:
 
 
 def _remember_token(token: Mapping[str, Any]) -> None:
+    """Keep the token's secrets out of logs: its OAuth tokens, and any field a service
+    names as a secret (``application_secret``, ``staff_password``, ``api_key``...)."""
     remember(*(token.get(k) for k in TOKEN_FIELDS))
+    remember(*(v for k, v in token.items() if isinstance(v, str) and _SECRET_FIELD.search(k)))
 
 
 def _username(connection_id: int, key: str) -> str:

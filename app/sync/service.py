@@ -373,9 +373,12 @@ class ContactBridgeService:
         cancel: CancelToken | None = None,
         connection_id: int | None = None,
         account_id: str | None = None,
+        *,
+        options: Mapping[str, Any] | None = None,
     ) -> Connection:
-        """Sign in to a service (in the browser) and save the connection, its token in the
-        keyring; ``account_id`` picks one of the accounts the sign-in allows."""
+        """Sign in to a service (in the browser, or with what its form asked for) and save
+        the connection, its secrets in the keyring; ``account_id`` picks one of the accounts
+        the sign-in allows; ``options`` carries the form's answers (see ``ConnectRequest``)."""
         connector = registry.connector(kind)
         if connector.connect is None:
             raise ConfigError(f"{connector.label} needs no connection.")
@@ -384,6 +387,7 @@ class ContactBridgeService:
             connection_id=connection_id,
             account_id=account_id,
             should_stop=cancel.wait if cancel else None,
+            options=dict(options or {}),
         )
         return connector.connect(self, request)
 

@@ -244,18 +244,25 @@ class ConnectionsDialog(QDialog):
         service = self.service
         label = conn.label if conn else service_name(kind)
         conn_id = conn.id if conn else None
+        found = views(kind)
+        options = found.connect_options(self, service, conn) if found is not None else {}
+        if options is None:
+            return  # the service's form was cancelled
 
         def sign_in(cancel: CancelToken) -> Connection:
             if kind == CC_SERVICE:
                 return service.connect_constant_contact(label, cancel=cancel, connection_id=conn_id)
-            return service.connect_source(kind, label, cancel=cancel, connection_id=conn_id)
+            return service.connect_source(
+                kind, label, cancel=cancel, connection_id=conn_id, options=options
+            )
 
-        self._start(
-            sign_in,
-            tr("Waiting for you to sign in to %1 in your browser and allow ContactBridge…").replace(
-                "%1", service_name(kind)
-            ),
-        )
+        if found is not None and found.signs_in_with_a_form:
+            waiting = tr("Connecting to %1…")
+        else:
+            waiting = tr(
+                "Waiting for you to sign in to %1 in your browser and allow ContactBridge…"
+            )
+        self._start(sign_in, waiting.replace("%1", service_name(kind)))
 
     @Slot()
     def disconnect(self) -> None:

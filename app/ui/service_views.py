@@ -4,13 +4,16 @@ connections read in the connections manager.
 A connector names its UI package (``Connector.panel``, e.g. ``app.ui.services.<kind>``); that
 package exports ``SourcePanel`` (the wizard's step 1 panel) and may export ``CONNECT_ACTION``
 (the "Connect an account" menu entry), ``account_name(conn)``, ``account_details(conn)`` (a
-tooltip) and ``account_line(conn)`` (a status sentence). Nothing else in the UI names a service.
+tooltip), ``account_line(conn)`` (a status sentence) and, for a service that signs in with
+keys rather than in the browser, ``ask_connect_options(parent, service, conn)`` (its form:
+the ``ConnectRequest.options`` to connect with, or None when the user cancels). Nothing else
+in the UI names a service.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -49,6 +52,22 @@ class ServiceViews:
     def account_details(self, conn: Connection) -> str:
         found = self._function("account_details")
         return found(conn) if found else conn.label
+
+    @property
+    def signs_in_with_a_form(self) -> bool:
+        """True when connecting asks for keys in ContactBridge, not in the browser."""
+        return callable(getattr(self.module, "ask_connect_options", None))
+
+    def connect_options(
+        self, parent: Any, service: Any, conn: Connection | None
+    ) -> Mapping[str, Any] | None:
+        """What the service's form asks before connecting (``conn``: the one to reconnect,
+        or None for a new one): {} for a browser sign-in, None when the user cancelled."""
+        found = getattr(self.module, "ask_connect_options", None) if self.module else None
+        if not callable(found):
+            return {}
+        answer: Mapping[str, Any] | None = found(parent, service, conn)
+        return answer
 
     def account_line(self, conn: Connection) -> str:
         """A sentence under the list about the selected connection's account, or ""."""

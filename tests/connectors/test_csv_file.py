@@ -300,6 +300,22 @@ def test_no_opt_out_column_means_not_opted_out(tmp_path: Path) -> None:
     assert rec.opted_out is False
 
 
+@pytest.mark.parametrize(
+    ("value", "opted_out"),
+    [("Yes", False), ("subscribed", False), ("1", False), ("No", True), ("", True), ("?", True)],
+)
+def test_a_consent_column_lets_only_a_yes_through(
+    tmp_path: Path, value: str, opted_out: bool
+) -> None:
+    """A consent column ("Email: News and Updates") says the opposite of an opt-out column:
+    no, a blank (never asked) or an unknown word is no consent, so counts as opted out."""
+    path = write(tmp_path, f"Email,Email: News and Updates\na@x.com,{value}\n")
+    (rec,) = records(path, consent_column="Email: News and Updates")
+    assert rec.opted_out is opted_out
+    with pytest.raises(SourceError, match='"Consent" chosen as the consent column'):
+        records(path, consent_column="Consent")
+
+
 # -- preview and counting --------------------------------------------------------------------
 
 

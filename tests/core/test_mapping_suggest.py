@@ -6,6 +6,7 @@ import pytest
 
 from app.core.mapping_suggest import (
     normalize_header,
+    suggest_consent_column,
     suggest_key_column,
     suggest_mapping,
     suggest_opt_out_column,
@@ -282,3 +283,20 @@ def test_key_column(headers: list[str], expected: str | None) -> None:
 )
 def test_normalize_header(header: str, normal: str) -> None:
     assert normalize_header(header) == normal
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (["Email", "Email Consent"], "Email Consent"),
+        (["Email", "Accepts Email Marketing"], "Accepts Email Marketing"),  # Shopify
+        (["Email", "Email: News and Updates"], "Email: News and Updates"),
+        (["Email", "Subscribed"], "Subscribed"),
+        (["Email", "Email Opt In"], "Email Opt In"),
+        (["Email", "SMS Consent", "Text subscribed"], None),  # texts, not email
+        (["Email", "Email Opt Out", "Unsubscribed"], None),  # the opposite meaning
+        (["Email", "OPTIN_TIME", "Consent date"], None),  # when, not whether
+    ],
+)
+def test_consent_column(headers: list[str], expected: str | None) -> None:
+    assert suggest_consent_column(headers) == expected

@@ -11,6 +11,7 @@ from email_validator import validate_email as library_validate
 from app.core.validation import (
     cc_first_name,
     check_record_values,
+    is_consent_value,
     is_opt_out_value,
     trim_to_limit,
     validate_email,
@@ -220,3 +221,25 @@ def test_a_first_name_of_only_full_stops_is_left_out_and_others_pass_untouched()
         'First name ".." left out: Constant Contact refuses full stops in first names',
     )
     assert cc_first_name("Ada") == ("Ada", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yes", True),
+        ("TRUE", True),
+        ("1", True),
+        ("x", True),
+        ("Subscribed", True),
+        ("opted-in", True),
+        ("✓", True),
+        ("No", False),
+        ("0", False),
+        ("", False),  # never asked: no consent
+        ("Unsubscribed", False),
+        ("maybe", False),  # a word ContactBridge does not know is no consent
+    ],
+)
+def test_is_consent_value(text: str, expected: bool) -> None:
+    """A consent column says the opposite of an opt-out column: only a yes lets us email."""
+    assert is_consent_value(text) is expected

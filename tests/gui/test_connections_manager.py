@@ -239,3 +239,51 @@ def test_an_older_xero_connection_asks_to_reconnect_for_the_name(
     assert dialog.organisation.text() == "Connected to Xero: Demo Bakery Ltd (NZ)"
     assert dialog.status.text() == "Connected to Demo Bakery Ltd (NZ)."
     assert [c.id for c in service.connections_of("xero")] == [conn.id]
+
+
+# -- a service that signs in with keys asks for them first --------------------------------------
+
+
+def test_a_service_with_a_form_asks_before_connecting_and_cancel_does_nothing(
+    qtbot, xero_dialog, sandbox, monkeypatch
+) -> None:
+    """A service whose screens export ``ask_connect_options`` (keys, a region) shows its form
+    first: Cancel starts nothing; the answers reach the connector, and the status says it is
+    connecting, not waiting for the browser."""
+    from types import SimpleNamespace
+
+    from app.connectors import registry
+    from app.ui import connections_manager
+    from app.ui.service_views import ServiceViews
+
+    service = sandbox.service
+    (conn,) = service.connections_of("xero")
+    answers: list[dict[str, str] | None] = [None, {"region": "au", "api_key": "k-123"}]
+    asked: list[object] = []
+
+    def ask_connect_options(parent, svc, reconnecting):  # type: ignore[no-untyped-def]
+        asked.append(reconnecting)
+        return answers.pop(0)
+
+    form = ServiceViews(
+        registry.connector("xero"), SimpleNamespace(ask_connect_options=ask_connect_options)
+    )
+    monkeypatch.setattr(connections_manager, "views", lambda kind: form)
+    received: list[dict[str, str]] = []
+
+    def connect_source(kind, label, cancel=None, connection_id=None, *, options=None):  # type: ignore[no-untyped-def]
+        received.append(dict(options or {}))
+        return conn
+
+    monkeypatch.setattr(service, "connect_source", connect_source)
+    dialog = xero_dialog()
+    select_row(dialog, "xero")
+
+    dialog.reconnect()  # the form is cancelled
+    assert asked and asked[0].id == conn.id
+    assert received == [] and dialog.reconnect_button.isEnabled()
+
+    with qtbot.waitSignal(dialog.connections_changed, timeout=TIMEOUT):
+        dialog.reconnect()
+        assert dialog.status.text() == "Connecting to Xero…"
+    assert received == [{"region": "au", "api_key": "k-123"}]

@@ -7,7 +7,9 @@ import json
 import pytest
 from keyring.backends import fail, null
 
+from app.connectors.connector import ConnectRequest
 from app.core.errors import SecretStoreError
+from app.core.redaction import redact
 from app.secrets import SESSION_ONLY_WARNING, SecretStore
 from app.secrets.store import SERVICE, TOKEN_KEY, is_secure_backend
 
@@ -36,6 +38,30 @@ def test_token_is_one_json_entry(memory_keyring):
     assert store.load_token(4) is None
     store.delete_token(3)
     assert store.load_token(3) is None
+
+
+def test_a_services_saved_secrets_never_reach_a_log_line(memory_keyring):
+    """A service signed in with keys (no OAuth) keeps its password and secret in the token;
+    from the moment they are saved or read, a log line that quotes them is masked."""
+    store = SecretStore(memory_keyring)
+    saved = {
+        "staff_password": "correct horse battery",
+        "application_secret": "issued-app-secret-42",
+        "api_key": "neon-key-0000-1111",
+        "region": "australia",  # a setting that happens to ride along: not a secret
+    }
+    store.save_token(5, saved)
+    line = redact(
+        "signed in with correct horse battery, issued-app-secret-42 and "
+        "neon-key-0000-1111 in australia"
+    )
+    assert line == "signed in with ***, *** and *** in australia"
+
+
+def test_a_connect_request_never_shows_its_options():
+    request = ConnectRequest("Studio", options={"staff_password": "correct horse battery"})
+    assert "correct horse battery" not in repr(request)
+    assert request.options["staff_password"] == "correct horse battery"
 
 
 def test_unreadable_token_counts_as_none(memory_keyring):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.connectors import registry
 from app.core.filters import FilterGroup, FilterRule, Join, Operator
 from app.core.mapping import FieldMap, FieldMapping
 from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfile
@@ -128,8 +129,10 @@ def test_unreadable_file_problem_shows_under_the_file():
 
 def test_sources_coming_soon_are_refused():
     draft = ready_draft(source_kind="salesforce")
+    available = ", ".join(c.label for c in registry.CONNECTORS)  # every registered service
+    assert available.startswith("CSV or Excel file, Xero")
     assert validate(Step.SOURCE, draft) == {
-        "source_kind": "Salesforce is coming soon. Choose one of: CSV or Excel file, Xero."
+        "source_kind": f"Salesforce is coming soon. Choose one of: {available}."
     }
 
 
@@ -443,3 +446,43 @@ def test_labels_and_groups_for_the_mapping_page():
     draft.mapping["cf:Tier"] = ""
     assert flow.mapping_targets(draft)[-1] == "cf:Tier"
     assert flow.mapping_targets(draft)[0] == "email"
+
+
+# -- a consent column (a file's column whose yes means "may be emailed") ------------------------
+
+
+def test_a_consent_column_is_suggested_kept_in_the_files_settings_and_read_back():
+    columns = ["Member ID", "Email", "City", "Email: News and Updates"]
+    draft = ProfileDraft(name="Studio export", file_path="/data/all-clients.csv")
+    flow.apply_source_preview(
+        draft,
+        columns,
+        [],
+        suggested=FieldMapping((FieldMap("Email", "email"),)),
+        opt_out_column=None,
+        key_column="Member ID",
+        consent_column="Email: News and Updates",
+    )
+    assert (draft.consent_column, draft.opt_out_column) == ("Email: News and Updates", "")
+    assert draft.unused_columns() == ["City"]
+    profile = draft.to_profile()
+    assert profile.source.settings["consent_column"] == "Email: News and Updates"
+    assert profile.options.opt_out_column == ""
+    again = ProfileDraft.from_profile(profile)
+    assert again.consent_column == "Email: News and Updates"
+    assert "consent_column" not in again.source_settings  # kept in its own field, once
+    draft.consent_column = "Gone"
+    assert "Gone" in validate(Step.OPTIONS, draft)["opt_out_column"]
+
+
+def test_an_opt_out_column_wins_over_a_suggested_consent_column():
+    draft = ProfileDraft(name="Both", file_path="/data/x.csv")
+    flow.apply_source_preview(
+        draft,
+        ["Email", "Unsubscribed", "Subscribed"],
+        [],
+        suggested=FieldMapping((FieldMap("Email", "email"),)),
+        opt_out_column="Unsubscribed",
+        consent_column="Subscribed",
+    )
+    assert (draft.opt_out_column, draft.consent_column) == ("Unsubscribed", "")

@@ -24,6 +24,7 @@ def open_source(host: ConnectorHost, request: OpenRequest) -> FileSource:
         key_column=settings.get("key_column") or None,
         opt_out_column=request.opt_out_column or None,
         sheet=settings.get("sheet") or None,
+        consent_column=settings.get("consent_column") or None,
     )
 
 
@@ -33,13 +34,18 @@ def describe(settings: Mapping[str, Any]) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1] if path else CONNECTOR.label
 
 
-def file_spec(path: str | Path, key_column: str = "", sheet: str = "") -> SourceSpec:
-    """A profile's source for a spreadsheet file."""
+def file_spec(
+    path: str | Path, key_column: str = "", sheet: str = "", consent_column: str = ""
+) -> SourceSpec:
+    """A profile's source for a spreadsheet file (``consent_column``: the column whose yes
+    means "may be emailed", the opposite of the profile's opt-out column)."""
     settings: dict[str, Any] = {"path": str(path)}
     if key_column:
         settings["key_column"] = key_column
     if sheet:
         settings["sheet"] = sheet
+    if consent_column:
+        settings["consent_column"] = consent_column
     return SourceSpec(KIND, settings)
 
 

@@ -21,7 +21,7 @@ from app.core.errors import SourceError, SourceLocation
 from app.core.mapping_suggest import suggest_mapping
 from app.core.records import SourceRecord
 from app.core.source_preview import SourcePreview
-from app.core.validation import is_opt_out_value
+from app.core.validation import is_consent_value, is_opt_out_value
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -63,7 +63,9 @@ class FileSource:
     ``key`` is the ``key_column`` value when given and not blank, else the lower-cased email
     (from ``email_column``, or the column ``suggest_mapping`` picks for email), else
     ``row:<row number>``. ``opted_out`` is true when the ``opt_out_column`` value is one of
-    yes, y, true, 1, x, opted out, unsubscribed (any case).
+    yes, y, true, 1, x, opted out, unsubscribed (any case). A ``consent_column`` says the
+    opposite: only a yes (true, 1, x, subscribed, opted in) there means the person may be
+    emailed; a no, a blank or an unknown word counts as opted out (no consent, no email).
     """
 
     capabilities = SourceCapabilities()  # read only
@@ -76,10 +78,12 @@ class FileSource:
         opt_out_column: str | None = None,
         sheet: str | None = None,
         email_column: str | None = None,
+        consent_column: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.key_column = key_column
         self.opt_out_column = opt_out_column
+        self.consent_column = consent_column
         self.sheet = sheet
         self.email_column = email_column
         self.problems: list[RowProblem] = []
@@ -143,6 +147,7 @@ class FileSource:
         chosen = (
             (self.key_column, "record ID"),
             (self.opt_out_column, "opt-out"),
+            (self.consent_column, "consent"),
             (self.email_column, "email"),
         )
         for name, role in chosen:
@@ -161,8 +166,11 @@ class FileSource:
             if self.encoding_doubt is not None and not "".join(cells).isascii():
                 guessed = [c for c in columns if not values[c].isascii()]
                 notes = (*notes, self.encoding_doubt.note(guessed))
-            opted_out = self.opt_out_column is not None and is_opt_out_value(
-                values[self.opt_out_column]
+            opted_out = (
+                self.opt_out_column is not None and is_opt_out_value(values[self.opt_out_column])
+            ) or (
+                self.consent_column is not None
+                and not is_consent_value(values[self.consent_column])
             )
             key = self._key(values, number, email)
             yield SourceRecord(key, number, values, opted_out, notes)

@@ -35,7 +35,7 @@ from app.core.schedule import Schedule
 from app.core.source_preview import SourcePreview
 
 PROFILE_NAME_MAX = 100
-_FILE_KEYS = ("path", "key_column", "sheet")  # a file's settings, kept in their own draft fields
+_FILE_KEYS = ("path", "key_column", "sheet", "consent_column")  # in their own draft fields
 
 
 class Step(IntEnum):
@@ -81,6 +81,9 @@ class ProfileDraft:
         file_preview: how the file was last read (title lines, sheet, a guessed encoding).
         account_name: the connected Constant Contact account, for display only.
         mapping: Constant Contact field key -> source column (a blank column = not mapped).
+        opt_out_column: a file's column whose yes means "opted out" (the profile's option).
+        consent_column: a file's column whose yes means "may be emailed" (its opposite,
+            kept in the file's source settings); at most one of the two is set.
         editing_id: the id of the profile being edited, None for a new profile.
     """
 
@@ -102,6 +105,7 @@ class ProfileDraft:
     options: SyncOptions = field(default_factory=SyncOptions)
     mapping: dict[str, str] = field(default_factory=dict)
     opt_out_column: str = ""
+    consent_column: str = ""
     filters: FilterGroup = field(default_factory=FilterGroup)
     schedule: Schedule = field(default_factory=Schedule)
     editing_id: int | None = None
@@ -131,7 +135,12 @@ class ProfileDraft:
                 settings.pop(key, None)
             return SourceSpec(self.source_kind, settings)
         settings["path"] = self.file_path.strip()
-        for key, value in (("key_column", self.key_column), ("sheet", self.file_sheet)):
+        chosen = {
+            "key_column": self.key_column,
+            "sheet": self.file_sheet,
+            "consent_column": self.consent_column,
+        }
+        for key, value in chosen.items():
             if value:
                 settings[key] = value
             else:
@@ -146,7 +155,7 @@ class ProfileDraft:
     def unused_columns(self) -> list[str]:
         """Source columns that feed no Constant Contact field and are not otherwise used."""
         used = {s for s in self.mapping.values() if s}
-        used.update(c for c in (self.key_column, self.opt_out_column) if c)
+        used.update(c for c in (self.key_column, self.opt_out_column, self.consent_column) if c)
         return [c for c in self.columns if c not in used]
 
     def to_profile(self) -> SyncProfile:
@@ -170,6 +179,7 @@ class ProfileDraft:
         path = str(settings.pop("path", ""))
         key_column = str(settings.pop("key_column", "") or "")
         sheet = str(settings.pop("sheet", "") or "")
+        consent_column = str(settings.pop("consent_column", "") or "")
         return cls(
             name=profile.name,
             source_kind=profile.source.kind,
@@ -182,6 +192,7 @@ class ProfileDraft:
             options=profile.options,
             mapping={f.target: f.source for f in profile.mapping.fields},
             opt_out_column=profile.options.opt_out_column,
+            consent_column=consent_column,
             filters=profile.filters,
             schedule=profile.schedule,
             editing_id=profile.id,
@@ -217,6 +228,7 @@ def apply_source_preview(
     opt_out_column: str | None = None,
     key_column: str | None = None,
     row_numbers: Sequence[int] = (),
+    consent_column: str | None = None,
 ) -> bool:
     """Take in a freshly read source; returns True if its columns changed.
 
@@ -246,6 +258,10 @@ def apply_source_preview(
             used.add(pair.source)
     if draft.opt_out_column not in present:
         draft.opt_out_column = opt_out_column if opt_out_column in present else ""
+    if draft.consent_column not in present:
+        # An opt-out column, chosen or suggested, wins: the two say opposite things.
+        wanted = consent_column if consent_column in present else ""
+        draft.consent_column = "" if draft.opt_out_column else wanted
     if draft.key_column not in present:
         draft.key_column = key_column if key_column in present else ""
     return True
@@ -267,6 +283,7 @@ def apply_file_preview(
     suggested: FieldMapping,
     opt_out_column: str | None = None,
     key_column: str | None = None,
+    consent_column: str | None = None,
 ) -> bool:
     """Take in a freshly read file (``apply_source_preview``) with how it was read: its
     sheets, for the chooser; returns True if its columns changed."""
@@ -278,6 +295,7 @@ def apply_file_preview(
         opt_out_column=opt_out_column,
         key_column=key_column,
         row_numbers=[number for number, _ in preview.rows],
+        consent_column=consent_column,
     )
     draft.file_preview = preview
     draft.file_sheets = list(preview.sheets)
@@ -369,7 +387,7 @@ def _validate_constant_contact(draft: ProfileDraft, _names: Set[str]) -> dict[st
 
 def _validate_options(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    column = draft.opt_out_column
+    column = draft.opt_out_column or draft.consent_column
     if column and draft.columns and column not in draft.columns:
         out["opt_out_column"] = _missing_column(column)
     options = draft.options

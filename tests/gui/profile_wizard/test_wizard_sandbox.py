@@ -189,3 +189,64 @@ def test_a_list_name_in_other_capitals_uses_the_existing_list(qtbot, sandbox):
     assert summary.status.value == "completed", summary.message
     assert sandbox.emulator.list_id("Newsletter") == newsletter
     assert sandbox.emulator.contacts_on_list("Newsletter")
+
+
+CONSENT_EXPORT = (
+    "Member ID,First Name,Last Name,Email,Email: News and Updates\n"
+    "M1,Ada,Lovelace,ada.consent@example.com,Yes\n"
+    "M2,Grace,Hopper,grace.consent@example.com,No\n"
+    "M3,Alan,Turing,alan.consent@example.com,\n"
+    "M4,Joan,Clarke,joan.consent@example.com,subscribed\n"
+)
+
+
+def test_a_consent_column_sends_only_those_who_subscribed(qtbot, sandbox, tmp_path):
+    """An export whose column says who *subscribed* (not who opted out): the wizard suggests
+    it as a consent column, and a sync sends only the yes; a no or a blank stays out."""
+    path = tmp_path / "all-clients.csv"
+    path.write_text(CONSENT_EXPORT, encoding="utf-8")
+    service = sandbox.service
+    wizard = ProfileWizard(service)
+    wizard.report_error = lambda exc: pytest.fail(f"unexpected error dialog: {exc}")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    source = wizard.page_for(Step.SOURCE)
+    qtbot.keyClicks(source.name_edit, "Studio clients")
+    source.set_file(str(path))
+    press_next(qtbot, wizard, Step.CONSTANT_CONTACT)
+    wizard.page_for(Step.CONSTANT_CONTACT).list_edit.setText("Consented")
+    press_next(qtbot, wizard, Step.OPTIONS)
+
+    options = wizard.page_for(Step.OPTIONS)
+    assert options.opt_out_combo.currentData() == "Email: News and Updates"
+    assert options.meaning_combo.currentText() == "Yes means they subscribed (consent)"
+    assert options.column_hint.text().startswith("A consent column: only people marked yes")
+    # Read as an opt-out column, the meaning flips; back to consent for this export.
+    options.meaning_combo.setCurrentIndex(options.meaning_combo.findData("opted_out"))
+    assert wizard.draft.opt_out_column == "Email: News and Updates"
+    assert wizard.draft.consent_column == ""
+    options.meaning_combo.setCurrentIndex(options.meaning_combo.findData("consent"))
+    assert (wizard.draft.opt_out_column, wizard.draft.consent_column) == (
+        "",
+        "Email: News and Updates",
+    )
+    for step in (Step.MAPPING, Step.FILTERS, Step.SCHEDULE):
+        press_next(qtbot, wizard, step)
+    with qtbot.waitSignal(wizard.profile_saved, timeout=WAIT_MS):
+        qtbot.mouseClick(
+            wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton
+        )
+
+    stored = service.profiles.get_by_name("Studio clients")
+    assert stored.source.settings["consent_column"] == "Email: News and Updates"
+    summary = service.run_profile(stored.id)
+    results = {r.email: r for r in service.run_results(summary.run_id)}
+    assert summary.counts.total == 4 == summary.counts.created + summary.counts.skipped
+    assert {e for e, r in results.items() if r.outcome == "created"} == {
+        "ada.consent@example.com",
+        "joan.consent@example.com",
+    }
+    assert sandbox.emulator.contacts_on_list("Consented") == {
+        "ada.consent@example.com",
+        "joan.consent@example.com",
+    }

@@ -51,6 +51,15 @@ HANDLING_TEXT = {
         "OptionsPage", "Leave them out, and unsubscribe them in Constant Contact too"
     ),
 }
+# What a file's opt-out column says: "opted out" (yes = do not email) or consent (yes = may
+# email; a no or a blank = no consent, so they count as opted out).
+OPTED_OUT, CONSENT = "opted_out", "consent"
+CONSENT_HELP = QT_TRANSLATE_NOOP(
+    "OptionsPage",
+    "A consent column: only people marked yes (subscribed, opted in, true, 1 or x) may be "
+    "emailed. A no or a blank counts as opted out; unsubscribing them too also unsubscribes "
+    "those whose cell is blank.",
+)
 
 # The two-way checkboxes (only for a source ContactBridge can write to, such as Xero).
 IMPORT_TEXT = QT_TRANSLATE_NOOP("OptionsPage", "Add new Constant Contact contacts to the source")
@@ -168,12 +177,27 @@ class OptionsPage(DraftPage):
         column_label.setBuddy(self.opt_out_combo)
         grid.addWidget(column_label, 0, 0)
         grid.addWidget(self.opt_out_combo, 0, 1)
+        # What the column says: "opted out" (yes = do not email) or consent (yes = may email).
+        meaning_label = QLabel(self.tr("This column &says:"), self)
+        self.meaning_combo = QComboBox(self)
+        self.meaning_combo.setAccessibleName(self.tr("What the column says"))
+        self.meaning_combo.addItem(self.tr("Yes means they opted out"), OPTED_OUT)
+        self.meaning_combo.addItem(self.tr("Yes means they subscribed (consent)"), CONSENT)
+        meaning_label.setBuddy(self.meaning_combo)
+        grid.addWidget(meaning_label, 1, 0)
+        grid.addWidget(self.meaning_combo, 1, 1)
         self.column_hint = hint_label(self.tr(OPTION_HELP["opt_out_column"]), self)
-        grid.addWidget(self.column_hint, 1, 1, 1, 2)
-        self._column_widgets = (column_label, self.opt_out_combo, self.column_hint)
+        grid.addWidget(self.column_hint, 2, 1, 1, 2)
+        self._column_widgets = (
+            column_label,
+            self.opt_out_combo,
+            meaning_label,
+            self.meaning_combo,
+            self.column_hint,
+        )
         self.service_optout_hint = hint_label("", self)  # how the service marks opt-outs
         grid.addWidget(self.service_optout_hint, 0, 0, 1, 3)
-        grid.addWidget(self.add_error_label("opt_out_column", self.opt_out_combo), 2, 1, 1, 2)
+        grid.addWidget(self.add_error_label("opt_out_column", self.opt_out_combo), 3, 1, 1, 2)
         handling_label = QLabel(self.tr("&What to do with them:"), self)
         self.handling_combo = QComboBox(self)
         self.handling_combo.setAccessibleName(self.tr("What to do with people who opted out"))
@@ -181,9 +205,9 @@ class OptionsPage(DraftPage):
         for handling, text in HANDLING_TEXT.items():
             self.handling_combo.addItem(self.tr(text), handling.value)
         handling_label.setBuddy(self.handling_combo)
-        grid.addWidget(handling_label, 3, 0)
-        grid.addWidget(self.handling_combo, 3, 1)
-        grid.addWidget(hint_label(self.tr(OPTION_HELP["opt_out_handling"]), self), 4, 1, 1, 2)
+        grid.addWidget(handling_label, 4, 0)
+        grid.addWidget(self.handling_combo, 4, 1)
+        grid.addWidget(hint_label(self.tr(OPTION_HELP["opt_out_handling"]), self), 5, 1, 1, 2)
         layout.addLayout(grid)
         layout.addSpacing(6)
         layout.addWidget(separator(self))
@@ -192,6 +216,7 @@ class OptionsPage(DraftPage):
         layout.addStretch(1)
         outer.addWidget(self.page_error)
         self.opt_out_combo.currentIndexChanged.connect(self._column_chosen)
+        self.meaning_combo.currentIndexChanged.connect(self._meaning_chosen)
         self.handling_combo.currentIndexChanged.connect(self._handling_chosen)
 
     def page_title(self) -> str:
@@ -355,10 +380,17 @@ class OptionsPage(DraftPage):
         self.opt_out_combo.addItem(self.tr("— none: everyone in the file may be emailed —"), "")
         for column in d.columns:
             self.opt_out_combo.addItem(column, column)
-        if d.opt_out_column and self.opt_out_combo.findData(d.opt_out_column) < 0:
-            self.opt_out_combo.addItem(d.opt_out_column, d.opt_out_column)  # shows its error
-        self.opt_out_combo.setCurrentIndex(max(self.opt_out_combo.findData(d.opt_out_column), 0))
+        chosen = d.consent_column or d.opt_out_column
+        if chosen and self.opt_out_combo.findData(chosen) < 0:
+            self.opt_out_combo.addItem(chosen, chosen)  # shows its error
+        self.opt_out_combo.setCurrentIndex(max(self.opt_out_combo.findData(chosen), 0))
         self.opt_out_combo.blockSignals(False)
+        self.meaning_combo.blockSignals(True)
+        self.meaning_combo.setCurrentIndex(
+            self.meaning_combo.findData(CONSENT if d.consent_column else OPTED_OUT)
+        )
+        self.meaning_combo.blockSignals(False)
+        self._show_meaning()
         self.handling_combo.blockSignals(True)
         self.handling_combo.setCurrentIndex(
             max(self.handling_combo.findData(d.options.opt_out_handling.value), 0)
@@ -370,7 +402,7 @@ class OptionsPage(DraftPage):
             widget.setVisible(not note)
         self.service_optout_hint.setText(self.tr(note))
         self.service_optout_hint.setVisible(bool(note))
-        self.handling_combo.setEnabled(bool(note) or bool(d.opt_out_column))
+        self.handling_combo.setEnabled(bool(note) or bool(chosen))
         self._init_two_way()
         self.refresh()
 
@@ -394,10 +426,17 @@ class OptionsPage(DraftPage):
         self._enable_dependents()
 
     def _enable_dependents(self) -> None:
+        """Options that depend on another, or on what the source can take: a source that
+        takes only opt-outs (no new or changed records) has no import to set up."""
         options = self.draft.options
+        found = registry.find(self.draft.source_kind)
+        caps = found.capabilities if found is not None else None
+        creates = caps is not None and caps.create
+        updates = caps is not None and caps.update
+        self.checkboxes["import_from_cc"].setEnabled(creates)
         for combo in self.choice_combos.values():
-            combo.setEnabled(options.import_from_cc)
-        self.checkboxes["import_updates_existing"].setEnabled(options.import_from_cc)
+            combo.setEnabled(creates and options.import_from_cc)
+        self.checkboxes["import_updates_existing"].setEnabled(updates and options.import_from_cc)
         self.checkboxes["clear_optout_on_resubscribe"].setEnabled(options.optout_to_source)
 
     def _choice_made(self, name: str) -> None:
@@ -435,9 +474,27 @@ class OptionsPage(DraftPage):
         self.changed("phone_region")
 
     def _column_chosen(self, index: int) -> None:
-        self.draft.opt_out_column = str(self.opt_out_combo.itemData(index) or "")
-        self.handling_combo.setEnabled(bool(self.draft.opt_out_column))
+        self._set_column(str(self.opt_out_combo.itemData(index) or ""))
+
+    def _meaning_chosen(self, _index: int) -> None:
+        self._set_column(str(self.opt_out_combo.currentData() or ""))
+
+    def _set_column(self, column: str) -> None:
+        """The chosen column, as an opt-out column or a consent column (never both)."""
+        consent = self.meaning_combo.currentData() == CONSENT
+        self.draft.opt_out_column = "" if consent else column
+        self.draft.consent_column = column if consent else ""
+        self.handling_combo.setEnabled(bool(column))
+        self._show_meaning()
         self.changed("opt_out_column")
+
+    def _show_meaning(self) -> None:
+        column = str(self.opt_out_combo.currentData() or "")
+        self.meaning_combo.setEnabled(bool(column))
+        if self.meaning_combo.currentData() == CONSENT:
+            self.column_hint.setText(self.tr(CONSENT_HELP))
+        else:
+            self.column_hint.setText(self.tr(OPTION_HELP["opt_out_column"]))
 
     def _handling_chosen(self, index: int) -> None:
         handling = OptOutHandling(str(self.handling_combo.itemData(index)))

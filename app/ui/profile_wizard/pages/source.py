@@ -24,7 +24,11 @@ from PySide6.QtWidgets import (
 
 from app.connectors import registry
 from app.core.errors import AppError
-from app.core.mapping_suggest import suggest_key_column, suggest_opt_out_column
+from app.core.mapping_suggest import (
+    suggest_consent_column,
+    suggest_key_column,
+    suggest_opt_out_column,
+)
 from app.core.source_preview import SourcePreview
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.flow import Step
@@ -350,6 +354,7 @@ class SourcePage(DraftPage):
                 suggested=service.suggest_mapping(columns),
                 opt_out_column=suggest_opt_out_column(columns),
                 key_column=suggest_key_column(columns),
+                consent_column=suggest_consent_column(columns),
             )
 
     def _show_preview(self) -> None:

@@ -1,0 +1,141 @@
+"""The WellnessLiving emulator's SQLite state: one connection under a lock, and the schema."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS businesses (
+    k_business TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    region INTEGER NOT NULL,
+    staging INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS applications (
+    app_id TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    staging INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS staff (
+    uid TEXT PRIMARY KEY,
+    login TEXT UNIQUE NOT NULL,
+    password TEXT NOT NULL,
+    k_business TEXT NOT NULL,
+    first TEXT NOT NULL DEFAULT '',
+    last TEXT NOT NULL DEFAULT '',
+    failures INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS login_types (
+    k_login_type TEXT PRIMARY KEY,
+    k_business TEXT NOT NULL,
+    title TEXT NOT NULL,
+    is_prospect INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS member_groups (
+    k_member_group TEXT PRIMARY KEY,
+    k_business TEXT NOT NULL,
+    title TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS clients (
+    uid TEXT PRIMARY KEY,
+    k_business TEXT NOT NULL,
+    first TEXT NOT NULL DEFAULT '',
+    last TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    postal TEXT NOT NULL DEFAULT '',
+    gender INTEGER NOT NULL DEFAULT 3,
+    k_login_type TEXT,
+    member TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    is_subscribe INTEGER,
+    is_subscribe_sms INTEGER,
+    active INTEGER NOT NULL DEFAULT 1,
+    added_ms INTEGER NOT NULL,
+    changed_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS clients_business ON clients(k_business, active);
+CREATE TABLE IF NOT EXISTS client_groups (
+    uid TEXT NOT NULL,
+    k_member_group TEXT NOT NULL,
+    PRIMARY KEY (uid, k_member_group)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+    transient TEXT PRIMARY KEY,
+    persistent TEXT NOT NULL,
+    host TEXT NOT NULL,
+    notepad TEXT NOT NULL DEFAULT '',
+    uid TEXT,
+    used_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jwt (
+    token TEXT PRIMARY KEY,
+    uid TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+"""
+
+
+class State:
+    """Owns the SQLite file; every access goes through :meth:`tx`, which holds one lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=OFF")  # a sandbox: speed over crash safety
+            conn.executescript(SCHEMA)
+            self._conn = conn
+        return self._conn
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """Run a block in one transaction under the state lock (nested blocks join it)."""
+        with self._lock:
+            conn = self._connection()
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+def next_key(conn: sqlite3.Connection, name: str, start: int) -> str:
+    """The next numeric key of a kind (uids, group keys...), as WellnessLiving writes them."""
+    row = conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+    value = (row["value"] if row else start) + 1
+    conn.execute(
+        "INSERT INTO counters (name, value) VALUES (?, ?)"
+        " ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        (name, value),
+    )
+    return str(value)
