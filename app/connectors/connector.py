@@ -109,8 +109,8 @@ class SandboxSpec:
         env_urls: the URLs environment variables name (an emulator run elsewhere), or None.
         env_names: those variables, for the message when nothing answers there.
         prepare: after Constant Contact is connected: connect to the emulator and return the
-            sample profiles to add on first use (host, Constant Contact connection id,
-            samples folder, with_samples).
+            sample profiles to add on first use (host, Constant Contact connection id, the
+            sandbox's home folder, with_samples).
     """
 
     emulator: str = ""

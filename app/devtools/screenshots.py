@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
+from app.connectors.wellnessliving.connector import SAMPLE_PROFILE as WL_PROFILE
 from app.connectors.xero.connector import SAMPLE_LIST as XERO_LIST_NAME
 from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.errors import NeedsReconnect
@@ -134,6 +135,7 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
 
         _shoot_wizard(service, window, shoot)
         _shoot_xero_source(service, window, shoot)
+        _shoot_source_panel(service, window, shoot, "wellnessliving", WL_PROFILE)
         shoot_managers(service, emulator, shoot)
         _shoot_waiting(window, emulator, shoot)
         sample = getattr(handle, "sample_csv", None)
@@ -251,6 +253,28 @@ def _shoot_xero_source(
     while panel.busy and time.monotonic() < deadline:  # groups and preview load in workers
         wait_ms(50)
     shoot(wizard, "09-wizard-xero-1-source")
+    wizard.reject()
+
+
+def _shoot_source_panel(
+    service: ContactBridgeService,
+    window: MainWindow,
+    shoot: Callable[..., Path],
+    kind: str,
+    profile_name: str,
+) -> None:
+    """A service's sample profile on the wizard's first page: its panel and a preview."""
+    profile = service.get_profile(profile_name)
+    wizard = ProfileWizard(service, window, profile=profile)
+    wizard.show()
+    wizard.restart()
+    page = wizard.page_for(Step.SOURCE)
+    assert isinstance(page, SourcePage)
+    panel = page.panels[kind]
+    deadline = time.monotonic() + 30
+    while panel.busy and time.monotonic() < deadline:  # the connection and preview load
+        wait_ms(50)
+    shoot(wizard, f"09-wizard-{kind}-1-source")
     wizard.reject()
 
 

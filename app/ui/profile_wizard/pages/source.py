@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -104,14 +106,23 @@ class SourcePage(DraftPage):
 
         # Each service's own panel (its connection and choices), shown when it is chosen
         self.panels: dict[str, Any] = {}
+        self.panel_boxes: dict[str, QScrollArea] = {}
         for found in all_views():
             if found.panel_class is None:
                 continue
             panel = found.panel_class(context, self)
-            panel.setVisible(False)
             panel.source_changed.connect(self._service_changed)
-            layout.addWidget(panel)
+            # A service's choices may be taller than a laptop's wizard: they scroll, and
+            # never squeeze into each other.
+            box = QScrollArea(self)
+            box.setWidget(panel)
+            box.setWidgetResizable(True)
+            box.setFrameShape(QFrame.Shape.NoFrame)
+            box.setMinimumHeight(min(panel.sizeHint().height(), 240))
+            box.setVisible(False)
+            layout.addWidget(box, 1)
             self.panels[found.connector.kind] = panel
+            self.panel_boxes[found.connector.kind] = box
         layout.addWidget(self.add_error_label("source_connection"))
 
         # File (shown when a file is chosen)
@@ -256,8 +267,8 @@ class SourcePage(DraftPage):
     def _show_kind(self) -> None:
         """Show the widgets of the chosen kind of source."""
         kind = self.draft.source_kind
-        for panel_kind, panel in self.panels.items():
-            panel.setVisible(panel_kind == kind)
+        for panel_kind, box in self.panel_boxes.items():
+            box.setVisible(panel_kind == kind)
         service = not self.draft.is_file
         self.file_box.setVisible(not service)
         self.key_box.setVisible(not service)
