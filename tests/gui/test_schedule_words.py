@@ -26,14 +26,14 @@ def test_the_profiles_list_and_title_say_a_two_way_profile_polls(qtbot, sandbox)
         }
         assert schedules == {SAMPLE_PROFILE_NAME: "Manual", XERO_PROFILE_NAME: POLLS}
 
-        window.select_profile(service.get_profile(XERO_PROFILE_NAME).id)
+        window.select_profile(service.profiles.named(XERO_PROFILE_NAME).id)
         assert window.profile_subtitle.text().endswith(f" · {POLLS}")
     finally:
         window.shutdown()
 
 
 def test_the_wizards_schedule_step_says_a_two_way_profile_polls(qtbot, sandbox) -> None:
-    xero = sandbox.service.get_profile(XERO_PROFILE_NAME)
+    xero = sandbox.service.profiles.named(XERO_PROFILE_NAME)
     wizard = ProfileWizard(sandbox.service, profile=xero)
     qtbot.addWidget(wizard)
     page = wizard.page_for(Step.SCHEDULE)
