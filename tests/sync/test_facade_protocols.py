@@ -87,4 +87,3 @@ def test_the_service_and_the_fake_are_what_the_window_is_given(service, tmp_path
     concerns = {p.values[3] for p in CONCERNS}
     declared = {n for n, v in vars(ContactBridgeApi).items() if isinstance(v, property)}
     assert concerns <= declared  # each concern is reachable from what the window is given
-
