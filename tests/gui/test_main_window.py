@@ -26,7 +26,7 @@ class FakeWizard(QWizard):
         self.saved_profile = None
 
     def accept(self):
-        pid = max(self.service.profiles_by_id, default=0) + 1
+        pid = max(self.service.profiles.by_id, default=0) + 1
         self.saved_profile = self.service.add_profile(pid, "New shop")
         super().accept()
 

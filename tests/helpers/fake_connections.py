@@ -1,14 +1,21 @@
-"""``ConnectionsApi`` in memory: connections in a list, sign-ins that answer at once."""
+"""``ConnectionsApi`` in memory: connections in a list, sign-ins that answer at once, and
+what a connector may ask of the app (``ConnectorHost``) with secrets in memory."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
+from app.connectors.base import RequestStats
 from app.connectors.connector import SubAccount
 from app.core.errors import Cancelled, ConfigError
+from app.core.mapping import FieldMapping
+from app.core.mapping_suggest import suggest_mapping
 from app.core.records import CustomField
 from app.core.store_types import Connection, ConnectionStatus
+from app.secrets.store import SecretStore
 from app.sync.facade.connections import CC_SERVICE
 from app.sync.progress import CancelToken
 
@@ -32,9 +39,14 @@ class FakeConnections:
         connect_error: raised by a sign-in when set.
         connect_calls: (label, connection_id) of each Constant Contact sign-in.
         fields: the account's custom fields.
+        browsed: the pages a connector asked to show in the browser.
     """
 
-    def __init__(self, *connections: Connection) -> None:
+    def __init__(self, *connections: Connection, sandbox: bool = True) -> None:
+        self.sandbox = sandbox
+        self.stats = RequestStats()
+        self.secrets = SecretStore()  # in memory
+        self.browsed: list[str] = []
         self.connections: list[Connection] = list(connections)
         self.connect_gate: threading.Event | None = None
         self.connect_error: Exception | None = None
@@ -142,3 +154,40 @@ class FakeConnections:
             found = CustomField(f"cf{n}", label.lower().replace(" ", "_"), label)
             self.fields.append(found)
         return found
+
+    # -- ConnectorHost -----------------------------------------------------------------------
+
+    def open_browser(self, url: str) -> object:
+        self.browsed.append(url)
+        return None
+
+    def create_connection(self, kind: str, label: str, settings: Mapping[str, Any]) -> Connection:
+        new_id = max((c.id for c in self.connections), default=0) + 1
+        return self._signed_in(Connection(new_id, kind, label, settings=dict(settings)))
+
+    def save_connection(
+        self,
+        connection_id: int,
+        *,
+        status: str | None = None,
+        account_name: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> Connection:
+        conn = self.connection(connection_id)
+        assert conn is not None
+        if status is not None:
+            conn = replace(conn, status=ConnectionStatus(status))
+        if account_name is not None:
+            conn = replace(conn, account_name=account_name)
+        if settings is not None:
+            conn = replace(conn, settings={**conn.settings, **settings})
+        return self._signed_in(conn)
+
+    def service_urls(self, kind: str, connection: Connection) -> Any:
+        return None  # the fake's services answer nowhere: their tests use the sandbox
+
+    def oauth_client_id(self, kind: str) -> str:
+        return "test-client"
+
+    def suggest_mapping(self, columns: list[str]) -> FieldMapping:
+        return suggest_mapping(columns)

@@ -50,7 +50,7 @@ class FakeService:
         self.home = home
         self.sandbox = sandbox
         self.profiles = FakeProfiles(*profiles)
-        self.connections = FakeConnections(*connections)
+        self.connections = FakeConnections(*connections, sandbox=sandbox)
         self.runs = FakeRuns(self.profiles, clock)
         self.lists = FakeLists(self.profiles, *LISTS)
         self.reports = FakeReports(self.profiles, self.runs)

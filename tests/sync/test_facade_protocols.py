@@ -46,7 +46,11 @@ CONCERNS = [
 
 
 def methods(protocol: type) -> list[str]:
-    return [n for n, v in vars(protocol).items() if callable(v) and not n.startswith("_")]
+    """The protocol's methods, its base protocols' included (``ConnectorHost``'s)."""
+    bases = [c for c in protocol.__mro__ if getattr(c, "_is_protocol", False)]
+    return sorted(
+        {n for c in bases for n, v in vars(c).items() if callable(v) and not n.startswith("_")}
+    )
 
 
 def shape(method: Callable[..., Any]) -> list[tuple[str, Any, Any]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from app.connectors.base import Source
-from app.connectors.connector import SubAccount
+from app.connectors.connector import ConnectorHost, SubAccount
 from app.core.filters import FilterGroup
 from app.core.mapping import FieldMapping
 from app.core.outcomes import RecordResult, RunSummary
@@ -99,8 +99,12 @@ class ProfilesApi(Protocol):
 
 
 @runtime_checkable
-class ConnectionsApi(Protocol):
-    """The accounts ContactBridge signs in to: Constant Contact's and the other services'."""
+class ConnectionsApi(ConnectorHost, Protocol):
+    """The accounts ContactBridge signs in to: Constant Contact's and the other services'.
+
+    It is also what the app lends a connector (``ConnectorHost``): a service's panel hands
+    ``service.connections`` to its connector, to read the service in the background.
+    """
 
     def cc_connections(self) -> list[Connection]:
         """The Constant Contact connections, oldest first."""

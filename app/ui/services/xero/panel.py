@@ -354,7 +354,7 @@ class XeroSourcePanel(QWidget):
             self._groups_task.cancel()
 
         def groups(_cancel: object) -> list[ContactGroup]:
-            with xero_connector.client(service, conn.id) as client:
+            with xero_connector.client(service.connections, conn.id) as client:
                 return client.list_contact_groups()
 
         self._groups_task = self._run(groups, self._groups_done, self._groups_failed)
