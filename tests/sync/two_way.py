@@ -160,7 +160,7 @@ class TwoWay:
             mapping=MAPPING,
         )
         self.profile_id = self.service.profiles.save(profile).id
-        self.service.open_source = lambda spec, opt_out_column="": self.source
+        self.service.profiles.open_source = lambda spec, opt_out_column="": self.source
         return self
 
     def options(self, **changes: Any) -> None:
