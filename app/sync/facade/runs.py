@@ -132,8 +132,8 @@ class Runs:
         """Undo a run of the profile (default: its last completed sync), or with
         ``dry_run`` say exactly what that would restore. ``delete_created`` deletes the
         contacts the run created (the caller has confirmed it) instead of only taking
-        them off its list, and removes the records it created in the source (archived in
-        Xero). See ``app.sync.undo``.
+        them off its list, and removes the records it created in the source (a service
+        that keeps everything archives them). See ``app.sync.undo``.
 
         Raises:
             ConfigError: nothing to undo (see ``undo_target``); RunLocked / AccountBusy as
