@@ -226,21 +226,21 @@ def _with_service(args: argparse.Namespace) -> int:
             print(notice, file=sys.stderr)
         service = handle.service
         # Another process waiting for the same account names this one by it.
-        service.origin = Origin.RUN_DUE if args.command == "run-due" else Origin.COMMAND_LINE
+        service.runs.origin = Origin.RUN_DUE if args.command == "run-due" else Origin.COMMAND_LINE
         if args.command == "profiles":
             return _profiles(service, args)
         if args.command == "run-due":
             return _run_due(service, args.json)
         if args.command == "undo":
-            return _undo(service, service.get_profile(args.profile), args)
+            return _undo(service, service.profiles.named(args.profile), args)
         if args.command != "push":
-            return _run(service, service.get_profile(args.profile), args)
+            return _run(service, service.profiles.named(args.profile), args)
         profile, temporary = _quick_push_profile(service, args.file, args.list, args.dry_run)
         try:
             return _run(service, profile, args)
         finally:
             if temporary:  # a dry run leaves no profile (and so no run history) behind
-                service.delete_profile(profile.id)
+                service.profiles.delete(profile.id)
     finally:
         handle.close()
 
@@ -259,7 +259,7 @@ def _run(service, profile, args: argparse.Namespace) -> int:
             if args.command == "retry-failed":
                 summary = _retry_failed(service, profile, confirm, reporter, cancel, **wait)
             else:
-                summary = service.run_profile(
+                summary = service.runs.sync(
                     profile.id,
                     dry_run=dry_run,
                     confirm=confirm,
@@ -270,7 +270,7 @@ def _run(service, profile, args: argparse.Namespace) -> int:
     except AppError as exc:
         stopped = None
         if reporter.phases and not dry_run and not isinstance(exc, NeedsConfirmation):
-            stopped = service.runs.resumable_run(profile.id)  # the run it started, stopped
+            stopped = service.runs.resumable(profile.id)  # the run it started, stopped
         if stopped is None:
             _fail(exc.message, args.json)
             return EXIT_CANNOT_START
@@ -320,11 +320,11 @@ def _undo(service, profile, args: argparse.Namespace) -> int:
     cancel = CancelToken()
     dry_run = args.dry_run
     if args.delete_created and not args.confirm and not dry_run:
-        preview = service.undo_run(profile.id, args.run, dry_run=True, delete_created=True)
+        preview = service.runs.undo(profile.id, args.run, dry_run=True, delete_created=True)
         _fail(_removal_words(preview), args.json)
         return EXIT_CANNOT_START
     with _interrupt_cancels(cancel):
-        report = service.undo_run(
+        report = service.runs.undo(
             profile.id,
             args.run,
             dry_run=dry_run,
@@ -402,7 +402,7 @@ def _run_due(service, as_json: bool) -> int:
             item["next_run"] = when.isoformat(timespec="minutes") if when else None
         else:
             try:
-                summary = service.run_profile(profile.id, on_wait=_say_waiting)
+                summary = service.runs.sync(profile.id, on_wait=_say_waiting)
             except RunLocked:
                 item["status"] = "skipped"
                 item["message"] = "already syncing in another ContactBridge window or process"
@@ -449,10 +449,10 @@ def _run_due_line(item: dict) -> str:
 
 
 def _retry_failed(service, profile, confirm, reporter, cancel, **wait) -> RunSummary:
-    last = service.last_failed_run(profile.id)
+    last = service.runs.last_failed(profile.id)
     if last is None:
         raise AppError(f'Nothing to retry: the last sync of "{profile.name}" had no failures.')
-    return service.retry_failed(
+    return service.runs.retry_failed(
         last.run_id, confirm=confirm, reporter=reporter, cancel=cancel, **wait
     )
 
@@ -485,16 +485,16 @@ def _quick_push_profile(service, file: Path, list_name: str, dry_run: bool = Fal
     existing = service.profiles.get_by_name(name)
     if existing is not None:
         return existing, False
-    conn = service.default_connection()
+    conn = service.connections.default_connection()
     if conn is None:
         raise AppError("Connect to Constant Contact first: open ContactBridge and add a profile.")
     spec = file_spec(file)
-    source = service.open_source(spec)
+    source = service.profiles.open_source(spec)
     columns = source.columns()
-    mapping = service.suggest_mapping(columns)
+    mapping = service.profiles.suggest_mapping(columns)
     if mapping.source_for("email") is None:
         raise AppError(_no_email_column(file.name, columns, getattr(source, "sheet_pick", None)))
-    profile = service.save_profile(
+    profile = service.profiles.save(
         SyncProfile(
             name=name, source=spec, main_list=list_name, connection_id=conn.id, mapping=mapping
         )
@@ -521,7 +521,7 @@ def _no_email_column(name: str, columns: list[str], pick: object) -> str:
 
 def _profiles(service, args: argparse.Namespace) -> int:
     if args.action == "list":
-        overviews = service.list_profiles()
+        overviews = service.profiles.overviews()
         if args.json:
             print(json.dumps([_profile_json(o) for o in overviews], indent=2, ensure_ascii=False))
         else:
@@ -535,7 +535,7 @@ def _profiles(service, args: argparse.Namespace) -> int:
                 )
         return EXIT_OK
     if args.action == "export":
-        profile = service.get_profile(args.name)
+        profile = service.profiles.named(args.name)
         data = service.profiles.export_dict(profile)
         args.file.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         print(f'Exported "{profile.name}" to {args.file}')
@@ -544,9 +544,9 @@ def _profiles(service, args: argparse.Namespace) -> int:
     if profile.connection_id is None:
         # An export carries no connection, and the CLI has no way to pick one later: with a
         # single Constant Contact account connected, use it so the profile can sync at once.
-        connections = service.cc_connections()
+        connections = service.connections.cc_connections()
         if len(connections) == 1:
-            profile = service.save_profile(profile.with_changes(connection_id=connections[0].id))
+            profile = service.profiles.save(profile.with_changes(connection_id=connections[0].id))
     print(f'Imported "{profile.name}"')
     return EXIT_OK
 

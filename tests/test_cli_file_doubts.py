@@ -63,9 +63,9 @@ def test_a_guessed_encoding_is_said_once_and_noted_on_each_record(cli, home, tmp
     handle = open_service(sandbox=True, home=home)
     try:
         service = handle.service
-        profile = service.get_profile("Quick push: till.csv → Walk-ins")
-        run = service.runs.last_run(profile.id)
-        details = {r.row: r.detail for r in service.run_results(run.run_id)}
+        profile = service.profiles.named("Quick push: till.csv → Walk-ins")
+        run = service.store.runs.last_run(profile.id)
+        details = {r.row: r.detail for r in service.runs.results(run.run_id)}
     finally:
         handle.close()
     note = "First name: read as Windows-1252 (Western European), a guess"
@@ -85,9 +85,9 @@ def test_a_till_export_with_unreadable_rows_sends_the_rest(cli, home: Path, tmp_
     handle = open_service(sandbox=True, home=home)
     try:
         service = handle.service
-        profile = service.get_profile("Quick push: till-export.csv → Walk-ins")
-        run = service.runs.last_run(profile.id)
-        skipped = {r.row: r.reason for r in service.run_results(run.run_id) if not r.email}
+        profile = service.profiles.named("Quick push: till-export.csv → Walk-ins")
+        run = service.store.runs.last_run(profile.id)
+        skipped = {r.row: r.reason for r in service.runs.results(run.run_id) if not r.email}
     finally:
         handle.close()
     assert sorted(skipped) == [8, 10, 12]  # the spreadsheet's rows, below three title lines

@@ -20,7 +20,7 @@ from app.core.store_types import Connection
 
 
 class ConnectorHost(Protocol):
-    """What a connector may ask of the app (``ContactBridgeService`` provides it).
+    """What a connector may ask of the app (``service.connections`` provides it).
 
     It owns the connection rows (SQLite, no secrets) and the token store (the keyring); a
     connector keeps its own settings in ``Connection.settings`` and its secrets in tokens.

@@ -182,14 +182,14 @@ def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> 
             assert emu is not None
             conn = sandbox_connection(service)
             spec = file_spec(csv_path, "Customer ID")
-            columns, _ = service.preview_source(spec, 1)
-            profile = service.save_profile(
+            columns, _ = service.profiles.preview_source(spec, 1)
+            profile = service.profiles.save(
                 SyncProfile(
                     name="Bench",
                     source=spec,
                     main_list="Bench list",
                     connection_id=conn.id,
-                    mapping=service.suggest_mapping(columns),
+                    mapping=service.profiles.suggest_mapping(columns),
                 )
             )
             wanted = [k for k in ("first", "unchanged", "resync1pct") if k in scenarios]
@@ -201,7 +201,7 @@ def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> 
                     edit_rows(csv_path, every=100)
                 emu.reset_counts()
                 started = time.perf_counter()
-                summary = service.run_profile(profile.saved_id, reporter=RecordingReporter())
+                summary = service.runs.sync(profile.saved_id, reporter=RecordingReporter())
                 wall = time.perf_counter() - started
                 peak_kb = _peak_rss_kb()
                 counts = emu.request_counts()
@@ -225,7 +225,7 @@ def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> 
                 if key not in scenarios:
                     continue  # the first push, run only to set up a later scenario
                 if key == "first":
-                    chunks = list(service.runs.checkpoint(summary.run_id)["chunks"].values())
+                    chunks = list(service.store.runs.checkpoint(summary.run_id)["chunks"].values())
                     report["figures"] += first_push_figures(run, chunks, contacts)
                 if key == "resync1pct":
                     report["figures"] += [
@@ -357,7 +357,7 @@ def _figure(scenario: str, name: str, value: float, unit: str, target: float | N
 
 def sandbox_connection(service: ContactBridgeService) -> Connection:
     """The sandbox's Constant Contact connection (made when the sandbox opens)."""
-    conn = service.default_connection()
+    conn = service.connections.default_connection()
     assert conn is not None, "the sandbox opened without its Constant Contact connection"
     return conn
 
@@ -480,19 +480,19 @@ def stream_child(records: int) -> None:
         try:
             service = handle.service
             spec = file_spec(csv_path, "Customer ID")
-            columns, _ = service.preview_source(spec, 1)
-            profile = service.save_profile(
+            columns, _ = service.profiles.preview_source(spec, 1)
+            profile = service.profiles.save(
                 SyncProfile(
                     name="Stream",
                     source=spec,
                     main_list="Bench list",
                     connection_id=sandbox_connection(service).id,
                     options=bench_options(),
-                    mapping=service.suggest_mapping(columns),
+                    mapping=service.profiles.suggest_mapping(columns),
                 )
             )
             started = time.perf_counter()
-            summary = service.run_profile(profile.saved_id, dry_run=True, reporter=NullReporter())
+            summary = service.runs.sync(profile.saved_id, dry_run=True, reporter=NullReporter())
             seconds = time.perf_counter() - started
         finally:
             handle.close()

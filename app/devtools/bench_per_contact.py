@@ -58,9 +58,9 @@ def per_contact_run(contacts: int, sample: int = SAMPLE) -> dict[str, Any]:
             emu = handle.emulator_process
             assert emu is not None
             service = handle.service
-            connection = service.default_connection()
+            connection = service.connections.default_connection()
             assert connection is not None and connection.id is not None
-            client = service.cc_client(connection.id)
+            client = service.connections.cc_client(connection.id)
             list_id = client.create_list("Bench list").list_id
             with csv_path.open(newline="", encoding="utf-8") as fh:
                 rows = list(csv.DictReader(fh))

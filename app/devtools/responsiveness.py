@@ -61,14 +61,14 @@ def measure(contacts: int, *, as_json: bool = False) -> int:
         try:
             service = handle.service
             spec = file_spec(csv_path, "Customer ID")
-            columns, _ = service.preview_source(spec, 1)
-            profile = service.save_profile(
+            columns, _ = service.profiles.preview_source(spec, 1)
+            profile = service.profiles.save(
                 SyncProfile(
                     name="Responsiveness bench",
                     source=spec,
                     main_list="Bench list",
                     connection_id=sandbox_connection(service).id,
-                    mapping=service.suggest_mapping(columns),
+                    mapping=service.profiles.suggest_mapping(columns),
                 )
             )
             window = MainWindow(service)

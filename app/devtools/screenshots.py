@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
@@ -142,8 +143,8 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
         if sample is not None:
             shoot_unreadable_rows(window, sample.parent, shoot)
 
-        for ov in service.list_profiles():
-            service.delete_profile(ov.profile.saved_id)
+        for ov in service.profiles.overviews():
+            service.profiles.delete(ov.profile.saved_id)
         window.reload_profiles()
         shoot(window, "12-empty-state")
     finally:
@@ -154,15 +155,15 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
 def _shoot_waiting(window: MainWindow, emulator: object, shoot: Callable[..., Path]) -> None:
     """The bakery queued behind a sync of the Xero sample started from the command line:
     both send to one Constant Contact account, so it waits its turn and says for what."""
-    service = window.service
-    bakery = service.get_profile(SAMPLE_PROFILE_NAME)
+    service = cast(ContactBridgeService, window.service)  # the sandbox's: it holds the locks
+    bakery = service.profiles.named(SAMPLE_PROFILE_NAME)
     if bakery.id is None or bakery.connection_id is None:
         return
     # As a "sync" typed in a terminal would note itself (another process's id).
     elsewhere = Holder(
         Activity.SYNC, profile=XERO_PROFILE_NAME, origin=Origin.COMMAND_LINE, pid=os.getpid() + 1
     )
-    with service.account_lock(bakery.connection_id).holding(elsewhere):
+    with service.runs.account_lock(bakery.connection_id).holding(elsewhere):
         window.select_profile(bakery.id)
         window.sync_now()
         if wait_for(window.runner.run_waiting, 30_000):
@@ -180,9 +181,9 @@ def _shoot_two_way(
     """The Xero sample profile synced both ways: a new Constant Contact contact comes into
     Xero, one already there is matched, and one who unsubscribed is refused by the list and
     marked opted out in Xero."""
-    profile = service.get_profile(XERO_PROFILE_NAME)
+    profile = service.profiles.named(XERO_PROFILE_NAME)
     options = replace(profile.options, import_from_cc=True)
-    service.save_profile(profile.with_changes(options=options))
+    service.store.profiles.save(profile.with_changes(options=options))
     if emulator is not None:
         seed = emulator.seed_contact
         seed("mere.tane@example.com", "Mere", "Tane", list_names=[XERO_LIST_NAME])
@@ -220,7 +221,7 @@ def _shoot_wizard(
     service: ContactBridgeService, window: MainWindow, shoot: Callable[..., Path]
 ) -> None:
     """Walk the wizard over the sample profile (all filled in) and grab each page."""
-    profile = service.list_profiles()[0].profile
+    profile = service.profiles.overviews()[0].profile
     wizard = ProfileWizard(service, window, profile=profile)
     wizard.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
     wizard.show()
@@ -242,7 +243,7 @@ def _shoot_xero_source(
     service: ContactBridgeService, window: MainWindow, shoot: Callable[..., Path]
 ) -> None:
     """The Xero sample profile's first page: the organisation, its filters and a preview."""
-    profile = service.get_profile(XERO_PROFILE_NAME)
+    profile = service.profiles.named(XERO_PROFILE_NAME)
     wizard = ProfileWizard(service, window, profile=profile)
     wizard.show()
     wizard.restart()
@@ -264,7 +265,7 @@ def _shoot_source_panel(
     profile_name: str,
 ) -> None:
     """A service's sample profile on the wizard's first page: its panel and a preview."""
-    profile = service.get_profile(profile_name)
+    profile = service.profiles.named(profile_name)
     wizard = ProfileWizard(service, window, profile=profile)
     wizard.show()
     wizard.restart()

@@ -17,16 +17,16 @@ PROFILE_NAME = "Till export → Newsletter"
 def shoot_unreadable_rows(window: MainWindow, folder: Path, shoot: Callable[..., Path]) -> None:
     """Sync a profile over the damaged export and grab its Error report."""
     service = window.service
-    bakery = service.list_profiles()[0].profile
+    bakery = service.profiles.overviews()[0].profile
     spec = SourceSpec("file", {"path": str(write_till_export(folder))})
-    columns = service.open_source(spec).columns()
-    profile = service.save_profile(
+    columns = service.profiles.open_source(spec).columns()
+    profile = service.profiles.save(
         SyncProfile(
             name=PROFILE_NAME,
             source=spec,
             main_list=bakery.main_list,
             connection_id=bakery.connection_id,
-            mapping=service.suggest_mapping(columns),
+            mapping=service.profiles.suggest_mapping(columns),
         )
     )
     window.reload_profiles()

@@ -224,14 +224,14 @@ def _why(exc: BaseException) -> str:
 def _prepare_sandbox(handle: ServiceHandle, with_samples: bool) -> None:
     """Connect to the emulator (again: tokens live only in memory) and create the samples."""
     service = handle.service
-    conn = service.default_connection()
+    conn = service.connections.default_connection()
     first_use = conn is None
     if first_use and with_samples and handle.emulator is not None:
         _seed_existing_contacts(handle.emulator)
     if conn is None or service.secrets.load_token(conn.id) is None:
         start = "python main.py sandbox serve prints its URLs"
         with _env_emulator_answers("Constant Contact", (ENV_AUTH, ENV_API), start):
-            conn = service.connect_constant_contact(
+            conn = service.connections.connect_constant_contact(
                 "Sandbox Constant Contact", connection_id=conn.id if conn else None
             )
     sample = handle.home / "samples" / SAMPLE_FILE_NAME
@@ -240,13 +240,15 @@ def _prepare_sandbox(handle: ServiceHandle, with_samples: bool) -> None:
             write_sample_csv(sample)
         handle.sample_csv = sample
         if service.profiles.get_by_name(SAMPLE_PROFILE_NAME) is None and first_use:
-            service.save_profile(sample_profile(service, sample, conn.id))
+            service.profiles.save(sample_profile(service, sample, conn.id))
     for connector in registry.CONNECTORS:
         with _env_emulator_answers(connector.label, connector.sandbox.env_names, ""):
-            profiles = connector.sandbox.prepare(service, conn.id, handle.home, with_samples)
+            profiles = connector.sandbox.prepare(
+                service.connections, conn.id, handle.home, with_samples
+            )
         for profile in profiles:
             if service.profiles.get_by_name(profile.name) is None:
-                service.save_profile(profile)
+                service.profiles.save(profile)
 
 
 def _start_emulator(
@@ -280,13 +282,13 @@ def sample_profile(
 ) -> SyncProfile:
     """The sample profile: the bakery's customer file into the "Newsletter" list."""
     spec = registry.file_spec(csv_path, "Customer ID")
-    columns, _ = service.preview_source(spec, 1)
+    columns, _ = service.profiles.preview_source(spec, 1)
     return SyncProfile(
         name=SAMPLE_PROFILE_NAME,
         source=spec,
         main_list=SAMPLE_LIST_NAME,
         connection_id=connection_id,
         options=SyncOptions(opt_out_column="Email Opt Out"),
-        mapping=service.suggest_mapping(columns),
+        mapping=service.profiles.suggest_mapping(columns),
         filters=FilterGroup(),
     )

@@ -26,6 +26,7 @@ from app.sync.due import (
     wait_before_next_look,
     with_last_runs,
 )
+from app.sync.facade.api import ContactBridgeApi
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,8 @@ class Scheduler(QObject):
     """Starts each profile when its schedule says so, re-arming one timer for the next look.
 
     Args:
-        service: ``ContactBridgeService`` (reads ``profiles.list()`` and
-            ``runs.last_started()``; ``is_running`` tells a run in another process).
+        service: the app's service (reads ``profiles.list()`` and ``runs.last_started()``;
+            ``runs.is_running`` tells a run in another process).
         runner: the window's ``SyncRunner``.
         clock: the current time; local and timezone-aware in the app.
         timer_factory: makes the single-shot timer (``QTimer`` in the app).
@@ -61,7 +62,7 @@ class Scheduler(QObject):
 
     def __init__(
         self,
-        service: Any,
+        service: ContactBridgeApi,
         runner: Any,
         clock: Callable[[], datetime] = local_now,
         timer_factory: Callable[[], TimerLike] = QTimer,
@@ -164,7 +165,7 @@ class Scheduler(QObject):
 
     def _start(self, profile: SyncProfile, now: datetime, *, scheduled: bool = True) -> bool:
         assert profile.id is not None
-        if self.service.is_running(profile.id):
+        if self.service.runs.is_running(profile.id):
             # The OS job's run-due has it; its run will count as this period's.
             log.info("%s is syncing in another process; skipped", profile.name)
             return False

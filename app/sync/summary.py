@@ -27,7 +27,7 @@ def summary_json(
     counts = summary.counts.as_dict()
     tallies = RunTallies.of_summary(summary)
     if service is not None:
-        tallies = service.runs.tallies(summary.run_id)
+        tallies = service.store.runs.tallies(summary.run_id)
         counts["matched_existing"] = tallies.matched
     out: dict[str, Any] = {
         "status": summary.status.value,
@@ -40,7 +40,7 @@ def summary_json(
     }
     if service is not None:
         reasons: dict[str, int] = {}
-        for r in service.runs.iter_results(summary.run_id):
+        for r in service.store.runs.iter_results(summary.run_id):
             if r.outcome in ("skipped", "failed") and r.reason:
                 reasons[r.reason] = reasons.get(r.reason, 0) + 1
         out["reasons"] = reasons

@@ -14,14 +14,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, TypedDict
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from app.core.errors import AppError, RunLocked
 from app.core.outcomes import RecordResult, RunSummary
+from app.sync.facade.api import ContactBridgeApi
 from app.sync.progress import CancelToken
-from app.sync.service import ContactBridgeService
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class _SignalReporter:
 
 
 class SyncWorker(QObject):
-    """Runs one profile through ``service.run_profile`` in a worker thread.
+    """Runs one profile through ``service.runs.sync`` in a worker thread.
 
     Signals:
         phase_changed(str): a phase started, e.g. "Planning".
@@ -107,7 +107,7 @@ class SyncWorker(QObject):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         profile_id: int,
         *,
         dry_run: bool = False,
@@ -133,7 +133,7 @@ class SyncWorker(QObject):
         """The thread's body: run the profile, load its results, emit exactly one outcome."""
         try:
             if self.retry_of is not None:
-                summary = self.service.retry_failed(
+                summary = self.service.runs.retry_failed(
                     self.retry_of,
                     reporter=self._reporter,
                     cancel=self.cancel_token,
@@ -141,27 +141,21 @@ class SyncWorker(QObject):
                     on_wait=self.waiting.emit,
                 )
             else:
-                # ``confirm`` only when given: a plain run asks the service nothing new.
-                extra: _Confirm = {"confirm": True} if self.confirm else {}
-                summary = self.service.run_profile(
+                summary = self.service.runs.sync(
                     self.profile_id,
                     dry_run=self.dry_run,
                     reporter=self._reporter,
                     cancel=self.cancel_token,
+                    confirm=self.confirm,
                     on_wait=self.waiting.emit,
-                    **extra,
                 )
-            rows = tuple(self.service.run_results(summary.run_id))
+            rows = tuple(self.service.runs.results(summary.run_id))
         except Exception as exc:  # every failure reaches the UI, as a signal
             _log_failure(f"run of profile {self.profile_id}", exc)
             self.failed.emit(exc)
         else:
             self.results_ready.emit(rows)
             self.finished.emit(summary)
-
-
-class _Confirm(TypedDict, total=False):
-    confirm: bool
 
 
 class _Job(QObject):
@@ -247,7 +241,7 @@ class SyncRunner(QObject):
     run_finished = Signal(int, object, object)
     run_failed = Signal(int, object)
 
-    def __init__(self, service: ContactBridgeService, parent: QObject | None = None) -> None:
+    def __init__(self, service: ContactBridgeApi, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self._active: dict[int, _Job] = {}

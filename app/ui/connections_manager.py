@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import Cancelled
 from app.core.store_types import Connection, ConnectionStatus
+from app.sync.facade.api import ContactBridgeApi
+from app.sync.facade.connections import CC_SERVICE
 from app.sync.progress import CancelToken
-from app.sync.service import CC_SERVICE, ContactBridgeService
 from app.sync.workers import BackgroundTasks, Task
 from app.ui.errors import show_error
 from app.ui.i18n import tr
@@ -83,7 +84,7 @@ class ConnectionsDialog(QDialog):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         tasks: BackgroundTasks,
         settings: UiSettings | None = None,
         parent: QWidget | None = None,
@@ -192,7 +193,7 @@ class ConnectionsDialog(QDialog):
     def reload(self) -> None:
         """Read the connections again, keeping the selection."""
         chosen = self.selected()
-        self.model.set_rows(self.service.all_connections())
+        self.model.set_rows(self.service.connections.all())
         row = next((i for i, c in enumerate(self.model.rows) if chosen and c.id == chosen.id), 0)
         if self.model.rowCount():
             self.view.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
@@ -251,8 +252,10 @@ class ConnectionsDialog(QDialog):
 
         def sign_in(cancel: CancelToken) -> Connection:
             if kind == CC_SERVICE:
-                return service.connect_constant_contact(label, cancel=cancel, connection_id=conn_id)
-            return service.connect_source(
+                return service.connections.connect_constant_contact(
+                    label, cancel=cancel, connection_id=conn_id
+                )
+            return service.connections.connect_source(
                 kind, label, cancel=cancel, connection_id=conn_id, options=options
             )
 
@@ -286,7 +289,7 @@ class ConnectionsDialog(QDialog):
         service = self.service
 
         def disconnect(cancel: CancelToken) -> Connection:
-            service.disconnect(conn.id)
+            service.connections.disconnect(conn.id)
             return conn
 
         self._start(disconnect, tr("Disconnecting %1…").replace("%1", account_name(conn)))
@@ -305,7 +308,7 @@ class ConnectionsDialog(QDialog):
     def _on_finished(self, conn: Connection) -> None:
         self._task = None
         self.reload()
-        fresh = self.service.connections.get(conn.id)
+        fresh = self.service.connections.connection(conn.id)
         if fresh is not None and fresh.status is ConnectionStatus.CONNECTED:
             self.status.setText(tr("Connected to %1.").replace("%1", account_name(fresh)))
         else:

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
+from app.sync.facade.api import ContactBridgeApi
 from app.sync.progress import CancelToken
-from app.sync.service import ContactBridgeService
 from app.sync.undo import UNDOABLE, UndoReport
 from app.sync.workers import BackgroundTasks
 from app.ui.i18n import tr
@@ -53,7 +53,7 @@ class HistoryDialog(QDialog):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         profile: SyncProfile,
         tasks: BackgroundTasks,
         settings: UiSettings | None = None,
@@ -111,8 +111,8 @@ class HistoryDialog(QDialog):
 
     def reload(self) -> None:
         assert self.profile.id is not None
-        runs = tuple(self.service.run_history(self.profile.id))
-        live = self.service.live_run_ids(runs)
+        runs = tuple(self.service.runs.history(self.profile.id))
+        live = self.service.runs.live_run_ids(runs)
         self.model.set_rows(runs, run_columns(runs, with_profile=False, live=live))
         size_run_columns(self.view, with_profile=False)
         if self.proxy.rowCount():
@@ -136,7 +136,7 @@ class HistoryDialog(QDialog):
         service = self.service
 
         def load(cancel: CancelToken) -> tuple[RunSummary, tuple[RecordResult, ...]]:
-            return run, tuple(service.run_results(run.run_id))
+            return run, tuple(service.runs.results(run.run_id))
 
         # Bound methods, so a closed dialog simply drops a late answer.
         task = self.tasks.submit(load, name="load-history-results")
@@ -169,7 +169,7 @@ class HistoryDialog(QDialog):
         self.loading.show()
 
         def preview(cancel: CancelToken) -> UndoReport:
-            return service.undo_run(profile_id, run.run_id, dry_run=True, cancel=cancel)
+            return service.runs.undo(profile_id, run.run_id, dry_run=True, cancel=cancel)
 
         task = self.tasks.submit(preview, name="undo-preview")
         task.finished.connect(self._on_preview)
@@ -192,7 +192,7 @@ class HistoryDialog(QDialog):
         self.loading.show()
 
         def undo(cancel: CancelToken) -> UndoReport:
-            return service.undo_run(
+            return service.runs.undo(
                 profile_id, run_id, delete_created=delete_created, cancel=cancel
             )
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from app.core.records import ContactList
 from app.core.store_types import ConnectionStatus
+from app.sync.facade.api import ContactBridgeApi
 from app.sync.progress import CancelToken
-from app.sync.service import ContactBridgeService
 from app.sync.workers import BackgroundTasks, TaskToken
 from app.ui.errors import show_error
 from app.ui.i18n import tr
@@ -82,7 +82,7 @@ class ListsDialog(QDialog):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         tasks: BackgroundTasks,
         settings: UiSettings | None = None,
         parent: QWidget | None = None,
@@ -115,7 +115,7 @@ class ListsDialog(QDialog):
 
         self.account = QComboBox()
         self.account.setAccessibleName(tr("Constant Contact account"))
-        for conn in service.cc_connections():
+        for conn in service.connections.cc_connections():
             if conn.status is ConnectionStatus.CONNECTED:
                 self.account.addItem(conn.account_name or conn.label, conn.id)
         self.account.currentIndexChanged.connect(lambda _i: self.reload())
@@ -269,7 +269,7 @@ class ListsDialog(QDialog):
                         and p.main_list.casefold() == cl.name.casefold()  # as CC compares
                     ),
                 )
-                for cl in service.list_contact_lists(conn_id)
+                for cl in service.lists.contact_lists(conn_id)
             ]
 
         self._run(
@@ -302,7 +302,7 @@ class ListsDialog(QDialog):
             return
         service = self.service
         self._run(
-            lambda cancel: service.create_contact_list(conn_id, name),
+            lambda cancel: service.lists.create(conn_id, name),
             tr("Creating the list “%1”…").replace("%1", name),
             lambda created: self._done(tr("Created the list “%1”.").replace("%1", name), name),
         )
@@ -327,9 +327,7 @@ class ListsDialog(QDialog):
             return
         service = self.service
         self._run(
-            lambda cancel: service.rename_contact_list(
-                conn_id, row.contact_list.list_id, row.name, name
-            ),
+            lambda cancel: service.lists.rename(conn_id, row.contact_list.list_id, row.name, name),
             tr("Renaming “%1”…").replace("%1", row.name),
             lambda renamed: self._done(
                 tr("Renamed “%1” to “%2”.").replace("%1", row.name).replace("%2", name), name
@@ -365,7 +363,7 @@ class ListsDialog(QDialog):
             return
         service = self.service
         self._run(
-            lambda cancel: service.delete_contact_list(
+            lambda cancel: service.lists.delete(
                 conn_id,
                 row.contact_list.list_id,
                 cancel,

@@ -21,7 +21,8 @@ from app.core.profiles import SyncProfile
 from app.core.store_types import ConnectionStatus
 from app.platform.os_jobs import OsJobs
 from app.sync.due import schedule_words
-from app.sync.service import ContactBridgeService, ProfileOverview
+from app.sync.facade.api import ContactBridgeApi
+from app.sync.facade.values import ProfileOverview
 from app.sync.workers import BackgroundTasks, SyncRunner
 from app.ui.errors import show_error
 from app.ui.i18n import tr
@@ -37,13 +38,11 @@ from app.ui.window_layout import WindowLayout
 
 log = logging.getLogger(__name__)
 
-WizardFactory = Callable[
-    [ContactBridgeService, QWidget, SyncProfile | None, set[str]], ProfileWizard
-]
+WizardFactory = Callable[[ContactBridgeApi, QWidget, SyncProfile | None, set[str]], ProfileWizard]
 
 
 def default_wizard(
-    service: ContactBridgeService,
+    service: ContactBridgeApi,
     parent: QWidget,
     profile: SyncProfile | None,
     names: set[str],
@@ -64,7 +63,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         *,
         settings: UiSettings | None = None,
         wizard_factory: WizardFactory = default_wizard,
@@ -229,12 +228,12 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
     def reload_profiles(self) -> None:
         """Read the profiles again, keeping the selection."""
         selected = self.selected_profile_id()
-        overviews = self.service.list_profiles()
+        overviews = self.service.profiles.overviews()
         self._overviews = {ov.profile.id: ov for ov in overviews if ov.profile.id is not None}
         # A run in another process (the CLI, run-due) is syncing too, not "Interrupted".
         # An undo counts too: it holds the profile while it runs.
         newest = [ov.latest or ov.last_run for ov in overviews]
-        live = self.service.live_run_ids(run for run in newest if run)
+        live = self.service.runs.live_run_ids(run for run in newest if run)
         elsewhere = {
             ov.profile.id
             for ov, run in zip(overviews, newest, strict=True)
@@ -253,7 +252,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.profiles_reloaded.emit()
 
     def refresh_connection(self) -> None:
-        conn = self.service.default_connection()
+        conn = self.service.connections.default_connection()
         status = ConnectionStatus(conn.status) if conn is not None else None
         if status is ConnectionStatus.CONNECTED and conn is not None:
             text = tr("Constant Contact: connected to %1").replace(
@@ -389,7 +388,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         if self.runner.is_running(profile_id):
             return
         try:
-            self.service.delete_profile(profile_id)
+            self.service.profiles.delete(profile_id)
         except AppError as exc:
             show_error(self, exc)
             return

@@ -13,7 +13,7 @@ from app.connectors.registry import describe_source
 from app.core.outcomes import RunSummary
 from app.core.profiles import SyncProfile
 from app.sync.due import schedule_words
-from app.sync.service import ProfileOverview
+from app.sync.facade.values import ProfileOverview
 from app.ui.i18n import tr
 from app.ui.table_model import RowTableModel
 from app.ui.theme import Tone, tone_icon

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from app.core.outcomes import RecordResult, RunStatus, RunSummary
 from app.sync import exports
+from app.sync.facade.api import ContactBridgeApi
+from app.sync.facade.values import RunFilter
 from app.sync.progress import CancelToken
-from app.sync.service import ContactBridgeService, RunFilter
 from app.sync.workers import BackgroundTasks
 from app.ui.errors import show_error
 from app.ui.i18n import tr
@@ -94,7 +95,7 @@ class ReportsDialog(QDialog):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         tasks: BackgroundTasks,
         settings: UiSettings | None = None,
         parent: QWidget | None = None,
@@ -121,7 +122,7 @@ class ReportsDialog(QDialog):
         self.profile = QComboBox()
         self.profile.setAccessibleName(tr("Profile"))
         self.profile.addItem(tr("All profiles"), None)
-        for overview in service.list_profiles():
+        for overview in service.profiles.overviews():
             self.profile.addItem(overview.profile.name, overview.profile.id)
         self.result = QComboBox()
         self.result.setAccessibleName(tr("Result"))
@@ -293,7 +294,7 @@ class ReportsDialog(QDialog):
         service = self.service
 
         def load(cancel: CancelToken) -> tuple[RunSummary, tuple[RecordResult, ...]]:
-            return run, tuple(service.run_results(run.run_id))
+            return run, tuple(service.runs.results(run.run_id))
 
         run_task(self, self.tasks, load, self._on_results, self._on_failed)
 
@@ -368,10 +369,10 @@ class ReportsDialog(QDialog):
     def export_to(self, path: Path, what: str, fmt: str) -> None:
         sheets = self.sheets(what)
 
+        reports = self.service.reports
+
         def write(cancel: CancelToken) -> tuple[Path, int]:
-            if fmt == "xlsx":
-                return path, exports.write_xlsx(path, sheets, cancel)
-            return path, exports.write_csv(path, sheets[0], cancel)
+            return path, reports.export(path, sheets, fmt, cancel)
 
         self.export_button.setEnabled(False)
         self.export_note.setText(tr("Exporting…"))
@@ -399,8 +400,8 @@ class ReportsDialog(QDialog):
 
 
 def _runs_and_live(
-    service: ContactBridgeService, run_filter: RunFilter
+    service: ContactBridgeApi, run_filter: RunFilter
 ) -> tuple[RunFilter, list[RunSummary], frozenset[int]]:
     """The runs that pass the filter, and which of them are in progress (background)."""
-    runs = service.run_reports(run_filter)
-    return run_filter, runs, service.live_run_ids(runs)
+    runs = service.reports.runs(run_filter)
+    return run_filter, runs, service.runs.live_run_ids(runs)

@@ -21,8 +21,8 @@ from app.core.errors import AppError, Cancelled, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.phases import PHASES
 from app.core.vocabulary import phase_words
+from app.sync.facade.api import ContactBridgeApi
 from app.sync.progress import CancelToken
-from app.sync.service import ContactBridgeService
 from app.sync.workers import BackgroundTasks, SyncRunner
 from app.ui.i18n import tr
 from app.ui.results.results_view import ResultsView
@@ -135,7 +135,7 @@ class RunPanel(QWidget):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         runner: SyncRunner,
         tasks: BackgroundTasks,
         parent: QWidget | None = None,
@@ -263,7 +263,7 @@ class RunPanel(QWidget):
         service = self.service
 
         def load(cancel: CancelToken) -> tuple[int, RunSummary, tuple[RecordResult, ...]]:
-            return profile_id, last_run, tuple(service.run_results(last_run.run_id))
+            return profile_id, last_run, tuple(service.runs.results(last_run.run_id))
 
         task = self.tasks.submit(load, name="load-results")
         task.finished.connect(self._on_loaded)

@@ -42,7 +42,7 @@ from app.core.settings import (
     Preferences,
 )
 from app.sync import log_file
-from app.sync.service import ContactBridgeService
+from app.sync.facade.api import ContactBridgeApi
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.settings import UiSettings
@@ -97,7 +97,7 @@ class SettingsDialog(QDialog):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         settings: UiSettings | None = None,
         parent: QWidget | None = None,
         *,
@@ -188,7 +188,7 @@ class SettingsDialog(QDialog):
         self.resize(700, 860)
         if settings is not None:
             settings.restore_geometry("settings", self)
-        self.show_preferences(service.preferences())
+        self.show_preferences(service.profiles.preferences())
 
     def _add_option(self, form: QVBoxLayout, option: Option[Any]) -> None:
         indent = 24 if option.key in DEPENDS_ON else 0
@@ -260,7 +260,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         prefs = self.preferences()
         try:
-            self.service.save_preferences(prefs)
+            self.service.profiles.save_preferences(prefs)
         except AppError as exc:
             show_error(self, exc)
             return

@@ -70,12 +70,14 @@ class BackgroundActions(_Base):
     @Slot()
     def reconnect(self) -> None:
         """Sign in to Constant Contact again, in the background (the browser opens)."""
-        conn = self.service.default_connection()
+        conn = self.service.connections.default_connection()
         service = self.service
         label = conn.label if conn is not None else tr("Constant Contact")
         conn_id = conn.id if conn is not None else None
         task = self.tasks.submit(
-            lambda cancel: service.connect_constant_contact(label, cancel, connection_id=conn_id),
+            lambda cancel: service.connections.connect_constant_contact(
+                label, cancel, connection_id=conn_id
+            ),
             name="reconnect",
         )
         task.finished.connect(lambda _conn: self.refresh_connection())

@@ -20,9 +20,9 @@ from app.sync.bootstrap import open_service
 def account(tmp_path: Path):  # type: ignore[no-untyped-def]
     handle = open_service(sandbox=True, home=tmp_path / "home", enforce_limits=False)
     try:
-        conn = handle.service.default_connection()
+        conn = handle.service.connections.default_connection()
         assert conn is not None
-        yield handle, handle.service.cc_client(conn.id)
+        yield handle, handle.service.connections.cc_client(conn.id)
     finally:
         handle.close()
 

@@ -37,11 +37,11 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Service
 def test_sample_profile_runs_end_to_end(sandbox: ServiceHandle) -> None:
     service, xero, cc = sandbox.service, sandbox.emulators["xero"], sandbox.emulator
     assert xero is not None and cc is not None
-    (conn,) = service.connections_of("xero")
+    (conn,) = service.connections.connections_of("xero")
     assert conn.settings["tenant_id"] == DEMO_TENANT_ID
     assert conn.account_name == "Demo Bakery Ltd"
     assert [t["tenant_id"] for t in conn.settings["tenants"]] == [DEMO_TENANT_ID, SECOND_TENANT_ID]
-    profile = service.get_profile(XERO_PROFILE_NAME)
+    profile = service.profiles.named(XERO_PROFILE_NAME)
     assert profile.source.kind == "xero" and profile.main_list == XERO_LIST_NAME
     assert profile.mapping.as_dict()["EmailAddress"] == "email"
 
@@ -52,7 +52,7 @@ def test_sample_profile_runs_end_to_end(sandbox: ServiceHandle) -> None:
     sendable = [c for c in customers if c.get("EmailAddress") and c["ContactID"] not in opted]
     assert 40 <= len(sendable) < len(customers)
 
-    first = service.run_profile(profile.id)
+    first = service.runs.sync(profile.id)
     assert first.status is RunStatus.COMPLETED
     assert first.counts.total == len(customers)
     assert first.counts.created == len(sendable)
@@ -61,7 +61,7 @@ def test_sample_profile_runs_end_to_end(sandbox: ServiceHandle) -> None:
     on_list = cc.contacts_on_list(XERO_LIST_NAME)
     assert {c["EmailAddress"].lower() for c in sendable} <= on_list
 
-    second = service.run_profile(profile.id)
+    second = service.runs.sync(profile.id)
     assert second.counts.unchanged == len(sendable)
     assert second.counts.created == second.counts.updated == second.counts.failed == 0
 
@@ -71,10 +71,10 @@ def test_reopening_the_sandbox_reconnects_without_duplicates(tmp_path: Path) -> 
     open_service(sandbox=True, home=home, enforce_limits=False).close()
     handle = open_service(sandbox=True, home=home, enforce_limits=False)
     try:
-        assert len(handle.service.connections_of("xero")) == 1
+        assert len(handle.service.connections.connections_of("xero")) == 1
         assert "xero" in handle.emulators
         assert len(handle.emulators["xero"].contacts()) == 58
-        names = [o.profile.name for o in handle.service.list_profiles()]
+        names = [o.profile.name for o in handle.service.profiles.overviews()]
         assert names.count(XERO_PROFILE_NAME) == 1
     finally:
         handle.close()
@@ -82,26 +82,26 @@ def test_reopening_the_sandbox_reconnects_without_duplicates(tmp_path: Path) -> 
 
 def test_open_source_for_xero(sandbox: ServiceHandle) -> None:
     service = sandbox.service
-    (conn,) = service.connections_of("xero")
+    (conn,) = service.connections.connections_of("xero")
     spec = SourceSpec("xero", {"connection_id": conn.id, "group_names": ["VIP"]})
-    source = service.open_source(spec)
+    source = service.profiles.open_source(spec)
     assert isinstance(source, XeroSource)
     assert source.describe() == "Xero (Demo Bakery Ltd)"
-    columns, rows = service.preview_source(spec, 3)
+    columns, rows = service.profiles.preview_source(spec, 3)
     assert "EmailAddress" in columns and 0 < len(rows) <= 3
     assert all("VIP" in r[columns.index("Groups")] for r in rows)
-    second = service.select_source_account(conn.id, SECOND_TENANT_ID)
+    second = service.connections.select_source_account(conn.id, SECOND_TENANT_ID)
     assert second.settings["tenant_name"] == "Harbour Café Ltd"
-    assert list(service.open_source(SourceSpec("xero", {})).iter_records()) == []
+    assert list(service.profiles.open_source(SourceSpec("xero", {})).iter_records()) == []
     with pytest.raises(ConfigError):
-        service.open_source(SourceSpec("xero", {"connection_id": 999}))
+        service.profiles.open_source(SourceSpec("xero", {"connection_id": 999}))
 
 
 def test_connecting_keeps_the_organisation_in_sqlite_and_the_token_out(
     sandbox: ServiceHandle,
 ) -> None:
     service = sandbox.service
-    (conn,) = service.connections_of("xero")
+    (conn,) = service.connections.connections_of("xero")
     assert conn.settings["organisation"] == {
         "organisation_id": DEMO_TENANT_ID,
         "name": "Demo Bakery Ltd",
@@ -119,8 +119,8 @@ def test_connecting_keeps_the_organisation_in_sqlite_and_the_token_out(
 
 def test_switching_organisation_reads_the_new_one(sandbox: ServiceHandle) -> None:
     service = sandbox.service
-    (conn,) = service.connections_of("xero")
-    second = service.select_source_account(conn.id, SECOND_TENANT_ID)
+    (conn,) = service.connections.connections_of("xero")
+    second = service.connections.select_source_account(conn.id, SECOND_TENANT_ID)
     assert second.settings["organisation"]["name"] == "Harbour Café Ltd"
     assert second.settings["organisation"]["country_code"] == "AU"
     assert second.account_name == "Harbour Café Ltd"
@@ -132,17 +132,17 @@ def test_an_older_connection_lacks_the_organisation_until_it_reconnects(
     """Its token predates accounting.settings.read: no name, no failure; reconnecting fixes it."""
     service, xero = sandbox.service, sandbox.emulators["xero"]
     assert xero is not None
-    (conn,) = service.connections_of("xero")
+    (conn,) = service.connections.connections_of("xero")
     old = xero.issue_token(SANDBOX_CLIENT_ID, scope="offline_access accounting.contacts")
     service.secrets.save_token(conn.id, normalize_token(old, time.time()))
     xero.reset_counts()
-    older = service.select_source_account(conn.id, DEMO_TENANT_ID)
+    older = service.connections.select_source_account(conn.id, DEMO_TENANT_ID)
     assert "organisation" not in older.settings
     assert older.account_name == "Demo Bakery Ltd"  # the tenant's name, from /Connections
     assert older.status is ConnectionStatus.CONNECTED
     assert "GET /api.xro/2.0/Organisation" not in xero.request_counts()
     xero.rename_organisation("Demo Bakery & Café Ltd")
-    again = service.connect_source(
+    again = service.connections.connect_source(
         "xero", "Sandbox Xero", connection_id=conn.id, account_id=DEMO_TENANT_ID
     )
     assert again.settings["organisation"]["name"] == "Demo Bakery & Café Ltd"

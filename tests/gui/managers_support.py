@@ -55,7 +55,7 @@ def tasks(qapp) -> Iterator[BackgroundTasks]:
 @pytest.fixture
 def synced(sandbox, fast_client) -> Any:
     """The sandbox after one sync of the sample profile (the Newsletter list has members)."""
-    sample = sandbox.service.get_profile(SAMPLE_PROFILE_NAME)
-    sandbox.service.run_profile(sample.id)
+    sample = sandbox.service.profiles.named(SAMPLE_PROFILE_NAME)
+    sandbox.service.runs.sync(sample.id)
     sandbox.sample_profile = sample
     return sandbox

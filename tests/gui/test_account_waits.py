@@ -35,13 +35,13 @@ def window(qtbot, sandbox, fast_client):
     window = MainWindow(sandbox.service)
     qtbot.addWidget(window)
     window.show()
-    window.select_profile(sandbox.service.get_profile(SAMPLE_PROFILE_NAME).id)
+    window.select_profile(sandbox.service.profiles.named(SAMPLE_PROFILE_NAME).id)
     yield window
     window.shutdown()
 
 
 def lock_key(service) -> str:  # type: ignore[no-untyped-def]
-    return service.account_lock(service.get_profile(SAMPLE_PROFILE_NAME).connection_id).key
+    return service.runs.account_lock(service.profiles.named(SAMPLE_PROFILE_NAME).connection_id).key
 
 
 def status_of(window: MainWindow, pid: int) -> tuple[str, str]:
@@ -108,7 +108,7 @@ def test_cancel_while_waiting_takes_the_run_off_the_queue(qtbot, window, sandbox
     assert isinstance(failed.args[1], Cancelled)
     assert window.panel.idle.text().startswith("Cancelled before it started")
     assert "Nothing was changed." in window.panel.idle.text()
-    assert service.run_history(pid) == []  # it never ran
+    assert service.runs.history(pid) == []  # it never ran
     assert not window.attention.isVisible()  # a cancel is no failure to deal with
     assert window.sync_action.isEnabled()
 
@@ -122,7 +122,7 @@ def test_adding_people_to_a_list_waits_and_says_so(qtbot, synced, tasks):
     qtbot.addWidget(members)
     members.show()
     qtbot.waitSignal(members.members_loaded, timeout=TIMEOUT).wait()
-    records = [r for r in service.source_records(profile.id) if r.row in (2, 3)]
+    records = [r for r in service.profiles.source_records(profile.id) if r.row in (2, 3)]
 
     with held_elsewhere(service.home / "locks", lock_key(service), STUDIO, "window") as other:
         members.add_records(profile.id, records)

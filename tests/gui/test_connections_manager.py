@@ -106,8 +106,8 @@ def test_disconnect_asks_first_and_does_nothing_when_cancelled(dialog, synced) -
     (question,) = dialog.answers.asked
     assert question.text == "Disconnect Sandbox Bakery?"
     assert question.details == DISCONNECT_TEXT
-    assert synced.service.connections.get(conn.id).status is ConnectionStatus.CONNECTED
-    assert synced.service.mirror.count(conn.id) > 0
+    assert synced.service.connections.connection(conn.id).status is ConnectionStatus.CONNECTED
+    assert synced.service.store.mirror.count(conn.id) > 0
 
 
 def test_disconnect_forgets_lists_and_mirror_but_keeps_records_and_history(
@@ -116,25 +116,25 @@ def test_disconnect_forgets_lists_and_mirror_but_keeps_records_and_history(
     service = synced.service
     conn = select_cc(dialog)
     profile = synced.sample_profile
-    runs_before = service.run_history(profile.id)
-    links_before = service.links.load(profile.id)
-    assert service.mirror.count(conn.id) > 0 and links_before and runs_before
-    assert service.profiles.main_list_id(profile.id)
+    runs_before = service.store.runs.history(profile.id)
+    links_before = service.store.links.load(profile.id)
+    assert service.store.mirror.count(conn.id) > 0 and links_before and runs_before
+    assert service.store.profiles.main_list_id(profile.id)
 
     with qtbot.waitSignal(dialog.connections_changed, timeout=TIMEOUT):
         dialog.disconnect()
 
-    assert service.connections.get(conn.id).status is ConnectionStatus.DISCONNECTED
+    assert service.connections.connection(conn.id).status is ConnectionStatus.DISCONNECTED
     assert service.secrets.load_token(conn.id) is None
-    assert service.mirror.count(conn.id) == 0
-    assert service.mirror.watermark(conn.id) is None
+    assert service.store.mirror.count(conn.id) == 0
+    assert service.store.mirror.watermark(conn.id) is None
     assert m.MirrorState.select().where(m.MirrorState.connection == conn.id).count() == 0
-    assert service.profiles.main_list_id(profile.id) is None
+    assert service.store.profiles.main_list_id(profile.id) is None
     # Kept: the profile, its run history with every record, and what was sent (links).
     assert service.profiles.get(profile.id).connection_id == conn.id
-    assert service.run_history(profile.id) == runs_before
-    assert len(service.run_results(runs_before[0].run_id)) == runs_before[0].counts.total
-    assert service.links.load(profile.id) == links_before
+    assert service.store.runs.history(profile.id) == runs_before
+    assert len(service.store.runs.results(runs_before[0].run_id)) == runs_before[0].counts.total
+    assert service.store.links.load(profile.id) == links_before
     # Nothing was deleted in Constant Contact.
     assert synced.emulator.contacts_on_list("Newsletter")
     row = cc_row(dialog)
@@ -145,7 +145,7 @@ def test_disconnect_forgets_lists_and_mirror_but_keeps_records_and_history(
 
 def test_reconnect_after_disconnect(qtbot, dialog, synced) -> None:
     conn = select_cc(dialog)
-    synced.service.disconnect(conn.id)
+    synced.service.connections.disconnect(conn.id)
     dialog.reload()
     select_cc(dialog)
     assert dialog.reconnect_button.text() == "&Connect again"
@@ -153,7 +153,7 @@ def test_reconnect_after_disconnect(qtbot, dialog, synced) -> None:
     with qtbot.waitSignal(dialog.connections_changed, timeout=TIMEOUT):
         dialog.reconnect()
 
-    assert synced.service.connections.get(conn.id).status is ConnectionStatus.CONNECTED
+    assert synced.service.connections.connection(conn.id).status is ConnectionStatus.CONNECTED
     assert synced.service.secrets.load_token(conn.id) is not None
     assert dialog.model.index(cc_row(dialog), 2).data() == "Connected"
     assert "Connected to Sandbox Bakery" in dialog.status.text()
@@ -220,10 +220,12 @@ def test_an_older_xero_connection_asks_to_reconnect_for_the_name(
     qtbot, xero_dialog, sandbox
 ) -> None:
     service, xero = sandbox.service, sandbox.emulators["xero"]
-    (conn,) = service.connections_of("xero")
+    (conn,) = service.connections.connections_of("xero")
     old = xero.issue_token(SANDBOX_CLIENT_ID, scope="offline_access accounting.contacts")
     service.secrets.save_token(conn.id, normalize_token(old, time.time()))
-    service.select_source_account(conn.id, DEMO_TENANT_ID)  # no settings scope: no organisation
+    service.connections.select_source_account(
+        conn.id, DEMO_TENANT_ID
+    )  # no settings scope: no organisation
 
     dialog = xero_dialog()
     row = select_row(dialog, "xero")
@@ -238,7 +240,7 @@ def test_an_older_xero_connection_asks_to_reconnect_for_the_name(
     assert dialog.model.index(row, 1).data() == "Demo Bakery Ltd (NZ)"
     assert dialog.organisation.text() == "Connected to Xero: Demo Bakery Ltd (NZ)"
     assert dialog.status.text() == "Connected to Demo Bakery Ltd (NZ)."
-    assert [c.id for c in service.connections_of("xero")] == [conn.id]
+    assert [c.id for c in service.connections.connections_of("xero")] == [conn.id]
 
 
 # -- a service that signs in with keys asks for them first --------------------------------------
@@ -257,7 +259,7 @@ def test_a_service_with_a_form_asks_before_connecting_and_cancel_does_nothing(
     from app.ui.service_views import ServiceViews
 
     service = sandbox.service
-    (conn,) = service.connections_of("xero")
+    (conn,) = service.connections.connections_of("xero")
     answers: list[dict[str, str] | None] = [None, {"region": "au", "api_key": "k-123"}]
     asked: list[object] = []
 
@@ -275,7 +277,7 @@ def test_a_service_with_a_form_asks_before_connecting_and_cancel_does_nothing(
         received.append(dict(options or {}))
         return conn
 
-    monkeypatch.setattr(service, "connect_source", connect_source)
+    monkeypatch.setattr(service.connections, "connect_source", connect_source)
     dialog = xero_dialog()
     select_row(dialog, "xero")
 

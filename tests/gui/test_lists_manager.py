@@ -6,7 +6,7 @@ import pytest
 
 from app.core.mapping import FieldMapping
 from app.core.records import ContactList, Permission, SourceRecord
-from app.sync.service import ListMember
+from app.sync.facade.values import ListMember
 from app.ui.lists.add_records import record_columns
 from app.ui.lists.members import member_columns
 from app.ui.lists.rows_model import RowsModel
@@ -161,7 +161,7 @@ def test_members_are_listed(members, synced) -> None:
 def test_add_records_but_never_an_unsubscribed_contact(qtbot, members, synced) -> None:
     service, emulator = synced.service, synced.emulator
     new_list = emulator.create_list("Workshop sign-ups")
-    records = service.source_records(synced.sample_profile.id)
+    records = service.profiles.source_records(synced.sample_profile.id)
     wanted = [r for r in records if r.row in (2, 3)]
     alan = next(r for r in records if r.values["Email Address"] == "alan.turing@example.com")
     opted_out = next(r for r in records if r.opted_out)

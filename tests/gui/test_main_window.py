@@ -26,7 +26,7 @@ class FakeWizard(QWizard):
         self.saved_profile = None
 
     def accept(self):
-        pid = max(self.service.profiles_by_id, default=0) + 1
+        pid = max(self.service.profiles.by_id, default=0) + 1
         self.saved_profile = self.service.add_profile(pid, "New shop")
         super().accept()
 
@@ -64,7 +64,7 @@ def test_title_badge_and_connection(make_window, fake_service):
     ],
 )
 def test_connection_states(make_window, fake_service, status, text):
-    fake_service.connection_status = status
+    fake_service.connections.set_status(status)
     window = make_window()
     assert window.connection_label.text() == text
 
@@ -77,9 +77,9 @@ def test_real_mode_has_no_badge(make_window, fake_service):
 
 
 def test_empty_state_offers_the_first_profile(qtbot, make_window, tmp_path: Path):
-    from tests.gui.conftest import FakeService
+    from tests.helpers.fake_service import FakeService
 
-    window = make_window(FakeService(home=tmp_path))
+    window = make_window(FakeService(tmp_path))
     assert window.stack.currentIndex() == 0
     qtbot.mouseClick(window.create_first_button, Qt.MouseButton.LeftButton)
     wizard = window.dialog
@@ -111,7 +111,7 @@ def test_delete_asks_first_and_cancel_keeps_the_profile(make_window, fake_servic
     box = window.dialog
     assert isinstance(box, QMessageBox) and "Shop customers" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
-    assert 1 in fake_service.profiles_by_id
+    assert 1 in fake_service.profiles.by_id
 
 
 def test_delete_confirmed_removes_the_profile(make_window, fake_service):
@@ -120,13 +120,13 @@ def test_delete_confirmed_removes_the_profile(make_window, fake_service):
     box = window.dialog
     delete = next(b for b in box.buttons() if b.text() == "Delete profile")
     delete.click()
-    assert 1 not in fake_service.profiles_by_id
+    assert 1 not in fake_service.profiles.by_id
     assert window.model.rowCount() == 1
 
 
 def test_sync_shows_progress_then_results_that_add_up(qtbot, make_window, fake_service):
     window = make_window()
-    fake_service.release.clear()
+    fake_service.runs.release.clear()
     with qtbot.waitSignal(window.runner.progress_changed, timeout=10_000):
         qtbot.mouseClick(window.sync_button, Qt.MouseButton.LeftButton)
     assert window.panel.stack.currentIndex() == window.panel.PAGE_RUNNING
@@ -135,7 +135,7 @@ def test_sync_shows_progress_then_results_that_add_up(qtbot, make_window, fake_s
     assert window.sync_action.toolTip() == "This profile is already syncing"
     assert not window.sync_button.isEnabled()
     with qtbot.waitSignal(window.panel.results_shown, timeout=10_000):
-        fake_service.release.set()
+        fake_service.runs.release.set()
     results = window.panel.results
     summary = results.summary
     tiles = {k: t.count for k, t in results.tiles.items()}
@@ -165,7 +165,7 @@ def test_dry_run_is_titled_as_a_plan(qtbot, make_window):
 
 def test_cancel_shows_cancelled_and_no_error(qtbot, make_window, fake_service):
     window = make_window()
-    fake_service.release.clear()
+    fake_service.runs.release.clear()
     with qtbot.waitSignal(window.runner.progress_changed, timeout=10_000):
         window.sync_action.trigger()
     with qtbot.waitSignal(window.panel.results_shown, timeout=10_000):
@@ -177,7 +177,7 @@ def test_cancel_shows_cancelled_and_no_error(qtbot, make_window, fake_service):
 
 def test_failed_run_shows_the_error_dialog(qtbot, make_window, fake_service):
     window = make_window()
-    fake_service.error = NeedsReconnect("Connect to Constant Contact again.")
+    fake_service.runs.error = NeedsReconnect("Connect to Constant Contact again.")
     with qtbot.waitSignal(window.runner.run_failed, timeout=10_000):
         window.sync_action.trigger()
     box = window.findChild(QMessageBox, "errorDialog")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon
 
 from app.core.errors import Cancelled, NeedsReconnect, NetworkError, RunLocked
 from app.core.outcomes import Outcome, RecordResult, RunCounts, RunStatus, RunSummary
-from app.core.store_types import Connection, ConnectionStatus
+from app.core.store_types import ConnectionStatus
 from app.core.vocabulary import FAILED_SUBSCRIPTION_REASON, RunTallies
 from app.ui.attention import AttentionKind
 from app.ui.main_window import MainWindow
@@ -172,7 +172,7 @@ def test_tray_message_icons(qapp, monkeypatch):
 
 
 def test_a_failed_scheduled_run_stays_in_view_until_a_successful_run(qtbot, window, fake_service):
-    fake_service.error = NetworkError("Constant Contact could not be reached.")
+    fake_service.runs.error = NetworkError("Constant Contact could not be reached.")
     window.note_scheduled_run(1)
     with qtbot.waitSignal(window.notifier.notified, timeout=5000) as note:
         window.runner.start(1)
@@ -189,7 +189,7 @@ def test_a_failed_scheduled_run_stays_in_view_until_a_successful_run(qtbot, wind
     assert open_boxes(window) == []  # nobody pressed a button: no dialog
     assert window.notice_banner.isHidden()  # the attention banner says it already
 
-    fake_service.error = None
+    fake_service.runs.error = None
     window.select_profile(1)
     with qtbot.waitSignal(window.runner.run_finished, timeout=5000):
         window.sync_now()
@@ -198,7 +198,7 @@ def test_a_failed_scheduled_run_stays_in_view_until_a_successful_run(qtbot, wind
 
 
 def test_a_manual_run_failing_still_gets_its_dialog_and_the_banner(qtbot, window, fake_service):
-    fake_service.error = NetworkError("Offline.")
+    fake_service.runs.error = NetworkError("Offline.")
     window.select_profile(2)
     with qtbot.waitSignal(window.runner.run_failed, timeout=5000):
         window.sync_now()
@@ -242,7 +242,7 @@ def test_show_dismiss_and_more(qtbot, window):
 
 
 def test_needs_reconnect_shows_until_reconnected(qtbot, fake_service):
-    fake_service.connection_status = ConnectionStatus.NEEDS_RECONNECT
+    fake_service.connections.set_status(ConnectionStatus.NEEDS_RECONNECT)
     window = MainWindow(fake_service)
     qtbot.addWidget(window)
     window.show()
@@ -252,17 +252,9 @@ def test_needs_reconnect_shows_until_reconnected(qtbot, fake_service):
         assert banner.current().kind is AttentionKind.RECONNECT
         assert banner.title.text() == "Reconnect to Constant Contact"
         assert banner.action_button.text() == "Reconnect…"
-        calls = []
-
-        def connect_constant_contact(label, cancel=None, connection_id=None):
-            calls.append((label, connection_id))
-            fake_service.connection_status = ConnectionStatus.CONNECTED
-            return Connection(1, "constant_contact", label, "Sandbox Bakery")
-
-        fake_service.connect_constant_contact = connect_constant_contact
         banner.action_button.click()
         qtbot.waitUntil(banner.isHidden, timeout=5000)
-        assert calls == [("Sandbox", 1)]
+        assert fake_service.connections.connect_calls == [("Sandbox", 1)]  # the same account
         assert window.connection_label.text() == "Constant Contact: connected to Sandbox Bakery"
     finally:
         window.shutdown()
@@ -270,7 +262,7 @@ def test_needs_reconnect_shows_until_reconnected(qtbot, fake_service):
 
 def test_a_run_that_needs_reconnecting_asks_for_it_first(qtbot, window, fake_service):
     window.attention.on_run_failed(2, NetworkError("Offline."))
-    fake_service.error = NeedsReconnect("Connect to Constant Contact again.")
+    fake_service.runs.error = NeedsReconnect("Connect to Constant Contact again.")
     window.note_scheduled_run(1)
     with qtbot.waitSignal(window.runner.run_failed, timeout=5000):
         window.runner.start(1)

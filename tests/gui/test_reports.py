@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.core.outcomes import RunStatus
-from app.sync.service import RunFilter
+from app.sync.facade.values import RunFilter
 from app.ui.lists.rows_model import RowsModel
 from app.ui.reports import (
     CUSTOM,
@@ -21,8 +21,8 @@ from app.ui.reports import (
     run_filter_of,
 )
 from tests.gui import managers_support
-from tests.gui.conftest import make_results, summary_of
 from tests.gui.managers_support import TIMEOUT
+from tests.helpers.builders import make_results, summary_of
 
 TODAY = date(2026, 3, 10)
 
@@ -72,9 +72,9 @@ def test_runs_model_passes_modeltester(qtmodeltester) -> None:
 @pytest.fixture
 def reports(qtbot, sandbox, fast_client, tasks):
     service = sandbox.service
-    profile = service.list_profiles()[0].profile
-    service.run_profile(profile.id, dry_run=True)
-    service.run_profile(profile.id)
+    profile = service.profiles.overviews()[0].profile
+    service.runs.sync(profile.id, dry_run=True)
+    service.runs.sync(profile.id)
     chosen: list[Path] = []
 
     def choose_file(parent, title, name_filter, suggested, on_chosen) -> None:

@@ -69,9 +69,9 @@ def running(sandbox) -> Iterator[tuple[object, int, OtherProcess]]:
     """(service, run id, process): the sample profile's run row says running and another
     process holds its lock; an older run was interrupted (its row still says running)."""
     service = sandbox.service
-    profile = service.get_profile(SAMPLE_PROFILE_NAME)
-    interrupted = service.runs.start(profile.id)
-    live = service.runs.start(profile.id)
+    profile = service.profiles.named(SAMPLE_PROFILE_NAME)
+    interrupted = service.store.runs.start(profile.id)
+    live = service.store.runs.start(profile.id)
     assert interrupted < live
     other = OtherProcess(sandbox.home / "locks", profile.id)
     try:
@@ -82,19 +82,19 @@ def running(sandbox) -> Iterator[tuple[object, int, OtherProcess]]:
 
 def test_the_service_tells_a_live_run_from_an_interrupted_one(running) -> None:
     service, live, other = running
-    profile = service.get_profile(SAMPLE_PROFILE_NAME)
-    runs = service.run_history(profile.id)
+    profile = service.profiles.named(SAMPLE_PROFILE_NAME)
+    runs = service.runs.history(profile.id)
 
-    assert service.live_run_ids(runs) == {live}
+    assert service.runs.live_run_ids(runs) == {live}
 
     other.kill()  # the process is gone: its run was interrupted
 
-    assert service.live_run_ids(runs) == frozenset()
+    assert service.runs.live_run_ids(runs) == frozenset()
 
 
 def test_history_shows_a_run_in_progress_as_syncing(qtbot, running, tasks) -> None:
     service, live, other = running
-    dialog = HistoryDialog(service, service.get_profile(SAMPLE_PROFILE_NAME), tasks)
+    dialog = HistoryDialog(service, service.profiles.named(SAMPLE_PROFILE_NAME), tasks)
     qtbot.addWidget(dialog)
 
     def words() -> dict[int, str]:
@@ -139,7 +139,7 @@ def test_the_profiles_list_shows_a_sync_in_another_process_as_syncing(qtbot, run
     service, _live, other = running
     window = MainWindow(service)
     qtbot.addWidget(window)
-    profile = service.get_profile(SAMPLE_PROFILE_NAME)
+    profile = service.profiles.named(SAMPLE_PROFILE_NAME)
 
     def status() -> str:
         row = window.model.row_of(profile.id)

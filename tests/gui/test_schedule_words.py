@@ -29,14 +29,14 @@ def test_the_profiles_list_and_title_say_a_two_way_profile_polls(qtbot, sandbox)
         # Every other sample is a service's two-way profile: it polls too.
         assert set(schedules.values()) == {"Manual", POLLS}
 
-        window.select_profile(service.get_profile(XERO_PROFILE_NAME).id)
+        window.select_profile(service.profiles.named(XERO_PROFILE_NAME).id)
         assert window.profile_subtitle.text().endswith(f" · {POLLS}")
     finally:
         window.shutdown()
 
 
 def test_the_wizards_schedule_step_says_a_two_way_profile_polls(qtbot, sandbox) -> None:
-    xero = sandbox.service.get_profile(XERO_PROFILE_NAME)
+    xero = sandbox.service.profiles.named(XERO_PROFILE_NAME)
     wizard = ProfileWizard(sandbox.service, profile=xero)
     qtbot.addWidget(wizard)
     page = wizard.page_for(Step.SCHEDULE)

@@ -69,10 +69,10 @@ def test_settings_are_saved_and_read_back(qtbot, dialog, sandbox) -> None:
     with qtbot.waitSignal(dialog.preferences_saved):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
-    prefs = sandbox.service.preferences()
+    prefs = sandbox.service.profiles.preferences()
     assert prefs.get(PUSH_PHONES) is False
     assert prefs.get(IMPORT_SCOPE) == ImportScope.ALL_ACTIVE.value
-    options = sandbox.service.new_profile_options()
+    options = sandbox.service.profiles.new_options()
     assert options.sync_phones is False
     assert options.opt_out_handling is OptOutHandling.SKIP
     assert options.import_scope is ImportScope.ALL_ACTIVE
@@ -83,7 +83,7 @@ def test_settings_are_saved_and_read_back(qtbot, dialog, sandbox) -> None:
     again.defaults_button.click()
     assert again.preferences() == Preferences()
     again.reject()  # cancelled: the saved values stay
-    assert sandbox.service.preferences() == prefs
+    assert sandbox.service.profiles.preferences() == prefs
 
 
 def test_open_log_folder_in_one_click(dialog, opened, tmp_path) -> None:

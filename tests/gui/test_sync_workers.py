@@ -9,7 +9,7 @@ import pytest
 from app.core.errors import RunLocked
 from app.core.outcomes import RunStatus
 from app.sync.workers import BackgroundTasks, ProgressThrottle, SyncRunner
-from tests.gui.conftest import IMPORT_PHASE
+from tests.helpers.fake_runs import IMPORT_PHASE
 
 
 class FakeClock:
@@ -49,25 +49,25 @@ def test_run_reports_phases_progress_and_summary(qtbot, runner, fake_service):
     pid, summary, rows = blocker.args
     assert pid == 1
     assert summary.status is RunStatus.COMPLETED
-    assert rows == fake_service.run_rows
+    assert rows == fake_service.runs.run_rows
     assert progress[-1] == (1, IMPORT_PHASE, 5, 5, "5 / 5")
     assert not runner.is_running(1)
 
 
 def test_second_run_of_the_same_profile_is_refused(qtbot, runner, fake_service):
-    fake_service.release.clear()
+    fake_service.runs.release.clear()
     runner.start(1)
     assert runner.is_running(1)
     with pytest.raises(RunLocked):
         runner.start(1, dry_run=True)
     with qtbot.waitSignal(runner.run_finished, timeout=10_000):
         runner.start(2)  # another profile may run meanwhile
-        fake_service.release.set()
+        fake_service.runs.release.set()
     qtbot.waitUntil(lambda: not runner.running_ids(), timeout=10_000)
 
 
 def test_cancel_ends_the_run_as_cancelled_not_failed(qtbot, runner, fake_service):
-    fake_service.release.clear()
+    fake_service.runs.release.clear()
     failures: list = []
     runner.run_failed.connect(lambda *a: failures.append(a))
     with qtbot.waitSignal(runner.run_finished, timeout=10_000) as blocker:
@@ -78,7 +78,7 @@ def test_cancel_ends_the_run_as_cancelled_not_failed(qtbot, runner, fake_service
 
 
 def test_failure_is_reported_with_the_exception(qtbot, runner, fake_service):
-    fake_service.error = RunLocked("Another ContactBridge is syncing this profile.")
+    fake_service.runs.error = RunLocked("Another ContactBridge is syncing this profile.")
     with qtbot.waitSignal(runner.run_failed, timeout=10_000) as blocker:
         runner.start(1)
     assert blocker.args[0] == 1
@@ -86,7 +86,7 @@ def test_failure_is_reported_with_the_exception(qtbot, runner, fake_service):
 
 
 def test_shutdown_cancels_and_waits(qtbot, fake_service):
-    fake_service.release.clear()
+    fake_service.runs.release.clear()
     runner = SyncRunner(fake_service)
     worker = runner.start(1)
     runner.shutdown(timeout_ms=10_000)

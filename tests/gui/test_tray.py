@@ -6,8 +6,6 @@ exists; its icon is never shown.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from PySide6.QtWidgets import QApplication
@@ -33,7 +31,7 @@ def window(qtbot, fake_service):
 
 
 def schedule_profile(window, fake_service, pid: int = 1) -> None:
-    fake_service.profiles_by_id[pid] = fake_service.profiles_by_id[pid].with_changes(
+    fake_service.profiles.by_id[pid] = fake_service.profiles.by_id[pid].with_changes(
         schedule=EVERY_15
     )
     window.reload_profiles()
@@ -110,14 +108,12 @@ def test_closing_without_schedules_closes_even_with_a_tray(qtbot, window, monkey
 
 
 def test_sync_all_now_starts_every_profile(qtbot, window, fake_service):
-    fake_service.is_running = lambda pid: False
-    fake_service.runs = SimpleNamespace(last_started=dict)
     scheduler = Scheduler(fake_service, window.runner)
     tray = Tray(window, available=lambda: False)
     tray.sync_all_requested.connect(scheduler.sync_all)
     with qtbot.waitSignals([window.runner.run_finished] * 2, timeout=5000):
         tray.sync_all_action.trigger()
-    assert sorted(fake_service.calls) == [(1, False), (2, False)]
+    assert sorted(fake_service.runs.calls) == [(1, False), (2, False)]
 
 
 def test_the_os_job_dialog_installs_and_removes_the_job(qtbot, window, tmp_path):

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from app.core.outcomes import Outcome, RunStatus
 from app.core.vocabulary import Side, Tally
-from app.sync.service import ProfileOverview
+from app.sync.facade.values import ProfileOverview
 from app.ui.lists.rows_model import RowsModel
 from app.ui.profiles_model import ID_ROLE, ProfilesModel, profile_rows
 from app.ui.results.results_model import (
@@ -20,7 +20,7 @@ from app.ui.results.results_model import (
     tally_category,
 )
 from app.ui.run_columns import run_columns
-from tests.gui.conftest import make_profile, make_results, summary_of
+from tests.helpers.builders import make_profile, make_results, summary_of
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def test_undo_this_run_previews_then_undoes(qtbot, synced, tasks) -> None:
     service = synced.service
     pushed = newsletter(synced)
     assert pushed
-    dialog = HistoryDialog(service, service.get_profile(SAMPLE_PROFILE_NAME), tasks)
+    dialog = HistoryDialog(service, service.profiles.named(SAMPLE_PROFILE_NAME), tasks)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.undo_button.isEnabled()  # the sync is selected

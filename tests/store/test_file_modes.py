@@ -26,7 +26,7 @@ def test_a_fresh_sandbox_home_is_private(tmp_path: Path) -> None:
     try:
         handle = open_service(sandbox=True, home=home, enforce_limits=False)
         try:
-            handle.service.list_profiles()  # the database is in use (WAL files exist)
+            handle.service.profiles.overviews()  # the database is in use (WAL files exist)
             db = home / "contactbridge.sqlite3"
             assert mode(home) == 0o700
             assert mode(db) == 0o600

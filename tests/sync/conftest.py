@@ -62,7 +62,7 @@ class Bakery:
 
     @property
     def profile(self) -> SyncProfile:
-        return self.service.get_profile(SAMPLE_PROFILE_NAME)
+        return self.service.profiles.named(SAMPLE_PROFILE_NAME)
 
     def run(
         self,
@@ -71,13 +71,13 @@ class Bakery:
         reporter: ProgressReporter | None = None,
         cancel: CancelToken | None = None,
     ) -> RunSummary:
-        return self.service.run_profile(
+        return self.service.runs.sync(
             self.profile.id, dry_run=dry_run, reporter=reporter, cancel=cancel
         )
 
     def results(self, summary: RunSummary) -> dict[str, RecordResult]:
         """The run's results by source key (Customer ID)."""
-        return {r.key: r for r in self.service.run_results(summary.run_id)}
+        return {r.key: r for r in self.service.runs.results(summary.run_id)}
 
     # -- the source file --------------------------------------------------------------------
 

@@ -34,11 +34,11 @@ def log(monkeypatch: pytest.MonkeyPatch) -> RequestLog:
 def studio(bakery: Bakery):  # type: ignore[no-untyped-def]
     """A second profile on the same account, through a second connection (another token)."""
     service = bakery.service
-    second = service.connect_constant_contact("Second sign-in")
-    first = service.connections.get(bakery.profile.connection_id)
+    second = service.connections.connect_constant_contact("Second sign-in")
+    first = service.connections.connection(bakery.profile.connection_id)
     assert second.id != first.id
-    assert service.account_lock(second.id).key == service.account_lock(first.id).key
-    return service.save_profile(
+    assert service.runs.account_lock(second.id).key == service.runs.account_lock(first.id).key
+    return service.store.profiles.save(
         bakery.profile.with_changes(
             id=None, name=STUDIO, main_list="Classes", connection_id=second.id
         )
@@ -58,7 +58,7 @@ def test_two_runs_on_one_account_take_turns_and_the_second_says_why(bakery, stud
             waited.set()
             log.gate.set()
 
-        outcomes[name] = service.run_profile(pid, on_wait=on_wait)
+        outcomes[name] = service.runs.sync(pid, on_wait=on_wait)
 
     first = threading.Thread(target=run, args=("bakery", bakery.profile.id))
     first.start()
@@ -86,14 +86,16 @@ def test_two_runs_on_one_account_take_turns_and_the_second_says_why(bakery, stud
 
 def test_the_same_profile_twice_is_refused_not_queued(bakery):
     service = bakery.service
-    with service.account_lock(bakery.profile.connection_id).holding(Holder(Activity.SYNC, STUDIO)):
+    with service.runs.account_lock(bakery.profile.connection_id).holding(
+        Holder(Activity.SYNC, STUDIO)
+    ):
         cancel = CancelToken()
         started = threading.Event()
         failures: list[BaseException] = []
 
         def waiting_run() -> None:
             try:
-                service.run_profile(
+                service.runs.sync(
                     bakery.profile.id, cancel=cancel, on_wait=lambda m: m and started.set()
                 )
             except Exception as exc:
@@ -103,21 +105,21 @@ def test_the_same_profile_twice_is_refused_not_queued(bakery):
         thread.start()
         assert started.wait(30)  # queued behind the studio: it holds the profile meanwhile
         with pytest.raises(RunLocked) as caught:
-            service.run_profile(bakery.profile.id)
+            service.runs.sync(bakery.profile.id)
         assert "already syncing (or waiting to)" in caught.value.message
-        assert service.is_running(bakery.profile.id)
+        assert service.runs.is_running(bakery.profile.id)
         cancel.cancel()
         thread.join(30)
     assert [type(e).__name__ for e in failures] == ["Cancelled"]
-    assert service.run_history(bakery.profile.id) == []  # nothing ran, nothing recorded
+    assert service.store.runs.history(bakery.profile.id) == []  # nothing ran, nothing recorded
 
 
 def test_adding_to_a_list_waits_for_a_sync_in_another_process(bakery, log):
     service = bakery.service
     conn_id = bakery.profile.connection_id
-    newsletter = service.create_contact_list(conn_id, "Newsletter")
-    records = service.source_records(bakery.profile.id, 5)
-    lock = service.account_lock(conn_id)
+    newsletter = service.lists.create(conn_id, "Newsletter")
+    records = service.profiles.source_records(bakery.profile.id, 5)
+    lock = service.runs.account_lock(conn_id)
     notes: list[str] = []
     with held_elsewhere(service.home / "locks", lock.key, SAMPLE_PROFILE_NAME) as other:
 
@@ -126,7 +128,7 @@ def test_adding_to_a_list_waits_for_a_sync_in_another_process(bakery, log):
             if len(notes) == 1:
                 other.release()  # the other window's sync finishes
 
-        result = service.add_records_to_list(
+        result = service.lists.add_records(
             conn_id,
             newsletter.list_id,
             bakery.profile.id,
@@ -146,7 +148,7 @@ def test_adding_to_a_list_waits_for_a_sync_in_another_process(bakery, log):
 def test_removing_from_a_list_fails_fast_only_when_asked(bakery):
     service = bakery.service
     conn_id = bakery.profile.connection_id
-    lock = service.account_lock(conn_id)
+    lock = service.runs.account_lock(conn_id)
     with held_elsewhere(service.home / "locks", lock.key, SAMPLE_PROFILE_NAME, "run-due"):
         notes: list[str] = []
         cancel = CancelToken()
@@ -156,7 +158,7 @@ def test_removing_from_a_list_fails_fast_only_when_asked(bakery):
             cancel.cancel()  # the user closed the dialog while it waited
 
         with pytest.raises(Cancelled):
-            service.remove_list_members(
+            service.lists.remove_members(
                 conn_id, "any-list", ["c1"], cancel, list_name="VIP", on_wait=on_wait
             )
     assert "by the scheduled background job)." in notes[0]
@@ -168,12 +170,12 @@ def test_scheduled_runs_queue_behind_another_process_then_run_in_turn(qtbot, bak
 
     service = bakery.service
     every_15 = Schedule(ScheduleKind.INTERVAL, every_minutes=15)
-    service.save_profile(bakery.profile.with_changes(schedule=every_15))
+    service.store.profiles.save(bakery.profile.with_changes(schedule=every_15))
     # The two-way samples (Xero's...) poll for unsubscribes, so they are due too: several
     # runs, one account.
     due = {p.id for p in service.profiles.list()}
     assert len(due) >= 2
-    lock = service.account_lock(bakery.profile.connection_id)
+    lock = service.runs.account_lock(bakery.profile.connection_id)
     runner = SyncRunner(service)
     scheduler = Scheduler(service, runner, max_wait=timedelta(seconds=60))
     messages: dict[int, list[str]] = {pid: [] for pid in due}
@@ -201,7 +203,7 @@ def test_scheduled_runs_queue_behind_another_process_then_run_in_turn(qtbot, bak
         second = finished[1][0]
         first_name = service.profiles.get(finished[0][0]).name
         assert any(m.startswith(f'Waiting for "{first_name}"') for m in messages[second])
-        runs = [service.run_history(pid)[0] for pid in (finished[0][0], second)]
+        runs = [service.store.runs.history(pid)[0] for pid in (finished[0][0], second)]
         assert runs[0].finished_at <= runs[1].started_at
     finally:
         scheduler.stop()
@@ -211,9 +213,12 @@ def test_scheduled_runs_queue_behind_another_process_then_run_in_turn(qtbot, bak
 def test_an_older_connection_learns_its_account_once_there_are_two(bakery):
     service = bakery.service
     first = bakery.profile.connection_id
-    service.connections.update_settings(first, {"account_id": None})  # connected before ids
-    assert service.account_lock(first).key == f"connection-{first}"  # alone: it is the account
-    second = service.connect_constant_contact("Second sign-in")
-    key = service.account_lock(first).key  # two now: ask Constant Contact which account
-    assert key == service.account_lock(second.id).key != f"connection-{first}"
-    assert service.connections.get(first).settings["account_id"] == ACCOUNT["encoded_account_id"]
+    service.store.connections.update_settings(first, {"account_id": None})  # connected before ids
+    assert service.runs.account_lock(first).key == f"connection-{first}"  # alone: it is the account
+    second = service.connections.connect_constant_contact("Second sign-in")
+    key = service.runs.account_lock(first).key  # two now: ask Constant Contact which account
+    assert key == service.runs.account_lock(second.id).key != f"connection-{first}"
+    assert (
+        service.connections.connection(first).settings["account_id"]
+        == ACCOUNT["encoded_account_id"]
+    )

@@ -21,7 +21,7 @@ def test_each_sign_up_puts_the_contact_on_the_list_with_its_details(
     sandbox: ServiceHandle, tmp_path: Path
 ) -> None:
     service = sandbox.service
-    client = service.cc_client(service.default_connection().id)
+    client = service.connections.cc_client(service.connections.default_connection().id)
     list_id = client.create_list("Bench list").list_id
     path = write_contacts_csv(tmp_path / "bench.csv", 5)
     with path.open(newline="", encoding="utf-8") as fh:

@@ -138,7 +138,7 @@ def with_cake_column(bakery, label: str = "Favourite cake") -> SyncProfile:
     profile = bakery.profile
     pairs = profile.mapping.as_dict()
     pairs["Customer Type"] = f"cf:{label}"
-    return bakery.service.save_profile(replace(profile, mapping=FieldMapping.of(pairs)))
+    return bakery.service.profiles.save(replace(profile, mapping=FieldMapping.of(pairs)))
 
 
 def test_a_mapped_custom_field_reaches_the_contact(bakery):
@@ -168,5 +168,5 @@ def test_a_deleted_custom_field_stops_the_run_before_any_write(bakery):
     counts = bakery.emulator.request_counts()
     assert counts.get(IMPORT_KEY, 0) == 0
     assert not [k for k in counts if not k.startswith("GET ")], counts  # no write at all
-    last = bakery.service.run_history(bakery.profile.id)[0]
+    last = bakery.service.runs.history(bakery.profile.id)[0]
     assert last.status is RunStatus.FAILED and "Favourite cake" in last.message

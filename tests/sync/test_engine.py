@@ -192,7 +192,7 @@ def test_contact_who_unsubscribes_while_the_import_runs_is_reported_skipped(bake
     assert summary.counts.updated == 0
     # Refused by the list (the import's cannot_add_to_list_count): a failed subscription.
     refused = [r for r in bakery.results(summary).values() if r.reason == Reason.UNSUBSCRIBED]
-    tallies = bakery.service.runs.tallies(summary.run_id)
+    tallies = bakery.service.store.runs.tallies(summary.run_id)
     assert tallies.to_constant_contact.failed_subscriptions == len(refused) >= 2
     assert bakery.emulator.get_contact(email)["email_address"]["permission_to_send"] == (
         "unsubscribed"
@@ -208,7 +208,7 @@ def test_contact_who_unsubscribes_while_the_import_runs_is_reported_skipped(bake
 def test_source_opt_out_unsubscribes_when_the_profile_says_so(bakery):
     profile = bakery.profile
     options = replace(profile.options, opt_out_handling=OptOutHandling.UNSUBSCRIBE)
-    bakery.service.save_profile(profile.with_changes(options=options))
+    bakery.service.profiles.save(profile.with_changes(options=options))
     bakery.run()
     email = email_of(bakery, "C0000035")
     assert email in bakery.on_list()
@@ -231,7 +231,7 @@ def test_unsubscribe_in_the_same_second_as_the_last_import_is_seen(bakery):
     made in the very second its watermark points at."""
     bakery.run()
     service = bakery.service
-    watermark = service.mirror.watermark(service.default_connection().id)
+    watermark = service.store.mirror.watermark(service.connections.default_connection().id)
     assert watermark is not None
     email = email_of(bakery, "C0000030")
     real_clock = bakery.emulator.clock

@@ -62,7 +62,7 @@ def edit_in_cc(tw: TwoWay, email: str, **changes: Any) -> None:
 def address_profile(tw: TwoWay, **options: Any) -> TwoWay:
     tw.source = AddressSource()
     tw.setup(import_from_cc=True, import_updates_existing=True, **options)
-    tw.service.save_profile(tw.profile.with_changes(mapping=ADDRESS_MAPPING))
+    tw.service.profiles.save(tw.profile.with_changes(mapping=ADDRESS_MAPPING))
     return tw
 
 
@@ -190,7 +190,7 @@ def test_the_409_names_the_owner_so_no_lookup_is_needed(two_way, lookups):
     assert tw.emulator.request_counts().get("PUT /v3/contacts/{contact_id}") == 1  # a 409
     assert "taken@example.com" not in lookups  # the answer named the owner: no lookup
     assert tw.emulator.get_contact("mover@example.com")["first_name"] == "Mo"
-    known = tw.service.mirror.get_by_email(tw.profile.connection_id, "taken@example.com")
+    known = tw.service.store.mirror.get_by_email(tw.profile.connection_id, "taken@example.com")
     assert known is not None and known.contact_id == reporter.owner
     counts_add_up(tw.service, summary)
 
@@ -211,7 +211,7 @@ def test_an_answer_without_the_id_falls_back_to_a_lookup(two_way, monkeypatch, l
 
     assert tw.by_key(summary)[key].outcome is Outcome.SKIPPED
     assert lookups.count("taken@example.com") == 1
-    known = tw.service.mirror.get_by_email(tw.profile.connection_id, "taken@example.com")
+    known = tw.service.store.mirror.get_by_email(tw.profile.connection_id, "taken@example.com")
     assert known is not None and known.contact_id == reporter.owner
 
 
@@ -248,14 +248,14 @@ def test_adding_people_to_a_list_refuses_a_value_constant_contact_would(two_way)
     mapping = FieldMapping.of(
         {"Email": "email", "First": "first_name", "Month": "birthday_month", "Day": "birthday_day"}
     )
-    profile = tw.service.save_profile(tw.profile.with_changes(mapping=mapping))
+    profile = tw.service.profiles.save(tw.profile.with_changes(mapping=mapping))
     list_id = tw.emulator.create_list("Picked")
     records = [
         SourceRecord("k1", 2, {"Email": "good@example.com", "First": "T.J."}),
         SourceRecord("k2", 3, {"Email": "bad@example.com", "Month": "13", "Day": "1"}),
     ]
 
-    result = tw.service.add_records_to_list(profile.connection_id, list_id, profile.id, records)
+    result = tw.service.lists.add_records(profile.connection_id, list_id, profile.id, records)
 
     assert result.added == ("good@example.com",)
     ((who, why),) = result.refused

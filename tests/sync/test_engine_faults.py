@@ -75,8 +75,8 @@ def test_a_record_constant_contact_refuses_is_failed_with_its_reason(bakery, ema
     assert refused.reason == (
         "Row 14: Constant Contact refused it: a contact can have at most 3 phone numbers"
     )
-    chunk = bakery.service.runs.checkpoint(summary.run_id)["chunks"]["0"]
-    cc = bakery.service.cc_client(bakery.profile.connection_id)
+    chunk = bakery.service.store.runs.checkpoint(summary.run_id)["chunks"]["0"]
+    cc = bakery.service.connections.cc_client(bakery.profile.connection_id)
     (raw,) = cc.get_activity(chunk["activity_id"]).errors
     assert "at most 3 phone numbers" in raw and "Row 14" not in raw  # its place in the import
     assert [k for k, r in results.items() if r.outcome is Outcome.FAILED] == ["C0000011"]

@@ -80,7 +80,7 @@ def drive(tw: TwoWay, **kwargs) -> list[RunStatus]:
         statuses.append(summary.status)
         counts_add_up(tw.service, summary)
         if summary.status is RunStatus.COMPLETED_WITH_ERRORS:
-            retried = tw.service.retry_failed(summary.run_id)
+            retried = tw.service.runs.retry_failed(summary.run_id)
             counts_add_up(tw.service, retried)
             statuses.append(retried.status)
             if retried.status is RunStatus.COMPLETED:
@@ -190,5 +190,5 @@ def test_cancel_in_any_write_phase_then_resume(two_way, phase_index):
 
     assert statuses == [RunStatus.COMPLETED]
     assert state(two_way) == expected()
-    history = two_way.service.run_history(two_way.profile_id)
+    history = two_way.service.runs.history(two_way.profile_id)
     assert history[0].run_id == stopped.run_id  # resumed, not a new run

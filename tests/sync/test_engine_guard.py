@@ -56,7 +56,7 @@ def test_mass_unsubscribe_stops_before_writing_and_runs_when_confirmed(two_way):
     assert "unsubscribe 60 contact(s)" in err.message and "--confirm" in err.message
     assert tw.writes() == []  # nothing was written
     assert all(tw.permission(e) != "unsubscribed" for e in emails)
-    preview = tw.service.runs.get(err.run_id)
+    preview = tw.service.store.runs.get(err.run_id)
     assert preview.status is RunStatus.DRY_RUN and preview.dry_run
     planned = [r for r in tw.results(preview) if r.action == "unsubscribe"]
     assert len(planned) == 60  # the preview lists everyone affected
@@ -128,11 +128,11 @@ def opt_out_many(home: Path, n: int) -> None:
     handle = bootstrap.open_service(sandbox=True, home=home)
     try:
         service = handle.service
-        profile = service.get_profile(SAMPLE_PROFILE_NAME)
+        profile = service.profiles.named(SAMPLE_PROFILE_NAME)
         options = profile.options.__class__(
             **{**profile.options.to_dict(), "opt_out_handling": OptOutHandling.UNSUBSCRIBE}
         )
-        service.save_profile(profile.with_changes(options=options))
+        service.profiles.save(profile.with_changes(options=options))
         path = handle.sample_csv
     finally:
         handle.close()

@@ -10,7 +10,7 @@ from app.core.outcomes import RunStatus
 def test_a_main_list_named_in_other_capitals_syncs_into_the_existing_list(bakery):
     newsletter = bakery.emulator.create_list("Newsletter")
     service = bakery.service
-    service.save_profile(bakery.profile.with_changes(main_list="newsletter"))
+    service.profiles.save(bakery.profile.with_changes(main_list="newsletter"))
 
     summary = bakery.run()
 

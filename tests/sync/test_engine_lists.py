@@ -17,7 +17,7 @@ def map_lists(bakery: Bakery) -> None:
     """Wholesale customers (the file's "Customer Type") also go on "Trade news"."""
     profile = bakery.profile
     settings = {**profile.source.settings, "lists_column": TYPE, "list_map": {"wholesale": TRADE}}
-    bakery.service.save_profile(
+    bakery.service.profiles.save(
         profile.with_changes(source=replace(profile.source, settings=settings))
     )
 
@@ -72,6 +72,6 @@ def test_undo_puts_the_other_lists_back_as_they_were(bakery: Bakery) -> None:
     bakery.edit(key, **{TYPE: "Retail"})
     bakery.run()
     assert email not in bakery.on_list(TRADE)
-    report = bakery.service.undo_run(bakery.profile.id)
+    report = bakery.service.runs.undo(bakery.profile.id)
     assert email in bakery.on_list(TRADE)
     assert report.tally()["restored"] == 1

@@ -22,7 +22,7 @@ OUTSIDER = "old.friend@example.org"  # a contact the sample account already has
 def _mirror(bakery: Bakery) -> dict[str, object]:
     service = bakery.service
     conn = bakery.profile.connection_id
-    return {c.email: c for c in service.mirror.iter_contacts(conn)}
+    return {c.email: c for c in service.store.mirror.iter_contacts(conn)}
 
 
 def _age_the_account(bakery: Bakery) -> None:
@@ -88,7 +88,7 @@ def test_a_change_made_elsewhere_during_a_big_import_is_not_skipped(
             bakery.emulator.set_permission(OUTSIDER, "unsubscribed")
             changed.append(OUTSIDER)
 
-    bakery.service.run_profile(bakery.profile.id, reporter=PhaseReporter(elsewhere))
+    bakery.service.runs.sync(bakery.profile.id, reporter=PhaseReporter(elsewhere))
     assert changed, "the import phase never reported progress"
 
     contact = _mirror(bakery)[OUTSIDER]
@@ -118,9 +118,9 @@ def test_an_opt_out_made_while_a_big_import_ran_is_known_to_the_next_run(
 
     # She unsubscribes while the import runs, after it reached her: her change bears a
     # time the watermark has been moved past.
-    chunk = bakery.service.runs.checkpoint(first.run_id)["chunks"]["0"]
+    chunk = bakery.service.store.runs.checkpoint(first.run_id)["chunks"]["0"]
     during = datetime.fromisoformat(chunk["started_at"])
-    watermark = bakery.service.mirror.watermark(bakery.profile.connection_id)
+    watermark = bakery.service.store.mirror.watermark(bakery.profile.connection_id)
     assert watermark is not None and during < watermark - timedelta(seconds=1)
     real_clock = bakery.emulator.clock
     bakery.emulator.clock = lambda: during

@@ -65,7 +65,7 @@ def test_cancel_while_an_import_is_in_flight_then_resume(bakery):
     assert resumed.run_id == stopped.run_id
     assert bakery.imports_started() == 1  # the import in flight was awaited, not resent
     assert_complete(bakery, resumed, expected)
-    history = bakery.service.run_history(bakery.profile.id)
+    history = bakery.service.runs.history(bakery.profile.id)
     assert [r.run_id for r in history] == [resumed.run_id]
     assert sum(r.counts.created for r in history) == len(expected)
 
@@ -103,7 +103,7 @@ def test_cancel_between_chunks_then_resume_sends_only_the_rest(
     assert resumed.run_id == stopped.run_id
     assert bakery.imports_started() == 4
     assert_complete(bakery, resumed, expected)
-    history = bakery.service.run_history(bakery.profile.id)
+    history = bakery.service.runs.history(bakery.profile.id)
     assert sum(r.counts.created for r in history) == len(expected)
 
 

@@ -18,26 +18,26 @@ DAMAGED = (
 
 def test_an_unreadable_row_is_not_a_deleted_record(sandbox, tmp_path: Path) -> None:
     service = sandbox.service
-    bakery = service.list_profiles()[0].profile
+    bakery = service.profiles.overviews()[0].profile
     file = tmp_path / "customers.csv"
     file.write_text(GOOD, encoding="utf-8")
     options = replace(bakery.options, remove_deleted=True, opt_out_column="")
-    profile = service.save_profile(
+    profile = service.profiles.save(
         SyncProfile(
             name="Shop",
             source=SourceSpec("file", {"path": str(file)}),
             main_list="Walk-ins",
             connection_id=bakery.connection_id,
-            mapping=service.suggest_mapping(["Email", "First name"]),
+            mapping=service.profiles.suggest_mapping(["Email", "First name"]),
             options=options,
         )
     )
-    assert service.run_profile(profile.id).counts.created == 3
+    assert service.runs.sync(profile.id).counts.created == 3
 
     file.write_bytes(DAMAGED)
-    summary = service.run_profile(profile.id)
+    summary = service.runs.sync(profile.id)
 
-    results = {r.row: r for r in service.run_results(summary.run_id)}
+    results = {r.row: r for r in service.runs.results(summary.run_id)}
     assert results[3].outcome is Outcome.SKIPPED and "not valid text" in results[3].reason
     assert not any(r.action == "remove" for r in results.values())
     assert "ana@example.com" in {e.lower() for e in sandbox.emulator.contacts_on_list("Walk-ins")}

@@ -31,9 +31,9 @@ NEW, EXISTING, LEFT = (
 @pytest.fixture
 def xero(sandbox):
     service = sandbox.service
-    profile = service.get_profile(XERO_PROFILE_NAME)
+    profile = service.profiles.named(XERO_PROFILE_NAME)
     options = replace(profile.options, import_from_cc=True)
-    service.save_profile(profile.with_changes(options=options))
+    service.profiles.save(profile.with_changes(options=options))
     cc = sandbox.emulator
     cc.seed_contact(NEW, "New", "Bie", list_names=[XERO_LIST_NAME])
     cc.seed_contact(EXISTING, "Aroha", "Walker", list_names=[XERO_LIST_NAME])
@@ -43,12 +43,12 @@ def xero(sandbox):
 
 def test_two_way_counts_stay_apart_and_agree_everywhere(xero):
     service = xero.service
-    summary = service.run_profile(service.get_profile(XERO_PROFILE_NAME).id)
+    summary = service.runs.sync(service.profiles.named(XERO_PROFILE_NAME).id)
 
     assert summary.status is RunStatus.COMPLETED
     counts_add_up(service, summary)
-    rows = service.run_results(summary.run_id)
-    tallies = service.runs.tallies(summary.run_id)
+    rows = service.runs.results(summary.run_id)
+    tallies = service.store.runs.tallies(summary.run_id)
     assert tallies == RunTallies.of(rows) == RunTallies.of_summary(summary)
     assert tallies.total == summary.counts.total
 
@@ -82,10 +82,10 @@ def test_two_way_counts_stay_apart_and_agree_everywhere(xero):
 
 def test_a_dry_run_counts_the_same_way(xero):
     service = xero.service
-    profile_id = service.get_profile(XERO_PROFILE_NAME).id
+    profile_id = service.profiles.named(XERO_PROFILE_NAME).id
 
-    dry = service.run_profile(profile_id, dry_run=True)
-    real = service.run_profile(profile_id)
+    dry = service.runs.sync(profile_id, dry_run=True)
+    real = service.runs.sync(profile_id)
 
     planned, done = RunTallies.of_summary(dry), RunTallies.of_summary(real)
     assert planned == done

@@ -38,8 +38,8 @@ def _customers(xero) -> list[dict]:  # type: ignore[no-untyped-def]
 
 def test_a_second_run_reads_only_the_changes_and_misses_none(sandbox: ServiceHandle) -> None:
     service, xero = sandbox.service, sandbox.emulators["xero"]
-    profile = service.get_profile(SAMPLE_PROFILE)
-    first = service.run_profile(profile.id)
+    profile = service.profiles.named(SAMPLE_PROFILE)
+    first = service.runs.sync(profile.id)
     assert first.status is RunStatus.COMPLETED
     assert first.counts.total == len(_customers(xero))  # the first run reads everyone
 
@@ -48,15 +48,15 @@ def test_a_second_run_reads_only_the_changes_and_misses_none(sandbox: ServiceHan
     xero.update_contact(renamed["ContactID"], FirstName="Renamed")
     xero.add_to_group(xero.group_id(OPT_OUT_GROUP), [opted["ContactID"]])  # not a modification
     xero.update_contact(archived["ContactID"], ContactStatus="ARCHIVED")
-    profile = service.save_profile(
+    profile = service.profiles.save(
         profile.with_changes(options=replace(profile.options, remove_deleted=True))
     )
-    full_again = service.run_profile(profile.id)  # the profile changed: a whole read
+    full_again = service.runs.sync(profile.id)  # the profile changed: a whole read
     assert full_again.counts.total >= len(_customers(xero))
 
     xero.update_contact(renamed["ContactID"], LastName="Changed")
-    second = service.run_profile(profile.id)
-    results = {r.key: r for r in service.runs.results(second.run_id)}
+    second = service.runs.sync(profile.id)
+    results = {r.key: r for r in service.store.runs.results(second.run_id)}
     assert results[renamed["ContactID"]].outcome is Outcome.UPDATED
     # Only the changed contact and the opt-out group's members were read, not everyone.
     opted_out = xero.group_members(xero.group_id(OPT_OUT_GROUP))
@@ -69,19 +69,19 @@ def test_an_opt_out_and_an_archive_reach_constant_contact_without_a_whole_read(
     sandbox: ServiceHandle,
 ) -> None:
     service, xero, cc = sandbox.service, sandbox.emulators["xero"], sandbox.emulator
-    profile = service.get_profile(SAMPLE_PROFILE)
+    profile = service.profiles.named(SAMPLE_PROFILE)
     options = replace(
         profile.options, remove_deleted=True, opt_out_handling=OptOutHandling.UNSUBSCRIBE
     )
-    profile = service.save_profile(profile.with_changes(options=options))
-    assert service.run_profile(profile.id).status is RunStatus.COMPLETED
+    profile = service.profiles.save(profile.with_changes(options=options))
+    assert service.runs.sync(profile.id).status is RunStatus.COMPLETED
     customers = [c for c in _customers(xero) if c.get("EmailAddress")]
     opted, archived = customers[3], customers[4]
     xero.add_to_group(xero.group_id(OPT_OUT_GROUP), [opted["ContactID"]])
     xero.update_contact(archived["ContactID"], ContactStatus="ARCHIVED")
 
-    second = service.run_profile(profile.id)
-    results = {r.key: r for r in service.runs.results(second.run_id)}
+    second = service.runs.sync(profile.id)
+    results = {r.key: r for r in service.store.runs.results(second.run_id)}
     assert cc.get_contact(opted["EmailAddress"])["email_address"]["permission_to_send"] == (
         "unsubscribed"
     )

@@ -28,13 +28,15 @@ def test_created_contacts_get_their_constant_contact_id_from_the_mirror(
     connection = bakery.profile.connection_id
     # Until a read brings their ids, the contacts the import made have none to show: at
     # most a placeholder in the mirror, which is never shown as an id.
-    assert not any(r.contact_id.startswith("pending:") for r in service.run_results(summary.run_id))
+    assert not any(
+        r.contact_id.startswith("pending:") for r in service.runs.results(summary.run_id)
+    )
     # The mirror learns the contacts a bulk import made (which answers with no ids).
-    contacts = list(service.cc_client(connection).iter_contacts())
-    service.mirror.upsert_contacts(connection, contacts)
+    contacts = list(service.connections.cc_client(connection).iter_contacts())
+    service.store.mirror.upsert_contacts(connection, contacts)
     ids = {c.email.lower(): c.contact_id for c in contacts}
 
-    rows = service.run_results(summary.run_id)
+    rows = service.runs.results(summary.run_id)
     created = [r for r in rows if r.outcome is Outcome.CREATED]
     assert len(created) > 200
     assert all(r.contact_id == ids[r.email] for r in created)

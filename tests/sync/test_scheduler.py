@@ -19,6 +19,7 @@ from app.core.outcomes import RunCounts, RunStatus, RunSummary
 from app.core.profiles import SourceSpec, SyncProfile
 from app.core.schedule import Schedule, ScheduleKind
 from app.sync.scheduler import Scheduler
+from tests.helpers.fake_service import FakeService
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday
 EVERY_15 = Schedule(ScheduleKind.INTERVAL, every_minutes=15)
@@ -79,33 +80,16 @@ def profile(pid: int, schedule: Schedule = EVERY_15, name: str = "") -> SyncProf
     )
 
 
-class FakeService:
-    """Profiles and their recorded run starts; ``locked`` ones run in another process."""
-
-    def __init__(self, clock: FakeClock, *profiles: SyncProfile) -> None:
-        self.clock = clock
-        self.by_id = {p.id: p for p in profiles}
-        self.started: dict[int, str] = {}
-        self.locked: set[int] = set()
-        self.profiles = SimpleNamespace(list=lambda: list(self.by_id.values()))
-        self.runs = SimpleNamespace(last_started=lambda: dict(self.started))
-
-    def record_run(self, pid: int) -> None:
-        self.started[pid] = self.clock().astimezone(UTC).isoformat(timespec="seconds")
-
-    def is_running(self, pid: int) -> bool:
-        return pid in self.locked
-
-
 class FakeRunner(QObject):
     """SyncRunner's interface; the test decides when a run ends."""
 
     run_finished = Signal(int, object, object)
     run_failed = Signal(int, object)
 
-    def __init__(self, service: FakeService) -> None:
+    def __init__(self, service: FakeService, clock: FakeClock) -> None:
         super().__init__()
         self.service = service
+        self.clock = clock
         self.active: set[int] = set()
         self.starts: list[tuple[int, datetime]] = []
         self.record = True  # False: the run fails before the store records it
@@ -120,9 +104,9 @@ class FakeRunner(QObject):
         if pid in self.active:
             raise RunLocked("This profile is already syncing.")
         self.active.add(pid)
-        self.starts.append((pid, self.service.clock()))
+        self.starts.append((pid, self.clock()))
         if self.record:
-            self.service.record_run(pid)
+            self.service.runs.record_start(pid)
 
     def finish_all(self) -> None:
         for pid in sorted(self.active):
@@ -135,13 +119,13 @@ class FakeRunner(QObject):
 
 
 @pytest.fixture
-def make(qapp):
+def make(qapp, tmp_path):
     made: list[Scheduler] = []
 
     def make(*profiles: SyncProfile, now: datetime = T0):
         clock = FakeClock(now)
-        service = FakeService(clock, *profiles)
-        runner = FakeRunner(service)
+        service = FakeService(tmp_path, *profiles, clock=clock)
+        runner = FakeRunner(service, clock)
         timer = FakeTimer()
         scheduler = Scheduler(service, runner, clock, lambda: timer)
         made.append(scheduler)
@@ -241,12 +225,12 @@ def test_a_running_profile_is_not_started_twice(make):
 
 def test_a_profile_syncing_in_another_process_is_skipped(make):
     s = make(profile(1))
-    s.service.locked.add(1)  # run-due from the OS job holds its lock
+    s.service.runs.locked.add(1)  # run-due from the OS job holds its lock
     s.scheduler.start()
     s.timer.fire()
     assert s.runner.starts == []
-    s.service.record_run(1)  # that run ends, recorded by the other process
-    s.service.locked.clear()
+    s.service.runs.record_start(1)  # that run ends, recorded by the other process
+    s.service.runs.locked.clear()
     run_for(s, timedelta(minutes=14))
     assert s.runner.starts == []  # not due until 15 minutes after that run
     run_for(s, timedelta(minutes=1))
@@ -269,7 +253,7 @@ def test_a_new_schedule_is_picked_up_within_a_minute(make):
     s.scheduler.start()
     run_for(s, timedelta(minutes=5))
     assert s.runner.starts == []
-    s.service.by_id[1] = profile(1)  # edited: now every 15 minutes
+    s.service.profiles.by_id[1] = profile(1)  # edited: now every 15 minutes
     run_for(s, timedelta(minutes=1))
     assert s.runner.starts == [(1, T0 + timedelta(minutes=6))]
 

@@ -43,16 +43,16 @@ def _studio_profile(handle: ServiceHandle, tmp_path: Path, update_existing: bool
         out.writerow(["S9", "Nora", "Newcomer", "nora.newcomer@example.com"])
     service = handle.service
     spec = SourceSpec("file", {"path": str(path), "key_column": "Customer ID"})
-    columns, _ = service.preview_source(spec, 1)
-    base = service.get_profile(SAMPLE_PROFILE_NAME)
-    return service.save_profile(
+    columns, _ = service.profiles.preview_source(spec, 1)
+    base = service.profiles.named(SAMPLE_PROFILE_NAME)
+    return service.profiles.save(
         SyncProfile(
             name=STUDIO,
             source=spec,
             main_list="Newsletter",
             connection_id=base.connection_id,
             options=replace(base.options, opt_out_column="", update_existing=update_existing),
-            mapping=service.suggest_mapping(columns),
+            mapping=service.profiles.suggest_mapping(columns),
         )
     )
 
@@ -60,9 +60,9 @@ def _studio_profile(handle: ServiceHandle, tmp_path: Path, update_existing: bool
 def _xero_two_way(handle: ServiceHandle) -> SyncProfile:
     """The Xero sample, importing every active Constant Contact contact into Xero."""
     service = handle.service
-    xero = service.get_profile(XERO_PROFILE_NAME)
+    xero = service.profiles.named(XERO_PROFILE_NAME)
     options = replace(xero.options, import_from_cc=True, import_scope=ImportScope.ALL_ACTIVE)
-    return service.save_profile(replace(xero, options=options))
+    return service.profiles.save(replace(xero, options=options))
 
 
 def _active_cc_emails(handle: ServiceHandle) -> set[str]:
@@ -92,7 +92,7 @@ def _cc_name(handle: ServiceHandle, email: str) -> tuple[str, str]:
 
 
 def _by_email(handle: ServiceHandle, run_id: int) -> dict[str, object]:
-    return {r.email.lower(): r for r in handle.service.run_results(run_id) if r.email}
+    return {r.email.lower(): r for r in handle.service.runs.results(run_id) if r.email}
 
 
 @pytest.mark.parametrize("update_existing", [True, False], ids=["updates", "no-updates"])
@@ -100,15 +100,15 @@ def test_a_contact_another_profile_created_is_matched_never_created(
     sandbox: ServiceHandle, tmp_path: Path, update_existing: bool
 ) -> None:
     service = sandbox.service
-    bakery = service.get_profile(SAMPLE_PROFILE_NAME)
+    bakery = service.profiles.named(SAMPLE_PROFILE_NAME)
     studio = _studio_profile(sandbox, tmp_path, update_existing)
-    service.run_profile(bakery.id)
+    service.runs.sync(bakery.id)
     shared = [
         r["Email Address"].lower() for r in _bakery_rows(sandbox) if r["Email Opt Out"] != "Yes"
     ][:3]
     names_before = {e: _cc_name(sandbox, e) for e in shared}
 
-    summary = service.run_profile(studio.id)
+    summary = service.runs.sync(studio.id)
 
     results = _by_email(sandbox, summary.run_id)
     for email in shared:
@@ -136,15 +136,15 @@ def test_three_profiles_in_any_order_keep_counts_true(
     Xero import sees every active contact."""
     service = sandbox.service
     profiles = {
-        "bakery": service.get_profile(SAMPLE_PROFILE_NAME),
+        "bakery": service.profiles.named(SAMPLE_PROFILE_NAME),
         "studio": _studio_profile(sandbox, tmp_path, update_existing=True),
         "xero": _xero_two_way(sandbox),
     }
     created_by: dict[str, str] = {}
     for name in order:
-        summary = service.run_profile(profiles[name].id)
+        summary = service.runs.sync(profiles[name].id)
         assert summary.counts.failed == 0, (name, summary.message)
-        for r in service.run_results(summary.run_id):
+        for r in service.runs.results(summary.run_id):
             if r.outcome is Outcome.CREATED and r.direction == "push":
                 email = r.email.lower()
                 assert email not in created_by, (
@@ -160,7 +160,7 @@ def test_three_profiles_in_any_order_keep_counts_true(
         ).fetchall()
     assert dupes == []
     # A last Xero run (the import sees every active contact, whichever profile made it).
-    summary = service.run_profile(profiles["xero"].id)
+    summary = service.runs.sync(profiles["xero"].id)
     assert summary.counts.failed == 0, summary.message
     missing = _active_cc_emails(sandbox) - _xero_emails(sandbox)
     assert missing == set(), f"{len(missing)} active contacts never reached Xero"
@@ -172,11 +172,11 @@ def test_an_import_into_xero_sees_what_a_file_profile_just_pushed(
 ) -> None:
     """The bakery's file goes first; the Xero profile then imports every contact in scope."""
     service = sandbox.service
-    bakery = service.run_profile(service.get_profile(SAMPLE_PROFILE_NAME).id)
+    bakery = service.runs.sync(service.profiles.named(SAMPLE_PROFILE_NAME).id)
     xero = _xero_two_way(sandbox)
-    xero = service.save_profile(replace(xero, options=replace(xero.options, import_scope=scope)))
+    xero = service.profiles.save(replace(xero, options=replace(xero.options, import_scope=scope)))
 
-    summary = service.run_profile(xero.id)
+    summary = service.runs.sync(xero.id)
 
     assert summary.counts.failed == 0, summary.message
     in_scope = _active_cc_emails(sandbox)
@@ -184,7 +184,7 @@ def test_an_import_into_xero_sees_what_a_file_profile_just_pushed(
         in_scope &= {e.lower() for e in sandbox.emulator.contacts_on_list("Newsletter")}
     pushed = {
         r.email.lower()
-        for r in service.run_results(bakery.run_id)
+        for r in service.runs.results(bakery.run_id)
         if r.outcome in (Outcome.CREATED, Outcome.UPDATED)
     }
     assert pushed <= in_scope
@@ -199,21 +199,21 @@ def test_contacts_made_in_xero_from_constant_contact_stay_on_the_list(
     profile does not read back the contacts it made from Constant Contact. They were not
     deleted: the next runs leave them on the list. One archived in Xero is taken off."""
     service = sandbox.service
-    service.run_profile(service.get_profile(SAMPLE_PROFILE_NAME).id)
+    service.runs.sync(service.profiles.named(SAMPLE_PROFILE_NAME).id)
     xero = _xero_two_way(sandbox)
-    xero = service.save_profile(replace(xero, options=replace(xero.options, remove_deleted=True)))
-    first = service.run_profile(xero.id)
+    xero = service.profiles.save(replace(xero, options=replace(xero.options, remove_deleted=True)))
+    first = service.runs.sync(xero.id)
     made = {
         r.email.lower()
-        for r in service.run_results(first.run_id)
+        for r in service.runs.results(first.run_id)
         if r.direction == "import" and r.outcome is Outcome.CREATED
     }
     assert len(made) > 50
 
-    again = service.run_profile(xero.id)  # raises NeedsConfirmation if it meant to remove many
+    again = service.runs.sync(xero.id)  # raises NeedsConfirmation if it meant to remove many
     changed = [
         r
-        for r in service.run_results(again.run_id)
+        for r in service.runs.results(again.run_id)
         if r.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.FAILED)
     ]
     assert changed == [], "a quiet second run changed something"
@@ -226,8 +226,8 @@ def test_contacts_made_in_xero_from_constant_contact_stay_on_the_list(
         if (c.get("EmailAddress") or "").lower() == email
     )
     sandbox.emulators["xero"].update_contact(key, ContactStatus="ARCHIVED")
-    third = service.run_profile(xero.id)
-    removed = [r for r in service.run_results(third.run_id) if r.action == "remove"]
+    third = service.runs.sync(xero.id)
+    removed = [r for r in service.runs.results(third.run_id) if r.action == "remove"]
     assert [(r.email, r.reason) for r in removed] == [
         (email, "Deleted from the source, so removed from the main list")
     ]
@@ -239,10 +239,10 @@ def test_a_person_added_in_the_lists_manager_is_known_to_every_profile(
 ) -> None:
     """The lists manager's add is an import too: the next profile matches her, never creates."""
     service = sandbox.service
-    bakery = service.get_profile(SAMPLE_PROFILE_NAME)
-    service.run_profile(bakery.id)  # the Newsletter list exists now
+    bakery = service.profiles.named(SAMPLE_PROFILE_NAME)
+    service.runs.sync(bakery.id)  # the Newsletter list exists now
     studio = _studio_profile(sandbox, tmp_path, update_existing=False)
-    newsletter = service.cc_client(bakery.connection_id).find_list_by_name("Newsletter")
+    newsletter = service.connections.cc_client(bakery.connection_id).find_list_by_name("Newsletter")
     nora = SourceRecord(
         "X1",
         2,
@@ -253,12 +253,12 @@ def test_a_person_added_in_the_lists_manager_is_known_to_every_profile(
             "Email Address": "nora.newcomer@example.com",
         },
     )
-    added = service.add_records_to_list(
+    added = service.lists.add_records(
         bakery.connection_id, newsletter.list_id, bakery.id, [nora], list_name="Newsletter"
     )
     assert added.added == ("nora.newcomer@example.com",)
 
-    summary = service.run_profile(studio.id)
+    summary = service.runs.sync(studio.id)
 
     result = _by_email(sandbox, summary.run_id)["nora.newcomer@example.com"]
     assert result.outcome is Outcome.SKIPPED and result.matched_existing

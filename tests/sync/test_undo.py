@@ -63,7 +63,7 @@ def prepare(bakery: Bakery) -> tuple[str, str, str]:
     opted = next(r for r in rows if r[OPT_OUT_COLUMN] == "Yes")[EMAIL_COLUMN].lower()
     profile = bakery.profile
     options = replace(profile.options, opt_out_handling=OptOutHandling.UNSUBSCRIBE)
-    bakery.service.save_profile(profile.with_changes(options=options))
+    bakery.service.profiles.save(profile.with_changes(options=options))
     emu = bakery.emulator
     emu.seed_contact(renamed, "Adaline", "", list_names=["VIP"])
     emu.seed_contact(member, plain[1]["First Name"], "Old-Name", list_names=["Newsletter"])
@@ -83,7 +83,7 @@ def test_undo_restores_the_remote_state_except_unsubscribes(bakery: Bakery) -> N
     created = set(during) - set(before)
     assert created
 
-    preview = bakery.service.undo_run(bakery.profile.id, dry_run=True)
+    preview = bakery.service.runs.undo(bakery.profile.id, dry_run=True)
     assert remote_state(bakery) == during  # a preview changes nothing
     by_email = {s.email: s for s in preview.steps}
     assert by_email[renamed].restore == {"first_name": "Adaline"}
@@ -91,7 +91,7 @@ def test_undo_restores_the_remote_state_except_unsubscribes(bakery: Bakery) -> N
     assert by_email[member].restore == {"last_name": "Old-Name"}
     assert not by_email[member].list_remove  # it was on the Newsletter before the run
 
-    report = bakery.service.undo_run(bakery.profile.id)
+    report = bakery.service.runs.undo(bakery.profile.id)
 
     assert report.undo_of == first_run.run_id
     after = remote_state(bakery)
@@ -110,7 +110,7 @@ def test_undo_restores_the_remote_state_except_unsubscribes(bakery: Bakery) -> N
     assert counts["unsubscribes_kept"] == 1
     assert "only the person can opt back in" in report.summary_text()
     # The undo is a run of its own, in the history, with counts that add up.
-    undo_run = bakery.service.runs.get(report.run_id)
+    undo_run = bakery.service.store.runs.get(report.run_id)
     assert undo_run.counts.total == counts["total"]
     assert undo_run.counts.updated == counts["restored"]
     assert undo_run.extra["undo_of"] == first_run.run_id
@@ -119,11 +119,11 @@ def test_undo_restores_the_remote_state_except_unsubscribes(bakery: Bakery) -> N
 def test_undo_twice_restores_nothing_twice(bakery: Bakery) -> None:
     prepare(bakery)
     first_run = bakery.run()
-    bakery.service.undo_run(bakery.profile.id)
+    bakery.service.runs.undo(bakery.profile.id)
     imports = bakery.imports_started()
     state = remote_state(bakery)
 
-    again = bakery.service.undo_run(bakery.profile.id, run_id=first_run.run_id)
+    again = bakery.service.runs.undo(bakery.profile.id, run_id=first_run.run_id)
 
     assert again.tally()["restored"] == 0
     assert all(s.reason.startswith("Already undone (run ") for s in again.steps)
@@ -141,7 +141,7 @@ def test_a_later_change_by_someone_else_is_reported_not_overwritten(bakery: Bake
         store.touch(doc, bakery.emulator.clock())
         store.update(conn, contact_id, doc)
 
-    report = bakery.service.undo_run(bakery.profile.id)
+    report = bakery.service.runs.undo(bakery.profile.id)
 
     after = remote_state(bakery)
     assert after[renamed]["fields"]["first_name"] == "Adelaide"
@@ -161,7 +161,7 @@ def test_undo_puts_a_changed_email_back(bakery: Bakery) -> None:
     second = bakery.run()
     assert "new.address@example.com" in remote_state(bakery)
 
-    report = bakery.service.undo_run(bakery.profile.id, run_id=second.run_id)
+    report = bakery.service.runs.undo(bakery.profile.id, run_id=second.run_id)
 
     assert remote_state(bakery) == before
     (step,) = [s for s in report.steps if s.email_back]
@@ -179,13 +179,13 @@ def test_a_stopped_undo_resumes_without_importing_twice(bakery: Bakery) -> None:
         cancel.cancel() if name == "Restoring list memberships" else None
     )
     with pytest.raises(Cancelled):
-        bakery.service.undo_run(bakery.profile.id, reporter=reporter, cancel=cancel)
-    stopped = bakery.service.runs.last_run(bakery.profile.id)
+        bakery.service.runs.undo(bakery.profile.id, reporter=reporter, cancel=cancel)
+    stopped = bakery.service.store.runs.last_run(bakery.profile.id)
     assert stopped.status is RunStatus.CANCELLED
-    assert bakery.service.runs.resumable_run(bakery.profile.id) is None  # never as a sync
+    assert bakery.service.store.runs.resumable_run(bakery.profile.id) is None  # never as a sync
     imports = bakery.imports_started()
 
-    report = bakery.service.undo_run(bakery.profile.id)
+    report = bakery.service.runs.undo(bakery.profile.id)
 
     assert report.run_id == stopped.run_id  # the same undo, resumed
     assert bakery.imports_started() == imports
@@ -209,7 +209,7 @@ def test_undo_puts_removed_contacts_back_on_the_list_unless_they_unsubscribed(
     bakery: Bakery,
 ) -> None:
     profile = bakery.profile
-    bakery.service.save_profile(
+    bakery.service.profiles.save(
         profile.with_changes(options=replace(profile.options, remove_deleted=True))
     )
     bakery.run()
@@ -220,7 +220,7 @@ def test_undo_puts_removed_contacts_back_on_the_list_unless_they_unsubscribed(
     assert not {stays, unsubscribes} & bakery.on_list()
     bakery.emulator.set_permission(unsubscribes, "unsubscribed")  # the person's own choice
 
-    report = bakery.service.undo_run(bakery.profile.id, run_id=second.run_id)
+    report = bakery.service.runs.undo(bakery.profile.id, run_id=second.run_id)
 
     assert stays in bakery.on_list()
     assert unsubscribes not in bakery.on_list()  # never re-added: consent first
@@ -239,7 +239,7 @@ def test_syncing_again_after_an_undo_does_the_run_again_without_duplicates(
     bakery.edit(row["Customer ID"], **{EMAIL_COLUMN: "new.address@example.com"})
     second = bakery.run()
     during = remote_state(bakery)
-    bakery.service.undo_run(bakery.profile.id, run_id=second.run_id)
+    bakery.service.runs.undo(bakery.profile.id, run_id=second.run_id)
     assert "new.address@example.com" not in remote_state(bakery)
 
     again = bakery.run()
@@ -255,7 +255,7 @@ def test_syncing_again_after_deleting_created_contacts_creates_them_again(
     prepare(bakery)
     bakery.run()
     during = remote_state(bakery)
-    report = bakery.service.undo_run(bakery.profile.id, delete_created=True)
+    report = bakery.service.runs.undo(bakery.profile.id, delete_created=True)
     deleted = {s.email for s in report.steps if s.delete}
     assert deleted and not deleted & set(remote_state(bakery))
 
@@ -269,24 +269,24 @@ def test_an_undo_does_not_count_as_the_profiles_last_sync(bakery: Bakery) -> Non
     """The schedule runs from the last sync, an undo never puts it off; the window's
     "Last run" is the sync too, and the history lists the undo as a run of its own."""
     hourly = Schedule(ScheduleKind.INTERVAL, every_minutes=60)
-    bakery.service.save_profile(bakery.profile.with_changes(schedule=hourly))
+    bakery.service.profiles.save(bakery.profile.with_changes(schedule=hourly))
     profile = bakery.profile
     sync = bakery.run()
     # The sync ran just over an hour ago: the profile is due again.
     earlier = (datetime.now(UTC) - timedelta(minutes=61)).isoformat(timespec="seconds")
     m.Run.update(started_at=earlier).where(m.Run.id == sync.run_id).execute()
 
-    report = bakery.service.undo_run(profile.id)
+    report = bakery.service.runs.undo(profile.id)
 
     service = bakery.service
     assert service.runs.last_started()[profile.id] == earlier
     now = local_now()
     pairs = with_last_runs(service.profiles.list(), service.runs.last_started(), now)
     assert profile.id in [p.id for p in due_profiles(pairs, now)]
-    overview = next(ov for ov in service.list_profiles() if ov.profile.id == profile.id)
+    overview = next(ov for ov in service.profiles.overviews() if ov.profile.id == profile.id)
     assert overview.last_run.run_id == sync.run_id  # "Last run": the sync, not the undo
     assert overview.latest.run_id == report.run_id
-    newest = service.run_history(profile.id)[0]
+    newest = service.runs.history(profile.id)[0]
     assert (newest.run_id, newest.extra["undo_of"]) == (report.run_id, sync.run_id)
 
 
@@ -304,10 +304,10 @@ def test_contacts_a_large_import_created_come_off_the_list(
     created = bakery.on_list()
     assert created
     # A long import: it finished (the watermark) well after it wrote its first contacts.
-    mirror, connection_id = bakery.service.mirror, bakery.profile.connection_id
+    mirror, connection_id = bakery.service.store.mirror, bakery.profile.connection_id
     mirror.set_watermark(connection_id, mirror.watermark(connection_id) + timedelta(minutes=2))
 
-    report = bakery.service.undo_run(bakery.profile.id)
+    report = bakery.service.runs.undo(bakery.profile.id)
 
     assert report.tally()["failed"] == 0
     assert bakery.on_list() == set()
@@ -316,7 +316,7 @@ def test_contacts_a_large_import_created_come_off_the_list(
 def test_retrying_an_undo_run_is_refused_with_what_to_do_instead(bakery: Bakery) -> None:
     prepare(bakery)
     first_run = bakery.run()
-    report = bakery.service.undo_run(bakery.profile.id)
+    report = bakery.service.runs.undo(bakery.profile.id)
     assert report.run_id is not None
     with pytest.raises(ConfigError, match=rf"undo run {first_run.run_id} again"):
-        bakery.service.retry_failed(report.run_id)
+        bakery.service.runs.retry_failed(report.run_id)

@@ -25,7 +25,7 @@ def test_undo_puts_xero_back_as_it_was_except_opt_outs(xero: XeroTwoWay) -> None
     xero.tick()
     xero.xero.update_contact(run["other"], FirstName="Othello")
 
-    preview = xero.service.undo_run(xero.profile.id, dry_run=True, delete_created=True)
+    preview = xero.service.runs.undo(xero.profile.id, dry_run=True, delete_created=True)
 
     assert xero.state() == {**run["during"], run["other"]: xero.state()[run["other"]]}
     by_key = {s.source_key: s for s in preview.steps if s.source_key}
@@ -36,7 +36,7 @@ def test_undo_puts_xero_back_as_it_was_except_opt_outs(xero: XeroTwoWay) -> None
     assert {k for k, s in by_key.items() if s.source_archive} == run["created"]
     assert preview.removals() == (1, len(run["created"]))  # the new customer in CC
 
-    report = xero.service.undo_run(xero.profile.id, delete_created=True)
+    report = xero.service.runs.undo(xero.profile.id, delete_created=True)
 
     after = xero.state()
     for key, was in before.items():
@@ -64,7 +64,7 @@ def test_undo_puts_xero_back_as_it_was_except_opt_outs(xero: XeroTwoWay) -> None
     assert counts["source_created_kept"] == 0
     assert "1 opt-out mark(s) kept in Xero" in report.summary_text()
     # The undo run's records say which side each write was on.
-    results = xero.service.run_results(report.run_id)
+    results = xero.service.runs.results(report.run_id)
     archived = [r for r in results if "removed from Xero" in r.detail]
     assert len(archived) == len(run["created"])
     assert {r.direction for r in archived} == {"import"}
@@ -73,7 +73,7 @@ def test_undo_puts_xero_back_as_it_was_except_opt_outs(xero: XeroTwoWay) -> None
 def test_contacts_created_in_xero_stay_unless_chosen(xero: XeroTwoWay) -> None:
     before, run = second_run(xero)
 
-    report = xero.service.undo_run(xero.profile.id)
+    report = xero.service.runs.undo(xero.profile.id)
 
     after = xero.state()
     for key in run["created"]:
@@ -89,7 +89,7 @@ def test_syncing_after_the_undo_does_the_run_again_and_keeps_the_cc_change(
     xero: XeroTwoWay,
 ) -> None:
     _before, run = second_run(xero)
-    xero.service.undo_run(xero.profile.id, delete_created=True)
+    xero.service.runs.undo(xero.profile.id, delete_created=True)
     renamed_email = run["during"][run["renamed"]]["EmailAddress"].lower()
     xero.tick()
 
@@ -108,11 +108,11 @@ def test_syncing_after_the_undo_does_the_run_again_and_keeps_the_cc_change(
 
 def test_undo_twice_writes_to_xero_once(xero: XeroTwoWay) -> None:
     second_run(xero)
-    first = xero.service.undo_run(xero.profile.id, delete_created=True)
+    first = xero.service.runs.undo(xero.profile.id, delete_created=True)
     state = xero.state()
     xero.xero.reset_counts()
 
-    again = xero.service.undo_run(xero.profile.id, run_id=first.undo_of, delete_created=True)
+    again = xero.service.runs.undo(xero.profile.id, run_id=first.undo_of, delete_created=True)
 
     assert again.tally()["restored"] == 0
     assert not [k for k in xero.xero.request_counts() if k.startswith(("POST", "PUT"))]
@@ -127,20 +127,20 @@ def test_a_contact_put_back_on_the_list_keeps_how_its_link_came_to_be(
     is an import's again, not a push's (which would change what later runs do with it)."""
     _before, run = second_run(xero)
     profile = xero.profile
-    xero.service.save_profile(
+    xero.service.profiles.save(
         profile.with_changes(options=replace(profile.options, remove_deleted=True))
     )
     newcomer = next(k for k in run["created"] if run["during"][k]["EmailAddress"] == NEWCOMERS[0])
-    assert xero.service.links.load_details(profile.id)[newcomer].origin == "import"
+    assert xero.service.store.links.load_details(profile.id)[newcomer].origin == "import"
     xero.tick()
     xero.xero.update_contact(newcomer, ContactStatus="ARCHIVED")
     removal = xero.run()
     assert NEWCOMERS[0] not in xero.cc.contacts_on_list("Newsletter")
-    assert xero.service.links.load_details(profile.id)[newcomer].origin == "removed"
+    assert xero.service.store.links.load_details(profile.id)[newcomer].origin == "removed"
 
-    report = xero.service.undo_run(profile.id, run_id=removal.run_id)
+    report = xero.service.runs.undo(profile.id, run_id=removal.run_id)
 
     (step,) = [s for s in report.steps if s.list_add]
     assert (step.email, step.origin, step.outcome) == (NEWCOMERS[0], "import", "restored")
     assert NEWCOMERS[0] in {e.lower() for e in xero.cc.contacts_on_list("Newsletter")}
-    assert xero.service.links.load_details(profile.id)[newcomer].origin == "import"
+    assert xero.service.store.links.load_details(profile.id)[newcomer].origin == "import"

@@ -29,10 +29,10 @@ def test_members_of_a_mapped_xero_group_go_on_its_constant_contact_list(
     sandbox: ServiceHandle,
 ) -> None:
     service, xero, cc = sandbox.service, sandbox.emulators["xero"], sandbox.emulator
-    profile = service.get_profile(SAMPLE_PROFILE)
+    profile = service.profiles.named(SAMPLE_PROFILE)
     settings = {**profile.source.settings, "list_map": {"VIP": "VIP customers"}}
-    service.save_profile(profile.with_changes(source=replace(profile.source, settings=settings)))
-    summary = service.run_profile(profile.id)
+    service.profiles.save(profile.with_changes(source=replace(profile.source, settings=settings)))
+    summary = service.runs.sync(profile.id)
     assert summary.counts.failed == 0
 
     vip = xero.group_members(xero.group_id("VIP"))

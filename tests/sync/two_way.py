@@ -150,7 +150,7 @@ class TwoWay:
         self.emulator.set_permission(email, permission)
 
     def setup(self, **options: Any) -> TwoWay:
-        conn = self.service.default_connection()
+        conn = self.service.connections.default_connection()
         profile = SyncProfile(
             name="Two-way",
             source=SourceSpec("xero", {}),
@@ -159,13 +159,15 @@ class TwoWay:
             options=SyncOptions(**options),
             mapping=MAPPING,
         )
-        self.profile_id = self.service.save_profile(profile).id
-        self.service.open_source = lambda spec, opt_out_column="": self.source
+        self.profile_id = self.service.profiles.save(profile).id
+        self.service.profiles.open_source = lambda spec, opt_out_column="": self.source
         return self
 
     def options(self, **changes: Any) -> None:
         profile = self.profile
-        self.service.save_profile(profile.with_changes(options=replace(profile.options, **changes)))
+        self.service.profiles.save(
+            profile.with_changes(options=replace(profile.options, **changes))
+        )
 
     def run(
         self,
@@ -175,12 +177,12 @@ class TwoWay:
         reporter: ProgressReporter | None = None,
         cancel: CancelToken | None = None,
     ) -> RunSummary:
-        return self.service.run_profile(
+        return self.service.runs.sync(
             self.profile_id, dry_run=dry_run, confirm=confirm, reporter=reporter, cancel=cancel
         )
 
     def results(self, summary: RunSummary, direction: str | None = None) -> list[RecordResult]:
-        rows = self.service.run_results(summary.run_id)
+        rows = self.service.runs.results(summary.run_id)
         return [r for r in rows if direction is None or r.direction == direction]
 
     def by_key(self, summary: RunSummary, direction: str = "push") -> dict[str, RecordResult]:
@@ -206,9 +208,9 @@ class TwoWay:
 
 def counts_add_up(service: Any, summary: RunSummary) -> None:
     """Every direction's counts add up to its rows, and the run's to all of them."""
-    rows = service.run_results(summary.run_id)
+    rows = service.runs.results(summary.run_id)
     assert summary.counts.total == len(rows)
-    by_direction = service.runs.counts_by_direction(summary.run_id)
+    by_direction = service.store.runs.counts_by_direction(summary.run_id)
     for direction, counts in by_direction.items():
         assert counts.total == sum(1 for r in rows if r.direction == direction)
     assert sum(c.total for c in by_direction.values()) == summary.counts.total

@@ -39,7 +39,7 @@ class XeroTwoWay:
 
     @property
     def profile(self) -> SyncProfile:
-        return self.service.get_profile(XERO_PROFILE_NAME)
+        return self.service.profiles.named(XERO_PROFILE_NAME)
 
     def two_way(self) -> None:
         options = replace(
@@ -49,7 +49,7 @@ class XeroTwoWay:
             import_updates_existing=True,
             optout_to_source=True,
         )
-        self.service.save_profile(replace(self.profile, options=options))
+        self.service.profiles.save(replace(self.profile, options=options))
 
     def tick(self) -> None:
         """Move both clocks on, so what happens next is past the last run's watermark."""
@@ -59,7 +59,7 @@ class XeroTwoWay:
         self.xero.clock = lambda: datetime.now(UTC) + offset
 
     def run(self) -> Any:
-        summary = self.service.run_profile(self.profile.id)
+        summary = self.service.runs.sync(self.profile.id)
         assert summary.counts.failed == 0, summary.message
         return summary
 

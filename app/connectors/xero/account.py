@@ -1,12 +1,12 @@
 """Connecting a Xero organisation: sign-in, the client for a saved connection, its source.
 
-The service (``app/sync/service.py``) keeps the connection row and asks these helpers for the
-rest, so that the Xero specifics live with the connector. A Xero connection's settings hold
-``tenant_id``, ``tenant_name``, ``tenants`` (every organisation the sign-in allowed, for a
-picker), ``organisation`` (the chosen one as ``GET /Organisation`` describes it:
-``organisation_id``, ``name``, ``country_code``, ``short_code``; None when it could not be
-read), ``client_id`` and ``sandbox``. Names are not secrets and stay in SQLite; the token
-lives in the keyring like any other.
+The app's connections (``app/sync/facade/connections.py``) keep the connection row and ask
+these helpers for the rest, so that the Xero specifics live with the connector. A Xero
+connection's settings hold ``tenant_id``, ``tenant_name``, ``tenants`` (every organisation
+the sign-in allowed, for a picker), ``organisation`` (the chosen one as ``GET /Organisation``
+describes it: ``organisation_id``, ``name``, ``country_code``, ``short_code``; None when it
+could not be read), ``client_id`` and ``sandbox``. Names are not secrets and stay in SQLite;
+the token lives in the keyring like any other.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.core.mapping import FieldMapping
 from app.core.records import SourceRecord
-from app.sync.service import ContactBridgeService
+from app.sync.facade.api import ContactBridgeApi
 from app.sync.workers import BackgroundTasks
 from app.ui.errors import show_error
 from app.ui.i18n import tr
@@ -64,7 +64,7 @@ class AddRecordsDialog(QDialog):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         tasks: BackgroundTasks,
         list_name: str,
         parent: QWidget | None = None,
@@ -87,7 +87,7 @@ class AddRecordsDialog(QDialog):
         hint.setWordWrap(True)
         self.profile = QComboBox()
         self.profile.setAccessibleName(tr("Profile"))
-        for overview in service.list_profiles():
+        for overview in service.profiles.overviews():
             self.profile.addItem(overview.profile.name, overview.profile.id)
         profile_label = QLabel(tr("&Records of profile:"))
         profile_label.setBuddy(self.profile)
@@ -155,7 +155,7 @@ class AddRecordsDialog(QDialog):
 
         def load(cancel: Any) -> tuple[int, FieldMapping, list[SourceRecord]]:
             profile = service.profiles.get(pid)
-            return pid, profile.mapping, service.source_records(pid, MAX_RECORDS)
+            return pid, profile.mapping, service.profiles.source_records(pid, MAX_RECORDS)
 
         run_task(self, self.tasks, load, self._show, self._on_failed)
 

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.records import ContactList, Permission, SourceRecord
-from app.sync.service import ContactBridgeService, ListAddResult, ListMember
+from app.sync.facade.api import ContactBridgeApi
+from app.sync.facade.values import ListAddResult, ListMember
 from app.sync.workers import BackgroundTasks, TaskToken
 from app.ui.errors import show_error
 from app.ui.i18n import tr
@@ -76,7 +77,7 @@ class MembersDialog(QDialog):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         tasks: BackgroundTasks,
         connection_id: int,
         contact_list: ContactList,
@@ -205,7 +206,7 @@ class MembersDialog(QDialog):
     def reload(self) -> None:
         service, conn_id, list_id = self.service, self.connection_id, self.contact_list.list_id
         self._run(
-            lambda cancel: service.list_members(conn_id, list_id, cancel),
+            lambda cancel: service.lists.members(conn_id, list_id, cancel),
             tr("Reading the members from Constant Contact…"),
             self._show,
         )
@@ -230,7 +231,7 @@ class MembersDialog(QDialog):
         """Add the records to this list in the background, then say who was not added."""
         service, conn_id, list_id = self.service, self.connection_id, self.contact_list.list_id
         self._run(
-            lambda cancel: service.add_records_to_list(
+            lambda cancel: service.lists.add_records(
                 conn_id,
                 list_id,
                 profile_id,
@@ -290,7 +291,7 @@ class MembersDialog(QDialog):
         service, conn_id, list_id = self.service, self.connection_id, self.contact_list.list_id
         ids = [m.contact_id for m in members]
         self._run(
-            lambda cancel: service.remove_list_members(
+            lambda cancel: service.lists.remove_members(
                 conn_id,
                 list_id,
                 ids,

@@ -159,7 +159,7 @@ class ProfileDraft:
         return [c for c in self.columns if c not in used]
 
     def to_profile(self) -> SyncProfile:
-        """The finished profile, ready for ``service.save_profile``."""
+        """The finished profile, ready for ``service.profiles.save``."""
         return SyncProfile(
             name=self.name.strip(),
             source=self.source_spec(),

@@ -24,7 +24,7 @@ from app.ui.profile_wizard.pages.source import SourcePage
 from app.ui.profile_wizard.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from app.sync.service import ContactBridgeService
+    from app.sync.facade.api import ContactBridgeApi
 
 PAGES: dict[Step, type[DraftPage]] = {
     Step.SOURCE: SourcePage,
@@ -56,7 +56,7 @@ class ProfileWizard(QWizard):
 
     def __init__(
         self,
-        service: ContactBridgeService,
+        service: ContactBridgeApi,
         parent: QWidget | None = None,
         profile: SyncProfile | None = None,
         existing_names: Iterable[str] | None = None,
@@ -69,8 +69,7 @@ class ProfileWizard(QWizard):
         if profile is not None:
             self.draft = ProfileDraft.from_profile(profile)
         else:  # a new profile starts from the Settings dialog's defaults
-            defaults = getattr(service, "new_profile_options", None)
-            self.draft = ProfileDraft(options=defaults()) if defaults else ProfileDraft()
+            self.draft = ProfileDraft(options=service.profiles.new_options())
         if existing_names is None:
             existing_names = [p.name for p in service.profiles.list()]
         names = flow.unique_names(existing_names, excluding=profile.name if profile else None)
@@ -113,7 +112,7 @@ class ProfileWizard(QWizard):
             self.report_error(ValidationError(f"{title}: {translate_problem(message)}"))
             return
         try:
-            saved = self.service.save_profile(self.draft.to_profile())
+            saved = self.service.profiles.save(self.draft.to_profile())
         except AppError as exc:
             self.report_error(exc)
             return

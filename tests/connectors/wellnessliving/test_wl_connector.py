@@ -75,7 +75,7 @@ def test_connecting_keeps_the_secrets_in_the_keyring_only(
     options["staff_login"] = "owner@bondibreath.example"
     caplog.set_level(logging.DEBUG)
 
-    conn = service.connect_source(KIND, "Bondi", options=options)
+    conn = service.connections.connect_source(KIND, "Bondi", options=options)
 
     assert conn.account_name == f"{AU_BUSINESS_NAME} (au.wellnessliving.com)"
     assert conn.settings["region"] == "au" and conn.settings["host"] == "au.wellnessliving.com"
@@ -85,7 +85,7 @@ def test_connecting_keeps_the_secrets_in_the_keyring_only(
         "application_secret": APPLICATION_SECRET,
         "staff_password": options["staff_password"],
     }
-    source = service.open_source(SourceSpec(KIND, {"connection_id": conn.id}))
+    source = service.profiles.open_source(SourceSpec(KIND, {"connection_id": conn.id}))
     assert isinstance(source, WellnessLivingSource)
     assert [r.values["Email"] for r in source.iter_records()] == []  # Kylie never subscribed
     logging.getLogger("test").info("the form said %s", options)  # even a careless line
@@ -97,40 +97,44 @@ def test_connecting_keeps_the_secrets_in_the_keyring_only(
 
 def test_a_refused_sign_in_saves_nothing(sandbox: ServiceHandle) -> None:
     service = sandbox.service
-    before = service.connections_of(KIND)
+    before = service.connections.connections_of(KIND)
     wrong = {**sample_connection(), "staff_password": "not-the-password"}
     with pytest.raises(AuthError, match="did not accept the staff sign-in"):
-        service.connect_source(KIND, "Wrong", options=wrong)
+        service.connections.connect_source(KIND, "Wrong", options=wrong)
     wrong_region = {**sample_connection(), "region": "au"}
     with pytest.raises(ConfigError, match="North America"):
-        service.connect_source(KIND, "Wrong region", options=wrong_region)
+        service.connections.connect_source(KIND, "Wrong region", options=wrong_region)
     missing = {**sample_connection(), "business_key": "", "staff_password": ""}
     with pytest.raises(ConfigError, match="the business key, the staff password"):
-        service.connect_source(KIND, "Half", options=missing)
-    assert service.connections_of(KIND) == before
+        service.connections.connect_source(KIND, "Half", options=missing)
+    assert service.connections.connections_of(KIND) == before
 
 
 def test_reconnecting_keeps_the_saved_secrets_unless_new_ones_are_typed(
     sandbox: ServiceHandle,
 ) -> None:
     service = sandbox.service
-    (conn,) = service.connections_of(KIND)
-    again = service.connect_source(KIND, connection_id=conn.id)  # no form: the saved keys
+    (conn,) = service.connections.connections_of(KIND)
+    again = service.connections.connect_source(
+        KIND, connection_id=conn.id
+    )  # no form: the saved keys
     assert again.id == conn.id and again.status == "connected"
     blank = {**sample_connection(), "application_secret": "", "staff_password": ""}
-    assert service.connect_source(KIND, connection_id=conn.id, options=blank).id == conn.id
+    assert (
+        service.connections.connect_source(KIND, connection_id=conn.id, options=blank).id == conn.id
+    )
     assert service.secrets.load_token(conn.id)["staff_password"] == STAFF_PASSWORD
-    assert len(service.connections_of(KIND)) == 1
+    assert len(service.connections.connections_of(KIND)) == 1
 
 
 def test_a_profile_whose_secrets_are_gone_asks_to_connect_again(sandbox: ServiceHandle) -> None:
     service = sandbox.service
-    (conn,) = service.connections_of(KIND)
+    (conn,) = service.connections.connections_of(KIND)
     service.secrets.delete_token(conn.id)
     with pytest.raises(NeedsReconnect, match="authorization code and the staff password"):
-        service.open_source(SourceSpec(KIND, {"connection_id": conn.id}))
+        service.profiles.open_source(SourceSpec(KIND, {"connection_id": conn.id}))
     with pytest.raises(ConfigError, match="Connect to WellnessLiving first"):
-        service.open_source(SourceSpec(KIND, {"connection_id": conn.id + 100}))
+        service.profiles.open_source(SourceSpec(KIND, {"connection_id": conn.id + 100}))
 
 
 def test_reopening_the_sandbox_reconnects_without_a_second_profile(tmp_path: Path) -> None:
@@ -138,9 +142,9 @@ def test_reopening_the_sandbox_reconnects_without_a_second_profile(tmp_path: Pat
     open_service(sandbox=True, home=home, enforce_limits=False).close()
     handle = open_service(sandbox=True, home=home, enforce_limits=False)
     try:
-        (conn,) = handle.service.connections_of(KIND)
+        (conn,) = handle.service.connections.connections_of(KIND)
         assert handle.service.secrets.load_token(conn.id) is not None  # memory keyring: again
-        names = [o.profile.name for o in handle.service.list_profiles()]
+        names = [o.profile.name for o in handle.service.profiles.overviews()]
         assert names.count("WellnessLiving clients → Newsletter") == 1
     finally:
         handle.close()

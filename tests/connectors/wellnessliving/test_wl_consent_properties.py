@@ -80,7 +80,7 @@ class Studio:
         self.wl.add_staff(BUSINESS, STAFF, PASSWORD)
         for email, consent in world["clients"].items():
             self.wl.add_client(BUSINESS, "First", "Last", email, subscribed=consent)
-        conn = self.service.connect_source(
+        conn = self.service.connections.connect_source(
             KIND,
             "Props Studio",
             options={
@@ -99,11 +99,11 @@ class Studio:
             name="Props",
             source=SourceSpec(KIND, source),
             main_list=LIST,
-            connection_id=self.service.default_connection().id,
+            connection_id=self.service.connections.default_connection().id,
             options=options,
             mapping=MAPPING,
         )
-        self.profile_id = self.service.save_profile(profile).id
+        self.profile_id = self.service.profiles.save(profile).id
 
     # -- the two services ---------------------------------------------------------------------
 
@@ -164,7 +164,7 @@ class Studio:
         before = self.unsubscribed_now()
         existing = {e for e in POOL if self.cc.get_contact(e) is not None}
         consenting = self.consenting()
-        summary = self.service.run_profile(self.profile_id, confirm=True)
+        summary = self.service.runs.sync(self.profile_id, confirm=True)
         counts_add_up(self.service, summary)
         assert before <= self.unsubscribed_now()  # nobody was re-subscribed
         for email in before:
@@ -172,10 +172,10 @@ class Studio:
         created = {e for e in POOL if self.cc.get_contact(e) is not None} - existing
         assert created <= consenting  # nobody created without consent
         if any(r.action == "opt_in" and r.outcome == "updated" for r in self.results(summary)):
-            counts_add_up(self.service, self.service.run_profile(self.profile_id, confirm=True))
+            counts_add_up(self.service, self.service.runs.sync(self.profile_id, confirm=True))
         self.cc.reset_counts()
         self.wl.reset_counts()
-        again = self.service.run_profile(self.profile_id, confirm=True)
+        again = self.service.runs.sync(self.profile_id, confirm=True)
         counts_add_up(self.service, again)
         assert [k for k in self.cc.request_counts() if k.startswith(WRITES)] == [], self.results(
             again
@@ -183,7 +183,7 @@ class Studio:
         assert not any(k.startswith("PUT ") for k in self.wl.request_counts())
 
     def results(self, summary: Any) -> list[Any]:
-        return self.service.run_results(summary.run_id)
+        return self.service.runs.results(summary.run_id)
 
 
 @pytest.fixture(scope="module")

@@ -64,8 +64,8 @@ def permission(handle: ServiceHandle, email: str) -> str:
 
 def test_the_sandbox_opens_with_the_wellnessliving_sample_profile(sandbox: ServiceHandle) -> None:
     service = sandbox.service
-    profile = service.get_profile(PROFILE)
-    (conn,) = service.connections_of("wellnessliving")
+    profile = service.profiles.named(PROFILE)
+    (conn,) = service.connections.connections_of("wellnessliving")
     assert conn.account_name == f"{BUSINESS_NAME} (us.wellnessliving.com)"
     assert profile.source.kind == "wellnessliving"
     assert profile.source.settings["connection_id"] == conn.id
@@ -87,12 +87,12 @@ def test_consented_clients_go_in_and_unsubscribes_go_both_ways(sandbox: ServiceH
     service, cc = sandbox.service, sandbox.emulator
     wl: WellnessLivingEmulator = sandbox.emulators["wellnessliving"]
     later = Later(sandbox)
-    profile = service.get_profile(PROFILE)
+    profile = service.profiles.named(PROFILE)
 
-    summary = service.run_profile(profile.id)
+    summary = service.runs.sync(profile.id)
     assert summary.status is RunStatus.COMPLETED
     counts_add_up(service, summary)
-    pushed = [r for r in service.run_results(summary.run_id) if r.direction == "push"]
+    pushed = [r for r in service.runs.results(summary.run_id) if r.direction == "push"]
     read = [c for c in SAMPLE_CLIENTS if c.subscribed is not None]  # the never-asked stay out
     counts = summary.counts
     assert len(pushed) == len(read) == counts.total
@@ -112,7 +112,7 @@ def test_consented_clients_go_in_and_unsubscribes_go_both_ways(sandbox: ServiceH
     later()
     cc.set_permission("maya.chen@example.com", "unsubscribed")
     later()
-    back = service.run_profile(profile.id)
+    back = service.runs.sync(profile.id)
     counts_add_up(service, back)
     assert wl.client(uid_of(wl, "maya.chen@example.com"))["subscribed"] is False
     assert wl.client(uid_of(wl, "zoe.angstrom@example.com"))["subscribed"] is True
@@ -120,7 +120,7 @@ def test_consented_clients_go_in_and_unsubscribes_go_both_ways(sandbox: ServiceH
     # A client withdraws consent in WellnessLiving: unsubscribed in Constant Contact too.
     wl.set_subscribed(uid_of(wl, "zoe.angstrom@example.com"), False)
     later()
-    withdrawn = service.run_profile(profile.id)
+    withdrawn = service.runs.sync(profile.id)
     counts_add_up(service, withdrawn)
     assert permission(sandbox, "zoe.angstrom@example.com") == "unsubscribed"
     assert permission(sandbox, "maya.chen@example.com") == "unsubscribed"  # never put back
@@ -129,7 +129,7 @@ def test_consented_clients_go_in_and_unsubscribes_go_both_ways(sandbox: ServiceH
     later()
     wl.reset_counts()
     cc.reset_counts()
-    quiet = service.run_profile(profile.id)
+    quiet = service.runs.sync(profile.id)
     counts_add_up(service, quiet)
     assert [k for k in cc.request_counts() if k.startswith(WRITES)] == []
     assert not any(k.startswith("PUT ") for k in wl.request_counts())
@@ -141,21 +141,21 @@ def test_a_withdrawal_can_take_the_client_off_the_list_instead(sandbox: ServiceH
     service, cc = sandbox.service, sandbox.emulator
     wl: WellnessLivingEmulator = sandbox.emulators["wellnessliving"]
     later = Later(sandbox)
-    profile = service.get_profile(PROFILE)
+    profile = service.profiles.named(PROFILE)
     settings = {**profile.source.settings, "withdrawn": "remove"}
-    profile = service.save_profile(
+    profile = service.profiles.save(
         profile.with_changes(
             source=SourceSpec("wellnessliving", settings),
             options=replace(profile.options, remove_deleted=True),
         )
     )
     cc.seed_contact("amara.okafor@example.com", "Amara", "Okafor", "explicit", ["Yoga friends"])
-    counts_add_up(service, service.run_profile(profile.id))
+    counts_add_up(service, service.runs.sync(profile.id))
     assert "amara.okafor@example.com" in cc.contacts_on_list("Newsletter")
 
     wl.set_subscribed(uid_of(wl, "amara.okafor@example.com"), False)
     later()
-    removed = service.run_profile(profile.id, confirm=True)
+    removed = service.runs.sync(profile.id, confirm=True)
     counts_add_up(service, removed)
     assert "amara.okafor@example.com" not in cc.contacts_on_list("Newsletter")
     assert "amara.okafor@example.com" in cc.contacts_on_list("Yoga friends")  # other lists kept
@@ -175,17 +175,17 @@ def test_no_api_access_the_all_clients_export_with_its_consent_column(
     service, cc = sandbox.service, sandbox.emulator
     export = sandbox.home / "samples" / "wellnessliving-all-clients.csv"
     spec = registry.file_spec(export, "Member ID", consent_column="Email: News and Updates")
-    columns, _ = service.preview_source(spec, 1)
-    profile = service.save_profile(
+    columns, _ = service.profiles.preview_source(spec, 1)
+    profile = service.profiles.save(
         SyncProfile(
             name="Studio export",
             source=spec,
             main_list="From the export",
-            connection_id=service.default_connection().id,
-            mapping=service.suggest_mapping(columns),
+            connection_id=service.connections.default_connection().id,
+            mapping=service.profiles.suggest_mapping(columns),
         )
     )
-    summary = service.run_profile(profile.id)
+    summary = service.runs.sync(profile.id)
     counts_add_up(service, summary)
     assert summary.counts.total == len(SAMPLE_CLIENTS)
     subscribed = {c.email for c in SAMPLE_CLIENTS if c.subscribed is True and c.email}

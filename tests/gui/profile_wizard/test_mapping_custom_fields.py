@@ -28,15 +28,15 @@ def mapping_page(qtbot, sandbox):
     """The wizard over the sandbox's sample file, shown on its mapping page."""
     service = sandbox.service
     sandbox.emulator.create_custom_field("Loyalty tier")
-    conn = service.default_connection()
-    columns, _ = service.preview_source(_spec(sandbox), 1)
+    conn = service.connections.default_connection()
+    columns, _ = service.profiles.preview_source(_spec(sandbox), 1)
     draft = ProfileDraft(
         name="Cakes",
         file_path=str(sandbox.sample_csv),
         columns=columns,
         connection_id=conn.id,
         main_list="Newsletter",
-        mapping={t: s for s, t in service.suggest_mapping(columns).as_dict().items()},
+        mapping={t: s for s, t in service.profiles.suggest_mapping(columns).as_dict().items()},
     )
     wizard = ProfileWizard(service)
     wizard.report_error = lambda exc: pytest.fail(f"unexpected error dialog: {exc}")
@@ -81,7 +81,7 @@ def test_a_custom_field_is_created_from_the_mapping_page(qtbot, mapping_page, sa
     assert "Favourite cake" in [
         page.existing_combo.itemText(i) for i in range(page.existing_combo.count())
     ]
-    fields = sandbox.service.list_custom_fields(page.draft.connection_id)
+    fields = sandbox.service.connections.custom_fields(page.draft.connection_id)
     assert {(f.label, f.name, f.type) for f in fields} >= {
         ("Favourite cake", "favourite_cake", "string")
     }
@@ -89,7 +89,7 @@ def test_a_custom_field_is_created_from_the_mapping_page(qtbot, mapping_page, sa
 
 def test_a_failed_creation_is_shown_inline(qtbot, mapping_page, sandbox):
     page = mapping_page
-    present = len(sandbox.service.list_custom_fields(page.draft.connection_id))
+    present = len(sandbox.service.connections.custom_fields(page.draft.connection_id))
     for n in range(100 - present):  # fill the account up to Constant Contact's 100 fields
         sandbox.emulator.create_custom_field(f"Field {n}")
     page.custom_edit.setText("One too many")

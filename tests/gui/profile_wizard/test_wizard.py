@@ -146,7 +146,7 @@ def test_walk_through_creates_profile(qtbot, make_wizard, service, contacts_csv)
     with qtbot.waitSignal(wizard.profile_saved, timeout=WAIT_MS) as saved:
         click(qtbot, finish)
 
-    assert service.save_calls == 1
+    assert service.profiles.save_calls == 1
     profile = wizard.saved_profile
     assert saved.args == [profile]
     assert profile.id == 1
@@ -187,10 +187,10 @@ def test_edit_profile_saves_same_id_from_any_page(qtbot, make_wizard, service, c
         source=SourceSpec("file", {"path": str(contacts_csv)}),
         main_list="Newsletter",
         connection_id=1,
-        mapping=service.suggest_mapping(["E-mail"]),
+        mapping=service.profiles.suggest_mapping(["E-mail"]),
         id=7,
     )
-    service.profiles.saved = [profile]
+    service.profiles.add(profile)
     wizard = make_wizard(profile)
     assert wizard.windowTitle() == "Edit sync profile"
     source = wizard.page_for(Step.SOURCE)
@@ -200,7 +200,7 @@ def test_edit_profile_saves_same_id_from_any_page(qtbot, make_wizard, service, c
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     qtbot.waitUntil(finish.isEnabled, timeout=WAIT_MS)
     click(qtbot, finish)
-    assert service.save_calls == 1
+    assert service.profiles.save_calls == 1
     assert wizard.saved_profile.id == 7
     assert wizard.saved_profile.name == "New name"
 
@@ -209,7 +209,7 @@ def test_edit_profile_saves_same_id_from_any_page(qtbot, make_wizard, service, c
 
 
 def test_source_page_says_what_is_wrong(qtbot, make_wizard, service, contacts_csv, tmp_path):
-    service.profiles.saved = [SyncProfile("Shop customers", SourceSpec(), "Newsletter", id=1)]
+    service.profiles.add(SyncProfile("Shop customers", SourceSpec(), "Newsletter", id=1))
     wizard = make_wizard()
     page = wizard.page_for(Step.SOURCE)
     assert error_text(page, "name") == ""  # nothing shouts before the user starts
@@ -355,7 +355,7 @@ def test_schedule_page_shows_next_run(qtbot, make_wizard, contacts_csv):
 def test_connect_runs_in_a_worker_and_can_be_cancelled(
     qtbot, make_wizard, no_auth_service, contacts_csv
 ):
-    no_auth_service.connect_gate = threading.Event()
+    no_auth_service.connections.connect_gate = threading.Event()
     wizard = make_wizard()
     go_to(qtbot, wizard, contacts_csv, Step.CONSTANT_CONTACT)
     page = wizard.page_for(Step.CONSTANT_CONTACT)
@@ -372,16 +372,16 @@ def test_connect_runs_in_a_worker_and_can_be_cancelled(
 
     click(qtbot, page.connect_button)
     with qtbot.waitSignal(page.connected, timeout=WAIT_MS) as connected:
-        no_auth_service.connect_gate.set()
+        no_auth_service.connections.connect_gate.set()
     assert page.status_label.text() == "✔ Connected to Sandbox Bakery"
     qtbot.waitUntil(next_button(wizard).isEnabled, timeout=WAIT_MS)
     press_next(qtbot, wizard, Step.OPTIONS)
     assert wizard.draft.connection_id == connected.args[0].id
-    assert len(no_auth_service.connections) == 1  # the cancelled sign-in made none
+    assert len(no_auth_service.connections.all()) == 1  # the cancelled sign-in made none
 
 
 def test_connect_error_shows_next_to_the_button(qtbot, make_wizard, no_auth_service, contacts_csv):
-    no_auth_service.connect_error = AuthError("Constant Contact refused the sign-in.")
+    no_auth_service.connections.connect_error = AuthError("Constant Contact refused the sign-in.")
     wizard = make_wizard()
     go_to(qtbot, wizard, contacts_csv, Step.CONSTANT_CONTACT)
     page = wizard.page_for(Step.CONSTANT_CONTACT)
@@ -394,7 +394,7 @@ def test_connect_error_shows_next_to_the_button(qtbot, make_wizard, no_auth_serv
 
 
 def test_next_waits_for_the_account_check(qtbot, make_wizard, service, contacts_csv):
-    service.lists_error = RemoteError("Constant Contact is down for maintenance.", 503)
+    service.lists.lists_error = RemoteError("Constant Contact is down for maintenance.", 503)
     wizard = make_wizard()
     go_to(qtbot, wizard, contacts_csv, Step.CONSTANT_CONTACT)
     page = wizard.page_for(Step.CONSTANT_CONTACT)
@@ -402,7 +402,7 @@ def test_next_waits_for_the_account_check(qtbot, make_wizard, service, contacts_
     page.list_edit.setText("Newsletter")
     assert next_button(wizard).isEnabled()  # a network hiccup does not block; Next retries
 
-    service.lists_error = None
+    service.lists.lists_error = None
     click(qtbot, next_button(wizard))
     qtbot.waitUntil(lambda: wizard.currentId() == Step.OPTIONS, timeout=WAIT_MS)
 
@@ -420,7 +420,7 @@ def test_main_list_longer_than_constant_contact_allows(qtbot, make_wizard, conta
 
 
 def test_save_problem_is_reported_and_wizard_stays_open(qtbot, make_wizard, service, contacts_csv):
-    service.save_error = ValidationError("Another profile has this name.")
+    service.profiles.save_error = ValidationError("Another profile has this name.")
     wizard = make_wizard()
     reported: list[Exception] = []
     wizard.report_error = reported.append
@@ -429,7 +429,7 @@ def test_save_problem_is_reported_and_wizard_stays_open(qtbot, make_wizard, serv
     assert [str(e) for e in reported] == ["Another profile has this name."]
     assert wizard.isVisible()
     assert wizard.saved_profile is None
-    assert service.save_calls == 1
+    assert service.profiles.save_calls == 1
 
 
 # -- accessibility and the parts ------------------------------------------------------------

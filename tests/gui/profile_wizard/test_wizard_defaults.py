@@ -18,21 +18,21 @@ def sandbox(tmp_path):
 
 def test_new_profile_starts_from_the_settings_defaults(qtbot, sandbox) -> None:
     service = sandbox.service
-    before = service.new_profile_options().unknown_for_blank_names
-    prefs = service.preferences()
-    service.save_preferences(prefs.with_value(PUSH_UNKNOWN_NAMES, not before))
+    before = service.profiles.new_options().unknown_for_blank_names
+    prefs = service.profiles.preferences()
+    service.profiles.save_preferences(prefs.with_value(PUSH_UNKNOWN_NAMES, not before))
     wizard = ProfileWizard(service)
     qtbot.addWidget(wizard)
     assert wizard.draft.options.unknown_for_blank_names is (not before)
-    assert wizard.draft.options == service.new_profile_options()
+    assert wizard.draft.options == service.profiles.new_options()
 
 
 def test_push_settings_add_custom_fields_for_unmatched_columns(sandbox) -> None:
     service = sandbox.service
     columns = ["Email Address", "First Name", "Customer Type"]
-    assert service.suggest_mapping(columns).source_for("cf:Customer Type") is None
-    prefs = service.preferences()
-    service.save_preferences(prefs.with_value(PUSH_CUSTOM_FIELDS, True))
-    mapping = service.suggest_mapping(columns)
+    assert service.profiles.suggest_mapping(columns).source_for("cf:Customer Type") is None
+    prefs = service.profiles.preferences()
+    service.profiles.save_preferences(prefs.with_value(PUSH_CUSTOM_FIELDS, True))
+    mapping = service.profiles.suggest_mapping(columns)
     assert mapping.source_for("cf:Customer Type") == "Customer Type"
     assert mapping.source_for("email") == "Email Address"

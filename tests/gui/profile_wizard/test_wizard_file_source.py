@@ -109,10 +109,10 @@ def test_a_saved_sheet_that_is_gone_can_be_chosen_again(qtbot, make_wizard, serv
         source=SourceSpec("file", {"path": str(path), "sheet": "Customers"}),
         main_list="Newsletter",
         connection_id=1,
-        mapping=service.suggest_mapping(["Email"]),
+        mapping=service.profiles.suggest_mapping(["Email"]),
         id=3,
     )
-    service.profiles.saved = [profile]
+    service.profiles.add(profile)
     wizard = make_wizard(profile)
     page = wizard.page_for(Step.SOURCE)
     wizard.next()  # shows the problem next to its field
@@ -130,10 +130,10 @@ def test_the_mouse_wheel_does_not_change_the_sheet_unless_chosen(
     fill_source_page(qtbot, wizard, book(tmp_path))
     combo = wizard.page_for(Step.SOURCE).sheet_chooser.combo
     wizard.page_for(Step.SOURCE).name_edit.setFocus()
-    reads = service.preview_calls
+    reads = service.profiles.preview_calls
     for _ in range(3):
         QApplication.sendEvent(combo, _wheel(combo, up=True))
-    assert combo.currentText() == "Contacts" and service.preview_calls == reads
+    assert combo.currentText() == "Contacts" and service.profiles.preview_calls == reads
 
 
 def test_the_preview_says_title_lines_were_not_read(qtbot, make_wizard, tmp_path):

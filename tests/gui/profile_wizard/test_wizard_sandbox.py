@@ -68,7 +68,7 @@ def test_create_profile_in_the_sandbox(qtbot, sandbox):
     row = filters.rows[0]
     row.field.setCurrentIndex(row.field.findData("Customer Type"))
     qtbot.keyClicks(row.value, "Retail")
-    expected = service.count_matching(
+    expected = service.profiles.count_matching(
         wizard.draft.source_spec(),
         FilterGroup(rules=(FilterRule("Customer Type", Operator.EQUALS, "Retail"),)),
     )
@@ -89,7 +89,7 @@ def test_create_profile_in_the_sandbox(qtbot, sandbox):
     assert stored is not None
     assert stored == wizard.saved_profile
     assert stored.main_list == "Retail newsletter"
-    assert stored.connection_id == service.default_connection().id
+    assert stored.connection_id == service.connections.default_connection().id
     assert stored.filters.rules == (FilterRule("Customer Type", Operator.EQUALS, "Retail"),)
     assert stored.schedule.kind is ScheduleKind.WEEKLY
 
@@ -104,7 +104,7 @@ def test_connect_another_account_in_the_sandbox(qtbot, sandbox):
     press_next(qtbot, wizard, Step.CONSTANT_CONTACT)
 
     cc = wizard.page_for(Step.CONSTANT_CONTACT)
-    before = {c.id for c in sandbox.service.cc_connections()}
+    before = {c.id for c in sandbox.service.connections.cc_connections()}
     with qtbot.waitSignal(cc.connected, timeout=WAIT_MS) as connected:
         qtbot.mouseClick(cc.connect_button, Qt.MouseButton.LeftButton)
         assert cc.busy_bar.isVisible()  # the sign-in runs in a worker; the window is live
@@ -144,10 +144,10 @@ def test_the_preview_numbers_rows_as_the_results_do(qtbot, sandbox):
     assert list(shown.values())[:4] == [3, 4, 5, 7]
 
     service = sandbox.service
-    profile = service.get_profile("Bakery customers → Newsletter")
-    summary = service.run_profile(profile.id, dry_run=True)
+    profile = service.profiles.named("Bakery customers → Newsletter")
+    summary = service.runs.sync(profile.id, dry_run=True)
     results: dict[str, int] = {}
-    for r in sorted(service.run_results(summary.run_id), key=lambda r: r.row):
+    for r in sorted(service.store.runs.results(summary.run_id), key=lambda r: r.row):
         results.setdefault(r.email, r.row)  # the sample repeats one address further down
     assert {email: results[email] for email in shown} == shown
 
@@ -184,7 +184,7 @@ def test_a_list_name_in_other_capitals_uses_the_existing_list(qtbot, sandbox):
         )
     assert wizard.saved_profile.main_list == "Newsletter"
 
-    summary = service.run_profile(wizard.saved_profile.id)
+    summary = service.runs.sync(wizard.saved_profile.id)
 
     assert summary.status.value == "completed", summary.message
     assert sandbox.emulator.list_id("Newsletter") == newsletter
@@ -239,8 +239,8 @@ def test_a_consent_column_sends_only_those_who_subscribed(qtbot, sandbox, tmp_pa
 
     stored = service.profiles.get_by_name("Studio clients")
     assert stored.source.settings["consent_column"] == "Email: News and Updates"
-    summary = service.run_profile(stored.id)
-    results = {r.email: r for r in service.run_results(summary.run_id)}
+    summary = service.runs.sync(stored.id)
+    results = {r.email: r for r in service.runs.results(summary.run_id)}
     assert summary.counts.total == 4 == summary.counts.created + summary.counts.skipped
     assert {e for e, r in results.items() if r.outcome == "created"} == {
         "ada.consent@example.com",

@@ -70,7 +70,7 @@ def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
     wizard = make(qtbot, service)
     source = choose_xero(qtbot, wizard)
     qtbot.keyClicks(source.name_edit, "Xero wholesale")
-    xero_conn = service.connections_of("xero")[0]
+    xero_conn = service.connections.connections_of("xero")[0]
     assert source.panels["xero"].status_label.text() == "✔ Connected to Xero: Demo Bakery Ltd (NZ)"
 
     # Sign in again (in a worker), then narrow to one contact group.
@@ -78,7 +78,9 @@ def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
     assert source.panels["xero"].cancel_button.isVisible()
     assert not source.isComplete()
     qtbot.waitUntil(lambda: not source.panels["xero"].busy, timeout=WAIT_MS)
-    assert [c.id for c in service.connections_of("xero")] == [xero_conn.id]  # no duplicate
+    assert [c.id for c in service.connections.connections_of("xero")] == [
+        xero_conn.id
+    ]  # no duplicate
     all_rows = source.preview_model.rowCount()
     assert all_rows > 0 and "contacts from Xero" in source.preview_caption.text()
     combo = source.panels["xero"].group_combo
@@ -130,8 +132,8 @@ def test_create_and_run_a_xero_profile_in_the_sandbox(qtbot, sandbox):
         "customers_only": True,
         "group_ids": wizard.draft.source_settings["group_ids"],
     }
-    summary = service.run_profile(stored.id)
-    results = service.run_results(summary.run_id)
+    summary = service.runs.sync(stored.id)
+    results = service.runs.results(summary.run_id)
     counts = summary.counts
     assert counts.failed == 0
     assert counts.total == len(results)
@@ -203,11 +205,13 @@ def test_an_older_connection_asks_to_reconnect_to_show_the_name(qtbot, sandbox):
     """A token from before ContactBridge asked for accounting.settings.read: the page works,
     says how to see the name, and signing in again shows it."""
     service, xero = sandbox.service, sandbox.emulators["xero"]
-    (conn,) = service.connections_of("xero")
+    (conn,) = service.connections.connections_of("xero")
     old = xero.issue_token(SANDBOX_CLIENT_ID, scope="offline_access accounting.contacts")
     service.secrets.save_token(conn.id, normalize_token(old, time.time()))
-    service.select_source_account(conn.id, DEMO_TENANT_ID)  # re-reads: no organisation now
-    assert "organisation" not in service.connections_of("xero")[0].settings
+    service.connections.select_source_account(
+        conn.id, DEMO_TENANT_ID
+    )  # re-reads: no organisation now
+    assert "organisation" not in service.connections.connections_of("xero")[0].settings
 
     wizard = make(qtbot, service)
     source = choose_xero(qtbot, wizard)
@@ -221,4 +225,4 @@ def test_an_older_connection_asks_to_reconnect_to_show_the_name(qtbot, sandbox):
     qtbot.mouseClick(panel.connect_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
     assert panel.status_label.text() == "✔ Connected to Xero: Demo Bakery Ltd (NZ)"
-    assert [c.id for c in service.connections_of("xero")] == [conn.id]
+    assert [c.id for c in service.connections.connections_of("xero")] == [conn.id]

@@ -16,7 +16,7 @@ from app.ui.profile_wizard.tasks import TaskRunner
 from app.ui.profile_wizard.widgets import error_label, set_error
 
 if TYPE_CHECKING:
-    from app.sync.service import ContactBridgeService
+    from app.sync.facade.api import ContactBridgeApi
 
 STEP_COUNT = len(Step)
 
@@ -30,7 +30,7 @@ class WizardContext:
         clock: the local wall-clock time now (injected so tests can fix it).
     """
 
-    service: ContactBridgeService
+    service: ContactBridgeApi
     draft: ProfileDraft
     runner: TaskRunner
     existing_names: Set[str]

@@ -144,7 +144,7 @@ class ConstantContactPage(DraftPage):
     # -- QWizardPage -----------------------------------------------------------------------
 
     def initializePage(self) -> None:
-        connections = self.ctx.service.cc_connections()
+        connections = self.ctx.service.connections.cc_connections()
         chosen = next((c for c in connections if c.id == self.draft.connection_id), None)
         if chosen is None:
             chosen = next(
@@ -208,7 +208,7 @@ class ConstantContactPage(DraftPage):
         label = "Sandbox Constant Contact" if service.sandbox else "Constant Contact"
         self._check_error = ""
         self._connect_task = self.ctx.runner.run(
-            lambda cancel: service.connect_constant_contact(
+            lambda cancel: service.connections.connect_constant_contact(
                 label, cancel, connection_id=reconnect_id
             ),
             self._connect_done,
@@ -233,7 +233,7 @@ class ConstantContactPage(DraftPage):
     def _connect_done(self, conn: Connection) -> None:
         self._connect_task = None
         self._set_busy(False)
-        self._fill_accounts(self.ctx.service.cc_connections(), conn)
+        self._fill_accounts(self.ctx.service.connections.cc_connections(), conn)
         self._use_connection(conn)
         self.connected.emit(conn)
         self.changed("connection")
@@ -266,7 +266,9 @@ class ConstantContactPage(DraftPage):
 
     def _account_chosen(self, index: int) -> None:
         conn_id = self.account_combo.itemData(index)
-        conn = next((c for c in self.ctx.service.cc_connections() if c.id == conn_id), None)
+        conn = next(
+            (c for c in self.ctx.service.connections.cc_connections() if c.id == conn_id), None
+        )
         self._use_connection(conn)
         self.changed("connection")
 
@@ -314,7 +316,7 @@ class ConstantContactPage(DraftPage):
             self._lists_task.cancel()
         service = self.ctx.service
         self._lists_task = self.ctx.runner.run(
-            lambda _cancel: service.list_contact_lists(conn_id),
+            lambda _cancel: service.lists.contact_lists(conn_id),
             lambda lists: self._lists_done(conn_id, lists),
             self._lists_failed,
         )

@@ -258,7 +258,7 @@ class FiltersPage(DraftPage):
         self.count_error.setText("")
         service = self.ctx.service
         self._count_task = self.ctx.runner.run(
-            lambda _cancel: service.count_matching(spec, filters),
+            lambda _cancel: service.profiles.count_matching(spec, filters),
             lambda result: self._count_done(key, result),
             self._count_failed,
         )

@@ -147,7 +147,7 @@ class MappingPage(DraftPage):
         service = self.ctx.service
         self.custom_status.setText(self.tr("Reading your custom fields in Constant Contact…"))
         self._fields_task = self.ctx.runner.run(
-            lambda _cancel: service.list_custom_fields(conn_id),
+            lambda _cancel: service.connections.custom_fields(conn_id),
             lambda fields: self._fields_loaded(conn_id, fields),
             self._fields_failed,
         )
@@ -216,7 +216,7 @@ class MappingPage(DraftPage):
             self.tr("Creating “{name}” in Constant Contact…").format(name=name)
         )
         self._create_task = self.ctx.runner.run(
-            lambda _cancel: service.create_custom_field(conn_id, name),
+            lambda _cancel: service.connections.create_custom_field(conn_id, name),
             self._field_created,
             self._create_failed,
         )

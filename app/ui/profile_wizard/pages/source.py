@@ -338,13 +338,13 @@ class SourcePage(DraftPage):
         d = self.draft
         service = self.ctx.service
         try:
-            preview = service.source_preview(flow.source_spec_for(d, path), PREVIEW_ROWS)
+            preview = service.profiles.source_preview(flow.source_spec_for(d, path), PREVIEW_ROWS)
         except AppError as exc:
             flow.clear_source(d, exc.message)
             if d.file_sheet:  # the chosen sheet is gone: list the others to choose from
                 try:
                     unchosen = flow.source_spec_for(d, path, sheet=False)
-                    d.file_sheets = list(service.source_preview(unchosen, 0).sheets)
+                    d.file_sheets = list(service.profiles.source_preview(unchosen, 0).sheets)
                 except (AppError, OSError):
                     d.file_sheets = []
             else:
@@ -362,7 +362,7 @@ class SourcePage(DraftPage):
             flow.apply_file_preview(
                 d,
                 preview,
-                suggested=service.suggest_mapping(columns),
+                suggested=service.profiles.suggest_mapping(columns),
                 opt_out_column=suggest_opt_out_column(columns),
                 key_column=suggest_key_column(columns),
                 consent_column=suggest_consent_column(columns),

@@ -262,7 +262,7 @@ class WellnessLivingSourcePanel(QWidget):
             for button in group.buttons():
                 button.setChecked(button.property("choice") == settings[key])
             group.blockSignals(False)
-        connections = self.ctx.service.connections_of(KIND)
+        connections = self.ctx.service.connections.connections_of(KIND)
         chosen = next((c for c in connections if c.id == settings.get("connection_id")), None)
         if chosen is None:
             chosen = next(
@@ -296,7 +296,9 @@ class WellnessLivingSourcePanel(QWidget):
         conn_id = conn.id if conn is not None and self.form.same_business(conn.settings) else None
         label = options.get("business_name") or wl_connector.LABEL
         self._connect_task = self.ctx.runner.run(
-            lambda cancel: service.connect_source(KIND, label, cancel, conn_id, options=options),
+            lambda cancel: service.connections.connect_source(
+                KIND, label, cancel, conn_id, options=options
+            ),
             self._connect_done,
             self._connect_failed,
         )
@@ -468,7 +470,7 @@ class WellnessLivingSourcePanel(QWidget):
         if self._preview_task is not None:
             self._preview_task.cancel()
         self._preview_task = self.ctx.runner.run(
-            lambda _cancel: service.numbered_preview(spec, PREVIEW_ROWS),
+            lambda _cancel: service.profiles.numbered_preview(spec, PREVIEW_ROWS),
             self._preview_done,
             self._preview_failed,
         )
@@ -482,7 +484,7 @@ class WellnessLivingSourcePanel(QWidget):
             self.ctx.draft,
             columns,
             [cells for _, cells in numbered],
-            suggested=self.ctx.service.suggest_mapping(columns),
+            suggested=self.ctx.service.profiles.suggest_mapping(columns),
             opt_out_column="",
             key_column="",
             row_numbers=[number for number, _ in numbered],

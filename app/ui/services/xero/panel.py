@@ -191,7 +191,7 @@ class XeroSourcePanel(QWidget):
     def activate(self) -> None:
         """The user chose Xero (or a Xero profile is edited): show its connection and read it."""
         d = self.ctx.draft
-        connections = self.ctx.service.connections_of(xero_connector.KIND)
+        connections = self.ctx.service.connections.connections_of(xero_connector.KIND)
         chosen = next(
             (c for c in connections if c.id == d.source_settings.get("connection_id")), None
         )
@@ -224,7 +224,7 @@ class XeroSourcePanel(QWidget):
         conn_id = conn.id if conn is not None else None
         tenant = (str(conn.settings.get("tenant_id") or "") or None) if conn else None
         self._connect_task = self._run(
-            lambda cancel: service.connect_source(
+            lambda cancel: service.connections.connect_source(
                 xero_connector.KIND, label, cancel, conn_id, tenant
             ),
             self._connect_done,
@@ -325,7 +325,7 @@ class XeroSourcePanel(QWidget):
         if self._tenant_task is not None:
             self._tenant_task.cancel()
         self._tenant_task = self._run(
-            lambda _cancel: service.select_source_account(conn.id, tenant_id),
+            lambda _cancel: service.connections.select_source_account(conn.id, tenant_id),
             self._tenant_done,
             self._tenant_failed,
         )
@@ -354,7 +354,7 @@ class XeroSourcePanel(QWidget):
             self._groups_task.cancel()
 
         def groups(_cancel: object) -> list[ContactGroup]:
-            with xero_connector.client(service, conn.id) as client:
+            with xero_connector.client(service.connections, conn.id) as client:
                 return client.list_contact_groups()
 
         self._groups_task = self._run(groups, self._groups_done, self._groups_failed)
@@ -415,7 +415,7 @@ class XeroSourcePanel(QWidget):
         if self._preview_task is not None:
             self._preview_task.cancel()
         self._preview_task = self._run(
-            lambda _cancel: service.numbered_preview(spec, PREVIEW_ROWS),
+            lambda _cancel: service.profiles.numbered_preview(spec, PREVIEW_ROWS),
             self._preview_done,
             self._preview_failed,
         )
@@ -429,7 +429,7 @@ class XeroSourcePanel(QWidget):
             self.ctx.draft,
             columns,
             [cells for _, cells in numbered],
-            suggested=self.ctx.service.suggest_mapping(columns),
+            suggested=self.ctx.service.profiles.suggest_mapping(columns),
             opt_out_column="",
             key_column="",
             row_numbers=[number for number, _ in numbered],

@@ -68,7 +68,7 @@ def column_values(model, name: str) -> list[str]:
 
 def test_the_panel_connects_in_the_sandbox_and_shows_a_preview(qtbot, sandbox):
     service = sandbox.service
-    (conn,) = service.connections_of(KIND)
+    (conn,) = service.connections.connections_of(KIND)
     wizard, source = open_wizard(qtbot, service)
     panel = source.panels[KIND]
     qtbot.keyClicks(source.name_edit, "Studio members")
@@ -96,7 +96,7 @@ def test_the_panel_connects_in_the_sandbox_and_shows_a_preview(qtbot, sandbox):
     assert panel.busy and panel.cancel_button.isVisible() and not source.isComplete()
     assert panel.status_label.text() == "Connecting to WellnessLiving…"
     qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
-    assert [c.id for c in service.connections_of(KIND)] == [conn.id]
+    assert [c.id for c in service.connections.connections_of(KIND)] == [conn.id]
 
     # One client type (WellnessLiving's own integration cannot filter).
     index = panel.type_combo.findText("Member")
@@ -150,8 +150,8 @@ def test_the_panel_connects_in_the_sandbox_and_shows_a_preview(qtbot, sandbox):
     }
     assert stored.options.opt_out_handling is OptOutHandling.UNSUBSCRIBE
     assert stored.options.optout_to_source and not stored.options.import_from_cc
-    summary = service.run_profile(stored.id)
-    assert summary.counts.total == len(service.run_results(summary.run_id)) > 0
+    summary = service.runs.sync(stored.id)
+    assert summary.counts.total == len(service.runs.results(summary.run_id)) > 0
     assert summary.counts.failed == 0
 
 
@@ -167,7 +167,7 @@ def test_taking_withdrawals_off_the_list_sets_the_profile_to_remove(qtbot, sandb
 
 def test_a_refused_sign_in_is_said_plainly_and_saves_nothing(qtbot, sandbox):
     service = sandbox.service
-    before = service.connections_of(KIND)
+    before = service.connections.connections_of(KIND)
     _wizard, source = open_wizard(qtbot, service)
     panel = source.panels[KIND]
     form = panel.form
@@ -181,12 +181,12 @@ def test_a_refused_sign_in_is_said_plainly_and_saves_nothing(qtbot, sandbox):
     error = source.findChild(QLabel, "error_source_connection")
     assert "did not accept the staff sign-in for manager@bondibreath.example" in error.text()
     assert not source.isComplete()
-    assert service.connections_of(KIND) == before
+    assert service.connections.connections_of(KIND) == before
 
 
 def test_the_connections_manager_asks_for_the_keys_and_reconnects(qtbot, sandbox):
     service = sandbox.service
-    (conn,) = service.connections_of(KIND)
+    (conn,) = service.connections.connections_of(KIND)
     tasks = BackgroundTasks("test-wl-connections")
     dialog = ConnectionsDialog(service, tasks)
     qtbot.addWidget(dialog)
@@ -211,7 +211,7 @@ def test_the_connections_manager_asks_for_the_keys_and_reconnects(qtbot, sandbox
             dialog.reconnect()
         assert seen == [BUSINESS_KEY]
         assert dialog.status.text() == f"Connected to {ACCOUNT}."
-        assert [c.id for c in service.connections_of(KIND)] == [conn.id]
+        assert [c.id for c in service.connections.connections_of(KIND)] == [conn.id]
     finally:
         dialog.close()
         tasks.shutdown()

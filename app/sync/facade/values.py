@@ -1,0 +1,65 @@
+"""The values the facade's concerns answer with: a profile's overview, a list's members,
+what adding people to a list did, and which runs a report shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.core.outcomes import RunStatus, RunSummary
+from app.core.profiles import SyncProfile
+from app.core.records import Permission
+
+MAX_LIST_ADD = 5000  # records added to a list in one go (one import activity)
+
+
+@dataclass(frozen=True)
+class ProfileOverview:
+    """A profile with its last sync (an undo is not one), for the main window's list;
+    ``latest`` is its newest run of any kind (an undo running elsewhere, say)."""
+
+    profile: SyncProfile
+    last_run: RunSummary | None
+    latest: RunSummary | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListMember:
+    """One contact on a Constant Contact list, as the lists manager shows it."""
+
+    contact_id: str
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    permission: Permission = Permission.NOT_SET
+
+
+@dataclass(frozen=True)
+class ListAddResult:
+    """What adding source records to a list did: emails sent, and (who, why) refused."""
+
+    added: tuple[str, ...] = ()
+    refused: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """Which runs a report shows: one profile or all, some statuses, a range of local days."""
+
+    profile_id: int | None = None
+    statuses: frozenset[RunStatus] = frozenset()  # empty: every status
+    since: date | None = None
+    until: date | None = None  # inclusive
+
+    def matches(self, run: RunSummary) -> bool:
+        if self.statuses and run.status not in self.statuses:
+            return False
+        if self.since is None and self.until is None:
+            return True
+        try:
+            day = datetime.fromisoformat(run.started_at).astimezone().date()
+        except ValueError:
+            return False
+        return (self.since is None or day >= self.since) and (
+            self.until is None or day <= self.until
+        )
