@@ -117,6 +117,8 @@ class FakeConnections:
         cancel: CancelToken | None = None,
         connection_id: int | None = None,
         account_id: str | None = None,
+        *,
+        options: Mapping[str, Any] | None = None,
     ) -> Connection:
         self._sign_in(cancel)
         new_id = max((c.id for c in self.connections), default=0) + 1

@@ -134,6 +134,8 @@ class ConnectionsApi(ConnectorHost, Protocol):
         cancel: CancelToken | None = None,
         connection_id: int | None = None,
         account_id: str | None = None,
+        *,
+        options: Mapping[str, Any] | None = None,
     ) -> Connection:
         """Sign in to another service and save the connection."""
 

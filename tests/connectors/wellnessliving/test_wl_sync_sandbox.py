@@ -17,6 +17,7 @@ import pytest
 from app.connectors import constant_contact as cc_client
 from app.connectors import registry
 from app.connectors.http import RateLimiter
+from app.connectors.registry import describe_source
 from app.connectors.wellnessliving import connector as wl_connector
 from app.core.outcomes import Outcome, RunStatus
 from app.core.profiles import OptOutHandling, SourceSpec, SyncProfile
@@ -80,7 +81,7 @@ def test_the_sandbox_opens_with_the_wellnessliving_sample_profile(sandbox: Servi
     options = profile.options
     assert options.opt_out_handling is OptOutHandling.UNSUBSCRIBE  # a withdrawal unsubscribes
     assert options.optout_to_source and not options.import_from_cc  # CC updates not written back
-    assert service.describe_source(profile.source) == "WellnessLiving"
+    assert describe_source(profile.source) == "WellnessLiving"
 
 
 def test_consented_clients_go_in_and_unsubscribes_go_both_ways(sandbox: ServiceHandle) -> None:

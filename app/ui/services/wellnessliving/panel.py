@@ -383,7 +383,7 @@ class WellnessLivingSourcePanel(QWidget):
             self._choices_task.cancel()
 
         def choices(_cancel: object) -> tuple[list[ClientType], list[str]]:
-            with wl_connector.client(service, conn.id) as client:
+            with wl_connector.client(service.connections, conn.id) as client:
                 source = WellnessLivingSource(client)
                 return source.available_client_types(), source.available_groups()
 
