@@ -21,6 +21,7 @@ from app.ui.main_window import MainWindow
 from app.ui.notifications import WARNING
 from app.ui.theme import app_icon, apply_theme
 from app.ui.tray import Tray
+from app.ui.wheel_guard import install as install_wheel_guard
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setDesktopFileName("contactbridge")
     app.setWindowIcon(app_icon())
     apply_theme(app)
+    install_wheel_guard(app)  # the wheel scrolls pages; it changes only a chosen control
     # Follow the system when it switches between light and dark while we run.
     hints = QGuiApplication.styleHints()
     hints.colorSchemeChanged.connect(lambda _scheme: apply_theme(app))

@@ -12,6 +12,14 @@ from tests.helpers.fake_connections import cc_connection
 from tests.helpers.fake_service import FakeService
 
 
+@pytest.fixture(autouse=True)
+def wheel_guard(qapp: Any) -> Any:
+    """The app-wide wheel guard, installed as ``create_application`` does."""
+    from app.ui.wheel_guard import install
+
+    return install(qapp)
+
+
 @pytest.fixture
 def fake_service(tmp_path: Path) -> FakeService:
     """Two profiles and a Constant Contact account labelled "Sandbox"; runs end at once

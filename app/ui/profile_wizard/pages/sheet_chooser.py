@@ -3,25 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.ui.profile_wizard.widgets import hint_label, set_error, warning_label
-
-
-class FocusWheelComboBox(QComboBox):
-    """A combo box the mouse wheel changes only once it has focus (a click or Tab), so
-    scrolling the page past it never changes the choice by accident."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()  # the scroll area behind it scrolls instead
 
 
 class SheetChooser(QWidget):
@@ -41,7 +25,7 @@ class SheetChooser(QWidget):
         layout.setSpacing(4)
         row = QHBoxLayout()
         label = QLabel(self.tr("&Sheet:"), self)
-        self.combo = FocusWheelComboBox(self)
+        self.combo = QComboBox(self)
         self.combo.setAccessibleName(self.tr("Sheet"))
         self.combo.setMinimumContentsLength(24)
         label.setBuddy(self.combo)
