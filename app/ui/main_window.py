@@ -346,17 +346,23 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
             show_error(self, exc)
             return
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.accepted.connect(lambda: self._on_wizard_saved(wizard.saved_profile))
+        wizard.accepted.connect(
+            lambda: self._on_wizard_saved(wizard.saved_profile, getattr(wizard, "then", ""))
+        )
         self.dialog = wizard
         wizard.open()
 
-    def _on_wizard_saved(self, profile: SyncProfile | None) -> None:
+    def _on_wizard_saved(self, profile: SyncProfile | None, then: str = "") -> None:
+        """The wizard saved ``profile``; ``then`` is "preview" (a dry run, the wizard's
+        "Preview first"), "sync" ("Sync now") or "" (nothing more)."""
         self.reload_profiles()
         self.refresh_connection()
         if profile is not None and profile.id is not None:
             self.panel.forget(profile.id)  # its old results no longer match the settings
             self.select_profile(profile.id)
             self._show_selected()
+            if then in (ProfileWizard.PREVIEW, ProfileWizard.SYNC):
+                self._start(dry_run=then == ProfileWizard.PREVIEW)
 
     @Slot()
     def delete_profile(self) -> None:

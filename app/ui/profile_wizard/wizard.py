@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app.core.errors import AppError, ValidationError
@@ -47,12 +47,22 @@ class ProfileWizard(QWizard):
 
     Attributes:
         saved_profile: the profile as saved, once Finish succeeded; else None.
+        then: what the user asked to do once it is saved: ``PREVIEW`` (a dry run, "Preview
+            first"), ``SYNC`` ("Sync now") or ``""`` (only save).
+        discard_box: the "Discard the changes…?" question while it is open (tests answer it).
 
     Signals:
         profile_saved(object): the profile was saved (the stored SyncProfile, with its id).
     """
 
     profile_saved = Signal(object)
+
+    PREVIEW = "preview"
+    SYNC = "sync"
+    _THEN_BUTTONS = {
+        QWizard.WizardButton.CustomButton1: PREVIEW,
+        QWizard.WizardButton.CustomButton2: SYNC,
+    }
 
     def __init__(
         self,
@@ -95,6 +105,102 @@ class ProfileWizard(QWizard):
         self.setStartId(int(flow.first_step()))
         self.setMinimumSize(QSize(760, 600))
         self.resize(900, 680)
+
+        self.then = ""
+        self.discard_box: QMessageBox | None = None
+        self._unchanged: object = None  # the draft as it stood once the first page was read
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.setOption(QWizard.WizardOption.HaveCustomButton2, True)
+        self.setButtonText(QWizard.WizardButton.CustomButton1, self.tr("&Preview first"))
+        self.setButtonText(QWizard.WizardButton.CustomButton2, self.tr("Sync &now"))
+        preview = self.button(QWizard.WizardButton.CustomButton1)
+        preview.setToolTip(
+            self.tr(
+                "Save the profile, then see what a sync would change, without changing anything"
+            )
+        )
+        preview.setAccessibleName(self.tr("Save and preview first"))
+        sync = self.button(QWizard.WizardButton.CustomButton2)
+        sync.setToolTip(self.tr("Save the profile and send its contacts to Constant Contact now"))
+        sync.setAccessibleName(self.tr("Save and sync now"))
+        self.customButtonClicked.connect(self._then_clicked)
+        self.currentIdChanged.connect(self._page_shown)
+        for page in self.pages.values():
+            page.completeChanged.connect(self._update_then_buttons)
+
+    # -- the buttons -----------------------------------------------------------------------------
+
+    def _page_shown(self, page_id: int) -> None:
+        if self._unchanged is None:  # the start page has read what it was given
+            self._unchanged = self._fingerprint()
+        page = self.currentPage()
+        final = isinstance(page, DraftPage) and page.isFinalPage()
+        buttons = [
+            QWizard.WizardButton.Stretch,
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.NextButton,
+        ]
+        if final:
+            buttons += [
+                QWizard.WizardButton.CustomButton1,
+                QWizard.WizardButton.CustomButton2,
+            ]
+        buttons += [QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton]
+        self.setButtonLayout(buttons)
+        if isinstance(page, DraftPage):
+            page.show_blocked_reason()
+        self._update_then_buttons()
+
+    def _update_then_buttons(self) -> None:
+        page = self.currentPage()
+        complete = page is not None and page.isComplete()
+        for which in self._THEN_BUTTONS:
+            self.button(which).setEnabled(complete)
+
+    def _then_clicked(self, which: int) -> None:
+        self.then = self._THEN_BUTTONS.get(QWizard.WizardButton(which), "")
+        self.accept()
+        if self.saved_profile is None:  # a problem kept the wizard open
+            self.then = ""
+
+    # -- cancelling ------------------------------------------------------------------------------
+
+    def _fingerprint(self) -> object:
+        return self.draft.to_profile()
+
+    def has_changes(self) -> bool:
+        """True when the user changed something since the wizard opened (Save would keep it)."""
+        return self._unchanged is not None and self._fingerprint() != self._unchanged
+
+    def reject(self) -> None:
+        """Cancel, Esc and the window's close button: ask first when there are changes."""
+        if self.discard_box is not None:
+            return
+        if not self.has_changes():
+            super().reject()
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.windowTitle())
+        box.setText(self.tr("Discard the changes to this profile?"))
+        box.setInformativeText(
+            self.tr("The profile stays as it was saved.")
+            if self.editing
+            else self.tr("The new profile is not saved.")
+        )
+        discard = box.addButton(self.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: self._discard_answered(box.clickedButton() is discard))
+        self.discard_box = box
+        box.open()
+
+    def _discard_answered(self, discard: bool) -> None:
+        self.discard_box = None
+        if discard:
+            super().reject()
 
     def page_for(self, step: Step) -> DraftPage:
         return self.pages[step]

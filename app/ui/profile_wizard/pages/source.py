@@ -217,7 +217,7 @@ class SourcePage(DraftPage):
             )
         )
         layout = outer
-        layout.addWidget(self.page_error)
+        self.end_layout(layout)
         self.key_combo.currentIndexChanged.connect(self._key_chosen)
         self.name_edit.textChanged.connect(self._name_changed)
 
@@ -434,6 +434,11 @@ class SourcePage(DraftPage):
             return super().isComplete()
         loaded = self._loaded[0] if self._loaded is not None else None
         return self.path_edit.text().strip() == loaded and super().isComplete()
+
+    def blocked_reason(self) -> str:
+        if self.draft.is_file and super().isComplete() and not self.isComplete():
+            return self.tr("To go on: wait a moment, ContactBridge is reading the file.")
+        return super().blocked_reason()
 
     def _name_changed(self, text: str) -> None:
         self.draft.name = text
