@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.sync.undo import UndoReport
 from app.sync.undo_plan import Step
 from app.ui.i18n import tr
+from app.ui.widgets import reason_row, set_reason
 
 
 def step_words(
@@ -133,6 +134,7 @@ class UndoPreviewDialog(QDialog):
         self.undo_button = buttons.addButton(
             tr("Undo this run"), QDialogButtonBox.ButtonRole.AcceptRole
         )
+        button_row, self.undo_blocked = reason_row(buttons, self)
         self._show_choice(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -142,7 +144,7 @@ class UndoPreviewDialog(QDialog):
             layout.addWidget(widget)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.delete_box)
-        layout.addWidget(buttons)
+        layout.addLayout(button_row)
         self.resize(900, 600)
 
     def _show_choice(self, remove_created: bool) -> None:
@@ -154,7 +156,15 @@ class UndoPreviewDialog(QDialog):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.summary.setText(self.report.summary_text(remove_created) + ".")
         restores = self.report.tally().get("restore", 0)
-        self.undo_button.setEnabled(restores > 0 or (remove_created and self.created_in_source > 0))
+        can_undo = restores > 0 or (remove_created and self.created_in_source > 0)
+        self.undo_button.setEnabled(can_undo)
+        if can_undo:
+            why = ""
+        elif self.created_in_source > 0 and not self.delete_box.isHidden():
+            why = tr("Nothing to put back. Tick the box above to remove what this run created.")
+        else:
+            why = tr("Nothing to undo: this run changed no contact that can be put back.")
+        set_reason(self.undo_blocked, why)
 
     @property
     def delete_created(self) -> bool:

@@ -1,4 +1,5 @@
-"""Small reusable widgets: a colored banner and a row of count tiles."""
+"""Small reusable widgets: a colored banner, a row of count tiles, the line that says why a
+dialog's OK is unavailable."""
 
 from __future__ import annotations
 
@@ -16,6 +17,32 @@ def repolish(widget: QWidget) -> None:
     for child in widget.findChildren(QWidget):
         style.unpolish(child)
         style.polish(child)
+
+
+def reason_row(buttons: QWidget, parent: QWidget | None = None) -> tuple[QHBoxLayout, QLabel]:
+    """A dialog's ``buttons`` with, beside them, the line that says why its OK is unavailable.
+
+    The line keeps its room while empty (fill it with ``set_reason``), so nothing moves under
+    the pointer when it fills. Returns the row to add to the dialog's layout, and the line.
+    """
+    label = QLabel(parent)
+    label.setObjectName("ok_blocked")
+    label.setAccessibleName("Why this button is unavailable")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing() * 2 + 2)
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    row = QHBoxLayout()
+    row.setSpacing(12)
+    row.addWidget(label, 1)
+    row.addWidget(buttons)
+    return row, label
+
+
+def set_reason(label: QLabel, text: str) -> None:
+    """Say why the button beside ``label`` is unavailable (empty: it is available)."""
+    label.setText(text)
+    label.setAccessibleDescription(text)
 
 
 class Banner(QFrame):

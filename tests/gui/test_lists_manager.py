@@ -188,9 +188,12 @@ def test_pick_records_from_a_profile(qtbot, members, synced) -> None:
     picker.profile.setCurrentIndex(picker.profile.findText(synced.sample_profile.name))
     if picker.model.rowCount() == 0:
         qtbot.waitSignal(picker.records_loaded, timeout=TIMEOUT).wait()
+    assert not picker.add_button.isEnabled()  # nothing chosen yet, and it says so beside it
+    assert picker.add_blocked.text() == "Select the records to add in the table above."
     picker.search.setText("grace.hopper@")
     picker.view.selectAll()
     assert picker.add_button.isEnabled() and picker.add_button.text() == "Add 1 to list"
+    assert picker.add_blocked.text() == ""
     with qtbot.waitSignal(picker.records_chosen, timeout=TIMEOUT) as chosen:
         picker.add_button.click()
     profile_id, records = chosen.args

@@ -97,3 +97,17 @@ def test_the_preview_lists_what_goes_back_to_xero_and_the_choice_to_archive(
     state = xero.state()
     assert {state[k]["ContactStatus"] for k in run["created"]} == {"ARCHIVED"}
     assert state[run["renamed"]]["FirstName"] == before[run["renamed"]]["FirstName"]
+
+
+def test_an_undo_with_nothing_to_put_back_says_why_its_button_is_off(qtbot) -> None:
+    from app.sync.undo import UndoReport
+    from app.ui.undo_dialog import UndoPreviewDialog
+
+    preview = UndoPreviewDialog(UndoReport(undo_of=7, dry_run=True, steps=[]))
+    qtbot.addWidget(preview)
+    preview.show()
+    assert not preview.undo_button.isEnabled()
+    assert preview.undo_blocked.isVisible()
+    assert preview.undo_blocked.text() == (
+        "Nothing to undo: this run changed no contact that can be put back."
+    )

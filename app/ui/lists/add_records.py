@@ -27,6 +27,7 @@ from app.ui.i18n import tr
 from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
 from app.ui.lists.tasks import run_task
 from app.ui.theme import Tone, icon, tone_icon
+from app.ui.widgets import reason_row, set_reason
 
 MAX_RECORDS = 1000  # records shown to choose from
 
@@ -133,7 +134,8 @@ class AddRecordsDialog(QDialog):
         layout.addLayout(tools)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        button_row, self.add_blocked = reason_row(self.buttons, self)
+        layout.addLayout(button_row)
         self.resize(780, 540)
         self._profile_id: int | None = None
         self.load()
@@ -145,11 +147,13 @@ class AddRecordsDialog(QDialog):
     @Slot()
     def load(self) -> None:
         pid = self.profile_id()
+        self._profile_id = None
         if pid is None:
             self.status.setText(tr("Create a profile first: its records are what you add."))
+            self._on_selection_changed()
             return
-        self._profile_id = None
         self.model.set_rows(())
+        self._on_selection_changed()
         self.status.setText(tr("Reading the profile's records…"))
         service = self.service
 
@@ -188,6 +192,15 @@ class AddRecordsDialog(QDialog):
     def _on_selection_changed(self, *_args: Any) -> None:
         count = len(self.chosen())
         self.add_button.setEnabled(count > 0 and self._profile_id is not None)
+        if self._profile_id is None:
+            why = tr("Wait for the profile's records to be read.")
+            if self.profile_id() is None:
+                why = tr("Create a profile first: its records are what you add.")
+        elif not count:
+            why = tr("Select the records to add in the table above.")
+        else:
+            why = ""
+        set_reason(self.add_blocked, why)
         self.add_button.setText(tr("Add %n to list", n=count) if count else tr("Add to list"))
 
     def accept(self) -> None:
