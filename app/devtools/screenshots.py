@@ -135,6 +135,7 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
             box.close()
 
         _shoot_wizard(service, window, shoot)
+        _shoot_new_wizard(service, window, shoot)
         _shoot_xero_source(service, window, shoot)
         _shoot_source_panel(service, window, shoot, "wellnessliving", WL_PROFILE)
         shoot_managers(service, emulator, shoot)
@@ -237,6 +238,18 @@ def _shoot_wizard(
         wait_ms(50)
         QApplication.processEvents()
     wizard.reject()
+
+
+def _shoot_new_wizard(
+    service: ContactBridgeService, window: MainWindow, shoot: Callable[..., Path]
+) -> None:
+    """A new profile's first page: Next is off, and the line above it says why."""
+    wizard = ProfileWizard(service, window)
+    wizard.show()
+    wizard.restart()
+    wait_ms(200)
+    shoot(wizard, "09-wizard-0-new-next-blocked")
+    wizard.done(0)  # nothing entered: closes without asking
 
 
 def _shoot_xero_source(

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget, QWizard
 
 from app.core.errors import AppError, ValidationError
 from app.core.profiles import SyncProfile
@@ -25,6 +26,16 @@ from app.ui.profile_wizard.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from app.sync.facade.api import ContactBridgeApi
+
+# The buttons of the wizard's bottom row, whatever the page shows of them.
+_ROW = (
+    QWizard.WizardButton.BackButton,
+    QWizard.WizardButton.NextButton,
+    QWizard.WizardButton.CustomButton1,
+    QWizard.WizardButton.CustomButton2,
+    QWizard.WizardButton.FinishButton,
+    QWizard.WizardButton.CancelButton,
+)
 
 PAGES: dict[Step, type[DraftPage]] = {
     Step.SOURCE: SourcePage,
@@ -123,6 +134,13 @@ class ProfileWizard(QWizard):
         sync = self.button(QWizard.WizardButton.CustomButton2)
         sync.setToolTip(self.tr("Save the profile and send its contacts to Constant Contact now"))
         sync.setAccessibleName(self.tr("Save and sync now"))
+        self.blocked_line = QLabel(self)
+        self.blocked_line.setObjectName("next_blocked")
+        self.blocked_line.setAccessibleName(self.tr("Why you cannot go on"))
+        self.blocked_line.setWordWrap(True)
+        self.blocked_line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for which in _ROW:
+            self.button(which).installEventFilter(self)
         self.customButtonClicked.connect(self._then_clicked)
         self.currentIdChanged.connect(self._page_shown)
         for page in self.pages.values():
@@ -147,15 +165,43 @@ class ProfileWizard(QWizard):
             ]
         buttons += [QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton]
         self.setButtonLayout(buttons)
-        if isinstance(page, DraftPage):
-            page.show_blocked_reason()
         self._update_then_buttons()
 
     def _update_then_buttons(self) -> None:
+        """Preview first and Sync now follow Save; the line beside them says why it is off."""
         page = self.currentPage()
         complete = page is not None and page.isComplete()
         for which in self._THEN_BUTTONS:
             self.button(which).setEnabled(complete)
+        why = page.blocked_reason() if isinstance(page, DraftPage) else ""
+        self.blocked_line.setText(why)
+        self.blocked_line.setToolTip(why)
+        self.blocked_line.setAccessibleDescription(why)
+        self._place_blocked_line()
+
+    def _place_blocked_line(self) -> None:
+        """Lay the line over the free space left of the buttons: it takes no room from the
+        page, so nothing moves under the pointer when it shows."""
+        shown = [b for b in map(self.button, _ROW) if b is not None and b.isVisible()]
+        if not shown:
+            return
+        left = min(b.x() for b in shown)
+        middle = shown[0].geometry().center().y()
+        height = self.blocked_line.fontMetrics().lineSpacing() * 2 + 4
+        margin = 16
+        self.blocked_line.setGeometry(
+            margin, middle - height // 2, max(left - 2 * margin, 0), height
+        )
+        self.blocked_line.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show):
+            self._place_blocked_line()  # the button row moved or changed
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_blocked_line()
 
     def _then_clicked(self, which: int) -> None:
         self.then = self._THEN_BUTTONS.get(QWizard.WizardButton(which), "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWizard
+from PySide6.QtWidgets import QAbstractButton, QLabel, QMessageBox, QWizard
 
 from app.core.schedule import ScheduleKind
 from app.ui.main_window import MainWindow
@@ -19,8 +19,16 @@ from tests.gui.profile_wizard.test_wizard import (
 
 
 def blocked(wizard: ProfileWizard) -> QLabel:
-    label = wizard.currentPage().findChild(QLabel, "next_blocked")
+    label = wizard.findChild(QLabel, "next_blocked")
     assert label is not None and label.isVisible()
+    if label.text():  # beside the buttons, clear of them, and of the page
+        row = wizard.button(QWizard.WizardButton.CancelButton).geometry()
+        assert label.geometry().bottom() >= row.top() and label.geometry().top() <= row.bottom()
+        shown = [b for b in wizard.findChildren(QAbstractButton) if b.isVisible()]
+        assert not any(
+            label.geometry().intersects(b.geometry()) for b in shown if b.parentWidget() is wizard
+        )
+        assert not label.geometry().intersects(wizard.currentPage().geometry())
     return label
 
 
@@ -42,11 +50,11 @@ def test_a_disabled_next_says_why_next_to_it(qtbot, make_wizard, contacts_csv):
     go_to(qtbot, wizard, contacts_csv, Step.MAPPING)
     label = blocked(wizard)
     assert next_button(wizard).isEnabled() and label.text() == ""
-    height = label.height()
+    page_box = wizard.currentPage().geometry()
     wizard.page_for(Step.MAPPING).set_column("email", "")
     assert not next_button(wizard).isEnabled()
-    assert label.text().startswith("To go on: Choose the column with email addresses.")
-    assert label.height() == height  # space kept for it: nothing under the pointer moved
+    assert blocked(wizard).text().startswith("To go on: Choose the column with email addresses.")
+    assert wizard.currentPage().geometry() == page_box  # nothing under the pointer moved
 
 
 def test_the_last_page_says_why_save_is_off(qtbot, make_wizard, contacts_csv):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizardPage
 
 from app.ui.profile_wizard import flow
@@ -62,8 +62,6 @@ class DraftPage(QWizardPage):
         self._touched: set[str] = set()
         self._show_all = False
         self.page_error = error_label("page", self)
-        self.blocked_label = _blocked_label(self)
-        self.completeChanged.connect(self.show_blocked_reason)
         self.setTitle(
             self.tr("Step {n} of {count}: {title}").format(
                 n=int(self.step) + 1, count=STEP_COUNT, title=self.page_title()
@@ -85,12 +83,6 @@ class DraftPage(QWizardPage):
         layout.setContentsMargins(24, 12, 24, 12)
         layout.setSpacing(6)
         return layout
-
-    def end_layout(self, layout: QVBoxLayout) -> None:
-        """Close the page's layout: the page-level error, then the line that says why Next
-        (or Save) is unavailable, in space kept for it so nothing moves when it shows."""
-        layout.addWidget(self.page_error)
-        layout.addWidget(self.blocked_label)
 
     def add_error_label(self, field: str, focus: QWidget | None = None) -> QLabel:
         label = self._errors.get(field)
@@ -161,11 +153,6 @@ class DraftPage(QWizardPage):
             return self.tr("To save this profile: {why}").format(why=why)
         return self.tr("To go on: {why}").format(why=why)
 
-    def show_blocked_reason(self) -> None:
-        text = self.blocked_reason()
-        self.blocked_label.setText(text)
-        self.blocked_label.setAccessibleDescription(text)
-
     # -- QWizardPage hooks ---------------------------------------------------------------------
 
     def isComplete(self) -> bool:
@@ -184,16 +171,3 @@ class DraftPage(QWizardPage):
     def cleanupPage(self) -> None:
         # Going Back keeps what the user entered: it lives in the draft, not in fields.
         self._show_all = False
-
-
-def _blocked_label(parent: QWidget) -> QLabel:
-    """The line above the wizard's buttons that says what Next is waiting for. It keeps
-    the height of two lines while empty, so the page never jumps when it fills."""
-    label = QLabel(parent)
-    label.setObjectName("next_blocked")
-    label.setAccessibleName(parent.tr("Why you cannot go on"))
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setMinimumHeight(label.fontMetrics().lineSpacing() * 2 + 2)
-    return label

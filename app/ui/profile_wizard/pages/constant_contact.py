@@ -124,7 +124,7 @@ class ConstantContactPage(DraftPage):
         self.list_status.setAccessibleName(self.tr("Main List status"))
         layout.addWidget(self.list_status)
         layout.addStretch(1)
-        self.end_layout(layout)
+        layout.addWidget(self.page_error)
 
         self.connect_button.clicked.connect(self.start_connect)
         self.cancel_button.clicked.connect(self.cancel_connect)

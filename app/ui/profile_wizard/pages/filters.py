@@ -103,7 +103,7 @@ class FiltersPage(DraftPage):
         self.count_error = hint_label("", self)
         layout.addWidget(self.count_error)
         layout.addStretch(1)
-        self.end_layout(layout)
+        layout.addWidget(self.page_error)
 
         self.add_button.clicked.connect(self.add_rule)
         self.join_group.buttonToggled.connect(self._join_toggled)

@@ -119,7 +119,7 @@ class MappingPage(DraftPage):
             hint_label(self.tr("These columns are not sent to Constant Contact."), self)
         )
         body.addLayout(right, 1)
-        self.end_layout(layout)
+        layout.addWidget(self.page_error)
 
         self.custom_edit.textChanged.connect(self._custom_text_changed)
         self.custom_edit.returnPressed.connect(self.add_custom_field)

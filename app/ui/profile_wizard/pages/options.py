@@ -214,7 +214,7 @@ class OptionsPage(DraftPage):
         layout.addWidget(heading(self.tr("Two-way"), self))
         self._build_two_way(layout)
         layout.addStretch(1)
-        self.end_layout(outer)
+        outer.addWidget(self.page_error)
         self.opt_out_combo.currentIndexChanged.connect(self._column_chosen)
         self.meaning_combo.currentIndexChanged.connect(self._meaning_chosen)
         self.handling_combo.currentIndexChanged.connect(self._handling_chosen)

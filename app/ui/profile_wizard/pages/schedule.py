@@ -103,7 +103,7 @@ class SchedulePage(DraftPage):
         layout.addWidget(self.next_run_label)
         layout.addWidget(hint_label(self.tr("Schedules run while ContactBridge is open."), self))
         layout.addStretch(1)
-        self.end_layout(layout)
+        layout.addWidget(self.page_error)
 
         self.kind_group.idToggled.connect(self._kind_toggled)
         self.every_spin.valueChanged.connect(self._edited)

@@ -217,7 +217,7 @@ class SourcePage(DraftPage):
             )
         )
         layout = outer
-        self.end_layout(layout)
+        layout.addWidget(self.page_error)
         self.key_combo.currentIndexChanged.connect(self._key_chosen)
         self.name_edit.textChanged.connect(self._name_changed)
 
