@@ -111,6 +111,10 @@ def test_cancel_an_untouched_edit_closes_at_once(qtbot, make_wizard, service, co
     with qtbot.waitSignal(first.profile_saved, timeout=WAIT_MS) as saved:
         click(qtbot, first.button(QWizard.WizardButton.FinishButton))
     wizard = make_wizard(saved.args[0])
+    for step in (Step.CONSTANT_CONTACT, Step.OPTIONS, Step.MAPPING, Step.FILTERS, Step.SCHEDULE):
+        wizard.next()  # looking through every page changes nothing
+        qtbot.waitUntil(lambda s=step: wizard.currentId() == s, timeout=WAIT_MS)
+    assert not wizard.has_changes()
     with qtbot.waitSignal(wizard.rejected, timeout=WAIT_MS):
         wizard.button(QWizard.WizardButton.CancelButton).click()
     assert wizard.discard_box is None
