@@ -17,25 +17,33 @@ class CloseAnswer(Enum):
     STAY = "stay"
 
 
+def running_words(names: Sequence[str], undos: int = 0) -> str:
+    """What is running, in a sentence: "“Shop” is still syncing.", "An undo is still
+    running.", "2 runs are still going: “Shop” and an undo."."""
+    if len(names) == 1 and not undos:
+        return tr("“%1” is still syncing.").replace("%1", names[0])
+    if not names and undos == 1:
+        return tr("An undo is still running.")
+    parts = [f"“{name}”" for name in names] + [tr("an undo")] * undos
+    listed = ", ".join(parts[:-1]) + " " + tr("and") + " " + parts[-1]
+    return tr("%1 runs are still going: %2.").replace("%1", str(len(parts))).replace("%2", listed)
+
+
 class CloseQuestion(QMessageBox):
     """Asks what to do with the runs in progress; ``answer(button)`` reads the choice.
 
     Args:
-        names: the profiles running (an undo is named as such by the caller).
+        names: the profiles syncing.
         tray: whether there is a system tray to keep syncing in.
+        undos: how many undos run (from the run history).
     """
 
-    def __init__(self, parent: QWidget, names: Sequence[str], tray: bool) -> None:
+    def __init__(self, parent: QWidget, names: Sequence[str], tray: bool, undos: int = 0) -> None:
         super().__init__(parent)
         self.setObjectName("closeQuestion")
         self.setIcon(QMessageBox.Icon.Question)
         self.setWindowTitle(tr("A sync is running"))
-        if len(names) == 1:
-            text = tr("“%1” is still syncing.").replace("%1", names[0])
-        else:
-            text = tr("%1 syncs are still running: %2.").replace("%1", str(len(names)))
-            text = text.replace("%2", ", ".join(f"“{n}”" for n in names))
-        self.setText(text)
+        self.setText(running_words(names, undos))
         lines = []
         if tray:
             lines.append(

@@ -505,18 +505,16 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.runner.shutdown()
         self.tasks.shutdown()
 
-    def running_names(self) -> list[str]:
-        """What runs in this window now, in words: each syncing profile, and any undo."""
+    def running_now(self) -> tuple[list[str], int]:
+        """What runs in this window now: each syncing profile's name, and how many undos."""
         names = [self._profile_name(pid) or tr("a profile") for pid in self.runner.running_ids()]
-        undos = self.tasks.pending_named(UNDO_TASK)
-        names += [tr("an undo")] * undos
-        return names
+        return names, self.tasks.pending_named(UNDO_TASK)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        running = [] if self._close_confirmed or self._shut_down else self.running_names()
-        if running:
+        names, undos = ([], 0) if self._close_confirmed or self._shut_down else self.running_now()
+        if names or undos:
             event.ignore()  # a run goes on: ask what to do with it
-            self._ask_before_closing(running)
+            self._ask_before_closing(names, undos)
             return
         if self._should_hide_to_tray():
             event.ignore()
@@ -535,14 +533,14 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         super().closeEvent(event)
         self.closed.emit()
 
-    def _ask_before_closing(self, running: list[str]) -> None:
+    def _ask_before_closing(self, names: list[str], undos: int) -> None:
         if self.close_question is not None:  # asked already: the question comes to the front
             self.close_question.raise_()
             return
         if not self.isVisible():
             self.bring_to_front()  # Quit from the tray: the question needs its window
         tray = self.tray is not None and self.tray.is_available()
-        box = CloseQuestion(self, running, tray)
+        box = CloseQuestion(self, names, tray, undos)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(lambda button: self._on_close_answer(box.answer(button)))
         box.finished.connect(lambda _result: setattr(self, "close_question", None))
