@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from app.core.outcomes import RunStatus
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
 from app.ui.close_question import CloseQuestion, running_words
+from app.ui.history import HistoryDialog
 from app.ui.main_window import MainWindow
 from app.ui.profiles_model import ProfilesModel
 from app.ui.tray import Tray
@@ -172,6 +173,9 @@ def test_a_sync_made_outside_the_window_shows_within_seconds(qtbot, sandbox_wind
     pid = sandbox.service.profiles.named(SAMPLE_PROFILE_NAME).saved_id
     window.select_profile(pid)
     assert cells(window, pid)[0] == "Not synced yet"
+    window.show_history()
+    history = window.dialog
+    assert isinstance(history, HistoryDialog) and history.proxy.rowCount() == 0
 
     # Another window's (or the command line's) sync: through the service, not this window.
     done: list = []
@@ -192,6 +196,8 @@ def test_a_sync_made_outside_the_window_shows_within_seconds(qtbot, sandbox_wind
         ),
         timeout=8000,
     )
+    qtbot.waitUntil(lambda: history.proxy.rowCount() == 1, timeout=8000)  # its history too
+    history.close()
 
 
 def test_a_dry_run_leaves_last_run_as_the_last_real_sync(qtbot, sandbox_window, sandbox):
