@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -95,3 +96,20 @@ class RunSummary:
     phase: str = ""
     extra: dict[str, int] = field(default_factory=dict)
     source_name: str = ""  # the source in words ("Xero"); blank for a file ("the source")
+    # The seconds it ran, its stops (the app closed, a cancel, the daily limit) left out;
+    # None for a run recorded before ContactBridge counted them.
+    active_seconds: int | None = None
+
+    def seconds_taken(self) -> int | None:
+        """How long the run ran: ``active_seconds``, else started to finished (None when
+        either is unknown)."""
+        if self.active_seconds is not None:
+            return self.active_seconds
+        try:
+            began = datetime.fromisoformat(self.started_at)
+            ended = datetime.fromisoformat(self.finished_at)
+        except ValueError:
+            return None
+        if (began.tzinfo is None) != (ended.tzinfo is None):
+            return None
+        return max(0, int((ended - began).total_seconds()))

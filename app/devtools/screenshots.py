@@ -90,7 +90,7 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
             if not grabbed and phase == IMPORT:
                 grabbed.append(True)
                 # Grabbed after this slot returns, once the run card shows this report.
-                QTimer.singleShot(300, lambda: shoot(window, "03-sync-progress", settle_ms=0))
+                QTimer.singleShot(300, lambda: _shoot_progress(window, shoot))
 
         window.runner.progress_changed.connect(on_progress)
         window.sync_now()
@@ -151,6 +151,17 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
     finally:
         window.close()
     return shoot.taken
+
+
+def _shoot_progress(window: MainWindow, shoot: Callable[..., Path]) -> None:
+    """The sync in progress, then the question closing the window asks meanwhile (answered
+    "Stay", so the run goes on)."""
+    shoot(window, "03-sync-progress", settle_ms=0)
+    window.close()
+    box = window.close_question
+    if box is not None:
+        shoot(box, "03c-close-during-sync", 200)
+        box.stay_button.click()
 
 
 def _shoot_waiting(window: MainWindow, emulator: object, shoot: Callable[..., Path]) -> None:

@@ -238,6 +238,21 @@ def m008_destination(migrator: SchemaMigrator, database: SqliteDatabase) -> None
     )
 
 
+def m009_run_time(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """A run counts the time it ran, not the time the app was closed between its stop and
+    its resume: the seconds of its finished segments, when its running segment began, and
+    when it last wrote (the end of a segment a crash cut short). NULL in older runs: their
+    duration stays started to finished."""
+    _run(
+        database,
+        [
+            'ALTER TABLE "run" ADD COLUMN "active_seconds" INTEGER',
+            'ALTER TABLE "run" ADD COLUMN "segment_started_at" TEXT',
+            'ALTER TABLE "run" ADD COLUMN "touched_at" TEXT',
+        ],
+    )
+
+
 UPGRADE_FAILED = (
     "ContactBridge could not upgrade its database. The failed step was undone; your data is intact."
 )
@@ -251,6 +266,7 @@ MIGRATIONS: list[Step] = [
     m006_journal,
     m007_phase_ids,
     m008_destination,
+    m009_run_time,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -87,6 +87,11 @@ class Run(BaseModel):
     total = IntegerField(default=0)
     checkpoint = JSONField(default=dict)  # resume state, owned by the engine
     extra = JSONField(default=dict)
+    # The time it ran (``runs_repo``): finished segments' seconds, the running segment's
+    # start, and its last write. NULL in runs older than schema 9.
+    active_seconds = IntegerField(null=True)
+    segment_started_at = TextField(null=True)
+    touched_at = TextField(null=True)
 
     class Meta:
         table_name = "run"

@@ -9,7 +9,8 @@ from peewee import ModelSelect, fn
 
 from app.core.outcomes import RESUMABLE, RunCounts, RunStatus, RunSummary
 from app.store import models as m
-from app.store.convert import now_text, tuple_rows
+from app.store.convert import from_text, now_text, tuple_rows
+from app.store.db import db
 from app.store.run_plan_repo import RunPlanStore
 from app.store.run_records_repo import RunRecordStore
 
@@ -27,6 +28,7 @@ def _to_summary(row: m.Run, source_words: Callable[[str], str]) -> RunSummary:
         phase=row.phase,
         extra=dict(row.extra or {}),
         source_name=source_words(row.profile.source_kind),
+        active_seconds=row.active_seconds,
     )
 
 
@@ -53,13 +55,18 @@ class RunRepository(RunPlanStore, RunRecordStore):
         self.source_words = source_words
 
     def start(self, profile_id: int, dry_run: bool = False) -> int:
-        """Record a new run as RUNNING; returns its id."""
+        """Record a new run as RUNNING, its first segment of running time begun; returns
+        its id."""
+        now = now_text()
         return int(
             m.Run.insert(
                 profile=profile_id,
                 status=RunStatus.RUNNING.value,
                 dry_run=dry_run,
-                started_at=now_text(),
+                started_at=now,
+                active_seconds=0,
+                segment_started_at=now,
+                touched_at=now,
             ).execute()
         )
 
@@ -67,10 +74,15 @@ class RunRepository(RunPlanStore, RunRecordStore):
         self._update(run_id, phase=phase)
 
     def set_status(self, run_id: int, status: RunStatus, message: str | None = None) -> None:
-        """Change the status; the message is kept when None."""
+        """Change the status; the message is kept when None. RUNNING (a resume) begins a
+        new segment of the run's running time: the time it was stopped does not count."""
         values: dict[str, Any] = {"status": RunStatus(status).value}
         if message is not None:
             values["message"] = message
+        if RunStatus(status) is RunStatus.RUNNING:
+            values.update(self._segment_end(run_id))
+            if values.get("active_seconds") is not None:
+                values["segment_started_at"] = now_text()
         self._update(run_id, **values)
 
     def save_checkpoint(self, run_id: int, checkpoint: dict[str, Any]) -> None:
@@ -104,6 +116,7 @@ class RunRepository(RunPlanStore, RunRecordStore):
             "message": message,
             "finished_at": now_text(),
             **_count_columns(counts),
+            **self._segment_end(run_id, at_end=True),
         }
         values["extra"] = extra
         self._update(run_id, **values)
@@ -143,6 +156,26 @@ class RunRepository(RunPlanStore, RunRecordStore):
             query = query.where(_NOT_UNDO)
         row = query.order_by(m.Run.id.desc()).first()
         return _to_summary(row, self.source_words) if row else None
+
+    def last_dry_run(self, profile_id: int) -> RunSummary | None:
+        """The profile's newest dry run (shown apart from its last sync)."""
+        query = _runs().where((m.Run.profile == profile_id) & (m.Run.dry_run == True))  # noqa: E712
+        row = query.order_by(m.Run.id.desc()).first()
+        return _to_summary(row, self.source_words) if row else None
+
+    def activity_marker(self) -> str:
+        """A short text that changes when a run starts, resumes or ends, or a profile is
+        added, changed or deleted, by any process: one cheap query a window polls."""
+        row = db.execute_sql(
+            """SELECT (SELECT COALESCE(MAX(id), 0) FROM run), (SELECT COUNT(*) FROM run),
+                      (SELECT COALESCE(MAX(finished_at), '') FROM run),
+                      (SELECT COUNT(*) FROM run WHERE status = ?),
+                      (SELECT COALESCE(MAX(segment_started_at), '') FROM run),
+                      (SELECT COUNT(*) FROM profile),
+                      (SELECT COALESCE(MAX(updated_at), '') FROM profile)""",
+            (RunStatus.RUNNING.value,),
+        ).fetchone()
+        return "|".join(str(value) for value in row)
 
     def last_started(self, include_dry_runs: bool = False) -> dict[int, str]:
         """Each profile's latest sync start (ISO 8601 UTC text), keyed by profile id.
@@ -187,5 +220,26 @@ class RunRepository(RunPlanStore, RunRecordStore):
         query = m.Run.delete().where((m.Run.profile == profile_id) & m.Run.id.not_in(newest))
         return int(query.execute())
 
+    def _segment_end(self, run_id: int, at_end: bool = False) -> dict[str, Any]:
+        """The columns that close the run's running segment: its seconds added to
+        ``active_seconds``. At the end of a run (``at_end``) the segment ends now; on a
+        resume, a segment still open was cut short by a crash and ends at its last write.
+        Nothing for a run older than these columns (its duration is started to finished)."""
+        row = (
+            m.Run.select(m.Run.active_seconds, m.Run.segment_started_at, m.Run.touched_at)
+            .where(m.Run.id == run_id)
+            .first()
+        )
+        if row is None or row.active_seconds is None:
+            return {}
+        began = from_text(row.segment_started_at)
+        ended = from_text(now_text() if at_end else row.touched_at)
+        seconds = int(row.active_seconds)
+        if began is not None and ended is not None:
+            seconds += max(0, int((ended - began).total_seconds()))
+        return {"active_seconds": seconds, "segment_started_at": None}
+
     def _update(self, run_id: int, **values: Any) -> None:
+        """Change the run's row; every write marks when the run last did something."""
+        values.setdefault("touched_at", now_text())
         m.Run.update(**values).where(m.Run.id == run_id).execute()

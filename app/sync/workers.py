@@ -428,6 +428,10 @@ class BackgroundTasks(QObject):
     def pending(self) -> int:
         return len(self._tasks)
 
+    def pending_named(self, name: str) -> int:
+        """How many tasks of that name have not reported back yet (e.g. "undo-run")."""
+        return sum(1 for task in self._tasks if task.name == name)
+
     def shutdown(self, timeout_ms: int = 30_000) -> None:
         for task in list(self._tasks):
             task.cancel()

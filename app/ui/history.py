@@ -32,6 +32,8 @@ from app.ui.run_split import runs_over_results
 from app.ui.settings import UiSettings
 from app.ui.undo_dialog import UndoPreviewDialog
 
+UNDO_TASK = "undo-run"  # the background task an undo runs as (the window asks before closing)
+
 
 def undoable(run: RunSummary) -> bool:
     """Whether "Undo this run" applies: a finished real sync, not itself an undo."""
@@ -109,13 +111,20 @@ class HistoryDialog(QDialog):
         self._wanted: int | None = None
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, keep_selection: bool = False) -> None:
+        """Read the runs again and select the newest, or (``keep_selection``: runs made
+        elsewhere appeared) the run selected before, when it is still there."""
         assert self.profile.id is not None
+        before = selected_rows(self.view) if keep_selection else []
         runs = tuple(self.service.runs.history(self.profile.id))
         live = self.service.runs.live_run_ids(runs)
         self.model.set_rows(runs, run_columns(runs, with_profile=False, live=live))
         size_run_columns(self.view, with_profile=False)
-        if self.proxy.rowCount():
+        ids = [run.run_id for run in runs]
+        if before and before[0].run_id in ids:
+            source = self.model.index(ids.index(before[0].run_id), 0)
+            self.view.selectRow(self.proxy.mapFromSource(source).row())
+        elif self.proxy.rowCount():
             self.view.selectRow(0)
         else:
             self.loading.setText(tr("This profile has no runs yet."))
@@ -196,7 +205,7 @@ class HistoryDialog(QDialog):
                 profile_id, run_id, delete_created=delete_created, cancel=cancel
             )
 
-        task = self.tasks.submit(undo, name="undo-run")
+        task = self.tasks.submit(undo, name=UNDO_TASK)
         task.finished.connect(self._on_undone)
         task.failed.connect(self._on_undo_failed)
 

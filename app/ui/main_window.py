@@ -24,11 +24,14 @@ from app.sync.due import schedule_words
 from app.sync.facade.api import ContactBridgeApi
 from app.sync.facade.values import ProfileOverview
 from app.sync.workers import BackgroundTasks, SyncRunner
+from app.ui.close_question import CloseAnswer, CloseQuestion
+from app.ui.db_follow import DatabaseFollower
 from app.ui.errors import show_error
+from app.ui.history import UNDO_TASK, HistoryDialog
 from app.ui.i18n import tr
 from app.ui.notifications import ERROR, Notifier
 from app.ui.profile_wizard.wizard import ProfileWizard
-from app.ui.profiles_model import ID_ROLE, profile_rows
+from app.ui.profiles_model import ID_ROLE, dry_run_words, profile_rows
 from app.ui.settings import UiSettings
 from app.ui.theme import Tone, app_icon, icon, tone_icon
 from app.ui.tray import Tray
@@ -81,6 +84,8 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.tray: Tray | None = None
         self.os_jobs = OsJobs(sandbox=service.sandbox)
         self._quitting = False
+        self._close_confirmed = False  # "Cancel and quit" was chosen: close without asking
+        self.close_question: CloseQuestion | None = None
         self._told_about_tray = False
         self._scheduled_runs: set[int] = set()  # started by the scheduler: no error dialog
 
@@ -113,8 +118,12 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.settings.restore_geometry("main", self)
         self.settings.restore_splitter("main", self.splitter)
         self.settings.restore_header("main/profiles", self.table.horizontalHeader())
+        # Runs made elsewhere (the command line, run-due, another window) show by themselves.
+        self.follower = DatabaseFollower(self.service.runs.activity_marker, parent=self)
+        self.follower.changed.connect(self._on_database_changed)
         self.reload_profiles()
         self.refresh_connection()
+        self.follower.start()
 
     # -- building --------------------------------------------------------------------------
 
@@ -228,6 +237,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
     def reload_profiles(self) -> None:
         """Read the profiles again, keeping the selection."""
         selected = self.selected_profile_id()
+        self.follower.seen()  # before reading: a change made meanwhile is news next time
         overviews = self.service.profiles.overviews()
         self._overviews = {ov.profile.id: ov for ov in overviews if ov.profile.id is not None}
         # A run in another process (the CLI, run-due) is syncing too, not "Interrupted".
@@ -281,12 +291,15 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         else:
             p = ov.profile
             self.profile_title.setText(p.name)
-            self.profile_subtitle.setText(
+            subtitle = (
                 tr("%1 → Constant Contact list “%2” · %3")
                 .replace("%1", describe_source(p.source))
                 .replace("%2", p.main_list)
                 .replace("%3", schedule_words(p))
             )
+            if ov.last_dry_run is not None:  # apart from the last sync, which it never hides
+                subtitle += " · " + dry_run_words(ov.last_dry_run)
+            self.profile_subtitle.setText(subtitle)
             self.panel.show_profile(pid, ov.last_run)
         self._update_actions()
 
@@ -451,6 +464,38 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
             return  # the run panel asked; a confirmed run starts from there
         show_error(self, exc)
 
+    @Slot()
+    def _on_database_changed(self) -> None:
+        """Runs or profiles changed elsewhere: read them again, keeping the selection, and
+        the results and history of a profile that ran elsewhere."""
+        if self._shut_down:
+            return
+
+        def newest(ov: ProfileOverview) -> int | None:
+            run = ov.latest or ov.last_run
+            return run.run_id if run else None
+
+        before = {pid: newest(ov) for pid, ov in self._overviews.items()}
+        self.reload_profiles()
+        changed = {pid for pid, ov in self._overviews.items() if newest(ov) != before.get(pid)}
+        for pid in changed:
+            kept = self.panel.kept_run(pid)
+            if (
+                not self.runner.is_running(pid)
+                and kept is not None
+                and kept != newest(self._overviews[pid])
+            ):
+                self.panel.forget(pid)  # its last results are another run's now
+        if self.selected_profile_id() in changed:
+            self._show_selected()
+        history = self.dialog
+        if (
+            isinstance(history, HistoryDialog)
+            and history.isVisible()
+            and history.profile.id in changed
+        ):
+            history.reload(keep_selection=True)
+
     # -- closing ---------------------------------------------------------------------------
 
     def shutdown(self) -> None:
@@ -458,6 +503,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self.follower.stop()
         self.settings.save_geometry("main", self)
         self.settings.save_splitter("main", self.splitter)
         self.settings.save_header("main/profiles", self.table.horizontalHeader())
@@ -465,7 +511,17 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.runner.shutdown()
         self.tasks.shutdown()
 
+    def running_now(self) -> tuple[list[str], int]:
+        """What runs in this window now: each syncing profile's name, and how many undos."""
+        names = [self._profile_name(pid) or tr("a profile") for pid in self.runner.running_ids()]
+        return names, self.tasks.pending_named(UNDO_TASK)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        names, undos = ([], 0) if self._close_confirmed or self._shut_down else self.running_now()
+        if names or undos:
+            event.ignore()  # a run goes on: ask what to do with it
+            self._ask_before_closing(names, undos)
+            return
         if self._should_hide_to_tray():
             event.ignore()
             self.hide()
@@ -482,5 +538,41 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.shutdown()
         super().closeEvent(event)
         self.closed.emit()
+
+    def _ask_before_closing(self, names: list[str], undos: int) -> None:
+        if self.close_question is not None:  # asked already: the question comes to the front
+            self.close_question.raise_()
+            return
+        if not self.isVisible():
+            self.bring_to_front()  # Quit from the tray: the question needs its window
+        tray = self.tray is not None and self.tray.is_available()
+        box = CloseQuestion(self, names, tray, undos)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._on_close_answer(box.answer(button)))
+        box.finished.connect(lambda _result: setattr(self, "close_question", None))
+        self.close_question = box
+        self.dialog = box
+        box.open()
+
+    def _on_close_answer(self, answer: CloseAnswer) -> None:
+        self.close_question = None
+        if answer is CloseAnswer.KEEP_IN_TRAY and self.tray is not None:
+            self._quitting = False
+            self.hide()
+            self.tray.set_running(len(self.runner.running_ids()))
+            self.notifier.notify(
+                tr("ContactBridge is still syncing"),
+                tr(
+                    "The sync goes on in the background, and this icon says when it is done. "
+                    "To quit, choose Quit from the ContactBridge icon's menu."
+                ),
+            )
+        elif answer is CloseAnswer.CANCEL_AND_QUIT:
+            # The runs stop at their next checkpoint, as Cancel does; the next sync resumes.
+            self.statusBar().showMessage(tr("Stopping the sync safely…"))
+            self._quitting = self._close_confirmed = True
+            self.close()
+        else:
+            self._quitting = False  # "Stay": a Quit chosen before is called off
 
     # -- running in the background ---------------------------------------------------------

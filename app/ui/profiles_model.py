@@ -38,6 +38,7 @@ class ProfileRow:
     last_run: str
     last_run_at: str  # ISO 8601, sorts in time order
     running: bool = False
+    dry_run_note: str = ""  # "Dry run: Today 10:02", when one came after the last sync
 
 
 def profile_rows(
@@ -71,9 +72,17 @@ def profile_rows(
                 last_run=when_words(last.started_at, now) if last else tr("Never"),
                 last_run_at=last.started_at if last else "",
                 running=is_running,
+                dry_run_note=dry_run_words(ov.last_dry_run, now),
             )
         )
     return tuple(rows)
+
+
+def dry_run_words(dry: RunSummary | None, now: datetime | None = None) -> str:
+    """A dry run, shown apart from the last sync: "Dry run: Today 10:02" ("" for none)."""
+    if dry is None:
+        return ""
+    return tr("Dry run: %1").replace("%1", when_words(dry.started_at, now))
 
 
 def _schedule_words(profile: SyncProfile) -> str:
@@ -123,10 +132,12 @@ class ProfilesModel(RowTableModel[ProfileRow]):
         if role == Qt.ItemDataRole.DecorationRole and col == self.COL_STATUS:
             return tone_icon(row.tone)
         if role == Qt.ItemDataRole.ToolTipRole:
+            # A dry run changes nothing: it is said apart, never in the last sync's cells.
+            dry = f"{row.dry_run_note} ({tr('nothing changed')})" if row.dry_run_note else ""
             if col == self.COL_STATUS:
-                return row.status_detail
+                return "\n".join(t for t in (row.status_detail, dry) if t)
             if col == self.COL_LAST_RUN:
-                return row.last_run_at
+                return "\n".join(t for t in (row.last_run_at, dry) if t)
             return self._text(row, col)
         if role == ID_ROLE:
             return row.profile_id

@@ -307,6 +307,11 @@ class RunPanel(QWidget):
         if profile_id is not None and not self.runner.is_running(profile_id):
             self.runner.start(profile_id, retry_of=run_id)
 
+    def kept_run(self, profile_id: int) -> int | None:
+        """The id of the run whose results are kept for the profile (None: none kept)."""
+        kept = self._results.get(profile_id)
+        return kept[0].run_id if kept else None
+
     def forget(self, profile_id: int) -> None:
         """Drop what is kept about a deleted profile."""
         for store in (

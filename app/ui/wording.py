@@ -142,7 +142,13 @@ def duration_words(started: str, finished: str) -> str:
     a, b = parse_time(started), parse_time(finished)
     if a is None or b is None:
         return ""
-    seconds = max(0, int((b - a).total_seconds()))
+    return seconds_words(max(0, int((b - a).total_seconds())))
+
+
+def seconds_words(seconds: int | None) -> str:
+    """A length of time, e.g. "2 min 05 s" (blank when unknown)."""
+    if seconds is None:
+        return ""
     if seconds < 60:
         return tr("%1 s").replace("%1", str(seconds))
     minutes, seconds = divmod(seconds, 60)

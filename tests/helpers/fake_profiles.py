@@ -42,6 +42,7 @@ class FakeProfiles:
         self.count_calls = 0
         self.preview_calls = 0
         self.last_run: Callable[[int], RunSummary | None] = lambda profile_id: None
+        self.last_dry_run: Callable[[int], RunSummary | None] = lambda profile_id: None
 
     def add(self, profile: SyncProfile) -> SyncProfile:
         """Store a profile as if saved earlier (no call counted)."""
@@ -52,7 +53,13 @@ class FakeProfiles:
     # -- ProfilesApi -------------------------------------------------------------------------
 
     def overviews(self) -> builtins.list[ProfileOverview]:
-        return [ProfileOverview(p, self.last_run(pid)) for pid, p in self.by_id.items()]
+        overviews = []
+        for pid, p in self.by_id.items():
+            last, dry = self.last_run(pid), self.last_dry_run(pid)
+            if dry is not None and last is not None and dry.run_id < last.run_id:
+                dry = None
+            overviews.append(ProfileOverview(p, last, last_dry_run=dry))
+        return overviews
 
     def get(self, profile_id: int) -> SyncProfile | None:
         return self.by_id.get(profile_id)

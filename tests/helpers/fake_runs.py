@@ -48,6 +48,7 @@ class FakeRuns:
         self.undos: list[tuple[int, int, bool]] = []
         self.started: dict[int, str] = {}
         self.locked: set[int] = set()
+        self.marker_extra = ""
         self._next_run = 100
         self._lock = threading.Lock()
 
@@ -56,9 +57,10 @@ class FakeRuns:
         assert self.clock is not None
         self.started[profile_id] = self.clock().astimezone(UTC).isoformat(timespec="seconds")
 
-    def newest(self, profile_id: int) -> RunSummary | None:
-        runs = self.histories.get(profile_id)
-        return runs[0] if runs else None
+    def newest(self, profile_id: int, dry_run: bool | None = None) -> RunSummary | None:
+        """The profile's newest run (``dry_run`` True or False: of that kind only)."""
+        runs = self.histories.get(profile_id, [])
+        return next((r for r in runs if dry_run is None or r.dry_run == dry_run), None)
 
     # -- RunsApi -----------------------------------------------------------------------------
 
@@ -171,6 +173,12 @@ class FakeRuns:
     def live_run_ids(self, runs: Iterable[RunSummary]) -> frozenset[int]:
         """Runs in progress in another process: none here (this window's are the runner's)."""
         return frozenset()
+
+    def activity_marker(self) -> str:
+        """Changes with every run recorded (``marker_extra``: a test's other changes)."""
+        with self._lock:
+            ids = [r.run_id for runs in self.histories.values() for r in runs]
+        return f"{len(ids)}|{max(ids, default=0)}|{self.marker_extra}"
 
     def _profile_of(self, run_id: int) -> int:
         for profile_id, runs in self.histories.items():

@@ -54,7 +54,8 @@ class FakeService:
         self.runs = FakeRuns(self.profiles, clock)
         self.lists = FakeLists(self.profiles, *LISTS)
         self.reports = FakeReports(self.profiles, self.runs)
-        self.profiles.last_run = self.runs.newest
+        self.profiles.last_run = lambda pid: self.runs.newest(pid, dry_run=False)
+        self.profiles.last_dry_run = lambda pid: self.runs.newest(pid, dry_run=True)
 
     def add_profile(self, pid: int, name: str) -> SyncProfile:
         """A saved profile of a file into "Newsletter" on connection 1."""

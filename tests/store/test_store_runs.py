@@ -351,3 +351,56 @@ def test_delete_records_to_plan_again(runs: RunRepository, profile_id: int) -> N
     assert runs.delete_records(run_id) == 25_000
     assert runs.action_counts(run_id) == {} and runs.get(run_id) is not None
     assert sum(runs.action_counts(other).values()) == 10
+
+
+class Clock:
+    """The store's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.at = 0
+
+    def __call__(self) -> str:
+        from datetime import UTC, datetime, timedelta
+
+        start = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+        return (start + timedelta(seconds=self.at)).isoformat(timespec="seconds")
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr("app.store.runs_repo.now_text", clock)
+    return clock
+
+
+def test_a_run_resumed_after_a_close_counts_only_the_time_it_ran(
+    runs: RunRepository, profile_id: int, clock: Clock
+) -> None:
+    run_id = runs.start(profile_id)
+    runs.set_status(run_id, RunStatus.RUNNING, "")  # the engine's first step, as it starts
+    clock.at = 90
+    runs.finish(run_id, RunStatus.CANCELLED, RunCounts())  # "Cancel and quit"
+    assert runs.get(run_id).seconds_taken() == 90  # type: ignore[union-attr]
+
+    clock.at = 90 + 3 * 3600  # the app stayed closed three hours
+    runs.set_status(run_id, RunStatus.RUNNING, "Resumed")
+    clock.at += 30
+    runs.update_counts(run_id, RunCounts(created=1))
+    clock.at += 15
+    summary = runs.finish(run_id, RunStatus.COMPLETED, RunCounts(created=1))
+
+    assert summary.seconds_taken() == 90 + 45  # the three hours closed do not count
+    assert summary.finished_at > summary.started_at  # the times themselves stay true
+
+
+def test_a_crash_counts_up_to_the_runs_last_write(
+    runs: RunRepository, profile_id: int, clock: Clock
+) -> None:
+    run_id = runs.start(profile_id)
+    clock.at = 40
+    runs.set_phase(run_id, "import")  # its last write before the process died
+    clock.at = 7200  # the next sync, two hours later, resumes it
+    runs.set_status(run_id, RunStatus.RUNNING, "Resumed")
+    clock.at += 20
+    summary = runs.finish(run_id, RunStatus.COMPLETED, RunCounts())
+    assert summary.seconds_taken() == 60

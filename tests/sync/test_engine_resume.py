@@ -184,3 +184,39 @@ def test_failed_activity_fails_its_chunk_and_the_next_run_retries_it(bakery, sma
     assert again.counts.created + again.counts.updated == CHUNK
     assert [e for e, n in Counter(bakery.contact_emails()).items() if n > 1] == []
     assert expected <= bakery.on_list()
+
+
+def test_a_run_resumed_hours_later_counts_only_the_time_it_ran(bakery, monkeypatch):
+    """Cancelled (as "Cancel and quit" does), the app closed three hours, then resumed: the
+    run's times stay true, and its duration leaves the three hours out."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.store import runs_repo
+
+    closed = timedelta()
+
+    def store_clock() -> str:
+        return (datetime.now(UTC) + closed).isoformat(timespec="seconds")
+
+    monkeypatch.setattr(runs_repo, "now_text", store_clock)
+    bakery.emulator.runner.delay = 1.0
+    cancel = CancelToken()
+
+    def on_advance(phase: str, done: int, total: int) -> None:
+        if phase == IMPORT:
+            cancel.cancel()
+
+    stopped = bakery.run(reporter=PhaseReporter(on_advance), cancel=cancel)
+    assert stopped.status is RunStatus.CANCELLED
+    ran_before = stopped.seconds_taken()
+    assert ran_before is not None and ran_before < 60
+
+    closed = timedelta(hours=3)  # ContactBridge stayed closed
+    bakery.emulator.runner.delay = 0.0
+    resumed = bakery.run()
+
+    assert resumed.run_id == stopped.run_id and resumed.status is RunStatus.COMPLETED
+    wall = datetime.fromisoformat(resumed.finished_at) - datetime.fromisoformat(resumed.started_at)
+    assert wall >= timedelta(hours=3)
+    taken = resumed.seconds_taken()
+    assert taken is not None and ran_before <= taken < 120

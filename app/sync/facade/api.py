@@ -218,6 +218,10 @@ class RunsApi(Protocol):
     def live_run_ids(self, runs: Iterable[RunSummary]) -> frozenset[int]:
         """Which of ``runs`` are still in progress, here or in another process."""
 
+    def activity_marker(self) -> str:
+        """Text that changes when a run starts, resumes or ends, or a profile changes, in
+        any process (the command line, ``run-due``, another window): cheap to poll."""
+
 
 @runtime_checkable
 class ListsApi(Protocol):

@@ -47,12 +47,14 @@ class Profiles:
 
     def overviews(self) -> builtins.list[ProfileOverview]:
         runs = self._store.runs
-        return [
-            ProfileOverview(
-                p, runs.last_run(p.saved_id, include_undo=False), runs.last_run(p.saved_id)
-            )
-            for p in self._rows.list()
-        ]
+        overviews = []
+        for p in self._rows.list():
+            last = runs.last_run(p.saved_id, include_dry_runs=False, include_undo=False)
+            dry = runs.last_dry_run(p.saved_id)
+            if dry is not None and last is not None and dry.run_id < last.run_id:
+                dry = None  # a sync came after it
+            overviews.append(ProfileOverview(p, last, runs.last_run(p.saved_id), dry))
+        return overviews
 
     def get(self, profile_id: int) -> SyncProfile | None:
         return self._rows.get(profile_id)

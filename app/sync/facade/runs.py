@@ -246,6 +246,9 @@ class Runs:
     def last_started(self) -> dict[int, str]:
         return self._store.runs.last_started()
 
+    def activity_marker(self) -> str:
+        return self._store.runs.activity_marker()
+
     # -- what runs now -----------------------------------------------------------------------
 
     def is_running(self, profile_id: int) -> bool:

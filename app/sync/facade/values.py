@@ -15,12 +15,15 @@ MAX_LIST_ADD = 5000  # records added to a list in one go (one import activity)
 
 @dataclass(frozen=True)
 class ProfileOverview:
-    """A profile with its last sync (an undo is not one), for the main window's list;
-    ``latest`` is its newest run of any kind (an undo running elsewhere, say)."""
+    """A profile with its last real sync (neither a dry run nor an undo is one), for the
+    main window's list; ``latest`` is its newest run of any kind (an undo running elsewhere,
+    say), and ``last_dry_run`` its newest dry run when it came after that sync (shown apart:
+    a dry run changes nothing, so it never hides when the list really last synced)."""
 
     profile: SyncProfile
     last_run: RunSummary | None
     latest: RunSummary | None = None
+    last_dry_run: RunSummary | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,8 +39,8 @@ from app.ui.results.results_model import (
 from app.ui.theme import Tone, icon
 from app.ui.widgets import Banner, Tile
 from app.ui.wording import (
-    duration_words,
     hint_words,
+    seconds_words,
     side_words,
     term_words,
     when_words,
@@ -323,7 +323,7 @@ class ResultsView(QWidget):
         self._show_banner(summary, dry, tallies, source)
         self._show_tiles(tallies, shown, dry, source)
         when = when_words(summary.started_at)
-        took = duration_words(summary.started_at, summary.finished_at)
+        took = seconds_words(summary.seconds_taken())  # the time it ran, stops left out
         sides = ""
         if tallies.two_way:
             sides = " (%1)".replace(
