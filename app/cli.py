@@ -395,7 +395,10 @@ def _run_due(service, as_json: bool) -> int:
     report: list[dict] = []
     failed = False
     for profile, last_run in items:
-        item: dict = {"profile": profile.name, "schedule": schedule_words(profile)}
+        item: dict = {
+            "profile": profile.name,
+            "schedule": schedule_words(profile, synced=last_run is not None),
+        }
         if profile.id not in due:
             when = next_check_at(profile, last_run, now)  # a two-way profile polls
             item["status"] = "manual" if when is None else "not_due"
@@ -431,7 +434,9 @@ def _run_due(service, as_json: bool) -> int:
 def _run_due_line(item: dict) -> str:
     name, status = item["profile"], item["status"]
     if status == "manual":
-        return f"{name}: manual — runs only when you press Sync Now"
+        # "Manual (two-way checks start after your first sync)": the words the window shows.
+        after = item["schedule"].removeprefix("Manual").strip()
+        return f"{name}: manual — runs only when you press Sync Now{' ' * bool(after)}{after}"
     if status == "not_due":
         when = item["next_run"].replace("T", " ")[:16]
         schedule = item["schedule"]

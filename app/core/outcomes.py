@@ -95,3 +95,4 @@ class RunSummary:
     phase: str = ""
     extra: dict[str, int] = field(default_factory=dict)
     source_name: str = ""  # the source in words ("Xero"); blank for a file ("the source")
+    error_kind: str = ""  # why a stopped run stopped (``app.core.advice.ErrorKind``), or ""

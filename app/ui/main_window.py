@@ -26,6 +26,7 @@ from app.sync.facade.values import ProfileOverview
 from app.sync.workers import BackgroundTasks, SyncRunner
 from app.ui.errors import show_error
 from app.ui.i18n import tr
+from app.ui.locate_file import PickFile, ask_for_file, locate_source_file
 from app.ui.notifications import ERROR, Notifier
 from app.ui.profile_wizard.wizard import ProfileWizard
 from app.ui.profiles_model import ID_ROLE, profile_rows
@@ -75,6 +76,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.runner = SyncRunner(service, self)
         self.tasks = BackgroundTasks("ui-tasks", self)
         self._overviews: dict[int, ProfileOverview] = {}
+        self._synced: frozenset[int] = frozenset()  # profiles that have synced for real
         self._shut_down = False
         self.dialog: QWidget | None = None  # the last dialog opened (tests inspect it)
         # Running in the background (app/ui/tray.py): the tray, set by the app when it has one.
@@ -100,6 +102,8 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.runner.run_waiting.connect(self._on_run_waiting)
         self.runner.run_finished.connect(self._on_run_finished)
         self.runner.run_failed.connect(self._on_run_failed)
+        self.panel.locate_requested.connect(self.locate_source)
+        self.pick_source_file: PickFile = ask_for_file  # tests replace the file dialog
         self.notifier = Notifier(
             self.notice_banner, self._profile_names, self, quiet_in_banner=frozenset({ERROR})
         )
@@ -240,7 +244,11 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
             if run and run.run_id in live
         }
         running = frozenset(self.runner.running_ids()) | elsewhere
-        self.model.set_rows(profile_rows(overviews, running, waiting=self.runner.waiting()))
+        # Two-way polling starts after a profile's first sync: its schedule says so till then.
+        self._synced = frozenset(self.service.runs.last_started())
+        self.model.set_rows(
+            profile_rows(overviews, running, waiting=self.runner.waiting(), synced=self._synced)
+        )
         self.stack.setCurrentIndex(1 if overviews else 0)
         if selected not in self._overviews:
             # The first one shown, or none at all.
@@ -285,7 +293,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
                 tr("%1 → Constant Contact list “%2” · %3")
                 .replace("%1", describe_source(p.source))
                 .replace("%2", p.main_list)
-                .replace("%3", schedule_words(p))
+                .replace("%3", schedule_words(p, synced=pid in self._synced))
             )
             self.panel.show_profile(pid, ov.last_run)
         self._update_actions()
@@ -443,7 +451,23 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
             return
         if isinstance(exc, NeedsConfirmation) and self.panel.confirm_and_rerun(profile_id, exc):
             return  # the run panel asked; a confirmed run starts from there
-        show_error(self, exc)
+        show_error(self, exc, lambda: self.locate_source(profile_id), run_failed=True)
+
+    @Slot(int)
+    def locate_source(self, profile_id: int) -> None:
+        """Ask where a profile's moved source file is now, and keep the profile pointing at it."""
+        try:
+            saved = locate_source_file(self, self.service, profile_id, self.pick_source_file)
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        if saved is not None:
+            self.panel.source_located(profile_id)
+            self.reload_profiles()
+            self.statusBar().showMessage(
+                tr("“%1” now reads %2").replace("%1", saved.name).replace("%2", saved.source.path),
+                8000,
+            )
 
     # -- closing ---------------------------------------------------------------------------
 
