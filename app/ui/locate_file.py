@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from app.core.errors import ConfigError
 from app.core.profiles import SourceSpec, SyncProfile
 from app.sync.facade.api import ContactBridgeApi
 from app.ui.i18n import tr
@@ -47,7 +48,9 @@ def locate_source_file(
 
     Returns the saved profile, or None when the user cancelled the dialog.
     """
-    profile = service.profiles.require(profile_id)
+    profile = service.profiles.get(profile_id)
+    if profile is None:
+        raise ConfigError("This profile no longer exists.")
     chosen = pick(parent, start_folder(profile.source.path))
     if not chosen:
         return None

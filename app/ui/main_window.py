@@ -28,6 +28,7 @@ from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.locate_file import PickFile, ask_for_file, locate_source_file
 from app.ui.notifications import ERROR, Notifier
+from app.ui.profile_transfer_actions import ProfileTransfer
 from app.ui.profile_wizard.wizard import ProfileWizard
 from app.ui.profiles_model import ID_ROLE, profile_rows
 from app.ui.settings import UiSettings
@@ -181,6 +182,10 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
             tr("Let your computer run scheduled syncs while ContactBridge is closed")
         )
         self.background_action.triggered.connect(self.configure_background_job)
+        # Profiles › Duplicate, Export…, Import…: the command line's checks, with dialogs.
+        self.transfer = ProfileTransfer(
+            self, self.service, self.selected_profile_id, self._on_profile_transferred
+        )
         self.about_action.triggered.connect(self.show_about)
 
     def _build_menus(self) -> None:
@@ -195,6 +200,10 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         profiles = self.menuBar().addMenu(tr("&Profiles"))
         for action in (self.new_action, self.edit_action, self.delete_action):
             profiles.addAction(action)
+        profiles.addAction(self.transfer.duplicate_action)
+        profiles.addSeparator()
+        profiles.addAction(self.transfer.export_action)
+        profiles.addAction(self.transfer.import_action)
         profiles.addSeparator()
         for action in (self.sync_action, self.dry_run_action, self.history_action):
             profiles.addAction(action)
@@ -305,6 +314,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.edit_action.setEnabled(has and not running)
         self.delete_action.setEnabled(has and not running)
         self.history_action.setEnabled(has)
+        self.transfer.set_enabled(has)
         self.sync_action.setEnabled(has and not running)
         self.dry_run_action.setEnabled(has and not running)
         if running:
@@ -402,6 +412,14 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
             return
         self.panel.forget(profile_id)
         self.reload_profiles()
+
+    def _on_profile_transferred(self, profile: SyncProfile, words: str) -> None:
+        """A profile was duplicated, exported or imported: show it and say so."""
+        self.reload_profiles()
+        if profile.id is not None:
+            self.panel.forget(profile.id)  # a replaced profile's old results may not fit
+            self.select_profile(profile.id)
+        self.statusBar().showMessage(words, 8000)
 
     @Slot()
     def sync_now(self) -> None:
