@@ -53,6 +53,8 @@ def test_moved_file_fails_plainly_and_locate_file_keeps_the_profile(qtbot, windo
     assert str(old) in text  # the folder too, not just the file's name
     assert "Sync again" not in text and "Locate file" in text
     assert panel.locate_button.isVisible()
+    # No "Sync finished" notice left over from the run before says otherwise.
+    assert not window.notice_banner.isVisible()
     # The error dialog offers Locate file… too.
     box = window.findChild(QMessageBox, "errorDialog")
     assert box is not None and box.findChild(QPushButton, "locateFile") is not None
