@@ -395,7 +395,10 @@ def _run_due(service, as_json: bool) -> int:
     report: list[dict] = []
     failed = False
     for profile, last_run in items:
-        item: dict = {"profile": profile.name, "schedule": schedule_words(profile)}
+        item: dict = {
+            "profile": profile.name,
+            "schedule": schedule_words(profile, synced=last_run is not None),
+        }
         if profile.id not in due:
             when = next_check_at(profile, last_run, now)  # a two-way profile polls
             item["status"] = "manual" if when is None else "not_due"
@@ -431,7 +434,9 @@ def _run_due(service, as_json: bool) -> int:
 def _run_due_line(item: dict) -> str:
     name, status = item["profile"], item["status"]
     if status == "manual":
-        return f"{name}: manual — runs only when you press Sync Now"
+        # "Manual (two-way checks start after your first sync)": the words the window shows.
+        after = item["schedule"].removeprefix("Manual").strip()
+        return f"{name}: manual — runs only when you press Sync Now{' ' * bool(after)}{after}"
     if status == "not_due":
         when = item["next_run"].replace("T", " ")[:16]
         schedule = item["schedule"]
@@ -535,72 +540,31 @@ def _profiles(service, args: argparse.Namespace) -> int:
                 )
         return EXIT_OK
     if args.action == "export":
+        from app.sync.profile_transfer import write_profile_export
+
         profile = service.profiles.named(args.name)
-        data = service.profiles.export_dict(profile)
-        args.file.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_profile_export(service, profile, args.file)
         print(f'Exported "{profile.name}" to {args.file}')
         return EXIT_OK
+    # An export carries no connection: with a single Constant Contact account connected,
+    # the import uses it so the profile can sync at once.
     profile = _import_profile(service, args.file, args.replace)
-    if profile.connection_id is None:
-        # An export carries no connection, and the CLI has no way to pick one later: with a
-        # single Constant Contact account connected, use it so the profile can sync at once.
-        connections = service.connections.cc_connections()
-        if len(connections) == 1:
-            profile = service.profiles.save(profile.with_changes(connection_id=connections[0].id))
     print(f'Imported "{profile.name}"')
     return EXIT_OK
 
 
 def _import_profile(service, file: Path, replace: bool):
     """Read a profile export; every refusal names the file and says what to do."""
-    from app.connectors.registry import check_profile_kinds
-    from app.core.errors import ValidationError
-    from app.store.profiles_repo import profile_from_export
+    from app.sync.profile_transfer import import_profile, read_profile_export
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AppError(f'There is no file "{file}".') from None
-    except UnicodeDecodeError:
-        raise AppError(
-            f'"{file.name}" is not a ContactBridge profile export: it is not a text file. '
-            "Export a profile with: python main.py profiles export NAME FILE"
-        ) from None
-    except OSError as exc:
-        raise AppError(f'Could not read "{file}": {exc.strerror or exc}.') from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AppError(
-            f'"{file.name}" is not a ContactBridge profile export: it is not valid JSON '
-            f"(line {exc.lineno}, column {exc.colno}: {exc.msg}). "
-            "Export a profile with: python main.py profiles export NAME FILE"
-        ) from None
-    except (RecursionError, ValueError) as exc:  # nested too deep; a number too long to read
-        raise AppError(
-            f'"{file.name}" is not a ContactBridge profile export: its JSON is nested too '
-            "deeply or holds a number too long to read. "
-            "Export a profile with: python main.py profiles export NAME FILE",
-            repr(exc)[:200],
-        ) from None
-    try:
-        if isinstance(data, dict):
-            check_profile_kinds(data)
-        name = profile_from_export(data).name
-    except ValidationError as exc:
-        if "not a ContactBridge profile" in exc.message:
-            raise AppError(
-                f'"{file.name}" is not a ContactBridge profile export: it holds other JSON. '
-                "Export a profile with: python main.py profiles export NAME FILE"
-            ) from None
-        raise AppError(f'"{file.name}": {exc.message}', exc.details) from None
+    data, name = read_profile_export(file)
     existing = service.profiles.get_by_name(name)
     if existing is not None and not replace:
         raise AppError(
             f'A profile named "{existing.name}" already exists. To replace it with the one in '
             f'"{file.name}", add --replace: python main.py profiles import "{file}" --replace'
         )
-    return service.profiles.import_dict(data, replace=replace)
+    return import_profile(service, data, replace=replace)
 
 
 def _profile_json(overview) -> dict:

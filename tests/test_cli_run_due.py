@@ -118,24 +118,38 @@ def test_a_failed_run_exits_1_and_the_others_still_run(cli, home, scheduled):
     assert report[SAMPLE_PROFILE_NAME]["status"] == "completed"
 
 
-def test_manual_profiles_wait_and_two_way_ones_poll(cli, home):
+def test_manual_profiles_wait_and_two_way_ones_poll_after_their_first_sync(cli, home):
     assert cli("profiles", "list")[0] == EXIT_OK  # the samples' schedules are all manual
     code, out, _ = cli("run-due", "--json")
     assert code == EXIT_OK
     report = by_name(json.loads(out))
     assert report[SAMPLE_PROFILE_NAME]["status"] == "manual"
-    # The Xero sample syncs both ways, so it looks for unsubscribes every 30 minutes anyway.
-    assert report[XERO_PROFILE_NAME]["status"] == "completed"
+    # The Xero sample syncs both ways, but it does not sync by itself before the user did.
+    xero = report[XERO_PROFILE_NAME]
+    assert (xero["status"], xero["schedule"]) == (
+        "manual",
+        "Manual (two-way checks start after your first sync)",
+    )
+    assert run_count(home, XERO_PROFILE_NAME) == 0
+    code, out, _ = cli("run-due")
+    line = next(ln for ln in out.splitlines() if ln.startswith(XERO_PROFILE_NAME))
+    assert line == (
+        f"{XERO_PROFILE_NAME}: manual — runs only when you press Sync Now "
+        "(two-way checks start after your first sync)"
+    )
+    assert run_count(home, XERO_PROFILE_NAME) == 0
+
+    # After the user's first sync, it looks for unsubscribes every 30 minutes.
+    assert cli("sync", XERO_PROFILE_NAME)[0] == EXIT_OK
     code, out, _ = cli("run-due", "--json")
     assert code == EXIT_OK
-    assert by_name(json.loads(out))[XERO_PROFILE_NAME]["status"] != "completed"
+    xero = by_name(json.loads(out))[XERO_PROFILE_NAME]
+    assert (xero["status"], xero["schedule"]) == ("not_due", "Every 30 minutes (two-way)")
 
 
 def test_a_two_way_profile_that_just_polled_is_not_called_manual(cli, home):
     assert cli("profiles", "list")[0] == EXIT_OK
-    assert by_name(json.loads(cli("run-due", "--json")[1]))[XERO_PROFILE_NAME]["status"] == (
-        "completed"
-    )
+    assert cli("sync", XERO_PROFILE_NAME)[0] == EXIT_OK  # the user's first sync
 
     code, out, _ = cli("run-due", "--json")
 

@@ -77,6 +77,26 @@ class SourceError(AppError):
         self.location = location
 
 
+class SourceMissing(SourceError):
+    """The source file is not where the profile says: moved, renamed or deleted.
+
+    Attributes:
+        path: the full path the profile names (folder included), so the user can tell
+            which file and where it was.
+    """
+
+    title = "The source file is missing"
+
+    def __init__(self, path: str, location: SourceLocation | None = None, details: str = ""):
+        super().__init__(
+            f'The file was not found at "{path}". It may have been moved, renamed or deleted.',
+            None,
+            details,
+        )
+        self.location = location
+        self.path = path
+
+
 class NetworkError(AppError):
     """The service could not be reached (offline, DNS, timeout, connection reset)."""
 

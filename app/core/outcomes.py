@@ -96,6 +96,7 @@ class RunSummary:
     phase: str = ""
     extra: dict[str, int] = field(default_factory=dict)
     source_name: str = ""  # the source in words ("Xero"); blank for a file ("the source")
+    error_kind: str = ""  # why a stopped run stopped (``app.core.advice.ErrorKind``), or ""
     # The seconds it ran, its stops (the app closed, a cancel, the daily limit) left out;
     # None for a run recorded before ContactBridge counted them.
     active_seconds: int | None = None

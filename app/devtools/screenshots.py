@@ -23,7 +23,7 @@ from app.connectors.xero.connector import SAMPLE_LIST as XERO_LIST_NAME
 from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.errors import NeedsReconnect
 from app.devtools.list_screenshots import shoot_managers
-from app.devtools.screenshots_files import shoot_unreadable_rows
+from app.devtools.screenshots_files import shoot_missing_file, shoot_unreadable_rows
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
 from app.sync.bootstrap import ServiceHandle, open_service
@@ -143,6 +143,7 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
         sample = getattr(handle, "sample_csv", None)
         if sample is not None:
             shoot_unreadable_rows(window, sample.parent, shoot)
+            shoot_missing_file(window, sample, shoot)
 
         for ov in service.profiles.overviews():
             service.profiles.delete(ov.profile.saved_id)

@@ -26,10 +26,15 @@ def _to_summary(row: m.Run, source_words: Callable[[str], str]) -> RunSummary:
         started_at=row.started_at,
         finished_at=row.finished_at or "",
         phase=row.phase,
-        extra=dict(row.extra or {}),
+        extra={k: v for k, v in (row.extra or {}).items() if k != _ERROR_KIND},
         source_name=source_words(row.profile.source_kind),
         active_seconds=row.active_seconds,
+        error_kind=str((row.extra or {}).get(_ERROR_KIND, "")),
     )
+
+
+# Kept in the run's ``extra`` beside its tallies; the summary carries it as ``error_kind``.
+_ERROR_KIND = "error_kind"
 
 
 def _runs() -> ModelSelect[m.Run]:
@@ -104,9 +109,11 @@ class RunRepository(RunPlanStore, RunRecordStore):
         counts: RunCounts | None = None,
         message: str = "",
         extra: dict[str, int] | None = None,
+        error_kind: str = "",
     ) -> RunSummary:
         """End a run. ``counts`` None means: count the records' outcomes now; ``extra`` None
-        means: store the run's tallies (``app.core.vocabulary``) for history and reports."""
+        means: store the run's tallies (``app.core.vocabulary``) for history and reports;
+        ``error_kind`` says why a stopped run stopped (``app.core.advice.ErrorKind``)."""
         if counts is None:
             counts = self.counts(run_id)
         if extra is None:
@@ -118,7 +125,7 @@ class RunRepository(RunPlanStore, RunRecordStore):
             **_count_columns(counts),
             **self._segment_end(run_id, at_end=True),
         }
-        values["extra"] = extra
+        values["extra"] = {**extra, _ERROR_KIND: error_kind} if error_kind else extra
         self._update(run_id, **values)
         summary = self.get(run_id)
         assert summary is not None

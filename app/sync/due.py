@@ -87,15 +87,32 @@ def polls(profile: SyncProfile) -> bool:
     return two_way and bool(opts.optout_to_source or opts.import_from_cc) and opts.poll_minutes > 0
 
 
-def schedule_words(profile: SyncProfile) -> str:
+def polling_started(profile: SyncProfile, last_run: datetime | None) -> bool:
+    """Whether the profile polls now: it ``polls`` and has synced at least once.
+
+    Polling waits for the user's first sync of the profile (a sample profile in the sandbox
+    never syncs by itself on first launch); a schedule the user chose runs on its own, and
+    polling starts after that first run.
+    """
+    return polls(profile) and last_run is not None
+
+
+AFTER_FIRST_SYNC = "two-way checks start after your first sync"
+
+
+def schedule_words(profile: SyncProfile, synced: bool = True) -> str:
     """How often the profile runs by itself, in the words the window and ``run-due`` share.
 
     A two-way profile that polls runs every ``poll_minutes`` whatever its schedule, so a
-    "Manual" one reads "Every 30 minutes (two-way)", never "Manual".
+    "Manual" one reads "Every 30 minutes (two-way)", never "Manual". Until its first sync
+    (``synced`` False) it does not poll, and says so: "Manual (two-way checks start after
+    your first sync)".
     """
     schedule = profile.schedule
     if not polls(profile):
         return schedule.describe()
+    if not synced:
+        return f"{schedule.describe()} ({AFTER_FIRST_SYNC})"
     minutes = max(5, profile.options.poll_minutes)
     interval = schedule.kind is ScheduleKind.INTERVAL and not schedule.problems()
     if interval and schedule.every_minutes <= minutes:
@@ -109,9 +126,10 @@ def schedule_words(profile: SyncProfile) -> str:
 def next_check_at(
     profile: SyncProfile, last_run: datetime | None, now: datetime
 ) -> datetime | None:
-    """When the profile is next due: its schedule, or its polling period if that comes first."""
+    """When the profile is next due: its schedule, or its polling period if that comes first
+    (polling only once the profile has synced: ``polling_started``)."""
     when = next_run_at(profile.schedule, last_run, now)
-    if polls(profile):
+    if polling_started(profile, last_run):
         every = Schedule(ScheduleKind.INTERVAL, every_minutes=max(5, profile.options.poll_minutes))
         poll = next_run_at(every, last_run, now)
         if poll is not None and (when is None or poll < when):

@@ -18,6 +18,7 @@ from typing import Any
 
 from app.connectors.base import ConstantContact, Source, SourceCapabilities
 from app.connectors.registry import source_words
+from app.core.advice import ErrorKind, error_kind
 from app.core.errors import AppError, Cancelled, NeedsConfirmation, QuotaExceeded
 from app.core.fields import IMPORT_MAX_BYTES, IMPORT_MAX_CONTACTS
 from app.core.list_rules import ListRules
@@ -166,10 +167,11 @@ class PushEngine:
                 profile,
                 RunStatus.CANCELLED,
                 "Cancelled. Sync again to pick up where it stopped.",
+                ErrorKind.CANCELLED,
             )
         except QuotaExceeded as exc:
             log.warning("run %s of %r paused for the quota: %s", run_id, profile.name, exc.message)
-            return self._stop(run_id, profile, RunStatus.PAUSED, exc.message)
+            return self._stop(run_id, profile, RunStatus.PAUSED, exc.message, ErrorKind.QUOTA)
         except AppError as exc:
             log.error(
                 "run %s of %r failed in phase %s: %s (%s)",
@@ -179,7 +181,7 @@ class PushEngine:
                 exc.message,
                 exc.details,
             )
-            self._stop(run_id, profile, RunStatus.FAILED, exc.message)
+            self._stop(run_id, profile, RunStatus.FAILED, exc.message, error_kind(exc))
             raise
         counts = runs.counts(run_id)
         if dry_run:
@@ -204,8 +206,10 @@ class PushEngine:
         )
         return self._summary(run_id)
 
-    def _stop(self, run_id: int, profile: SyncProfile, status: RunStatus, msg: str) -> RunSummary:
-        self.d.runs.finish(run_id, status, self.d.runs.counts(run_id), msg)
+    def _stop(
+        self, run_id: int, profile: SyncProfile, status: RunStatus, msg: str, kind: ErrorKind
+    ) -> RunSummary:
+        self.d.runs.finish(run_id, status, self.d.runs.counts(run_id), msg, error_kind=kind)
         return self._summary(run_id)
 
     def _summary(self, run_id: int) -> RunSummary:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.core.errors import AppError, BugError, Cancelled
+from app.core.advice import advice, error_kind
+from app.core.errors import AppError, BugError, Cancelled, SourceMissing
 from app.ui.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -29,8 +31,18 @@ def error_details(exc: BaseException) -> str:
     return exc.details.strip()
 
 
-def build_error_dialog(parent: QWidget | None, exc: BaseException) -> QMessageBox | None:
-    """The dialog for ``exc``, not yet shown; None for a cancellation, which is no error."""
+def build_error_dialog(
+    parent: QWidget | None,
+    exc: BaseException,
+    locate: Callable[[], None] | None = None,
+    *,
+    run_failed: bool = False,
+) -> QMessageBox | None:
+    """The dialog for ``exc``, not yet shown; None for a cancellation, which is no error.
+
+    ``locate``: for a missing source file, what "Locate file…" does (no such button without).
+    ``run_failed``: ``exc`` stopped a sync: the dialog says what to do, as fits the error.
+    """
     if isinstance(exc, Cancelled):
         return None
     box = QMessageBox(parent)
@@ -51,21 +63,34 @@ def build_error_dialog(parent: QWidget | None, exc: BaseException) -> QMessageBo
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(tr(exc.title))
         box.setText(tr(exc.title))
-        box.setInformativeText(exc.message)
+        box.setInformativeText(
+            f"{exc.message}\n\n{tr(advice(error_kind(exc)))}" if run_failed else exc.message
+        )
     details = error_details(exc)
     if details:
         box.setDetailedText(details)
     box.setStandardButtons(QMessageBox.StandardButton.Close)
     box.setDefaultButton(QMessageBox.StandardButton.Close)
+    if locate is not None and isinstance(exc, SourceMissing):
+        button = box.addButton(tr("Locate file…"), QMessageBox.ButtonRole.AcceptRole)
+        button.setObjectName("locateFile")
+        button.clicked.connect(locate)
+        box.setDefaultButton(button)
     box.setAccessibleName(box.windowTitle())
     return box
 
 
-def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox | None:
+def show_error(
+    parent: QWidget | None,
+    exc: BaseException,
+    locate: Callable[[], None] | None = None,
+    *,
+    run_failed: bool = False,
+) -> QMessageBox | None:
     """Show ``exc`` as a window-modal dialog without blocking; returns it (None if ignored)."""
     if is_bug(exc):
         log.error("unexpected error", exc_info=exc)
-    box = build_error_dialog(parent, exc)
+    box = build_error_dialog(parent, exc, locate, run_failed=run_failed)
     if box is None:
         return None
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -29,7 +29,9 @@ from app.ui.db_follow import DatabaseFollower
 from app.ui.errors import show_error
 from app.ui.history import UNDO_TASK, HistoryDialog
 from app.ui.i18n import tr
+from app.ui.locate_file import PickFile, ask_for_file, locate_source_file
 from app.ui.notifications import ERROR, Notifier
+from app.ui.profile_transfer_actions import ProfileTransfer
 from app.ui.profile_wizard.wizard import ProfileWizard
 from app.ui.profiles_model import ID_ROLE, dry_run_words, profile_rows
 from app.ui.settings import UiSettings
@@ -78,6 +80,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.runner = SyncRunner(service, self)
         self.tasks = BackgroundTasks("ui-tasks", self)
         self._overviews: dict[int, ProfileOverview] = {}
+        self._synced: frozenset[int] = frozenset()  # profiles that have synced for real
         self._shut_down = False
         self.dialog: QWidget | None = None  # the last dialog opened (tests inspect it)
         # Running in the background (app/ui/tray.py): the tray, set by the app when it has one.
@@ -105,6 +108,8 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.runner.run_waiting.connect(self._on_run_waiting)
         self.runner.run_finished.connect(self._on_run_finished)
         self.runner.run_failed.connect(self._on_run_failed)
+        self.panel.locate_requested.connect(self.locate_source)
+        self.pick_source_file: PickFile = ask_for_file  # tests replace the file dialog
         self.notifier = Notifier(
             self.notice_banner, self._profile_names, self, quiet_in_banner=frozenset({ERROR})
         )
@@ -186,6 +191,10 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
             tr("Let your computer run scheduled syncs while ContactBridge is closed")
         )
         self.background_action.triggered.connect(self.configure_background_job)
+        # Profiles › Duplicate, Export…, Import…: the command line's checks, with dialogs.
+        self.transfer = ProfileTransfer(
+            self, self.service, self.selected_profile_id, self._on_profile_transferred
+        )
         self.about_action.triggered.connect(self.show_about)
 
     def _build_menus(self) -> None:
@@ -200,6 +209,10 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         profiles = self.menuBar().addMenu(tr("&Profiles"))
         for action in (self.new_action, self.edit_action, self.delete_action):
             profiles.addAction(action)
+        profiles.addAction(self.transfer.duplicate_action)
+        profiles.addSeparator()
+        profiles.addAction(self.transfer.export_action)
+        profiles.addAction(self.transfer.import_action)
         profiles.addSeparator()
         for action in (self.sync_action, self.dry_run_action, self.history_action):
             profiles.addAction(action)
@@ -250,7 +263,11 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
             if run and run.run_id in live
         }
         running = frozenset(self.runner.running_ids()) | elsewhere
-        self.model.set_rows(profile_rows(overviews, running, waiting=self.runner.waiting()))
+        # Two-way polling starts after a profile's first sync: its schedule says so till then.
+        self._synced = frozenset(self.service.runs.last_started())
+        self.model.set_rows(
+            profile_rows(overviews, running, waiting=self.runner.waiting(), synced=self._synced)
+        )
         self.stack.setCurrentIndex(1 if overviews else 0)
         if selected not in self._overviews:
             # The first one shown, or none at all.
@@ -295,7 +312,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
                 tr("%1 → Constant Contact list “%2” · %3")
                 .replace("%1", describe_source(p.source))
                 .replace("%2", p.main_list)
-                .replace("%3", schedule_words(p))
+                .replace("%3", schedule_words(p, synced=pid in self._synced))
             )
             if ov.last_dry_run is not None:  # apart from the last sync, which it never hides
                 subtitle += " · " + dry_run_words(ov.last_dry_run)
@@ -310,6 +327,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.edit_action.setEnabled(has and not running)
         self.delete_action.setEnabled(has and not running)
         self.history_action.setEnabled(has)
+        self.transfer.set_enabled(has)
         self.sync_action.setEnabled(has and not running)
         self.dry_run_action.setEnabled(has and not running)
         if running:
@@ -414,6 +432,14 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.panel.forget(profile_id)
         self.reload_profiles()
 
+    def _on_profile_transferred(self, profile: SyncProfile, words: str) -> None:
+        """A profile was duplicated, exported or imported: show it and say so."""
+        self.reload_profiles()
+        if profile.id is not None:
+            self.panel.forget(profile.id)  # a replaced profile's old results may not fit
+            self.select_profile(profile.id)
+        self.statusBar().showMessage(words, 8000)
+
     @Slot()
     def sync_now(self) -> None:
         self._start(dry_run=False)
@@ -462,7 +488,23 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
             return
         if isinstance(exc, NeedsConfirmation) and self.panel.confirm_and_rerun(profile_id, exc):
             return  # the run panel asked; a confirmed run starts from there
-        show_error(self, exc)
+        show_error(self, exc, lambda: self.locate_source(profile_id), run_failed=True)
+
+    @Slot(int)
+    def locate_source(self, profile_id: int) -> None:
+        """Ask where a profile's moved source file is now, and keep the profile pointing at it."""
+        try:
+            saved = locate_source_file(self, self.service, profile_id, self.pick_source_file)
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        if saved is not None:
+            self.panel.source_located(profile_id)
+            self.reload_profiles()
+            self.statusBar().showMessage(
+                tr("“%1” now reads %2").replace("%1", saved.name).replace("%2", saved.source.path),
+                8000,
+            )
 
     @Slot()
     def _on_database_changed(self) -> None:

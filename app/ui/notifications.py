@@ -148,6 +148,9 @@ class Notifier(QObject):
         elif self.banner is not None and level not in self.quiet_in_banner:
             self.banner.show_notice(title, message, level)
         else:
+            if self.banner is not None:
+                # The window says this one itself; an older "Sync finished" would contradict it.
+                self.banner.hide()
             log.info("%s: %s", title, message)
         self.notified.emit(title, message, level)
 

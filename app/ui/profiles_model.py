@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from app.connectors.registry import describe_source
 from app.core.outcomes import RunSummary
-from app.core.profiles import SyncProfile
 from app.sync.due import schedule_words
 from app.sync.facade.values import ProfileOverview
 from app.ui.i18n import tr
@@ -46,9 +45,11 @@ def profile_rows(
     running: frozenset[int] = frozenset(),
     now: datetime | None = None,
     waiting: Mapping[int, str] | None = None,
+    synced: Set[int] | None = None,
 ) -> tuple[ProfileRow, ...]:
-    """Turn the service's overviews into rows; ``running`` are the profiles syncing now, and
-    ``waiting`` those of them waiting for their Constant Contact account (id -> what for)."""
+    """Turn the service's overviews into rows; ``running`` are the profiles syncing now,
+    ``waiting`` those of them waiting for their Constant Contact account (id -> what for),
+    and ``synced`` those that have ever synced for real (None: their last run says)."""
     waiting = waiting or {}
     rows = []
     for ov in overviews:
@@ -65,7 +66,12 @@ def profile_rows(
                 name=p.name,
                 source=describe_source(p.source),
                 main_list=p.main_list,
-                schedule=_schedule_words(p),
+                schedule=schedule_words(
+                    p,
+                    synced=(p.id in synced)
+                    if synced is not None
+                    else (last is not None and not last.dry_run),
+                ),
                 status=status,
                 tone=tone,
                 status_detail=detail,
@@ -83,10 +89,6 @@ def dry_run_words(dry: RunSummary | None, now: datetime | None = None) -> str:
     if dry is None:
         return ""
     return tr("Dry run: %1").replace("%1", when_words(dry.started_at, now))
-
-
-def _schedule_words(profile: SyncProfile) -> str:
-    return schedule_words(profile)  # the words run-due prints, polling included
 
 
 def _detail(last: RunSummary | None) -> str:

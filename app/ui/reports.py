@@ -29,6 +29,7 @@ from app.sync.facade.values import RunFilter
 from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks
 from app.ui.errors import show_error
+from app.ui.export_path import export_path
 from app.ui.i18n import tr
 from app.ui.lists.confirm import ChooseFile, choose_save_file
 from app.ui.lists.rows_model import RowsModel, make_table, selected_rows
@@ -39,7 +40,7 @@ from app.ui.run_columns import is_dry, run_columns, size_run_columns
 from app.ui.run_split import runs_over_results
 from app.ui.settings import UiSettings
 from app.ui.theme import icon
-from app.ui.wording import row_words_of, status_words
+from app.ui.wording import parse_time, row_words_of, status_words
 
 # The result filter's choices: words and the statuses each covers (empty: all).
 RESULT_CHOICES: tuple[tuple[str, frozenset[RunStatus]], ...] = (
@@ -350,21 +351,24 @@ class ReportsDialog(QDialog):
 
     def export(self, what: str, fmt: str) -> None:
         """Ask where, then write the export in the background."""
-        suggested = {
-            "run": tr("contactbridge-run"),
-            "errors": tr("contactbridge-errors"),
-            "runs": tr("contactbridge-runs"),
-        }[what]
-        if what != "runs" and self._loaded is not None:
-            suggested += f"-{self._loaded[0].run_id}"
         name_filter = tr("Excel workbooks (*.xlsx)") if fmt == "xlsx" else tr("CSV files (*.csv)")
         self.choose_file(
             self,
             tr("Export"),
             name_filter,
-            f"{suggested}.{fmt}",
+            str(self.suggested_export_path(what, fmt)),
             lambda path: self.export_to(Path(path), what, fmt),
         )
+
+    def suggested_export_path(self, what: str, fmt: str) -> Path:
+        """The profile's name and the run's date (the runs: today's), in the documents folder."""
+        kind = {"run": tr("results"), "errors": tr("error report"), "runs": tr("runs")}[what]
+        if what != "runs" and self._loaded is not None:
+            run = self._loaded[0]
+            started = parse_time(run.started_at)
+            when = started.date() if started else date.today()
+            return export_path(run.profile_name or "ContactBridge", when, kind, fmt)
+        return export_path("ContactBridge", date.today(), kind, fmt)
 
     def export_to(self, path: Path, what: str, fmt: str) -> None:
         sheets = self.sheets(what)

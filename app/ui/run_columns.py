@@ -17,7 +17,7 @@ from app.core.vocabulary import RunTallies, Side, Tally, Term, shown_terms
 from app.ui.i18n import tr
 from app.ui.lists.rows_model import Column
 from app.ui.theme import tone_icon
-from app.ui.wording import column_words, status_words, term_words, when_words
+from app.ui.wording import column_words, message_words, status_words, term_words, when_words
 
 # Widths of the columns before the counts (Started, Profile, Kind, Result).
 LEAD_WIDTHS = {"started": 110, "profile": 180, "kind": 70, "result": 140}
@@ -101,10 +101,10 @@ def run_columns(
             tr("Result"),
             lambda r: status_words(r, r.run_id in live)[0],
             icon=lambda r: tone_icon(status_words(r, r.run_id in live)[1]),
-            tooltip=lambda r: r.message,
+            tooltip=message_words,
         ),
         *(count(t) for t in terms),
-        Column(tr("Message"), lambda r: r.message, tooltip=lambda r: r.message),
+        Column(tr("Message"), message_words, tooltip=message_words),
     )
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.advice import ErrorKind, advice, error_kind
 from app.core.errors import AppError, Cancelled, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.phases import PHASES
@@ -126,10 +128,13 @@ class RunPanel(QWidget):
     Signals:
         cancel_requested(int): the user pressed Cancel on this profile's run.
         results_shown(int): a profile's results were put on screen (tests wait on it).
+        locate_requested(int): the user pressed "Locate file…" for a profile whose source
+            file was not found.
     """
 
     cancel_requested = Signal(int)
     results_shown = Signal(int)
+    locate_requested = Signal(int)
 
     PAGE_IDLE, PAGE_RUNNING, PAGE_RESULTS = range(3)
 
@@ -151,6 +156,7 @@ class RunPanel(QWidget):
         self._cancelling: set[int] = set()
         self._waiting: dict[int, str] = {}  # runs queued behind their account: what for
         self._not_started: dict[int, str] = {}  # cancelled while queued: said until the next run
+        self._failed: dict[int, tuple[str, bool]] = {}  # why a run failed; offer Locate file…
         self._loading: set[int] = set()  # run ids whose results are being loaded
         self._shown: tuple[int, int] | None = None  # (profile id, run id) on screen
 
@@ -167,8 +173,25 @@ class RunPanel(QWidget):
         running_layout.addWidget(self.card)
         running_layout.addStretch(1)
         self.results = ResultsView(tasks)
+        self.locate_button = QPushButton(tr("Locate file…"))
+        self.locate_button.setObjectName("locateFile")
+        self.locate_button.setToolTip(
+            tr("Show ContactBridge where the file is now; the profile and its history are kept")
+        )
+        self.locate_button.clicked.connect(self._on_locate_clicked)
+        self.locate_button.hide()
+        idle_page = QWidget()
+        idle_layout = QVBoxLayout(idle_page)
+        idle_layout.setContentsMargins(0, 0, 0, 0)
+        idle_layout.addWidget(self.idle)
+        locate_row = QHBoxLayout()
+        locate_row.setContentsMargins(16, 0, 16, 0)
+        locate_row.addWidget(self.locate_button)
+        locate_row.addStretch(1)
+        idle_layout.addLayout(locate_row)
+        idle_layout.addStretch(1)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.idle)
+        self.stack.addWidget(idle_page)
         self.stack.addWidget(running_page)
         self.stack.addWidget(self.results)
         # Two-way sync: confirming a run the guard stopped, retrying failed records.
@@ -203,6 +226,8 @@ class RunPanel(QWidget):
             self._show_running(profile_id)
         elif profile_id in self._not_started:
             self._show_idle(self._not_started[profile_id])
+        elif profile_id in self._failed:
+            self._show_failed(profile_id)
         elif profile_id in self._results:
             summary, rows = self._results[profile_id]
             self._show_results(profile_id, summary, rows)
@@ -224,6 +249,7 @@ class RunPanel(QWidget):
     def _show_idle(self, text: str) -> None:
         self._shown = None
         self.retry_bar.hide()
+        self.locate_button.hide()
         self.idle.setText(text)
         self.stack.setCurrentIndex(self.PAGE_IDLE)
 
@@ -320,6 +346,7 @@ class RunPanel(QWidget):
             self._results,
             self._waiting,
             self._not_started,
+            self._failed,
         ):
             store.pop(profile_id, None)
         if self._shown and self._shown[0] == profile_id:
@@ -333,6 +360,7 @@ class RunPanel(QWidget):
         self._started[profile_id] = time.monotonic()
         self._cancelling.discard(profile_id)
         self._not_started.pop(profile_id, None)
+        self._failed.pop(profile_id, None)
         if profile_id == self.profile_id:
             self.show_profile(profile_id)
 
@@ -385,14 +413,35 @@ class RunPanel(QWidget):
                 self._clock.stop()
                 self._show_idle(self._not_started[profile_id])
             return
+        # Its results (the run before) would say the list is up to date: no longer true.
+        self._results.pop(profile_id, None)
+        why = exc.message if isinstance(exc, AppError) else tr("an unexpected problem.")
+        kind = error_kind(exc)
+        self._failed[profile_id] = (
+            tr("The last sync did not finish: %1\n\n%2")
+            .replace("%1", why)
+            .replace("%2", tr(advice(kind))),
+            kind is ErrorKind.MISSING_FILE,
+        )
         if profile_id == self.profile_id:
             self._clock.stop()
-            why = exc.message if isinstance(exc, AppError) else tr("an unexpected problem.")
+            self._show_failed(profile_id)
+
+    def _show_failed(self, profile_id: int) -> None:
+        text, locate = self._failed[profile_id]
+        self._show_idle(text)
+        self.locate_button.setVisible(locate)
+
+    @Slot()
+    def _on_locate_clicked(self) -> None:
+        if self.profile_id is not None:
+            self.locate_requested.emit(self.profile_id)
+
+    def source_located(self, profile_id: int) -> None:
+        """The profile's file was found again: the failure no longer stands as the last word."""
+        if self._failed.pop(profile_id, None) is not None and profile_id == self.profile_id:
             self._show_idle(
-                tr(
-                    "The last sync did not finish: %1\n\nFix the problem, then press Sync Now "
-                    "to pick up where it stopped."
-                ).replace("%1", why)
+                tr("The file was found. Press Sync Now to pick up where the last sync stopped.")
             )
 
     @Slot()

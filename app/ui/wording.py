@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from app.core.advice import advice
 from app.core.outcomes import Outcome, RecordResult, RunStatus, RunSummary
 from app.core.vocabulary import (
     FAILED_SUBSCRIPTION_REASON,
@@ -49,6 +50,14 @@ def status_words(summary: RunSummary | None, running: bool = False) -> tuple[str
         case RunStatus.RUNNING | RunStatus.PENDING:
             return tr("Interrupted — sync again to finish"), Tone.WARNING
     return str(summary.status), Tone.NEUTRAL  # pragma: no cover - every status is above
+
+
+def message_words(summary: RunSummary) -> str:
+    """A run's message for history and reports; a failed run's says what to do, as fits its
+    error (never "sync again" for a moved file or a deleted list)."""
+    if summary.status is RunStatus.FAILED:
+        return " ".join(p for p in (summary.message, tr(advice(summary.error_kind))) if p)
+    return summary.message
 
 
 def term_words(t: Term, dry_run: bool, source: str = "") -> str:

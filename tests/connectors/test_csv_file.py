@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.connectors.csv_file import FileSource, RowProblem
-from app.core.errors import SourceError
+from app.core.errors import SourceError, SourceMissing
 
 
 def write(tmp_path: Path, data: str | bytes, name: str = "contacts.csv", **kw: str) -> Path:
@@ -337,8 +337,11 @@ def test_preview_and_count(tmp_path: Path) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     source = FileSource(tmp_path / "gone.csv")
-    with pytest.raises(SourceError, match=r'not found.*file "gone\.csv"'):
+    with pytest.raises(SourceMissing, match=r"not found at") as missing:
         source.columns()
+    # The full path, folder included: the user can tell which file, and where it was.
+    assert f'"{tmp_path / "gone.csv"}"' in missing.value.message
+    assert missing.value.path == str(tmp_path / "gone.csv")
     with pytest.raises(SourceError, match="not found"):
         list(source.iter_records())
 

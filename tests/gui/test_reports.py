@@ -20,6 +20,7 @@ from app.ui.reports import (
     run_columns,
     run_filter_of,
 )
+from app.ui.wording import parse_time
 from tests.gui import managers_support
 from tests.gui.managers_support import TIMEOUT
 from tests.helpers.builders import make_results, summary_of
@@ -76,12 +77,15 @@ def reports(qtbot, sandbox, fast_client, tasks):
     service.runs.sync(profile.id, dry_run=True)
     service.runs.sync(profile.id)
     chosen: list[Path] = []
+    suggestions: list[str] = []
 
     def choose_file(parent, title, name_filter, suggested, on_chosen) -> None:
-        on_chosen(str(chosen[-1] if chosen else Path(sandbox.home) / suggested))
+        suggestions.append(suggested)
+        on_chosen(str(chosen[-1] if chosen else Path(sandbox.home) / Path(suggested).name))
 
     dialog = ReportsDialog(service, tasks, choose_file=choose_file)
     dialog.chosen = chosen
+    dialog.suggestions = suggestions
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.results_shown, timeout=TIMEOUT):
         dialog.show()
@@ -156,3 +160,22 @@ def test_export_the_runs_and_an_error_report_to_csv(qtbot, reports, tmp_path) ->
     with (tmp_path / "errors.csv").open(encoding="utf-8-sig", newline="") as fh:
         lines = list(csv.reader(fh))
     assert len(lines) - 1 == done.args[1] == run.counts.skipped + run.counts.failed
+
+
+def test_exports_are_named_for_the_profile_and_date_in_the_documents_folder(
+    qtbot, reports, tmp_path, monkeypatch
+) -> None:
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr("app.ui.export_path.user_documents_dir", lambda: str(documents))
+    run, _rows = reports._loaded
+    day = parse_time(run.started_at).date().isoformat()
+    with qtbot.waitSignal(reports.export_finished, timeout=TIMEOUT):
+        reports.export_errors_csv.trigger()
+    assert reports.suggestions[-1] == str(
+        documents / f"{run.profile_name} – {day} error report.csv"
+    )
+    with qtbot.waitSignal(reports.export_finished, timeout=TIMEOUT):
+        reports.export("runs", "xlsx")
+    assert Path(reports.suggestions[-1]).parent == documents
+    assert Path(reports.suggestions[-1]).name.startswith("ContactBridge – ")

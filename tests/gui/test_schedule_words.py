@@ -1,5 +1,5 @@
-"""A two-way profile polls every ``poll_minutes`` (30 by default) whatever its schedule: the
-window says so in the words ``run-due`` prints, never "Manual"."""
+"""A two-way profile polls every ``poll_minutes`` (30 by default) whatever its schedule, once
+the user has synced it: the window says so in the words ``run-due`` prints."""
 
 from __future__ import annotations
 
@@ -11,36 +11,54 @@ from app.ui.profile_wizard.wizard import ProfileWizard
 from app.ui.profiles_model import ProfilesModel
 
 POLLS = "Every 30 minutes (two-way)"
+WAITS = "Manual (two-way checks start after your first sync)"
 
 
-def test_the_profiles_list_and_title_say_a_two_way_profile_polls(qtbot, sandbox) -> None:
+def schedules(window: MainWindow) -> dict[str, str]:
+    return {
+        window.model.index(r, ProfilesModel.COL_NAME).data(): window.model.index(
+            r, ProfilesModel.COL_SCHEDULE
+        ).data()
+        for r in range(window.model.rowCount())
+    }
+
+
+def test_a_two_way_profile_polls_only_after_its_first_sync(qtbot, sandbox) -> None:
     service = sandbox.service
     window = MainWindow(service)
     qtbot.addWidget(window)
     try:
-        schedules = {
-            window.model.index(r, ProfilesModel.COL_NAME).data(): window.model.index(
-                r, ProfilesModel.COL_SCHEDULE
-            ).data()
-            for r in range(window.model.rowCount())
-        }
-        assert schedules[SAMPLE_PROFILE_NAME] == "Manual"
-        assert schedules[XERO_PROFILE_NAME] == POLLS
-        # Every other sample is a service's two-way profile: it polls too.
-        assert set(schedules.values()) == {"Manual", POLLS}
+        before = schedules(window)
+        assert before[SAMPLE_PROFILE_NAME] == "Manual"
+        assert before[XERO_PROFILE_NAME] == WAITS
+        # Every other sample is a service's two-way profile: none polls before it synced.
+        assert set(before.values()) == {"Manual", WAITS}
+        xero = service.profiles.named(XERO_PROFILE_NAME)
+        window.select_profile(xero.id)
+        assert window.profile_subtitle.text().endswith(f" · {WAITS}")
 
-        window.select_profile(service.profiles.named(XERO_PROFILE_NAME).id)
+        service.runs.sync(xero.id)  # the user's first sync of it
+        window.reload_profiles()
+
+        assert schedules(window)[XERO_PROFILE_NAME] == POLLS
         assert window.profile_subtitle.text().endswith(f" · {POLLS}")
     finally:
         window.shutdown()
 
 
-def test_the_wizards_schedule_step_says_a_two_way_profile_polls(qtbot, sandbox) -> None:
+def test_the_wizards_schedule_step_says_when_a_two_way_profile_polls(qtbot, sandbox) -> None:
     xero = sandbox.service.profiles.named(XERO_PROFILE_NAME)
     wizard = ProfileWizard(sandbox.service, profile=xero)
     qtbot.addWidget(wizard)
     page = wizard.page_for(Step.SCHEDULE)
 
+    page.initializePage()
+    assert page.next_run_label.text().startswith(
+        f"{WAITS}. A two-way profile looks for unsubscribes and changes every 30 minutes, "
+        "once you have pressed Sync Now the first time."
+    )
+
+    sandbox.service.runs.sync(xero.id)
     page.initializePage()
 
     text = page.next_run_label.text()

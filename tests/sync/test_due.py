@@ -179,3 +179,53 @@ def test_schedule_words_say_that_a_two_way_profile_polls(schedule, poll, words) 
     assert schedule_words(two_way.with_changes(schedule=schedule)) == words
     one_way = profile(1, schedule)  # a file source never polls: its schedule alone
     assert schedule_words(one_way) == schedule.describe()
+
+
+def test_a_two_way_profile_never_synced_does_not_poll_until_its_first_sync() -> None:
+    from app.core.profiles import SyncOptions
+    from app.sync.due import next_check_at, polling_started, schedule_words
+
+    options = SyncOptions(optout_to_source=True, poll_minutes=30)
+    sample = SyncProfile("Xero", SourceSpec("xero"), "Newsletter", options=options, id=7)
+    start = datetime(2026, 11, 23, 9, 0)
+
+    # Never synced: Manual stays manual, for days, and says when the checks begin.
+    for later in (timedelta(0), timedelta(minutes=31), timedelta(days=3)):
+        assert due_profiles([(sample, None)], start + later) == []
+        assert next_check_at(sample, None, start + later) is None
+    assert not polling_started(sample, None)
+    assert schedule_words(sample, synced=False) == (
+        "Manual (two-way checks start after your first sync)"
+    )
+    # A schedule the user chose runs; polling starts after it ran.
+    daily = sample.with_changes(schedule=Schedule(ScheduleKind.DAILY, at="09:00"))
+    assert schedule_words(daily, synced=False) == (
+        "Daily at 09:00 (two-way checks start after your first sync)"
+    )
+    assert ids(due_profiles([(daily, None)], start)) == [7]
+
+    # After the user's first sync it polls every 30 minutes.
+    assert polling_started(sample, start)
+    assert ids(due_profiles([(sample, start)], start + timedelta(minutes=31))) == [7]
+    assert schedule_words(sample, synced=True) == "Every 30 minutes (two-way)"
+
+
+def test_a_fresh_sandbox_runs_nothing_by_itself(tmp_path: Path) -> None:
+    from app.sync.bootstrap import open_service
+    from app.sync.due import schedule_words
+
+    handle = open_service(sandbox=True, home=tmp_path / "home", enforce_limits=False)
+    try:
+        service = handle.service
+        now = datetime.now().astimezone()
+        profiles = service.profiles.list()
+        assert len(profiles) >= 2  # the file sample and each service's two-way sample
+        for later in (timedelta(0), timedelta(minutes=31), timedelta(hours=25)):
+            items = with_last_runs(profiles, service.runs.last_started(), now + later)
+            assert due_profiles(items, now + later) == []
+        assert {schedule_words(p, synced=False) for p in profiles} <= {
+            "Manual",
+            "Manual (two-way checks start after your first sync)",
+        }
+    finally:
+        handle.close()

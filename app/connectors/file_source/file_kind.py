@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.connectors.file_source.path_check import check_regular_file
-from app.core.errors import SourceError, SourceLocation
+from app.core.errors import SourceError, SourceLocation, SourceMissing
 
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -75,8 +75,8 @@ def find_kind(path: Path, where: SourceLocation) -> str:
 def os_error(exc: OSError, where: SourceLocation) -> SourceError:
     """The user's words for a file that cannot be opened or read."""
     if isinstance(exc, FileNotFoundError):
-        text = "The file was not found. It may have been moved, renamed or deleted."
-    elif isinstance(exc, PermissionError):
+        return SourceMissing(str(exc.filename or where.file), where, details=repr(exc))
+    if isinstance(exc, PermissionError):
         text = (
             "ContactBridge is not allowed to read this file. If it is open in Excel, close "
             "it there; otherwise check that your account may open it."

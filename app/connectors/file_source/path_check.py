@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path
 
-from app.core.errors import SourceError, SourceLocation
+from app.core.errors import SourceError, SourceLocation, SourceMissing
 
 _SPECIAL = (
     (stat.S_ISFIFO, "a named pipe (FIFO)"),
@@ -35,9 +35,7 @@ def check_regular_file(path: Path) -> None:
                 "This is a shortcut (link) to a file that no longer exists. Pick the file itself.",
                 where,
             ) from None
-        raise SourceError(
-            "The file was not found. It may have been moved, renamed or deleted.", where
-        ) from None
+        raise SourceMissing(str(path.absolute()), where) from None
     except PermissionError as exc:
         raise SourceError(
             "ContactBridge is not allowed to read this file. Check that your account may open it.",

@@ -6,6 +6,7 @@ on a modal dialog. The defaults open window-modal dialogs and call back on the a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -70,8 +71,12 @@ def ask_text(
 def choose_save_file(
     parent: QWidget, title: str, name_filter: str, suggested: str, on_chosen: Callable[[str], None]
 ) -> None:
-    """Ask where to save a file; ``on_chosen`` gets the path."""
+    """Ask where to save a file (``suggested``: a name, or a full path); ``on_chosen`` gets
+    the path."""
     dialog = QFileDialog(parent, title)
+    folder = os.path.dirname(suggested)
+    if folder:
+        dialog.setDirectory(folder)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setNameFilter(name_filter)
     dialog.setDefaultSuffix(suggested.rsplit(".", 1)[-1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -21,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.advice import advice
 from app.core.errors import Cancelled
 from app.core.outcomes import RecordResult, RunStatus, RunSummary
 from app.core.vocabulary import RunTallies, Side, Tally, Term, shown_terms, summary_text, term
 from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks
 from app.ui.errors import show_error
+from app.ui.export_path import export_path
 from app.ui.i18n import tr
 from app.ui.results.export import write_results_csv
 from app.ui.results.results_model import (
@@ -40,6 +43,7 @@ from app.ui.theme import Tone, icon
 from app.ui.widgets import Banner, Tile
 from app.ui.wording import (
     hint_words,
+    parse_time,
     seconds_words,
     side_words,
     term_words,
@@ -67,6 +71,9 @@ class ResultsTable(QWidget):
     ) -> None:
         super().__init__(parent)
         self.tasks = tasks
+        self.export_kind = name.lower()  # "results", "error report": the export file's name
+        self.export_title = "ContactBridge"  # the profile's name, once a run is shown
+        self.export_date: date | None = None  # the run's date (None: today)
         self.model = RunResultsModel(self)
         self.proxy = ResultsFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -197,10 +204,17 @@ class ResultsTable(QWidget):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter(tr("CSV files (*.csv)"))
         dialog.setDefaultSuffix("csv")
-        dialog.selectFile(tr("contactbridge-results.csv"))
+        suggested = self.suggested_export_path()
+        dialog.setDirectory(str(suggested.parent))
+        dialog.selectFile(str(suggested))
         dialog.fileSelected.connect(self._on_file_selected)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def suggested_export_path(self) -> Path:
+        """The profile's name and the run's date, in the documents folder."""
+        when = self.export_date or date.today()
+        return export_path(self.export_title, when, self.export_kind, "csv")
 
     @Slot(str)
     def _on_file_selected(self, path: str) -> None:
@@ -346,6 +360,10 @@ class ResultsView(QWidget):
             table.model.source_name = source
         self.push_table.set_rows(rows, dry)
         self.error_table.set_rows(problems, dry)
+        started = parse_time(summary.started_at)
+        for table in (self.push_table, self.error_table):
+            table.export_title = summary.profile_name or "ContactBridge"
+            table.export_date = started.date() if started else None
         self.push_table.set_categories(result_categories(shown, dry, source))
         self.error_table.set_categories(result_categories(shown, dry, source, problems=True))
         self.tabs.setTabText(
@@ -429,7 +447,16 @@ class ResultsView(QWidget):
             self.banner.show_message(
                 Tone.ERROR,
                 tr("The sync stopped before it finished"),
-                summary.message + " " + tr("Sync again to pick up where it stopped."),
+                _joined(summary.message, tr(advice(summary.error_kind))),
+            )
+        elif status in (RunStatus.RUNNING, RunStatus.PENDING):
+            self.banner.show_message(
+                Tone.WARNING,
+                tr("This sync did not finish"),
+                tr(
+                    "It was interrupted (or is still running elsewhere). Records finished so "
+                    "far are listed below; sync again to pick up where it stopped."
+                ),
             )
         elif failed:
             self.banner.show_message(

@@ -182,7 +182,17 @@ class SchedulePage(DraftPage):
         now = self.ctx.clock()
         when = next_run_at(schedule, None, now)
         profile = self.draft.to_profile()
-        if polls(profile):
+        synced = profile.id is not None and profile.id in self.ctx.service.runs.last_started()
+        if polls(profile) and not synced:
+            # Polling starts after the first sync (run-due and the profiles list say so too).
+            text = self.tr(
+                "{words}. A two-way profile looks for unsubscribes and changes every {minutes} "
+                "minutes, once you have pressed Sync Now the first time."
+            ).format(
+                words=schedule_words(profile, synced=False),
+                minutes=max(5, profile.options.poll_minutes),
+            )
+        elif polls(profile):
             # Two-way: it also runs every poll_minutes, whatever the schedule (run-due and the
             # profiles list say so in the same words).
             words = schedule_words(profile)
