@@ -137,16 +137,19 @@ def _check_ascii(text: str) -> EmailCheck:
     if len(text) > EMAIL_MAX:
         return _too_long(text)
     match = _ASCII_EMAIL.fullmatch(text)
-    if match is None or len(match["local"]) > LOCAL_MAX:
+    if match is None:
         return _not_valid(text)
-    domain = match["domain"].lower()
-    top = domain.rsplit(".", 1)[-1]
+    local, domain = match.group("local", "domain")
+    if len(local) > LOCAL_MAX:
+        return _not_valid(text)
+    domain = domain.lower()
+    top = domain[domain.rfind(".") + 1 :]
     if top in SPECIAL_USE:
         return EmailCheck(
             problem=f'Email address "{text}" ends in ".{top}", a reserved name that cannot '
             "receive email"
         )
-    return EmailCheck(address=f"{match['local']}@{domain}")
+    return EmailCheck(f"{local}@{domain}")
 
 
 def _too_long(text: str) -> EmailCheck:

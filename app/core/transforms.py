@@ -52,6 +52,9 @@ class PhoneFormat(StrEnum):
     NATIONAL = "national"  # (503) 555-0101; numbers from another country stay international
 
 
+# Named once: the transforms compare with these for every row.
+_STATE_AS_IS, _COUNTRY_AS_IS = StateFormat.AS_IS, CountryFormat.AS_IS
+_PHONE_AS_IS = PhoneFormat.AS_IS
 _PHONE_FORMATS = {
     PhoneFormat.E164: PhoneNumberFormat.E164,
     PhoneFormat.INTERNATIONAL: PhoneNumberFormat.INTERNATIONAL,
@@ -151,6 +154,23 @@ def _phone(text: str, fmt: PhoneFormat, region: str | None) -> str | None:
     return str(phonenumbers.format_number(number, style))
 
 
+@lru_cache(maxsize=4096)
+def _address(
+    country: str | None, state: str | None, country_format: CountryFormat, state_format: StateFormat
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """An address's country code, and its country, warning and state to send (None: as it is).
+
+    One cached lookup per distinct pair: a file holds few of them, on every row.
+    """
+    code = country_code(country) if country else None
+    sent_country = warning = sent_state = None
+    if country and country_format != _COUNTRY_AS_IS:
+        sent_country, warning = format_country(country, country_format)
+    if state and state_format != _STATE_AS_IS:
+        sent_state = format_state(state, state_format, code)
+    return code, sent_country, warning, sent_state
+
+
 @lru_cache(maxsize=256)
 def _is_nanp(region: str) -> bool:
     return phonenumbers.country_code_for_region(region) == 1
@@ -198,21 +218,22 @@ class Transformer:
             return warnings
         get = item.get
         record_country: str | None = None
-        country_format, state_format = self.country, self.state
         for country_key, state_key in self.pairs:
-            raw_country, state = get(country_key), get(state_key)
-            if not raw_country and not state:
+            raw_country, raw_state = get(country_key), get(state_key)
+            if not raw_country and not raw_state:
                 continue
-            code = country_code(raw_country) if raw_country else None
+            code, country, warning, state = _address(
+                raw_country, raw_state, self.country, self.state
+            )
             if record_country is None:
                 record_country = code
-            if raw_country and country_format != CountryFormat.AS_IS:
-                item[country_key], warning = format_country(raw_country, country_format)
+            if country is not None:
+                item[country_key] = country
                 if warning:
                     warnings.append(warning)
-            if state and state_format != StateFormat.AS_IS:
-                item[state_key] = format_state(state, state_format, code)
-        if self.phone != PhoneFormat.AS_IS:
+            if state is not None:
+                item[state_key] = state
+        if self.phone != _PHONE_AS_IS:
             region = self.phone_region.upper() or record_country
             for key in self.phones:
                 number = get(key)
