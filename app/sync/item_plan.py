@@ -9,6 +9,8 @@ checking and trimming field by field would give, in the same order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
@@ -51,7 +53,7 @@ class ItemPlan:
 
     def build(
         self, record: SourceRecord, email: str
-    ) -> tuple[dict[str, str], tuple[str, ...], list[str]]:
+    ) -> tuple[dict[str, str], tuple[str, ...], Sequence[str]]:
         """The contact to send, the warnings about it, and what Constant Contact would refuse."""
         get = record.values.get
         mapped: dict[str, str] = {}
@@ -63,8 +65,9 @@ class ItemPlan:
                     mapped[target] = value
         # States, countries and phones in the forms the options ask for (cached lookups).
         warnings = self._transform.apply(mapped) if self._transform is not None else []
-        warnings.extend(record.notes)
-        refused: list[str] = []
+        if record.notes:
+            warnings.extend(record.notes)
+        refused: Sequence[str] = ()
         if self._dates and not DATE_KEYS.isdisjoint(mapped):  # checked as Constant Contact does
             dates = {k: v for k, v in mapped.items() if k in DATE_KEYS}
             refused = check_record_values({**dates, "email": email})

@@ -7,12 +7,8 @@ first, then by email. Each record gets exactly one plan: create, update, unchang
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from json.encoder import encode_basestring
 from typing import NamedTuple
 
 from app.core.email_address import NOT_VALID, check_email, email_key
@@ -23,6 +19,7 @@ from app.core.records import Permission, SourceRecord, source_id_of
 from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON
 from app.sync.diff import describe_changes
+from app.sync.fingerprint import fingerprint
 from app.sync.item_plan import ItemPlan
 
 # One vocabulary for planned actions, shared with the store.
@@ -130,46 +127,6 @@ class PlanContext:
     previous_item: Callable[[str], Mapping[str, str] | None] | None = None
 
 
-def fingerprint(item: Mapping[str, str], main_list: str) -> str:
-    """A short, stable digest of the values last sent, so unchanged records cost nothing.
-
-    The digest is of ``json.dumps([main_list, sorted(item.items())], ensure_ascii=False,
-    separators=(",", ":"))``, as stored links hold it. The planner takes one per record, so
-    that text is written from a layout made once per set of keys (``_layout``), the same text
-    in a third of the time; a value that is not text goes through ``json.dumps`` itself.
-    """
-    values = tuple(item.values())
-    try:
-        joined = "".join(values)
-    except TypeError:
-        blob = json.dumps(
-            [main_list, sorted(item.items())], ensure_ascii=False, separators=(",", ":")
-        )
-    else:
-        if len(encode_basestring(joined)) == len(joined) + 2:  # no value has to be escaped
-            blob = _layout(main_list, tuple(item), True).format(*values)
-        else:
-            blob = _layout(main_list, tuple(item), False).format(*map(encode_basestring, values))
-    return hashlib.blake2b(blob.encode(), digest_size=12).hexdigest()
-
-
-@lru_cache(maxsize=256)
-def _layout(main_list: str, keys: tuple[str, ...], quoted: bool) -> str:
-    """``fingerprint``'s JSON with a ``str.format`` field for each value, pairs sorted by key.
-
-    The fields stand for the values as JSON strings (``quoted`` False) or for values that
-    need no escaping, inside the quotes the layout holds (``quoted`` True).
-    """
-
-    def literal(text: str) -> str:  # JSON text, its braces doubled for str.format
-        return encode_basestring(text).replace("{", "{{").replace("}", "}}")
-
-    field = '"{{{}}}"' if quoted else "{{{}}}"
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    pairs = ",".join(f"[{literal(keys[i])},{field.format(i)}]" for i in order)
-    return f"[{literal(main_list)},[{pairs}]]"
-
-
 def _tidy_state(link: LinkInfo | None) -> str | None:
     """Record "not opted out anywhere" for a link that remembers an older opt-out."""
     if link is None or (not link.source_opted_out and not link.cc_unsubscribed):
@@ -246,19 +203,23 @@ class Planner:
         # a change of its values (an update, which lists it) puts it there.
         listed = remote is None or remote.on_main_list or (link and link.origin == "import")
         if link is not None and link.fingerprint == fp and listed:
+            # Every field by position: made for nearly every record of a re-sync.
             return PlannedRecord(
                 row,
                 key,
                 email,
                 _UNCHANGED,
                 "Already up to date",
-                fingerprint=fp,
-                contact_id=contact_id,
-                previous_email=previous_email,
-                warnings=warnings,
-                state=state,
-                name=name,
-                source_id=source_id,
+                None,
+                fp,
+                contact_id,
+                False,
+                previous_email,
+                warnings,
+                state,
+                "",
+                name,
+                source_id,
             )
         common = {
             "row": row,
@@ -311,8 +272,9 @@ class Planner:
     def _skip(
         record: SourceRecord, email: str, reason: str, name: str, source_id: str
     ) -> PlannedRecord:
+        row, key = record.row, record.key
         return PlannedRecord(
-            record.row, record.key, email, _SKIP, reason, name=name, source_id=source_id
+            row, key, email, _SKIP, reason, None, "", "", False, "", (), None, "", name, source_id
         )
 
     def name_of(self, record: SourceRecord) -> str:
