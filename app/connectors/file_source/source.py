@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain, repeat
 from pathlib import Path
 
 from app.connectors.file_source.csv_rows import Row, detect_format, iter_csv_rows
@@ -11,7 +12,7 @@ from app.connectors.file_source.headers import clean_headers, column_letter
 from app.connectors.file_source.path_check import check_regular_file
 from app.connectors.file_source.problems import RowProblem
 from app.connectors.file_source.xlsx_rows import iter_xlsx_rows, sheet_names
-from app.core.control_chars import strip_controls
+from app.core.control_chars import has_controls, strip_controls
 from app.core.email_address import email_key
 from app.core.errors import SourceError, SourceLocation
 from app.core.mapping_suggest import suggest_mapping
@@ -307,6 +308,8 @@ def _looks_delimited(head: bytes) -> bool:
 
 def _clean_values(columns: list[str], cells: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
     """The row's values by column, control characters removed, with a note for each removal."""
+    if not has_controls("".join(cells)):  # nearly every row: the cells as they are
+        return dict(zip(columns, chain(cells, repeat("")), strict=False)), ()
     values: dict[str, str] = {}
     notes: list[str] = []
     for index, name in enumerate(columns):
