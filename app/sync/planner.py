@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from app.core.email_address import NOT_VALID, check_email, email_key
 from app.core.normalise import same_items
@@ -221,7 +221,7 @@ class Planner:
                 name,
                 source_id,
             )
-        common = {
+        common: dict[str, Any] = {
             "row": row,
             "key": key,
             "email": email,
@@ -353,7 +353,12 @@ class Planner:
         who: Mapping[str, str] | None = None,
     ) -> PlannedRecord:
         opts = self.ctx.profile.options
-        base = {"row": record.row, "key": record.key, "email": email, "contact_id": contact_id}
+        base: dict[str, Any] = {
+            "row": record.row,
+            "key": record.key,
+            "email": email,
+            "contact_id": contact_id,
+        }
         base.update(who or {})
         if remote is None and link is not None and link.email != email:
             remote = self.ctx.remote.get(link.email)  # the linked contact, by its old address

@@ -28,7 +28,7 @@ def as_stored(item: dict, main_list: str) -> str:
 # line and paragraph separators: everything JSON escapes, or a template could trip on.
 TEXT = st.text(
     alphabet=st.sampled_from(list('ab "\\{}%\n\t\x00\x1f\x7fé👩\u200d\u2028\u2029'))
-    | st.characters(exclude_categories=("Cs",)),  # no lone surrogate: never sent
+    | st.characters(codec="utf-8"),  # no lone surrogate: never sent
     max_size=12,
 )
 
