@@ -30,7 +30,7 @@ RUN_LABELS = {
 }
 PLANNER_RECORDS, STREAM_RECORDS = 100_000, 1_000_000
 # Targets: contact-data requests of a 1% re-sync; planner seconds and MB; 1M-row stream MB.
-RESYNC_REQUESTS, PLANNER_SECONDS, PLANNER_MB, STREAM_MB = 5, 3.0, 400, 1024
+RESYNC_REQUESTS, PLANNER_SECONDS, PLANNER_MB, STREAM_MB = 5, 1.0, 400, 1024
 
 # Endpoints that carry contact data (reads and writes), as opposed to lists, tokens or polls.
 CONTACT_DATA_PREFIXES = (
