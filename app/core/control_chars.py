@@ -16,3 +16,8 @@ def strip_controls(value: str) -> tuple[str, bool]:
     if not _CONTROLS.search(value):
         return value, False
     return _CONTROLS.sub("", _ESCAPES.sub("", value)), True
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``strip_controls`` would change ``text`` (one search: rows are checked whole)."""
+    return _CONTROLS.search(text) is not None

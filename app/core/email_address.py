@@ -43,6 +43,7 @@ _LOCAL = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
 _ASCII_EMAIL = re.compile(rf"(?P<local>{_LOCAL.pattern})@(?P<domain>(?:{_LABEL}\.)+{_TLD})")
 # Domains email-validator refuses as special-use (RFC 6761 and friends); kept in step with it.
 SPECIAL_USE = ("arpa", "invalid", "local", "localhost", "onion", "test")
+_SPECIAL_USE = frozenset(SPECIAL_USE)
 # Two addresses in one cell: "a@x.com, b@y.com", "a@x.com;b@y.com", "a@x.com b@y.com".
 _SEPARATOR = re.compile(r"[,;\s]+")
 
@@ -137,16 +138,20 @@ def _check_ascii(text: str) -> EmailCheck:
     if len(text) > EMAIL_MAX:
         return _too_long(text)
     match = _ASCII_EMAIL.fullmatch(text)
-    if match is None or len(match["local"]) > LOCAL_MAX:
+    if match is None:
         return _not_valid(text)
-    domain = match["domain"].lower()
-    top = domain.rsplit(".", 1)[-1]
-    if top in SPECIAL_USE:
+    local, domain = match.group("local", "domain")
+    if len(local) > LOCAL_MAX:
+        return _not_valid(text)
+    lowered = domain.lower()
+    top = lowered[lowered.rfind(".") + 1 :]
+    if top in _SPECIAL_USE:
         return EmailCheck(
             problem=f'Email address "{text}" ends in ".{top}", a reserved name that cannot '
             "receive email"
         )
-    return EmailCheck(address=f"{match['local']}@{domain}")
+    # A full match: ``text`` is the address already when its domain is in lower case.
+    return EmailCheck._make((text if lowered == domain else f"{local}@{lowered}", "", ""))
 
 
 def _too_long(text: str) -> EmailCheck:

@@ -10,8 +10,8 @@ of files with a million rows.
 from __future__ import annotations
 
 import re
-from collections.abc import MutableMapping
-from dataclasses import dataclass
+from collections.abc import Collection, MutableMapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
 
@@ -52,6 +52,9 @@ class PhoneFormat(StrEnum):
     NATIONAL = "national"  # (503) 555-0101; numbers from another country stay international
 
 
+# Named once: the transforms compare with these for every row.
+_STATE_AS_IS, _COUNTRY_AS_IS = StateFormat.AS_IS, CountryFormat.AS_IS
+_PHONE_AS_IS = PhoneFormat.AS_IS
 _PHONE_FORMATS = {
     PhoneFormat.E164: PhoneNumberFormat.E164,
     PhoneFormat.INTERNATIONAL: PhoneNumberFormat.INTERNATIONAL,
@@ -84,6 +87,7 @@ def import_key(key: str) -> str:
     return key
 
 
+@lru_cache(maxsize=4096)
 def format_state(text: str, fmt: StateFormat, country: str | None = None) -> str:
     """A state or province as a code or a full name; unknown values come back untouched.
 
@@ -98,6 +102,7 @@ def format_state(text: str, fmt: StateFormat, country: str | None = None) -> str
     return found[0] if fmt == StateFormat.CODE else found[1]
 
 
+@lru_cache(maxsize=4096)
 def format_country(text: str, fmt: CountryFormat) -> tuple[str, str | None]:
     """(the country in the chosen form, a warning when it is not a country ContactBridge knows)."""
     if fmt == CountryFormat.AS_IS:
@@ -108,6 +113,7 @@ def format_country(text: str, fmt: CountryFormat) -> tuple[str, str | None]:
     return (code if fmt == CountryFormat.CODE else country_name(code)), None
 
 
+@lru_cache(maxsize=65536)
 def format_phone(text: str, fmt: PhoneFormat, region: str | None) -> tuple[str, str | None]:
     """(the number in the chosen format, a warning when it could not be read).
 
@@ -124,7 +130,6 @@ def format_phone(text: str, fmt: PhoneFormat, region: str | None) -> tuple[str, 
     return formatted, None
 
 
-@lru_cache(maxsize=65536)
 def _phone(text: str, fmt: PhoneFormat, region: str | None) -> str | None:
     if region is not None and _is_nanp(region):
         match = _NANP.fullmatch(text)
@@ -149,6 +154,23 @@ def _phone(text: str, fmt: PhoneFormat, region: str | None) -> str | None:
     return str(phonenumbers.format_number(number, style))
 
 
+@lru_cache(maxsize=4096)
+def _address(
+    country: str | None, state: str | None, country_format: CountryFormat, state_format: StateFormat
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """An address's country code, and its country, warning and state to send (None: as it is).
+
+    One cached lookup per distinct pair: a file holds few of them, on every row.
+    """
+    code = country_code(country) if country else None
+    sent_country = warning = sent_state = None
+    if country and country_format != _COUNTRY_AS_IS:
+        sent_country, warning = format_country(country, country_format)
+    if state and state_format != _STATE_AS_IS:
+        sent_state = format_state(state, state_format, code)
+    return code, sent_country, warning, sent_state
+
+
 @lru_cache(maxsize=256)
 def _is_nanp(region: str) -> bool:
     return phonenumbers.country_code_for_region(region) == 1
@@ -163,12 +185,18 @@ def _nanp_valid(npa: str, nxx: str) -> bool:
 
 @dataclass(frozen=True)
 class Transformer:
-    """The transforms a profile's options ask for, applied to one import item in place."""
+    """The transforms a profile's options ask for, applied to one import item in place.
+
+    ``pairs`` and ``phones`` are the (country, state) keys and phone keys it looks at: all of
+    them, or only those a mapping can fill (``narrowed``), so a row costs no idle lookups.
+    """
 
     state: StateFormat = StateFormat.AS_IS
     country: CountryFormat = CountryFormat.AS_IS
     phone: PhoneFormat = PhoneFormat.AS_IS
     phone_region: str = ""  # alpha-2; blank: the record's country
+    pairs: tuple[tuple[str, str], ...] = ADDRESS_KEY_PAIRS
+    phones: tuple[str, ...] = PHONE_ORDER
 
     @cached_property
     def active(self) -> bool:
@@ -178,6 +206,11 @@ class Transformer:
             PhoneFormat.AS_IS,
         )
 
+    def narrowed(self, keys: Collection[str]) -> Transformer:
+        """The same transforms, looking only at ``keys`` (those an item can hold)."""
+        pairs = tuple(p for p in self.pairs if p[0] in keys or p[1] in keys)
+        return replace(self, pairs=pairs, phones=tuple(k for k in self.phones if k in keys))
+
     def apply(self, item: MutableMapping[str, str]) -> list[str]:
         """Transform the address and phone values of ``item``; returns warnings."""
         warnings: list[str] = []
@@ -185,22 +218,24 @@ class Transformer:
             return warnings
         get = item.get
         record_country: str | None = None
-        for country_key, state_key in ADDRESS_KEY_PAIRS:
-            raw_country, state = get(country_key), get(state_key)
-            if not raw_country and not state:
+        for country_key, state_key in self.pairs:
+            raw_country, raw_state = get(country_key), get(state_key)
+            if not raw_country and not raw_state:
                 continue
-            code = country_code(raw_country) if raw_country else None
+            code, country, warning, state = _address(
+                raw_country, raw_state, self.country, self.state
+            )
             if record_country is None:
                 record_country = code
-            if raw_country and self.country != CountryFormat.AS_IS:
-                item[country_key], warning = format_country(raw_country, self.country)
+            if country is not None:
+                item[country_key] = country
                 if warning:
                     warnings.append(warning)
-            if state and self.state != StateFormat.AS_IS:
-                item[state_key] = format_state(state, self.state, code)
-        if self.phone != PhoneFormat.AS_IS:
+            if state is not None:
+                item[state_key] = state
+        if self.phone != _PHONE_AS_IS:
             region = self.phone_region.upper() or record_country
-            for key in PHONE_ORDER:
+            for key in self.phones:
                 number = get(key)
                 if number:
                     item[key], warning = format_phone(number, self.phone, region)

@@ -42,7 +42,7 @@ RUN_LABELS = {
 }
 PLANNER_RECORDS, STREAM_RECORDS = 100_000, 1_000_000
 # Targets: contact-data requests of a 1% re-sync; planner seconds and MB; 1M-row stream MB.
-RESYNC_REQUESTS, PLANNER_SECONDS, PLANNER_MB, STREAM_MB = 5, 3.0, 400, 1024
+RESYNC_REQUESTS, PLANNER_SECONDS, PLANNER_MB, STREAM_MB = 5, 1.0, 400, 1024
 # Targets of a first push of TARGET_CONTACTS: requests in all, and for contact data.
 TARGET_CONTACTS, FIRST_REQUESTS, FIRST_DATA_REQUESTS = 100_000, 15, 8
 LOOK_PREFIX = "GET /v3/activities"  # a look at bulk activities: one, or the recent ones

@@ -37,17 +37,12 @@ from app.store.repositories import (
     RunRepository,
 )
 from app.sync import engine_back, engine_lists, engine_push, incremental, plan_rows
+from app.sync.fingerprint import fingerprint
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
 from app.sync.journal import journal_items
 from app.sync.plan_lists import Memberships
-from app.sync.planner import (
-    Action,
-    PlanContext,
-    PlannedRecord,
-    Planner,
-    fingerprint,
-)
+from app.sync.planner import Action, PlanContext, PlannedRecord, Planner
 from app.sync.progress import CancelToken, ProgressReporter
 
 log = logging.getLogger(__name__)

@@ -25,8 +25,9 @@ from app.core.profiles import SyncProfile
 from app.core.records import known_contact_id, source_id_of
 from app.store.convert import batched
 from app.store.links_repo import ImportedLink
+from app.sync.fingerprint import fingerprint
 from app.sync.import_planner import BackReason
-from app.sync.planner import Action, fingerprint
+from app.sync.planner import Action
 
 if TYPE_CHECKING:
     from app.store.run_plan_repo import PendingRecord

@@ -11,7 +11,6 @@ that changed and also left a list leaves it on the next sync, when it is unchang
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from app.core.list_rules import ListRules
@@ -53,7 +52,7 @@ class Memberships:
             )
         )
         if planned.action in _SENT and planned.item is not None:
-            return replace(planned, lists=wanted) if wanted else planned
+            return planned._replace(lists=wanted) if wanted else planned
         if planned.action is not Action.UNCHANGED:
             return planned
         found = self.index.get(planned.email)
@@ -68,4 +67,4 @@ class Memberships:
         if drop:
             words.append("Taken off " + ", ".join(f"“{self.names[i]}”" for i in drop))
         item = {"email": planned.email, "add": ",".join(add), "drop": ",".join(drop)}
-        return replace(planned, action=Action.LISTS, reason="; ".join(words), item=item)
+        return planned._replace(action=Action.LISTS, reason="; ".join(words), item=item)

@@ -7,30 +7,27 @@ first, then by email. Each record gets exactly one plan: create, update, unchang
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import NotRequired, TypedDict
+from typing import Any, NamedTuple
 
 from app.core.email_address import NOT_VALID, check_email, email_key
-from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
 from app.core.normalise import same_items
 from app.core.outcomes import Outcome
 from app.core.profiles import OptOutHandling, SyncProfile
 from app.core.records import Permission, SourceRecord, source_id_of
 from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON
-from app.core.transforms import field_limit, import_key, transformer
-from app.core.validation import cc_first_name, check_record_values, trim_with_note
 from app.sync.diff import describe_changes
+from app.sync.fingerprint import fingerprint
+from app.sync.item_plan import ItemPlan
 
 # One vocabulary for planned actions, shared with the store.
 Action = RecordAction
 OUTCOME_OF = ACTION_OUTCOME
-
-
-_DATE_KEYS = frozenset({"birthday_month", "birthday_day", "anniversary"})
+# Read once: an enum member costs a lookup each time it is named, and the planner names
+# these for every record.
+_SKIP, _UNCHANGED, _UNSUBSCRIBED = Action.SKIP, Action.UNCHANGED, Permission.UNSUBSCRIBED
 
 
 class Reason:
@@ -77,9 +74,8 @@ class RemoteInfo:
     on_main_list: bool
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedRecord:
-    """The plan for one source record.
+class PlannedRecord(NamedTuple):
+    """The plan for one source record (a tuple: one is made per record, so cheap to make).
 
     Attributes:
         item: the flat bulk-import item to send (for create and update), else None.
@@ -104,45 +100,14 @@ class PlannedRecord:
     previous_email: str = ""
     warnings: tuple[str, ...] = ()
     state: str | None = None
-    lists: tuple[str, ...] = ()  # ids of the other lists an import puts it on (ListRules)
     detail: str = ""
     name: str = ""
     source_id: str = ""
+    lists: tuple[str, ...] = ()  # ids of the other lists an import puts it on (ListRules)
 
     @property
     def outcome(self) -> Outcome:
         return OUTCOME_OF[self.action]
-
-
-class _Who(TypedDict):
-    """Who a planned record is about: its ``name`` and ``source_id``."""
-
-    name: str
-    source_id: str
-
-
-class _Common(_Who):
-    """What every plan of a record with a usable email has, whatever its action."""
-
-    row: int
-    key: str
-    email: str
-    fingerprint: str
-    contact_id: str
-    previous_email: str
-    warnings: tuple[str, ...]
-    state: str | None
-
-
-class _OptOutBase(TypedDict):
-    """What every plan of an opted-out record has."""
-
-    row: int
-    key: str
-    email: str
-    contact_id: str
-    name: NotRequired[str]
-    source_id: NotRequired[str]
 
 
 @dataclass
@@ -163,12 +128,6 @@ class PlanContext:
     previous_item: Callable[[str], Mapping[str, str] | None] | None = None
 
 
-def fingerprint(item: Mapping[str, str], main_list: str) -> str:
-    """A short, stable digest of the values last sent, so unchanged records cost nothing."""
-    blob = json.dumps([main_list, sorted(item.items())], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(blob.encode(), digest_size=12).hexdigest()
-
-
 def _tidy_state(link: LinkInfo | None) -> str | None:
     """Record "not opted out anywhere" for a link that remembers an older opt-out."""
     if link is None or (not link.source_opted_out and not link.cc_unsubscribed):
@@ -182,84 +141,106 @@ class Planner:
     def __init__(self, ctx: PlanContext) -> None:
         self.ctx = ctx
         self._seen: dict[str, int] = {}
-        opts = ctx.profile.options
-        self._drop = (set() if opts.sync_addresses else set(ADDRESS_KEYS)) | (
-            set() if opts.sync_phones else set(PHONE_KEYS)
-        )
-        mapping = ctx.profile.mapping
+        profile = ctx.profile
+        mapping = profile.mapping
+        self._items = ItemPlan(profile)
+        self._main_list = profile.main_list
+        self._filters = None if profile.filters.is_empty else profile.filters
+        self._email_column = mapping.source_for("email") or ""
         self._first_column = mapping.source_for("first_name") or ""
         self._last_column = mapping.source_for("last_name") or ""
         self._company_column = mapping.source_for("company_name") or ""
 
     def plan_all(self, records: Iterable[SourceRecord]) -> Iterator[PlannedRecord]:
+        plan = self.plan
         for record in records:
-            yield self.plan(record)
+            yield plan(record)
 
     def plan(self, record: SourceRecord) -> PlannedRecord:
-        ctx, profile = self.ctx, self.ctx.profile
+        ctx = self.ctx
+        row, key = record.row, record.key
         raw_email = ""
-        email_column = profile.mapping.source_for("email")
-        if email_column:
-            raw_email = (record.values.get(email_column) or "").strip()
-
-        who: _Who = {"name": self.name_of(record), "source_id": source_id_of(record.key)}
-
-        def skip(reason: str, email: str = raw_email) -> PlannedRecord:
-            return PlannedRecord(record.row, record.key, email, Action.SKIP, reason, **who)
-
-        problem = ctx.row_problems.get(record.row)
+        if self._email_column:
+            raw_email = (record.values.get(self._email_column) or "").strip()
+        name, source_id = self.name_of(record), source_id_of(key)
+        skip = self._skip
+        problem = ctx.row_problems.get(row)
         if problem:
-            return skip(Reason.ROW_PROBLEM.format(problem=problem))
-        if not profile.filters.matches(record.values):
-            return skip(Reason.FILTERED)
+            reason = Reason.ROW_PROBLEM.format(problem=problem)
+            return skip(record, raw_email, reason, name, source_id)
+        if self._filters is not None and not self._filters.matches(record.values):
+            return skip(record, raw_email, Reason.FILTERED, name, source_id)
         if not raw_email:
-            return skip(Reason.NO_EMAIL)
+            return skip(record, raw_email, Reason.NO_EMAIL, name, source_id)
         checked = check_email(raw_email)  # as Constant Contact checks it
         if not checked.address:
-            return skip(checked.problem)
+            return skip(record, raw_email, checked.problem, name, source_id)
         email = email_key(checked.address)
-        first_row = self._seen.setdefault(email, record.row)
-        if first_row != record.row:
-            return skip(Reason.DUPLICATE.format(row=first_row), email)
+        first_row = self._seen.setdefault(email, row)
+        if first_row != row:
+            reason = Reason.DUPLICATE.format(row=first_row)
+            return skip(record, email, reason, name, source_id)
 
         remote = ctx.remote.get(email)
-        link = ctx.links.get(record.key)
+        link = ctx.links.get(key)
         contact_id = (link.contact_id if link else None) or (remote.contact_id if remote else "")
+        contact_id = contact_id or ""
         if record.opted_out:
-            return self._plan_opt_out(record, email, remote, contact_id or "", link, who)
-        if remote is not None and remote.permission == Permission.UNSUBSCRIBED:
-            return skip(Reason.UNSUBSCRIBED, email)
+            who = {"name": name, "source_id": source_id}
+            return self._plan_opt_out(record, email, remote, contact_id, link, who)
+        if remote is not None and remote.permission == _UNSUBSCRIBED:
+            return skip(record, email, Reason.UNSUBSCRIBED, name, source_id)
 
-        item, warnings, refused = self._item(record, email)
+        item, warnings, refused = self._items.build(record, email)
         if checked.warning:  # an IDN domain goes in its punycode form
             warnings = (checked.warning, *warnings)
         if refused:
-            return skip(Reason.BAD_VALUES.format(problems=" ".join(refused)), email)
-        fp = fingerprint(item, profile.main_list)
+            reason = Reason.BAD_VALUES.format(problems=" ".join(refused))
+            return skip(record, email, reason, name, source_id)
+        fp = fingerprint(item, self._main_list)
         previous_email = link.email if link and link.email and link.email != email else ""
-        common: _Common = {
-            "row": record.row,
-            "key": record.key,
-            "email": email,
-            "fingerprint": fp,
-            "contact_id": contact_id or "",
-            "previous_email": previous_email,
-            "warnings": warnings,
-            "state": _tidy_state(link),
-            **who,
-        }
+        state = _tidy_state(link)
         # A record imported from a contact elsewhere in CC was never on the main list: only
         # a change of its values (an update, which lists it) puts it there.
         listed = remote is None or remote.on_main_list or (link and link.origin == "import")
         if link is not None and link.fingerprint == fp and listed:
-            return PlannedRecord(action=Action.UNCHANGED, reason="Already up to date", **common)
-        before = self._previous(record.key) if link is not None else None
+            # Every field by position: made for nearly every record of a re-sync.
+            return PlannedRecord(
+                row,
+                key,
+                email,
+                _UNCHANGED,
+                "Already up to date",
+                None,
+                fp,
+                contact_id,
+                False,
+                previous_email,
+                warnings,
+                state,
+                "",
+                name,
+                source_id,
+            )
+        common: dict[str, Any] = {
+            "row": row,
+            "key": key,
+            "email": email,
+            "fingerprint": fp,
+            "contact_id": contact_id,
+            "previous_email": previous_email,
+            "warnings": warnings,
+            "state": state,
+            "name": name,
+            "source_id": source_id,
+        }
+        before = self._previous(key) if link is not None else None
         if (
             link is not None
             and before is not None
             and listed
             and not previous_email
-            and link.fingerprint == fingerprint(before, profile.main_list)  # same main list
+            and link.fingerprint == fingerprint(before, self._main_list)  # same main list
             and same_items(before, item)
         ):
             # Only written another way ("IL" for "Illinois"): Constant Contact holds it already.
@@ -269,7 +250,7 @@ class Planner:
         if link is None and remote is None:
             return PlannedRecord(action=Action.CREATE, item=item, **common)
         matched = link is None
-        if matched and not profile.options.update_existing:
+        if matched and not ctx.profile.options.update_existing:
             if remote is not None and remote.on_main_list:
                 return PlannedRecord(
                     action=Action.SKIP, reason=Reason.NO_UPDATES, matched_existing=True, **common
@@ -278,7 +259,7 @@ class Planner:
         why = "Matched an existing contact by email" if matched else "Changed since the last sync"
         if link is not None and link.fingerprint == fp:
             why = "Put back on the main list"
-        detail = self._detail(record.key, item, before) if link is not None else ""
+        detail = self._detail(key, item, before) if link is not None else ""
         return PlannedRecord(
             action=Action.UPDATE,
             reason=why,
@@ -286,6 +267,15 @@ class Planner:
             matched_existing=matched,
             detail=detail,
             **common,
+        )
+
+    @staticmethod
+    def _skip(
+        record: SourceRecord, email: str, reason: str, name: str, source_id: str
+    ) -> PlannedRecord:
+        row, key = record.row, record.key
+        return PlannedRecord(
+            row, key, email, _SKIP, reason, None, "", "", False, "", (), None, "", name, source_id
         )
 
     def name_of(self, record: SourceRecord) -> str:
@@ -300,14 +290,14 @@ class Planner:
 
     def item_for(self, record: SourceRecord, email: str) -> dict[str, str]:
         """The item the push would send for this record (e.g. one just made by an import)."""
-        return self._item(record, email)[0]
+        return self._items.build(record, email)[0]
 
     def _plan_email_change(
         self,
         item: dict[str, str],
         link: LinkInfo | None,
         remote: RemoteInfo | None,
-        common: _Common,
+        common: dict[str, Any],
     ) -> PlannedRecord:
         """The source changed this record's email: change it on the same contact (no duplicate).
 
@@ -361,17 +351,16 @@ class Planner:
         remote: RemoteInfo | None,
         contact_id: str,
         link: LinkInfo | None = None,
-        who: _Who | None = None,
+        who: dict[str, str] | None = None,
     ) -> PlannedRecord:
         opts = self.ctx.profile.options
-        base: _OptOutBase = {
+        base: dict[str, Any] = {
             "row": record.row,
             "key": record.key,
             "email": email,
             "contact_id": contact_id,
         }
-        if who is not None:
-            base["name"], base["source_id"] = who["name"], who["source_id"]
+        base.update(who or {})
         if remote is None and link is not None and link.email != email:
             remote = self.ctx.remote.get(link.email)  # the linked contact, by its old address
         remote_out = remote is not None and remote.permission == Permission.UNSUBSCRIBED
@@ -399,43 +388,3 @@ class Planner:
             state="1,1",
             **base,
         )
-
-    def _item(
-        self, record: SourceRecord, email: str
-    ) -> tuple[dict[str, str], tuple[str, ...], list[str]]:
-        """The contact to send, the warnings about it, and what Constant Contact would refuse."""
-        profile = self.ctx.profile
-        opts = profile.options
-        mapped = profile.mapping.apply(record.values)
-        for key in self._drop.intersection(mapped):
-            del mapped[key]
-        mapped.pop("email", None)
-        # States, countries and phones in the forms the options ask for (cached lookups).
-        warnings = transformer(
-            opts.state_format, opts.country_format, opts.phone_format, opts.phone_region
-        ).apply(mapped)
-        warnings.extend(record.notes)
-        refused: list[str] = []
-        if not _DATE_KEYS.isdisjoint(mapped):  # birthdays and anniversaries, checked as CC does
-            dates = {k: v for k, v in mapped.items() if k in _DATE_KEYS}
-            refused = check_record_values({**dates, "email": email})
-        if "." in mapped.get("first_name", ""):  # "T.J." would be refused: send "TJ"
-            value, warning = cc_first_name(mapped["first_name"])
-            if warning:
-                warnings.append(warning)
-            if value:
-                mapped["first_name"] = value
-            else:
-                del mapped["first_name"]
-        item: dict[str, str] = {}
-        for key, value in mapped.items():
-            if len(value) > field_limit(key):
-                value, note = trim_with_note(key, value)  # says what was cut
-                if note:
-                    warnings.append(note)
-            item[import_key(key)] = value  # a custom field goes by its name: cf:favourite_cake
-        if opts.unknown_for_blank_names:
-            item.setdefault("first_name", "Unknown")
-            item.setdefault("last_name", "Unknown")
-        item["email"] = email
-        return item, tuple(warnings), refused

@@ -146,6 +146,9 @@ def _unclosed(extra_lines: int) -> str:
 
 def _swallowing_cell(cells: list[str], delimiter: str, width: int) -> int | None:
     """The index of a value that holds whole lines looking like rows, if any."""
+    joined = "".join(cells)  # one look at the row: few values hold a line break
+    if "\n" not in joined and "\r" not in joined:
+        return None
     need = max(1, width - 1)
     for index, cell in enumerate(cells):
         if "\n" in cell or "\r" in cell:

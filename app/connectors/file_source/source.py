@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Generator, Iterator, Sequence
 from datetime import datetime
+from itertools import chain, repeat
 from pathlib import Path
 
 from app.connectors.base import SourceCapabilities
@@ -15,7 +16,7 @@ from app.connectors.file_source.header_row import split_titles
 from app.connectors.file_source.headers import clean_headers, column_letter
 from app.connectors.file_source.problems import RowProblem
 from app.connectors.file_source.xlsx_rows import SheetPick, iter_xlsx_rows, sheet_names
-from app.core.control_chars import strip_controls
+from app.core.control_chars import has_controls, strip_controls
 from app.core.email_address import email_key
 from app.core.errors import SourceError, SourceLocation
 from app.core.mapping_suggest import suggest_mapping
@@ -346,6 +347,8 @@ class FileSource:
 
 def _clean_values(columns: list[str], cells: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
     """The row's values by column, control characters removed, with a note for each removal."""
+    if not has_controls("".join(cells)):  # nearly every row: the cells as they are
+        return dict(zip(columns, chain(cells, repeat("")), strict=False)), ()
     values: dict[str, str] = {}
     notes: list[str] = []
     for index, name in enumerate(columns):
