@@ -40,9 +40,7 @@ def test_a_passing_notification_floats_and_moves_nothing(qtbot, fake_service) ->
     window.shutdown()
 
 
-def test_the_attention_banner_keeps_its_room_until_the_pointer_leaves(
-    qtbot, fake_service
-) -> None:
+def test_the_attention_banner_keeps_its_room_until_the_pointer_leaves(qtbot, fake_service) -> None:
     window = MainWindow(fake_service)
     qtbot.addWidget(window)
     window.show()
