@@ -40,10 +40,11 @@ class Overlay(QObject):
 
     def place(self) -> None:
         width = max(0, min(OVERLAY_MAX_WIDTH, self.host.width() - 2 * OVERLAY_MARGIN))
-        hint = self.widget.sizeHint().height()
         layout = self.widget.layout()
         if layout is not None and layout.hasHeightForWidth():
-            hint = max(hint, layout.totalHeightForWidth(width))
+            hint = layout.totalHeightForWidth(width)  # its words wrapped at this width
+        else:
+            hint = self.widget.sizeHint().height()
         left = self.host.width() - width - OVERLAY_MARGIN
         top = self.host.height() - hint - OVERLAY_MARGIN
         self.widget.setGeometry(left, max(0, top), width, hint)
