@@ -106,6 +106,17 @@ def test_the_wizard_and_an_error_dialog_fit(qtbot, sandbox) -> None:
     assert "line 199 of a long explanation" in box.detailedText()  # nothing lost
 
 
+def test_the_main_window_opens_within_the_laptop_screen(qtbot, fake_service) -> None:
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(fake_service)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert laptop_area(window).contains(window.frameGeometry())
+    window.shutdown()
+
+
 def test_a_dialog_reopens_at_the_size_and_place_it_was_left(qtbot, sandbox, ui_settings) -> None:
     first = SettingsDialog(sandbox.service, ui_settings)
     qtbot.addWidget(first)
