@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
-
-# Both must be set before Qt or the secret store load: pytest-qt creates the QApplication
-# lazily, and the secret store reads the variable when it opens.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("CONTACTBRIDGE_KEYRING", "memory")
-
+import sys
 from pathlib import Path
 
 import pytest
 
-from app.cli import main
+# Both must be set before Qt or the secret store load: pytest-qt creates the QApplication
+# lazily, and the secret store reads the variable when it opens. The offscreen screen is made
+# the common laptop's, 1366×768 (tests/helpers/laptop_screen.json), so every dialog is tried
+# on it (tests/gui/test_dialog_fit.py); Windows paths hold a colon the argument cannot carry.
+LAPTOP_SCREEN = Path(__file__).parent / "helpers" / "laptop_screen.json"
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen" and sys.platform != "win32":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={LAPTOP_SCREEN}"
+os.environ.setdefault("CONTACTBRIDGE_KEYRING", "memory")
+
+from app.cli import main  # noqa: E402 (after the environment above)
 
 GUI_FIXTURES = frozenset({"qtbot", "qapp", "qtmodeltester"})
 

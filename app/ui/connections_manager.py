@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Signal, Slot
+from PySide6.QtCore import QItemSelection, QSize, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +23,7 @@ from app.sync.facade.api import ContactBridgeApi
 from app.sync.facade.connections import CC_SERVICE
 from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks, Task
+from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.lists.confirm import Confirm, Confirmation, ask_confirmation
@@ -178,9 +179,7 @@ class ConnectionsDialog(QDialog):
         layout.addWidget(self.organisation)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.resize(720, 400)
-        if settings is not None:
-            settings.restore_geometry("connections", self)
+        fit_to_screen(self, QSize(720, 400), settings, "connections")
         self.reload()
 
     def _button(self, icon_name: str, text: str) -> QPushButton:
@@ -327,6 +326,4 @@ class ConnectionsDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.cancel()  # a sign-in waiting on the browser stops; its task ends on its own
-        if self.settings is not None:
-            self.settings.save_geometry("connections", self)
         super().done(result)

@@ -31,6 +31,21 @@ def error_details(exc: BaseException) -> str:
     return exc.details.strip()
 
 
+# A message longer than this would make the dialog taller than a laptop screen: the dialog
+# shows its start, and "Show Details..." (which scrolls) the whole of it.
+MAX_MESSAGE_LINES = 12
+MAX_MESSAGE_CHARS = 900
+
+
+def shortened(message: str) -> tuple[str, bool]:
+    """``message`` cut to what fits a laptop screen, and whether it was cut."""
+    lines = message.splitlines()
+    if len(lines) <= MAX_MESSAGE_LINES and len(message) <= MAX_MESSAGE_CHARS:
+        return message, False
+    start = "\n".join(lines[:MAX_MESSAGE_LINES])[:MAX_MESSAGE_CHARS].rstrip()
+    return start + "\n" + tr("… (the whole message is under Show Details)"), True
+
+
 def build_error_dialog(
     parent: QWidget | None,
     exc: BaseException,
@@ -48,6 +63,7 @@ def build_error_dialog(
     box = QMessageBox(parent)
     box.setObjectName("errorDialog")
     box.setTextFormat(Qt.TextFormat.PlainText)
+    cut = False
     if is_bug(exc):
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle(tr("Unexpected problem"))
@@ -63,10 +79,13 @@ def build_error_dialog(
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(tr(exc.title))
         box.setText(tr(exc.title))
+        message, cut = shortened(exc.message)
         box.setInformativeText(
-            f"{exc.message}\n\n{tr(advice(error_kind(exc)))}" if run_failed else exc.message
+            f"{message}\n\n{tr(advice(error_kind(exc)))}" if run_failed else message
         )
     details = error_details(exc)
+    if cut:
+        details = f"{exc.message}\n\n{details}".strip()
     if details:
         box.setDetailedText(details)
     box.setStandardButtons(QMessageBox.StandardButton.Close)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QItemSelection,
+    QSize,
     Signal,
     Slot,
 )
@@ -24,6 +25,7 @@ from app.sync.facade.api import ContactBridgeApi
 from app.sync.progress import CancelToken
 from app.sync.undo import UNDOABLE, UndoReport
 from app.sync.workers import BackgroundTasks
+from app.ui.dialog_fit import fit_to_screen
 from app.ui.i18n import tr
 from app.ui.lists.rows_model import RowsModel, make_table, selected_rows
 from app.ui.results.results_view import ResultsView
@@ -104,9 +106,8 @@ class HistoryDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(buttons)
-        self.resize(1040, 780)
+        fit_to_screen(self, QSize(1040, 780), settings, "history")
         if settings is not None:
-            settings.restore_geometry("history", self)
             settings.restore_splitter("history", self.splitter)
         self._wanted: int | None = None
         self.reload()
@@ -188,7 +189,7 @@ class HistoryDialog(QDialog):
     def _on_preview(self, report: UndoReport) -> None:
         self.loading.hide()
         self.undo_button.setEnabled(True)
-        dialog = UndoPreviewDialog(report, self)
+        dialog = UndoPreviewDialog(report, self, self.settings)
         dialog.accepted.connect(lambda: self._start_undo(report.undo_of, dialog.delete_created))
         self.preview = dialog
         dialog.open()
@@ -223,6 +224,5 @@ class HistoryDialog(QDialog):
 
     def done(self, result: int) -> None:
         if self.settings is not None:
-            self.settings.save_geometry("history", self)
             self.settings.save_splitter("history", self.splitter)
         super().done(result)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +25,7 @@ from app.core.store_types import ConnectionStatus
 from app.sync.facade.api import ContactBridgeApi
 from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks, TaskToken
+from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.lists.confirm import AskText, Confirm, Confirmation, ask_confirmation, ask_text
@@ -172,9 +173,8 @@ class ListsDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.resize(760, 520)
+        fit_to_screen(self, QSize(760, 520), settings, "lists")
         if settings is not None:
-            settings.restore_geometry("lists", self)
             settings.restore_header("lists/table", header)
         self.reload()
 
@@ -402,6 +402,5 @@ class ListsDialog(QDialog):
     def done(self, result: int) -> None:
         self._queued.cancel_waiting()  # nothing was sent for them yet
         if self.settings is not None:
-            self.settings.save_geometry("lists", self)
             self.settings.save_header("lists/table", self.view.horizontalHeader())
         super().done(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -26,6 +26,7 @@ from app.sync.facade.values import ProfileOverview
 from app.sync.workers import BackgroundTasks, SyncRunner
 from app.ui.close_question import CloseAnswer, CloseQuestion
 from app.ui.db_follow import DatabaseFollower
+from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
 from app.ui.history import UNDO_TASK, HistoryDialog
 from app.ui.i18n import tr
@@ -119,7 +120,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         self.attention.show_requested.connect(self.show_profile_from_banner)
         self.attention.reconnect_requested.connect(self.reconnect)
 
-        self.resize(1180, 760)
+        fit_to_screen(self, QSize(1180, 760))  # then where it was left, if it was
         self.settings.restore_geometry("main", self)
         self.settings.restore_splitter("main", self.splitter)
         self.settings.restore_header("main/profiles", self.table.horizontalHeader())

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelection, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QItemSelection, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -28,6 +28,7 @@ from app.sync.facade.api import ContactBridgeApi
 from app.sync.facade.values import RunFilter
 from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks
+from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
 from app.ui.export_path import export_path
 from app.ui.i18n import tr
@@ -191,9 +192,8 @@ class ReportsDialog(QDialog):
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(buttons)
-        self.resize(1120, 820)
+        fit_to_screen(self, QSize(1120, 820), settings, "reports")
         if settings is not None:
-            settings.restore_geometry("reports", self)
             settings.restore_splitter("reports", self.splitter)
         self.reload()
 
@@ -398,7 +398,6 @@ class ReportsDialog(QDialog):
 
     def done(self, result: int) -> None:
         if self.settings is not None:
-            self.settings.save_geometry("reports", self)
             self.settings.save_splitter("reports", self.splitter)
         super().done(result)
 

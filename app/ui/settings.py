@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QRect, QSettings
 from PySide6.QtWidgets import QHeaderView, QSplitter, QWidget
 
 UI_STATE_FILE = "ui-state.ini"
@@ -35,6 +35,14 @@ class UiSettings:
     def restore_geometry(self, key: str, widget: QWidget) -> bool:
         data = self._bytes(f"{key}/geometry")
         return bool(data) and widget.restoreGeometry(data)
+
+    def save_rect(self, key: str, rect: QRect) -> None:
+        """Where a dialog was left (its client area, in screen coordinates)."""
+        self._settings.setValue(f"{key}/rect", rect)
+
+    def rect(self, key: str) -> QRect | None:
+        value = self._settings.value(f"{key}/rect")
+        return value if isinstance(value, QRect) and value.isValid() else None
 
     def save_splitter(self, key: str, splitter: QSplitter) -> None:
         self._settings.setValue(f"{key}/splitter", splitter.saveState())

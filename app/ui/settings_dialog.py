@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import QSize, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,6 +43,7 @@ from app.core.settings import (
 )
 from app.sync import log_file
 from app.sync.facade.api import ContactBridgeApi
+from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.settings import UiSettings
@@ -185,9 +186,7 @@ class SettingsDialog(QDialog):
         buttons_row.setContentsMargins(20, 0, 20, 0)
         buttons_row.addWidget(self.buttons)
         layout.addLayout(buttons_row)
-        self.resize(700, 860)
-        if settings is not None:
-            settings.restore_geometry("settings", self)
+        fit_to_screen(self, QSize(700, 860), settings, "settings")
         self.show_preferences(service.profiles.preferences())
 
     def _add_option(self, form: QVBoxLayout, option: Option[Any]) -> None:
@@ -266,11 +265,6 @@ class SettingsDialog(QDialog):
             return
         self.preferences_saved.emit(prefs)
         super().accept()
-
-    def done(self, result: int) -> None:
-        if self.settings is not None:
-            self.settings.save_geometry("settings", self)
-        super().done(result)
 
 
 def _separator() -> QFrame:

@@ -8,6 +8,7 @@ unsubscribes and opt-outs are never undone.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from app.sync.undo import UndoReport
 from app.sync.undo_plan import Step
+from app.ui.dialog_fit import fit_to_screen
 from app.ui.i18n import tr
+from app.ui.settings import UiSettings
 from app.ui.widgets import reason_row, set_reason
 
 
@@ -76,7 +79,12 @@ def _order(step: Step) -> int:
 class UndoPreviewDialog(QDialog):
     """Shows an undo's dry run; accepted, the caller runs the undo (see ``delete_created``)."""
 
-    def __init__(self, report: UndoReport, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        report: UndoReport,
+        parent: QWidget | None = None,
+        settings: UiSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self.report = report
         self.setWindowTitle(tr("Undo run %1").replace("%1", str(report.undo_of)))
@@ -145,7 +153,7 @@ class UndoPreviewDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.delete_box)
         layout.addLayout(button_row)
-        self.resize(900, 600)
+        fit_to_screen(self, QSize(900, 600), settings, "undo")
 
     def _show_choice(self, remove_created: bool) -> None:
         """The table and the button as the removal choice leaves them."""

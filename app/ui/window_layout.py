@@ -25,6 +25,7 @@ from app.ui.i18n import tr
 from app.ui.notifications import NoticeBanner
 from app.ui.profiles_model import SORT_ROLE, ProfilesModel
 from app.ui.run_panel import RunPanel
+from app.ui.stable_layout import Overlay, keep_room_when_hidden
 from app.ui.theme import app_icon, icon
 
 if TYPE_CHECKING:  # the mixin only runs as part of MainWindow
@@ -48,13 +49,17 @@ class WindowLayout(_Base):
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
-        for banner in (self.attention, self.notice_banner):
-            holder = QHBoxLayout()
-            holder.setContentsMargins(16, 8, 16, 0)
-            holder.addWidget(banner)
-            central_layout.addLayout(holder)
+        # Neither moves what is under the pointer when it goes (app/ui/stable_layout.py):
+        # the attention banner keeps its room until the pointer leaves the window, the
+        # passing notification floats over the bottom right corner.
+        holder = QHBoxLayout()
+        holder.setContentsMargins(16, 8, 16, 0)
+        holder.addWidget(self.attention)
+        central_layout.addLayout(holder)
         central_layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        keep_room_when_hidden(self.attention, self)
+        self.notice_overlay = Overlay(self.notice_banner, central)
         self.stack.addWidget(self._build_empty_state())
 
         self.model = ProfilesModel(self)

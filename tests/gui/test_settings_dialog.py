@@ -135,6 +135,7 @@ def test_window_sizes_are_remembered(qtbot, sandbox, tmp_path: Path) -> None:
     settings = UiSettings.for_home(tmp_path)
     first = SettingsDialog(sandbox.service, settings)
     qtbot.addWidget(first)
+    first.show()
     first.resize(610, 700)
     first.reject()
     again = SettingsDialog(sandbox.service, settings)

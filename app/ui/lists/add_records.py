@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Signal, Slot
+from PySide6.QtCore import QItemSelection, QSize, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,10 +22,12 @@ from app.core.mapping import FieldMapping
 from app.core.records import SourceRecord
 from app.sync.facade.api import ContactBridgeApi
 from app.sync.workers import BackgroundTasks
+from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
 from app.ui.lists.tasks import run_task
+from app.ui.settings import UiSettings
 from app.ui.theme import Tone, icon, tone_icon
 from app.ui.widgets import reason_row, set_reason
 
@@ -69,6 +71,7 @@ class AddRecordsDialog(QDialog):
         tasks: BackgroundTasks,
         list_name: str,
         parent: QWidget | None = None,
+        settings: UiSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
@@ -136,7 +139,7 @@ class AddRecordsDialog(QDialog):
         layout.addWidget(self.status)
         button_row, self.add_blocked = reason_row(self.buttons, self)
         layout.addLayout(button_row)
-        self.resize(780, 540)
+        fit_to_screen(self, QSize(780, 540), settings, "add-records")
         self._profile_id: int | None = None
         self.load()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,7 @@ from app.core.records import ContactList, Permission, SourceRecord
 from app.sync.facade.api import ContactBridgeApi
 from app.sync.facade.values import ListAddResult, ListMember
 from app.sync.workers import BackgroundTasks, TaskToken
+from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.lists.add_records import AddRecordsDialog
@@ -153,9 +154,7 @@ class MembersDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.resize(820, 560)
-        if settings is not None:
-            settings.restore_geometry("list-members", self)
+        fit_to_screen(self, QSize(820, 560), settings, "list-members")
         self.reload()
 
     # -- state -----------------------------------------------------------------------------
@@ -220,7 +219,9 @@ class MembersDialog(QDialog):
 
     @Slot()
     def choose_records(self) -> None:
-        picker = AddRecordsDialog(self.service, self.tasks, self.contact_list.name, self)
+        picker = AddRecordsDialog(
+            self.service, self.tasks, self.contact_list.name, self, settings=self.settings
+        )
         picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         picker.records_chosen.connect(self.add_records)
         self.picker = picker
@@ -313,6 +314,4 @@ class MembersDialog(QDialog):
 
     def done(self, result: int) -> None:
         self._queued.cancel_waiting()  # nothing was sent for them yet
-        if self.settings is not None:
-            self.settings.save_geometry("list-members", self)
         super().done(result)

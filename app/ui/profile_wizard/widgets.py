@@ -31,10 +31,16 @@ def hint_label(text: str = "", parent: QWidget | None = None) -> QLabel:
 
 
 def error_label(field: str, parent: QWidget | None = None) -> QLabel:
-    """The red line next to a field; hidden while empty. Its objectName is ``error_<field>``."""
+    """The red line next to a field; hidden while empty, but its line keeps its room, so a
+    message appearing moves nothing under the pointer (Browse stays where it was). Its
+    objectName is ``error_<field>``."""
     label = QLabel(parent)
     label.setObjectName(f"error_{field}")
     label.setWordWrap(True)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing())
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
     label.setAccessibleName(f"Problem with {field.replace('_', ' ')}")
     _set_text_color(label, current_palette().tone(Tone.ERROR))
     label.setVisible(False)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget, QWizard
 
 from app.core.errors import AppError, ValidationError
 from app.core.profiles import SyncProfile
+from app.ui.dialog_fit import fit_to_screen
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.flow import ProfileDraft, Step
 from app.ui.profile_wizard.pages.base import DraftPage, WizardContext, translate_problem
@@ -115,7 +116,7 @@ class ProfileWizard(QWizard):
             self.pages[step] = page
         self.setStartId(int(flow.first_step()))
         self.setMinimumSize(QSize(760, 600))
-        self.resize(900, 680)
+        fit_to_screen(self, QSize(900, 680))
 
         self.then = ""
         self.discard_box: QMessageBox | None = None
