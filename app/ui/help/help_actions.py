@@ -71,6 +71,8 @@ class HelpActions(_Base):
             self.start_tour()
         elif choice is WelcomeChoice.CONNECT:
             self.show_connections()
+        elif choice is WelcomeChoice.OWN_FILE:
+            self.new_profile()
         elif choice is WelcomeChoice.GUIDE:
             self.show_guide("first-sync")
 

@@ -24,6 +24,7 @@ WELCOMED_KEY = "help/welcomed"  # in the UI settings: the welcome was shown
 class WelcomeChoice(StrEnum):
     TOUR = "tour"  # select the sample profile and point at Dry run and Sync Now
     CONNECT = "connect"  # open the connections manager
+    OWN_FILE = "own_file"  # start a profile: the wizard
     GUIDE = "guide"  # open the getting-started guide
     LATER = "later"  # just close
 
@@ -63,6 +64,10 @@ class WelcomeDialog(QDialog):
         self.tour_button.setToolTip(tr("Select the sample profile and try Dry run and Sync Now"))
         self.connect_button = QPushButton(tr("Connect my Constant Contact account"))
         self.connect_button.setToolTip(tr("Open Connections to sign in to Constant Contact"))
+        self.own_file_button = QPushButton(tr("Sync my own file…"))
+        self.own_file_button.setToolTip(
+            tr("Make a sync profile for your own spreadsheet (CSV or Excel)")
+        )
         self.guide_button = QPushButton(tr("Read the guide"))
         self.later_button = QPushButton(tr("Later"))
         self.tour_button.setVisible(sandbox)
@@ -70,6 +75,7 @@ class WelcomeDialog(QDialog):
         for button, choice in (
             (self.tour_button, WelcomeChoice.TOUR),
             (self.connect_button, WelcomeChoice.CONNECT),
+            (self.own_file_button, WelcomeChoice.OWN_FILE),
             (self.guide_button, WelcomeChoice.GUIDE),
             (self.later_button, WelcomeChoice.LATER),
         ):
@@ -85,6 +91,7 @@ class WelcomeDialog(QDialog):
         buttons.addWidget(self.guide_button)
         buttons.addWidget(self.later_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.own_file_button)
         buttons.addWidget(self.connect_button)
         buttons.addWidget(self.tour_button)
         layout = QVBoxLayout(self)
