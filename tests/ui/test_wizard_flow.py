@@ -495,4 +495,4 @@ def test_a_profile_is_named_from_its_file_unless_the_name_is_taken():
     assert name_for_file("C:/exports/till_export 2025.xlsx") == "Till export 2025"
     taken = {"shop customers", "Shop customers (2)"}
     assert name_for_file("/x/shop-customers.csv", taken) == "Shop customers (3)"
-    assert name_for_file("/x/.csv") == "Contacts"
+    assert name_for_file("/x/__.csv") == "Contacts"
