@@ -76,7 +76,7 @@ class DraftPage(QWizardPage):
         self.help_button = QToolButton(self)
         self.help_button.setObjectName("pageHelp")
         self.help_button.setText("?")
-        self.help_button.setAutoRaise(True)
+        self.help_button.setAutoRaise(False)  # a button that looks like one
         self.help_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.help_button.setToolTip(self.tr("What is this step for?"))
         self.help_button.setAccessibleName(self.tr("Help on this step"))
