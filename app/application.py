@@ -84,6 +84,7 @@ def run(
     sys.excepthook = _excepthook(window)
     app.aboutToQuit.connect(closer.close)
     window.show()
+    window.welcome_if_first_run()  # once: the sandbox tour, or connecting an account
     scheduler.start()
     for notice in handle.notices:  # e.g. no secure keyring: stays until closed
         window.notice_banner.show_notice(

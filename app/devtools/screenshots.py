@@ -22,6 +22,7 @@ from app.connectors.wellnessliving.connector import SAMPLE_PROFILE as WL_PROFILE
 from app.connectors.xero.connector import SAMPLE_LIST as XERO_LIST_NAME
 from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.errors import NeedsReconnect
+from app.core.outcomes import Outcome
 from app.devtools.list_screenshots import shoot_managers
 from app.devtools.screenshots_files import shoot_missing_file, shoot_unreadable_rows
 from app.sandbox.constant_contact import ConstantContactEmulator
@@ -76,6 +77,7 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
     window.show()
     try:
         shoot(window, "01-main-window", 300)
+        _shoot_help(window, shoot)
 
         window.dry_run()
         wait_for(window.runner.run_finished)
@@ -99,6 +101,7 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
         if emulator is not None:
             emulator.runner.delay = 0.0
         shoot(window, "04-sync-results")
+        _shoot_record_details(window, shoot)
         window.panel.results.tabs.setCurrentIndex(1)
         shoot(window, "05-error-report")
         window.panel.results.tabs.setCurrentIndex(0)
@@ -152,6 +155,35 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
     finally:
         window.close()
     return shoot.taken
+
+
+def _shoot_help(window: MainWindow, shoot: Callable[..., Path]) -> None:
+    """The first-run welcome (in the sandbox: sample data) and the getting-started guide."""
+    window.show_welcome()
+    welcome = window.dialog
+    if welcome is not None:
+        shoot(welcome, "00-welcome", 200)
+        welcome.close()
+    guide = window.show_guide()
+    guide.resize(720, 640)
+    shoot(guide, "13-help-guide", 200)
+    guide.close()
+
+
+def _shoot_record_details(window: MainWindow, shoot: Callable[..., Path]) -> None:
+    """Double-clicking a result: what was sent and what Constant Contact holds now."""
+    results = window.panel.results
+    rows = results.push_table.model.rows
+    chosen = next((r for r in rows if r.outcome is Outcome.UPDATED and r.detail), None)
+    chosen = chosen or next((r for r in rows if r.outcome is Outcome.UPDATED), None)
+    chosen = chosen or next((r for r in rows if r.outcome is Outcome.CREATED), None)
+    if chosen is None:
+        return
+    results.open_details(chosen)
+    dialog = results.dialog
+    if dialog is not None:
+        shoot(dialog, "04d-record-details", 200)
+        dialog.close()
 
 
 def _shoot_progress(window: MainWindow, shoot: Callable[..., Path]) -> None:

@@ -343,6 +343,11 @@ class RunRecordStore:
                 )
             last_id = page[-1][0]
 
+    def payload_of(self, run_id: int, key: str) -> dict[str, Any] | None:
+        """The payload the run planned to send for the record ``key`` (None: nothing)."""
+        row = R.select(R.payload).where((R.run == run_id) & (R.key == key)).order_by(R.id).first()
+        return dict(row.payload) if row is not None and row.payload is not None else None
+
     def results(self, run_id: int, outcome: Outcome | None = None) -> list[RecordResult]:
         """Records with a final outcome, in plan order (pending ones are left out)."""
         return list(self.iter_results(run_id, outcome))

@@ -279,14 +279,15 @@ class Planner:
         )
 
     def name_of(self, record: SourceRecord) -> str:
-        """The person's name: the mapped first and last name, else the mapped company."""
+        """The person's name: the mapped first and last name, else the mapped company, else
+        the source's own "Name" column (a Xero contact's name, a business with no person)."""
         values = record.values  # already stripped by the source
         first = values.get(self._first_column) or ""
         last = values.get(self._last_column) or ""
         name = f"{first} {last}" if first and last else first or last
         if not name and self._company_column:
             name = values.get(self._company_column) or ""
-        return name
+        return name or values.get("Name") or ""
 
     def item_for(self, record: SourceRecord, email: str) -> dict[str, str]:
         """The item the push would send for this record (e.g. one just made by an import)."""

@@ -86,7 +86,7 @@ class HistoryDialog(QDialog):
 
         self.loading = QLabel()
         self.loading.setObjectName("hint")
-        self.results = ResultsView(tasks)
+        self.results = ResultsView(tasks, details=service.runs.record_details)
         self.splitter = runs_over_results(self.view, self.loading, self.results, (170, 560))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

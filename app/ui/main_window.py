@@ -28,6 +28,7 @@ from app.ui.close_question import CloseAnswer, CloseQuestion
 from app.ui.db_follow import DatabaseFollower
 from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
+from app.ui.help.help_actions import HelpActions
 from app.ui.history import UNDO_TASK, HistoryDialog
 from app.ui.i18n import tr
 from app.ui.locate_file import PickFile, ask_for_file, locate_source_file
@@ -56,7 +57,7 @@ def default_wizard(
     return ProfileWizard(service, parent, profile=profile, existing_names=names)
 
 
-class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
+class MainWindow(WindowLayout, DialogActions, HelpActions, BackgroundActions, QMainWindow):
     """ContactBridge's window. Owns the sync runner and the background tasks it starts.
 
     Signals:
@@ -218,6 +219,7 @@ class MainWindow(WindowLayout, DialogActions, BackgroundActions, QMainWindow):
         for action in (self.sync_action, self.dry_run_action, self.history_action):
             profiles.addAction(action)
         help_menu = self.menuBar().addMenu(tr("&Help"))
+        self._add_help_actions(help_menu)
         help_menu.addAction(self.about_action)
 
         toolbar = QToolBar(tr("Main toolbar"))

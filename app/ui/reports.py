@@ -177,7 +177,7 @@ class ReportsDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("hint")
         self.status.setAccessibleName(tr("Status"))
-        self.results = ResultsView(tasks)
+        self.results = ResultsView(tasks, details=service.runs.record_details)
         self.splitter = runs_over_results(
             self.view, self.status, self.results, (230, 520), top_stretch=2
         )

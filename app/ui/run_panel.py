@@ -172,7 +172,7 @@ class RunPanel(QWidget):
         running_layout.setContentsMargins(0, 0, 0, 0)
         running_layout.addWidget(self.card)
         running_layout.addStretch(1)
-        self.results = ResultsView(tasks)
+        self.results = ResultsView(tasks, details=service.runs.record_details)
         self.locate_button = QPushButton(tr("Locate file…"))
         self.locate_button.setObjectName("locateFile")
         self.locate_button.setToolTip(

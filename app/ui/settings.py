@@ -58,5 +58,13 @@ class UiSettings:
         data = self._bytes(f"{key}/header")
         return bool(data) and header.restoreState(data)
 
+    def flag(self, key: str) -> bool:
+        """A yes/no remembered under ``key`` (False until set)."""
+        return str(self._settings.value(key, "false")).lower() == "true"
+
+    def set_flag(self, key: str, value: bool = True) -> None:
+        self._settings.setValue(key, "true" if value else "false")
+        self._settings.sync()
+
     def sync(self) -> None:
         self._settings.sync()

@@ -147,3 +147,19 @@ def test_an_older_connection_lacks_the_organisation_until_it_reconnects(
     )
     assert again.settings["organisation"]["name"] == "Demo Bakery & Café Ltd"
     assert again.account_name == "Demo Bakery & Café Ltd"
+
+
+def test_xero_results_name_each_contact_with_its_contact_id(sandbox: ServiceHandle) -> None:
+    service, xero = sandbox.service, sandbox.emulators["xero"]
+    profile = service.profiles.named(XERO_PROFILE_NAME)
+    summary = service.runs.sync(profile.id)
+    by_id = {c["ContactID"]: c for c in xero.contacts()}
+    rows = service.runs.results(summary.run_id)
+    assert rows
+    for r in rows:
+        contact = by_id[r.source_id]  # the Xero ContactID, whole
+        assert r.name  # never blank: the name the results and error report show
+        assert r.name in (
+            f"{contact.get('FirstName', '')} {contact.get('LastName', '')}".strip(),
+            contact.get("Name", ""),
+        )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from app.core.errors import ConfigError
 from app.core.outcomes import RESUMABLE, Outcome, RecordResult, RunStatus, RunSummary
+from app.sync.facade.values import RecordDetails
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
 from app.sync.undo import UndoReport
 
@@ -39,6 +40,7 @@ class FakeRuns:
         self.clock = clock
         self.histories: dict[int, list[RunSummary]] = {}
         self.results_by_run: dict[int, tuple[RecordResult, ...]] = {}
+        self.details: dict[tuple[int, str], RecordDetails] = {}  # (run id, key): details
         self.run_rows: tuple[RecordResult, ...] = make_results(10)
         self.error: Exception | None = None
         self.steps = 5
@@ -155,6 +157,9 @@ class FakeRuns:
 
     def results(self, run_id: int) -> list[RecordResult]:
         return list(self.results_by_run.get(run_id, ()))
+
+    def record_details(self, run_id: int, key: str, email: str) -> RecordDetails:
+        return self.details.get((run_id, key), RecordDetails(None, None))
 
     def last_failed(self, profile_id: int) -> RunSummary | None:
         last = next((r for r in self.histories.get(profile_id, ()) if not r.dry_run), None)

@@ -486,3 +486,13 @@ def test_an_opt_out_column_wins_over_a_suggested_consent_column():
         consent_column="Subscribed",
     )
     assert (draft.opt_out_column, draft.consent_column) == ("Unsubscribed", "")
+
+
+def test_a_profile_is_named_from_its_file_unless_the_name_is_taken():
+    from app.ui.profile_wizard.flow import name_for_file
+
+    assert name_for_file("/home/me/shop-customers.csv") == "Shop customers"
+    assert name_for_file("C:/exports/till_export 2025.xlsx") == "Till export 2025"
+    taken = {"shop customers", "Shop customers (2)"}
+    assert name_for_file("/x/shop-customers.csv", taken) == "Shop customers (3)"
+    assert name_for_file("/x/__.csv") == "Contacts"

@@ -31,7 +31,13 @@ from app.core.settings import Preferences
 from app.core.source_preview import SourcePreview
 from app.core.store_types import Connection
 from app.sync.exports import Sheet
-from app.sync.facade.values import ListAddResult, ListMember, ProfileOverview, RunFilter
+from app.sync.facade.values import (
+    ListAddResult,
+    ListMember,
+    ProfileOverview,
+    RecordDetails,
+    RunFilter,
+)
 from app.sync.progress import CancelToken, ProgressReporter
 from app.sync.undo import UndoReport
 
@@ -202,6 +208,10 @@ class RunsApi(Protocol):
 
     def results(self, run_id: int) -> list[RecordResult]:
         """The run's records, each with its Constant Contact id when known."""
+
+    def record_details(self, run_id: int, key: str, email: str) -> RecordDetails:
+        """What the run sent for the record ``key``, and what the local copy of Constant
+        Contact holds for ``email`` now."""
 
     def last_failed(self, profile_id: int) -> RunSummary | None:
         """The profile's latest real run, when some of its records failed."""

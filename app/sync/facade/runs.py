@@ -26,6 +26,7 @@ from app.sync.engine import EngineDeps, PushEngine
 from app.sync.facade.connections import Connections
 from app.sync.facade.profiles import Profiles
 from app.sync.facade.store import Store
+from app.sync.facade.values import RecordDetails, sent_values
 from app.sync.gc_pause import gc_paused
 from app.sync.locks import AccountLock, Activity, Holder, Origin, ProfileLock, account_key
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
@@ -234,6 +235,22 @@ class Runs:
         with gc_paused():
             rows = runs.results(run_id)
             return with_contact_ids(rows, self._store.mirror, runs.connection_of(run_id))
+
+    def record_details(self, run_id: int, key: str, email: str) -> RecordDetails:
+        """What the run sent for ``key`` and what the local copy holds for ``email`` now."""
+        payload = self._store.runs.payload_of(run_id, key)
+        sent = sent_values(payload) if payload is not None else None
+        connection = self._store.runs.connection_of(run_id)
+        snapshot = (
+            self._store.mirror.snapshots(connection, [email]).get(email.strip().lower())
+            if connection is not None and email
+            else None
+        )
+        if snapshot is None:
+            return RecordDetails(sent, None)
+        held = {"email": snapshot["email"]}
+        held.update({k: str(v) for k, v in snapshot["fields"].items() if v not in (None, "")})
+        return RecordDetails(sent, held, snapshot["permission"], len(snapshot["list_ids"]))
 
     def last_failed(self, profile_id: int) -> RunSummary | None:
         """The profile's latest real run, when some of its records failed."""

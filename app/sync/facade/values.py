@@ -3,8 +3,10 @@ what adding people to a list did, and which runs a report shows."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from app.core.outcomes import RunStatus, RunSummary
 from app.core.profiles import SyncProfile
@@ -24,6 +26,37 @@ class ProfileOverview:
     last_run: RunSummary | None
     latest: RunSummary | None = None
     last_dry_run: RunSummary | None = None
+
+
+@dataclass(frozen=True)
+class RecordDetails:
+    """One record of a run, for its details: what the run sent for it and what the local copy
+    of Constant Contact holds for its email now.
+
+    Attributes:
+        sent: the values the run sent (field key -> value), or None when it sent nothing.
+        held: the contact's fields in the local copy, or None when it holds no contact.
+        permission: the contact's email permission there ("implicit", "unsubscribed"...).
+        list_count: how many of the account's lists the contact is on.
+    """
+
+    sent: dict[str, str] | None
+    held: dict[str, str] | None
+    permission: str = ""
+    list_count: int = 0
+
+
+def sent_values(payload: Mapping[str, Any]) -> dict[str, str]:
+    """The field values in a run record's payload: a push's import item, or the ``values`` a
+    run wrote to the source; ContactBridge's own bookkeeping keys are left out."""
+    values = payload.get("values")
+    if isinstance(values, Mapping):
+        payload = values
+    return {
+        str(k): str(v)
+        for k, v in payload.items()
+        if isinstance(v, str | int | float) and v != "" and not str(k).startswith("_")
+    }
 
 
 @dataclass(frozen=True, slots=True)

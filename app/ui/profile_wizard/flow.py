@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
+from pathlib import PurePath
 from typing import Any
 
 from app.connectors import registry
@@ -496,6 +497,19 @@ def target_label(key: str) -> str:
 def target_group(key: str) -> str:
     field_ = FIELDS_BY_KEY.get(key)
     return field_.group if field_ else "Custom fields"
+
+
+def name_for_file(path: str, existing_names: Set[str] = frozenset()) -> str:
+    """A profile name from a file's name ("shop-customers.csv" → "Shop customers"), made
+    unique among ``existing_names`` ("Shop customers (2)")."""
+    stem = PurePath(path).stem.replace("_", " ").replace("-", " ").strip()
+    base = " ".join(stem.split())[: PROFILE_NAME_MAX - 4] or "Contacts"
+    base = base[:1].upper() + base[1:]
+    taken = {n.strip().casefold() for n in existing_names}
+    name, n = base, 2
+    while name.casefold() in taken:
+        name, n = f"{base} ({n})", n + 1
+    return name
 
 
 def unique_names(names: Iterable[str], excluding: str | None = None) -> frozenset[str]:

@@ -84,8 +84,16 @@ def _search_key(r: RecordResult, tokens: dict[tuple, str]) -> str:
         token = tokens[kind] = tally_category(*tally_of(*kind))
     return (
         f"{token}{_SEP}{r.row}{_SEP}{r.name}{_SEP}{r.email}{_SEP}{r.source_id}{_SEP}"
-        f"{r.contact_id}{_SEP}{r.reason}"
+        f"{r.contact_id}{_SEP}{r.reason}{_SEP}{r.detail}"
     )
+
+
+def reason_text(r: RecordResult) -> str:
+    """The reason column's words: an update says what changed ("Changed since the last sync:
+    City: Austin → Dallas"); other rows their reason."""
+    if r.detail and r.outcome is Outcome.UPDATED and not r.detail.startswith("Sends "):
+        return f"{r.reason}: {r.detail}" if r.reason else r.detail
+    return r.reason
 
 
 class RunResultsModel(RowTableModel[RecordResult]):
@@ -138,7 +146,7 @@ class RunResultsModel(RowTableModel[RecordResult]):
             if col == self.COL_OUTCOME:
                 return self.outcome_text(r)
             if col == self.COL_REASON:
-                return r.reason
+                return reason_text(r)
             return None
         if role == FILTER_ROLE:
             if self._keys is None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,15 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.advice import advice
-from app.core.errors import Cancelled
+from app.core.errors import AppError, Cancelled
 from app.core.outcomes import RecordResult, RunStatus, RunSummary
 from app.core.vocabulary import RunTallies, Side, Tally, Term, shown_terms, summary_text, term
+from app.sync.facade.values import RecordDetails
 from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks
 from app.ui.errors import show_error
 from app.ui.export_path import export_path
 from app.ui.i18n import tr
 from app.ui.results.export import write_results_csv
+from app.ui.results.record_details import RecordDetailsDialog
 from app.ui.results.results_model import (
     Category,
     ResultsFilterProxy,
@@ -61,6 +64,7 @@ class ResultsTable(QWidget):
     """
 
     export_finished = Signal(str, int)
+    record_opened = Signal(object)
 
     def __init__(
         self,
@@ -107,6 +111,7 @@ class ResultsTable(QWidget):
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.verticalHeader().hide()
+        self.view.doubleClicked.connect(self._on_double_clicked)
         # A fixed row height keeps 100,000 rows cheap: the view never measures them.
         vh = self.view.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -177,6 +182,12 @@ class ResultsTable(QWidget):
         return tuple(
             rows[proxy.mapToSource(proxy.index(i, 0)).row()] for i in range(proxy.rowCount())
         )
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        """A row was double-clicked: say which record, for its details."""
+        if index.isValid():
+            self.record_opened.emit(self.model.rows[self.proxy.mapToSource(index).row()])
 
     @Slot(str)
     def _on_search(self, text: str) -> None:
@@ -286,15 +297,27 @@ def result_categories(
     )
 
 
+DetailsFn = Callable[[int, str, str], RecordDetails]  # (run id, key, email) -> details
+
+
 class ResultsView(QWidget):
     """Everything about one finished run: what it did, in counts and record by record.
 
     The tiles hold the run's tallies (``app.core.vocabulary``), a row for each way records
     went when some went to the source; ``tiles`` maps ``tally_category`` values to them.
+    Double-clicking a record opens its details when ``details`` can read them (the service's
+    ``runs.record_details``); ``dialog`` is the last one opened.
     """
 
-    def __init__(self, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        tasks: BackgroundTasks,
+        parent: QWidget | None = None,
+        details: DetailsFn | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.details = details
+        self.dialog: RecordDetailsDialog | None = None
         self.banner = Banner()
         self.tile_grid = QGridLayout()
         self.tile_grid.setHorizontalSpacing(8)
@@ -312,6 +335,8 @@ class ResultsView(QWidget):
             tasks, result_categories((), False, problems=True), tr("Error report")
         )
         self.error_table.view.horizontalHeader().resizeSection(RunResultsModel.COL_OUTCOME, 270)
+        for table in (self.push_table, self.error_table):
+            table.record_opened.connect(self.open_details)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.push_table, "")
@@ -370,6 +395,27 @@ class ResultsView(QWidget):
             0, (tr("Plan (%1)") if dry else tr("Results (%1)")).replace("%1", f"{len(rows):,}")
         )
         self.tabs.setTabText(1, tr("Error report (%1)").replace("%1", f"{len(problems):,}"))
+
+    @Slot(object)
+    def open_details(self, record: RecordResult) -> None:
+        """Show one record's details: what was sent, what Constant Contact holds now."""
+        if self.summary is None:
+            return
+        try:
+            found = (
+                self.details(self.summary.run_id, record.key, record.email)
+                if self.details is not None
+                else RecordDetails(None, None)
+            )
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        outcome = self.push_table.model.outcome_text(record)
+        dialog = RecordDetailsDialog(record, outcome, found, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
 
     def _show_tiles(
         self, tallies: RunTallies, shown: tuple[Term, ...], dry: bool, source: str

@@ -191,3 +191,18 @@ def test_no_api_access_the_all_clients_export_with_its_consent_column(
     assert summary.counts.total == len(SAMPLE_CLIENTS)
     subscribed = {c.email for c in SAMPLE_CLIENTS if c.subscribed is True and c.email}
     assert {e.lower() for e in cc.contacts_on_list("From the export")} == subscribed
+
+
+def test_results_name_each_client_with_their_wellnessliving_id(sandbox: ServiceHandle) -> None:
+    service = sandbox.service
+    wl: WellnessLivingEmulator = sandbox.emulators["wellnessliving"]
+    summary = service.runs.sync(service.profiles.named(PROFILE).id)
+    by_email = {c.email.lower(): c for c in SAMPLE_CLIENTS if c.email}
+    pushed = [r for r in service.runs.results(summary.run_id) if r.direction == "push"]
+    assert pushed
+    for r in (r for r in pushed if r.email):  # those without an email: below
+        client = by_email[r.email.lower()]
+        assert r.name == f"{client.first} {client.last}"
+        assert r.source_id == uid_of(wl, client.email)  # the client's own id, not a row
+    for r in (r for r in pushed if not r.email):  # named all the same, with their own id
+        assert r.name and r.source_id in wl.client_uids(BUSINESS_KEY)

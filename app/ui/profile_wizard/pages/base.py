@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWhatsThis, QWidget, QWizardPage
 
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.flow import ProfileDraft, Step
+from app.ui.profile_wizard.page_help import page_help
 from app.ui.profile_wizard.tasks import TaskRunner
 from app.ui.profile_wizard.widgets import error_label, set_error
 
@@ -67,6 +69,32 @@ class DraftPage(QWizardPage):
                 n=int(self.step) + 1, count=STEP_COUNT, title=self.page_title()
             )
         )
+        # "What's this?": a "?" in the page's top-right margin (it takes no room from the
+        # page) and Shift+F1 both show what this step is for.
+        self.help_text = page_help(int(self.step))
+        self.setWhatsThis(self.help_text)
+        self.help_button = QToolButton(self)
+        self.help_button.setObjectName("pageHelp")
+        self.help_button.setText("?")
+        self.help_button.setAutoRaise(False)  # a button that looks like one
+        self.help_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.help_button.setToolTip(self.tr("What is this step for?"))
+        self.help_button.setAccessibleName(self.tr("Help on this step"))
+        self.help_button.setWhatsThis(self.help_text)
+        self.help_button.clicked.connect(self.show_help)
+
+    # -- help ----------------------------------------------------------------------------------
+
+    def show_help(self) -> None:
+        """Show what this step is for, under the "?" button."""
+        below = self.help_button.mapToGlobal(QPoint(0, self.help_button.height()))
+        QWhatsThis.showText(below, self.help_text, self.help_button)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        size = 22
+        self.help_button.setGeometry(self.width() - size - 1, 0, size, size)
+        self.help_button.raise_()
 
     # -- for subclasses ------------------------------------------------------------------------
 

@@ -328,6 +328,13 @@ class ConstantContactPage(DraftPage):
         self._lists_for = conn_id
         self._check_error = self._network_error = ""
         self._fill_picker()
+        if not self.list_edit.text().strip():
+            # One less thing to type: the account's only list, or a new "Newsletter". With
+            # several lists the user chooses: no guessing where people go.
+            if len(self._lists) == 1:
+                self.list_edit.setText(self._lists[0].name)
+            elif not self._lists:
+                self.list_edit.setText(self.tr("Newsletter"))
         self._use_list_name(self.list_edit.text())
         self.lists_loaded.emit(self._lists)
         self.refresh()

@@ -421,6 +421,8 @@ class SourcePage(DraftPage):
     def _browse(self) -> None:
         path = self.ask_for_file()
         if path:
+            if not self.name_edit.text().strip():  # a name from the file: one less to type
+                self.name_edit.setText(flow.name_for_file(path, self.ctx.existing_names))
             self.set_file(path)
 
     def _path_typed(self, text: str) -> None:

@@ -1,0 +1,1 @@
+"""Help inside the app: the getting-started guide, the first-run welcome, page help."""
