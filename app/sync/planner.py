@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NotRequired, TypedDict
 
+from app.core.derived_fields import BIRTHDAY, FULL_NAME, expand
 from app.core.email_address import NOT_VALID, check_email, email_key
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
 from app.core.normalise import same_items
@@ -31,6 +32,7 @@ OUTCOME_OF = ACTION_OUTCOME
 
 
 _DATE_KEYS = frozenset({"birthday_month", "birthday_day", "anniversary"})
+_DERIVED_KEYS = frozenset({FULL_NAME, BIRTHDAY})
 
 
 class Reason:
@@ -410,10 +412,15 @@ class Planner:
         for key in self._drop.intersection(mapped):
             del mapped[key]
         mapped.pop("email", None)
+        if not _DERIVED_KEYS.isdisjoint(mapped) or "anniversary" in mapped:
+            derived = expand(mapped)  # a full name split, a date of birth to month and day
+        else:
+            derived = []
         # States, countries and phones in the forms the options ask for (cached lookups).
         warnings = transformer(
             opts.state_format, opts.country_format, opts.phone_format, opts.phone_region
         ).apply(mapped)
+        warnings.extend(derived)
         warnings.extend(record.notes)
         refused: list[str] = []
         if not _DATE_KEYS.isdisjoint(mapped):  # birthdays and anniversaries, checked as CC does

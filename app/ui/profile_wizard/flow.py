@@ -16,6 +16,7 @@ from typing import Any
 from app.connectors import registry
 from app.core.fields import (
     CUSTOM_FIELD_LABEL_MAX,
+    DERIVED_FIELDS,
     FIELDS_BY_KEY,
     LIST_NAME_MAX,
     MAX_CUSTOM_FIELDS_PER_CONTACT,
@@ -216,7 +217,7 @@ def next_step(step: Step, draft: ProfileDraft) -> Step | None:
 def mapping_targets(draft: ProfileDraft) -> list[str]:
     """Every target field the mapping page shows: the standard ones, then custom ones."""
     custom = [t for t in draft.mapping if is_custom(t)]
-    return [f.key for f in STANDARD_FIELDS] + custom
+    return [f.key for f in STANDARD_FIELDS + DERIVED_FIELDS] + custom
 
 
 def apply_source_preview(
