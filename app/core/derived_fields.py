@@ -123,9 +123,9 @@ def expand(mapped: MutableMapping[str, str]) -> list[str]:
             mapped["birthday_month"], mapped["birthday_day"] = month_day
     anniversary = mapped.get("anniversary")
     if anniversary:
-        value = anniversary_value(anniversary)
-        if value is not None:
-            mapped["anniversary"] = value
+        sent = anniversary_value(anniversary)
+        if sent is not None:
+            mapped["anniversary"] = sent
     return warnings
 
 

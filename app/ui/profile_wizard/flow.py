@@ -386,8 +386,26 @@ def _validate_constant_contact(draft: ProfileDraft, _names: Set[str]) -> dict[st
     return out
 
 
+CONSENT_NEEDED = (
+    "Say how the people in this file agreed to receive email: choose a column that says "
+    "yes or no, or confirm that they all agreed."
+)
+
+
+def consent_problem(draft: ProfileDraft) -> str:
+    """Why a file's profile cannot be saved yet for want of consent ("" when it can): a
+    consent column, or the user's confirmation that everyone agreed. A profile saved before
+    this was asked keeps running, and the wizard asks when it is next edited."""
+    if not draft.is_file or draft.consent_column or draft.options.consent_attested_at:
+        return ""
+    return CONSENT_NEEDED
+
+
 def _validate_options(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:
     out: dict[str, str] = {}
+    consent = consent_problem(draft)
+    if consent:
+        out["consent"] = consent
     column = draft.opt_out_column or draft.consent_column
     if column and draft.columns and column not in draft.columns:
         out["opt_out_column"] = _missing_column(column)
