@@ -14,6 +14,7 @@ from enum import IntEnum
 from typing import Any
 
 from app.connectors import registry
+from app.core.derived_fields import BIRTHDAY, FULL_NAME, birthday_parts, preview_split
 from app.core.fields import (
     CUSTOM_FIELD_LABEL_MAX,
     DERIVED_FIELDS,
@@ -490,6 +491,43 @@ _VALIDATORS = {
     Step.FILTERS: _validate_filters,
     Step.SCHEDULE: _validate_schedule,
 }
+
+
+NO_NAMES = (
+    "No names will be sent: an email that greets people by first name will read “Dear ,” "
+    "(or the fallback greeting set in Constant Contact). Map a name column if your file has one."
+)
+NO_CONSENT_COLUMN = (
+    "No consent column: everyone in this file who has not opted out goes to Constant Contact "
+    "as agreeing to receive email, on your word (Options)."
+)
+
+
+def mapping_notes(draft: ProfileDraft) -> list[str]:
+    """What the mapping means that the user might not expect: no names, no consent column."""
+    notes: list[str] = []
+    names = ("full_name", "first_name", "last_name")
+    if not any(draft.mapping.get(t) for t in names) and not draft.options.unknown_for_blank_names:
+        notes.append(NO_NAMES)
+    if draft.is_file and not draft.consent_column:
+        notes.append(NO_CONSENT_COLUMN)
+    return notes
+
+
+def sample_preview(draft: ProfileDraft, target: str, column: str) -> list[str]:
+    """The sample values of ``column`` as they will be sent to ``target``: a full name as
+    its split ("Dr. Ada King-Lovelace → Ada / King-Lovelace"), a date of birth as its month
+    and day; other fields as they are."""
+    values = sample_values(draft, column)
+    if target == FULL_NAME:
+        return [preview_split(v) for v in values]
+    if target == BIRTHDAY:
+        out = []
+        for v in values:
+            parts = birthday_parts(v)
+            out.append(f"{v} → {parts[0]}/{parts[1]}" if parts else f"{v} → (not a date)")
+        return out
+    return values
 
 
 def sample_values(draft: ProfileDraft, column: str, limit: int = 3) -> list[str]:
