@@ -499,3 +499,10 @@ def test_an_opt_out_column_wins_over_a_suggested_consent_column():
         consent_column="Subscribed",
     )
     assert (draft.opt_out_column, draft.consent_column) == ("Unsubscribed", "")
+
+
+def test_the_full_name_and_birthday_rows_sit_with_their_fields():
+    targets = flow.mapping_targets(ready_draft())
+    assert targets[targets.index("last_name") + 1] == "full_name"
+    assert targets[targets.index("birthday") + 1] == "birthday_month"
+    assert len(targets) == len(set(targets))

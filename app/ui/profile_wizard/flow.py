@@ -17,7 +17,6 @@ from app.connectors import registry
 from app.core.derived_fields import BIRTHDAY, FULL_NAME, birthday_parts, preview_split
 from app.core.fields import (
     CUSTOM_FIELD_LABEL_MAX,
-    DERIVED_FIELDS,
     FIELDS_BY_KEY,
     LIST_NAME_MAX,
     MAX_CUSTOM_FIELDS_PER_CONTACT,
@@ -215,10 +214,21 @@ def next_step(step: Step, draft: ProfileDraft) -> Step | None:
     return _NAVMAP[step]
 
 
+def _ordered_targets() -> tuple[str, ...]:
+    # A full name after the first and last name; a full birthday before its month and day.
+    order = [f.key for f in STANDARD_FIELDS]
+    order.insert(order.index("last_name") + 1, FULL_NAME)
+    order.insert(order.index("birthday_month"), BIRTHDAY)
+    return tuple(order)
+
+
+_TARGET_ORDER = _ordered_targets()
+
+
 def mapping_targets(draft: ProfileDraft) -> list[str]:
     """Every target field the mapping page shows: the standard ones, then custom ones."""
     custom = [t for t in draft.mapping if is_custom(t)]
-    return [f.key for f in STANDARD_FIELDS + DERIVED_FIELDS] + custom
+    return [*_TARGET_ORDER, *custom]
 
 
 def apply_source_preview(
@@ -387,10 +397,7 @@ def _validate_constant_contact(draft: ProfileDraft, _names: Set[str]) -> dict[st
     return out
 
 
-CONSENT_NEEDED = (
-    "Say how the people in this file agreed to receive email: choose a column that says "
-    "yes or no, or confirm that they all agreed."
-)
+CONSENT_NEEDED = "Say whether these people agreed to receive email (top of Options)."
 
 
 def consent_problem(draft: ProfileDraft) -> str:

@@ -232,7 +232,7 @@ def test_a_profile_saved_before_consent_was_asked_asks_when_edited(
     qtbot.waitUntil(finish.isEnabled, timeout=WAIT_MS)
     click(qtbot, finish)  # it is not attested silently: saving asks the question
     assert service.profiles.save_calls == 0
-    assert reported and reported[0].startswith("Options: Say how the people in this file")
+    assert reported and reported[0].startswith("Options: Say whether these people agreed")
     press_next(qtbot, wizard, Step.CONSTANT_CONTACT)
     wizard.page_for(Step.CONSTANT_CONTACT).list_edit.setText("Newsletter")
     click(qtbot, next_button(wizard))
