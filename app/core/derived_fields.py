@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from nameparser import HumanName
 
-from app.core.validation import parse_date
+from app.core.validation import is_plain_date, parse_date
 
 FULL_NAME = "full_name"
 BIRTHDAY = "birthday"
@@ -103,7 +103,9 @@ def anniversary_value(text: str) -> str | None:
 
 def expand(mapped: MutableMapping[str, str]) -> list[str]:
     """Replace ``full_name`` and ``birthday`` in ``mapped`` by Constant Contact's fields and
-    put an anniversary date in the form it takes; returns warnings, one per value not used."""
+    put an anniversary date with a time after it ("2010-06-21 00:00:00", as spreadsheets give
+    dates) in the form it takes (one already in that form is sent as it is, so profiles
+    saved before send the same values); returns warnings, one per value not used."""
     warnings: list[str] = []
     full = mapped.pop(FULL_NAME, None)
     if full is not None:
@@ -122,7 +124,7 @@ def expand(mapped: MutableMapping[str, str]) -> list[str]:
         elif not mapped.get("birthday_month") and not mapped.get("birthday_day"):
             mapped["birthday_month"], mapped["birthday_day"] = month_day
     anniversary = mapped.get("anniversary")
-    if anniversary:
+    if anniversary and not is_plain_date(anniversary):  # as it is when CC takes it so
         sent = anniversary_value(anniversary)
         if sent is not None:
             mapped["anniversary"] = sent

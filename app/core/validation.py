@@ -144,6 +144,12 @@ def _is_date(text: str) -> bool:
     return parse_date(text) is not None
 
 
+def is_plain_date(text: str) -> bool:
+    """Whether the text is already a date in a form Constant Contact takes as it is
+    ("2024-03-05", "03/05/2024"), with nothing after it."""
+    return any(p.fullmatch(text.strip()) for p in _ANNIVERSARY) and parse_date(text) is not None
+
+
 def parse_date(text: str) -> date | None:
     """The date in "2024-03-05", "2024/3/5" or "03/05/2024" (month first, as Constant Contact
     reads it), with any time after it ("1990-03-05 00:00:00", as spreadsheets give dates);

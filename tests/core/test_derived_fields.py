@@ -82,6 +82,15 @@ def test_expand_replaces_the_derived_fields_and_keeps_own_columns():
     assert own == {"first_name": "Augusta", "last_name": "Lovelace"}
 
 
+def test_an_anniversary_constant_contact_takes_is_sent_as_it_is():
+    plain = {"anniversary": "6/21/2010"}
+    expand(plain)
+    assert plain == {"anniversary": "6/21/2010"}  # unchanged: no resend for old profiles
+    cell = {"anniversary": "2010-06-21 00:00:00"}
+    expand(cell)
+    assert cell == {"anniversary": "2010-06-21"}
+
+
 def test_expand_says_what_it_could_not_use():
     mapped = {"full_name": "Acme Ltd", "birthday": "unknown", "anniversary": "sometime"}
     warnings = expand(mapped)

@@ -16,7 +16,7 @@ from tests.sync.conftest import Bakery
 
 ROWS = [
     ["Name", "Email", "DOB", "Wedding", "Email consent"],
-    ["Dr. Ada King-Lovelace", "ada.k@example.com", "1815-12-10", "7/8/1835", "Yes"],
+    ["Dr. Ada King-Lovelace", "ada.k@example.com", "1815-12-10", "1835-07-08 00:00:00", "Yes"],
     ["Hopper, Grace", "grace.h@example.com", "12/9/1906", "", "subscribed"],
     ["Charles Babbage", "charles.b@example.com", "1791-12-26", "", "No"],
     ["Alan Turing", "alan.t@example.com", "", "", ""],

@@ -87,7 +87,7 @@ def test_a_full_name_and_a_date_of_birth_are_sent_as_constant_contact_fields() -
         "Email": "ada@example.com",
         "Name": "Dr. Ada King-Lovelace",
         "DOB": "1815-12-10 00:00:00",
-        "Wed": "7/8/1835",
+        "Wed": "1835-07-08 00:00:00",
     }
     planned = Planner(PlanContext(profile=profile)).plan(SourceRecord("k", 2, values))  # type: ignore[arg-type]
     assert planned.action is Action.CREATE  # type: ignore[attr-defined]
