@@ -43,7 +43,14 @@ STANDARD_FIELDS: tuple[TargetField, ...] = (
     TargetField("anniversary", "Anniversary", 10, "Dates"),
 )
 
-FIELDS_BY_KEY: dict[str, TargetField] = {f.key: f for f in STANDARD_FIELDS}
+# Worked out from one column before sending (``core.derived_fields``): not Constant Contact
+# fields themselves, so never sent under these keys.
+DERIVED_FIELDS: tuple[TargetField, ...] = (
+    TargetField("full_name", "Full name (split into first and last)", 255),
+    TargetField("birthday", "Birthday (full date: month and day sent)", 40, "Dates"),
+)
+
+FIELDS_BY_KEY: dict[str, TargetField] = {f.key: f for f in STANDARD_FIELDS + DERIVED_FIELDS}
 ADDRESS_KEYS = frozenset(f.key for f in STANDARD_FIELDS if f.group == "Address")
 PHONE_KEYS = frozenset(f.key for f in STANDARD_FIELDS if f.group == "Phone")
 

@@ -34,6 +34,8 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         "employer",
     ),
     "job_title": ("job title", "title", "position", "job", "role", "job role", "occupation"),
+    "full_name": ("name", "full name", "contact name", "customer name", "client name", "contact"),
+    "birthday": ("birthday", "date of birth", "dob", "birth date", "birthdate"),
     "birthday_month": ("birthday month", "birth month", "dob month"),
     "birthday_day": ("birthday day", "birth day of month", "dob day"),
     "anniversary": ("anniversary", "anniversary date", "wedding anniversary"),
@@ -221,6 +223,8 @@ def suggest_mapping(headers: Sequence[str]) -> FieldMapping:
     for _, index, target in sorted(candidates, key=lambda c: (-c[0], c[1])):
         if target not in chosen.values() and index not in chosen:
             chosen[index] = target
+    if "full_name" in chosen.values() and {"first_name", "last_name"} & set(chosen.values()):
+        chosen = {i: t for i, t in chosen.items() if t != "full_name"}  # its own columns win
     return FieldMapping(tuple(FieldMap(headers[i], chosen[i]) for i in sorted(chosen)))
 
 

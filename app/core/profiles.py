@@ -81,6 +81,9 @@ class SyncOptions:
     country_format: CountryFormat = CountryFormat.AS_IS
     phone_format: PhoneFormat = PhoneFormat.AS_IS
     phone_region: str = ""  # alpha-2 region for numbers without "+"; blank: the record's country
+    # When the user confirmed that everyone in the source agreed to receive email (ISO 8601,
+    # UTC), as Constant Contact's own upload asks; "" = not confirmed (see flow.consent_problem).
+    consent_attested_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -112,6 +115,9 @@ OPTION_HELP: dict[str, str] = {
     "never read oddly.",
     "sync_addresses": "Send street, city, state, postal code and country to Constant Contact.",
     "sync_phones": "Send phone numbers to Constant Contact.",
+    "consent_attested_at": "You confirmed that everyone in this source agreed to receive email "
+    "from your business (Constant Contact asks this of every upload); the time is kept with "
+    "the profile.",
     "opt_out_handling": "What to do with people your source marks as opted out: leave them out, "
     "or also unsubscribe them in Constant Contact.",
     "opt_out_column": "The column that marks a person as opted out (yes, true, 1 or x).",

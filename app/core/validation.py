@@ -19,6 +19,7 @@ _ANNIVERSARY = (
     re.compile(r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"),
     re.compile(r"(?P<m>\d{1,2})[-/](?P<d>\d{1,2})[-/](?P<y>\d{4})"),
 )
+_TIME_AFTER = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
 def trim_to_limit(key: str, value: str) -> tuple[str, bool]:
@@ -140,12 +141,26 @@ def _is_day_of(day: int, month: int) -> bool:
 
 
 def _is_date(text: str) -> bool:
+    return parse_date(text) is not None
+
+
+def is_plain_date(text: str) -> bool:
+    """Whether the text is already a date in a form Constant Contact takes as it is
+    ("2024-03-05", "03/05/2024"), with nothing after it."""
+    return any(p.fullmatch(text.strip()) for p in _ANNIVERSARY) and parse_date(text) is not None
+
+
+def parse_date(text: str) -> date | None:
+    """The date in "2024-03-05", "2024/3/5" or "03/05/2024" (month first, as Constant Contact
+    reads it), with any time after it ("1990-03-05 00:00:00", as spreadsheets give dates);
+    None when the text is not one of these or not a real day."""
+    text = text.strip()
+    text = _TIME_AFTER.sub("", text)
     for pattern in _ANNIVERSARY:
         match = pattern.fullmatch(text)
         if match:
             try:
-                date(int(match["y"]), int(match["m"]), int(match["d"]))
+                return date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:
-                return False
-            return True
-    return False
+                return None
+    return None

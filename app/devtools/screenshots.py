@@ -36,6 +36,7 @@ from app.ui.event_wait import wait_for, wait_ms
 from app.ui.history import HistoryDialog
 from app.ui.main_window import MainWindow
 from app.ui.profile_wizard.flow import Step
+from app.ui.profile_wizard.pages.options import OptionsPage
 from app.ui.profile_wizard.pages.source import SourcePage
 from app.ui.profile_wizard.wizard import ProfileWizard
 
@@ -278,6 +279,10 @@ def _shoot_wizard(
         n += 1
         wait_ms(400)  # pages load previews and lists in the background
         shoot(wizard, f"09-wizard-{n}-{_slug(wizard.currentPage().title())}", settle_ms=0)
+        page = wizard.currentPage()
+        if isinstance(page, OptionsPage) and page.problems().get("consent"):
+            page.attest_check.setChecked(True)  # a profile saved before the question: answer it
+            shoot(wizard, f"09-wizard-{n}b-consent-confirmed", settle_ms=0)
         wizard.next()
         wait_ms(50)
         QApplication.processEvents()

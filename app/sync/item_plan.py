@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.core.derived_fields import BIRTHDAY, FULL_NAME, expand
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
 from app.core.profiles import SyncProfile
 from app.core.records import SourceRecord
@@ -18,12 +19,22 @@ from app.core.transforms import field_limit, import_key, transformer
 from app.core.validation import cc_first_name, check_record_values, trim_with_note
 
 DATE_KEYS = frozenset({"birthday_month", "birthday_day", "anniversary"})
+DERIVED_KEYS = frozenset({FULL_NAME, BIRTHDAY})
 
 
 class ItemPlan:
     """Turns a record into the flat bulk-import item to send, with its warnings."""
 
-    __slots__ = ("_dates", "_fields", "_keys", "_limits", "_shortest", "_transform", "_unknown")
+    __slots__ = (
+        "_dates",
+        "_derive",
+        "_fields",
+        "_keys",
+        "_limits",
+        "_shortest",
+        "_transform",
+        "_unknown",
+    )
 
     def __init__(self, profile: SyncProfile) -> None:
         opts = profile.options
@@ -38,6 +49,14 @@ class ItemPlan:
             (f.source, f.target) for f in profile.mapping.fields if f.target not in drop
         )
         targets = {target for _, target in self._fields}
+        # A full name, a date of birth or an anniversary date become Constant Contact's own
+        # fields (``derived_fields.expand``): plan for the fields they fill.
+        self._derive = not DERIVED_KEYS.isdisjoint(targets) or "anniversary" in targets
+        if FULL_NAME in targets:
+            targets |= {"first_name", "last_name"}
+        if BIRTHDAY in targets:
+            targets |= {"birthday_month", "birthday_day"}
+        targets -= DERIVED_KEYS
         found = transformer(
             opts.state_format, opts.country_format, opts.phone_format, opts.phone_region
         )
@@ -63,8 +82,11 @@ class ItemPlan:
                 value = value.strip()
                 if value:
                     mapped[target] = value
+        derived = expand(mapped) if self._derive else ()  # a full name split, a date of birth
         # States, countries and phones in the forms the options ask for (cached lookups).
         warnings = self._transform.apply(mapped) if self._transform is not None else []
+        if derived:
+            warnings.extend(derived)
         if record.notes:
             warnings.extend(record.notes)
         refused: Sequence[str] = ()

@@ -18,6 +18,7 @@ from app.core.profiles import OptOutHandling, SyncProfile
 from app.core.records import Permission, SourceRecord, source_id_of
 from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON
+from app.core.validation import is_consent_value
 from app.sync.diff import describe_changes
 from app.sync.fingerprint import fingerprint
 from app.sync.item_plan import ItemPlan
@@ -38,6 +39,9 @@ class Reason:
     INVALID_EMAIL = NOT_VALID  # "Not a valid email address: 'ann@'"; others name the problem
     DUPLICATE = "Same email address as row {row}; only the first is pushed"
     OPTED_OUT = "Opted out in the source, so not pushed"
+    NO_CONSENT = (
+        "No consent to email: the consent column “{column}” does not say yes, so not pushed"
+    )
     UNSUBSCRIBED = FAILED_SUBSCRIPTION_REASON  # counted as a failed subscription
     ALREADY_UNSUBSCRIBED = "Opted out in the source and already unsubscribed in Constant Contact"
     NOT_IN_CC = "Opted out in the source and not in Constant Contact, so nothing to do"
@@ -375,10 +379,15 @@ class Planner:
             return PlannedRecord(
                 action=Action.SKIP, reason=Reason.RESUBSCRIBED, state="1,0", **base
             )
+        # A consent column that does not say yes: the person never agreed (not an opt-out).
+        consent = self.ctx.profile.source.settings.get("consent_column") or ""
+        no_consent = bool(consent) and not is_consent_value(record.values.get(consent, ""))
+        skipped = Reason.NO_CONSENT.format(column=consent) if no_consent else ""
         if opts.opt_out_handling is not OptOutHandling.UNSUBSCRIBE:
-            return PlannedRecord(action=Action.SKIP, reason=Reason.OPTED_OUT, **base)
+            reason = skipped or Reason.OPTED_OUT
+            return PlannedRecord(action=Action.SKIP, reason=reason, **base)
         if remote is None and not contact_id and link is None:
-            return PlannedRecord(action=Action.SKIP, reason=Reason.NOT_IN_CC, **base)
+            return PlannedRecord(action=Action.SKIP, reason=skipped or Reason.NOT_IN_CC, **base)
         if remote_out:
             return PlannedRecord(
                 action=Action.SKIP, reason=Reason.ALREADY_UNSUBSCRIBED, state="1,1", **base

@@ -76,3 +76,27 @@ def test_an_over_long_value_says_what_was_sent_and_what_was_left_out() -> None:
         'sent "Senior Vice President, Global Operations & Sales ", '
         'left out "👩\u200d💼 (EMEA)"',
     )
+
+
+def test_a_full_name_and_a_date_of_birth_are_sent_as_constant_contact_fields() -> None:
+    mapping = FieldMapping.of(
+        {"Email": "email", "Name": "full_name", "DOB": "birthday", "Wed": "anniversary"}
+    )
+    profile = SyncProfile("T", SourceSpec(), "News", options=SyncOptions(), mapping=mapping, id=1)
+    values = {
+        "Email": "ada@example.com",
+        "Name": "Dr. Ada King-Lovelace",
+        "DOB": "1815-12-10 00:00:00",
+        "Wed": "1835-07-08 00:00:00",
+    }
+    planned = Planner(PlanContext(profile=profile)).plan(SourceRecord("k", 2, values))  # type: ignore[arg-type]
+    assert planned.action is Action.CREATE  # type: ignore[attr-defined]
+    item = planned.item  # type: ignore[attr-defined]
+    assert (item["first_name"], item["last_name"]) == ("Ada", "King-Lovelace")
+    assert (item["birthday_month"], item["birthday_day"]) == ("12", "10")
+    assert item["anniversary"] == "1835-07-08"
+    assert "full_name" not in item and "birthday" not in item
+    company = {**values, "Name": "Acme Ltd", "DOB": "someday"}
+    planned = Planner(PlanContext(profile=profile)).plan(SourceRecord("k", 3, company))  # type: ignore[arg-type]
+    assert "first_name" not in planned.item  # type: ignore[attr-defined]
+    assert any("business" in w for w in planned.warnings)  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,7 @@ def ready_draft(**changes: object) -> ProfileDraft:
         opt_out_column="Opt Out",
         key_column="Customer ID",
     )
+    draft.options = replace(draft.options, consent_attested_at="2025-06-02T08:30:00+00:00")
     for key, value in changes.items():
         setattr(draft, key, value)
     return draft
@@ -216,7 +218,7 @@ def test_a_chosen_workbook_sheet_round_trips_through_a_profile():
 
 def test_guard_values_must_be_positive():
     draft = ready_draft()
-    draft.options = SyncOptions(guard_share=0.0, guard_count=0)
+    draft.options = SyncOptions(guard_share=0.0, guard_count=0, consent_attested_at="2025-06-02")
     assert set(validate(Step.OPTIONS, draft)) == {"guard_share", "guard_count"}
 
 
@@ -250,6 +252,17 @@ def test_main_list_name_is_at_most_255_characters():
 def test_opt_out_column_must_be_in_the_file():
     assert "Gone" in validate(Step.OPTIONS, ready_draft(opt_out_column="Gone"))["opt_out_column"]
     assert validate(Step.OPTIONS, ready_draft(opt_out_column="")) == {}
+
+
+def test_a_file_needs_a_consent_column_or_the_users_word():
+    unanswered = ready_draft()
+    unanswered.options = replace(unanswered.options, consent_attested_at="")
+    assert "agreed to receive email" in validate(Step.OPTIONS, unanswered)["consent"]
+    unanswered.consent_column = "Opt Out"  # a column that says yes or no
+    assert validate(Step.OPTIONS, unanswered) == {}
+    attested = ready_draft()
+    assert validate(Step.OPTIONS, attested) == {}
+    assert attested.to_profile().options.consent_attested_at == "2025-06-02T08:30:00+00:00"
 
 
 def test_email_must_be_mapped():
@@ -496,3 +509,10 @@ def test_a_profile_is_named_from_its_file_unless_the_name_is_taken():
     taken = {"shop customers", "Shop customers (2)"}
     assert name_for_file("/x/shop-customers.csv", taken) == "Shop customers (3)"
     assert name_for_file("/x/__.csv") == "Contacts"
+
+
+def test_the_full_name_and_birthday_rows_sit_with_their_fields():
+    targets = flow.mapping_targets(ready_draft())
+    assert targets[targets.index("last_name") + 1] == "full_name"
+    assert targets[targets.index("birthday") + 1] == "birthday_month"
+    assert len(targets) == len(set(targets))

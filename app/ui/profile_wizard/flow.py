@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 from app.connectors import registry
+from app.core.derived_fields import BIRTHDAY, FULL_NAME, birthday_parts, preview_split
 from app.core.fields import (
     CUSTOM_FIELD_LABEL_MAX,
     FIELDS_BY_KEY,
@@ -214,10 +215,21 @@ def next_step(step: Step, draft: ProfileDraft) -> Step | None:
     return _NAVMAP[step]
 
 
+def _ordered_targets() -> tuple[str, ...]:
+    # A full name after the first and last name; a full birthday before its month and day.
+    order = [f.key for f in STANDARD_FIELDS]
+    order.insert(order.index("last_name") + 1, FULL_NAME)
+    order.insert(order.index("birthday_month"), BIRTHDAY)
+    return tuple(order)
+
+
+_TARGET_ORDER = _ordered_targets()
+
+
 def mapping_targets(draft: ProfileDraft) -> list[str]:
     """Every target field the mapping page shows: the standard ones, then custom ones."""
     custom = [t for t in draft.mapping if is_custom(t)]
-    return [f.key for f in STANDARD_FIELDS] + custom
+    return [*_TARGET_ORDER, *custom]
 
 
 def apply_source_preview(
@@ -386,8 +398,23 @@ def _validate_constant_contact(draft: ProfileDraft, _names: Set[str]) -> dict[st
     return out
 
 
+CONSENT_NEEDED = "Say whether these people agreed to receive email (top of Options)."
+
+
+def consent_problem(draft: ProfileDraft) -> str:
+    """Why a file's profile cannot be saved yet for want of consent ("" when it can): a
+    consent column, or the user's confirmation that everyone agreed. A profile saved before
+    this was asked keeps running, and the wizard asks when it is next edited."""
+    if not draft.is_file or draft.consent_column or draft.options.consent_attested_at:
+        return ""
+    return CONSENT_NEEDED
+
+
 def _validate_options(draft: ProfileDraft, _names: Set[str]) -> dict[str, str]:
     out: dict[str, str] = {}
+    consent = consent_problem(draft)
+    if consent:
+        out["consent"] = consent
     column = draft.opt_out_column or draft.consent_column
     if column and draft.columns and column not in draft.columns:
         out["opt_out_column"] = _missing_column(column)
@@ -472,6 +499,43 @@ _VALIDATORS = {
     Step.FILTERS: _validate_filters,
     Step.SCHEDULE: _validate_schedule,
 }
+
+
+NO_NAMES = (
+    "No names will be sent: an email that greets people by first name will read “Dear ,” "
+    "(or the fallback greeting set in Constant Contact). Map a name column if your file has one."
+)
+NO_CONSENT_COLUMN = (
+    "No consent column: everyone in this file who has not opted out goes to Constant Contact "
+    "as agreeing to receive email, on your word (Options)."
+)
+
+
+def mapping_notes(draft: ProfileDraft) -> list[str]:
+    """What the mapping means that the user might not expect: no names, no consent column."""
+    notes: list[str] = []
+    names = ("full_name", "first_name", "last_name")
+    if not any(draft.mapping.get(t) for t in names) and not draft.options.unknown_for_blank_names:
+        notes.append(NO_NAMES)
+    if draft.is_file and not draft.consent_column:
+        notes.append(NO_CONSENT_COLUMN)
+    return notes
+
+
+def sample_preview(draft: ProfileDraft, target: str, column: str) -> list[str]:
+    """The sample values of ``column`` as they will be sent to ``target``: a full name as
+    its split ("Dr. Ada King-Lovelace → Ada / King-Lovelace"), a date of birth as its month
+    and day; other fields as they are."""
+    values = sample_values(draft, column)
+    if target == FULL_NAME:
+        return [preview_split(v) for v in values]
+    if target == BIRTHDAY:
+        out = []
+        for v in values:
+            parts = birthday_parts(v)
+            out.append(f"{v} → {parts[0]}/{parts[1]}" if parts else f"{v} → (not a date)")
+        return out
+    return values
 
 
 def sample_values(draft: ProfileDraft, column: str, limit: int = 3) -> list[str]:

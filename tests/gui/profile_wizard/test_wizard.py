@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import AuthError, RemoteError, ValidationError
 from app.core.filters import Join, Operator
-from app.core.profiles import OptOutHandling, SourceSpec, SyncProfile
+from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfile
 from app.core.schedule import ScheduleKind
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.preview_model import PreviewModel
@@ -39,6 +39,11 @@ def click(qtbot, button: QAbstractButton) -> None:
 
 
 def press_next(qtbot, wizard: QWizard, expected: Step) -> None:
+    """Next, answering the consent question (everyone agreed) when a file's Options page
+    still asks it: tests that are about consent answer it themselves first."""
+    page = wizard.currentPage()
+    if wizard.currentId() == Step.OPTIONS and page.problems().get("consent"):
+        qtbot.mouseClick(page.attest_check, Qt.MouseButton.LeftButton)
     click(qtbot, next_button(wizard))
     qtbot.waitUntil(lambda: wizard.currentId() == expected, timeout=WAIT_MS)
 
@@ -188,6 +193,7 @@ def test_edit_profile_saves_same_id_from_any_page(qtbot, make_wizard, service, c
         main_list="Newsletter",
         connection_id=1,
         mapping=service.profiles.suggest_mapping(["E-mail"]),
+        options=SyncOptions(consent_attested_at="2025-06-01T09:00:00+00:00"),
         id=7,
     )
     service.profiles.add(profile)
@@ -203,6 +209,60 @@ def test_edit_profile_saves_same_id_from_any_page(qtbot, make_wizard, service, c
     assert service.profiles.save_calls == 1
     assert wizard.saved_profile.id == 7
     assert wizard.saved_profile.name == "New name"
+
+
+def test_a_profile_saved_before_consent_was_asked_asks_when_edited(
+    qtbot, make_wizard, service, contacts_csv
+):
+    profile = SyncProfile(
+        name="Old shop",
+        source=SourceSpec("file", {"path": str(contacts_csv)}),
+        main_list="Newsletter",
+        connection_id=1,
+        mapping=service.profiles.suggest_mapping(["E-mail"]),
+        id=8,
+    )
+    service.profiles.add(profile)
+    wizard = make_wizard(profile)
+    source = wizard.page_for(Step.SOURCE)
+    qtbot.waitUntil(lambda: source.preview_model.rowCount() == 5, timeout=WAIT_MS)
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    reported: list[str] = []
+    wizard.report_error = lambda exc: reported.append(exc.message)
+    qtbot.waitUntil(finish.isEnabled, timeout=WAIT_MS)
+    click(qtbot, finish)  # it is not attested silently: saving asks the question
+    assert service.profiles.save_calls == 0
+    assert reported and reported[0].startswith("Options: Say whether these people agreed")
+    press_next(qtbot, wizard, Step.CONSTANT_CONTACT)
+    wizard.page_for(Step.CONSTANT_CONTACT).list_edit.setText("Newsletter")
+    click(qtbot, next_button(wizard))
+    qtbot.waitUntil(lambda: wizard.currentId() == Step.OPTIONS, timeout=WAIT_MS)
+    options = wizard.page_for(Step.OPTIONS)
+    assert options.consent_box.isVisible()
+    assert not next_button(wizard).isEnabled()
+    assert "agreed to receive email" in options.blocked_reason()
+    qtbot.mouseClick(options.attest_check, Qt.MouseButton.LeftButton)
+    assert next_button(wizard).isEnabled()
+    assert "Confirmed" in options.attest_note.text()
+    qtbot.waitUntil(finish.isEnabled, timeout=WAIT_MS)
+    click(qtbot, finish)
+    saved = wizard.saved_profile.options.consent_attested_at
+    assert datetime.fromisoformat(saved).tzinfo is not None  # when it was given, kept
+
+
+def test_a_consent_column_answers_the_question(qtbot, make_wizard, service, contacts_csv):
+    wizard = make_wizard()
+    go_to(qtbot, wizard, contacts_csv, Step.CONSTANT_CONTACT)
+    wizard.page_for(Step.CONSTANT_CONTACT).list_edit.setText("Newsletter")
+    click(qtbot, next_button(wizard))
+    qtbot.waitUntil(lambda: wizard.currentId() == Step.OPTIONS, timeout=WAIT_MS)
+    options = wizard.page_for(Step.OPTIONS)
+    assert not next_button(wizard).isEnabled()
+    options.consent_combo.setCurrentIndex(options.consent_combo.findData("Opt Out"))
+    assert wizard.draft.consent_column == "Opt Out" and wizard.draft.opt_out_column == ""
+    assert options.meaning_combo.currentData() == "consent"  # the section below agrees
+    assert next_button(wizard).isEnabled()
+    assert wizard.draft.options.consent_attested_at == ""
 
 
 # -- page checks ------------------------------------------------------------------------------

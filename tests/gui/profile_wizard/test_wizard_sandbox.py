@@ -28,6 +28,10 @@ def sandbox(tmp_path) -> Iterator[object]:
 
 
 def press_next(qtbot, wizard: QWizard, expected: Step) -> None:
+    """Next, answering the consent question (everyone agreed) if the Options page asks it."""
+    page = wizard.currentPage()
+    if wizard.currentId() == Step.OPTIONS and page.problems().get("consent"):
+        qtbot.mouseClick(page.attest_check, Qt.MouseButton.LeftButton)
     button = wizard.button(QWizard.WizardButton.NextButton)
     qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

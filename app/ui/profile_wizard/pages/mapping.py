@@ -22,9 +22,15 @@ from app.core.fields import CUSTOM_FIELD_LABEL_MAX, custom_key, custom_name, is_
 from app.core.records import CustomField
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.flow import Step
-from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
+from app.ui.profile_wizard.pages.base import DraftPage, WizardContext, translate_problem
 from app.ui.profile_wizard.tasks import Task
-from app.ui.profile_wizard.widgets import error_label, heading, hint_label, set_error
+from app.ui.profile_wizard.widgets import (
+    error_label,
+    heading,
+    hint_label,
+    set_error,
+    warning_label,
+)
 
 # Groups whose fields are not sent when an option is off: group -> (option, checkbox text).
 GATED_GROUPS = {
@@ -118,6 +124,9 @@ class MappingPage(DraftPage):
         right.addWidget(
             hint_label(self.tr("These columns are not sent to Constant Contact."), self)
         )
+        # What the mapping means that may surprise: no names, no consent column.
+        self.meaning_note = warning_label(self.tr("What this mapping means"), self)
+        right.addWidget(self.meaning_note)
         body.addLayout(right, 1)
         layout.addWidget(self.page_error)
 
@@ -383,11 +392,14 @@ class MappingPage(DraftPage):
 
     def _show_sample(self, target: str) -> None:
         column = self.draft.mapping.get(target, "")
-        values = flow.sample_values(self.draft, column) if column else []
-        self._samples[target].setText(", ".join(values))
+        values = flow.sample_preview(self.draft, target, column) if column else []
+        joiner = "; " if target in ("full_name", "birthday") else ", "
+        self._samples[target].setText(joiner.join(values))
         self._samples[target].setToolTip("\n".join(values))
 
     def _update_unused(self) -> None:
+        notes = flow.mapping_notes(self.draft)
+        set_error(self.meaning_note, "\n\n".join(translate_problem(n) for n in notes))
         self.unused_list.clear()
         unused = self.draft.unused_columns()
         self.unused_list.addItems(unused)

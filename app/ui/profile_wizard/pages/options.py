@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QLocale, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -83,6 +84,18 @@ AMBIGUOUS_TEXT = {
     AmbiguousMatch.CREATE: QT_TRANSLATE_NOOP("OptionsPage", "Add a new record"),
     AmbiguousMatch.LINK: QT_TRANSLATE_NOOP("OptionsPage", "Link it to the first of them"),
 }
+CONSENT_QUESTION = QT_TRANSLATE_NOOP(
+    "OptionsPage", "Did the people in this file agree to receive email from you?"
+)
+CONSENT_WHY = QT_TRANSLATE_NOOP(
+    "OptionsPage",
+    "Constant Contact asks this of every upload. Choose the column that says whether each "
+    "person agreed (only those marked yes are sent; the others are skipped, with the "
+    "reason), or confirm that everyone agreed.",
+)
+ATTEST_TEXT = QT_TRANSLATE_NOOP(
+    "OptionsPage", "I confirm everyone in this file agreed to receive email from my business"
+)
 READ_ONLY_TEXT = QT_TRANSLATE_NOOP(
     "OptionsPage", "A file source is read only: contacts go one way, to Constant Contact."
 )
@@ -146,6 +159,7 @@ class OptionsPage(DraftPage):
         layout.setSpacing(6)
         scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
+        self._build_consent(layout)
         self.checkboxes: dict[str, QCheckBox] = {}
         for name, text in CHECKBOXES:
             box = QCheckBox(self.tr(text), self)
@@ -221,6 +235,89 @@ class OptionsPage(DraftPage):
 
     def page_title(self) -> str:
         return self.tr("Options")
+
+    def _build_consent(self, layout: QVBoxLayout) -> None:
+        """The question Constant Contact's own upload asks: how did these people agree to
+        hear from the business? A column that says yes or no, or the user's word for all."""
+        self.consent_box = QFrame(self)
+        self.consent_box.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QVBoxLayout(self.consent_box)
+        box.addWidget(heading(self.tr(CONSENT_QUESTION), self.consent_box))
+        box.addWidget(hint_label(self.tr(CONSENT_WHY), self.consent_box))
+        row = QHBoxLayout()
+        label = QLabel(self.tr("A &column that says yes or no:"), self.consent_box)
+        self.consent_combo = QComboBox(self.consent_box)
+        self.consent_combo.setAccessibleName(self.tr("Consent column"))
+        self.consent_combo.setMinimumContentsLength(22)
+        label.setBuddy(self.consent_combo)
+        row.addWidget(label)
+        row.addWidget(self.consent_combo)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.attest_check = QCheckBox(self.tr(ATTEST_TEXT), self.consent_box)
+        self.attest_check.setAccessibleName(self.tr(ATTEST_TEXT))
+        self.attest_check.setToolTip(self.tr(OPTION_HELP["consent_attested_at"]))
+        box.addWidget(self.attest_check)
+        self.attest_note = hint_label("", self.consent_box)
+        self.attest_note.setContentsMargins(24, 0, 0, 0)
+        box.addWidget(self.attest_note)
+        box.addWidget(self.add_error_label("consent", self.consent_combo))
+        layout.addWidget(self.consent_box)
+        layout.addSpacing(6)
+        self.consent_combo.currentIndexChanged.connect(self._consent_column_chosen)
+        self.attest_check.toggled.connect(self._attested)
+
+    def _init_consent(self) -> None:
+        d = self.draft
+        self.consent_box.setVisible(d.is_file)
+        self.consent_combo.blockSignals(True)
+        self.consent_combo.clear()
+        self.consent_combo.addItem(self.tr("— no such column —"), "")
+        for column in d.columns:
+            self.consent_combo.addItem(column, column)
+        if d.consent_column and self.consent_combo.findData(d.consent_column) < 0:
+            self.consent_combo.addItem(d.consent_column, d.consent_column)
+        found = self.consent_combo.findData(d.consent_column) if d.consent_column else 0
+        self.consent_combo.setCurrentIndex(max(found, 0))
+        self.consent_combo.blockSignals(False)
+        self.attest_check.blockSignals(True)
+        self.attest_check.setChecked(bool(d.options.consent_attested_at))
+        self.attest_check.blockSignals(False)
+        self._show_attestation()
+
+    def _show_attestation(self) -> None:
+        given = self.draft.options.consent_attested_at
+        when = QDateTime.fromString(given, Qt.DateFormat.ISODate) if given else None
+        self.attest_note.setText(
+            self.tr("Confirmed {when}; kept with the profile.").format(
+                when=QLocale().toString(when.toLocalTime(), QLocale.FormatType.ShortFormat)
+            )
+            if when is not None and when.isValid()
+            else ""
+        )
+
+    def _consent_column_chosen(self, index: int) -> None:
+        column = str(self.consent_combo.itemData(index) or "")
+        self.draft.consent_column = column
+        if column:
+            self.draft.opt_out_column = ""  # one column, one meaning (see ProfileDraft)
+        self.opt_out_combo.blockSignals(True)
+        self.meaning_combo.blockSignals(True)
+        chosen = column or self.draft.opt_out_column
+        self.opt_out_combo.setCurrentIndex(max(self.opt_out_combo.findData(chosen), 0))
+        if column:
+            self.meaning_combo.setCurrentIndex(self.meaning_combo.findData(CONSENT))
+        self.meaning_combo.blockSignals(False)
+        self.opt_out_combo.blockSignals(False)
+        self.handling_combo.setEnabled(bool(chosen))
+        self._show_meaning()
+        self.changed("consent")
+
+    def _attested(self, checked: bool) -> None:
+        now = datetime.now(UTC).replace(microsecond=0).isoformat() if checked else ""
+        self.draft.options = replace(self.draft.options, consent_attested_at=now)
+        self._show_attestation()
+        self.changed("consent")
 
     def _add_checkbox(self, layout: QVBoxLayout, name: str, text: str, indent: int = 0) -> None:
         box = QCheckBox(self.tr(text), self)
@@ -403,6 +500,7 @@ class OptionsPage(DraftPage):
         self.service_optout_hint.setText(self.tr(note))
         self.service_optout_hint.setVisible(bool(note))
         self.handling_combo.setEnabled(bool(note) or bool(chosen))
+        self._init_consent()
         self._init_two_way()
         self.refresh()
 
@@ -486,6 +584,10 @@ class OptionsPage(DraftPage):
         self.draft.consent_column = column if consent else ""
         self.handling_combo.setEnabled(bool(column))
         self._show_meaning()
+        self.consent_combo.blockSignals(True)
+        found = self.consent_combo.findData(self.draft.consent_column)
+        self.consent_combo.setCurrentIndex(max(found, 0) if self.draft.consent_column else 0)
+        self.consent_combo.blockSignals(False)
         self.changed("opt_out_column")
 
     def _show_meaning(self) -> None:
