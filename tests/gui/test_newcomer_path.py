@@ -77,6 +77,9 @@ def test_first_launch_to_a_finished_sync_of_my_own_file(qtbot, sandbox, tmp_path
                 cc = wizard.page_for(Step.CONSTANT_CONTACT)
                 qtbot.waitUntil(lambda page=cc: page.lists is not None, timeout=WAIT_MS)
                 assert cc.list_edit.text() == "Newsletter"  # suggested: nothing to type
+            if step is Step.OPTIONS:  # the consent question: everyone in my file agreed
+                options = wizard.page_for(Step.OPTIONS)
+                clicks.click(options.attest_check, "I confirm everyone agreed")
         while wizard.currentId() != int(Step.SCHEDULE):  # any step added since
             current = wizard.currentId()
             clicks.click(next_button, "Next")
