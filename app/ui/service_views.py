@@ -84,6 +84,20 @@ def views(kind: str) -> ServiceViews | None:
     return ServiceViews(connector, module)
 
 
+def sources_in_words() -> str:
+    """The kinds of source ContactBridge reads, from the registry: "a spreadsheet, Xero…"."""
+    names = [tr("a spreadsheet") if c is registry.FILES else c.label for c in registry.CONNECTORS]
+    return ", ".join(names)
+
+
+def services_in_words() -> str:
+    """The services (not files) a profile can read, from the registry: "Xero or …"."""
+    names = [c.label for c in registry.CONNECTORS if c is not registry.FILES]
+    if len(names) < 2:
+        return "".join(names)
+    return tr("%1 or %2").replace("%1", ", ".join(names[:-1])).replace("%2", names[-1])
+
+
 def all_views() -> list[ServiceViews]:
     """Every registered service's UI, in the registry's order."""
     return [v for c in registry.CONNECTORS if (v := views(c.kind)) is not None]

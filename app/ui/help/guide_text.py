@@ -7,6 +7,7 @@ the guide at the part it is about.
 from __future__ import annotations
 
 from app.ui.i18n import tr
+from app.ui.service_views import sources_in_words
 
 SECTIONS = (
     "first-sync",
@@ -33,7 +34,7 @@ def guide_html(log_folder: str, sandbox: bool) -> str:
         tr(
             """
 <h2>Getting started with ContactBridge</h2>
-<p>ContactBridge copies the contacts you keep (a spreadsheet, Xero, WellnessLiving) to a
+<p>ContactBridge copies the contacts you keep (%SOURCES%) to a
 list in Constant Contact, and keeps that list up to date.</p>
 %SANDBOX%
 <h3 id="first-sync"><a name="first-sync"></a>Your first sync</h3>
@@ -76,5 +77,6 @@ every change it will put back before it does anything. It never re-subscribes an
 """
         )
         .replace("%SANDBOX%", here)
+        .replace("%SOURCES%", sources_in_words())
         .replace("%LOG%", log_folder)
     )

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.i18n import tr
+from app.ui.service_views import sources_in_words
 from app.ui.theme import app_icon
 
 WELCOMED_KEY = "help/welcomed"  # in the UI settings: the welcome was shown
@@ -47,9 +48,9 @@ class WelcomeDialog(QDialog):
         font.setBold(True)
         title.setFont(font)
         text = tr(
-            "ContactBridge keeps your contacts (a spreadsheet, Xero, WellnessLiving) in sync "
+            "ContactBridge keeps your contacts (%1) in sync "
             "with a Constant Contact list. It never re-subscribes anyone who unsubscribed."
-        )
+        ).replace("%1", sources_in_words())
         if sandbox:
             text += "<br><br>" + tr(
                 "<b>This is the sandbox: everything here is sample data.</b> A practice copy "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from app.ui.profile_wizard.flow import Step
+from app.ui.service_views import services_in_words
 
 
 def _tr(text: str) -> str:
@@ -14,7 +15,7 @@ def _tr(text: str) -> str:
 _HELP: dict[Step, str] = {
     Step.SOURCE: (
         "<b>Source</b>: where your contacts are kept now. Choose a CSV or Excel file "
-        "(<i>Browse…</i>) or a service such as Xero or WellnessLiving, and name the profile. "
+        "(<i>Browse…</i>) or a service such as %SERVICES%, and name the profile. "
         "The preview shows the first rows as ContactBridge reads them, numbered as your "
         "spreadsheet numbers them. ContactBridge only reads your file; it never changes it."
     ),
@@ -58,6 +59,6 @@ _GENERAL = (
 def page_help(step: int) -> str:
     """The help of the wizard step ``step`` (a ``Step`` value), as rich text."""
     try:
-        return _tr(_HELP[Step(step)])
+        return _tr(_HELP[Step(step)]).replace("%SERVICES%", services_in_words())
     except (ValueError, KeyError):
         return _tr(_GENERAL)
