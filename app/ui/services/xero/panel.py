@@ -31,6 +31,7 @@ from app.core.store_types import Connection, ConnectionStatus
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.tasks import Task
 from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.services.preview import Numbered, take_preview
 from app.ui.services.xero.organisation import (
     organisation_details,
     organisation_name,
@@ -422,18 +423,9 @@ class XeroSourcePanel(QWidget):
         self._set_busy()
         self.source_changed.emit()
 
-    def _preview_done(self, result: tuple[list[str], list[tuple[int, list[str]]]]) -> None:
+    def _preview_done(self, result: Numbered) -> None:
         self._preview_task = None
-        columns, numbered = result
-        flow.apply_source_preview(
-            self.ctx.draft,
-            columns,
-            [cells for _, cells in numbered],
-            suggested=self.ctx.service.profiles.suggest_mapping(columns),
-            opt_out_column="",
-            key_column="",
-            row_numbers=[number for number, _ in numbered],
-        )
+        take_preview(self.ctx, result)
         self._set_busy()
         self.source_changed.emit()
 
