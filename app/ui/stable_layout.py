@@ -1,13 +1,15 @@
 """Messages that come and go without moving what is under the pointer.
 
-A banner that hides itself must not pull the table up under a click about to land on it. Two
-ways, one for each kind of message:
+A banner that appears or hides itself must not push the table down or pull it up under a
+click about to land on it. Two ways, one for each kind of message:
 
 * ``Overlay``: a passing notice floats over the window's bottom right corner, outside any
   layout, so it appears and goes without moving anything;
-* ``keep_room_when_hidden``: a message that stays until dealt with keeps its room (invisible
-  but sized) when it hides, until the pointer leaves the window; only then does the layout
-  close up.
+* ``PointerSafeSlot``: a message that stays until dealt with has a room at the top of the
+  window. While the pointer is in the window, the room keeps its size: a message that
+  appears floats over the top of the content, and one that goes leaves its room empty. When
+  the pointer is elsewhere (or leaves), the room opens or closes to fit, so nothing moves
+  under the pointer and nothing stays covered.
 """
 
 from __future__ import annotations
@@ -51,31 +53,67 @@ class Overlay(QObject):
         self.widget.raise_()
 
 
-class _KeepRoom(QObject):
-    def __init__(self, widget: QWidget, window: QWidget) -> None:
-        super().__init__(widget)
-        self.widget = widget
-        widget.installEventFilter(self)
-        window.installEventFilter(self)
+class PointerSafeSlot(QWidget):
+    """The room in a layout for ``message``, which floats over ``host`` at the room's place.
 
-    def _retain(self, keep: bool) -> None:
-        policy = self.widget.sizePolicy()
-        if policy.retainSizeWhenHidden() != keep:
-            policy.setRetainSizeWhenHidden(keep)
-            self.widget.setSizePolicy(policy)
+    Put the slot in the layout where the message belongs; the message itself is a child of
+    ``host`` outside any layout. ``window`` is the window whose pointer counts.
+    """
+
+    def __init__(
+        self,
+        message: QWidget,
+        host: QWidget,
+        window: QWidget,
+        margins: tuple[int, int, int, int] = (0, 0, 0, 0),
+    ) -> None:
+        super().__init__(host)
+        self.message = message
+        self.host = host
+        self.window_ = window
+        self.margins = margins
+        message.setParent(host)
+        message.setAutoFillBackground(True)  # floating over the table, it must hide it
+        self.setFixedHeight(0)
+        for watched in (message, host, window):
+            watched.installEventFilter(self)
+
+    def pointer_inside(self) -> bool:
+        return self.window_.underMouse()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if watched is self.widget and kind == QEvent.Type.Hide:
-            self._retain(True)
-        elif watched is not self.widget and kind in (
-            QEvent.Type.Leave,
-            QEvent.Type.WindowDeactivate,
-        ):
-            self._retain(False)
+        if watched is self.window_ and kind in (QEvent.Type.Leave, QEvent.Type.WindowDeactivate):
+            self.settle()
+        elif watched is self.message and kind in (QEvent.Type.Show, QEvent.Type.Hide):
+            if not self.pointer_inside():
+                self.settle()
+            self.place()
+        elif kind in _PLACE_ON:
+            self.place()
         return False
 
+    def wanted_height(self) -> int:
+        if self.message.isHidden():
+            return 0
+        left, top, right, bottom = self.margins
+        return top + self._message_height(self.host.width() - left - right) + bottom
 
-def keep_room_when_hidden(widget: QWidget, window: QWidget) -> None:
-    """When ``widget`` hides, its room stays until the pointer leaves ``window``."""
-    _KeepRoom(widget, window)
+    def settle(self) -> None:
+        """Open or close the room to fit the message (the pointer is not over the window)."""
+        height = self.wanted_height()
+        if self.height() != height:
+            self.setFixedHeight(height)
+        self.place()
+
+    def place(self) -> None:
+        left, top, right, _ = self.margins
+        width = max(0, self.host.width() - left - right)
+        self.message.setGeometry(left, self.y() + top, width, self._message_height(width))
+        self.message.raise_()
+
+    def _message_height(self, width: int) -> int:
+        layout = self.message.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            return max(layout.totalHeightForWidth(width), self.message.minimumSizeHint().height())
+        return self.message.sizeHint().height()

@@ -25,7 +25,7 @@ from app.ui.i18n import tr
 from app.ui.notifications import NoticeBanner
 from app.ui.profiles_model import SORT_ROLE, ProfilesModel
 from app.ui.run_panel import RunPanel
-from app.ui.stable_layout import Overlay, keep_room_when_hidden
+from app.ui.stable_layout import Overlay, PointerSafeSlot
 from app.ui.theme import app_icon, icon
 
 if TYPE_CHECKING:  # the mixin only runs as part of MainWindow
@@ -49,16 +49,14 @@ class WindowLayout(_Base):
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
-        # Neither moves what is under the pointer when it goes (app/ui/stable_layout.py):
-        # the attention banner keeps its room until the pointer leaves the window, the
-        # passing notification floats over the bottom right corner.
-        holder = QHBoxLayout()
-        holder.setContentsMargins(16, 8, 16, 0)
-        holder.addWidget(self.attention)
-        central_layout.addLayout(holder)
+        # Neither moves what is under the pointer when it comes or goes
+        # (app/ui/stable_layout.py): the attention banner floats at the top while the pointer
+        # is in the window and takes its room when the pointer is elsewhere; the passing
+        # notification floats over the bottom right corner.
+        self.attention_room = PointerSafeSlot(self.attention, central, self, (16, 8, 16, 0))
+        central_layout.addWidget(self.attention_room)
         central_layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        keep_room_when_hidden(self.attention, self)
         self.notice_overlay = Overlay(self.notice_banner, central)
         self.stack.addWidget(self._build_empty_state())
 

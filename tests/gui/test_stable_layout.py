@@ -1,9 +1,9 @@
-"""The layout does not jump under the pointer: a banner hiding itself leaves the profile table
-where it was (app/ui/stable_layout.py)."""
+"""The layout does not jump under the pointer: a banner appearing or hiding itself leaves the
+profile table where it was until the pointer is elsewhere (app/ui/stable_layout.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QRect
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core.errors import NetworkError
@@ -40,20 +40,66 @@ def test_a_passing_notification_floats_and_moves_nothing(qtbot, fake_service) ->
     window.shutdown()
 
 
-def test_the_attention_banner_keeps_its_room_until_the_pointer_leaves(qtbot, fake_service) -> None:
+def pointer(window: MainWindow, inside: bool) -> None:
+    """The pointer moves into the window, or out of it (as Qt's enter and leave events do)."""
+    window.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, inside)
+    if not inside:
+        QApplication.sendEvent(window, QEvent(QEvent.Type.Leave))
+
+
+def shown_window(qtbot, fake_service) -> MainWindow:
     window = MainWindow(fake_service)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    settled(window)
+    return window
+
+
+def test_a_failure_banner_appearing_under_the_pointer_floats_until_the_pointer_leaves(
+    qtbot, fake_service
+) -> None:
+    window = shown_window(qtbot, fake_service)
+    before = place(window.table)
+    pointer(window, inside=True)
+    window.attention.on_run_failed(1, NetworkError("Constant Contact could not be reached."))
+    settled(window)
+    banner = window.attention
+    assert banner.isVisible()
+    assert place(window.table) == before  # nothing moved under the pointer
+    assert place(banner).top() < before.top() + place(banner).height()  # floats at the top
+    assert banner.height() >= banner.layout().totalHeightForWidth(banner.width())  # not cut
+    pointer(window, inside=False)
+    settled(window)
+    assert place(window.table).top() >= place(banner).bottom()  # now it has its own room
+    window.shutdown()
+
+
+def test_a_failure_banner_appearing_while_the_pointer_is_elsewhere_takes_its_room(
+    qtbot, fake_service
+) -> None:
+    window = shown_window(qtbot, fake_service)
+    before = place(window.table)
+    pointer(window, inside=False)
+    window.attention.on_run_failed(1, NetworkError("Constant Contact could not be reached."))
+    settled(window)
+    assert place(window.table).top() > before.top()
+    assert place(window.table).top() >= place(window.attention).bottom()  # covers nothing
+    window.shutdown()
+
+
+def test_the_attention_banner_keeps_its_room_until_the_pointer_leaves(qtbot, fake_service) -> None:
+    window = shown_window(qtbot, fake_service)
     window.attention.on_run_failed(1, NetworkError("Constant Contact could not be reached."))
     settled(window)
     assert window.attention.isVisible()
     with_banner = place(window.table)
+    pointer(window, inside=True)
     window.attention.clear_profile(1)  # a later sync worked: it hides itself
     settled(window)
     assert window.attention.isHidden()
     assert place(window.table) == with_banner  # nothing moved under the pointer
-    QApplication.sendEvent(window, QEvent(QEvent.Type.Leave))  # the pointer went elsewhere
+    pointer(window, inside=False)  # the pointer went elsewhere
     settled(window)
     assert place(window.table).top() < with_banner.top()  # now the room is given back
     window.shutdown()
