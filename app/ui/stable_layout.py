@@ -75,8 +75,9 @@ class PointerSafeSlot(QWidget):
         message.setParent(host)
         message.setAutoFillBackground(True)  # floating over the table, it must hide it
         self.setFixedHeight(0)
-        for watched in (message, host, window):
+        for watched in {message, host, window}:
             watched.installEventFilter(self)
+        self.installEventFilter(self)  # the layout moved or sized the room
 
     def pointer_inside(self) -> bool:
         return self.window_.underMouse()
@@ -89,7 +90,7 @@ class PointerSafeSlot(QWidget):
             if not self.pointer_inside():
                 self.settle()
             self.place()
-        elif kind in _PLACE_ON:
+        elif kind in _PLACE_ON or (watched is self and kind == QEvent.Type.Move):
             self.place()
         return False
 
@@ -97,7 +98,7 @@ class PointerSafeSlot(QWidget):
         if self.message.isHidden():
             return 0
         left, top, right, bottom = self.margins
-        return top + self._message_height(self.host.width() - left - right) + bottom
+        return top + self._message_height(self.width() - left - right) + bottom
 
     def settle(self) -> None:
         """Open or close the room to fit the message (the pointer is not over the window)."""
@@ -108,8 +109,9 @@ class PointerSafeSlot(QWidget):
 
     def place(self) -> None:
         left, top, right, _ = self.margins
-        width = max(0, self.host.width() - left - right)
-        self.message.setGeometry(left, self.y() + top, width, self._message_height(width))
+        width = max(0, self.width() - left - right)
+        height = self._message_height(width)
+        self.message.setGeometry(self.x() + left, self.y() + top, width, height)
         self.message.raise_()
 
     def _message_height(self, width: int) -> int:

@@ -4,10 +4,20 @@ profile table where it was until the pointer is elsewhere (app/ui/stable_layout.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.errors import NetworkError
 from app.ui.main_window import MainWindow
+from app.ui.stable_layout import PointerSafeSlot
+from app.ui.theme import Tone
+from app.ui.widgets import Banner
 
 
 def place(widget: QWidget) -> QRect:
@@ -103,3 +113,33 @@ def test_the_attention_banner_keeps_its_room_until_the_pointer_leaves(qtbot, fak
     settled(window)
     assert place(window.table).top() < with_banner.top()  # now the room is given back
     window.shutdown()
+
+
+def test_a_dialog_banner_reporting_an_action_moves_nothing_under_the_pointer(qtbot) -> None:
+    """As the list members dialog reports "Added 2 contacts": the table stays put while the
+    pointer is over the dialog, and the banner gets its room when the pointer leaves."""
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    banner = Banner()
+    banner.hide()
+    room = PointerSafeSlot(banner, dialog, dialog)
+    table = QTableWidget(5, 2)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel("Who is on “Workshop sign-ups”"))
+    layout.addWidget(room)
+    layout.addWidget(table, 1)
+    dialog.resize(820, 560)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    layout.activate()
+    before = place(table)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, True)
+    banner.show_message(Tone.SUCCESS, "Added 2 contacts to “Workshop sign-ups”")
+    QApplication.sendPostedEvents()
+    layout.activate()
+    assert banner.isVisible() and place(table) == before
+    dialog.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, False)
+    QApplication.sendEvent(dialog, QEvent(QEvent.Type.Leave))
+    QApplication.sendPostedEvents()
+    layout.activate()
+    assert place(table).top() >= place(banner).bottom()

@@ -30,6 +30,7 @@ from app.ui.lists.confirm import Confirm, Confirmation, ask_confirmation
 from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
 from app.ui.lists.tasks import QueuedTasks
 from app.ui.settings import UiSettings
+from app.ui.stable_layout import PointerSafeSlot
 from app.ui.theme import Tone, icon, tone_icon
 from app.ui.widgets import Banner
 
@@ -104,6 +105,9 @@ class MembersDialog(QDialog):
         title.setObjectName("pageTitle")
         self.banner = Banner()
         self.banner.hide()
+        # what an add or a remove did: it floats while the pointer is over the dialog, so
+        # the members table does not jump under a click (app/ui/stable_layout.py)
+        self.banner_room = PointerSafeSlot(self.banner, self, self)
 
         self.model: RowsModel[ListMember] = RowsModel(member_columns(), self)
         self.view, self.proxy = make_table(self.model, tr("Members"), multi=True, parent=self)
@@ -149,7 +153,7 @@ class MembersDialog(QDialog):
         layout.setContentsMargins(16, 16, 16, 12)
         layout.setSpacing(10)
         layout.addWidget(title)
-        layout.addWidget(self.banner)
+        layout.addWidget(self.banner_room)
         layout.addLayout(tools)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
