@@ -1,0 +1,170 @@
+"""NeonCrmEmulator: starts and stops the server, names its URLs, and seeds it for tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from app.sandbox.neoncrm import admin
+from app.sandbox.neoncrm.account_store import AccountStore
+from app.sandbox.neoncrm.calls import Env, Settings
+from app.sandbox.neoncrm.faults import Faults, Gate
+from app.sandbox.neoncrm.limits import EndpointLimits
+from app.sandbox.neoncrm.seeding import Seeding
+from app.sandbox.neoncrm.server import PRODUCTION_PREFIX, TRIAL_PREFIX, NeonApp, QuietHandler
+from app.sandbox.neoncrm.state import State
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class NeonCrmEmulator(Seeding):
+    """A local Neon CRM API v2: accounts, search, custom fields, limits and faults.
+
+    After :meth:`start`: :attr:`api_url` is the production host's base
+    (``https://api.neoncrm.com/v2``), :attr:`trial_url` the trial host's
+    (``https://trial.neoncrm.com/v2``), :attr:`admin_url` the ``/_sandbox`` admin routes.
+
+    Args:
+        state_path: the SQLite file; data persists between launches.
+        clock: returns the current aware datetime; :meth:`advance` moves it further.
+        enforce_limits: False turns off the concurrency limits (and any rate).
+        per_second: a per-org, per-endpoint rate to enforce as well (None: none).
+    """
+
+    def __init__(
+        self,
+        state_path: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        enforce_limits: bool = True,
+        per_second: int | None = None,
+    ) -> None:
+        self._base_clock = clock or utc_now
+        self._offset = timedelta()
+        self.state = State(Path(state_path))
+        self.store = AccountStore(self.state)
+        self.env = Env(self.state, self.store, self.clock, Settings())
+        self.faults = Faults()
+        self.limits = EndpointLimits(self.clock, per_second=per_second) if enforce_limits else None
+        self._stopping = threading.Event()
+        self.app = NeonApp(self.env, self.faults, self.limits, self._stopping, self._admin)
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self.base_url = self.api_url = self.trial_url = self.admin_url = ""
+
+    def clock(self) -> datetime:
+        return self._base_clock() + self._offset
+
+    def advance(self, **delta: float) -> None:
+        """Move the emulator's time forward, e.g. ``advance(seconds=1)`` for the rate."""
+        self._offset += timedelta(**delta)
+
+    @property
+    def settings(self) -> Settings:
+        return self.env.settings
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> NeonCrmEmulator:
+        if self._server is not None:
+            raise RuntimeError("the emulator is already running")
+        self._stopping.clear()
+        self._server = make_server(
+            host, port, self.app, threaded=True, request_handler=QuietHandler
+        )
+        self.base_url = f"http://{host}:{self._server.server_port}"
+        self.api_url = self.base_url + PRODUCTION_PREFIX
+        self.trial_url = self.base_url + TRIAL_PREFIX
+        self.admin_url = self.base_url + "/_sandbox"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            args=(0.05,),
+            name="neoncrm-emulator",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.faults.clear()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self.state.close()
+
+    def __enter__(self) -> NeonCrmEmulator:
+        return self.start() if self._server is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- observing and steering -----------------------------------------------------------------
+
+    def request_counts(self) -> dict[str, int]:
+        """Requests served, by "METHOD /path-template" (e.g. "POST /accounts/search")."""
+        return self.app.counts.snapshot()
+
+    def reset_counts(self) -> None:
+        self.app.counts.reset()
+
+    def hold(self, pattern: str) -> Gate:
+        """Keep the next request matching ``pattern`` running (inside its endpoint's limit)
+        until ``gate.release()``; ``gate.entered`` is set once it runs."""
+        return self.faults.hold(pattern)
+
+    def org_summaries(self) -> list[dict[str, Any]]:
+        with self.state.tx() as conn:
+            orgs = conn.execute("SELECT org_id, name, trial FROM orgs ORDER BY org_id").fetchall()
+        return [
+            {
+                "orgId": o["org_id"],
+                "name": o["name"],
+                "trial": bool(o["trial"]),
+                "accounts": len(self.store.live(o["org_id"])),
+            }
+            for o in orgs
+        ]
+
+    def _admin(self, request: Request, route: str) -> Response:
+        return admin.handle(self, request, route)
+
+
+def serve_forever(
+    state_path: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    print_fn: Callable[[str], Any] = print,
+    *,
+    enforce_limits: bool = True,
+    stop: threading.Event | None = None,
+    seed: Callable[[NeonCrmEmulator], Any] | None = None,
+) -> None:
+    """Run a sandbox Neon CRM until Ctrl+C (or ``stop`` is set), saying where."""
+    emulator = NeonCrmEmulator(Path(state_path), enforce_limits=enforce_limits)
+    if seed is not None:
+        seed(emulator)
+    emulator.start(host, port)
+    stop = stop or threading.Event()
+    try:
+        print_fn(f"Neon CRM sandbox (production): {emulator.api_url}")
+        print_fn(f"Neon CRM sandbox (trial):      {emulator.trial_url}")
+        print_fn(f"Admin (counts, faults):        {emulator.admin_url}/counts")
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        print_fn("Stopping the Neon CRM sandbox.")
+    finally:
+        emulator.stop()

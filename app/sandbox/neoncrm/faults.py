@@ -1,0 +1,97 @@
+"""Fault injection: latency, random 500s, one-shot forced answers, and held requests.
+
+Kinds: ``429`` (Neon's: empty body, no ``Retry-After``), ``500`` (Neon's system-error body),
+``503`` (a gateway page), ``timeout`` (holds the answer, then cuts the connection) and
+``reset`` (cuts it at once). A *hold* keeps the next request matching a pattern running,
+inside its endpoint's limit, until the test releases it: the way to show the concurrency
+limit without racing threads.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import random
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from app.sandbox.wire import ForcedFaults
+
+FORCE_KINDS = ("429", "500", "503", "timeout", "reset")
+
+
+class Gate:
+    """One held request: ``entered`` is set once it runs; :meth:`release` lets it finish."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.entered = threading.Event()
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def wait(self, stopping: threading.Event, timeout: float) -> None:
+        self.entered.set()
+        deadline = timeout
+        while deadline > 0 and not self._released.wait(0.05):
+            if stopping.is_set():
+                return
+            deadline -= 0.05
+
+
+class Faults(ForcedFaults):
+    """Thread-safe knobs read by the server on every API call.
+
+    Attributes (settable at any time):
+        latency_ms: delay added to every API call.
+        error_rate: probability (0..1) that an API call answers a 500.
+        timeout_seconds: how long a forced "timeout" holds the answer before dropping it.
+        hold_seconds: the longest a held request waits for its release.
+    """
+
+    FORCE_KINDS = FORCE_KINDS
+
+    def __init__(self, seed: int | None = 0) -> None:
+        super().__init__(seed)
+        self.latency_ms = 0.0
+        self.timeout_seconds = 30.0
+        self.hold_seconds = 30.0
+        self._gates: list[Gate] = []
+
+    def hold(self, pattern: str) -> Gate:
+        """Hold the next request matching ``pattern`` ("METHOD /path-template", fnmatch)."""
+        gate = Gate(pattern)
+        with self._lock:
+            self._gates.append(gate)
+        return gate
+
+    def take_gate(self, endpoint: str) -> Gate | None:
+        with self._lock:
+            for gate in self._gates:
+                if fnmatch.fnmatchcase(endpoint, gate.pattern):
+                    self._gates.remove(gate)
+                    return gate
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._forced.clear()
+            gates, self._gates = self._gates, []
+            self.latency_ms = 0.0
+            self.error_rate = 0.0
+        for gate in gates:
+            gate.release()
+
+    def configure(self, settings: Mapping[str, Any]) -> None:
+        """Apply a JSON-style mapping (the admin route's body)."""
+        if settings.get("clear"):
+            self.clear()
+        if "seed" in settings:
+            with self._lock:
+                self._rng = random.Random(settings["seed"])
+        for name in ("latency_ms", "error_rate", "timeout_seconds", "hold_seconds"):
+            if name in settings:
+                setattr(self, name, float(settings[name]))
+        for item in settings.get("force", ()):
+            self.force(item["pattern"], str(item["kind"]), int(item.get("times", 1)))
