@@ -226,6 +226,7 @@ def parse_values(
         raise bad_request(errors.value_invalid("accountCustomFields"))
     problems: list[errors.Message] = []
     changes: dict[str, dict[str, Any] | None] = {}
+    seen: set[str] = set()
     for item in items:
         if not isinstance(item, dict) or item.get("id") in (None, ""):
             problems.append(errors.CUSTOM_ID_REQUIRED)
@@ -235,9 +236,10 @@ def parse_values(
         if field is None or not field.applies_to(kind):
             problems.append(errors.CUSTOM_ID_INVALID)
             continue
-        if field_id in changes:
+        if field_id in seen:
             problems.append(errors.CUSTOM_ID_DUPLICATED)
             continue
+        seen.add(field_id)
         if field.is_choice:
             changes[field_id] = _choice_value(field, item, problems)
         else:
