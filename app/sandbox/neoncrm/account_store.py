@@ -1,12 +1,15 @@
 """Accounts in the state file, and a per-org cache of the live ones for searching.
 
-Search reads every live account of an org (a few thousand at most in a sandbox or a bench),
-so the parsed records are kept in memory and dropped whenever that org's accounts change.
+Search reads every live account of an org (tens of thousands at most in a bench), so the
+parsed records are kept in memory: a new or changed account updates its org's cache in
+place (writes happen last in their transaction, after every check), a merge drops it.
 A merged account keeps its row with ``merged_into`` set: reads follow it to the survivor.
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -74,6 +77,21 @@ class AccountStore:
         with self._lock:
             self._live.pop(org_id, None)
 
+    def _cached(self, row: AccountRow) -> None:
+        """Put a new or changed live account into its org's cache, if one is kept."""
+        with self._lock:
+            rows = self._live.get(row.org_id)
+            if rows is None:
+                return
+            if not rows or rows[-1].account_id < row.account_id:
+                rows.append(row)
+                return
+            index = bisect.bisect_left([r.account_id for r in rows], row.account_id)
+            if index < len(rows) and rows[index].account_id == row.account_id:
+                rows[index] = row
+            else:
+                self._live.pop(row.org_id, None)
+
     def get(self, conn: sqlite3.Connection, account_id: int) -> AccountRow | None:
         row = conn.execute("SELECT * FROM accounts WHERE account_id = ?", (account_id,)).fetchone()
         return _row(row) if row is not None else None
@@ -110,7 +128,7 @@ class AccountStore:
             " created_by, modified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (account_id, org_id, kind, json.dumps(record), when_ms, when_ms, by, by),
         )
-        self._changed(org_id)
+        self._cached(AccountRow(account_id, org_id, kind, record, None, when_ms, when_ms, by, by))
         return account_id
 
     def replace(
@@ -121,11 +139,12 @@ class AccountStore:
         when_ms: int,
         by: str,
     ) -> None:
+        modified = max(when_ms, row.modified_ms)
         conn.execute(
             "UPDATE accounts SET record = ?, modified_ms = ?, modified_by = ? WHERE account_id = ?",
-            (json.dumps(record), max(when_ms, row.modified_ms), by, row.account_id),
+            (json.dumps(record), modified, by, row.account_id),
         )
-        self._changed(row.org_id)
+        self._cached(dataclasses.replace(row, record=record, modified_ms=modified, modified_by=by))
 
     def merge(self, conn: sqlite3.Connection, loser: AccountRow, survivor: AccountRow) -> None:
         conn.execute(

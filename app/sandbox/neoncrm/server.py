@@ -171,7 +171,8 @@ class NeonApp:
         version: str,
     ) -> Reply:
         try:
-            forced = self._inject(request, key)
+            kind = self.faults.take_forced(key)
+            forced = self._inject(request, kind)
             if forced is not None:
                 return forced
             org_id, user_id, user_name = self._authenticate(request, trial)
@@ -191,7 +192,11 @@ class NeonApp:
                 gate = self.faults.take_gate(key)
                 if gate is not None:
                     gate.wait(self.stopping, self.faults.hold_seconds)
-                return handler(self.env, call)
+                reply = handler(self.env, call)
+                if kind == "222" and reply.status == 200:
+                    # Live answered 222 on a list call too: any success may come as 222.
+                    reply = replace(reply, status=222)
+                return reply
             finally:
                 if self.limits is not None:
                     self.limits.release(org_id, key)
@@ -225,9 +230,8 @@ class NeonApp:
         name = " ".join(p for p in (user["first"], user["last"]) if p) or user["user_id"]
         return org_id, user["user_id"], name
 
-    def _inject(self, request: Request, key: str) -> Reply | None:
-        """Apply forced faults, latency and the random error rate."""
-        kind = self.faults.take_forced(key)
+    def _inject(self, request: Request, kind: str | None) -> Reply | None:
+        """Apply a forced fault, latency and the random error rate."""
         if kind == "429":
             return errors.too_many_requests()
         if kind in ("500", "503"):

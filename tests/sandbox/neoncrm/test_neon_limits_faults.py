@@ -103,6 +103,10 @@ def test_forced_faults_answer_as_neon_and_its_gateway_would(
     unavailable = raw.search(SEARCH, ["Account ID"])
     assert unavailable.status_code == 503
     assert unavailable.headers["Content-Type"].startswith("text/html")
+    neon.faults.force("POST /accounts/search", "222")
+    merged_style = raw.search(SEARCH, ["Account ID"])
+    assert merged_style.status_code == 222
+    assert merged_style.json()["pagination"]["totalResults"] == 40
     neon.faults.force("GET /accounts/{id}", "reset")
     with pytest.raises(requests.ConnectionError):
         raw.get("/accounts/1001")
