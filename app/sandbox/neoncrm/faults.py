@@ -1,6 +1,7 @@
 """Fault injection: latency, random 500s, one-shot forced answers, and held requests.
 
-Kinds: ``429`` (Neon's: empty body, no ``Retry-After``), ``500`` (Neon's system-error body),
+Kinds: ``429`` (Neon's: empty body, no ``Retry-After``), ``403`` (the text ``Forbidden``,
+as a paged search once answered live), ``500`` (Neon's system-error body),
 ``503`` (a gateway page), ``timeout`` (holds the answer, then cuts the connection),
 ``reset`` (cuts it at once) and ``222`` (serves the call and answers its 200 as 222: live
 sent 222 with an ordinary body on a list call, so any success may come so). A *hold* keeps
@@ -18,7 +19,7 @@ from typing import Any
 
 from app.sandbox.wire import ForcedFaults
 
-FORCE_KINDS = ("429", "500", "503", "timeout", "reset", "222")
+FORCE_KINDS = ("429", "403", "500", "503", "timeout", "reset", "222")
 
 
 class Gate:

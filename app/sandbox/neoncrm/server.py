@@ -234,6 +234,8 @@ class NeonApp:
         """Apply a forced fault, latency and the random error rate."""
         if kind == "429":
             return errors.too_many_requests()
+        if kind == "403":
+            return Reply(403, raw="Forbidden", content_type="text/plain")
         if kind in ("500", "503"):
             return errors.server_error(int(kind))
         if kind == "timeout":

@@ -103,6 +103,9 @@ def test_forced_faults_answer_as_neon_and_its_gateway_would(
     unavailable = raw.search(SEARCH, ["Account ID"])
     assert unavailable.status_code == 503
     assert unavailable.headers["Content-Type"].startswith("text/html")
+    neon.faults.force("POST /accounts/search", "403")
+    forbidden = raw.search(SEARCH, ["Account ID"], page=1)
+    assert (forbidden.status_code, forbidden.text) == (403, "Forbidden")
     neon.faults.force("POST /accounts/search", "222")
     merged_style = raw.search(SEARCH, ["Account ID"])
     assert merged_style.status_code == 222
