@@ -4,7 +4,8 @@ Kinds: ``429`` (Neon's: empty body, no ``Retry-After``), ``403`` (the text ``For
 as a paged search once answered live), ``500`` (Neon's system-error body),
 ``503`` (a gateway page), ``timeout`` (holds the answer, then cuts the connection),
 ``reset`` (cuts it at once) and ``222`` (serves the call and answers its 200 as 222: live
-sent 222 with an ordinary body on a list call, so any success may come so). A *hold* keeps
+sent 222 with an ordinary body on a list call, so any success may come so); ``204`` serves
+the call and answers 204 with no body, as the spec allows for PATCH. A *hold* keeps
 the next request matching a pattern running, inside its endpoint's limit, until the test
 releases it: the way to show the concurrency limit without racing threads.
 """
@@ -19,7 +20,7 @@ from typing import Any
 
 from app.sandbox.wire import ForcedFaults
 
-FORCE_KINDS = ("429", "403", "500", "503", "timeout", "reset", "222")
+FORCE_KINDS = ("429", "403", "500", "503", "timeout", "reset", "222", "204")
 
 
 class Gate:

@@ -196,6 +196,8 @@ class NeonApp:
                 if kind == "222" and reply.status == 200:
                     # Live answered 222 on a list call too: any success may come as 222.
                     reply = replace(reply, status=222)
+                elif kind == "204" and reply.status == 200:
+                    reply = Reply(204)
                 return reply
             finally:
                 if self.limits is not None:

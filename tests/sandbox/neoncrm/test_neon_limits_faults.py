@@ -110,6 +110,12 @@ def test_forced_faults_answer_as_neon_and_its_gateway_would(
     merged_style = raw.search(SEARCH, ["Account ID"])
     assert merged_style.status_code == 222
     assert merged_style.json()["pagination"]["totalResults"] == 40
+    neon.faults.force("PATCH /accounts/{id}", "204")
+    patched = raw.call(
+        "PATCH", "/accounts/1010", json={"individualAccount": {"noSolicitation": True}}
+    )
+    assert (patched.status_code, patched.content) == (204, b"")
+    assert raw.account("1010")["noSolicitation"] is True  # the change was made all the same
     neon.faults.force("GET /accounts/{id}", "reset")
     with pytest.raises(requests.ConnectionError):
         raw.get("/accounts/1001")
