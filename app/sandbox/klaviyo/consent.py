@@ -65,7 +65,7 @@ def subscriptions_of(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, An
         "method_detail": "",
         "last_updated": read(row["sms_last_updated"]),
     }
-    return {"email": {"marketing": email}, "sms": {"marketing": sms, "transactional": None}}
+    return {"email": {"marketing": email}, "sms": {"marketing": sms}}
 
 
 def log(

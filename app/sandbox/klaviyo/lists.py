@@ -181,7 +181,8 @@ def get_members(env: Env, call: Call, *, ids_only: bool = False) -> Reply:
         rows, nxt, prev = keyset_page(
             conn,
             call,
-            f"SELECT p.*, {keys} FROM memberships m JOIN profiles p ON p.id = m.profile_id"
+            f"SELECT p.*, m.joined AS joined, {keys} FROM memberships m"
+            " JOIN profiles p ON p.id = m.profile_id"
             f" WHERE m.list_id = ?{where}",
             [call.params["id"], *params],
             order,
@@ -192,7 +193,14 @@ def get_members(env: Env, call: Call, *, ids_only: bool = False) -> Reply:
             data = [{"type": "profile", "id": r["id"]} for r in rows]
         else:
             data = [
-                profile_store.resource(call, conn, r, subscriptions=subscriptions) for r in rows
+                profile_store.resource(
+                    call,
+                    conn,
+                    r,
+                    subscriptions=subscriptions,
+                    extra={"joined_group_at": read(r["joined"])},
+                )
+                for r in rows
             ]
     return Reply(200, collection(call, data, nxt, prev))
 

@@ -269,6 +269,7 @@ def resource(
     *,
     subscriptions: bool = False,
     written: bool = False,
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The profile as JSON:API; times with microseconds in a write answer."""
     when = (lambda v: v) if written else read
@@ -291,6 +292,7 @@ def resource(
         "last_event_date": when(row["last_event_date"]),
         "location": location,
         "properties": json.loads(row["properties"]),
+        **(extra or {}),
     }
     if subscriptions:
         from app.sandbox.klaviyo.consent import subscriptions_of  # a cycle: consent uses us
