@@ -94,12 +94,9 @@ def run(
             _error(conn, env, job["id"], "invalid", "Invalid input.", *problems[0], item)
             failed += 1
             continue
-        conn.execute("SAVEPOINT profile")
-        try:
+        try:  # a refused profile changed nothing: each write is one statement
             profile_id, _ = profile_store.upsert(conn, env, now, attrs, item.get("id"))
         except KlaviyoError as exc:
-            conn.execute("ROLLBACK TO profile")
-            conn.execute("RELEASE profile")
             error = exc.reply.body["errors"][0]
             detail = error["detail"]
             if error["code"] == "duplicate_profile":
@@ -107,7 +104,6 @@ def run(
             _error(conn, env, job["id"], error["code"], error["title"], detail, pointer, item)
             failed += 1
             continue
-        conn.execute("RELEASE profile")
         conn.execute(
             "INSERT OR IGNORE INTO job_profiles (job_id, profile_id) VALUES (?, ?)",
             (job["id"], profile_id),

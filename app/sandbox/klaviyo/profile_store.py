@@ -169,12 +169,27 @@ def resolve(
 
 
 def create(conn: sqlite3.Connection, env: Env, now: datetime, attrs: Mapping[str, Any]) -> str:
+    """A new profile, in one INSERT (it fails whole on an identifier another profile holds)."""
     profile_id = env.ids.ulid(now)
     moment = stamp(now)
-    conn.execute(
-        "INSERT INTO profiles (id, created, updated) VALUES (?, ?, ?)", (profile_id, moment, moment)
-    )
-    apply(conn, profile_id, attrs, now, touch=False)
+    values: dict[str, Any] = {"id": profile_id, "created": moment, "updated": moment}
+    for name, column in TEXT_ATTRIBUTES.items():
+        value = attrs.get(name)
+        value = value.strip() if isinstance(value, str) else value
+        if value:
+            values[column] = value
+    values["email_key"] = email_key(values.get("email"))
+    for name in ("location", "properties"):
+        if isinstance(attrs.get(name), dict):
+            values[name] = json.dumps(attrs[name], separators=(",", ":"), sort_keys=True)
+    columns = ", ".join(values)
+    try:
+        conn.execute(
+            f"INSERT INTO profiles ({columns}) VALUES ({', '.join('?' * len(values))})",
+            tuple(values.values()),
+        )
+    except sqlite3.IntegrityError as exc:
+        raise _conflict(conn, values) from exc
     return profile_id
 
 
@@ -183,8 +198,6 @@ def apply(
     profile_id: str,
     attrs: Mapping[str, Any],
     now: datetime,
-    *,
-    touch: bool = True,
 ) -> bool:
     """Write the attributes sent onto a profile; True when anything changed."""
     row = row_by_id(conn, profile_id)
@@ -210,8 +223,7 @@ def apply(
             changes[name] = "{}"
     if not changes:
         return False
-    if touch:
-        changes["updated"] = stamp(now)
+    changes["updated"] = stamp(now)
     sets = ", ".join(f"{column} = ?" for column in changes)
     try:
         conn.execute(f"UPDATE profiles SET {sets} WHERE id = ?", (*changes.values(), profile_id))
