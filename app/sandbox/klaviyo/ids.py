@@ -47,7 +47,7 @@ class Ids:
 
     def short(self, length: int) -> str:
         with self._lock:
-            return "".join(self._rng.choice(ALNUM) for _ in range(length))
+            return "".join(self._rng.choices(ALNUM, k=length))
 
     def job_id(self, company_id: str, now: datetime) -> str:
         text = f"{company_id}_maintenance.{self.short(6)}.{int(now.timestamp())}.{self.short(6)}"
