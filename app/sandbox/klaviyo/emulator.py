@@ -36,8 +36,8 @@ class KlaviyoEmulator(Inspection):
     Args:
         state_path: the SQLite file; data persists between launches.
         clock: returns the current aware datetime; :meth:`advance` moves it further.
-        enforce_limits: False turns off the per-endpoint rate limits (and the daily limit on
-            list creation).
+        enforce_limits: False turns off the per-endpoint burst and steady limits; the daily
+            cap on list creation stays (see :meth:`use_up_daily_list_creations`).
         company_id: the account's id (the ``cid`` header and bulk job ids).
 
     Attributes:
@@ -68,7 +68,7 @@ class KlaviyoEmulator(Inspection):
         self.settings = Settings()
         self.env = Env(self.state, self.clock, Ids(seed), company, self.settings)
         self.env.job_failures = self.faults.job_failures
-        self.limits = RouteLimits(self.clock) if enforce_limits else None
+        self.limits = RouteLimits(self.clock, daily_only=not enforce_limits)
         self._stopping = threading.Event()
         self.app = KlaviyoApp(
             self.env,
@@ -145,9 +145,7 @@ class KlaviyoEmulator(Inspection):
         return jobs.process_due(self.env, self.clock(), everything=True)
 
     def use_up_daily_list_creations(self) -> None:
-        """Spend today's 150 list creations (needs ``enforce_limits``)."""
-        if self.limits is None:
-            raise RuntimeError("limits are not enforced on this emulator")
+        """Spend today's 150 list creations: the next one is refused until a slot frees."""
         self.limits.use_up(f"{self.company_id} POST /api/lists", LIST_CREATE)
 
     # -- set-up helpers (no HTTP) ---------------------------------------------------------

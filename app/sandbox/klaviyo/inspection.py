@@ -200,7 +200,8 @@ class Inspection:
         self, metric: str | None = None, *, email: str | None = None
     ) -> list[dict[str, Any]]:
         """Events (of one metric name, of one profile), oldest first."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if metric is not None:
             clauses.append("m.name = ?")
             params.append(metric)

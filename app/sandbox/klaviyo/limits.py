@@ -6,7 +6,8 @@ L 75/s 750/m, XL 350/s 3,500/m). Every answered call carries the state in IETF-d
 all windows at once, ``remaining`` and ``reset`` following the burst window [R nango]:
 ``ratelimit-limit: 10, 10;w=1, 150;w=60, 150;w=86400``. A refused call is a 429 (``errors``)
 and is not counted. The windows follow the emulator's clock, so a test can move time instead
-of waiting.
+of waiting. With ``daily_only`` (the emulator's limits turned off) only the daily cap on list
+creation is kept, and answers carry no rate-limit headers.
 """
 
 from __future__ import annotations
@@ -45,32 +46,45 @@ LIST_CREATE = Tier(10, 150, 150)
 class RouteLimits:
     """Sliding windows per (account, endpoint); refuses calls over any window."""
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], *, daily_only: bool = False) -> None:
         self.clock = clock
+        self.daily_only = daily_only
         self._lock = threading.Lock()
         self._calls: dict[tuple[str, float], deque[float]] = defaultdict(deque)
 
     def acquire(self, key: str, tier: Tier, *, retry_after: bool = True) -> list[tuple[str, str]]:
         """Count a call to ``key`` or raise the 429; returns the headers for the answer."""
-        now = self.clock().timestamp()
-        with self._lock:
-            wait = 0.0
-            for window, limit in tier.windows():
-                calls = self._trim(key, window, now)
-                if len(calls) >= limit:
-                    wait = max(wait, calls[len(calls) - limit] + window - now)
-            if wait > 0:
-                raise throttled(wait, retry_after=retry_after)
-            for window, _ in tier.windows():
-                self._calls[(key, window)].append(now)
-            burst = self._calls[(key, 1.0)]
-            remaining = tier.burst - len(burst)
-            reset = 0 if remaining > 0 else max(0, math.floor(burst[0] + 1.0 - now))
+        if self.daily_only:
+            if tier.daily is not None:
+                self._acquire(key, [(86_400.0, tier.daily)], retry_after)
+            return []
+        burst = self._acquire(key, tier.windows(), retry_after)
+        remaining = tier.burst - len(burst)
+        reset = (
+            0 if remaining > 0 else max(0, math.floor(burst[0] + 1.0 - self.clock().timestamp()))
+        )
         return [
             ("ratelimit-limit", tier.header()),
             ("ratelimit-remaining", str(remaining)),
             ("ratelimit-reset", str(reset)),
         ]
+
+    def _acquire(
+        self, key: str, windows: list[tuple[float, int]], retry_after: bool
+    ) -> deque[float]:
+        """Count a call in every window or raise the 429; the first window's calls."""
+        now = self.clock().timestamp()
+        with self._lock:
+            wait = 0.0
+            for window, limit in windows:
+                calls = self._trim(key, window, now)
+                if len(calls) >= limit:
+                    wait = max(wait, calls[len(calls) - limit] + window - now)
+            if wait > 0:
+                raise throttled(wait, retry_after=retry_after)
+            for window, _ in windows:
+                self._calls[(key, window)].append(now)
+            return deque(self._calls[(key, windows[0][0])])
 
     def _trim(self, key: str, window: float, now: float) -> deque[float]:
         calls = self._calls[(key, window)]

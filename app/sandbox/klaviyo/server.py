@@ -13,7 +13,7 @@ import logging
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -93,7 +93,7 @@ class KlaviyoApp:
         self,
         env: Env,
         faults: Faults,
-        limits: RouteLimits | None,
+        limits: RouteLimits,
         stopping: threading.Event,
         admin: AdminHandler,
     ) -> None:
@@ -145,7 +145,7 @@ class KlaviyoApp:
         return self._finish(reply, headers)
 
     def _serve(
-        self, request: Request, route: Route, params: dict[str, str]
+        self, request: Request, route: Route, params: Mapping[str, str]
     ) -> tuple[Reply, list[tuple[str, str]]]:
         now = self.env.clock()
         jobs.process_due(self.env, now)
@@ -158,16 +158,14 @@ class KlaviyoApp:
             mimetype = request.mimetype or ""
             if mimetype not in BODY_TYPES:
                 raise unsupported_media_type(request.content_type or "")
-        if self.limits is not None:
-            key = f"{self.env.company_id} {route.key}"
-            try:
-                headers += self.limits.acquire(
-                    key, route.tier, retry_after=not self.faults.omit_retry_after
-                )
-            except KlaviyoError as exc:
-                raise KlaviyoError(
-                    replace(exc.reply, headers=(*exc.reply.headers, *headers))
-                ) from None
+        try:
+            headers += self.limits.acquire(
+                f"{self.env.company_id} {route.key}",
+                route.tier,
+                retry_after=not self.faults.omit_retry_after,
+            )
+        except KlaviyoError as exc:
+            raise KlaviyoError(replace(exc.reply, headers=(*exc.reply.headers, *headers))) from None
         base = request.host_url.rstrip("/")
         call = Call(request, params, now, base, revision, scopes)
         try:

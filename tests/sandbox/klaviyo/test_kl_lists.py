@@ -142,3 +142,21 @@ def test_the_sample_account_has_one_list_and_no_profiles(
     lists = api.get("/lists").json()["data"]
     assert [item["attributes"]["name"] for item in lists] == [SAMPLE_LIST]
     assert api.get("/profiles").json()["data"] == []
+
+
+def test_the_daily_list_cap_holds_even_with_the_other_limits_off(
+    kl: KlaviyoEmulator, api: KlaviyoApi, clock: FakeClock
+) -> None:
+    answer = api.post("/lists", json={"data": {"type": "list", "attributes": {"name": "One"}}})
+    assert "ratelimit-limit" not in answer.headers  # limits off: no headers
+    kl.use_up_daily_list_creations()
+    refused = api.post("/lists", json={"data": {"type": "list", "attributes": {"name": "Two"}}})
+    assert refused.status_code == 429
+    assert all(api.get("/lists").status_code == 200 for _ in range(100))  # no burst limit
+    clock.advance(days=1)
+    assert (
+        api.post(
+            "/lists", json={"data": {"type": "list", "attributes": {"name": "Two"}}}
+        ).status_code
+        == 201
+    )
