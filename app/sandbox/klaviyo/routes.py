@@ -52,6 +52,16 @@ class Route:
     since: str = V3
 
     @property
+    def sized(self) -> bool:
+        """Whether the endpoint takes ``page[size]`` (the spec's parameters)."""
+        return self.key in SIZED
+
+    @property
+    def resource(self) -> str:
+        """The resource's name in error texts: ``/api/metrics`` → ``metric``."""
+        return self.path.split("/")[2].removesuffix("s")
+
+    @property
     def key(self) -> str:
         """How requests are counted: ``METHOD /api/lists/{id}``."""
         return f"{self.method} {self.path.replace('<', '{').replace('>', '}')}"
@@ -62,6 +72,20 @@ def _r(method: str, path: str, handler: Handler, tier: Tier, scopes: str, since:
 
 
 IMPORT = "/api/profile-bulk-import-jobs"
+# The GET endpoints that take page[size]; the others refuse it [R amp].
+SIZED = frozenset(
+    {
+        "GET /api/lists",
+        "GET /api/lists/{id}/profiles",
+        "GET /api/lists/{id}/relationships/profiles",
+        "GET /api/profiles",
+        f"GET {IMPORT}",
+        f"GET {IMPORT}/{{id}}/profiles",
+        f"GET {IMPORT}/{{id}}/relationships/profiles",
+        f"GET {IMPORT}/{{id}}/import-errors",
+        "GET /api/events",
+    }
+)
 ROUTES: tuple[Route, ...] = (
     _r("GET", "/api/lists", lists.get_lists, L, "lists:read"),
     _r("POST", "/api/lists", lists.create_list, LIST_CREATE, "lists:write"),

@@ -28,6 +28,7 @@ from app.sandbox.klaviyo.errors import (
     JSONAPI,
     KlaviyoError,
     authentication_failed,
+    invalid,
     method_not_allowed,
     not_authenticated,
     not_found,
@@ -153,6 +154,11 @@ class KlaviyoApp:
         if not route.scopes <= scopes:
             raise permission_denied()
         revision = check_revision(request.headers.get("revision"), route, now)
+        if "page[size]" in request.args and not route.sized:
+            raise invalid(
+                f"'page_size' is not a valid field for the resource '{route.resource}'.",
+                "/data/attributes/page_size",
+            )
         headers = [("x-klaviyo-api-revision", revision)]
         if request.method in ("POST", "PATCH", "PUT") or request.content_length:
             mimetype = request.mimetype or ""

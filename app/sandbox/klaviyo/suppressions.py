@@ -135,7 +135,7 @@ def resource(call: Call, row: sqlite3.Row) -> dict[str, Any]:
 
 def get_jobs(env: Env, call: Call) -> Reply:
     where, params = to_sql(call.arg("filter"), FILTERS)
-    size = call.page_size(20, 100)
+    size = 20
     with env.state.tx() as conn:
         rows, nxt, prev = keyset_page(
             conn,

@@ -93,3 +93,11 @@ def test_an_unknown_path_is_a_json_api_404(api: KlaviyoApi) -> None:
     assert answer.status_code == 404
     assert error_of(answer)["code"] == "not_found"
     assert api.request("PUT", "/lists").status_code == 405
+
+
+def test_page_size_on_an_endpoint_without_it_is_invalid(api: KlaviyoApi) -> None:
+    answer = api.get("/metrics", params={"page[size]": 5})
+    assert answer.status_code == 400
+    error = error_of(answer)
+    assert error["detail"] == "'page_size' is not a valid field for the resource 'metric'."
+    assert error["source"]["pointer"] == "/data/attributes/page_size"

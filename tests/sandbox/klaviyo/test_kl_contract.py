@@ -43,6 +43,13 @@ def test_every_route_is_a_spec_operation_with_its_limits_and_scopes(spec: Any) -
         assert route.scopes == set(operation["x-klaviyo-scopes"]), route.key
 
 
+def test_the_endpoints_taking_a_page_size_are_the_specs(spec: Any) -> None:
+    for route in ROUTES:
+        operation = kl_spec.operation(route.method, _spec_path(route.path))
+        names = {p.get("name") for p in operation.get("parameters", ())}
+        assert route.sized == ("page[size]" in names), route.key
+
+
 def test_the_list_daily_limit_is_the_specs_150(spec: Any) -> None:
     assert kl_spec.operation("POST", "/api/lists")["x-klaviyo-ratelimit"]["daily"] == "150/d"
     create = next(r for r in ROUTES if r.key == "POST /api/lists")
