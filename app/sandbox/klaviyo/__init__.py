@@ -3,7 +3,7 @@ events, per-endpoint limits and faults."""
 
 from pathlib import Path
 
-from app.sandbox.klaviyo.emulator import COMPANY_ID, KlaviyoEmulator
+from app.sandbox.klaviyo.emulator import COMPANY_ID, KlaviyoEmulator, serve_forever
 from app.sandbox.klaviyo.samples import (
     ACCOUNT_NAME,
     API_KEY,
@@ -37,5 +37,6 @@ __all__ = [
     "KlaviyoEmulator",
     "sample_connection",
     "seed_samples",
+    "serve_forever",
     "start_sandbox",
 ]

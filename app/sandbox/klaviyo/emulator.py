@@ -282,3 +282,30 @@ _WRITES = ("POST ", "PATCH ", "PUT ", "DELETE ")
 
 def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
+
+
+def serve_forever(
+    state_path: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    print_fn: Callable[[str], Any] = print,
+    *,
+    enforce_limits: bool = True,
+    stop: threading.Event | None = None,
+    seed: Callable[[KlaviyoEmulator], Any] | None = None,
+) -> None:
+    """Run a sandbox Klaviyo until Ctrl+C (or ``stop`` is set), saying where."""
+    emulator = KlaviyoEmulator(Path(state_path), enforce_limits=enforce_limits)
+    if seed is not None:
+        seed(emulator)
+    emulator.start(host, port)
+    stop = stop or threading.Event()
+    try:
+        print_fn(f"Klaviyo sandbox: {emulator.api_url}")
+        print_fn(f"Admin (counts, faults, stats): {emulator.admin_url}/stats")
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        print_fn("Stopping the Klaviyo sandbox.")
+    finally:
+        emulator.stop()

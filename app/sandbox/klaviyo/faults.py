@@ -3,8 +3,9 @@
 Kinds: ``429`` (the 2024 body with ``Retry-After``), ``429-bare`` (the 2023 answer: no
 ``Retry-After``, no ``RateLimit-*``, the wait only in the text [R]), ``500``, ``503``,
 ``504``, ``403-challenge`` (Cloudflare's HTML challenge page, ``cf-mitigated: challenge``
-[R api-python#84]), ``timeout`` (holds the answer, then cuts the connection) and ``reset``
-(cuts it at once). A storm is one kind forced many ``times``.
+[R api-python#84]), ``timeout`` (holds the answer, then cuts the connection), ``reset``
+(cuts it at once) and ``no-job-id`` (the call is served, but the answer's job has no id
+[P rudder-server#5316]). A storm is one kind forced many ``times``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from typing import Any
 
 from app.sandbox.wire import ForcedFaults
 
-FORCE_KINDS = ("429", "429-bare", "500", "503", "504", "403-challenge", "timeout", "reset")
+FORCE_KINDS = (
+    "429",
+    "429-bare",
+    "500",
+    "503",
+    "504",
+    "403-challenge",
+    "timeout",
+    "reset",
+    "no-job-id",
+)
 JOB_ENDS = ("cancelled",)
 
 

@@ -132,10 +132,13 @@ class KlaviyoApp:
         self.counts.add(route.key)
         headers: list[tuple[str, str]] = []
         try:
-            forced = self._inject(request, route.key)
+            kind = self.faults.take_forced(route.key)
+            forced = self._inject(request, kind)
             if forced is not None:
                 return to_response(forced)
             reply, headers = self._serve(request, route, params)
+            if kind == "no-job-id" and isinstance(reply.body, dict):
+                reply = replace(reply, body=_without_id(reply.body))
         except KlaviyoError as exc:
             reply = exc.reply
         except Dropped:
@@ -195,9 +198,8 @@ class KlaviyoApp:
             raise authentication_failed()
         return frozenset(row[0].split())
 
-    def _inject(self, request: Request, key: str) -> Reply | None:
-        """Apply forced faults, latency and the random error rate; a fault's reply."""
-        kind = self.faults.take_forced(key)
+    def _inject(self, request: Request, kind: str | None) -> Reply | None:
+        """Apply a forced fault, latency and the random error rate; a fault's reply."""
         if kind == "429":
             return throttled(
                 self.faults.retry_after, retry_after=not self.faults.omit_retry_after
@@ -242,3 +244,10 @@ class KlaviyoApp:
             # A refused call carries no rate-limit state (the recorded 429 has none).
             headers = [h for h in headers if not h[0].startswith("ratelimit")]
         return to_response(replace(reply, headers=(*reply.headers, *headers, *extra)))
+
+
+def _without_id(body: dict[str, Any]) -> dict[str, Any]:
+    """A create answer whose job lost its id, as RudderStack sometimes got one
+    [P rudderlabs/rudder-server#5316]: the job exists, the client cannot name it."""
+    data = {k: v for k, v in (body.get("data") or {}).items() if k not in ("id", "links")}
+    return {**body, "data": data}

@@ -182,3 +182,14 @@ def test_the_admin_clock_and_daily_limit_routes(
             ).status_code
             == 201
         )
+
+
+def test_a_job_can_be_made_without_an_id_in_its_answer(
+    kl: KlaviyoEmulator, api: KlaviyoApi
+) -> None:
+    kl.faults.force("POST /api/profile-bulk-import-jobs", "no-job-id")
+    answer = api.import_profiles([{"email": "ada@example.com"}])
+    assert answer.status_code == 202
+    assert "id" not in answer.json()["data"]
+    [job] = api.get("/profile-bulk-import-jobs").json()["data"]  # it exists all the same
+    assert job["attributes"]["total_count"] == 1

@@ -3,6 +3,7 @@ and Python seeding and inspection at a bench's scale."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,8 @@ from app.sandbox.klaviyo import (
     SAMPLE_LIST,
     KlaviyoEmulator,
     sample_connection,
+    seed_samples,
+    serve_forever,
     start_sandbox,
 )
 
@@ -96,3 +99,34 @@ def test_seeding_and_counting_at_bench_scale_is_fast(tmp_path: Path) -> None:
         assert time.monotonic() - started < 20
     finally:
         emu.stop()
+
+
+def test_serve_forever_says_where_and_stops(tmp_path: Path) -> None:
+    said: list[str] = []
+    stop = threading.Event()
+    ready = threading.Event()
+
+    def say(line: str) -> None:
+        said.append(line)
+        if len(said) == 2:
+            ready.set()
+
+    runner = threading.Thread(
+        target=serve_forever,
+        args=(tmp_path / "served.sqlite3",),
+        kwargs={"print_fn": say, "stop": stop, "seed": seed_samples},
+    )
+    runner.start()
+    try:
+        assert ready.wait(10)
+        api_url = said[0].split(": ", 1)[1]
+        answer = requests.get(
+            api_url + "/lists",
+            headers={"Authorization": f"Klaviyo-API-Key {API_KEY}", "revision": "2026-07-15"},
+            timeout=10,
+        )
+        assert [item["attributes"]["name"] for item in answer.json()["data"]] == [SAMPLE_LIST]
+    finally:
+        stop.set()
+        runner.join(10)
+    assert not runner.is_alive()
