@@ -4,8 +4,11 @@ per profile, lists, and what importing does not do (grant consent)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from app.sandbox.klaviyo import KlaviyoEmulator
+import requests
+
+from app.sandbox.klaviyo import KlaviyoEmulator, seed_samples
 from tests.sandbox.klaviyo.kl_support import FakeClock, KlaviyoApi, error_of
 
 
@@ -166,3 +169,30 @@ def test_a_second_import_of_the_same_people_updates_them(
     )
     assert kl.profile_count() == 1
     assert json.loads(json.dumps(kl.jobs()))[1]["completed"] == 1
+
+
+def test_a_pending_job_survives_a_restart_and_completes_after_it(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    state = tmp_path / "restart.sqlite3"
+    first = KlaviyoEmulator(state, clock=clock, enforce_limits=False)
+    seed_samples(first)
+    first.start()
+    with requests.Session() as session:
+        job_id = (
+            KlaviyoApi(first, session)
+            .import_profiles([{"email": "ada@example.com"}])
+            .json()["data"]["id"]
+        )
+    first.stop()
+    again = KlaviyoEmulator(state, clock=clock, enforce_limits=False).start()
+    try:
+        with requests.Session() as session:
+            api = KlaviyoApi(again, session)
+            for _ in range(again.settings.job_polls):
+                job = api.get(f"/profile-bulk-import-jobs/{job_id}").json()["data"]
+        assert job["attributes"]["status"] == "complete"
+        assert again.profile_by_email("ada@example.com") is not None
+        assert again.company_id == first.company_id
+    finally:
+        again.stop()
