@@ -421,7 +421,7 @@ class SalesforceEmulator(Seeding):
                 AccountId=account_id,
                 HasOptedOutOfEmail=lead.get("HasOptedOutOfEmail", False),
             )
-        account_id = self.record(contact_id).get("AccountId")
+        converted_account = self.record(contact_id).get("AccountId")
         with self.writing() as w:
             stored = records.load(w.conn, lead_id)
             assert stored is not None
@@ -431,7 +431,7 @@ class SalesforceEmulator(Seeding):
                     "Status": CONVERTED_STATUS,
                     "ConvertedDate": self.clock().date().isoformat(),
                     "ConvertedContactId": contact_id,
-                    "ConvertedAccountId": account_id,
+                    "ConvertedAccountId": converted_account,
                 }
             )
             records.save(w.conn, stored, w.now_ms, w.user_id)

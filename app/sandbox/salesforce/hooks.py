@@ -261,7 +261,7 @@ def _new_member(w: Write, data: dict[str, Any]) -> None:
         raise required_missing(["ContactId"])
     if contact and lead:
         data["LeadId"] = lead = None  # both sent: the insert keeps only the contact
-    member = records.load(w.conn, contact or lead)
+    member = records.load(w.conn, str(contact or lead))
     if member is not None and member.data.get("IsConverted"):
         raise RecordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead")
     key = f"{data['CampaignId']}:{contact or lead}"
