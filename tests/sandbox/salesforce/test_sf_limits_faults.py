@@ -122,3 +122,27 @@ def test_random_error_rate_answers_500s(emu: SalesforceEmulator, api: Api) -> No
     assert api.get("/limits").status_code == 500
     emu.faults.clear()
     assert api.get("/limits").status_code == 200
+
+
+def test_parallel_reads_and_writes_all_get_answers(emu: SalesforceEmulator, api: Api) -> None:
+    """Several clients at once (the sync engine runs writes beside reads): every call is
+    answered, none waits on another forever."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    emu.set_flag("duplicate_rules", True)  # flags are read while other calls write
+
+    def call(index: int) -> int:
+        with requests.Session() as own:
+            mine = Api(emu, own, api.access)
+            if index % 3 == 0:
+                return mine.post(
+                    "/sobjects/Contact/", json={"LastName": f"Parallel{index}"}
+                ).status_code
+            if index % 3 == 1:
+                return mine.query("SELECT Id, Account.Name FROM Contact").status_code
+            return mine.get("/sobjects/Account/describe").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(call, range(24), timeout=60))
+    assert sorted(set(statuses)) == [200, 201]
+    assert len(api.records("SELECT Id FROM Contact WHERE LastName LIKE 'Parallel%'")) == 8

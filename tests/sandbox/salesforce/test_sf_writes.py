@@ -292,3 +292,22 @@ def test_tasks_for_opens_and_clicks(api: Api) -> None:
     assert bad_who["fields"] == ["WhoId"]
     malformed = _create_error(api, "Task", {"WhoId": "003-not-an-id", "Subject": "x"})
     assert malformed["errorCode"] == "MALFORMED_ID"
+
+
+def test_deletes_take_what_belongs_to_the_record_with_them(api: Api) -> None:
+    person = _one(
+        api, "SELECT Id, PersonContactId FROM Account WHERE PersonEmail = 'theo.grant@example.com'"
+    )
+    assert api.delete(f"/sobjects/Contact/{person['PersonContactId']}").status_code == 204
+    assert api.records(f"SELECT Id FROM Account WHERE Id = '{person['Id']}'") == []
+    member = _one(
+        api,
+        "SELECT Id, ContactId FROM CampaignMember WHERE Contact.Email ="
+        " 'maya.chen@driftwoodcafe.example'",
+    )
+    assert api.delete(f"/sobjects/Contact/{member['ContactId']}").status_code == 204
+    assert api.records(f"SELECT Id FROM CampaignMember WHERE Id = '{member['Id']}'") == []
+    every = api.query(
+        f"SELECT Id, IsDeleted FROM CampaignMember WHERE Id = '{member['Id']}'", every=True
+    ).json()
+    assert every["records"][0]["IsDeleted"] is True
