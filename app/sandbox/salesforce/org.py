@@ -66,6 +66,7 @@ class Org:
             raise KeyError(name)
         with self.state.tx() as conn:
             set_setting(conn, name, "1" if value else "0")
+            set_setting(conn, "schema_changed_ms", str(self.now_ms()))
         self.invalidate()
 
     def setting(self, name: str, default: str = "") -> str:
@@ -115,6 +116,7 @@ class Org:
             "INSERT OR REPLACE INTO custom_fields (sobject, name, doc) VALUES (?, ?, ?)",
             (sobject, spec.name, doc),
         )
+        set_setting(conn, "schema_changed_ms", str(self.now_ms()))
 
     # -- identity -------------------------------------------------------------------------
 

@@ -17,12 +17,19 @@ from app.sandbox.salesforce import (
     versions,
 )
 from app.sandbox.salesforce.calls import Call, Env, sobject_or_404
+from app.sandbox.salesforce.times import to_ms
 from app.sandbox.wire import Reply
 
 Handler = Callable[..., Reply]
 
 
 def _describe_global(env: Env, call: Call) -> Reply:
+    """With ``If-Modified-Since`` (``EEE, dd MMM yyyy HH:mm:ss z``), 304 when no object's
+    metadata changed since then."""
+    since = call.request.if_modified_since
+    changed = int(env.org.setting("schema_changed_ms", "0"))
+    if since is not None and changed <= to_ms(since):
+        return Reply(304)
     return Reply(200, describe.describe_global(env.org, call.version))
 
 

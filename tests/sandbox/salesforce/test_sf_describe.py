@@ -7,7 +7,7 @@ import base64
 from typing import Any
 
 from app.sandbox.salesforce import SalesforceEmulator
-from tests.sandbox.salesforce.sf_support import Api
+from tests.sandbox.salesforce.sf_support import Api, FakeClock
 
 
 def _fields(api: Api, sobject: str) -> dict[str, dict[str, Any]]:
@@ -118,3 +118,14 @@ def test_org_settings_change_what_describe_shows(emu: SalesforceEmulator, api: A
     }  # an org without the feature has no code keys
     emu.add_custom_field("Contact", "Shoe_Size__c", "double")
     assert _fields(api, "Contact")["Shoe_Size__c"]["custom"] is True
+
+
+def test_describe_global_answers_304_when_nothing_changed_since(
+    emu: SalesforceEmulator, api: Api, clock: FakeClock
+) -> None:
+    since = {"If-Modified-Since": "Wed, 06 May 2026 12:00:00 GMT"}  # after the samples
+    assert api.get("/sobjects/", headers=since).status_code == 304
+    clock.advance(hours=4)
+    emu.add_custom_field("Contact", "Newsletter_Topics__c", "string")
+    answer = api.get("/sobjects/", headers=since)
+    assert answer.status_code == 200 and answer.json()["sobjects"]
