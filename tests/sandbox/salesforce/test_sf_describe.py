@@ -123,9 +123,9 @@ def test_org_settings_change_what_describe_shows(emu: SalesforceEmulator, api: A
 def test_describe_global_answers_304_when_nothing_changed_since(
     emu: SalesforceEmulator, api: Api, clock: FakeClock
 ) -> None:
-    since = {"If-Modified-Since": "Wed, 06 May 2026 12:00:00 GMT"}  # after the samples
+    since = {"If-Modified-Since": "Wed, 06 May 2026 10:00:00 GMT"}  # after the samples
     assert api.get("/sobjects/", headers=since).status_code == 304
-    clock.advance(hours=4)
+    clock.advance(hours=1)  # 10:30, within the session's two hours
     emu.add_custom_field("Contact", "Newsletter_Topics__c", "string")
     answer = api.get("/sobjects/", headers=since)
     assert answer.status_code == 200 and answer.json()["sobjects"]
