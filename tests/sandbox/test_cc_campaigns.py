@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
-from app.sandbox.constant_contact import ConstantContactEmulator
+from app.sandbox.constant_contact import ConstantContactEmulator, seed_sample_campaigns
+from app.sandbox.samples import EXISTING
 from tests.sandbox.cc_support import Api, FakeClock
 
 MS_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -522,3 +523,42 @@ def test_report_requests_count_against_the_daily_quota(
         assert over.status_code == 429
         assert over.json() == {"error_key": "quota_exceeded", "error_message": "Limit Exceeded"}
         assert api.get("/reports/summary_reports/email_campaign_summaries").status_code == 429
+
+
+# -- the sandbox's sample campaigns ---------------------------------------------------------
+
+
+def test_a_newcomers_sandbox_has_sample_campaigns_one_still_gathering_activity(
+    emulator: ConstantContactEmulator, api: Api
+) -> None:
+    for contact in EXISTING:
+        emulator.seed_contact(**contact)
+
+    ids = seed_sample_campaigns(emulator)
+
+    assert seed_sample_campaigns(emulator) == []  # once only
+    listed = api.get("/emails").json()["campaigns"]
+    assert 3 <= len(listed) <= 5
+    assert [c["current_status"] for c in listed].count("Draft") == 1
+    assert any(c["name"].endswith("newsletter") for c in listed)
+    summaries = api.get("/reports/summary_reports/email_campaign_summaries").json()
+    newest = summaries["bulk_email_campaign_summaries"][0]
+    sent = datetime.fromisoformat(newest["last_sent_date"].replace("Z", "+00:00"))
+    assert emulator.campaign_now() - sent < timedelta(hours=72)
+    older = {
+        s["campaign_id"]: s["unique_counts"] for s in summaries["bulk_email_campaign_summaries"][1:]
+    }
+    assert emulator.advance_campaign_clock(24) > 0
+    after = api.get("/reports/summary_reports/email_campaign_summaries").json()
+    counts = {s["campaign_id"]: s["unique_counts"] for s in after["bulk_email_campaign_summaries"]}
+    assert counts[newest["campaign_id"]]["opens"] > newest["unique_counts"]["opens"]
+    assert {k: counts[k] for k in older} == older
+    assert set(ids) == {c["campaign_id"] for c in listed}
+    # The account's known people took part and are still subscribed; the account has no list,
+    # so a newcomer's first profile is still offered a new "Newsletter".
+    grace = emulator.get_contact("grace.hopper@example.com")
+    assert grace is not None and grace["email_address"]["permission_to_send"] == "explicit"
+    assert api.get("/contact_lists").json()["lists"] == []
+    activity = emulator.campaign_activity_id(newest["campaign_id"])
+    sent_to = {r["email_address"] for r in rows(api, activity, "sends")}
+    assert "grace.hopper@example.com" in sent_to and "alan.turing@example.com" not in sent_to
