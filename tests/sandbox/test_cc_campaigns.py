@@ -327,7 +327,13 @@ def test_activity_stats_take_ten_ids_and_report_missing_ones_in_errors(
 def test_summaries_newest_send_first_without_drafts(
     emulator: ConstantContactEmulator, api: Api, sent: str
 ) -> None:
-    newer = emulator.seed_campaign("April newsletter", ["Regulars"], sends=40, rng_seed=4)
+    newer = emulator.seed_campaign(
+        "April newsletter",
+        ["Regulars"],
+        sends=40,
+        sent_at=emulator.campaign_now() - timedelta(days=1),
+        rng_seed=4,
+    )
     emulator.create_draft_campaign("Spring sale")
 
     listed = pages(api, "/reports/summary_reports/email_campaign_summaries?limit=1")
@@ -453,10 +459,11 @@ def test_added_activity_is_the_newest_of_its_reports(
     added = emulator.add_campaign_activity(sent, 0.01)
 
     opens, clicks = rows(api, activity, "opens"), rows(api, activity, "clicks")
-    new_opens = len(opens) - len(opens_before)
-    assert new_opens == 12  # 1 % of 1,200 sends
-    assert added == new_opens + len(clicks) - len(clicks_before)
-    assert opens[new_opens:] == opens_before
+    new_opens, new_clicks = len(opens) - len(opens_before), len(clicks) - len(clicks_before)
+    assert added == new_opens + new_clicks == 12  # 1 % of 1,200 sends
+    assert new_clicks == round(12 * 0.08 / (0.35 + 0.08))  # split as the campaign's rates
+    assert opens[new_opens:] == opens_before and clicks[new_clicks:] == clicks_before
+    assert min(o["created_time"] for o in opens[:new_opens]) > opens_before[0]["created_time"]
 
 
 # -- the contact activity report --------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.sandbox.constant_contact import campaign_clock
@@ -36,7 +36,8 @@ from app.sandbox.constant_contact.util import from_ms, iso, new_ids
 from app.sandbox.samples import FIRST, LAST
 from app.sandbox.wire import dumps
 
-DEFAULT_AGE = timedelta(hours=24)  # a campaign seeded without sent_at went out a day ago
+# A campaign seeded without sent_at went out four days ago: its activity has all arrived.
+DEFAULT_AGE = timedelta(days=4)
 DRAFTED_BEFORE_MS = 2 * 24 * HOUR_MS
 SEED_STATUSES = ("Done", "Removed")
 LINK_PATHS = ("menu", "order-online", "visit-us")
@@ -84,7 +85,7 @@ class Campaigns:
         links: Sequence[tuple[str, str]] | None = None,
         segment: Sequence[str] | None = None,
     ) -> str:
-        """A campaign sent at ``sent_at`` (campaign clock; default a day ago) and its activity.
+        """A campaign sent at ``sent_at`` (campaign clock; default four days ago) and its activity.
 
         ``sends=None`` sends to every subscribed member of the lists; ``sends=N`` creates N new
         contacts on the lists and sends to them; ``segment`` (contact ids, no lists) sends to
@@ -101,6 +102,8 @@ class Campaigns:
             if sent_at is None:
                 sent_ms = now - int(DEFAULT_AGE.total_seconds() * 1000)
             else:
+                if sent_at.tzinfo is None:  # naive: taken as UTC, as the API's dates are
+                    sent_at = sent_at.replace(tzinfo=UTC)
                 sent_ms = int(sent_at.timestamp() * 1000)
             if sent_ms > now:
                 raise ValueError("a campaign cannot have been sent after the campaign clock's now")
