@@ -36,8 +36,8 @@ from app.sandbox.constant_contact.util import from_ms, iso, new_ids
 from app.sandbox.samples import FIRST, LAST
 from app.sandbox.wire import dumps
 
-# A campaign seeded without sent_at went out four days ago: its activity has all arrived.
-DEFAULT_AGE = timedelta(days=4)
+# A campaign seeded without sent_at went out a day ago: late opens and clicks still arrive.
+DEFAULT_AGE = timedelta(hours=24)
 DRAFTED_BEFORE_MS = 2 * 24 * HOUR_MS
 SEED_STATUSES = ("Done", "Removed")
 LINK_PATHS = ("menu", "order-online", "visit-us")
@@ -85,7 +85,7 @@ class Campaigns:
         links: Sequence[tuple[str, str]] | None = None,
         segment: Sequence[str] | None = None,
     ) -> str:
-        """A campaign sent at ``sent_at`` (campaign clock; default four days ago) and its activity.
+        """A campaign sent at ``sent_at`` (campaign clock; default a day ago) and its activity.
 
         ``sends=None`` sends to every subscribed member of the lists; ``sends=N`` creates N new
         contacts on the lists and sends to them; ``segment`` (contact ids, no lists) sends to

@@ -246,8 +246,8 @@ class ConstantContactEmulator:
         ``sends=None`` sends to every subscribed member of the lists (created when missing);
         ``sends=N`` creates N new contacts on them and sends to those. Rates are unique counts
         as fractions of the sends. ``sent_at`` (on the campaign clock; naive is UTC) defaults
-        to four days before the campaign clock's now: a finished campaign whose activity has
-        all arrived (give a time within 72 hours for one still gathering opens and clicks).
+        to a day before the campaign clock's now, so the campaign still gathers late opens
+        and clicks for two more days (give a time over 72 hours ago for a finished one).
         ``status`` is "Done" or "Removed" (sent, then deleted). Opt-outs unsubscribe.
         """
         rates = Rates(open_rate, click_rate, bounce_rate, optout_rate, forward_rate)
