@@ -569,3 +569,15 @@ def test_a_newcomers_sandbox_has_sample_campaigns_one_still_gathering_activity(
     activity = emulator.campaign_activity_id(newest["campaign_id"])
     sent_to = {r["email_address"] for r in rows(api, activity, "sends")}
     assert "grace.hopper@example.com" in sent_to and "alan.turing@example.com" not in sent_to
+
+
+def test_clearing_campaigns_leaves_an_account_without_any(
+    emulator: ConstantContactEmulator, api: Api, sent: str
+) -> None:
+    emulator.create_draft_campaign("Spring sale")
+
+    emulator.clear_campaigns()
+
+    assert api.get("/emails").json() == {"campaigns": []}
+    assert api.get(f"/reports/stats/email_campaigns/{sent}").status_code == 404
+    assert emulator.seed_campaign("Spring sale", ["Regulars"], sends=5)  # the name is free again

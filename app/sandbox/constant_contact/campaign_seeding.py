@@ -143,6 +143,12 @@ class Campaigns:
                 raise KeyError(campaign_id)
             cs.set_status(conn, campaign_id, "Removed", campaign_clock.now_ms(conn, self.clock))
 
+    def clear(self) -> None:
+        """Forget every campaign, activity and tracking row."""
+        with self.state.tx() as conn:
+            for table in ("tracking", "campaign_activities", "campaigns"):
+                conn.execute(f"DELETE FROM {table}")
+
     # -- activity over time --------------------------------------------------------------
 
     def advance(self, hours: float) -> int:

@@ -278,6 +278,11 @@ class ConstantContactEmulator:
         """The account deletes a campaign: GET /emails keeps listing it as "Removed"."""
         self.campaigns.delete(campaign_id)
 
+    def clear_campaigns(self) -> None:
+        """Forget every campaign and its reports (the sandbox's samples too): for tests that
+        start from an account with no campaigns. Contacts are left as they are."""
+        self.campaigns.clear()
+
     def campaign_now(self) -> datetime:
         """The campaign clock's now."""
         return from_ms(self.campaigns.now_ms())
