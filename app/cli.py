@@ -143,8 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--scenario",
         metavar="NAMES",
-        help="comma-separated: first,unchanged,resync1pct,planner,stream1m,per-contact "
-        "(default: all but stream1m and per-contact)",
+        help="comma-separated: first,unchanged,resync1pct,planner,stream1m,per-contact,stats "
+        "(default: all but stream1m, per-contact and stats)",
     )
     b.add_argument(
         "--ui", action="store_true", help="measure the window's longest stall during the sync"
