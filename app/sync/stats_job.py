@@ -97,6 +97,7 @@ class StatsJob:
                         pull.run()
                     finally:
                         _add(total, pull.tally)
+                        repo.drop_opened_did_not_opens(conn.id)
                         # Opt-outs read so far reach the syncs even when the pull stopped.
                         repo.apply_optouts_to_mirror(conn.id)
             except Cancelled:
