@@ -19,7 +19,6 @@ from app.core.errors import AppError
 from app.core.profiles import SyncProfile
 from app.sync.due import (
     MAX_WAIT,
-    SLACK,
     ProfileWithLastRun,
     due_profiles,
     is_scheduled,
@@ -30,8 +29,6 @@ from app.sync.due import (
 from app.sync.facade.api import ContactBridgeApi
 
 log = logging.getLogger(__name__)
-
-STATS_RETRY = timedelta(minutes=10)  # a statistics pull started here is not started again sooner
 
 
 class TimerLike(Protocol):
@@ -54,9 +51,6 @@ class Scheduler(QObject):
         clock: the current time; local and timezone-aware in the app.
         timer_factory: makes the single-shot timer (``QTimer`` in the app).
         max_wait: the longest wait between two looks, so sleep and clock changes are noticed.
-        start_stats_pull: starts the campaign statistics pull in the background (the
-            window's worker), when ``service.stats`` says it is due; True if it started.
-            None: the scheduler leaves statistics alone.
 
     Signals:
         run_due(int): a profile came due and its run was started (profile id).
@@ -74,7 +68,6 @@ class Scheduler(QObject):
         timer_factory: Callable[[], TimerLike] = QTimer,
         *,
         max_wait: timedelta = MAX_WAIT,
-        start_stats_pull: Callable[[], bool] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -92,8 +85,6 @@ class Scheduler(QObject):
         # When this scheduler last started each profile: a run that failed before the store
         # recorded it still counts, so a broken profile is not retried on every look.
         self._attempted: dict[int, datetime] = {}
-        self.start_stats_pull = start_stats_pull
-        self._stats_started: datetime | None = None
         runner.run_finished.connect(self._on_run_ended)
         runner.run_failed.connect(self._on_run_ended)
 
@@ -130,7 +121,6 @@ class Scheduler(QObject):
             wait = wait_before_next_look(
                 items, now, skip=self.runner.running_ids() | set(started), cap=self.max_wait
             )
-            wait = min(wait, self._stats_look(now))
         except Exception:  # a bug here must not stop every later scheduled run
             log.exception("looking for due profiles failed; trying again in %s", self.max_wait)
         self._arm(wait)
@@ -188,28 +178,6 @@ class Scheduler(QObject):
         if scheduled:
             self.run_due.emit(profile.id)
         return True
-
-    def _stats_look(self, now: datetime) -> timedelta:
-        """Start the statistics pull if it is due; how long until it is next due (capped).
-
-        A pull just started here is not started again within ``STATS_RETRY``, whatever the
-        store says meanwhile (the pull notes its start only once it has the account)."""
-        if self.start_stats_pull is None:
-            return self.max_wait
-        when = self.service.stats.next_pull_at(now)
-        if when is None:
-            return self.max_wait
-        recent = self._stats_started is not None and now - self._stats_started < STATS_RETRY
-        if when <= now + SLACK and not recent:
-            try:
-                started = self.start_stats_pull()
-            except AppError as exc:
-                log.info("could not start the statistics pull: %s", exc)
-                started = False
-            if started:
-                self._stats_started = now
-            return self.max_wait
-        return max(timedelta(0), min(self.max_wait, when - now))
 
     def _arm(self, wait: timedelta) -> None:
         self.wait = wait

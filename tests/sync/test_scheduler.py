@@ -288,27 +288,3 @@ def test_a_broken_store_does_not_stop_the_scheduler(make, caplog):
     s.timer.fire()
     assert s.timer.active and s.timer.interval == 60_000  # it tries again in a minute
     assert "looking for due profiles failed" in caplog.text
-
-
-def test_the_statistics_pull_starts_when_due_and_not_again_while_it_runs(make):
-    t = make()
-    pulls: list[datetime] = []
-    t.scheduler.start_stats_pull = lambda: pulls.append(t.clock()) or True
-    t.service.stats.due_at = T0 + timedelta(minutes=30)
-    t.scheduler.start()
-
-    t.scheduler.check()
-    assert pulls == []
-    assert t.scheduler.wait <= timedelta(minutes=30)  # looks again by then at the latest
-
-    t.clock.now = T0 + timedelta(minutes=30)
-    t.scheduler.check()
-    assert pulls == [T0 + timedelta(minutes=30)]
-    t.clock.now = T0 + timedelta(minutes=31)  # the pull has not noted its start yet
-    t.scheduler.check()
-    assert len(pulls) == 1
-
-    t.service.stats.due_at = None  # off
-    t.clock.now = T0 + timedelta(hours=5)
-    t.scheduler.check()
-    assert len(pulls) == 1
