@@ -32,6 +32,7 @@ class Account:
         self.service: Any = handle.service
         assert handle.emulator is not None
         self.emulator: Any = handle.emulator
+        self.emulator.clear_campaigns()  # no sample campaigns: these tests count
         self.conn = self.service.connections.default_connection()
         self.service.stats.puller.page_size = PAGE
 
@@ -207,6 +208,7 @@ def test_opt_outs_and_hard_bounces_from_tracking_reach_the_next_sync(two_way: An
     from tests.sync.two_way import LIST
 
     tw = two_way.setup(optout_to_source=True)
+    tw.emulator.clear_campaigns()
     emails = [f"member{i}@example.com" for i in range(40)]
     for i, email in enumerate(emails):
         tw.source.add(email, f"First{i}", f"Last{i}", "Co")
