@@ -1,0 +1,99 @@
+"""Opens and clicks per day, drawn with pyqtgraph (a Qt-native plotting library)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+
+from app.core.campaign_stats import ActivityPoint
+from app.ui.i18n import tr
+from app.ui.theme import Tone, current_palette
+
+DAY = 86_400.0
+MAX_DAYS = 366  # a longer history is shown from its last year
+
+
+def filled_days(points: Sequence[ActivityPoint]) -> list[ActivityPoint]:
+    """One point a day from the first to the last, days without activity at zero (a gap
+    would otherwise read as a straight line over it)."""
+    if not points:
+        return []
+    by_day = {p.day: p for p in points}
+    first, last = min(by_day), max(by_day)
+    first = max(first, last - timedelta(days=MAX_DAYS - 1))
+    days = (last - first).days + 1
+    return [
+        by_day.get(d, ActivityPoint(d, 0, 0))
+        for d in (first + timedelta(days=n) for n in range(days))
+    ]
+
+
+def day_stamp(day: date) -> float:
+    """Noon UTC of ``day`` in seconds, where its bars stand on the date axis."""
+    return datetime.combine(day, time(12), tzinfo=UTC).timestamp()
+
+
+class ActivityChart(QWidget):
+    """Bars of opens and clicks a day, side by side, with a legend; "no activity yet" when
+    there is none. ``series`` holds what is drawn: (day stamps, opens, clicks)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(tr("Opens and clicks per day"))
+        palette = current_palette()
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        self.plot.setBackground(palette.tokens.get("card", "#ffffff"))
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.showGrid(x=False, y=True, alpha=0.25)
+        item = self.plot.getPlotItem()
+        item.setLabel("left", tr("People"))
+        text = palette.tokens.get("text", "#111827")
+        for axis in ("left", "bottom"):
+            item.getAxis(axis).setTextPen(text)
+            item.getAxis(axis).setPen(palette.tokens.get("border", "#d1d5db"))
+        self.legend = item.addLegend(offset=(-10, 10), labelTextColor=text)
+        self.open_color = palette.tone(Tone.INFO)
+        self.click_color = palette.tone(Tone.WARNING)
+        self.empty = QLabel(tr("No opens or clicks yet."))
+        self.empty.setObjectName("hint")
+        self.empty.setAccessibleName(self.empty.text())
+        self.empty.setMinimumHeight(60)
+        self.stack = QStackedLayout(self)
+        self.stack.addWidget(self.plot)
+        self.stack.addWidget(self.empty)
+        self.series: tuple[list[float], list[int], list[int]] = ([], [], [])
+        self.set_points([])
+
+    def set_points(self, points: Sequence[ActivityPoint]) -> None:
+        days = filled_days(points)
+        xs = [day_stamp(p.day) for p in days]
+        opens = [p.opens for p in days]
+        clicks = [p.clicks for p in days]
+        self.series = (xs, opens, clicks)
+        self.plot.clear()
+        self.legend.clear()
+        if not any(opens) and not any(clicks):
+            self.stack.setCurrentWidget(self.empty)
+            return
+        self.stack.setCurrentWidget(self.plot)
+        width = DAY * 0.38
+        for values, color, offset, name in (
+            (opens, self.open_color, -width / 2, tr("Opens")),
+            (clicks, self.click_color, width / 2, tr("Clicks")),
+        ):
+            bars = pg.BarGraphItem(
+                x=[x + offset for x in xs],
+                height=values,
+                width=width,
+                brush=color,
+                pen=pg.mkPen(color),
+                name=name,
+            )
+            self.plot.addItem(bars)
+        self.plot.setXRange(xs[0] - DAY * 0.7, xs[-1] + DAY * 0.7, padding=0)
+        self.plot.setYRange(0, max(max(opens), max(clicks), 1) * 1.15, padding=0)
