@@ -1,0 +1,311 @@
+"""What the statistics pull writes: campaigns, activities, counts, events and read marks.
+
+Every row belongs to one Constant Contact connection, so that disconnecting the account
+purges its statistics (``purge``) and nothing else. Events go in with ``INSERT OR IGNORE``
+against their unique key (connection, activity, kind, contact, time, link): a row read twice
+by overlapping passes, or again after a stopped pull resumes, is kept once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.core.campaign_stats import CampaignInfo, SummaryCounts, TrackingRow
+from app.store import models as m
+from app.store.convert import (
+    BATCH,
+    batched,
+    executemany,
+    from_text,
+    now_text,
+    to_text,
+    tuple_rows,
+)
+from app.store.db import db
+
+C = m.CampaignRow
+A = m.CampaignActivityRow
+S = m.CampaignSummaryRow
+E = m.CampaignEventRow
+K = m.CampaignMarkRow
+P = m.CampaignPullState
+
+_INSERT_EVENT = (
+    f'INSERT OR IGNORE INTO "{E._meta.table_name}" ("connection_id", "campaign_id", '
+    '"activity_id", "kind", "contact_id", "email", "name", "at", "link", "code") '
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class StoredCampaign:
+    """A campaign as kept: what discovery compares against."""
+
+    campaign_id: str
+    name: str
+    status: str
+    updated_at: datetime | None
+    sent_at: datetime | None
+    details_at: datetime | None  # the updated_at its activities were read at (None: never)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How far one report of one activity has been read (see ``models.CampaignMarkRow``)."""
+
+    mark: datetime | None = None
+    cursor: str | None = None
+    pending: datetime | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class PullState:
+    discovered_at: datetime | None = None
+    nightly_at: datetime | None = None
+    pulled_at: datetime | None = None
+
+
+def _campaign(row: m.CampaignRow) -> StoredCampaign:
+    return StoredCampaign(
+        row.campaign_id,
+        row.name,
+        row.status,
+        from_text(row.updated_at),
+        from_text(row.sent_at),
+        from_text(row.details_at),
+    )
+
+
+class CampaignPullRepository:
+    """The pull's writes and the state it resumes from, per connection."""
+
+    # -- campaigns and activities ------------------------------------------------------------
+
+    def stored_campaigns(self, connection_id: int) -> dict[str, StoredCampaign]:
+        rows = C.select().where(C.connection == connection_id)
+        return {r.campaign_id: _campaign(r) for r in rows}
+
+    def upsert_campaigns(self, connection_id: int, campaigns: Iterable[CampaignInfo]) -> int:
+        """Keep new campaigns and refresh known ones; returns how many were new."""
+        new = 0
+        with db.atomic():
+            for c in campaigns:
+                changed = {
+                    C.name: c.name,
+                    C.status: c.status,
+                    C.created_at: to_text(c.created_at),
+                    C.updated_at: to_text(c.updated_at),
+                }
+                done = (
+                    C.update(changed)
+                    .where((C.connection == connection_id) & (C.campaign_id == c.campaign_id))
+                    .execute()
+                )
+                if not done:
+                    C.insert(
+                        connection=connection_id,
+                        campaign_id=c.campaign_id,
+                        name=c.name,
+                        status=c.status,
+                        created_at=to_text(c.created_at),
+                        updated_at=to_text(c.updated_at),
+                    ).execute()
+                    new += 1
+        return new
+
+    def set_activities(
+        self,
+        connection_id: int,
+        campaign_id: str,
+        activities: Sequence[tuple[str, str]],
+        details_at: datetime | None,
+    ) -> None:
+        """A campaign's activities ``(activity id, role)``, read at its ``details_at``."""
+        with db.atomic():
+            for activity_id, role in activities:
+                A.insert(
+                    connection=connection_id,
+                    campaign_id=campaign_id,
+                    activity_id=activity_id,
+                    role=role,
+                ).on_conflict(
+                    conflict_target=[A.connection, A.activity_id], update={A.role: role}
+                ).execute()
+            C.update(details_at=to_text(details_at) or now_text()).where(
+                (C.connection == connection_id) & (C.campaign_id == campaign_id)
+            ).execute()
+
+    def activities(self, connection_id: int, campaign_id: str) -> list[tuple[str, str]]:
+        """The campaign's activities as ``(activity id, role)``, in the order stored."""
+        query = (
+            A.select(A.activity_id, A.role)
+            .where((A.connection == connection_id) & (A.campaign_id == campaign_id))
+            .order_by(A.id)
+        )
+        return [(str(a), str(r)) for a, r in tuple_rows(query)]
+
+    def set_sent_at(self, connection_id: int, campaign_id: str, sent_at: datetime | None) -> None:
+        C.update(sent_at=to_text(sent_at)).where(
+            (C.connection == connection_id) & (C.campaign_id == campaign_id)
+        ).execute()
+
+    # -- counts ------------------------------------------------------------------------------
+
+    def upsert_summaries(self, connection_id: int, summaries: Iterable[SummaryCounts]) -> int:
+        """Store the counts of the campaigns kept (others are ignored); returns how many."""
+        known = set(self.stored_campaigns(connection_id))
+        n = 0
+        now = now_text()
+        with db.atomic():
+            for s in summaries:
+                if s.campaign_id not in known:
+                    continue
+                counts = {
+                    "sends": s.sends,
+                    "opens": s.opens,
+                    "clicks": s.clicks,
+                    "forwards": s.forwards,
+                    "optouts": s.optouts,
+                    "abuse": s.abuse,
+                    "bounces": s.bounces,
+                    "not_opened": s.not_opened,
+                    "refreshed_at": now,
+                }
+                S.insert(connection=connection_id, campaign_id=s.campaign_id, **counts).on_conflict(
+                    conflict_target=[S.connection, S.campaign_id],
+                    update={getattr(S, k): v for k, v in counts.items()},
+                ).execute()
+                if s.sent_at is not None:
+                    self.set_sent_at(connection_id, s.campaign_id, s.sent_at)
+                n += 1
+        return n
+
+    # -- events ------------------------------------------------------------------------------
+
+    def add_events(self, connection_id: int, campaign_id: str, rows: Iterable[TrackingRow]) -> int:
+        """Keep tracking rows not kept before; returns how many were new."""
+        new = 0
+        for batch in batched(rows, BATCH):
+            with db.atomic():
+                new += executemany(
+                    _INSERT_EVENT, [(connection_id, campaign_id, *row) for row in batch]
+                )
+        return new
+
+    def event_count(self, connection_id: int | None = None) -> int:
+        query = E.select()
+        if connection_id is not None:
+            query = query.where(E.connection == connection_id)
+        return int(query.count())
+
+    # -- marks -------------------------------------------------------------------------------
+
+    def mark(self, connection_id: int, activity_id: str, report: str) -> Mark:
+        row = (
+            K.select()
+            .where(
+                (K.connection == connection_id)
+                & (K.activity_id == activity_id)
+                & (K.report == report)
+            )
+            .first()
+        )
+        if row is None:
+            return Mark()
+        return Mark(from_text(row.mark), row.cursor, from_text(row.pending), bool(row.done))
+
+    def _put_mark(
+        self, connection_id: int, activity_id: str, report: str, **values: object
+    ) -> None:
+        K.insert(
+            connection=connection_id, activity_id=activity_id, report=report, **values
+        ).on_conflict(
+            conflict_target=[K.connection, K.activity_id, K.report],
+            update={getattr(K, k): v for k, v in values.items()},
+        ).execute()
+
+    def save_page(
+        self,
+        connection_id: int,
+        activity_id: str,
+        report: str,
+        cursor: str | None,
+        pending: datetime | None,
+        rows: Sequence[TrackingRow],
+        campaign_id: str,
+    ) -> int:
+        """One page read: its rows and where the pass goes on, in one transaction (so a stop
+        between pages resumes at the next page, and a stop inside one redoes it)."""
+        with db.atomic():
+            new = self.add_events(connection_id, campaign_id, rows)
+            self._put_mark(
+                connection_id, activity_id, report, cursor=cursor, pending=to_text(pending)
+            )
+        return new
+
+    def end_pass(
+        self,
+        connection_id: int,
+        activity_id: str,
+        report: str,
+        mark: datetime | None,
+        *,
+        done: bool = False,
+    ) -> None:
+        """A pass reached its end: ``mark`` is the newest row's time, and paging starts over."""
+        self._put_mark(
+            connection_id,
+            activity_id,
+            report,
+            mark=to_text(mark),
+            cursor=None,
+            pending=None,
+            done=done,
+            read_at=now_text(),
+        )
+
+    def marks(self, connection_id: int) -> dict[str, str]:
+        """Every finished high-water mark: "activity/report" -> ISO time."""
+        query = (
+            K.select(K.activity_id, K.report, K.mark)
+            .where((K.connection == connection_id) & K.mark.is_null(False))
+            .order_by(K.activity_id, K.report)
+        )
+        return {f"{a}/{r}": str(t) for a, r, t in tuple_rows(query)}
+
+    # -- pull state --------------------------------------------------------------------------
+
+    def state(self, connection_id: int) -> PullState:
+        row = P.select().where(P.connection == connection_id).first()
+        if row is None:
+            return PullState()
+        return PullState(
+            from_text(row.discovered_at), from_text(row.nightly_at), from_text(row.pulled_at)
+        )
+
+    def set_state(self, connection_id: int, **values: datetime | None) -> None:
+        texts = {k: to_text(v) for k, v in values.items()}
+        P.insert(connection=connection_id, **texts).on_conflict(
+            conflict_target=[P.connection], update={getattr(P, k): v for k, v in texts.items()}
+        ).execute()
+
+    def last_pulled(self) -> datetime | None:
+        """When any connection's pull last finished (for the schedule)."""
+        row = P.select(P.pulled_at).order_by(P.pulled_at.desc(nulls="LAST")).tuples().first()
+        return None if row is None else from_text(row[0])
+
+    # -- purge -------------------------------------------------------------------------------
+
+    def purge(self, connection_id: int) -> None:
+        """Forget the account's statistics (disconnect); source records and links stay."""
+        purge_campaign_stats(connection_id)
+
+
+def purge_campaign_stats(connection_id: int) -> None:
+    """Delete one connection's statistics rows (shared with the connections' purge)."""
+    with db.atomic():
+        for model in (E, K, S, A, C, P):
+            model.delete().where(model.connection == connection_id).execute()
