@@ -237,9 +237,7 @@ class SettingsDialog(QDialog):
         title = QLabel(tr("Campaign statistics"))
         title.setObjectName("sectionTitle")
         form.addWidget(title)
-        form.addWidget(
-            _hint(tr("Opens, clicks, unsubscribes and bounces of the emails you send."))
-        )
+        form.addWidget(_hint(tr("Opens, clicks, unsubscribes and bounces of the emails you send.")))
         label = QLabel(tr("Pull campaign statistics from Constant Contact"))
         label.setContentsMargins(0, 6, 0, 0)
         self.stats_schedule = QComboBox()

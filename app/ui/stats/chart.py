@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 import pyqtgraph as pg
+
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from app.core.campaign_stats import ActivityPoint

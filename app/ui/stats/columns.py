@@ -21,7 +21,6 @@ from app.ui.stats.words import (
     time_key,
 )
 
-
 R = TypeVar("R")
 
 
@@ -86,13 +85,9 @@ def campaign_fields() -> dict[str, Column[CampaignSummary]]:
         "clicks": _count(tr("Clicks"), "clicks", tr("People who clicked a link in it")),
         "click_rate": _rate(tr("Click rate"), "click_rate", tr("Clicks as a share of sends")),
         "bounces": _count(tr("Bounces"), "bounces", tr("Emails that could not be delivered")),
-        "bounce_rate": _rate(
-            tr("Bounce rate"), "bounce_rate", tr("Bounces as a share of sends")
-        ),
+        "bounce_rate": _rate(tr("Bounce rate"), "bounce_rate", tr("Bounces as a share of sends")),
         "optouts": _count(tr("Opt-outs"), "optouts", tr("People who unsubscribed from it")),
-        "optout_rate": _rate(
-            tr("Opt-out rate"), "optout_rate", tr("Opt-outs as a share of sends")
-        ),
+        "optout_rate": _rate(tr("Opt-out rate"), "optout_rate", tr("Opt-outs as a share of sends")),
         "forwards": _count(tr("Forwards"), "forwards", tr("People who forwarded it")),
     }
 
@@ -146,7 +141,9 @@ def people_columns() -> tuple[Column[PersonActivity], ...]:
             tooltip=lambda p: "\n".join(p.links),
         ),
         _number(tr("Forwards"), "forwards"),
-        Column(tr("Unsubscribed"), lambda p: _yes(p.unsubscribed), sort=lambda p: int(p.unsubscribed)),
+        Column(
+            tr("Unsubscribed"), lambda p: _yes(p.unsubscribed), sort=lambda p: int(p.unsubscribed)
+        ),
         Column(
             tr("Bounced"),
             bounce_words,

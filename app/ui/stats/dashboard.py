@@ -169,8 +169,9 @@ class RecentCampaignsPanel(QFrame):
 
     def _on_failed(self, exc: BaseException) -> None:
         # A panel on the main window opens no dialog; it says it in its place.
-        self.empty_text.setText(tr("The campaign stats could not be read: %1").replace(
-            "%1", str(exc)))
+        self.empty_text.setText(
+            tr("The campaign stats could not be read: %1").replace("%1", str(exc))
+        )
         self.stack.setCurrentIndex(0)
 
     def set_choices(self, choices: PanelChoices) -> None:

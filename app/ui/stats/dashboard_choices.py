@@ -63,8 +63,12 @@ class PanelChoices:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"columns": list(self.columns), "rows": self.rows, "sort": self.sort,
-             "shown": self.shown}
+            {
+                "columns": list(self.columns),
+                "rows": self.rows,
+                "sort": self.sort,
+                "shown": self.shown,
+            }
         )
 
     @classmethod

@@ -112,7 +112,7 @@ class CampaignDialog(QDialog):
         tiles = QHBoxLayout()
         tiles.setSpacing(8)
         self.tiles: dict[str, Tile] = {}
-        for caption, count, _rate, tone in TILES:
+        for _caption, count, _rate, tone in TILES:
             tile = Tile(tone, compact=True)
             self.tiles[count] = tile
             tiles.addWidget(tile)
@@ -159,7 +159,7 @@ class CampaignDialog(QDialog):
             tr("campaign stats"),
             self,
         )
-        self.export.setEnabled(False)
+        self.export.set_available(False)
 
         tools = QHBoxLayout()
         tools.addWidget(self.search, 2)
@@ -229,10 +229,12 @@ class CampaignDialog(QDialog):
             self._show_counts(details.campaign)
         self.model.set_rows(details.people)
         self.chart.set_points(details.timeline)
-        self.export.setEnabled(bool(details.people))
+        self.export.set_available(bool(details.people))
         self.status.setText(
-            tr("Statistics as last pulled from Constant Contact. Double-click a person to see "
-               "everything they did.")
+            tr(
+                "Statistics as last pulled from Constant Contact. Double-click a person to see "
+                "everything they did."
+            )
         )
         self._update_shown()
         self.details_loaded.emit()

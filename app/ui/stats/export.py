@@ -100,7 +100,7 @@ class ExportButton(QWidget):
         layout.addWidget(self.button)
         self._busy = False
 
-    def setEnabled(self, enabled: bool) -> None:  # noqa: N802 - Qt's name
+    def set_available(self, enabled: bool) -> None:
         self.button.setEnabled(enabled and not self._busy)
 
     def suggested_path(self, fmt: str) -> Path:

@@ -225,7 +225,7 @@ class StatsDialog(QDialog):
             tr("How your Constant Contact emails did.") + " " + schedule_line(schedule)
         )
         self.stack.setCurrentIndex(1 if campaigns else 0)
-        self.export.setEnabled(bool(campaigns))
+        self.export.set_available(bool(campaigns))
         if campaigns:
             self.select(keep.campaign_id if keep else "")
         self._update_shown()
@@ -262,9 +262,7 @@ class StatsDialog(QDialog):
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         text = tr("%1 campaigns").replace("%1", f"{total:,}")
         if shown != total:
-            text = (
-                tr("%1 of %2 campaigns").replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
-            )
+            text = tr("%1 of %2 campaigns").replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
         self.shown.setText(text)
         self._update_buttons()
 

@@ -111,7 +111,7 @@ class PersonActivityDialog(QDialog):
             tr("campaign activity"),
             self,
         )
-        self.export.setEnabled(False)
+        self.export.set_available(False)
 
         tools = QHBoxLayout()
         tools.addWidget(self.search, 2)
@@ -147,7 +147,7 @@ class PersonActivityDialog(QDialog):
     def _show(self, events: list[ActivityEvent]) -> None:
         self.model.set_rows(events)
         self.summary.setText(person_summary(events))
-        self.export.setEnabled(bool(events))
+        self.export.set_available(bool(events))
         self._update_shown()
         self.events_loaded.emit()
 
