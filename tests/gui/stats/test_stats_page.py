@@ -45,7 +45,6 @@ def open_detail(qtbot, page: StatsDialog, campaign) -> CampaignDialog:
     page.view.doubleClicked.emit(page.proxy.index(row, 0))  # as a double-click does
     detail = page.campaign_dialog
     assert isinstance(detail, CampaignDialog)
-    qtbot.addWidget(detail)
     with qtbot.waitSignal(detail.details_loaded, timeout=TIMEOUT):
         pass
     return detail
@@ -118,7 +117,6 @@ def test_a_person_opens_from_the_campaign_with_all_their_campaigns(qtbot, servic
     detail.person_button.click()
     person = detail.person_dialog
     assert isinstance(person, PersonActivityDialog)
-    qtbot.addWidget(person)
     with qtbot.waitSignal(person.events_loaded, timeout=TIMEOUT):
         pass
     assert person.email == ADA.email

@@ -28,7 +28,6 @@ SUMMARY = RunSummary(
 
 def loaded(qtbot, dialog) -> PersonActivityDialog:
     assert isinstance(dialog, PersonActivityDialog)
-    qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.events_loaded, timeout=TIMEOUT):
         pass
     return dialog
