@@ -82,8 +82,7 @@ class StatsActions(_Base):
         """Open the Stats page (or bring the open one to the front)."""
         page = getattr(self, "stats_page", None)
         if isinstance(page, StatsDialog) and page.isVisible():
-            page.raise_()
-            page.activateWindow()
+            page.activateWindow()  # to the front (raise_ is the window manager's, offscreen not)
             return
         page = StatsDialog(self.service, self.tasks, self.stats_puller, self.settings, self)
         page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -77,6 +77,7 @@ class RecentCampaignsPanel(QFrame):
         self.settings = settings
         self.choices = load_choices(settings)
         self._campaigns: list[CampaignSummary] = []
+        self.loads = 0  # how many times the campaigns were read (tests wait on it)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
         self.setFixedWidth(PANEL_WIDTH)
 
@@ -164,6 +165,7 @@ class RecentCampaignsPanel(QFrame):
 
     def _show(self, campaigns: list[CampaignSummary]) -> None:
         self._campaigns = campaigns
+        self.loads += 1
         self._fill()
         self.campaigns_loaded.emit()
 

@@ -131,7 +131,10 @@ def test_a_person_opens_from_the_campaign_with_all_their_campaigns(qtbot, servic
 def test_exports_write_the_rows_shown_to_csv_and_excel(qtbot, service, tasks, tmp_path) -> None:
     chosen: list[str] = []
     page = open_page(
-        qtbot, service, tasks, choose_file=lambda parent, t, f, suggested, on: chosen.append(suggested)
+        qtbot,
+        service,
+        tasks,
+        choose_file=lambda parent, t, f, suggested, on: chosen.append(suggested),
     )
     page.export.export("xlsx")
     assert Path(chosen[0]).name.startswith("Campaign stats – ")
