@@ -10,8 +10,19 @@ from app.ui.stats.columns import CAMPAIGN_KEYS, campaign_columns, event_columns,
 from app.ui.stats.dashboard_choices import PanelChoices, recent
 from app.ui.stats.detail import people_choices
 from app.ui.stats.tables import RowFilterProxy, SortedRowsModel, stats_table
-from tests.gui.stats.samples import ADA, BO, CAMPAIGNS, CY, DI, DRAFT, EVENTS, NEWS, OLD, PEOPLE
-from tests.gui.stats.samples import SPRING
+from tests.gui.stats.samples import (
+    ADA,
+    BO,
+    CAMPAIGNS,
+    CY,
+    DI,
+    DRAFT,
+    EVENTS,
+    NEWS,
+    OLD,
+    PEOPLE,
+    SPRING,
+)
 
 ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
 
@@ -76,7 +87,7 @@ def test_sorting_keeps_the_selection_on_its_row(qapp) -> None:
 
 
 def test_search_and_show_keep_the_right_people(qapp) -> None:
-    model, proxy, view = stats_table(people_columns(), "People")
+    model, proxy, _view = stats_table(people_columns(), "People")
     model.set_rows(PEOPLE)
     proxy.set_search("shop.example.com/hours")  # a link clicked
     assert proxy.shown_rows() == [ADA]
