@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 # Every kind of tracking event kept, in the order the people view shows them.
 EVENT_KINDS = ("send", "open", "click", "forward", "optout", "bounce", "did_not_open")
 
-# Constant Contact's ``tracking_activity_type`` for each kind (the did-not-opens report names
-# its rows ``em_not_opens``; any other spelling is read through ``kind_of_tracking_type``).
+# Constant Contact's ``tracking_activity_type`` for each kind (the spec's example names the
+# did-not-opens rows ``em_didnotopens``; any other spelling is read by the report it came in).
 TRACKING_TYPES: dict[str, str] = {
     "em_sends": "send",
     "em_opens": "open",
@@ -25,6 +25,7 @@ TRACKING_TYPES: dict[str, str] = {
     "em_forwards": "forward",
     "em_optouts": "optout",
     "em_bounces": "bounce",
+    "em_didnotopens": "did_not_open",
     "em_not_opens": "did_not_open",
 }
 

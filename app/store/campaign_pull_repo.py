@@ -63,9 +63,13 @@ class Mark:
 
 @dataclass(frozen=True)
 class PullState:
+    """A connection's pull: see ``models.CampaignPullState``."""
+
     discovered_at: datetime | None = None
     nightly_at: datetime | None = None
     pulled_at: datetime | None = None
+    tried_at: datetime | None = None
+    resume_at: datetime | None = None
 
 
 def _campaign(row: m.CampaignRow) -> StoredCampaign:
@@ -230,17 +234,19 @@ class CampaignPullRepository:
     def save_page(
         self,
         connection_id: int,
+        campaign_id: str,
         activity_id: str,
         report: str,
+        *,
         cursor: str | None,
         pending: datetime | None,
-        rows: Sequence[TrackingRow],
-        campaign_id: str,
-    ) -> int:
-        """One page read: its rows and where the pass goes on, in one transaction (so a stop
-        between pages resumes at the next page, and a stop inside one redoes it)."""
+        groups: Sequence[Sequence[TrackingRow]],
+    ) -> list[int]:
+        """One page read: its rows (in groups, each counted apart) and where the pass goes on,
+        in one transaction, so a stop between pages resumes at the next page and a stop
+        inside one reads it again. Returns how many rows of each group were new."""
         with db.atomic():
-            new = self.add_events(connection_id, campaign_id, rows)
+            new = [self.add_events(connection_id, campaign_id, rows) for rows in groups]
             self._put_mark(
                 connection_id, activity_id, report, cursor=cursor, pending=to_text(pending)
             )
@@ -276,6 +282,28 @@ class CampaignPullRepository:
         )
         return {f"{a}/{r}": str(t) for a, r, t in tuple_rows(query)}
 
+    # -- what tracking tells the syncs -------------------------------------------------------
+
+    def apply_optouts_to_mirror(self, connection_id: int) -> int:
+        """Mark unsubscribed, in the local copy of the account, the contacts whose tracking
+        shows an opt-out newer than what the copy holds of them; returns how many.
+
+        Constant Contact unsubscribes them itself; this makes every profile's next run see
+        it even before its refresh reads the contact again (a contact who opted back in
+        after the opt-out has a newer ``updated_at``, and is left alone).
+        """
+        contacts, events = m.RemoteContactRow._meta.table_name, E._meta.table_name
+        cursor = db.execute_sql(
+            f"""UPDATE "{contacts}" SET "permission" = 'unsubscribed'
+                WHERE "connection_id" = ? AND "permission" != 'unsubscribed'
+                AND EXISTS (SELECT 1 FROM "{events}" e
+                    WHERE e."connection_id" = "{contacts}"."connection_id"
+                    AND e."contact_id" = "{contacts}"."contact_id" AND e."kind" = 'optout'
+                    AND e."at" > COALESCE("{contacts}"."updated_at", ''))""",
+            (connection_id,),
+        )
+        return max(int(cursor.rowcount), 0)
+
     # -- pull state --------------------------------------------------------------------------
 
     def state(self, connection_id: int) -> PullState:
@@ -283,7 +311,11 @@ class CampaignPullRepository:
         if row is None:
             return PullState()
         return PullState(
-            from_text(row.discovered_at), from_text(row.nightly_at), from_text(row.pulled_at)
+            from_text(row.discovered_at),
+            from_text(row.nightly_at),
+            from_text(row.pulled_at),
+            from_text(row.tried_at),
+            from_text(row.resume_at),
         )
 
     def set_state(self, connection_id: int, **values: datetime | None) -> None:
@@ -292,10 +324,9 @@ class CampaignPullRepository:
             conflict_target=[P.connection], update={getattr(P, k): v for k, v in texts.items()}
         ).execute()
 
-    def last_pulled(self) -> datetime | None:
-        """When any connection's pull last finished (for the schedule)."""
-        row = P.select(P.pulled_at).order_by(P.pulled_at.desc(nulls="LAST")).tuples().first()
-        return None if row is None else from_text(row[0])
+    def states(self) -> dict[int, PullState]:
+        """Every connection's pull state, by connection id (for the schedule)."""
+        return {int(cid): self.state(int(cid)) for (cid,) in tuple_rows(P.select(P.connection))}
 
     # -- purge -------------------------------------------------------------------------------
 

@@ -216,6 +216,17 @@ class CampaignStatsRepository:
                 out.setdefault(contact_id, "bounce")
         return out
 
+    def hard_bounced_emails(self, connection_id: int) -> frozenset[str]:
+        """The addresses (lowercased) a campaign of the account hard-bounced on (code B):
+        they do not exist, so no profile pushes them again."""
+        rows = _rows(
+            f"""SELECT DISTINCT email FROM "{m.CampaignEventRow._meta.table_name}"
+                WHERE connection_id = ? AND kind = 'bounce' AND code IN
+                ({", ".join("?" for _ in HARD_BOUNCE_CODES)}) AND email != ''""",
+            (connection_id, *sorted(HARD_BOUNCE_CODES)),
+        )
+        return frozenset(str(r[0]) for r in rows)
+
     def schedule(self) -> str:
         """When the pull runs by itself: "nightly" (the default), "hourly" or "off"."""
         row = (

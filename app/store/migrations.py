@@ -334,7 +334,9 @@ def m010_campaign_stats(migrator: SchemaMigrator, database: SqliteDatabase) -> N
                 {fk},
                 "discovered_at" TEXT,
                 "nightly_at" TEXT,
-                "pulled_at" TEXT)""",
+                "pulled_at" TEXT,
+                "tried_at" TEXT,
+                "resume_at" TEXT)""",
             'CREATE UNIQUE INDEX "campaign_pull_state_connection_id" '
             'ON "campaign_pull_state" ("connection_id")',
         ],

@@ -310,6 +310,8 @@ class CampaignPullState(BaseModel):
     discovered_at = TextField(null=True)  # the start of the last discovery that finished
     nightly_at = TextField(null=True)  # when the last full (nightly) pull finished
     pulled_at = TextField(null=True)  # when the last pull of any kind finished
+    tried_at = TextField(null=True)  # when a pull last started (finished or not)
+    resume_at = TextField(null=True)  # a pull stopped by the daily quota resumes after this
 
     class Meta:
         table_name = "campaign_pull_state"

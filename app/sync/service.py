@@ -35,6 +35,7 @@ from app.sync.facade.runs import Runs
 from app.sync.facade.stats import Stats
 from app.sync.facade.store import Store
 from app.sync.locks import Origin
+from app.sync.stats_job import StatsJob
 
 if TYPE_CHECKING:
     from app.sync.facade.api import ContactBridgeApi
@@ -100,7 +101,9 @@ class ContactBridgeService:
         )
         self.lists = Lists(self.store, self.profiles, self.connections, self.runs)
         self.reports = Reports(self.store)
-        self.stats = Stats(self.store)
+        self.stats = Stats(
+            self.store, StatsJob(self.store, self.connections, self.runs, clock=clock)
+        )
 
 
 if TYPE_CHECKING:  # mypy proves the service is what the window is typed against

@@ -24,7 +24,8 @@ from app.sync.stats_export import campaigns_sheet, people_sheet
 @dataclass
 class FakeStats:
     """What a test puts in is what the window reads; ``pull`` returns ``next_pull`` (and
-    counts its calls), raising ``Cancelled`` if the token was cancelled first.
+    counts its calls), raising ``Cancelled`` if the token was cancelled first;
+    ``next_pull_at`` says ``due_at``.
 
     Attributes:
         summaries: the campaigns, in any order (``campaigns`` sorts them as the store does).
@@ -37,6 +38,7 @@ class FakeStats:
     events: list[ActivityEvent] = field(default_factory=list)
     next_pull: PullReport = field(default_factory=PullReport)
     pulls: int = 0
+    due_at: datetime | None = None
     _schedule: str = DEFAULT_SCHEDULE
 
     def campaigns(self, search: str = "") -> list[CampaignSummary]:
@@ -74,6 +76,9 @@ class FakeStats:
             cancel.raise_if_cancelled()
         self.pulls += 1
         return self.next_pull
+
+    def next_pull_at(self, now: datetime) -> datetime | None:
+        return self.due_at
 
     def export(self, path: Path, campaign_name: str | None = None) -> Path:
         if path.suffix.lower() not in (".csv", ".xlsx"):

@@ -178,7 +178,16 @@ def test_marks_resume_at_the_page_a_pass_reached(
 ) -> None:
     assert pull.mark(connection_id, "act-s", "opens").mark is None
     row = TrackingRow("act-s", "open", "c-1", "a@example.com", "A", at(2))
-    pull.save_page(connection_id, "act-s", "opens", "/next?page=2", SUMMER, [row], "summer")
+    new = pull.save_page(
+        connection_id,
+        "summer",
+        "act-s",
+        "opens",
+        cursor="/next?page=2",
+        pending=SUMMER,
+        groups=[[row], [row]],
+    )
+    assert new == [1, 0]  # the same row twice: kept once
     halfway = pull.mark(connection_id, "act-s", "opens")
     assert (halfway.cursor, halfway.pending, halfway.mark) == ("/next?page=2", SUMMER, None)
     pull.end_pass(connection_id, "act-s", "opens", SUMMER, done=False)

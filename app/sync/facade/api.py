@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -338,6 +339,9 @@ class StatsApi(Protocol):
         self, progress: ProgressReporter | None = None, cancel: CancelToken | None = None
     ) -> PullReport:
         """Fetch what changed: resumable, cancellable, locked like a sync."""
+
+    def next_pull_at(self, now: datetime) -> datetime | None:
+        """When the schedule next pulls (None: off, or no account connected)."""
 
     def export(self, path: Path, campaign_name: str | None = None) -> Path:
         """The campaigns (or one campaign's people) to .csv or .xlsx, by ``path``'s suffix."""

@@ -8,6 +8,7 @@ in each connected account (``app.sync.stats_pull``), under the account's lock, l
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from app.core.campaign_stats import (
@@ -18,7 +19,10 @@ from app.core.campaign_stats import (
     PullReport,
 )
 from app.core.errors import ConfigError, ValidationError
+from app.core.store_types import ConnectionStatus
 from app.sync import exports
+from app.sync.due import next_stats_pull_at, parse_started
+from app.sync.facade.connections import CC_SERVICE
 from app.sync.facade.store import Store
 from app.sync.progress import CancelToken, ProgressReporter
 from app.sync.stats_export import campaigns_sheet, people_sheet
@@ -35,7 +39,7 @@ class Stats:
 
     def __init__(self, store: Store, puller: Puller | None = None) -> None:
         self._store = store
-        self._puller = puller
+        self.puller = puller
 
     def campaigns(self, search: str = "") -> list[CampaignSummary]:
         """Every campaign kept, newest sent first; ``search`` matches names."""
@@ -72,15 +76,31 @@ class Stats:
                 f"“{value}” is not a statistics schedule: choose nightly, hourly or off."
             ) from exc
 
+    def next_pull_at(self, now: datetime) -> datetime | None:
+        """When the schedule next pulls (in ``now``'s zone), for each connected account the
+        earliest; None when it is off or no account is connected. A pull the daily quota
+        stopped is due again after the quota's reset."""
+        schedule = self.schedule()
+        times = []
+        for conn in self._store.connections.list(CC_SERVICE):
+            if conn.status is not ConnectionStatus.CONNECTED:
+                continue
+            state = self._store.campaign_pull.state(conn.id)
+            since = state.tried_at or parse_started(conn.created_at, now) or now
+            when = next_stats_pull_at(schedule, since.astimezone(now.tzinfo), state.resume_at)
+            if when is not None:
+                times.append(when)
+        return min(times, default=None)
+
     def pull(
         self, progress: ProgressReporter | None = None, cancel: CancelToken | None = None
     ) -> PullReport:
         """Fetch what changed in each connected Constant Contact account: resumable (a stop
         resumes where it left off, nothing kept twice), cancellable, and locked per account
         like a sync. Stops at the daily quota with ``stopped="quota"``."""
-        if self._puller is None:
+        if self.puller is None:
             raise ConfigError("Campaign statistics cannot be pulled here.")
-        return self._puller(progress, cancel)
+        return self.puller(progress, cancel)
 
     def export(self, path: Path, campaign_name: str | None = None) -> Path:
         """Write the campaigns table, or one campaign's people (``campaign_name``), to a
