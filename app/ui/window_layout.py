@@ -84,10 +84,10 @@ class WindowLayout(_Base):
         header.setStretchLastSection(True)
         for col, width in (
             (ProfilesModel.COL_NAME, 200),
-            (ProfilesModel.COL_SOURCE, 150),
-            (ProfilesModel.COL_LIST, 130),
-            (ProfilesModel.COL_SCHEDULE, 130),
-            (ProfilesModel.COL_STATUS, 140),
+            (ProfilesModel.COL_SOURCE, 140),
+            (ProfilesModel.COL_LIST, 152),
+            (ProfilesModel.COL_SCHEDULE, 120),
+            (ProfilesModel.COL_STATUS, 130),
         ):
             header.resizeSection(col, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -33,8 +33,8 @@ def filled_days(points: Sequence[ActivityPoint]) -> list[ActivityPoint]:
 
 
 def day_stamp(day: date) -> float:
-    """Noon UTC of ``day`` in seconds, where its bars stand on the date axis."""
-    return datetime.combine(day, time(12), tzinfo=UTC).timestamp()
+    """The start of ``day`` (UTC) in seconds: its bars stand either side of its date label."""
+    return datetime.combine(day, time(0), tzinfo=UTC).timestamp()
 
 
 class ActivityChart(QWidget):
@@ -52,7 +52,6 @@ class ActivityChart(QWidget):
         self.plot.hideButtons()
         self.plot.showGrid(x=False, y=True, alpha=0.25)
         item = self.plot.getPlotItem()
-        item.setLabel("left", tr("People"))
         text = palette.tokens.get("text", "#111827")
         for axis in ("left", "bottom"):
             item.getAxis(axis).setTextPen(text)

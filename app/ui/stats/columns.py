@@ -152,7 +152,11 @@ def people_columns() -> tuple[Column[PersonActivity], ...]:
         Column(
             tr("In your records"),
             source_words,
-            tooltip=lambda p: tr("The source record a profile linked to this contact"),
+            tooltip=lambda p: (
+                source_words(p) + "\n" + tr("The source record a profile linked to this contact")
+                if source_words(p)
+                else ""
+            ),
         ),
     )
 

@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.campaign_stats import CampaignSummary
+from app.core.campaign_stats import ActivityPoint, CampaignSummary
 from app.sync.facade.api import ContactBridgeApi
 from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks
@@ -30,7 +31,8 @@ from app.ui.lists.confirm import ChooseFile, choose_save_file
 from app.ui.lists.rows_model import ROW_ROLE, selected_rows
 from app.ui.lists.tasks import run_task
 from app.ui.settings import UiSettings
-from app.ui.stats.columns import campaign_columns
+from app.ui.stats.chart import ActivityChart
+from app.ui.stats.columns import CAMPAIGN_KEYS, campaign_columns
 from app.ui.stats.detail import CampaignDialog
 from app.ui.stats.export import ExportButton, sheet_of
 from app.ui.stats.pull import StatsPuller
@@ -89,10 +91,10 @@ class StatsDialog(QDialog):
             self.columns, tr("Campaigns"), sort_column=1, descending=True, parent=self
         )
         header = self.view.horizontalHeader()
-        header.resizeSection(0, 250)
-        header.resizeSection(1, 120)
-        for col in range(2, len(self.columns)):
-            header.resizeSection(col, 82)
+        header.resizeSection(0, 230)
+        header.resizeSection(1, 110)
+        for col in range(2, len(self.columns)):  # counts narrower than rates
+            header.resizeSection(col, 92 if CAMPAIGN_KEYS[col].endswith("rate") else 76)
         self.view.doubleClicked.connect(self._on_double_clicked)
         self.view.activated.connect(self._on_double_clicked)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -124,11 +126,29 @@ class StatsDialog(QDialog):
         tools.addWidget(self.shown)
         tools.addWidget(self.open_button)
         tools.addWidget(self.export)
-        table_page = QWidget()
-        table_layout = QVBoxLayout(table_page)
+        table_part = QWidget()
+        table_layout = QVBoxLayout(table_part)
         table_layout.setContentsMargins(0, 0, 0, 0)
         table_layout.addLayout(tools)
         table_layout.addWidget(self.view, 1)
+        # Every campaign's opens and clicks a day, under the table (the splitter between).
+        chart_part = QWidget()
+        chart_layout = QVBoxLayout(chart_part)
+        chart_layout.setContentsMargins(0, 4, 0, 0)
+        chart_title = QLabel(tr("Opens and clicks per day, all campaigns"))
+        chart_title.setObjectName("sectionTitle")
+        self.chart = ActivityChart()
+        self.chart.setMinimumHeight(120)
+        chart_layout.addWidget(chart_title)
+        chart_layout.addWidget(self.chart, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(table_part)
+        self.splitter.addWidget(chart_part)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([330, 220])
+        table_page = self.splitter
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self._empty_state())
@@ -153,6 +173,7 @@ class StatsDialog(QDialog):
         fit_to_screen(self, QSize(1240, 700), settings, "stats")
         if settings is not None:
             settings.restore_header("stats/campaigns", header)
+            settings.restore_splitter("stats", self.splitter)
         self._update_buttons()
         self.reload()
 
@@ -212,19 +233,22 @@ class StatsDialog(QDialog):
     def reload(self) -> None:
         stats = self.service.stats
 
-        def load(cancel: CancelToken) -> tuple[list[CampaignSummary], str]:
-            return stats.campaigns(), stats.schedule()
+        def load(cancel: CancelToken) -> tuple[list[CampaignSummary], str, list[ActivityPoint]]:
+            return stats.campaigns(), stats.schedule(), stats.timeline()
 
         run_task(self, self.tasks, load, self._show, self._on_failed, name="stats-campaigns")
 
-    def _show(self, loaded: tuple[list[CampaignSummary], str]) -> None:
-        campaigns, schedule = loaded
+    def _show(self, loaded: tuple[list[CampaignSummary], str, list[ActivityPoint]]) -> None:
+        campaigns, schedule, timeline = loaded
+        self.chart.set_points(timeline)
         keep = self.selected()
         self.model.set_rows(campaigns)
         self.hint.setText(
             tr("How your Constant Contact emails did.") + " " + schedule_line(schedule)
         )
         self.stack.setCurrentIndex(1 if campaigns else 0)
+        # The empty state has its own big button; the bar then only shows a pull's progress.
+        self.pull_bar.pull_button.setVisible(bool(campaigns))
         self.export.set_available(bool(campaigns))
         if campaigns:
             self.select(keep.campaign_id if keep else "")
@@ -293,6 +317,7 @@ class StatsDialog(QDialog):
     def done(self, result: int) -> None:
         if self.settings is not None:
             self.settings.save_header("stats/campaigns", self.view.horizontalHeader())
+            self.settings.save_splitter("stats", self.splitter)
         super().done(result)
 
 

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.campaign_stats import EVENT_KINDS, ActivityEvent
+from app.sync.exports import Sheet
 from app.sync.facade.api import ContactBridgeApi
 from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks
@@ -33,6 +35,7 @@ from app.ui.lists.tasks import run_task
 from app.ui.settings import UiSettings
 from app.ui.stats.columns import event_columns
 from app.ui.stats.export import ExportButton, sheet_of
+from app.ui.stats.person_history import campaign_history, history_columns
 from app.ui.stats.tables import stats_table
 from app.ui.stats.words import kind_words, person_summary
 from app.ui.theme import icon
@@ -80,6 +83,13 @@ class PersonActivityDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(tr("Summary"))
 
+        # Each campaign on a line (as NeonCRM's account page), and every event.
+        self.history_columns = history_columns()
+        self.history_model, self.history_proxy, self.history_view = stats_table(
+            self.history_columns, tr("Campaigns"), sort_column=1, descending=True, parent=self
+        )
+        for col, width in ((0, 240), (1, 110), (2, 60), (3, 60), (4, 220), (5, 70), (6, 100)):
+            self.history_view.horizontalHeader().resizeSection(col, width)
         self.columns = event_columns()
         self.model, self.proxy, self.view = stats_table(
             self.columns, tr("Campaign activity"), sort_column=0, descending=True, parent=self
@@ -87,6 +97,11 @@ class PersonActivityDialog(QDialog):
         header = self.view.horizontalHeader()
         for col, width in ((0, 130), (1, 260), (2, 130)):
             header.resizeSection(col, width)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.history_view, tr("By campaign"))
+        self.tabs.addTab(self.view, tr("Every event"))
+        self.tabs.currentChanged.connect(self._on_tab)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("Search campaign, link or what happened"))
@@ -99,6 +114,7 @@ class PersonActivityDialog(QDialog):
         for words, kind in kind_choices():
             self.kind.addItem(words, kind)
         self.kind.currentIndexChanged.connect(self._on_kind)
+        self.kind.setEnabled(False)  # "By campaign" comes first; the kinds are the events'
         show_label = QLabel(tr("&Show:"))
         show_label.setBuddy(self.kind)
         self.shown = QLabel()
@@ -106,7 +122,7 @@ class PersonActivityDialog(QDialog):
         self.export = ExportButton(
             service,
             tasks,
-            lambda: [sheet_of(tr("Activity"), self.columns, self.proxy.shown_rows())],
+            self.sheets,
             lambda: self.email,
             tr("campaign activity"),
             self,
@@ -128,7 +144,7 @@ class PersonActivityDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(self.summary)
         layout.addLayout(tools)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         for signal in (self.proxy.modelReset, self.proxy.layoutChanged, self.proxy.rowsInserted):
             signal.connect(self._update_shown)
@@ -146,6 +162,7 @@ class PersonActivityDialog(QDialog):
 
     def _show(self, events: list[ActivityEvent]) -> None:
         self.model.set_rows(events)
+        self.history_model.set_rows(campaign_history(events))
         self.summary.setText(person_summary(events))
         self.export.set_available(bool(events))
         self._update_shown()
@@ -157,7 +174,18 @@ class PersonActivityDialog(QDialog):
 
     def _on_search(self, text: str) -> None:
         self.proxy.set_search(text)
+        self.history_proxy.set_search(text)
         self._update_shown()
+
+    def _on_tab(self, index: int) -> None:
+        self.kind.setEnabled(index == 1)  # the kinds are the events'
+        self._update_shown()
+
+    def sheets(self) -> list[Sheet]:
+        """The tab shown, as shown (the other one too, in a workbook)."""
+        history = sheet_of(tr("By campaign"), self.history_columns, self.history_proxy.shown_rows())
+        events = sheet_of(tr("Every event"), self.columns, self.proxy.shown_rows())
+        return [history, events] if self.tabs.currentIndex() == 0 else [events, history]
 
     def _on_kind(self, _index: int) -> None:
         kind = self.kind.currentData()
@@ -165,10 +193,15 @@ class PersonActivityDialog(QDialog):
         self._update_shown()
 
     def _update_shown(self, *_args: Any) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
-        text = tr("%1 events").replace("%1", f"{total:,}")
+        if self.tabs.currentIndex() == 0:
+            total, shown = self.history_model.rowCount(), self.history_proxy.rowCount()
+            words = (tr("%1 campaigns"), tr("%1 of %2 campaigns"))
+        else:
+            total, shown = self.model.rowCount(), self.proxy.rowCount()
+            words = (tr("%1 events"), tr("%1 of %2 events"))
+        text = words[0].replace("%1", f"{total:,}")
         if shown != total:
-            text = tr("%1 of %2 events").replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
+            text = words[1].replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
         self.shown.setText(text)
 
 

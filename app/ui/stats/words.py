@@ -76,7 +76,7 @@ def source_words(person: PersonActivity) -> str:
     if not person.source_label and not person.source_key:
         return ""
     if person.source_label and person.source_key:
-        return f"{person.source_label}: {person.source_key}"
+        return f"{person.source_key} · {person.source_label}"
     return person.source_label or person.source_key or ""
 
 
@@ -105,7 +105,7 @@ def person_summary(events: list[ActivityEvent]) -> str:
     parts = [tr("Received %n campaign(s)", n=received)]
     for kind, words in (
         ("open", "opened %n"),
-        ("click", "clicked in %n"),
+        ("click", "clicked a link in %n"),
         ("forward", "forwarded %n"),
     ):
         count = campaigns(kind)

@@ -124,6 +124,14 @@ def test_a_person_opens_from_the_campaign_with_all_their_campaigns(qtbot, servic
     assert shown[0].campaign_name == NEWS.name  # newest first
     assert {e.campaign_name for e in shown} == {"Spring sale", "November news", "Summer picnic"}
     assert "Received 3 campaign(s)" in person.summary.text()
+    lines = person.history_proxy.shown_rows()  # a line a campaign, newest sent first
+    assert [h.campaign_name for h in lines] == ["November news", "Spring sale", "Summer picnic"]
+    spring = lines[1]
+    assert (spring.opens, spring.clicks, spring.forwards) == (2, 1, 1)
+    assert spring.links == ("https://shop.example.com/sale",)
+    assert person.shown.text() == "3 campaigns"
+    person.tabs.setCurrentIndex(1)
+    assert person.kind.isEnabled()
     person.kind.setCurrentText("Clicked a link")
     assert [e.link for e in person.proxy.shown_rows()] == ["https://shop.example.com/sale"]
 

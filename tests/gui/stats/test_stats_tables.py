@@ -118,5 +118,5 @@ def test_people_show_links_bounces_and_their_source_record(qapp) -> None:
     ada = dict(zip(header, (model.index(0, c).data() for c in range(len(header))), strict=True))
     cy = dict(zip(header, (model.index(1, c).data() for c in range(len(header))), strict=True))
     assert ada["Links clicked"] == "https://shop.example.com/sale, https://shop.example.com/hours"
-    assert ada["In your records"] == "Bakery customers → Newsletter: C0000001"
+    assert ada["In your records"] == "C0000001 · Bakery customers → Newsletter"
     assert cy["Bounced"] == "Yes — address does not exist (B)"
