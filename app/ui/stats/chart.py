@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pyqtgraph as pg
 
-from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from app.core.campaign_stats import ActivityPoint
 from app.ui.i18n import tr
@@ -56,15 +57,28 @@ class ActivityChart(QWidget):
         for axis in ("left", "bottom"):
             item.getAxis(axis).setTextPen(text)
             item.getAxis(axis).setPen(palette.tokens.get("border", "#d1d5db"))
-        self.legend = item.addLegend(offset=(-10, 10), labelTextColor=text)
         self.open_color = palette.tone(Tone.INFO)
         self.click_color = palette.tone(Tone.WARNING)
+        # The key sits above the plot, where it never covers a bar.
+        self.key = QLabel(
+            f'<span style="color:{self.open_color.name()}">■</span> {tr("Opens")}'
+            f'&nbsp;&nbsp;&nbsp;<span style="color:{self.click_color.name()}">■</span> '
+            f"{tr('Clicks')}"
+        )
+        self.key.setAccessibleName(tr("Opens in blue, clicks in orange"))
+        plotted = QWidget()
+        plotted_layout = QVBoxLayout(plotted)
+        plotted_layout.setContentsMargins(0, 0, 0, 0)
+        plotted_layout.setSpacing(2)
+        plotted_layout.addWidget(self.key, 0, Qt.AlignmentFlag.AlignRight)
+        plotted_layout.addWidget(self.plot, 1)
+        self.plotted = plotted
         self.empty = QLabel(tr("No opens or clicks yet."))
         self.empty.setObjectName("hint")
         self.empty.setAccessibleName(self.empty.text())
         self.empty.setMinimumHeight(60)
         self.stack = QStackedLayout(self)
-        self.stack.addWidget(self.plot)
+        self.stack.addWidget(plotted)
         self.stack.addWidget(self.empty)
         self.series: tuple[list[float], list[int], list[int]] = ([], [], [])
         self.set_points([])
@@ -76,15 +90,14 @@ class ActivityChart(QWidget):
         clicks = [p.clicks for p in days]
         self.series = (xs, opens, clicks)
         self.plot.clear()
-        self.legend.clear()
         if not any(opens) and not any(clicks):
             self.stack.setCurrentWidget(self.empty)
             return
-        self.stack.setCurrentWidget(self.plot)
+        self.stack.setCurrentWidget(self.plotted)
         width = DAY * 0.38
-        for values, color, offset, name in (
-            (opens, self.open_color, -width / 2, tr("Opens")),
-            (clicks, self.click_color, width / 2, tr("Clicks")),
+        for values, color, offset in (
+            (opens, self.open_color, -width / 2),
+            (clicks, self.click_color, width / 2),
         ):
             bars = pg.BarGraphItem(
                 x=[x + offset for x in xs],
@@ -92,7 +105,6 @@ class ActivityChart(QWidget):
                 width=width,
                 brush=color,
                 pen=pg.mkPen(color),
-                name=name,
             )
             self.plot.addItem(bars)
         self.plot.setXRange(xs[0] - DAY * 0.7, xs[-1] + DAY * 0.7, padding=0)

@@ -88,7 +88,7 @@ class PersonActivityDialog(QDialog):
         self.history_model, self.history_proxy, self.history_view = stats_table(
             self.history_columns, tr("Campaigns"), sort_column=1, descending=True, parent=self
         )
-        for col, width in ((0, 240), (1, 110), (2, 60), (3, 60), (4, 220), (5, 70), (6, 100)):
+        for col, width in ((0, 220), (1, 110), (2, 60), (3, 60), (4, 190), (5, 70), (6, 100)):
             self.history_view.horizontalHeader().resizeSection(col, width)
         self.columns = event_columns()
         self.model, self.proxy, self.view = stats_table(
@@ -149,7 +149,7 @@ class PersonActivityDialog(QDialog):
         for signal in (self.proxy.modelReset, self.proxy.layoutChanged, self.proxy.rowsInserted):
             signal.connect(self._update_shown)
         self.proxy.rowsRemoved.connect(self._update_shown)
-        fit_to_screen(self, QSize(900, 600), settings, "stats-person")
+        fit_to_screen(self, QSize(960, 600), settings, "stats-person")
         self.reload()
 
     def reload(self) -> None:
