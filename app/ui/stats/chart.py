@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pyqtgraph as pg
 
@@ -14,7 +15,6 @@ from app.core.campaign_stats import ActivityPoint
 from app.ui.i18n import tr
 from app.ui.theme import Tone, current_palette
 
-DAY = 86_400.0
 MAX_DAYS = 366  # a longer history is shown from its last year
 
 
@@ -33,9 +33,10 @@ def filled_days(points: Sequence[ActivityPoint]) -> list[ActivityPoint]:
     ]
 
 
-def day_stamp(day: date) -> float:
-    """The start of ``day`` (UTC) in seconds: its bars stand either side of its date label."""
-    return datetime.combine(day, time(0), tzinfo=UTC).timestamp()
+def day_ticks(days: Sequence[date], most: int = 10) -> list[tuple[int, str]]:
+    """Labels for at most ``most`` of the days ("5 Dec"), evenly spaced, the first always."""
+    step = max(1, math.ceil(len(days) / most))
+    return [(i, f"{d.day} {d.strftime('%b')}") for i, d in enumerate(days) if i % step == 0]
 
 
 class ActivityChart(QWidget):
@@ -46,7 +47,7 @@ class ActivityChart(QWidget):
         super().__init__(parent)
         self.setAccessibleName(tr("Opens and clicks per day"))
         palette = current_palette()
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        self.plot = pg.PlotWidget()
         self.plot.setBackground(palette.tokens.get("card", "#ffffff"))
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -80,21 +81,24 @@ class ActivityChart(QWidget):
         self.stack = QStackedLayout(self)
         self.stack.addWidget(plotted)
         self.stack.addWidget(self.empty)
-        self.series: tuple[list[float], list[int], list[int]] = ([], [], [])
+        self.series: tuple[list[date], list[int], list[int]] = ([], [], [])
         self.set_points([])
 
     def set_points(self, points: Sequence[ActivityPoint]) -> None:
         days = filled_days(points)
-        xs = [day_stamp(p.day) for p in days]
+        xs = list(range(len(days)))  # a day each, labelled with its date (not a time axis)
         opens = [p.opens for p in days]
         clicks = [p.clicks for p in days]
-        self.series = (xs, opens, clicks)
+        self.series = ([p.day for p in days], opens, clicks)
         self.plot.clear()
         if not any(opens) and not any(clicks):
             self.stack.setCurrentWidget(self.empty)
             return
         self.stack.setCurrentWidget(self.plotted)
-        width = DAY * 0.38
+        self.plot.getPlotItem().getAxis("bottom").setTicks(
+            [day_ticks(self.series[0]), [(x, "") for x in xs]]
+        )
+        width = 0.38
         for values, color, offset in (
             (opens, self.open_color, -width / 2),
             (clicks, self.click_color, width / 2),
@@ -107,5 +111,5 @@ class ActivityChart(QWidget):
                 pen=pg.mkPen(color),
             )
             self.plot.addItem(bars)
-        self.plot.setXRange(xs[0] - DAY * 0.7, xs[-1] + DAY * 0.7, padding=0)
+        self.plot.setXRange(xs[0] - 0.7, xs[-1] + 0.7, padding=0)
         self.plot.setYRange(0, max(max(opens), max(clicks), 1) * 1.15, padding=0)
