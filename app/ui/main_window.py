@@ -556,6 +556,7 @@ class MainWindow(
             return
         self._shut_down = True
         self.follower.stop()
+        self.stats_timer.stop()
         self.settings.save_geometry("main", self)
         self.settings.save_splitter("main", self.splitter)
         self.settings.save_header("main/profiles", self.table.horizontalHeader())

@@ -3,9 +3,10 @@ button, the Stats page, the "Recent campaigns" panel and the window's one pull."
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -19,6 +20,11 @@ from app.ui.stats.panel_dialog import PanelChoicesDialog
 from app.ui.stats.person import person_opener
 from app.ui.stats.pull import StatsPuller
 from app.ui.theme import icon
+
+# How often the open window looks whether the statistics schedule says to pull (the pull
+# itself reads only what changed); the first look comes a little after start-up.
+SCHEDULE_CHECK_MS = 10 * 60 * 1000
+FIRST_CHECK_MS = 60 * 1000
 
 if TYPE_CHECKING:  # the mixin only runs as part of MainWindow
     from app.ui.main_window import MainWindow
@@ -35,6 +41,14 @@ class StatsActions(_Base):
         """The puller and the actions (before the menus and the layout use them)."""
         self.stats_puller = StatsPuller(self.service, self.tasks, self)
         self.stats_puller.failed.connect(self._on_stats_pull_failed)
+        self.stats_puller.finished.connect(self._on_stats_pulled)
+        self._scheduled_pull = False  # the running pull was started by the schedule
+        # While the window is open, the schedule's pulls run here (run-due runs them when
+        # it is closed); a timer looks now and then whether one is due.
+        self.stats_timer = QTimer(self)
+        self.stats_timer.setInterval(SCHEDULE_CHECK_MS)
+        self.stats_timer.timeout.connect(self.pull_stats_if_due)
+        QTimer.singleShot(FIRST_CHECK_MS, self, self._start_stats_schedule)
         self.open_person = person_opener(self.service, self.tasks, self.settings)
         self.stats_action = QAction(icon("history"), tr("Campaign &stats"), self)
         self.stats_action.setObjectName("statsAction")
@@ -122,7 +136,40 @@ class StatsActions(_Base):
             PanelChoices(panel.choices.columns, panel.choices.rows, panel.choices.sort, shown)
         )
 
+    @Slot()
+    def _start_stats_schedule(self) -> None:
+        if not self._shut_down:
+            self.pull_stats_if_due()
+            self.stats_timer.start()
+
+    @Slot()
+    def pull_stats_if_due(self, now: datetime | None = None) -> bool:
+        """Start the schedule's pull when it is due; returns whether one started."""
+        if self._shut_down or self.stats_puller.is_running():
+            return False
+        now = now or datetime.now().astimezone()
+        try:
+            when = self.service.stats.next_pull_at(now)
+        except Exception:  # a store it cannot read now: the next look tries again
+            return False
+        if when is None or when > now:
+            return False
+        self._scheduled_pull = self.stats_puller.start()
+        return self._scheduled_pull
+
+    @Slot(object)
+    def _on_stats_pulled(self, _report: object) -> None:
+        self._scheduled_pull = False
+
     @Slot(object)
     def _on_stats_pull_failed(self, exc: BaseException) -> None:
-        if not self._shut_down:
-            show_error(self, exc)
+        scheduled, self._scheduled_pull = self._scheduled_pull, False
+        if self._shut_down:
+            return
+        if scheduled:  # nobody pressed anything: say it without a dialog
+            self.statusBar().showMessage(
+                tr("The scheduled campaign stats pull stopped: %1").replace("%1", str(exc)),
+                15_000,
+            )
+            return
+        show_error(self, exc)

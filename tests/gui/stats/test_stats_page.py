@@ -169,3 +169,22 @@ def test_exports_write_the_rows_shown_to_csv_and_excel(qtbot, service, tasks, tm
     ada = next(row for row in values if row[0] == ADA.email)
     assert ada[2] == 3  # a number, not words
     assert detail.export.suggested_path("csv").name.startswith("Spring sale – ")
+
+
+class _Unreachable(FakeStats):
+    def pull(self, progress=None, cancel=None):
+        from app.core.errors import NetworkError
+
+        raise NetworkError("Constant Contact could not be reached.")
+
+
+def test_a_failed_pull_says_why_and_can_be_tried_again(qtbot, fake_service, tasks) -> None:
+    with_stats(fake_service, _Unreachable())
+    page = open_page(qtbot, fake_service, tasks)
+    with qtbot.waitSignal(page.puller.failed, timeout=TIMEOUT):
+        page.empty_pull_button.click()
+    assert page.pull_bar.status.text() == (
+        "The pull stopped: Constant Contact could not be reached."
+    )
+    assert page.empty_pull_button.isEnabled()  # try again
+    assert not page.puller.is_running()

@@ -4,6 +4,7 @@ new dialog fitting a 1366×768 laptop."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -157,3 +158,37 @@ def test_the_stats_dialogs_fit_a_laptop(qtbot, fake_service, tasks, tmp_path: Pa
         dialog.show()
         qtbot.waitExposed(dialog)
         assert_fits(dialog)
+
+
+def test_the_open_window_pulls_when_the_schedule_says(qtbot, fake_service) -> None:
+    stats = with_stats(fake_service).stats
+    window = window_of(qtbot, fake_service)
+    now = datetime(2026, 12, 7, 2, 30, tzinfo=UTC)
+    assert not window.pull_stats_if_due(now)  # the fake's schedule has nothing due
+    stats.due_at = now - timedelta(minutes=30)  # last night's pull
+    with qtbot.waitSignal(window.stats_puller.finished, timeout=TIMEOUT):
+        assert window.pull_stats_if_due(now)
+    assert stats.pulls == 1
+    window.shutdown()
+
+
+def test_a_scheduled_pull_that_fails_says_so_without_a_dialog(
+    qtbot, fake_service, monkeypatch
+) -> None:
+    from app.ui import window_stats
+    from tests.gui.stats.test_stats_page import _Unreachable
+
+    dialogs: list[BaseException] = []
+    monkeypatch.setattr(window_stats, "show_error", lambda parent, exc: dialogs.append(exc))
+
+    stats = with_stats(fake_service, _Unreachable()).stats
+    window = window_of(qtbot, fake_service)
+    stats.due_at = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    with qtbot.waitSignal(window.stats_puller.failed, timeout=TIMEOUT):
+        window.pull_stats_if_due(datetime(2026, 12, 7, 3, 0, tzinfo=UTC))
+    assert "could not be reached" in window.statusBar().currentMessage()
+    assert dialogs == []
+    with qtbot.waitSignal(window.stats_puller.failed, timeout=TIMEOUT):
+        window.pull_stats_action.trigger()  # pressed by hand: the error dialog says why
+    assert len(dialogs) == 1
+    window.shutdown()
