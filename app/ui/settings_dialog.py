@@ -257,9 +257,9 @@ class SettingsDialog(QDialog):
         form.addWidget(
             _hint(
                 tr(
-                    "Campaigns sent in the last three days are checked every hour while "
-                    "results still come in. “Never” pulls only when you press Pull on the "
-                    "Campaign stats page."
+                    "Every night, the day's opens and clicks are here each morning; every hour "
+                    "suits a campaign still gathering results. With “Never”, stats come only "
+                    "when you press Pull on the Campaign stats page."
                 )
             )
         )

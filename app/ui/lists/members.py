@@ -164,7 +164,7 @@ class MembersDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        fit_to_screen(self, QSize(820, 560), settings, "list-members")
+        fit_to_screen(self, QSize(920, 560), settings, "list-members")
         self.reload()
 
     # -- state -----------------------------------------------------------------------------
