@@ -28,7 +28,7 @@ PANEL_KEYS = (
     "forwards",
 )
 DEFAULT_COLUMNS = ("name", "sent", "open_rate", "click_rate")
-# The orders offered: key -> (words, what it sorts by, highest first).
+# The orders offered: key -> words (a rate sorts highest first, ties newest first).
 SORTS: dict[str, str] = {
     "newest": "Newest first",
     "oldest": "Oldest first",
