@@ -47,6 +47,17 @@ SETTLED_REPORTS = ("sends", "didnotopens")
 # Reports paged back to a high-water mark on every pull of a live campaign.
 LIVE_REPORTS = ("opens", "clicks", "forwards", "optouts", "bounces")
 
+# What the activity stats report (``/reports/stats/email_campaign_activities``) counts of
+# each live report: its stat, and whether that counts people (unique) or rows. A pull
+# compares it with the rows kept, to know whether a report has anything new.
+REPORT_STATS: dict[str, tuple[str, bool]] = {
+    "opens": ("em_opens_all", False),
+    "clicks": ("em_clicks_all", False),
+    "forwards": ("em_forwards", True),
+    "optouts": ("em_optouts", True),
+    "bounces": ("em_bounces", True),
+}
+
 # Bounce codes that mean the address cannot receive mail (a hard bounce): B is
 # "non-existent address"; the others (D, F, S, V, X, Z) are soft or policy bounces.
 HARD_BOUNCE_CODES = frozenset({"B"})

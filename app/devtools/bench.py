@@ -342,14 +342,14 @@ def _print_report(report: dict) -> None:
         print_per_contact(report["per_contact"], report["per_contact"].get("compared"))
     if report["figures"]:
         print("\n== Figures and targets")
-        print(f"   {'scenario':<12} {'figure':<42} {'value':>12} {'target':>12}  met")
+        print(f"   {'scenario':<12} {'figure':<46} {'value':>12} {'target':>12}  met")
         for f in report["figures"]:
             value = f"{f['value']:,}{f['unit'] and ' ' + f['unit']}"
             target = (
                 "" if f["target"] is None else f"≤ {f['target']:,}{f['unit'] and ' ' + f['unit']}"
             )
             met = "" if f["target"] is None else ("yes" if f["met"] else "NO")
-            print(f"   {f['scenario']:<12} {f['figure']:<42} {value:>12} {target:>12}  {met}")
+            print(f"   {f['scenario']:<12} {f['figure']:<46} {value:>12} {target:>12}  {met}")
 
 
 # -- figures ------------------------------------------------------------------------------------

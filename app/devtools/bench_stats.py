@@ -89,7 +89,7 @@ def stats_run(sends: int) -> dict[str, Any]:
             ("first pull: requests in all", first["requests"], None),
             ("first pull: wall time (s)", first["wall_seconds"], None),
             (
-                "incremental: requests to reports with new rows",
+                "incremental: requests, reports with new rows",
                 pages_with_new,
                 INCREMENTAL_PER_REPORT * len(with_new),
             ),

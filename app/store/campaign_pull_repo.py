@@ -199,6 +199,16 @@ class CampaignPullRepository:
                 )
         return new
 
+    def report_count(self, connection_id: int, activity_id: str, kind: str, unique: bool) -> int:
+        """Rows kept of one kind of one activity (``unique``: the people among them)."""
+        what = "COUNT(DISTINCT contact_id)" if unique else "COUNT(*)"
+        row = db.execute_sql(
+            f'SELECT {what} FROM "{E._meta.table_name}" '
+            'WHERE "connection_id" = ? AND "activity_id" = ? AND "kind" = ?',
+            (connection_id, activity_id, kind),
+        ).fetchone()
+        return int(row[0])
+
     def event_count(self, connection_id: int | None = None) -> int:
         query = E.select()
         if connection_id is not None:
@@ -281,6 +291,21 @@ class CampaignPullRepository:
             .order_by(K.activity_id, K.report)
         )
         return {f"{a}/{r}": str(t) for a, r, t in tuple_rows(query)}
+
+    def drop_opened_did_not_opens(self, connection_id: int) -> int:
+        """Forget "did not open" for people who opened since the report was read (it is read
+        once; later opens settle it); returns how many were dropped."""
+        cursor = db.execute_sql(
+            f"""DELETE FROM "{E._meta.table_name}" WHERE "connection_id" = ?
+                AND "kind" = 'did_not_open' AND EXISTS (
+                    SELECT 1 FROM "{E._meta.table_name}" o
+                    WHERE o."connection_id" = "{E._meta.table_name}"."connection_id"
+                    AND o."activity_id" = "{E._meta.table_name}"."activity_id"
+                    AND o."contact_id" = "{E._meta.table_name}"."contact_id"
+                    AND o."kind" = 'open')""",
+            (connection_id,),
+        )
+        return max(int(cursor.rowcount), 0)
 
     # -- what tracking tells the syncs -------------------------------------------------------
 

@@ -9,9 +9,10 @@ Within the API's 10,000 requests a day (``connector-facts.md`` §5):
 2. **Counts.** The bulk summaries report (500 campaigns a page, last sent first) gives every
    campaign's counts and its send date; paging stops at campaigns sent before the window.
 3. **Reports.** Each activity's tracking reports are paged back to their marks
-   (``app.sync.stats_pages``). A campaign sent in the last 72 hours is read on every pull;
-   the others only on a full ("nightly") pull. ``sends`` and ``didnotopens`` are read once,
-   after the campaign is done.
+   (``app.sync.stats_pages``), guided by the activity stats (one request for 10
+   activities), which say whether a report has anything new. A campaign sent in the last
+   72 hours is read on every pull; the others only on a full ("nightly") pull. ``sends``
+   and ``didnotopens`` are read once, after the campaign is done.
 
 Everything read is stored as it comes, so a cancelled pull, or one stopped by the quota,
 resumes where it stopped.
@@ -25,6 +26,7 @@ from datetime import datetime, timedelta
 
 from app.connectors.campaign_reports import CampaignReportsClient
 from app.core.campaign_stats import LIVE_REPORTS, SETTLED_REPORTS
+from app.core.errors import NotFound
 from app.store.campaign_pull_repo import CampaignPullRepository, StoredCampaign
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
 from app.sync.stats_pages import read_report
@@ -161,11 +163,11 @@ class AccountPull:
             if not self._due(campaign):
                 continue
             reports = LIVE_REPORTS + (SETTLED_REPORTS if is_done(campaign.status) else ())
-            for activity_id, _role in self.repo.activities(
-                self.connection_id, campaign.campaign_id
-            ):
+            activities = self.repo.activities(self.connection_id, campaign.campaign_id)
+            for activity_id, _role in activities:
                 self.tally.activities += 1
                 work += [(campaign.campaign_id, activity_id, r) for r in reports]
+        counts = self._counts({a for _c, a, _r in work})
         self.progress.phase(PHASE_REPORTS, len(work))
         for n, (campaign_id, activity_id, report) in enumerate(work, 1):
             read = read_report(
@@ -176,8 +178,26 @@ class AccountPull:
                 activity_id,
                 report,
                 self.cancel,
+                expected=counts.get(activity_id, {}).get(report),
             )
             self.tally.events_new += read.new
             if read.mark is not None:
                 self.marks[f"{activity_id}/{report}"] = read.mark.isoformat()
             self.progress.advance(n, len(work))
+
+    def _counts(self, activity_ids: set[str]) -> dict[str, dict[str, int]]:
+        """The activity stats of the activities read before (one request per 10): a live
+        report whose rows kept match them has nothing new. Without them (refused), each
+        report is read back to its overlap's floor."""
+        read_before = sorted(
+            a
+            for a in activity_ids
+            if any(self.repo.mark(self.connection_id, a, r).mark for r in LIVE_REPORTS)
+        )
+        if not read_before:
+            return {}
+        self._check()
+        try:
+            return self.client.activity_counts(read_before)
+        except NotFound:
+            return {}

@@ -27,8 +27,11 @@ TAIL_HOURS = 72.0  # opens and clicks keep trickling in this long after a send
 OPEN_DELAY_HOURS = 10.0  # mean delay of a first open after its send
 SEND_SPREAD_MS = 600_000  # a big send takes about ten minutes to go out
 REOPEN_CHANCE = 0.35  # after each open, the chance the same person opens again
+REOPEN_GAP_HOURS = 6.0  # mean time between one person's opens
+TAIL_MS = int(TAIL_HOURS * HOUR_MS)
 REOPEN_SHARE = 0.3  # late re-opens, per late first open
 SECOND_CLICK_CHANCE = 0.3
+SECOND_CLICK_GAP_MS = 30 * 60_000  # mean time to a second click
 DEVICES = (("mobile", 55), ("computer", 33), ("tablet", 10), ("other", 2))
 BOUNCE_CODES = (("B", 40), ("F", 15), ("D", 12), ("V", 10), ("Z", 10), ("X", 8), ("S", 5))
 OPT_OUT_REASONS = (
@@ -128,25 +131,31 @@ class _Builder:
         else:
             self.batch.events.append(event)
 
-    def opens(self, contact_id: str, first_ms: int, now_ms: int, device: str) -> None:
+    def opens(self, contact_id: str, first_ms: int, until_ms: int, device: str) -> None:
+        """A first open and maybe more, hours apart, none after ``until_ms``."""
         at = first_ms
         self.add("opens", contact_id, at, device=device)
-        while self.rng.random() < REOPEN_CHANCE and at < now_ms:
-            at = _between(at + 1, now_ms, self.rng)
+        while self.rng.random() < REOPEN_CHANCE:
+            at += 1 + int(self.rng.expovariate(1.0 / (REOPEN_GAP_HOURS * HOUR_MS)))
+            if at > until_ms:
+                break
             self.add("opens", contact_id, at, device=device)
 
-    def clicks(self, contact_id: str, after_ms: int, now_ms: int, device: str) -> None:
+    def clicks(self, contact_id: str, after_ms: int, until_ms: int, device: str) -> None:
+        """A click minutes after ``after_ms`` (an open), sometimes a second on another link."""
         links = list(self.plan.links)
         first = self.rng.choice(links)
-        at = min(now_ms, after_ms + self.rng.randint(5_000, 300_000))
+        at = max(after_ms, min(until_ms, after_ms + self.rng.randint(5_000, 300_000)))
         self.add("clicks", contact_id, at, device=device, url_id=first[0], link_url=first[1])
         if len(links) > 1 and self.rng.random() < SECOND_CLICK_CHANCE:
             second = self.rng.choice([link for link in links if link != first])
-            at = _between(at + 1, now_ms, self.rng)
-            self.add("clicks", contact_id, at, device=device, url_id=second[0], link_url=second[1])
+            at += 1 + int(self.rng.expovariate(1.0 / SECOND_CLICK_GAP_MS))
+            if at <= until_ms:
+                url_id, link = second
+                self.add("clicks", contact_id, at, device=device, url_id=url_id, link_url=link)
 
-    def optout(self, contact_id: str, after_ms: int, now_ms: int) -> None:
-        at = min(now_ms, after_ms + self.rng.randint(10_000, 600_000))
+    def optout(self, contact_id: str, after_ms: int, until_ms: int) -> None:
+        at = max(after_ms, min(until_ms, after_ms + self.rng.randint(10_000, 600_000)))
         reason = self.rng.choice(OPT_OUT_REASONS)
         self.add("optouts", contact_id, at, reason=reason)
         self.batch.optouts.append((contact_id, at, reason))
@@ -182,20 +191,22 @@ def initial_events(
         build.add("bounces", contact_id, at, bounce_code=_pick(BOUNCE_CODES, rng))
     openers = delivered[: round(n * rates.opens)]
     first_open: dict[str, int] = {}
+    until: dict[str, int] = {}  # no activity after now, nor 72 hours after the send
     device: dict[str, str] = {}
     for contact_id in openers:
         sent = sent_at[contact_id]
-        first_open[contact_id] = sent + _open_delay_ms(now_ms - sent, rng)
+        until[contact_id] = min(now_ms, sent + TAIL_MS)
+        first_open[contact_id] = sent + _open_delay_ms(until[contact_id] - sent, rng)
         device[contact_id] = _pick(DEVICES, rng)
-        build.opens(contact_id, first_open[contact_id], now_ms, device[contact_id])
+        build.opens(contact_id, first_open[contact_id], until[contact_id], device[contact_id])
     for contact_id in openers[: round(n * rates.clicks)]:
-        build.clicks(contact_id, first_open[contact_id], now_ms, device[contact_id])
+        build.clicks(contact_id, first_open[contact_id], until[contact_id], device[contact_id])
     for contact_id in rng.sample(openers, min(len(openers), round(n * rates.forwards))):
-        at = min(now_ms, first_open[contact_id] + rng.randint(60_000, 3_600_000))
-        build.add("forwards", contact_id, at)
+        later = first_open[contact_id] + rng.randint(60_000, 3_600_000)
+        build.add("forwards", contact_id, min(until[contact_id], later))
     may_leave = [cid for cid in openers if cid not in plan.keep]
     for contact_id in rng.sample(may_leave, min(len(may_leave), round(n * rates.optouts))):
-        build.optout(contact_id, first_open[contact_id], now_ms)
+        build.optout(contact_id, first_open[contact_id], until[contact_id])
     return build.finish()
 
 
@@ -225,6 +236,7 @@ def late_events(plan: Plan, seen: Seen, from_ms: int, to_ms: int, rng: random.Ra
     share = _fade(plan, from_ms, to_ms)
     if share <= 0.0:
         return Batch()
+    end = min(to_ms, plan.sent_ms + TAIL_MS)
     n = len(seen.recipients)
     emails = dict(seen.recipients)
     build = _Builder(plan, emails, rng)
@@ -234,12 +246,12 @@ def late_events(plan: Plan, seen: Seen, from_ms: int, to_ms: int, rng: random.Ra
     new_openers = rng.sample(fresh, min(len(fresh), stochastic_round(n * rates.opens * share, rng)))
     opened_at: dict[str, int] = {}
     for contact_id in new_openers:
-        opened_at[contact_id] = _between(start, to_ms, rng)
+        opened_at[contact_id] = _between(start, end, rng)
         build.add("opens", contact_id, opened_at[contact_id], device=_pick(DEVICES, rng))
     old = sorted(seen.opened)
     wanted = stochastic_round(n * rates.opens * share * REOPEN_SHARE, rng)
     for contact_id in rng.sample(old, min(len(old), wanted)):
-        build.add("opens", contact_id, _between(start, to_ms, rng), device=_pick(DEVICES, rng))
+        build.add("opens", contact_id, _between(start, end, rng), device=_pick(DEVICES, rng))
     everyone = old + new_openers
 
     def chosen(rate: float, exclude: Iterable[str]) -> list[str]:
@@ -249,19 +261,19 @@ def late_events(plan: Plan, seen: Seen, from_ms: int, to_ms: int, rng: random.Ra
 
     for contact_id in chosen(rates.clicks, seen.clicked):
         after = opened_at.get(contact_id, start)
-        build.clicks(contact_id, after, to_ms, _pick(DEVICES, rng))
+        build.clicks(contact_id, after, end, _pick(DEVICES, rng))
     for contact_id in chosen(rates.forwards, seen.forwarded):
-        build.add("forwards", contact_id, _between(opened_at.get(contact_id, start), to_ms, rng))
+        build.add("forwards", contact_id, _between(opened_at.get(contact_id, start), end, rng))
     for contact_id in chosen(rates.optouts, seen.opted_out | plan.keep):
-        build.optout(contact_id, opened_at.get(contact_id, start), to_ms)
+        build.optout(contact_id, opened_at.get(contact_id, start), end)
     return build.finish()
 
 
 def extra_events(
     plan: Plan, seen: Seen, fraction: float, after_ms: int, now_ms: int, rng: random.Random
 ) -> Batch:
-    """``fraction`` of the sends as new opens now (new openers first, then re-opens), and
-    clicks from some of those openers at the campaign's click-to-open ratio.
+    """``fraction`` of the sends as new rows now: opens (by new openers, and some re-opens)
+    and clicks from some of those openers, split as the campaign's open and click rates.
 
     The events are a millisecond apart, ending at ``now_ms`` and all after ``after_ms`` (the
     newest row so far), so they are the newest rows of every report they land in.
@@ -272,13 +284,15 @@ def extra_events(
         return Batch()
     emails = dict(seen.recipients)
     build = _Builder(plan, emails, rng)
+    rates = plan.rates
+    share = rates.clicks / (rates.opens + rates.clicks) if rates.opens else 0.0
+    n_clicks = round(count * share)
     fresh = [cid for cid in emails if cid not in seen.opened and cid not in seen.bounced]
-    newcomers = rng.sample(fresh, min(len(fresh), round(count * (1 - REOPEN_SHARE))))
+    newcomers = rng.sample(fresh, min(len(fresh), round((count - n_clicks) * (1 - REOPEN_SHARE))))
     old = sorted(seen.opened)
-    again = rng.sample(old, min(len(old), count - len(newcomers)))
+    again = rng.sample(old, min(len(old), count - n_clicks - len(newcomers)))
     openers = newcomers + again
-    ratio = plan.rates.clicks / plan.rates.opens if plan.rates.opens else 0.0
-    clickers = rng.sample(openers, min(len(openers), round(len(openers) * ratio)))
+    clickers = rng.sample(openers, min(len(openers), n_clicks))
     total = len(openers) + len(clickers)
     at = max(after_ms + 1, now_ms - total + 1)
     for contact_id in openers:

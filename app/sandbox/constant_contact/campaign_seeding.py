@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.sandbox.constant_contact import campaign_clock
@@ -36,7 +36,8 @@ from app.sandbox.constant_contact.util import from_ms, iso, new_ids
 from app.sandbox.samples import FIRST, LAST
 from app.sandbox.wire import dumps
 
-DEFAULT_AGE = timedelta(hours=24)  # a campaign seeded without sent_at went out a day ago
+# A campaign seeded without sent_at went out a day ago: late opens and clicks still arrive.
+DEFAULT_AGE = timedelta(hours=24)
 DRAFTED_BEFORE_MS = 2 * 24 * HOUR_MS
 SEED_STATUSES = ("Done", "Removed")
 LINK_PATHS = ("menu", "order-online", "visit-us")
@@ -82,12 +83,14 @@ class Campaigns:
         rng_seed: int = 0,
         keep: Iterable[str] = (),
         links: Sequence[tuple[str, str]] | None = None,
+        segment: Sequence[str] | None = None,
     ) -> str:
         """A campaign sent at ``sent_at`` (campaign clock; default a day ago) and its activity.
 
         ``sends=None`` sends to every subscribed member of the lists; ``sends=N`` creates N new
-        contacts on the lists and sends to them. ``keep`` names contacts who open and click
-        and never opt out or bounce (the sample's known people).
+        contacts on the lists and sends to them; ``segment`` (contact ids, no lists) sends to
+        those of them still subscribed, as a campaign sent to a segment. ``keep`` names
+        contacts who open and click and never opt out or bounce (the sample's known people).
         """
         if status not in SEED_STATUSES:
             raise ValueError(f"a seeded campaign's status is one of {SEED_STATUSES}")
@@ -99,16 +102,22 @@ class Campaigns:
             if sent_at is None:
                 sent_ms = now - int(DEFAULT_AGE.total_seconds() * 1000)
             else:
+                if sent_at.tzinfo is None:  # naive: taken as UTC, as the API's dates are
+                    sent_at = sent_at.replace(tzinfo=UTC)
                 sent_ms = int(sent_at.timestamp() * 1000)
             if sent_ms > now:
                 raise ValueError("a campaign cannot have been sent after the campaign clock's now")
             self._check_name(conn, name)
             list_ids = self._list_ids(conn, list_names)
-            if sends is None:
+            if segment is not None:
+                recipients = self._subscribed(conn, segment)
+            elif sends is None:
                 recipients = self._members(conn, list_ids)
             else:
                 recipients = self._new_recipients(conn, sends, list_ids, sent_ms, rng)
             doc = self._doc(conn, name, list_ids, rates, rng_seed, keep, links)
+            if segment is not None:
+                doc["segment_ids"] = [1]
             campaign_id = cs.insert_campaign(
                 conn, name, "Done", sent_ms - DRAFTED_BEFORE_MS, sent_ms, doc
             )
@@ -133,6 +142,12 @@ class Campaigns:
             if cs.campaign(conn, campaign_id) is None:
                 raise KeyError(campaign_id)
             cs.set_status(conn, campaign_id, "Removed", campaign_clock.now_ms(conn, self.clock))
+
+    def clear(self) -> None:
+        """Forget every campaign, activity and tracking row."""
+        with self.state.tx() as conn:
+            for table in ("tracking", "campaign_activities", "campaigns"):
+                conn.execute(f"DELETE FROM {table}")
 
     # -- activity over time --------------------------------------------------------------
 
@@ -253,6 +268,20 @@ class Campaigns:
             list_ids,
         )
         return [(r[0], r[1]) for r in rows if r[1]]
+
+    @staticmethod
+    def _subscribed(conn: sqlite3.Connection, contact_ids: Sequence[str]) -> list[tuple[str, str]]:
+        out = []
+        for contact_id in contact_ids:
+            row = conn.execute(
+                "SELECT json_extract(doc, '$.email_address.address') FROM contacts"
+                " WHERE contact_id = ? AND deleted_at IS NULL"
+                " AND permission IN ('explicit', 'implicit')",
+                (contact_id,),
+            ).fetchone()
+            if row and row[0]:
+                out.append((contact_id, row[0]))
+        return out
 
     def _new_recipients(
         self,

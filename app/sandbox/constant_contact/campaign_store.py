@@ -95,13 +95,11 @@ def name_taken(conn: sqlite3.Connection, name: str) -> bool:
 
 
 def campaign(conn: sqlite3.Connection, campaign_id: str) -> sqlite3.Row | None:
-    return conn.execute(  # type: ignore[no-any-return]
-        "SELECT * FROM campaigns WHERE campaign_id = ?", (campaign_id,)
-    ).fetchone()
+    return conn.execute("SELECT * FROM campaigns WHERE campaign_id = ?", (campaign_id,)).fetchone()
 
 
 def doc(row: sqlite3.Row) -> dict[str, Any]:
-    return loads(row["doc"])  # type: ignore[no-any-return]
+    return loads(row["doc"])
 
 
 def save_doc(conn: sqlite3.Connection, campaign_id: str, document: dict[str, Any]) -> None:
@@ -133,7 +131,7 @@ def primary_act(conn: sqlite3.Connection, campaign_id: str) -> int | None:
 
 def activity(conn: sqlite3.Connection, activity_id: str) -> sqlite3.Row | None:
     """An activity joined with its campaign (status, name, sent time, doc)."""
-    return conn.execute(  # type: ignore[no-any-return]
+    return conn.execute(
         "SELECT a.act, a.campaign_activity_id, a.role, c.campaign_id, c.name, c.status,"
         " c.sent_ms, c.doc FROM campaign_activities a JOIN campaigns c USING (campaign_id)"
         " WHERE a.campaign_activity_id = ?",

@@ -116,7 +116,7 @@ def get_email_activity(env: Env, call: Call) -> Reply:
         "campaign_id": row["campaign_id"],
         "role": row["role"],
         "contact_list_ids": list(doc.get("list_ids", [])),
-        "segment_ids": [],
+        "segment_ids": list(doc.get("segment_ids", [])),
         "current_status": row["status"].upper(),
         "format_type": 5,
         "from_email": doc["from_email"],

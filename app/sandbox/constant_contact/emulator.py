@@ -245,8 +245,9 @@ class ConstantContactEmulator:
 
         ``sends=None`` sends to every subscribed member of the lists (created when missing);
         ``sends=N`` creates N new contacts on them and sends to those. Rates are unique counts
-        as fractions of the sends. ``sent_at`` (aware, on the campaign clock) defaults to a
-        day before the campaign clock's now, so the campaign is still gathering late opens.
+        as fractions of the sends. ``sent_at`` (on the campaign clock; naive is UTC) defaults
+        to a day before the campaign clock's now, so the campaign still gathers late opens
+        and clicks for two more days (give a time over 72 hours ago for a finished one).
         ``status`` is "Done" or "Removed" (sent, then deleted). Opt-outs unsubscribe.
         """
         rates = Rates(open_rate, click_rate, bounce_rate, optout_rate, forward_rate)
@@ -269,12 +270,18 @@ class ConstantContactEmulator:
         return self.campaigns.advance(hours)
 
     def add_campaign_activity(self, campaign_id: str, fraction: float = 0.01) -> int:
-        """``fraction`` of the sends as new opens (plus clicks) now; returns the rows added."""
+        """``fraction`` of the sends as new rows now, opens and clicks split as the campaign's
+        rates; each is newer than any row before it. Returns the rows added."""
         return self.campaigns.add_activity(campaign_id, fraction)
 
     def delete_campaign(self, campaign_id: str) -> None:
         """The account deletes a campaign: GET /emails keeps listing it as "Removed"."""
         self.campaigns.delete(campaign_id)
+
+    def clear_campaigns(self) -> None:
+        """Forget every campaign and its reports (the sandbox's samples too): for tests that
+        start from an account with no campaigns. Contacts are left as they are."""
+        self.campaigns.clear()
 
     def campaign_now(self) -> datetime:
         """The campaign clock's now."""
@@ -322,6 +329,10 @@ def serve_forever(
         print_fn(f"Authorization server:          {emulator.auth_url}")
         print_fn(f"State file:                    {Path(state_path)}")
         print_fn(f"Admin (counts, faults):        {emulator.base_url}/__emulator/counts")
+        print_fn(
+            f"Campaign clock:                POST {emulator.base_url}/_sandbox/campaigns/advance"
+            ' {"hours": N}'
+        )
         print_fn(f'Try: curl -H "Authorization: Bearer {token}" {emulator.api_url}/contact_lists')
         print_fn("Press Ctrl+C to stop.")
         while not stop.wait(0.5):  # a timed wait lets Ctrl+C through on Windows too

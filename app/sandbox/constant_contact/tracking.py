@@ -41,6 +41,8 @@ ACTIVITY_TYPES = {
     "bounces": "em_bounces",
 }
 KIND_OF_TYPE = {v: k for k, v in ACTIVITY_TYPES.items()}
+# The swagger requires _links on these two reports' pages; on their last page it is {}.
+LINKS_ALWAYS = ("optouts", "bounces")
 LANDING_PAGE_TYPES = ("p_contact_open", "p_contact_click", "p_contact_add", "p_contact_update")
 
 
@@ -130,6 +132,8 @@ def tracking_report(name: str) -> Callable[[Env, Call], Reply]:
             values.update({k: v for k, v in args.items() if k in ("url_id", "bounce_code")})
             path = f"/v3/reports/email_reports/{activity_id}/tracking/{name}"
             body["_links"] = {"next": {"href": href(path, "cursor", values)}}
+        elif name in LINKS_ALWAYS:
+            body["_links"] = {}
         return Reply(200, body)
 
     handler.__name__ = f"tracking_{name}"
