@@ -2,9 +2,9 @@
 detail, a person's activity, and the main window's "Recent campaigns" panel.
 
 ``shoot_stats(window, emulator, shoot)`` fits into ``app.devtools.screenshots._take`` after a
-sync of the bakery sample (its Newsletter list then has members to send to). When the
-sandbox has no sent campaigns, it sends a few sample ones from the emulator, then pulls them
-through the window, as "Pull campaign stats now" does.
+sync of the bakery sample (its Newsletter list then has members to send to). It pulls the
+sandbox's own sample campaigns through the window, as "Pull campaign stats now" does; when
+there are none, it sends a few from the emulator and pulls again.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ def seed_sample_campaigns(emulator: Any) -> None:
 
 
 def shoot_stats(window: MainWindow, emulator: Any, shoot: Shoot) -> None:
-    service = window.service
     window.show_stats()
     page = window.dialog
     assert isinstance(page, StatsDialog)
@@ -57,10 +56,12 @@ def shoot_stats(window: MainWindow, emulator: Any, shoot: Shoot) -> None:
     wait_for(page.campaigns_loaded, 10_000)
     if not page.model.rowCount():
         shoot(page, "40-campaign-stats-empty", 200)
-        if emulator is not None and not any(c.sent_at for c in service.stats.campaigns()):
-            seed_sample_campaigns(emulator)
     window.stats_puller.start()
     wait_for(page.campaigns_loaded, 120_000)
+    if emulator is not None and not any(c.sent_at for c in page.shown_campaigns()):
+        seed_sample_campaigns(emulator)  # a sandbox without sample campaigns of its own
+        window.stats_puller.start()
+        wait_for(page.campaigns_loaded, 120_000)
     shoot(page, "41-campaign-stats", 300)
 
     campaign = next((c for c in page.shown_campaigns() if c.sent_at and c.clicks), None)

@@ -31,8 +31,9 @@ def test_a_pull_fills_the_page_and_the_people_link_to_their_records(qtbot, synce
         page.empty_pull_button.click()
     assert progress  # the bar moved while the pull ran in the background
     sent = [c for c in page.shown_campaigns() if c.sent_at is not None]
-    assert len(sent) == 3 and all(c.sends > 0 for c in sent)
-    assert "Christmas opening hours" in [c.name for c in page.shown_campaigns()]
+    assert all(c.sends > 0 for c in sent)
+    names = {c.name for c in page.shown_campaigns()}  # the sandbox's own samples besides
+    assert {"Spring sale: 20% off cakes", "Autumn menu", "Christmas opening hours"} <= names
 
     spring = next(c for c in sent if c.name.startswith("Spring sale"))
     detail = page.open_campaign(spring)
