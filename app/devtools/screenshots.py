@@ -25,6 +25,7 @@ from app.core.errors import NeedsReconnect
 from app.core.outcomes import Outcome
 from app.devtools.list_screenshots import shoot_managers
 from app.devtools.screenshots_files import shoot_missing_file, shoot_unreadable_rows
+from app.devtools.stats_screenshots import shoot_stats
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
 from app.sync.bootstrap import ServiceHandle, open_service
@@ -120,6 +121,7 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
         history.close()
 
         _shoot_two_way(service, emulator, window, shoot)
+        shoot_stats(window, emulator, shoot)
 
         for name, exc in (
             (

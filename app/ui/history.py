@@ -32,6 +32,7 @@ from app.ui.results.results_view import ResultsView
 from app.ui.run_columns import run_columns, size_run_columns
 from app.ui.run_split import runs_over_results
 from app.ui.settings import UiSettings
+from app.ui.stats.person import person_opener
 from app.ui.undo_dialog import UndoPreviewDialog
 
 UNDO_TASK = "undo-run"  # the background task an undo runs as (the window asks before closing)
@@ -86,7 +87,11 @@ class HistoryDialog(QDialog):
 
         self.loading = QLabel()
         self.loading.setObjectName("hint")
-        self.results = ResultsView(tasks, details=service.runs.record_details)
+        self.results = ResultsView(
+            tasks,
+            details=service.runs.record_details,
+            person=person_opener(service, tasks, settings),
+        )
         self.splitter = runs_over_results(self.view, self.loading, self.results, (170, 560))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

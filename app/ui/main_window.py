@@ -42,6 +42,7 @@ from app.ui.tray import Tray
 from app.ui.window_background import BackgroundActions
 from app.ui.window_dialogs import DialogActions
 from app.ui.window_layout import WindowLayout
+from app.ui.window_stats import StatsActions
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,9 @@ def default_wizard(
     return ProfileWizard(service, parent, profile=profile, existing_names=names)
 
 
-class MainWindow(WindowLayout, DialogActions, HelpActions, BackgroundActions, QMainWindow):
+class MainWindow(
+    WindowLayout, DialogActions, HelpActions, BackgroundActions, StatsActions, QMainWindow
+):
     """ContactBridge's window. Owns the sync runner and the background tasks it starts.
 
     Signals:
@@ -102,6 +105,7 @@ class MainWindow(WindowLayout, DialogActions, HelpActions, BackgroundActions, QM
         self.setObjectName("mainWindow")
 
         self._build_actions()
+        self._build_stats()
         self._build_menus()
         self._build_central()
         self._build_status_bar()
@@ -218,6 +222,7 @@ class MainWindow(WindowLayout, DialogActions, HelpActions, BackgroundActions, QM
         profiles.addSeparator()
         for action in (self.sync_action, self.dry_run_action, self.history_action):
             profiles.addAction(action)
+        self._add_stats_menu()
         help_menu = self.menuBar().addMenu(tr("&Help"))
         self._add_help_actions(help_menu)
         help_menu.addAction(self.about_action)
@@ -231,6 +236,8 @@ class MainWindow(WindowLayout, DialogActions, HelpActions, BackgroundActions, QM
         toolbar.addSeparator()
         for action in (self.sync_action, self.dry_run_action, self.history_action):
             toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.stats_action)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
 
@@ -549,6 +556,7 @@ class MainWindow(WindowLayout, DialogActions, HelpActions, BackgroundActions, QM
             return
         self._shut_down = True
         self.follower.stop()
+        self.stats_timer.stop()
         self.settings.save_geometry("main", self)
         self.settings.save_splitter("main", self.splitter)
         self.settings.save_header("main/profiles", self.table.horizontalHeader())

@@ -40,6 +40,7 @@ from app.ui.results.results_view import ResultsView
 from app.ui.run_columns import is_dry, run_columns, size_run_columns
 from app.ui.run_split import runs_over_results
 from app.ui.settings import UiSettings
+from app.ui.stats.person import person_opener
 from app.ui.theme import icon
 from app.ui.wording import parse_time, row_words_of, status_words
 
@@ -177,7 +178,11 @@ class ReportsDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("hint")
         self.status.setAccessibleName(tr("Status"))
-        self.results = ResultsView(tasks, details=service.runs.record_details)
+        self.results = ResultsView(
+            tasks,
+            details=service.runs.record_details,
+            person=person_opener(service, tasks, settings),
+        )
         self.splitter = runs_over_results(
             self.view, self.status, self.results, (230, 520), top_stretch=2
         )

@@ -29,6 +29,7 @@ from app.sync.workers import BackgroundTasks, SyncRunner
 from app.ui.i18n import tr
 from app.ui.results.results_view import ResultsView
 from app.ui.run_actions import ConfirmFn, RetryFailedBar, ask_confirmation
+from app.ui.stats.person import person_opener
 from app.ui.theme import icon
 
 
@@ -172,7 +173,11 @@ class RunPanel(QWidget):
         running_layout.setContentsMargins(0, 0, 0, 0)
         running_layout.addWidget(self.card)
         running_layout.addStretch(1)
-        self.results = ResultsView(tasks, details=service.runs.record_details)
+        self.results = ResultsView(
+            tasks,
+            details=service.runs.record_details,
+            person=person_opener(service, tasks),
+        )
         self.locate_button = QPushButton(tr("Locate file…"))
         self.locate_button.setObjectName("locateFile")
         self.locate_button.setToolTip(

@@ -66,5 +66,14 @@ class UiSettings:
         self._settings.setValue(key, "true" if value else "false")
         self._settings.sync()
 
+    def text(self, key: str, default: str = "") -> str:
+        """Words remembered under ``key`` (``default`` until set)."""
+        value = self._settings.value(key, default)
+        return value if isinstance(value, str) else default
+
+    def set_text(self, key: str, value: str) -> None:
+        self._settings.setValue(key, value)
+        self._settings.sync()
+
     def sync(self) -> None:
         self._settings.sync()

@@ -75,6 +75,12 @@ SECTIONS: tuple[tuple[str, str, tuple[Option[Any], ...]], ...] = (
         ),
     ),
 )
+# When campaign statistics are pulled (``service.stats.set_schedule``), nightly by default.
+STATS_SCHEDULES: tuple[tuple[str, str], ...] = (
+    ("nightly", "Every night (recommended)"),
+    ("hourly", "Every hour"),
+    ("off", "Never (only when I press Pull)"),
+)
 # Options that only apply while another one is on: indented under it, disabled when it is off.
 DEPENDS_ON: dict[str, Option[bool]] = {CLEAR_ON_RESUBSCRIBE.key: UNSUBSCRIBE_FROM_CC}
 
@@ -144,6 +150,7 @@ class SettingsDialog(QDialog):
             form.addSpacing(6)
             for option in options:
                 self._add_option(form, option)
+        self._add_stats_schedule(form)
         form.addSpacing(10)
         form.addWidget(_separator())
         form.addSpacing(6)
@@ -176,7 +183,7 @@ class SettingsDialog(QDialog):
         )
         self.defaults_button = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         self.defaults_button.setAccessibleName(tr("Restore defaults"))
-        self.defaults_button.clicked.connect(lambda: self.show_preferences(Preferences()))
+        self.defaults_button.clicked.connect(self.restore_defaults)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -222,6 +229,41 @@ class SettingsDialog(QDialog):
         form.addWidget(_hint(tr(option.help)))
         self.combos[option.key] = combo
 
+    def _add_stats_schedule(self, form: QVBoxLayout) -> None:
+        """When campaign statistics are pulled from Constant Contact (``service.stats``)."""
+        form.addSpacing(10)
+        form.addWidget(_separator())
+        form.addSpacing(6)
+        title = QLabel(tr("Campaign statistics"))
+        title.setObjectName("sectionTitle")
+        form.addWidget(title)
+        form.addWidget(_hint(tr("Opens, clicks, unsubscribes and bounces of the emails you send.")))
+        label = QLabel(tr("Pull campaign statistics from Constant Contact"))
+        label.setContentsMargins(0, 6, 0, 0)
+        self.stats_schedule = QComboBox()
+        self.stats_schedule.setAccessibleName(label.text())
+        for value, words in STATS_SCHEDULES:
+            self.stats_schedule.addItem(tr(words), value)
+        label.setBuddy(self.stats_schedule)
+        self._stats_schedule = self.service.stats.schedule()
+        self.stats_schedule.setCurrentIndex(
+            max(0, self.stats_schedule.findData(self._stats_schedule))
+        )
+        form.addWidget(label)
+        row = QHBoxLayout()
+        row.addWidget(self.stats_schedule)
+        row.addStretch(1)
+        form.addLayout(row)
+        form.addWidget(
+            _hint(
+                tr(
+                    "Every night, the day's opens and clicks are here each morning; every hour "
+                    "suits a campaign still gathering results. With “Never”, stats come only "
+                    "when you press Pull on the Campaign stats page."
+                )
+            )
+        )
+
     # -- values ----------------------------------------------------------------------------
 
     def show_preferences(self, prefs: Preferences) -> None:
@@ -230,6 +272,11 @@ class SettingsDialog(QDialog):
         for key, combo in self.combos.items():
             combo.setCurrentIndex(max(0, combo.findData(prefs.values[key])))
         self._update_enabled()
+
+    @Slot()
+    def restore_defaults(self) -> None:
+        self.show_preferences(Preferences())
+        self.stats_schedule.setCurrentIndex(self.stats_schedule.findData("nightly"))
 
     def preferences(self) -> Preferences:
         """The preferences as the controls show them."""
@@ -263,6 +310,13 @@ class SettingsDialog(QDialog):
         except AppError as exc:
             show_error(self, exc)
             return
+        schedule = str(self.stats_schedule.currentData())
+        if schedule != self._stats_schedule:
+            try:
+                self.service.stats.set_schedule(schedule)
+            except AppError as exc:
+                show_error(self, exc)
+                return
         self.preferences_saved.emit(prefs)
         super().accept()
 

@@ -82,10 +82,10 @@ class WindowLayout(_Base):
         header.setStretchLastSection(True)
         for col, width in (
             (ProfilesModel.COL_NAME, 200),
-            (ProfilesModel.COL_SOURCE, 190),
-            (ProfilesModel.COL_LIST, 170),
-            (ProfilesModel.COL_SCHEDULE, 150),
-            (ProfilesModel.COL_STATUS, 220),
+            (ProfilesModel.COL_SOURCE, 140),
+            (ProfilesModel.COL_LIST, 152),
+            (ProfilesModel.COL_SCHEDULE, 120),
+            (ProfilesModel.COL_STATUS, 130),
         ):
             header.resizeSection(col, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -128,9 +128,12 @@ class WindowLayout(_Base):
         lower_layout.addWidget(self.panel, 1)
 
         upper = QWidget()
-        upper_layout = QVBoxLayout(upper)
+        upper_layout = QHBoxLayout(upper)
         upper_layout.setContentsMargins(16, 12, 16, 4)
-        upper_layout.addWidget(self.table)
+        upper_layout.setSpacing(12)
+        upper_layout.addWidget(self.table, 1)
+        # Beside the profiles, at a width of its own: it never moves the table.
+        upper_layout.addWidget(self._build_stats_panel())
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(upper)
         self.splitter.addWidget(lower)

@@ -29,7 +29,9 @@ from app.sandbox.samples import SAMPLE_LIST_NAME, SAMPLE_PROFILE_NAME
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "packaging" / "contactbridge.spec"
 OPT_IN = os.environ.get("CONTACTBRIDGE_TEST_BUNDLE", "").strip()
-SIZE_BUDGET_MB = 230  # 179 MB when written; a jump means an unused Qt module crept in
+# 179 MB when written; 235 MB with the charts (pyqtgraph brings numpy, whose OpenBLAS alone is
+# 25 MB, and needs QtOpenGL). A jump past this means an unused Qt module crept in.
+SIZE_BUDGET_MB = 255
 
 pytestmark = [
     pytest.mark.slow,

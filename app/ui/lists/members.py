@@ -31,6 +31,7 @@ from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
 from app.ui.lists.tasks import QueuedTasks
 from app.ui.settings import UiSettings
 from app.ui.stable_layout import PointerSafeSlot
+from app.ui.stats.person import open_person_activity
 from app.ui.theme import Tone, icon, tone_icon
 from app.ui.widgets import Banner
 
@@ -98,6 +99,7 @@ class MembersDialog(QDialog):
         self._busy = 0
         self._queued = QueuedTasks()  # adds and removes wait while a sync holds the account
         self.picker: AddRecordsDialog | None = None
+        self.person_dialog: QDialog | None = None
         self.setWindowTitle(tr("List “%1”").replace("%1", contact_list.name))
         self.setAccessibleName(self.windowTitle())
 
@@ -117,6 +119,7 @@ class MembersDialog(QDialog):
         header.resizeSection(2, 130)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.view.doubleClicked.connect(lambda _index: self.show_activity())
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("Search email or name"))
@@ -132,6 +135,12 @@ class MembersDialog(QDialog):
         )
         self.remove_button = QPushButton(icon("delete"), tr("&Remove from list…"))
         self.remove_button.setAccessibleName(tr("Remove the selected people from the list"))
+        self.activity_button = QPushButton(icon("history"), tr("Campaign &activity…"))
+        self.activity_button.setAccessibleName(tr("Campaign activity"))
+        self.activity_button.setToolTip(
+            tr("What the selected person did with your email campaigns (or double-click them)")
+        )
+        self.activity_button.clicked.connect(self.show_activity)
         self.refresh_button = QPushButton(icon("sync"), tr("Re&fresh"))
         self.refresh_button.setAccessibleName(tr("Refresh members"))
         self.add_button.clicked.connect(self.choose_records)
@@ -146,6 +155,7 @@ class MembersDialog(QDialog):
         tools.addWidget(self.search, 1)
         tools.addWidget(self.add_button)
         tools.addWidget(self.remove_button)
+        tools.addWidget(self.activity_button)
         tools.addWidget(self.refresh_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -158,7 +168,7 @@ class MembersDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        fit_to_screen(self, QSize(820, 560), settings, "list-members")
+        fit_to_screen(self, QSize(920, 560), settings, "list-members")
         self.reload()
 
     # -- state -----------------------------------------------------------------------------
@@ -175,6 +185,7 @@ class MembersDialog(QDialog):
         self.add_button.setEnabled(idle)
         self.refresh_button.setEnabled(idle)
         self.remove_button.setEnabled(idle and bool(self.selected()))
+        self.activity_button.setEnabled(len(self.selected()) == 1)
 
     def _run(
         self, fn: Callable[[TaskToken], Any], message: str, on_done: Callable[[Any], None]
@@ -218,6 +229,20 @@ class MembersDialog(QDialog):
         self.model.set_rows(members)
         self.status.setText(tr("%n member(s)", n=len(members)))
         self.members_loaded.emit()
+
+    # -- a person's campaign activity ------------------------------------------------------
+
+    @Slot()
+    def show_activity(self) -> None:
+        """Show what the selected person did with the email campaigns."""
+        members = self.selected()
+        if len(members) != 1:
+            return
+        member = members[0]
+        name = " ".join(n for n in (member.first_name, member.last_name) if n)
+        self.person_dialog = open_person_activity(
+            self.service, self.tasks, member.email, self.settings, self, name=name
+        )
 
     # -- adding ----------------------------------------------------------------------------
 

@@ -120,13 +120,15 @@ def make_table(
     sort_column: int = 0,
     descending: bool = False,
     parent: QWidget | None = None,
+    proxy: QSortFilterProxyModel | None = None,
 ) -> tuple[QTableView, QSortFilterProxyModel]:
     """A sortable, keyboard-friendly table over ``model`` (through a proxy) with its name.
 
     Tab leaves the table instead of walking its cells; arrows and Home/End move the
-    selection; the last column stretches.
+    selection; the last column stretches. ``proxy``: a filtering proxy of the caller's own
+    (by default a plain one that filters on any column's words).
     """
-    proxy = QSortFilterProxyModel(parent)
+    proxy = proxy if proxy is not None else QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(SORT_ROLE)
     proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

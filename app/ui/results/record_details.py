@@ -3,6 +3,8 @@ what Constant Contact holds for that email now (from ContactBridge's local copy)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +44,8 @@ class RecordDetailsDialog(QDialog):
         outcome: str,
         details: RecordDetails,
         parent: QWidget | None = None,
+        *,
+        on_activity: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("recordDetails")
@@ -117,6 +121,13 @@ class RecordDetailsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
+        self.activity_button = None
+        if on_activity is not None and record.email:
+            # What the person did with the campaigns (``app.ui.stats.person``).
+            self.activity_button = buttons.addButton(
+                tr("Campaign activity…"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.activity_button.clicked.connect(on_activity)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -6,16 +6,18 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -59,12 +61,19 @@ ID_WIDTH_SAMPLE = 500  # rows whose own ids size the Record ID column
 class ResultsTable(QWidget):
     """A sortable, filterable table of results with a search box and "Export to CSV…".
 
+    A row's menu offers its details and, when ``activity`` is on, the person's campaign
+    activity.
+
     Signals:
         export_finished(str, int): the file written and how many rows it holds.
+        record_opened(object): a row's ``RecordResult`` was double-clicked (or "Details…").
+        activity_requested(object): "Campaign activity…" was chosen on a row's
+            ``RecordResult``.
     """
 
     export_finished = Signal(str, int)
     record_opened = Signal(object)
+    activity_requested = Signal(object)
 
     def __init__(
         self,
@@ -112,6 +121,10 @@ class ResultsTable(QWidget):
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.verticalHeader().hide()
         self.view.doubleClicked.connect(self._on_double_clicked)
+        self.activity = False  # "Campaign activity…" offered (the owner can open it)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context_menu)
+        self.menu: QMenu | None = None  # the last row menu shown (tests read it)
         # A fixed row height keeps 100,000 rows cheap: the view never measures them.
         vh = self.view.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -188,6 +201,32 @@ class ResultsTable(QWidget):
         """A row was double-clicked: say which record, for its details."""
         if index.isValid():
             self.record_opened.emit(self.model.rows[self.proxy.mapToSource(index).row()])
+
+    def record_at(self, index: QModelIndex) -> RecordResult | None:
+        if not index.isValid():
+            return None
+        return self.model.rows[self.proxy.mapToSource(index).row()]
+
+    def row_menu(self, record: RecordResult) -> QMenu:
+        """A row's menu: its details, and the person's campaign activity when offered."""
+        menu = QMenu(self)
+        menu.addAction(tr("Record &details…"), lambda: self.record_opened.emit(record))
+        if self.activity:
+            action = menu.addAction(
+                tr("&Campaign activity…"), lambda: self.activity_requested.emit(record)
+            )
+            action.setEnabled(bool(record.email))
+            action.setToolTip(tr("What this person did with your email campaigns"))
+        return menu
+
+    @Slot(QPoint)
+    def _on_context_menu(self, pos: QPoint) -> None:
+        record = self.record_at(self.view.indexAt(pos))
+        if record is None:
+            return
+        self.menu = self.row_menu(record)
+        self.menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.menu.popup(self.view.viewport().mapToGlobal(pos))
 
     @Slot(str)
     def _on_search(self, text: str) -> None:
@@ -298,6 +337,8 @@ def result_categories(
 
 
 DetailsFn = Callable[[int, str, str], RecordDetails]  # (run id, key, email) -> details
+# Opens a person's campaign activity over a parent: (parent, email, name).
+PersonFn = Callable[[QWidget, str, str], QDialog | None]
 
 
 class ResultsView(QWidget):
@@ -306,7 +347,9 @@ class ResultsView(QWidget):
     The tiles hold the run's tallies (``app.core.vocabulary``), a row for each way records
     went when some went to the source; ``tiles`` maps ``tally_category`` values to them.
     Double-clicking a record opens its details when ``details`` can read them (the service's
-    ``runs.record_details``); ``dialog`` is the last one opened.
+    ``runs.record_details``); with ``person`` (``app.ui.stats.person.person_opener``) a
+    row's menu and the details open the person's campaign activity. ``dialog`` is the last
+    one opened.
     """
 
     def __init__(
@@ -314,9 +357,12 @@ class ResultsView(QWidget):
         tasks: BackgroundTasks,
         parent: QWidget | None = None,
         details: DetailsFn | None = None,
+        person: PersonFn | None = None,
     ) -> None:
         super().__init__(parent)
         self.details = details
+        self.person = person
+        self.person_dialog: QDialog | None = None
         self.dialog: RecordDetailsDialog | None = None
         self.banner = Banner()
         self.tile_grid = QGridLayout()
@@ -337,6 +383,8 @@ class ResultsView(QWidget):
         self.error_table.view.horizontalHeader().resizeSection(RunResultsModel.COL_OUTCOME, 270)
         for table in (self.push_table, self.error_table):
             table.record_opened.connect(self.open_details)
+            table.activity_requested.connect(self.open_activity)
+            table.activity = person is not None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.push_table, "")
@@ -411,11 +459,18 @@ class ResultsView(QWidget):
             show_error(self, exc)
             return
         outcome = self.push_table.model.outcome_text(record)
-        dialog = RecordDetailsDialog(record, outcome, found, self)
+        on_activity = (lambda: self.open_activity(record)) if self.person is not None else None
+        dialog = RecordDetailsDialog(record, outcome, found, self, on_activity=on_activity)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()
+
+    @Slot(object)
+    def open_activity(self, record: RecordResult) -> None:
+        """Show what this record's person did with the email campaigns."""
+        if self.person is not None and record.email:
+            self.person_dialog = self.person(self.window(), record.email, record.name)
 
     def _show_tiles(
         self, tallies: RunTallies, shown: tuple[Term, ...], dry: bool, source: str
