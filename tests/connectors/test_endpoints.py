@@ -38,5 +38,6 @@ def test_reads_the_process_environment(monkeypatch):
     assert urls.auth_url.startswith("https://authz.constantcontact.com")
 
 
-def test_scopes_ask_for_refresh_tokens():
-    assert SCOPES == ("contact_data", "account_read", "offline_access")
+def test_scopes_ask_for_refresh_tokens_and_campaign_reports():
+    """Contacts, the account's name, campaign statistics, and a refresh token to keep them."""
+    assert set(SCOPES) == {"contact_data", "campaign_data", "account_read", "offline_access"}
