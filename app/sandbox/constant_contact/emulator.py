@@ -26,7 +26,7 @@ from app.sandbox.constant_contact.routes import PROCESSORS
 from app.sandbox.constant_contact.server import ApiApp, Limits, QuietHandler
 from app.sandbox.constant_contact.state import State
 from app.sandbox.constant_contact.util import from_ms, iso, new_id
-from app.sandbox.wire import dumps
+from app.sandbox.kit.replies import dumps
 
 SCALAR_FIELDS = (
     "first_name",

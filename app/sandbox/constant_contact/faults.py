@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.sandbox.wire import ForcedFaults
+from app.sandbox.kit.forced_faults import ForcedFaults
 
 FORCE_KINDS = ("throttled", "quota_exceeded", "500", "503", "timeout", "reset")
 FAILED_STATES = ("failed", "timed_out", "cancelled")

@@ -21,7 +21,8 @@ from app.sandbox.constant_contact.limits import DailyQuota, TokenBucket
 from app.sandbox.constant_contact.oauth import AUTH_PREFIX, DEFAULT_SCOPE, OAuthServer
 from app.sandbox.constant_contact.routes import Route, build_map
 from app.sandbox.constant_contact.util import iso_ms
-from app.sandbox.wire import Dropped, drop, to_response
+from app.sandbox.kit.cut_connections import Dropped, drop
+from app.sandbox.kit.replies import to_response
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
-from app.sandbox.wire import Reply
+from app.sandbox.kit.replies import Reply
 
 if TYPE_CHECKING:  # the emulator imports this module
     from app.sandbox.klaviyo.emulator import KlaviyoEmulator

@@ -22,6 +22,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.kit.cut_connections import Dropped, drop
+from app.sandbox.kit.replies import Reply, to_response
 from app.sandbox.klaviyo import jobs
 from app.sandbox.klaviyo.calls import Call, Env
 from app.sandbox.klaviyo.errors import (
@@ -41,7 +43,6 @@ from app.sandbox.klaviyo.errors import (
 from app.sandbox.klaviyo.faults import Faults
 from app.sandbox.klaviyo.limits import RouteLimits
 from app.sandbox.klaviyo.routes import ROUTES, Route, check_revision
-from app.sandbox.wire import Dropped, Reply, drop, to_response
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
-from app.sandbox.wire import Reply, to_response
+from app.sandbox.kit.replies import Reply, to_response
 
 if TYPE_CHECKING:
     from app.sandbox.neoncrm.emulator import NeonCrmEmulator

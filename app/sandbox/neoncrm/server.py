@@ -24,12 +24,13 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.kit.cut_connections import Dropped, drop
+from app.sandbox.kit.replies import Reply, to_response
 from app.sandbox.neoncrm import accounts, errors, properties, search
 from app.sandbox.neoncrm.calls import Call, Env
 from app.sandbox.neoncrm.errors import NeonError
 from app.sandbox.neoncrm.faults import Faults
 from app.sandbox.neoncrm.limits import EndpointLimits
-from app.sandbox.wire import Dropped, Reply, drop, to_response
 
 log = logging.getLogger(__name__)
 

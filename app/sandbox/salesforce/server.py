@@ -17,13 +17,14 @@ from typing import Any
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.kit.cut_connections import Dropped, drop
+from app.sandbox.kit.replies import Reply, dumps
 from app.sandbox.salesforce import versions
 from app.sandbox.salesforce.calls import Call, Env
 from app.sandbox.salesforce.errors import SfError, not_found
 from app.sandbox.salesforce.faults import Faults
 from app.sandbox.salesforce.oauth import OAuth
 from app.sandbox.salesforce.routes import route
-from app.sandbox.wire import Dropped, Reply, drop, dumps
 
 log = logging.getLogger(__name__)
 

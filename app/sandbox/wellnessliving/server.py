@@ -20,6 +20,8 @@ from typing import Any
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.kit.cut_connections import Dropped, drop
+from app.sandbox.kit.replies import Reply, dumps
 from app.sandbox.wellnessliving import logins, passport, profile_edit, reports
 from app.sandbox.wellnessliving.calls import Call, Env
 from app.sandbox.wellnessliving.errors import (
@@ -38,7 +40,6 @@ from app.sandbox.wellnessliving.faults import Faults
 from app.sandbox.wellnessliving.hosts import Host, host_named
 from app.sandbox.wellnessliving.limits import AppLimits
 from app.sandbox.wellnessliving.signature import check_signature, parse_authorization
-from app.sandbox.wire import Dropped, Reply, drop, dumps
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from app.sandbox.wire import ForcedFaults
+from app.sandbox.kit.forced_faults import ForcedFaults
 
 # "429" is the minute limit; "429-day" the daily one.
 FORCE_KINDS = ("429", "429-day", "500", "503", "timeout", "reset")

@@ -15,7 +15,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from app.sandbox.wire import Dropped, drop, dumps, to_response
+from app.sandbox.kit.cut_connections import Dropped, drop
+from app.sandbox.kit.replies import dumps, to_response
 from app.sandbox.xero import contact_writes, contacts, groups, organisation
 from app.sandbox.xero.calls import Call, Env
 from app.sandbox.xero.errors import (
