@@ -56,6 +56,9 @@ class ConstantContactEmulator(ServedEmulator):
         activity_delay: seconds an activity spends queued + processing before completing.
     """
 
+    state: State
+    app: ApiApp
+
     def __init__(
         self,
         state_path: Path,

@@ -42,6 +42,9 @@ class NeonCrmEmulator(ServedEmulator, Seeding):
         per_second: a per-org, per-endpoint rate to enforce as well (None: none).
     """
 
+    state: State
+    app: NeonApp
+
     def __init__(
         self,
         state_path: Path,

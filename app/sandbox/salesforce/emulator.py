@@ -56,6 +56,9 @@ class SalesforceEmulator(ServedEmulator, Access, Seeding):
         daily_limit: the allowance (a Developer Edition org has 15,000).
     """
 
+    state: State
+    app: SalesforceApp
+
     def __init__(
         self,
         state_path: Path,

@@ -43,6 +43,9 @@ class WellnessLivingEmulator(ServedEmulator):
         per_hour: the limit (the spec says 200,000 an hour).
     """
 
+    state: State
+    app: WellnessLivingApp
+
     def __init__(
         self,
         state_path: Path,

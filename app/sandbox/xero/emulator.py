@@ -48,6 +48,9 @@ class XeroEmulator(ServedEmulator):
         per_minute, per_day: the limits per tenant (Xero: 60 and 5,000).
     """
 
+    state: State
+    app: XeroApp
+
     def __init__(
         self,
         state_path: Path,
