@@ -287,9 +287,8 @@ def serve_forever(
     stop: threading.Event | None = None,
 ) -> None:
     """Run a sandbox server until Ctrl+C (or ``stop`` is set), printing where it listens."""
-    emulator = ConstantContactEmulator(Path(state_path), enforce_limits=enforce_limits)
     serve_until_stopped(
-        emulator,
+        ConstantContactEmulator(Path(state_path), enforce_limits=enforce_limits),
         host,
         port,
         banner=_banner,

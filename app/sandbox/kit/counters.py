@@ -1,13 +1,18 @@
-"""Serial numbers an emulator hands out (ids, keys), kept in its ``counters`` table.
+"""Serial numbers an emulator hands out (ids, keys), kept in a ``counters`` table.
 
-The emulator's schema declares the table::
-
-    CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+An emulator that hands them out adds ``COUNTERS_SCHEMA`` to its own schema.
 """
 
 from __future__ import annotations
 
 import sqlite3
+
+COUNTERS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+"""
 
 
 def reserve(conn: sqlite3.Connection, name: str, start: int, count: int = 1) -> int:

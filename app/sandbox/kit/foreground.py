@@ -20,9 +20,13 @@ def serve_until_stopped(
     farewell: str,
     print_fn: Callable[[str], Any] = print,
     stop: threading.Event | None = None,
+    seed: Callable[[E], Any] | None = None,
 ) -> None:
-    """Start ``emulator``, print its ``banner`` lines, and serve until Ctrl+C (or until
-    ``stop`` is set); then print ``farewell`` (on Ctrl+C) and stop it."""
+    """Seed ``emulator`` (when ``seed`` is given), start it, print its ``banner`` lines and
+    serve until Ctrl+C (or until ``stop`` is set); then print ``farewell`` (on Ctrl+C) and
+    stop it."""
+    if seed is not None:
+        seed(emulator)
     emulator.start(host, port)
     stop = stop or threading.Event()
     try:

@@ -39,3 +39,13 @@ def to_response(reply: Reply) -> Response:
     for name, value in reply.headers:
         response.headers[name] = value
     return response
+
+
+def gateway_throttled(retry_after: int) -> Reply:
+    """A gateway's 429 in front of a service: plain text, with ``Retry-After``."""
+    return Reply(
+        429,
+        raw="Too Many Requests",
+        content_type="text/plain",
+        headers=[("Retry-After", str(retry_after))],
+    )

@@ -261,11 +261,8 @@ def serve_forever(
     seed: Callable[[KlaviyoEmulator], Any] | None = None,
 ) -> None:
     """Run a sandbox Klaviyo until Ctrl+C (or ``stop`` is set), saying where."""
-    emulator = KlaviyoEmulator(Path(state_path), enforce_limits=enforce_limits)
-    if seed is not None:
-        seed(emulator)
     serve_until_stopped(
-        emulator,
+        KlaviyoEmulator(Path(state_path), enforce_limits=enforce_limits),
         host,
         port,
         banner=lambda emu: [
@@ -275,4 +272,5 @@ def serve_forever(
         farewell="Stopping the Klaviyo sandbox.",
         print_fn=print_fn,
         stop=stop,
+        seed=seed,
     )

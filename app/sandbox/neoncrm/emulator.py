@@ -121,11 +121,8 @@ def serve_forever(
     seed: Callable[[NeonCrmEmulator], Any] | None = None,
 ) -> None:
     """Run a sandbox Neon CRM until Ctrl+C (or ``stop`` is set), saying where."""
-    emulator = NeonCrmEmulator(Path(state_path), enforce_limits=enforce_limits)
-    if seed is not None:
-        seed(emulator)
     serve_until_stopped(
-        emulator,
+        NeonCrmEmulator(Path(state_path), enforce_limits=enforce_limits),
         host,
         port,
         banner=lambda emu: [
@@ -136,4 +133,5 @@ def serve_forever(
         farewell="Stopping the Neon CRM sandbox.",
         print_fn=print_fn,
         stop=stop,
+        seed=seed,
     )

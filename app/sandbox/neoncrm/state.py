@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from app.sandbox.kit.counters import reserve
+from app.sandbox.kit.counters import COUNTERS_SCHEMA, reserve
 from app.sandbox.kit.sqlite_state import SqliteState
 
 SCHEMA = """
@@ -54,17 +54,13 @@ CREATE TABLE IF NOT EXISTS accounts (
     modified_by TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS accounts_org ON accounts(org_id, merged_into);
-CREATE TABLE IF NOT EXISTS counters (
-    name TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
 """
 
 
 class State(SqliteState):
     """The Neon CRM emulator's SQLite file (see :class:`SqliteState`)."""
 
-    SCHEMA = SCHEMA
+    SCHEMA = SCHEMA + COUNTERS_SCHEMA
 
 
 def next_id(conn: sqlite3.Connection, name: str, start: int) -> int:

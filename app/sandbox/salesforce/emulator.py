@@ -310,11 +310,8 @@ def serve_forever(
     seed: Callable[[SalesforceEmulator], Any] | None = None,
 ) -> None:
     """Run a sandbox Salesforce until Ctrl+C (or ``stop`` is set), saying where."""
-    emulator = SalesforceEmulator(Path(state_path), enforce_limits=enforce_limits)
-    if seed is not None:
-        seed(emulator)
     serve_until_stopped(
-        emulator,
+        SalesforceEmulator(Path(state_path), enforce_limits=enforce_limits),
         host,
         port,
         banner=lambda emu: [
@@ -324,4 +321,5 @@ def serve_forever(
         farewell="Stopping the Salesforce sandbox.",
         print_fn=print_fn,
         stop=stop,
+        seed=seed,
     )

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from app.sandbox.kit.cut_connections import Dropped
 from app.sandbox.kit.emulator_app import EmulatorApp
-from app.sandbox.kit.replies import Reply, dumps
+from app.sandbox.kit.replies import Reply, dumps, gateway_throttled
 from app.sandbox.salesforce import versions
 from app.sandbox.salesforce.calls import Call, Env
 from app.sandbox.salesforce.errors import SfError, not_found
@@ -129,12 +129,7 @@ class SalesforceApp(EmulatorApp[Faults]):
                 401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
             )
         if kind == "429":
-            return Reply(
-                429,
-                raw="Too Many Requests",
-                content_type="text/plain",
-                headers=[("Retry-After", str(self.faults.retry_after))],
-            )
+            return gateway_throttled(self.faults.retry_after)
         if kind == "500":
             return _unknown_exception()
         if kind == "503":

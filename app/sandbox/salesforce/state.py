@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from app.sandbox.kit.counters import reserve
+from app.sandbox.kit.counters import COUNTERS_SCHEMA, reserve
 from app.sandbox.kit.sqlite_state import SqliteState
 
 SCHEMA = """
@@ -80,17 +80,13 @@ CREATE TABLE IF NOT EXISTS bulk_results (
     body TEXT NOT NULL,
     PRIMARY KEY (job_id, part)
 );
-CREATE TABLE IF NOT EXISTS counters (
-    name TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
 """
 
 
 class State(SqliteState):
     """The Salesforce emulator's SQLite file (see :class:`SqliteState`), with savepoints."""
 
-    SCHEMA = SCHEMA
+    SCHEMA = SCHEMA + COUNTERS_SCHEMA
 
     @contextmanager
     def savepoint(self, conn: sqlite3.Connection, name: str) -> Iterator[None]:

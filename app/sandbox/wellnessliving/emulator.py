@@ -267,11 +267,8 @@ def serve_forever(
     seed: Callable[[WellnessLivingEmulator], Any] | None = None,
 ) -> None:
     """Run a sandbox WellnessLiving until Ctrl+C (or ``stop`` is set), saying where."""
-    emulator = WellnessLivingEmulator(Path(state_path), enforce_limits=enforce_limits)
-    if seed is not None:
-        seed(emulator)
     serve_until_stopped(
-        emulator,
+        WellnessLivingEmulator(Path(state_path), enforce_limits=enforce_limits),
         host,
         port,
         banner=lambda emu: [
@@ -281,4 +278,5 @@ def serve_forever(
         farewell="Stopping the WellnessLiving sandbox.",
         print_fn=print_fn,
         stop=stop,
+        seed=seed,
     )

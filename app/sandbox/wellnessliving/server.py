@@ -19,7 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from app.sandbox.kit.cut_connections import Dropped
 from app.sandbox.kit.emulator_app import EmulatorApp
-from app.sandbox.kit.replies import Reply, dumps
+from app.sandbox.kit.replies import Reply, dumps, gateway_throttled
 from app.sandbox.wellnessliving import logins, passport, profile_edit, reports
 from app.sandbox.wellnessliving.calls import Call, Env
 from app.sandbox.wellnessliving.errors import (
@@ -132,12 +132,7 @@ class WellnessLivingApp(EmulatorApp[Faults]):
             sid = {"request-limit": LIMIT, "user-out": USER_OUT, "csrf": CSRF}.get(kind, INTERNAL)
             raise WlError(sid, _FAULT_MESSAGES[sid])
         if kind == "429":
-            return Reply(
-                429,
-                raw="Too Many Requests",
-                content_type="text/plain",
-                headers=[("Retry-After", str(self.faults.retry_after))],
-            )
+            return gateway_throttled(self.faults.retry_after)
         if kind in ("500", "503"):
             return Reply(
                 int(kind), raw="<html><body>Server error</body></html>", content_type="text/html"

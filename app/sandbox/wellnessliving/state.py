@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from app.sandbox.kit.counters import reserve
+from app.sandbox.kit.counters import COUNTERS_SCHEMA, reserve
 from app.sandbox.kit.sqlite_state import SqliteState
 
 SCHEMA = """
@@ -79,17 +79,13 @@ CREATE TABLE IF NOT EXISTS jwt (
     app_id TEXT NOT NULL,
     expires_ms INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS counters (
-    name TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
 """
 
 
 class State(SqliteState):
     """The WellnessLiving emulator's SQLite file (see :class:`SqliteState`)."""
 
-    SCHEMA = SCHEMA
+    SCHEMA = SCHEMA + COUNTERS_SCHEMA
 
 
 def next_key(conn: sqlite3.Connection, name: str, start: int) -> str:

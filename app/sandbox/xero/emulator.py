@@ -227,17 +227,15 @@ def serve_forever(
     seed: Callable[[XeroEmulator], Any] | None = None,
 ) -> None:
     """Run a sandbox Xero until Ctrl+C (or ``stop`` is set), printing where it listens."""
-    emulator = XeroEmulator(Path(state_path), enforce_limits=enforce_limits)
-    if seed is not None:
-        seed(emulator)
     serve_until_stopped(
-        emulator,
+        XeroEmulator(Path(state_path), enforce_limits=enforce_limits),
         host,
         port,
         banner=_banner,
         farewell="Stopping the Xero sandbox.",
         print_fn=print_fn,
         stop=stop,
+        seed=seed,
     )
 
 
