@@ -13,6 +13,7 @@ import requests
 from app.sandbox.klaviyo import KlaviyoEmulator, seed_samples
 from tests.sandbox.fake_clock import FakeClock
 from tests.sandbox.klaviyo.kl_support import KlaviyoApi
+from tests.sandbox.serving import serving
 
 
 @pytest.fixture
@@ -20,23 +21,21 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2026, 9, 1, 12, 0, 0, tzinfo=UTC))
 
 
-def _sample_account(path: Path, clock: FakeClock, *, enforce_limits: bool) -> KlaviyoEmulator:
-    emu = KlaviyoEmulator(path, clock=clock, enforce_limits=enforce_limits, seed=7)
-    seed_samples(emu)
-    return emu
-
-
 @pytest.fixture
 def kl(tmp_path: Path, clock: FakeClock) -> Iterator[KlaviyoEmulator]:
-    with _sample_account(tmp_path / "klaviyo.sqlite3", clock, enforce_limits=False) as emu:
-        yield emu
+    path = tmp_path / "klaviyo.sqlite3"
+    yield from serving(
+        KlaviyoEmulator(path, clock=clock, enforce_limits=False, seed=7), seed_samples
+    )
 
 
 @pytest.fixture
 def limited(tmp_path: Path, clock: FakeClock) -> Iterator[KlaviyoEmulator]:
     """The sample account with the rate limits on."""
-    with _sample_account(tmp_path / "limited.sqlite3", clock, enforce_limits=True) as emu:
-        yield emu
+    path = tmp_path / "limited.sqlite3"
+    yield from serving(
+        KlaviyoEmulator(path, clock=clock, enforce_limits=True, seed=7), seed_samples
+    )
 
 
 @pytest.fixture

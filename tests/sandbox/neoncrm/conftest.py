@@ -11,25 +11,20 @@ import pytest
 from app.sandbox.neoncrm import API_KEY, ORG_ID, NeonCrmEmulator, seed_samples
 from tests.sandbox.fake_clock import FakeClock
 from tests.sandbox.neoncrm.neon_support import RawNeon
-
-
-def _seeded(path: Path, clock: FakeClock, *, enforce_limits: bool) -> NeonCrmEmulator:
-    emu = NeonCrmEmulator(path, clock=clock, enforce_limits=enforce_limits)
-    seed_samples(emu)
-    return emu
+from tests.sandbox.serving import serving
 
 
 @pytest.fixture
 def neon(tmp_path: Path, clock: FakeClock) -> Iterator[NeonCrmEmulator]:
-    with _seeded(tmp_path / "neon.sqlite3", clock, enforce_limits=False) as emu:
-        yield emu
+    path = tmp_path / "neon.sqlite3"
+    yield from serving(NeonCrmEmulator(path, clock=clock, enforce_limits=False), seed_samples)
 
 
 @pytest.fixture
 def limited(tmp_path: Path, clock: FakeClock) -> Iterator[NeonCrmEmulator]:
     """The seeded emulator with Neon's limits enforced."""
-    with _seeded(tmp_path / "neon-limited.sqlite3", clock, enforce_limits=True) as emu:
-        yield emu
+    path = tmp_path / "neon-limited.sqlite3"
+    yield from serving(NeonCrmEmulator(path, clock=clock, enforce_limits=True), seed_samples)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import requests
 from app.sandbox.salesforce import CONSUMER_KEY, USERNAME, SalesforceEmulator, seed_samples
 from tests.sandbox.fake_clock import FakeClock
 from tests.sandbox.salesforce.sf_support import Api
+from tests.sandbox.serving import serving
 
 
 @pytest.fixture
@@ -22,10 +23,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def emu(tmp_path: Path, clock: FakeClock) -> Iterator[SalesforceEmulator]:
-    emulator = SalesforceEmulator(tmp_path / "sf.sqlite3", clock=clock)
-    seed_samples(emulator)
-    with emulator:
-        yield emulator
+    yield from serving(SalesforceEmulator(tmp_path / "sf.sqlite3", clock=clock), seed_samples)
 
 
 @pytest.fixture

@@ -17,15 +17,14 @@ from app.sandbox.wellnessliving import (
     seed_samples,
 )
 from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.serving import serving
 from tests.sandbox.wellnessliving.wl_support import RawWl
 
 
 @pytest.fixture
 def wl(tmp_path: Path, clock: FakeClock) -> Iterator[WellnessLivingEmulator]:
     emu = WellnessLivingEmulator(tmp_path / "wl.sqlite3", clock=clock, enforce_limits=False)
-    seed_samples(emu)
-    with emu:
-        yield emu
+    yield from serving(emu, seed_samples)
 
 
 @pytest.fixture
