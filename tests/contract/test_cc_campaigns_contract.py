@@ -18,7 +18,7 @@ import requests
 
 from app.sandbox.constant_contact import ConstantContactEmulator
 from tests.contract.test_cc_emulator_contract import Checked
-from tests.sandbox.cc_support import FakeClock
+from tests.sandbox.fake_clock import FakeClock
 
 pytestmark = pytest.mark.contract
 
@@ -41,12 +41,8 @@ def checked(tmp_path: Path, openapi: Any) -> Iterator[Checked]:
     emulator = ConstantContactEmulator(
         tmp_path / "state.sqlite3", clock=clock, enforce_limits=False
     )
-    emulator.start()
-    try:
-        with requests.Session() as session:
-            yield Checked(emulator, session, openapi)
-    finally:
-        emulator.stop()
+    with emulator, requests.Session() as session:
+        yield Checked(emulator, session, openapi)
 
 
 @pytest.fixture

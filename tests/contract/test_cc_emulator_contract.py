@@ -68,12 +68,8 @@ class Checked:
 @pytest.fixture
 def call(tmp_path: Path, openapi: Any) -> Iterator[Checked]:
     emulator = ConstantContactEmulator(tmp_path / "state.sqlite3", enforce_limits=False)
-    emulator.start()
-    try:
-        with requests.Session() as session:
-            yield Checked(emulator, session, openapi)
-    finally:
-        emulator.stop()
+    with emulator, requests.Session() as session:
+        yield Checked(emulator, session, openapi)
 
 
 def _contact_body(email: str, list_id: str, field_id: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from app.connectors.http import RateLimiter
 from app.connectors.oauth import TokenManager, normalize_token
 from app.connectors.xero import SCOPES, XeroClient, XeroSource, XeroUrls
 from app.connectors.xero.endpoints import DEFAULT_CONNECTIONS_URL, ORGANISATION_SCOPES
+from app.sandbox.kit.request_counts import path_template
 from app.sandbox.xero import DEMO_TENANT_ID, XeroEmulator
 from app.secrets import SecretStore
 
@@ -132,12 +133,8 @@ class Validator:
 
 @pytest.fixture
 def xero(tmp_path: Path) -> Iterator[XeroEmulator]:
-    emu = XeroEmulator(tmp_path / "xero.sqlite3", enforce_limits=False)
-    emu.start()
-    try:
+    with XeroEmulator(tmp_path / "xero.sqlite3", enforce_limits=False) as emu:
         yield emu
-    finally:
-        emu.stop()
 
 
 @pytest.fixture
@@ -217,7 +214,7 @@ def test_each_route_needs_the_scopes_the_spec_declares(specs: tuple[Any, Any]) -
 
     paths = _raw(ACCOUNTING)["paths"]
     for method, path, _handler, scopes in ROUTES:
-        operation = paths[path.replace("<", "{").replace(">", "}")][method.lower()]
+        operation = paths[path_template(path)][method.lower()]
         declared = {scope for need in operation["security"] for scope in need["OAuth2"]}
         assert declared == scopes, f"{method} {path}"
     organisation = paths["/Organisation"]["get"]["security"][0]["OAuth2"]

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 import requests
 
 from app.sandbox.constant_contact import ConstantContactEmulator
+from tests.sandbox.raw_calls import RawCalls
 
 
-class FakeClock:
-    """A settable clock for token expiry, quota resets and timestamps."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-class Api:
+class Api(RawCalls):
     """A thin requests wrapper that speaks to one emulator with a bearer token."""
 
     def __init__(self, emulator: ConstantContactEmulator, session: requests.Session) -> None:
@@ -36,18 +23,6 @@ class Api:
         url = path if path.startswith("http") else self.emulator.base_url + _v3(path)
         kwargs.setdefault("timeout", 10)
         return self.session.request(method, url, headers=headers, **kwargs)
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("POST", path, **kwargs)
-
-    def put(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("PUT", path, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("DELETE", path, **kwargs)
 
     def wait_activity(self, activity_id: str) -> dict[str, Any]:
         assert self.emulator.wait_for_activities(30)

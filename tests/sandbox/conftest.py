@@ -1,4 +1,9 @@
-"""Fixtures for the Constant Contact emulator tests: a fake clock, an emulator, an API client."""
+"""Fixtures for every emulator's tests (a fake clock, an HTTP session) and the Constant
+Contact emulator's own (an emulator, an API client).
+
+An emulator's tests in a folder below take ``clock`` and ``session`` from here; a folder
+whose service needs another starting time overrides ``clock``.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,19 @@ import pytest
 import requests
 
 from app.sandbox.constant_contact import ConstantContactEmulator
-from tests.sandbox.cc_support import Api, FakeClock
+from tests.sandbox.cc_support import Api
+from tests.sandbox.fake_clock import FakeClock
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2025, 3, 14, 12, 0, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def session() -> Iterator[requests.Session]:
+    with requests.Session() as s:
+        yield s
 
 
 @pytest.fixture
@@ -25,18 +37,8 @@ def state_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def emulator(state_path: Path, clock: FakeClock) -> Iterator[ConstantContactEmulator]:
-    emu = ConstantContactEmulator(state_path, clock=clock, enforce_limits=False)
-    emu.start()
-    try:
+    with ConstantContactEmulator(state_path, clock=clock, enforce_limits=False) as emu:
         yield emu
-    finally:
-        emu.stop()
-
-
-@pytest.fixture
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as s:
-        yield s
 
 
 @pytest.fixture

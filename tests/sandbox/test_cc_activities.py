@@ -8,7 +8,8 @@ from typing import Any
 import requests
 
 from app.sandbox.constant_contact import ConstantContactEmulator
-from tests.sandbox.cc_support import Api, FakeClock
+from tests.sandbox.cc_support import Api
+from tests.sandbox.fake_clock import FakeClock
 
 
 def _import(api: Api, items: list[dict[str, Any]], *list_ids: str) -> dict[str, Any]:

@@ -17,7 +17,8 @@ import pytest
 
 from app.sandbox.constant_contact import ConstantContactEmulator, seed_sample_campaigns
 from app.sandbox.samples import EXISTING
-from tests.sandbox.cc_support import Api, FakeClock
+from tests.sandbox.cc_support import Api
+from tests.sandbox.fake_clock import FakeClock
 
 MS_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 LIMIT_ERROR = [

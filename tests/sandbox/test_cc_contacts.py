@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.sandbox.cc_support import Api, FakeClock
+from tests.sandbox.cc_support import Api
+from tests.sandbox.fake_clock import FakeClock
 
 
 def conflict(contact_id: str) -> list[dict[str, str]]:

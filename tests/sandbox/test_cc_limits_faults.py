@@ -11,7 +11,8 @@ import pytest
 import requests
 
 from app.sandbox.constant_contact import ConstantContactEmulator
-from tests.sandbox.cc_support import Api, FakeClock
+from tests.sandbox.cc_support import Api
+from tests.sandbox.fake_clock import FakeClock
 
 THROTTLED = {"error_key": "throttled", "error_message": "Too Many Requests"}
 QUOTA = {"error_key": "quota_exceeded", "error_message": "Limit Exceeded"}
@@ -19,12 +20,8 @@ QUOTA = {"error_key": "quota_exceeded", "error_message": "Limit Exceeded"}
 
 @pytest.fixture
 def limited(state_path: Path, clock: FakeClock) -> Iterator[ConstantContactEmulator]:
-    emu = ConstantContactEmulator(state_path, clock=clock, enforce_limits=True)
-    emu.start()
-    try:
+    with ConstantContactEmulator(state_path, clock=clock, enforce_limits=True) as emu:
         yield emu
-    finally:
-        emu.stop()
 
 
 def test_more_than_four_requests_a_second_are_throttled(

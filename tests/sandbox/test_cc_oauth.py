@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from app.sandbox.constant_contact import ConstantContactEmulator
-from tests.sandbox.cc_support import FakeClock
+from tests.sandbox.fake_clock import FakeClock
 
 REDIRECT = "http://127.0.0.1:8765/callback"
 UNAUTHORIZED = {"error_key": "unauthorized", "error_message": "Unauthorized"}

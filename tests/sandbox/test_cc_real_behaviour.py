@@ -14,7 +14,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.sandbox.cc_support import Api, FakeClock
+from tests.sandbox.cc_support import Api
+from tests.sandbox.fake_clock import FakeClock
 
 ADDRESS = {"kind": "home", "street": "1 Main St", "city": "Chicago", "state": "IL"}
 

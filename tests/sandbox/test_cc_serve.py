@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
 from pathlib import Path
 
@@ -11,32 +10,17 @@ import requests
 
 from app.sandbox.constant_contact import serve_forever
 from tests.sandbox.cc_support import Api
+from tests.sandbox.serving import serve_forever_lines
 
 
 def test_serve_forever_prints_a_working_curl_line(tmp_path: Path) -> None:
-    lines: list[str] = []
-    stop = threading.Event()
-    server = threading.Thread(
-        target=serve_forever,
-        args=(tmp_path / "s.sqlite3",),
-        kwargs={"print_fn": lines.append, "stop": stop},
-    )
-    server.start()
-    try:
-        deadline = time.monotonic() + 10
-        while (
-            not any(line.startswith("Try: curl") for line in lines) and time.monotonic() < deadline
-        ):
-            time.sleep(0.01)
+    with serve_forever_lines(serve_forever, tmp_path / "s.sqlite3", 7) as lines:
         curl = next(line for line in lines if line.startswith("Try: curl"))
         token, url = re.search(r"Bearer (\S+)\" (\S+)$", curl).groups()  # type: ignore[union-attr]
         assert any("/oauth2/default/v1" in line for line in lines)
+        assert lines[-1] == "Press Ctrl+C to stop."
         response = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
         assert response.status_code == 200
-    finally:
-        stop.set()
-        server.join(timeout=10)
-    assert not server.is_alive()
 
 
 def test_bulk_import_of_40000_contacts(api: Api) -> None:

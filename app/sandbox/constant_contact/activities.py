@@ -15,7 +15,7 @@ from app.sandbox.constant_contact.errors import Reply, bad_request, error_array,
 from app.sandbox.constant_contact.faults import Faults
 from app.sandbox.constant_contact.state import State
 from app.sandbox.constant_contact.util import decode_cursor, encode_cursor, is_uuid, iso, new_id
-from app.sandbox.wire import dumps, loads
+from app.sandbox.kit.replies import dumps, loads
 
 log = logging.getLogger(__name__)
 

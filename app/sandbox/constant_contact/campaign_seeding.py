@@ -33,8 +33,8 @@ from app.sandbox.constant_contact.consent import new_email, unsubscribe
 from app.sandbox.constant_contact.lists import create_list
 from app.sandbox.constant_contact.state import State
 from app.sandbox.constant_contact.util import from_ms, iso, new_ids
+from app.sandbox.kit.replies import dumps
 from app.sandbox.samples import FIRST, LAST
-from app.sandbox.wire import dumps
 
 # A campaign seeded without sent_at went out a day ago: late opens and clicks still arrive.
 DEFAULT_AGE = timedelta(hours=24)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.sandbox.wire import dumps, loads
+from app.sandbox.kit.replies import dumps, loads
 
 KINDS = ("sends", "opens", "clicks", "forwards", "optouts", "bounces")
 DEVICES = ("computer", "mobile", "tablet", "other", "none")

@@ -11,7 +11,7 @@ from app.sandbox.constant_contact.calls import Call, Env
 from app.sandbox.constant_contact.contacts import includes
 from app.sandbox.constant_contact.errors import Reply, bad_request
 from app.sandbox.constant_contact.util import decode_cursor, encode_cursor, iso, parse_iso
-from app.sandbox.wire import loads
+from app.sandbox.kit.replies import loads
 
 STATUS_SQL = {
     "active": "(deleted_at IS NULL AND permission IN ('explicit', 'implicit'))",

@@ -9,7 +9,7 @@ from typing import Any
 
 from app.sandbox.constant_contact.contact_rules import SUB_RESOURCES
 from app.sandbox.constant_contact.util import iso
-from app.sandbox.wire import dumps, loads
+from app.sandbox.kit.replies import dumps, loads
 
 INSERT_SQL = (
     "INSERT INTO contacts (contact_id, email_lower, permission, created_at, updated_at,"

@@ -10,7 +10,7 @@ from typing import Any
 from app.sandbox.constant_contact.calls import Call, Env
 from app.sandbox.constant_contact.errors import ApiError, Reply, bad_request, conflict, not_found
 from app.sandbox.constant_contact.util import decode_cursor, encode_cursor, is_uuid, iso, new_id
-from app.sandbox.wire import dumps, loads
+from app.sandbox.kit.replies import dumps, loads
 
 MAX_FIELDS = 100
 TYPES = (

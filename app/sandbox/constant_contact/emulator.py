@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
-
 from app.sandbox.constant_contact import contact_store as store
 from app.sandbox.constant_contact.activities import ActivityRunner
 from app.sandbox.constant_contact.calls import Env
@@ -23,10 +21,12 @@ from app.sandbox.constant_contact.limits import DailyQuota, TokenBucket
 from app.sandbox.constant_contact.lists import create_list
 from app.sandbox.constant_contact.oauth import AUTH_PREFIX, DEFAULT_SCOPE, OAuthServer
 from app.sandbox.constant_contact.routes import PROCESSORS
-from app.sandbox.constant_contact.server import ApiApp, Limits, QuietHandler
+from app.sandbox.constant_contact.server import ApiApp, Limits
 from app.sandbox.constant_contact.state import State
 from app.sandbox.constant_contact.util import from_ms, iso, new_id
-from app.sandbox.wire import dumps
+from app.sandbox.kit.foreground import serve_until_stopped
+from app.sandbox.kit.replies import dumps
+from app.sandbox.kit.served_emulator import ServedEmulator
 
 SCALAR_FIELDS = (
     "first_name",
@@ -43,7 +43,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class ConstantContactEmulator:
+class ConstantContactEmulator(ServedEmulator):
     """A local Constant Contact v3 API + authorization server backed by one SQLite file.
 
     Args:
@@ -56,6 +56,9 @@ class ConstantContactEmulator:
         activity_delay: seconds an activity spends queued + processing before completing.
     """
 
+    state: State
+    app: ApiApp
+
     def __init__(
         self,
         state_path: Path,
@@ -66,11 +69,11 @@ class ConstantContactEmulator:
         enforce_limits: bool = True,
         activity_delay: float = 0.0,
     ) -> None:
+        super().__init__("cc-emulator")
         self.clock = clock or utc_now
         self.state = State(Path(state_path))
         self.faults = Faults()
         self.enforce_limits = enforce_limits
-        self._stopping = threading.Event()
         self.runner = ActivityRunner(self.state, self.clock, self.faults, activity_delay)
         self.runner.processors.update(PROCESSORS)
         token_limit = TokenBucket(1.0) if enforce_limits else None
@@ -82,46 +85,16 @@ class ConstantContactEmulator:
         )
         self.env = Env(self.state, self.clock, self.runner)
         self.campaigns = Campaigns(self.state, self.clock)
-        self.app = ApiApp(self.env, self.oauth, self.faults, limits, self._stopping)
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
-        self.base_url = ""
+        self.app = ApiApp(self.env, self.oauth, self.faults, limits, self.stopping)
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> ConstantContactEmulator:
-        if self._server is not None:
-            raise RuntimeError("the emulator is already running")
-        self._stopping.clear()
-        self._server = make_server(
-            host, port, self.app, threaded=True, request_handler=QuietHandler
-        )
-        self.base_url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="cc-emulator", daemon=True
-        )
-        self._thread.start()
+    def _after_start(self) -> None:
         self.runner.start()
         self.campaigns.catch_up()  # activity that arrived while the sandbox was closed
-        return self
 
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+    def _before_close(self) -> None:
         self.runner.stop()
-        self.state.close()
-
-    def __enter__(self) -> ConstantContactEmulator:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def api_url(self) -> str:
@@ -130,12 +103,6 @@ class ConstantContactEmulator:
     @property
     def auth_url(self) -> str:
         return f"{self.base_url}{AUTH_PREFIX}"
-
-    def request_counts(self) -> dict[str, int]:
-        return self.app.counts.snapshot()
-
-    def reset_counts(self) -> None:
-        self.app.counts.reset()
 
     def wait_for_activities(self, timeout: float = 30.0) -> bool:
         """Block until every queued activity has finished."""
@@ -320,24 +287,26 @@ def serve_forever(
     stop: threading.Event | None = None,
 ) -> None:
     """Run a sandbox server until Ctrl+C (or ``stop`` is set), printing where it listens."""
-    emulator = ConstantContactEmulator(Path(state_path), enforce_limits=enforce_limits)
-    emulator.start(host, port)
-    stop = stop or threading.Event()
-    try:
-        token = emulator.issue_token()["access_token"]
-        print_fn(f"Constant Contact sandbox API:  {emulator.api_url}")
-        print_fn(f"Authorization server:          {emulator.auth_url}")
-        print_fn(f"State file:                    {Path(state_path)}")
-        print_fn(f"Admin (counts, faults):        {emulator.base_url}/__emulator/counts")
-        print_fn(
-            f"Campaign clock:                POST {emulator.base_url}/_sandbox/campaigns/advance"
-            ' {"hours": N}'
-        )
-        print_fn(f'Try: curl -H "Authorization: Bearer {token}" {emulator.api_url}/contact_lists')
-        print_fn("Press Ctrl+C to stop.")
-        while not stop.wait(0.5):  # a timed wait lets Ctrl+C through on Windows too
-            pass
-    except KeyboardInterrupt:
-        print_fn("Stopping the sandbox.")
-    finally:
-        emulator.stop()
+    serve_until_stopped(
+        ConstantContactEmulator(Path(state_path), enforce_limits=enforce_limits),
+        host,
+        port,
+        banner=_banner,
+        farewell="Stopping the sandbox.",
+        print_fn=print_fn,
+        stop=stop,
+    )
+
+
+def _banner(emulator: ConstantContactEmulator) -> list[str]:
+    token = emulator.issue_token()["access_token"]
+    return [
+        f"Constant Contact sandbox API:  {emulator.api_url}",
+        f"Authorization server:          {emulator.auth_url}",
+        f"State file:                    {emulator.state.path}",
+        f"Admin (counts, faults):        {emulator.base_url}/__emulator/counts",
+        f"Campaign clock:                POST {emulator.base_url}/_sandbox/campaigns/advance"
+        ' {"hours": N}',
+        f'Try: curl -H "Authorization: Bearer {token}" {emulator.api_url}/contact_lists',
+        "Press Ctrl+C to stop.",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.sandbox.wire import Reply
+from app.sandbox.kit.replies import Reply
 
 UNAUTHORIZED_BODY = {"error_key": "unauthorized", "error_message": "Unauthorized"}
 THROTTLED_BODY = {"error_key": "throttled", "error_message": "Too Many Requests"}

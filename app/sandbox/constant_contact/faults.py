@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.sandbox.wire import ForcedFaults
+from app.sandbox.kit.forced_faults import ForcedFaults
 
 FORCE_KINDS = ("throttled", "quota_exceeded", "500", "503", "timeout", "reset")
 FAILED_STATES = ("failed", "timed_out", "cancelled")
@@ -24,11 +23,8 @@ class ActivityFailure:
 class Faults(ForcedFaults):
     """Thread-safe fault knobs read by the server on every API request.
 
-    Attributes (settable at any time):
-        latency_ms: delay added to every API request.
-        error_rate: probability (0..1) that an API request answers a random 500.
-        seed: reseeds the RNG behind ``error_rate``.
-        timeout_seconds: how long a forced "timeout" holds the response before dropping it.
+    The knobs are :class:`ForcedFaults`'s (``latency_ms``, ``error_rate`` as random 500s,
+    ``seed``, ``timeout_seconds``); failed activities are Constant Contact's own.
     """
 
     FORCE_KINDS = FORCE_KINDS
@@ -36,19 +32,6 @@ class Faults(ForcedFaults):
     def __init__(self, seed: int | None = 0) -> None:
         super().__init__(seed)
         self._activity_failures: list[ActivityFailure] = []
-        self._seed = seed
-        self.latency_ms = 0
-        self.timeout_seconds = 30.0
-
-    @property
-    def seed(self) -> int | None:
-        return self._seed
-
-    @seed.setter
-    def seed(self, value: int | None) -> None:
-        with self._lock:
-            self._seed = value
-            self._rng = random.Random(value)
 
     def fail_next_activity(self, state: str = "failed", errors: Iterable[str] = ()) -> None:
         """Make the next activity end in ``state`` (failed, timed_out or cancelled)."""
@@ -59,23 +42,14 @@ class Faults(ForcedFaults):
 
     def clear(self) -> None:
         """Drop all queued faults and reset latency and error rate."""
+        super().clear()
         with self._lock:
-            self._forced.clear()
             self._activity_failures.clear()
-            self.latency_ms = 0
-            self.error_rate = 0.0
 
     def configure(self, settings: Mapping[str, Any]) -> None:
-        """Apply a JSON-style mapping (the admin endpoint's body)."""
-        if settings.get("clear"):
-            self.clear()
-        if "seed" in settings:
-            self.seed = settings["seed"]
-        for name in ("latency_ms", "error_rate", "timeout_seconds"):
-            if name in settings:
-                setattr(self, name, float(settings[name]))
-        for item in settings.get("force", ()):
-            self.force(item["pattern"], str(item["kind"]), int(item.get("times", 1)))
+        """Apply a JSON-style mapping (the admin endpoint's body); ``fail_next_activity``
+        takes ``{state, errors}``."""
+        super().configure(settings)
         failure = settings.get("fail_next_activity")
         if failure:
             self.fail_next_activity(failure.get("state", "failed"), failure.get("errors", ()))

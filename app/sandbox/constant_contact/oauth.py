@@ -18,7 +18,7 @@ from app.sandbox.constant_contact.limits import TokenBucket
 from app.sandbox.constant_contact.oauth_pages import consent_page, device_page, message_page
 from app.sandbox.constant_contact.state import State
 from app.sandbox.constant_contact.util import iso, parse_iso
-from app.sandbox.wire import dumps, loads
+from app.sandbox.kit.replies import dumps, loads
 
 AUTH_PREFIX = "/oauth2/default/v1"
 ACCESS_TTL = timedelta(hours=24)

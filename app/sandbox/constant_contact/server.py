@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections import Counter
-from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from app.sandbox.constant_contact import errors
@@ -21,7 +18,9 @@ from app.sandbox.constant_contact.limits import DailyQuota, TokenBucket
 from app.sandbox.constant_contact.oauth import AUTH_PREFIX, DEFAULT_SCOPE, OAuthServer
 from app.sandbox.constant_contact.routes import Route, build_map
 from app.sandbox.constant_contact.util import iso_ms
-from app.sandbox.wire import Dropped, drop, to_response
+from app.sandbox.kit.cut_connections import Dropped
+from app.sandbox.kit.emulator_app import EmulatorApp, admin_route
+from app.sandbox.kit.replies import to_response
 
 log = logging.getLogger(__name__)
 
@@ -31,36 +30,6 @@ AUTH_ROUTES = {
     "device": ("GET", "POST"),
     **{k: (v,) for k, v in COUNTED_AUTH_ROUTES.items()},
 }
-
-
-class QuietHandler(WSGIRequestHandler):
-    """No access log on stderr; the emulator counts requests instead."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        log.debug(message, *args)
-
-
-class RequestCounter:
-    """Thread-safe counts of served requests by "METHOD /path-template"."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
-
-    def add(self, key: str) -> None:
-        with self._lock:
-            self._counts[key] += 1
-
-    def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return dict(self._counts)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._counts.clear()
 
 
 class Limits:
@@ -77,8 +46,8 @@ class Limits:
             raise errors.quota_exceeded()
 
 
-class ApiApp:
-    """The WSGI callable serving /v3, /oauth2/default/v1 and /__emulator."""
+class ApiApp(EmulatorApp[Faults]):
+    """The WSGI callable serving /v3, /oauth2/default/v1 and /__emulator (or /_sandbox)."""
 
     def __init__(
         self,
@@ -88,28 +57,17 @@ class ApiApp:
         limits: Limits | None,
         stopping: threading.Event,
     ) -> None:
+        super().__init__(faults, stopping)
         self.env = env
         self.oauth = oauth
-        self.faults = faults
         self.limits = limits
-        self.counts = RequestCounter()
-        self.stopping = stopping
         self._map = build_map()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        request = Request(environ)
-        try:
-            response = self.dispatch(request)
-        except Dropped:
-            response = Response(b"", status=500)
-        return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
         path = request.path
-        if path.startswith("/__emulator/"):
-            return self._admin(request, path[len("/__emulator/") :])
-        if path.startswith("/_sandbox/"):
-            return self._admin(request, path[len("/_sandbox/") :])
+        admin = admin_route(path)
+        if admin is not None:
+            return self._admin(request, admin)
         if path.startswith(AUTH_PREFIX + "/"):
             return self._auth(request, path[len(AUTH_PREFIX) + 1 :])
         return self._api(request)
@@ -165,14 +123,9 @@ class ApiApp:
             raise errors.quota_exceeded()
         if kind in ("500", "503"):
             raise errors.server_error(int(kind))
-        if kind == "timeout":
-            self.stopping.wait(self.faults.timeout_seconds)
-            drop(request)
-        if kind == "reset":
-            drop(request)
+        self.cut_if_forced(request, kind)
         if api:
-            if self.faults.latency_ms > 0:
-                self.stopping.wait(self.faults.latency_ms / 1000)
+            self.add_latency()
             if self.faults.roll_error():
                 raise errors.server_error()
 
@@ -196,17 +149,9 @@ class ApiApp:
     # -- admin ----------------------------------------------------------------------------
 
     def _admin(self, request: Request, route: str) -> Response:
-        if route == "counts" and request.method == "GET":
-            return to_response(Reply(200, self.counts.snapshot()))
-        if route == "counts/reset" and request.method == "POST":
-            self.counts.reset()
-            return to_response(Reply(200, {}))
-        if route == "faults" and request.method == "POST":
-            try:
-                self.faults.configure(json.loads(request.get_data() or b"{}"))
-            except (ValueError, KeyError, TypeError) as exc:
-                return to_response(Reply(400, {"error": str(exc)}))
-            return to_response(Reply(200, {}))
+        common = self.counts_and_faults(request, route)
+        if common is not None:
+            return to_response(common)
         if route == "campaigns/advance" and request.method == "POST":
             return to_response(self._advance_campaigns(request))
         if route == "token" and request.method == "POST":

@@ -1,12 +1,8 @@
-"""The emulator's SQLite state: one connection guarded by a lock, schema and JSON helpers."""
+"""The Constant Contact emulator's SQLite state: its schema on the kit's one-lock connection."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from app.sandbox.kit.sqlite_state import SqliteState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS contacts (
@@ -122,49 +118,8 @@ CREATE INDEX IF NOT EXISTS tracking_contact ON tracking(contact_id, at_ms);
 """
 
 
-class State:
-    """Owns the SQLite file. All access goes through :meth:`tx`, which holds one lock.
+class State(SqliteState):
+    """The Constant Contact emulator's SQLite file (see :class:`SqliteState`)."""
 
-    One connection is shared by the server threads and the activity worker; the lock keeps
-    it to one user at a time, which is simple and fast enough for a local emulator.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=OFF")  # a sandbox: speed over crash safety
-            conn.execute("PRAGMA cache_size=-65536")
-            conn.execute("PRAGMA temp_store=MEMORY")
-            conn.executescript(SCHEMA)
-            self._conn = conn
-        return self._conn
-
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """Run a block in one transaction under the state lock."""
-        with self._lock:
-            conn = self._connection()
-            if conn.in_transaction:  # nested use: the outer block commits
-                yield conn
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+    SCHEMA = SCHEMA
+    PRAGMAS = ("cache_size=-65536", "temp_store=MEMORY")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
-from app.sandbox.wire import Reply
+from app.sandbox.kit.replies import Reply
 
 if TYPE_CHECKING:  # the emulator imports this module
     from app.sandbox.klaviyo.emulator import KlaviyoEmulator
@@ -31,16 +31,11 @@ def handle(emulator: KlaviyoEmulator, request: Request, route: str) -> Reply:
     method = request.method
     try:
         body: dict[str, Any] = json.loads(request.get_data() or b"{}") if method == "POST" else {}
-        if (method, route) == ("GET", "counts"):
-            return Reply(200, emulator.request_counts())
+        common = emulator.app.counts_and_faults(request, route)
+        if common is not None:
+            return common
         if (method, route) == ("GET", "counts/writes"):
             return Reply(200, emulator.write_request_counts())
-        if (method, route) == ("POST", "counts/reset"):
-            emulator.reset_counts()
-            return Reply(200, {})
-        if (method, route) == ("POST", "faults"):
-            emulator.faults.configure(body)
-            return Reply(200, {})
         if (method, route) == ("POST", "settings"):
             _settings(emulator, body)
             return Reply(200, {})

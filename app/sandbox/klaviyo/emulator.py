@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
-
+from app.sandbox.kit.foreground import serve_until_stopped
+from app.sandbox.kit.served_emulator import ServedEmulator
 from app.sandbox.klaviyo import admin, consent, jobs, metrics, profile_store
 from app.sandbox.klaviyo.calls import Env, Settings
 from app.sandbox.klaviyo.faults import Faults
@@ -19,7 +19,7 @@ from app.sandbox.klaviyo.inspection import Inspection
 from app.sandbox.klaviyo.limits import LIST_CREATE, RouteLimits
 from app.sandbox.klaviyo.lists import new_list
 from app.sandbox.klaviyo.routes import ALL_SCOPES
-from app.sandbox.klaviyo.server import KlaviyoApp, QuietHandler
+from app.sandbox.klaviyo.server import KlaviyoApp
 from app.sandbox.klaviyo.state import State, get_meta, set_meta
 
 COMPANY_ID = "SBXKLV"
@@ -30,7 +30,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class KlaviyoEmulator(Inspection):
+class KlaviyoEmulator(ServedEmulator, Inspection):
     """A local Klaviyo API: lists, profiles, bulk import, consent, suppressions, events.
 
     Args:
@@ -42,10 +42,14 @@ class KlaviyoEmulator(Inspection):
 
     Attributes:
         base_url: ``http://127.0.0.1:<port>``; the API is under ``api_url`` (``/api``) and
-            the admin routes under ``admin_url`` (``/_sandbox``).
+            the admin routes under ``admin_url`` (``/_sandbox``). :meth:`request_counts`
+            counts requests by "METHOD /api/path/{template}".
         settings: job timing and the subscribe-clears-suppressions rule (``Settings``).
         faults: fault injection (``Faults``).
     """
+
+    state: State
+    app: KlaviyoApp
 
     def __init__(
         self,
@@ -56,6 +60,7 @@ class KlaviyoEmulator(Inspection):
         company_id: str = COMPANY_ID,
         seed: int | None = None,
     ) -> None:
+        super().__init__("klaviyo-emulator")
         self._base_clock = clock or utc_now
         self._offset = timedelta()
         self.state = State(Path(state_path))
@@ -69,17 +74,14 @@ class KlaviyoEmulator(Inspection):
         self.env = Env(self.state, self.clock, Ids(seed), company, self.settings)
         self.env.job_failures = self.faults.job_failures
         self.limits = RouteLimits(self.clock, daily_only=not enforce_limits)
-        self._stopping = threading.Event()
         self.app = KlaviyoApp(
             self.env,
             self.faults,
             self.limits,
-            self._stopping,
+            self.stopping,
             lambda r, p: admin.handle(self, r, p),
         )
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
-        self.base_url = self.api_url = self.admin_url = ""
+        self.api_url = self.admin_url = ""
 
     @property
     def company_id(self) -> str:
@@ -94,51 +96,15 @@ class KlaviyoEmulator(Inspection):
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> KlaviyoEmulator:
-        if self._server is not None:
-            raise RuntimeError("the emulator is already running")
-        self._stopping.clear()
-        self._server = make_server(
-            host, port, self.app, threaded=True, request_handler=QuietHandler
-        )
-        self.base_url = f"http://{host}:{self._server.server_port}"
+    def _after_start(self) -> None:
         self.api_url = f"{self.base_url}/api"
         self.admin_url = f"{self.base_url}/_sandbox"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="klaviyo-emulator", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        self.state.close()
-
-    def __enter__(self) -> KlaviyoEmulator:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- requests -------------------------------------------------------------------------
-
-    def request_counts(self) -> dict[str, int]:
-        """Requests served, by "METHOD /api/path/{template}"."""
-        return self.app.counts.snapshot()
 
     def write_request_counts(self) -> dict[str, int]:
         """The POST, PATCH, PUT and DELETE requests among :meth:`request_counts`."""
         return {k: v for k, v in self.request_counts().items() if k.startswith(_WRITES)}
-
-    def reset_counts(self) -> None:
-        self.app.counts.reset()
 
     def complete_jobs(self) -> int:
         """Complete every pending bulk job now; returns how many there were."""
@@ -295,17 +261,16 @@ def serve_forever(
     seed: Callable[[KlaviyoEmulator], Any] | None = None,
 ) -> None:
     """Run a sandbox Klaviyo until Ctrl+C (or ``stop`` is set), saying where."""
-    emulator = KlaviyoEmulator(Path(state_path), enforce_limits=enforce_limits)
-    if seed is not None:
-        seed(emulator)
-    emulator.start(host, port)
-    stop = stop or threading.Event()
-    try:
-        print_fn(f"Klaviyo sandbox: {emulator.api_url}")
-        print_fn(f"Admin (counts, faults, stats): {emulator.admin_url}/stats")
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        print_fn("Stopping the Klaviyo sandbox.")
-    finally:
-        emulator.stop()
+    serve_until_stopped(
+        KlaviyoEmulator(Path(state_path), enforce_limits=enforce_limits),
+        host,
+        port,
+        banner=lambda emu: [
+            f"Klaviyo sandbox: {emu.api_url}",
+            f"Admin (counts, faults, stats): {emu.admin_url}/stats",
+        ],
+        farewell="Stopping the Klaviyo sandbox.",
+        print_fn=print_fn,
+        stop=stop,
+        seed=seed,
+    )

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.sandbox.wire import Reply
+from app.sandbox.kit.replies import Reply
 
 JSONAPI = "application/vnd.api+json"
 RATE_LIMIT_DOCS = (

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.klaviyo import metrics, profile_store
 from app.sandbox.klaviyo.calls import Call, Env
 from app.sandbox.klaviyo.errors import invalid, not_found, payload_too_large
@@ -33,7 +34,6 @@ from app.sandbox.klaviyo.jsonapi import (
     self_link,
     single,
 )
-from app.sandbox.wire import Reply
 
 PATH = "/api/events"
 BACKFILL_SINCE = "2026-07-15"

@@ -10,11 +10,10 @@ Kinds: ``429`` (the 2024 body with ``Retry-After``), ``429-bare`` (the 2023 answ
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 from typing import Any
 
-from app.sandbox.wire import ForcedFaults
+from app.sandbox.kit.forced_faults import ForcedFaults
 
 FORCE_KINDS = (
     "429",
@@ -33,22 +32,20 @@ JOB_ENDS = ("cancelled",)
 class Faults(ForcedFaults):
     """Thread-safe knobs read by the server on every API call.
 
-    Attributes (settable at any time):
-        latency_ms: delay added to every call.
-        error_rate: probability (0..1) that a call answers a random 500.
+    Beside :class:`ForcedFaults`'s knobs (``error_rate`` answers a random 500):
         retry_after: the seconds a forced 429 asks to wait.
         omit_retry_after: no ``Retry-After`` on any 429, real or forced (as recorded in 2023).
-        timeout_seconds: how long a forced "timeout" holds the answer before dropping it.
     """
 
     FORCE_KINDS = FORCE_KINDS
+    INT_KNOBS = ("retry_after",)
+    BOOL_KNOBS = ("omit_retry_after",)
+
+    retry_after = 1
+    omit_retry_after = False
 
     def __init__(self, seed: int | None = 0) -> None:
         super().__init__(seed)
-        self.latency_ms = 0.0
-        self.retry_after = 1
-        self.omit_retry_after = False
-        self.timeout_seconds = 30.0
         self.job_failures: list[str] = []
 
     def fail_next_job(self, status: str = "cancelled") -> None:
@@ -59,28 +56,14 @@ class Faults(ForcedFaults):
             self.job_failures.append(status)
 
     def clear(self) -> None:
+        super().clear()
         with self._lock:
-            self._forced.clear()
             self.job_failures.clear()
-            self.latency_ms = 0.0
-            self.error_rate = 0.0
             self.omit_retry_after = False
 
     def configure(self, settings: Mapping[str, Any]) -> None:
-        """Apply a JSON-style mapping (the admin route's body)."""
-        if settings.get("clear"):
-            self.clear()
-        if "seed" in settings:
-            with self._lock:
-                self._rng = random.Random(settings["seed"])
-        for name in ("latency_ms", "error_rate", "timeout_seconds"):
-            if name in settings:
-                setattr(self, name, float(settings[name]))
-        if "retry_after" in settings:
-            self.retry_after = int(settings["retry_after"])
-        if "omit_retry_after" in settings:
-            self.omit_retry_after = bool(settings["omit_retry_after"])
-        for item in settings.get("force", ()):
-            self.force(item["pattern"], str(item["kind"]), int(item.get("times", 1)))
+        """Apply a JSON-style mapping (the admin route's body); ``fail_next_job`` takes a
+        status."""
+        super().configure(settings)
         if settings.get("fail_next_job"):
             self.fail_next_job(str(settings["fail_next_job"]))

@@ -14,6 +14,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.klaviyo import consent, jobs, profile_store
 from app.sandbox.klaviyo.calls import Call, Env
 from app.sandbox.klaviyo.errors import KlaviyoError, invalid, not_found, payload_too_large
@@ -30,7 +31,6 @@ from app.sandbox.klaviyo.jsonapi import (
     single,
 )
 from app.sandbox.klaviyo.lists import list_resource
-from app.sandbox.wire import Reply
 
 KIND = "import"
 PATH = "/api/profile-bulk-import-jobs"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.klaviyo import profile_store
 from app.sandbox.klaviyo.calls import Call, Env
 from app.sandbox.klaviyo.errors import invalid, not_found
@@ -25,7 +26,6 @@ from app.sandbox.klaviyo.jsonapi import (
     self_link,
     single,
 )
-from app.sandbox.wire import Reply
 
 PATH = "/api/lists"
 OPT_IN = ("single_opt_in", "double_opt_in")

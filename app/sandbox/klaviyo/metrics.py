@@ -13,12 +13,12 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.klaviyo.calls import Call, Env
 from app.sandbox.klaviyo.errors import not_found
 from app.sandbox.klaviyo.filters import Field, to_sql
 from app.sandbox.klaviyo.ids import read, stamp
 from app.sandbox.klaviyo.jsonapi import collection, relationship_links, self_link, single
-from app.sandbox.wire import Reply
 
 PATH = "/api/metrics"
 KLAVIYO = ("klaviyo", "Klaviyo", "Internal")

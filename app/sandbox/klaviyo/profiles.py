@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.klaviyo import profile_store
 from app.sandbox.klaviyo.calls import Call, Env
 from app.sandbox.klaviyo.errors import duplicate_profile, invalid, not_found
 from app.sandbox.klaviyo.filters import Field, to_sql
 from app.sandbox.klaviyo.jsonapi import attributes, collection, keyset_page, require_type, single
-from app.sandbox.wire import Reply
 
 MAX_BYTES = 100 * 1024
 _TIME_OPS = frozenset({"greater-than", "less-than"})

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.klaviyo import (
     events,
     import_jobs,
@@ -32,7 +33,6 @@ from app.sandbox.klaviyo.errors import (
     revision_missing,
 )
 from app.sandbox.klaviyo.limits import LIST_CREATE, XL, L, M, S, Tier
-from app.sandbox.wire import Reply
 
 V3 = "2022-10-17"
 REVISION = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(\.[A-Za-z0-9]+)?$")

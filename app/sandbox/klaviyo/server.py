@@ -12,16 +12,17 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.kit.cut_connections import Dropped
+from app.sandbox.kit.emulator_app import EmulatorApp, admin_route
+from app.sandbox.kit.replies import Reply, to_response
 from app.sandbox.klaviyo import jobs
 from app.sandbox.klaviyo.calls import Call, Env
 from app.sandbox.klaviyo.errors import (
@@ -41,11 +42,9 @@ from app.sandbox.klaviyo.errors import (
 from app.sandbox.klaviyo.faults import Faults
 from app.sandbox.klaviyo.limits import RouteLimits
 from app.sandbox.klaviyo.routes import ROUTES, Route, check_revision
-from app.sandbox.wire import Dropped, Reply, drop, to_response
 
 log = logging.getLogger(__name__)
 
-ADMIN_PREFIXES = ("/_sandbox/", "/__emulator/")
 SCHEME = "klaviyo-api-key"
 BODY_TYPES = ("application/vnd.api+json", "application/json")
 CHALLENGE = (
@@ -54,40 +53,10 @@ CHALLENGE = (
 )
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log on stderr; the emulator counts requests instead."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        log.debug(message, *args)
-
-
-class RequestCounter:
-    """Thread-safe counts of served requests by "METHOD /path-template"."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
-
-    def add(self, key: str) -> None:
-        with self._lock:
-            self._counts[key] += 1
-
-    def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return dict(self._counts)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._counts.clear()
-
-
 AdminHandler = Callable[[Request, str], Reply]
 
 
-class KlaviyoApp:
+class KlaviyoApp(EmulatorApp[Faults]):
     """The WSGI callable serving ``/api`` and the admin routes."""
 
     def __init__(
@@ -98,28 +67,18 @@ class KlaviyoApp:
         stopping: threading.Event,
         admin: AdminHandler,
     ) -> None:
+        super().__init__(faults, stopping)
         self.env = env
-        self.faults = faults
         self.limits = limits
-        self.stopping = stopping
         self.admin = admin
-        self.counts = RequestCounter()
         self._map = Map(
             [Rule(r.path, methods=[r.method], endpoint=r) for r in ROUTES], strict_slashes=False
         )
 
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        request = Request(environ)
-        try:
-            response = self.dispatch(request)
-        except Dropped:
-            response = Response(b"", status=500)
-        return response(environ, start_response)
-
     def dispatch(self, request: Request) -> Response:
-        for prefix in ADMIN_PREFIXES:
-            if request.path.startswith(prefix):
-                return to_response(self.admin(request, request.path[len(prefix) :]))
+        admin = admin_route(request.path)
+        if admin is not None:
+            return to_response(self.admin(request, admin))
         adapter = self._map.bind_to_environ(request.environ)
         try:
             route, params = adapter.match(method=request.method)
@@ -222,13 +181,8 @@ class KlaviyoApp:
                 content_type="text/html",
                 headers=[("server", "cloudflare")],
             )
-        if kind == "timeout":
-            self.stopping.wait(self.faults.timeout_seconds)
-            drop(request)
-        if kind == "reset":
-            drop(request)
-        if self.faults.latency_ms > 0:
-            self.stopping.wait(self.faults.latency_ms / 1000)
+        self.cut_if_forced(request, kind)
+        self.add_latency()
         if self.faults.roll_error():
             return server_error().reply
         return None

@@ -1,4 +1,4 @@
-"""The Klaviyo emulator's SQLite state: one connection under a lock, and the schema.
+"""The Klaviyo emulator's SQLite state: its schema and its account's meta values.
 
 Emails are matched without regard to case through ``email_key`` (the address lowercased);
 timestamps are ISO 8601 text in UTC with microseconds, so they sort and compare as text.
@@ -7,10 +7,8 @@ timestamps are ISO 8601 text in UTC with microseconds, so they sort and compare 
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+
+from app.sandbox.kit.sqlite_state import SqliteState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -157,47 +155,11 @@ CREATE INDEX IF NOT EXISTS consent_log_profile ON consent_log(profile_id, seq);
 """
 
 
-class State:
-    """Owns the SQLite file; every access goes through :meth:`tx`, which holds one lock."""
+class State(SqliteState):
+    """The Klaviyo emulator's SQLite file (see :class:`SqliteState`)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=OFF")  # a sandbox: speed over crash safety
-            conn.execute("PRAGMA cache_size=-32000")
-            conn.executescript(SCHEMA)
-            self._conn = conn
-        return self._conn
-
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """Run a block in one transaction under the state lock (nested blocks join it)."""
-        with self._lock:
-            conn = self._connection()
-            if conn.in_transaction:
-                yield conn
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+    SCHEMA = SCHEMA
+    PRAGMAS = ("cache_size=-32000",)
 
 
 def get_meta(conn: sqlite3.Connection, name: str) -> str | None:

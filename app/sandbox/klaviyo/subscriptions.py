@@ -14,13 +14,13 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.klaviyo import consent, profile_store
 from app.sandbox.klaviyo.calls import Call, Env
 from app.sandbox.klaviyo.errors import invalid
 from app.sandbox.klaviyo.ids import parse_time
 from app.sandbox.klaviyo.jsonapi import attributes, require_type
 from app.sandbox.klaviyo.lists import require_list
-from app.sandbox.wire import Reply
 
 MAX_SUBSCRIBE = 1000
 MAX_UNSUBSCRIBE = 100

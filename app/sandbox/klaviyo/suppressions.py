@@ -14,6 +14,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.klaviyo import consent, jobs, profile_store
 from app.sandbox.klaviyo.calls import Call, Env
 from app.sandbox.klaviyo.errors import invalid
@@ -29,7 +30,6 @@ from app.sandbox.klaviyo.jsonapi import (
     single,
 )
 from app.sandbox.klaviyo.lists import require_list
-from app.sandbox.wire import Reply
 
 KIND = "suppression"
 TYPE = "profile-suppression-bulk-create-job"

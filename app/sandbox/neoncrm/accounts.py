@@ -19,13 +19,13 @@ import math
 import sqlite3
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.neoncrm import custom_fields, errors, records
 from app.sandbox.neoncrm.account_store import AccountRow, individual_types
 from app.sandbox.neoncrm.calls import Call, Env
 from app.sandbox.neoncrm.errors import bad_request, not_found
 from app.sandbox.neoncrm.records import INDIVIDUAL
 from app.sandbox.neoncrm.state import next_id
-from app.sandbox.wire import Reply
 
 MERGED = 222
 ID_STARTS = {"contact": 5000, "address": 8000}

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
-from app.sandbox.wire import Reply, to_response
+from app.sandbox.kit.replies import Reply, to_response
 
 if TYPE_CHECKING:
     from app.sandbox.neoncrm.emulator import NeonCrmEmulator
@@ -40,6 +40,9 @@ def handle(emulator: NeonCrmEmulator, request: Request, route: str) -> Response:
         body = json.loads(request.get_data() or b"{}") if request.method == "POST" else {}
     except ValueError:
         return _error(400, "the body is not JSON")
+    common = emulator.app.counts_and_faults(request, route.strip("/"))
+    if common is not None:
+        return to_response(common)
     parts = route.strip("/").split("/")
     try:
         return _route(emulator, request.method, parts, body)
@@ -49,14 +52,6 @@ def handle(emulator: NeonCrmEmulator, request: Request, route: str) -> Response:
 
 def _route(emulator: NeonCrmEmulator, method: str, parts: list[str], body: Any) -> Response:
     app = emulator.app
-    if parts == ["counts"] and method == "GET":
-        return _ok(app.counts.snapshot())
-    if parts == ["counts", "reset"] and method == "POST":
-        app.counts.reset()
-        return _ok()
-    if parts == ["faults"] and method == "POST":
-        app.faults.configure(body)
-        return _ok()
     if parts == ["limits"] and method == "POST":
         if app.limits is None:
             return _error(409, "limits are not enforced in this emulator")

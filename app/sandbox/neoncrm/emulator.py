@@ -8,16 +8,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.kit.foreground import serve_until_stopped
+from app.sandbox.kit.served_emulator import ServedEmulator
 from app.sandbox.neoncrm import admin
 from app.sandbox.neoncrm.account_store import AccountStore
 from app.sandbox.neoncrm.calls import Env, Settings
 from app.sandbox.neoncrm.faults import Faults, Gate
 from app.sandbox.neoncrm.limits import EndpointLimits
 from app.sandbox.neoncrm.seeding import Seeding
-from app.sandbox.neoncrm.server import PRODUCTION_PREFIX, TRIAL_PREFIX, NeonApp, QuietHandler
+from app.sandbox.neoncrm.server import PRODUCTION_PREFIX, TRIAL_PREFIX, NeonApp
 from app.sandbox.neoncrm.state import State
 
 
@@ -25,12 +26,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class NeonCrmEmulator(Seeding):
+class NeonCrmEmulator(ServedEmulator, Seeding):
     """A local Neon CRM API v2: accounts, search, custom fields, limits and faults.
 
     After :meth:`start`: :attr:`api_url` is the production host's base
     (``https://api.neoncrm.com/v2``), :attr:`trial_url` the trial host's
     (``https://trial.neoncrm.com/v2``), :attr:`admin_url` the ``/_sandbox`` admin routes.
+    :meth:`request_counts` counts requests by "METHOD /path-template" (e.g.
+    "POST /accounts/search").
 
     Args:
         state_path: the SQLite file; data persists between launches.
@@ -38,6 +41,9 @@ class NeonCrmEmulator(Seeding):
         enforce_limits: False turns off the concurrency limits (and any rate).
         per_second: a per-org, per-endpoint rate to enforce as well (None: none).
     """
+
+    state: State
+    app: NeonApp
 
     def __init__(
         self,
@@ -47,6 +53,7 @@ class NeonCrmEmulator(Seeding):
         enforce_limits: bool = True,
         per_second: int | None = None,
     ) -> None:
+        super().__init__("neoncrm-emulator")
         self._base_clock = clock or utc_now
         self._offset = timedelta()
         self.state = State(Path(state_path))
@@ -54,11 +61,8 @@ class NeonCrmEmulator(Seeding):
         self.env = Env(self.state, self.store, self.clock, Settings())
         self.faults = Faults()
         self.limits = EndpointLimits(self.clock, per_second=per_second) if enforce_limits else None
-        self._stopping = threading.Event()
-        self.app = NeonApp(self.env, self.faults, self.limits, self._stopping, self._admin)
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
-        self.base_url = self.api_url = self.trial_url = self.admin_url = ""
+        self.app = NeonApp(self.env, self.faults, self.limits, self.stopping, self._admin)
+        self.api_url = self.trial_url = self.admin_url = ""
 
     def clock(self) -> datetime:
         return self._base_clock() + self._offset
@@ -73,52 +77,16 @@ class NeonCrmEmulator(Seeding):
 
     # -- lifecycle ----------------------------------------------------------------------------
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> NeonCrmEmulator:
-        if self._server is not None:
-            raise RuntimeError("the emulator is already running")
-        self._stopping.clear()
-        self._server = make_server(
-            host, port, self.app, threaded=True, request_handler=QuietHandler
-        )
-        self.base_url = f"http://{host}:{self._server.server_port}"
+    def _after_start(self) -> None:
         self.api_url = self.base_url + PRODUCTION_PREFIX
         self.trial_url = self.base_url + TRIAL_PREFIX
         self.admin_url = self.base_url + "/_sandbox"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            args=(0.05,),
-            name="neoncrm-emulator",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
 
     def stop(self) -> None:
-        self._stopping.set()
-        self.faults.clear()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        self.state.close()
-
-    def __enter__(self) -> NeonCrmEmulator:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self.faults.clear()  # releases held requests, so none outlives the server
+        super().stop()
 
     # -- observing and steering -----------------------------------------------------------------
-
-    def request_counts(self) -> dict[str, int]:
-        """Requests served, by "METHOD /path-template" (e.g. "POST /accounts/search")."""
-        return self.app.counts.snapshot()
-
-    def reset_counts(self) -> None:
-        self.app.counts.reset()
 
     def hold(self, pattern: str) -> Gate:
         """Keep the next request matching ``pattern`` running (inside its endpoint's limit)
@@ -153,18 +121,17 @@ def serve_forever(
     seed: Callable[[NeonCrmEmulator], Any] | None = None,
 ) -> None:
     """Run a sandbox Neon CRM until Ctrl+C (or ``stop`` is set), saying where."""
-    emulator = NeonCrmEmulator(Path(state_path), enforce_limits=enforce_limits)
-    if seed is not None:
-        seed(emulator)
-    emulator.start(host, port)
-    stop = stop or threading.Event()
-    try:
-        print_fn(f"Neon CRM sandbox (production): {emulator.api_url}")
-        print_fn(f"Neon CRM sandbox (trial):      {emulator.trial_url}")
-        print_fn(f"Admin (counts, faults):        {emulator.admin_url}/counts")
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        print_fn("Stopping the Neon CRM sandbox.")
-    finally:
-        emulator.stop()
+    serve_until_stopped(
+        NeonCrmEmulator(Path(state_path), enforce_limits=enforce_limits),
+        host,
+        port,
+        banner=lambda emu: [
+            f"Neon CRM sandbox (production): {emu.api_url}",
+            f"Neon CRM sandbox (trial):      {emu.trial_url}",
+            f"Admin (counts, faults):        {emu.admin_url}/counts",
+        ],
+        farewell="Stopping the Neon CRM sandbox.",
+        print_fn=print_fn,
+        stop=stop,
+        seed=seed,
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.sandbox.wire import Reply
+from app.sandbox.kit.replies import Reply
 
 Message = tuple[str, str]
 

@@ -13,12 +13,9 @@ releases it: the way to show the concurrency limit without racing threads.
 from __future__ import annotations
 
 import fnmatch
-import random
 import threading
-from collections.abc import Mapping
-from typing import Any
 
-from app.sandbox.wire import ForcedFaults
+from app.sandbox.kit.forced_faults import ForcedFaults
 
 FORCE_KINDS = ("429", "403", "500", "503", "timeout", "reset", "222", "204")
 
@@ -46,20 +43,17 @@ class Gate:
 class Faults(ForcedFaults):
     """Thread-safe knobs read by the server on every API call.
 
-    Attributes (settable at any time):
-        latency_ms: delay added to every API call.
-        error_rate: probability (0..1) that an API call answers a 500.
-        timeout_seconds: how long a forced "timeout" holds the answer before dropping it.
+    Beside :class:`ForcedFaults`'s knobs (``error_rate`` answers a 500):
         hold_seconds: the longest a held request waits for its release.
     """
 
     FORCE_KINDS = FORCE_KINDS
+    FLOAT_KNOBS = (*ForcedFaults.FLOAT_KNOBS, "hold_seconds")
+
+    hold_seconds = 30.0
 
     def __init__(self, seed: int | None = 0) -> None:
         super().__init__(seed)
-        self.latency_ms = 0.0
-        self.timeout_seconds = 30.0
-        self.hold_seconds = 30.0
         self._gates: list[Gate] = []
 
     def hold(self, pattern: str) -> Gate:
@@ -78,23 +72,9 @@ class Faults(ForcedFaults):
         return None
 
     def clear(self) -> None:
+        """Drop the queued faults, reset latency and the error rate, release held requests."""
+        super().clear()
         with self._lock:
-            self._forced.clear()
             gates, self._gates = self._gates, []
-            self.latency_ms = 0.0
-            self.error_rate = 0.0
         for gate in gates:
             gate.release()
-
-    def configure(self, settings: Mapping[str, Any]) -> None:
-        """Apply a JSON-style mapping (the admin route's body)."""
-        if settings.get("clear"):
-            self.clear()
-        if "seed" in settings:
-            with self._lock:
-                self._rng = random.Random(settings["seed"])
-        for name in ("latency_ms", "error_rate", "timeout_seconds", "hold_seconds"):
-            if name in settings:
-                setattr(self, name, float(settings[name]))
-        for item in settings.get("force", ()):
-            self.force(item["pattern"], str(item["kind"]), int(item.get("times", 1)))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.neoncrm import custom_fields, errors
 from app.sandbox.neoncrm.account_store import individual_types
 from app.sandbox.neoncrm.calls import Call, Env
 from app.sandbox.neoncrm.errors import bad_request
-from app.sandbox.wire import Reply
 
 
 def organization_profile(env: Env, call: Call) -> Reply:

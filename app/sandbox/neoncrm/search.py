@@ -20,13 +20,13 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.neoncrm import custom_fields, errors, fields
 from app.sandbox.neoncrm.account_store import AccountRow
 from app.sandbox.neoncrm.calls import Call, Env
 from app.sandbox.neoncrm.custom_fields import CustomField
 from app.sandbox.neoncrm.errors import Message, bad_request
 from app.sandbox.neoncrm.records import COMPANY, INDIVIDUAL
-from app.sandbox.wire import Reply
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 20

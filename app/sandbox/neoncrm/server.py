@@ -14,28 +14,28 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.kit.cut_connections import Dropped
+from app.sandbox.kit.emulator_app import EmulatorApp, admin_route
+from app.sandbox.kit.replies import Reply, to_response
+from app.sandbox.kit.request_counts import path_template
 from app.sandbox.neoncrm import accounts, errors, properties, search
 from app.sandbox.neoncrm.calls import Call, Env
 from app.sandbox.neoncrm.errors import NeonError
 from app.sandbox.neoncrm.faults import Faults
 from app.sandbox.neoncrm.limits import EndpointLimits
-from app.sandbox.wire import Dropped, Reply, drop, to_response
 
 log = logging.getLogger(__name__)
 
 PRODUCTION_PREFIX = "/v2"
 TRIAL_PREFIX = "/trial/v2"
-ADMIN_PREFIXES = ("/_sandbox/", "/__emulator/")
 LATEST_VERSION = "2.11"
 
 Handler = Callable[[Env, Call], Reply]
@@ -64,46 +64,12 @@ LIVE_HEADERS = (
 )
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log on stderr; the emulator counts requests instead."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        log.debug(message, *args)
-
-
-class RequestCounter:
-    """Thread-safe counts of served requests by "METHOD /path-template"."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
-
-    def add(self, key: str) -> None:
-        with self._lock:
-            self._counts[key] += 1
-
-    def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return dict(self._counts)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._counts.clear()
-
-
-def _template(path: str) -> str:
-    return path.replace("<", "{").replace(">", "}")
-
-
 def parse_version(text: str) -> tuple[int, int]:
     major, _, minor = text.partition(".")
     return int(major), int(minor)
 
 
-class NeonApp:
+class NeonApp(EmulatorApp[Faults]):
     """The WSGI callable serving both hosts and the admin routes."""
 
     def __init__(
@@ -114,31 +80,21 @@ class NeonApp:
         stopping: threading.Event,
         admin: Callable[[Request, str], Response],
     ) -> None:
+        super().__init__(faults, stopping)
         self.env = env
-        self.faults = faults
         self.limits = limits
-        self.stopping = stopping
         self.admin = admin
-        self.counts = RequestCounter()
         rules = [
             Rule(path, methods=[method], endpoint=(method, path, handler))
             for method, path, handler in ROUTES
         ]
         self._map = Map(rules, strict_slashes=False)
 
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        request = Request(environ)
-        try:
-            response = self.dispatch(request)
-        except Dropped:
-            response = Response(b"", status=500)
-        return response(environ, start_response)
-
     def dispatch(self, request: Request) -> Response:
         path = request.path
-        for prefix in ADMIN_PREFIXES:
-            if path.startswith(prefix):
-                return self.admin(request, path[len(prefix) :])
+        admin = admin_route(path)
+        if admin is not None:
+            return self.admin(request, admin)
         if path.startswith(TRIAL_PREFIX + "/"):
             trial, route = True, path[len(TRIAL_PREFIX) :]
         elif path.startswith(PRODUCTION_PREFIX + "/"):
@@ -152,7 +108,7 @@ class NeonApp:
             self.counts.add(f"{request.method} {route}")
             status = 405 if isinstance(exc, MethodNotAllowed) else 404
             return self._finish(Reply(status, raw=b"", content_type="text/plain"), LATEST_VERSION)
-        key = f"{method} {_template(template)}"
+        key = f"{method} {path_template(template)}"
         self.counts.add(key)
         version = request.headers.get("NEON-API-VERSION", "").strip() or LATEST_VERSION
         try:
@@ -240,13 +196,8 @@ class NeonApp:
             return Reply(403, raw="Forbidden", content_type="text/plain")
         if kind in ("500", "503"):
             return errors.server_error(int(kind))
-        if kind == "timeout":
-            self.stopping.wait(self.faults.timeout_seconds)
-            drop(request)
-        if kind == "reset":
-            drop(request)
-        if self.faults.latency_ms > 0:
-            self.stopping.wait(self.faults.latency_ms / 1000)
+        self.cut_if_forced(request, kind)
+        self.add_latency()
         if self.faults.roll_error():
             return errors.server_error()
         return None

@@ -13,6 +13,7 @@ import io
 import sqlite3
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.salesforce import bulk_jobs as jobs
 from app.sandbox.salesforce import rules, upserts
 from app.sandbox.salesforce.calls import Call, Env, bad_request
@@ -20,7 +21,6 @@ from app.sandbox.salesforce.errors import RecordError
 from app.sandbox.salesforce.fields import ObjectSpec
 from app.sandbox.salesforce.rules import Write
 from app.sandbox.salesforce.values import BadValue, coerce
-from app.sandbox.wire import Reply
 
 OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete")
 KIND = "ingest"

@@ -7,11 +7,11 @@ import json
 import sqlite3
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.salesforce import store as records
 from app.sandbox.salesforce.calls import Call, Env
 from app.sandbox.salesforce.errors import SfError
 from app.sandbox.salesforce.times import sf_datetime
-from app.sandbox.wire import Reply
 
 DELIMITERS = {
     "COMMA": ",",

@@ -10,13 +10,13 @@ import io
 import json
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.salesforce import bulk_jobs as jobs
 from app.sandbox.salesforce import derived, shapes, soql_plan, soql_run
 from app.sandbox.salesforce import store as records
 from app.sandbox.salesforce.calls import Call, Env, bad_request
 from app.sandbox.salesforce.errors import SfError
 from app.sandbox.salesforce.soql_run import Loader
-from app.sandbox.wire import Reply
 
 KIND = "query"
 DEFAULT_MAX_RECORDS = 50_000

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.salesforce import rules, shapes, upserts
 from app.sandbox.salesforce import store as records
 from app.sandbox.salesforce.calls import Call, Env, bad_request, sobject_or_404
@@ -26,7 +27,6 @@ from app.sandbox.salesforce.ids import to18
 from app.sandbox.salesforce.rules import Write
 from app.sandbox.salesforce.store import Stored
 from app.sandbox.salesforce.values import json_values
-from app.sandbox.wire import Reply
 
 LIMIT = 200
 NO_ATTRIBUTES = (

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
-
+from app.sandbox.kit.foreground import serve_until_stopped
+from app.sandbox.kit.served_emulator import ServedEmulator
 from app.sandbox.salesforce import rules
 from app.sandbox.salesforce import store as records
 from app.sandbox.salesforce.access import Access
@@ -25,7 +25,7 @@ from app.sandbox.salesforce.org import Org
 from app.sandbox.salesforce.rules import Write
 from app.sandbox.salesforce.schema import CONVERTED_STATUS
 from app.sandbox.salesforce.seeding import Seeding
-from app.sandbox.salesforce.server import QuietHandler, SalesforceApp
+from app.sandbox.salesforce.server import SalesforceApp
 from app.sandbox.salesforce.state import State
 from app.sandbox.salesforce.times import floor_minute, to_ms
 from app.sandbox.salesforce.values import coerce
@@ -36,7 +36,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SalesforceEmulator(Access, Seeding):
+class SalesforceEmulator(ServedEmulator, Access, Seeding):
     """A local Salesforce org: OAuth, REST data API, Collections and Bulk API 2.0, in SQLite.
 
     Attributes (once started):
@@ -44,6 +44,9 @@ class SalesforceEmulator(Access, Seeding):
         login_url: the production login host (``login.salesforce.com``): ``{base}/login``.
         test_url: the sandbox login host (``test.salesforce.com``): ``{base}/test``.
         api_url: ``{base}/services/data/v66.0``, the newest version's root.
+
+    :meth:`request_counts` counts requests by "METHOD /path-template", e.g.
+    ``GET /services/data/vXX.X/query``.
 
     Args:
         state_path: the SQLite file; data and settings persist between launches.
@@ -53,6 +56,9 @@ class SalesforceEmulator(Access, Seeding):
         daily_limit: the allowance (a Developer Edition org has 15,000).
     """
 
+    state: State
+    app: SalesforceApp
+
     def __init__(
         self,
         state_path: Path,
@@ -61,6 +67,7 @@ class SalesforceEmulator(Access, Seeding):
         enforce_limits: bool = True,
         daily_limit: int = DEVELOPER_EDITION,
     ) -> None:
+        super().__init__("salesforce-emulator")
         self._base_clock = clock or utc_now
         self._offset = timedelta()
         self.state = State(Path(state_path))
@@ -69,11 +76,7 @@ class SalesforceEmulator(Access, Seeding):
         self.env = Env(self.org, Cursors(self.org.now_ms), self.usage)
         self.faults = Faults()
         self.oauth = OAuth(self.org)
-        self._stopping = threading.Event()
-        self.app = SalesforceApp(self.env, self.oauth, self.faults, self._stopping)
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
-        self.base_url = ""
+        self.app = SalesforceApp(self.env, self.oauth, self.faults, self.stopping)
         self._ensure_org()
 
     def clock(self) -> datetime:
@@ -83,42 +86,8 @@ class SalesforceEmulator(Access, Seeding):
         """Move the emulator's time forward, e.g. ``advance(hours=3)`` to time out sessions."""
         self._offset += timedelta(**delta)
 
-    # -- lifecycle ------------------------------------------------------------------------
-
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> SalesforceEmulator:
-        if self._server is not None:
-            raise RuntimeError("the emulator is already running")
-        self._stopping.clear()
-        self._server = make_server(
-            host, port, self.app, threaded=True, request_handler=QuietHandler
-        )
-        self.base_url = f"http://{host}:{self._server.server_port}"
+    def _after_start(self) -> None:
         self.oauth.base_url = self.base_url
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            args=(0.05,),
-            name="salesforce-emulator",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        self.state.close()
-
-    def __enter__(self) -> SalesforceEmulator:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def instance_url(self) -> str:
@@ -135,13 +104,6 @@ class SalesforceEmulator(Access, Seeding):
     @property
     def api_url(self) -> str:
         return f"{self.base_url}/services/data/v{LATEST}"
-
-    def request_counts(self) -> dict[str, int]:
-        """Requests served, by "METHOD /path-template" (``GET /services/data/vXX.X/query``)."""
-        return self.app.counts.snapshot()
-
-    def reset_counts(self) -> None:
-        self.app.counts.reset()
 
     # -- the org --------------------------------------------------------------------------
 
@@ -348,17 +310,16 @@ def serve_forever(
     seed: Callable[[SalesforceEmulator], Any] | None = None,
 ) -> None:
     """Run a sandbox Salesforce until Ctrl+C (or ``stop`` is set), saying where."""
-    emulator = SalesforceEmulator(Path(state_path), enforce_limits=enforce_limits)
-    if seed is not None:
-        seed(emulator)
-    emulator.start(host, port)
-    stop = stop or threading.Event()
-    try:
-        print_fn(f"Salesforce sandbox: {emulator.base_url}")
-        print_fn(f"Login hosts: {emulator.login_url} (production), {emulator.test_url} (sandbox)")
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        print_fn("Stopping the Salesforce sandbox.")
-    finally:
-        emulator.stop()
+    serve_until_stopped(
+        SalesforceEmulator(Path(state_path), enforce_limits=enforce_limits),
+        host,
+        port,
+        banner=lambda emu: [
+            f"Salesforce sandbox: {emu.base_url}",
+            f"Login hosts: {emu.login_url} (production), {emu.test_url} (sandbox)",
+        ],
+        farewell="Stopping the Salesforce sandbox.",
+        print_fn=print_fn,
+        stop=stop,
+        seed=seed,
+    )

@@ -9,11 +9,7 @@ answer then cuts the connection; ``reset`` cuts it at once.
 
 from __future__ import annotations
 
-import random
-from collections.abc import Mapping
-from typing import Any
-
-from app.sandbox.wire import ForcedFaults
+from app.sandbox.kit.forced_faults import ForcedFaults
 
 FORCE_KINDS = (
     "request-limit",
@@ -30,38 +26,11 @@ FORCE_KINDS = (
 class Faults(ForcedFaults):
     """Thread-safe knobs read by the server on every call.
 
-    Attributes (settable at any time):
-        latency_ms: delay added to every call.
-        error_rate: probability (0..1) that a data call answers a 500.
-        timeout_seconds: how long a forced "timeout" holds the answer before dropping it.
+    Beside :class:`ForcedFaults`'s knobs (``error_rate``: a data call answers a 500):
         retry_after: the ``Retry-After`` seconds a forced 429 carries.
     """
 
     FORCE_KINDS = FORCE_KINDS
+    INT_KNOBS = ("retry_after",)
 
-    def __init__(self, seed: int | None = 0) -> None:
-        super().__init__(seed)
-        self.latency_ms = 0.0
-        self.timeout_seconds = 30.0
-        self.retry_after = 1
-
-    def clear(self) -> None:
-        with self._lock:
-            self._forced.clear()
-            self.latency_ms = 0.0
-            self.error_rate = 0.0
-
-    def configure(self, settings: Mapping[str, Any]) -> None:
-        """Apply a JSON-style mapping (the admin endpoint's body)."""
-        if settings.get("clear"):
-            self.clear()
-        if "seed" in settings:
-            with self._lock:
-                self._rng = random.Random(settings["seed"])
-        for name in ("latency_ms", "error_rate", "timeout_seconds"):
-            if name in settings:
-                setattr(self, name, float(settings[name]))
-        if "retry_after" in settings:
-            self.retry_after = int(settings["retry_after"])
-        for item in settings.get("force", ()):
-            self.force(item["pattern"], str(item["kind"]), int(item.get("times", 1)))
+    retry_after = 1

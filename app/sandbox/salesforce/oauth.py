@@ -32,11 +32,11 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.kit.replies import dumps
 from app.sandbox.salesforce import oauth_pages
 from app.sandbox.salesforce.errors import OAuthError, SfError, invalid_session
 from app.sandbox.salesforce.ids import opaque
 from app.sandbox.salesforce.org import Org
-from app.sandbox.wire import dumps
 
 CODE_TTL_MS = 15 * 60 * 1000
 SESSION_MINUTES = 120

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.salesforce import derived, shapes, soql_plan, soql_run, store
 from app.sandbox.salesforce.calls import Call, Env, bad_request
 from app.sandbox.salesforce.cursors import Cursor
 from app.sandbox.salesforce.soql_run import Loader
-from app.sandbox.wire import Reply
 
 DEFAULT_PAGE = 2000
 MIN_PAGE = 200

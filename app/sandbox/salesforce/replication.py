@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.salesforce.calls import Call, Env, bad_request, sobject_or_404
 from app.sandbox.salesforce.errors import SfError
 from app.sandbox.salesforce.org import Org
 from app.sandbox.salesforce.times import floor_minute, parse_datetime, sf_datetime, to_ms
-from app.sandbox.wire import Reply
 
 UPDATED_DAYS = 30
 DELETED_DAYS = 15

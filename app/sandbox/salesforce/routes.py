@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.salesforce import (
     bulk_ingest,
     bulk_query,
@@ -18,7 +19,6 @@ from app.sandbox.salesforce import (
 )
 from app.sandbox.salesforce.calls import Call, Env, sobject_or_404
 from app.sandbox.salesforce.times import to_ms
-from app.sandbox.wire import Reply
 
 Handler = Callable[..., Reply]
 

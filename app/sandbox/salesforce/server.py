@@ -7,23 +7,21 @@ names), the production login host under ``/login`` and the sandbox login host un
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
-from collections import Counter
-from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.kit.cut_connections import Dropped
+from app.sandbox.kit.emulator_app import EmulatorApp
+from app.sandbox.kit.replies import Reply, dumps, gateway_throttled
 from app.sandbox.salesforce import versions
 from app.sandbox.salesforce.calls import Call, Env
 from app.sandbox.salesforce.errors import SfError, not_found
 from app.sandbox.salesforce.faults import Faults
 from app.sandbox.salesforce.oauth import OAuth
 from app.sandbox.salesforce.routes import route
-from app.sandbox.wire import Dropped, Reply, drop, dumps
 
 log = logging.getLogger(__name__)
 
@@ -32,53 +30,13 @@ _VERSIONED = re.compile(r"^/services/data/v(?P<version>[^/]+)(?P<rest>/.*)?$")
 _LOGIN_HOSTS = ("login", "test")
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log on stderr; the emulator counts requests instead."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        log.debug(message, *args)
-
-
-class RequestCounter:
-    """Thread-safe counts of served requests by "METHOD /path-template"."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
-
-    def add(self, key: str) -> None:
-        with self._lock:
-            self._counts[key] += 1
-
-    def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return dict(self._counts)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._counts.clear()
-
-
-class SalesforceApp:
+class SalesforceApp(EmulatorApp[Faults]):
     """The WSGI callable."""
 
     def __init__(self, env: Env, oauth: OAuth, faults: Faults, stopping: threading.Event):
+        super().__init__(faults, stopping)
         self.env = env
         self.oauth = oauth
-        self.faults = faults
-        self.stopping = stopping
-        self.counts = RequestCounter()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        request = Request(environ)
-        try:
-            response = self.dispatch(request)
-        except Dropped:
-            response = Response(b"", status=500)
-        return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
         path = request.path
@@ -171,12 +129,7 @@ class SalesforceApp:
                 401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
             )
         if kind == "429":
-            return Reply(
-                429,
-                raw="Too Many Requests",
-                content_type="text/plain",
-                headers=[("Retry-After", str(self.faults.retry_after))],
-            )
+            return gateway_throttled(self.faults.retry_after)
         if kind == "500":
             return _unknown_exception()
         if kind == "503":
@@ -186,28 +139,13 @@ class SalesforceApp:
                 " maintenance.</p></body></html>",
                 content_type="text/html",
             )
-        if kind == "timeout":
-            self.stopping.wait(self.faults.timeout_seconds)
-            drop(request)
-        if kind == "reset":
-            drop(request)
-        if self.faults.latency_ms > 0:
-            self.stopping.wait(self.faults.latency_ms / 1000)
+        self.cut_if_forced(request, kind)
+        self.add_latency()
         return None
 
     def _admin(self, request: Request, route: str) -> Response:
-        if route == "counts" and request.method == "GET":
-            return _response(Reply(200, self.counts.snapshot()))
-        if route == "counts/reset" and request.method == "POST":
-            self.counts.reset()
-            return _response(Reply(200, {}))
-        if route == "faults" and request.method == "POST":
-            try:
-                self.faults.configure(json.loads(request.get_data() or b"{}"))
-            except (ValueError, KeyError, TypeError) as exc:
-                return _response(Reply(400, {"error": str(exc)}))
-            return _response(Reply(200, {}))
-        return _response(Reply(404, {"error": "unknown admin endpoint"}))
+        reply = self.counts_and_faults(request, route)
+        return _response(reply or Reply(404, {"error": "unknown admin endpoint"}))
 
 
 def _unknown_exception() -> Reply:

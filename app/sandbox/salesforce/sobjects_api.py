@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.salesforce import describe, rules, shapes, upserts
 from app.sandbox.salesforce import store as records
 from app.sandbox.salesforce.calls import Call, Env, sobject_or_404
@@ -12,7 +13,6 @@ from app.sandbox.salesforce.errors import RecordError, SfError, not_found
 from app.sandbox.salesforce.ids import to18
 from app.sandbox.salesforce.rules import Write
 from app.sandbox.salesforce.values import json_values
-from app.sandbox.wire import Reply
 
 
 def _write(env: Env, call: Call, conn: Any) -> Write:

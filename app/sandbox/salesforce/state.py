@@ -1,4 +1,4 @@
-"""The Salesforce emulator's SQLite state: one connection under a lock, and the schema.
+"""The Salesforce emulator's SQLite state: its schema, savepoints, serials and settings.
 
 Records of every sObject share one table; their fields are a JSON object. ``lookup`` holds
 what writes must find fast: the lower-cased email of a Contact or Lead (duplicate rules,
@@ -8,10 +8,11 @@ upserts by ``Email``) and ``campaign:member`` for a CampaignMember (one membersh
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+
+from app.sandbox.kit.counters import COUNTERS_SCHEMA, reserve
+from app.sandbox.kit.sqlite_state import SqliteState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (
@@ -79,47 +80,13 @@ CREATE TABLE IF NOT EXISTS bulk_results (
     body TEXT NOT NULL,
     PRIMARY KEY (job_id, part)
 );
-CREATE TABLE IF NOT EXISTS counters (
-    name TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
 """
 
 
-class State:
-    """Owns the SQLite file; every access goes through :meth:`tx`, which holds one lock."""
+class State(SqliteState):
+    """The Salesforce emulator's SQLite file (see :class:`SqliteState`), with savepoints."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=OFF")  # a sandbox: speed over crash safety
-            conn.executescript(SCHEMA)
-            self._conn = conn
-        return self._conn
-
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """Run a block in one transaction under the state lock (nested blocks join it)."""
-        with self._lock:
-            conn = self._connection()
-            if conn.in_transaction:
-                yield conn
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    SCHEMA = SCHEMA + COUNTERS_SCHEMA
 
     @contextmanager
     def savepoint(self, conn: sqlite3.Connection, name: str) -> Iterator[None]:
@@ -134,23 +101,10 @@ class State:
             raise
         conn.execute(f"RELEASE {name}")
 
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
 
 def next_serial(conn: sqlite3.Connection, name: str, count: int = 1) -> int:
     """Reserve ``count`` serial numbers of a kind; returns the first."""
-    row = conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
-    first = (row["value"] if row else 1000) + 1
-    conn.execute(
-        "INSERT INTO counters (name, value) VALUES (?, ?)"
-        " ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-        (name, first + count - 1),
-    )
-    return first
+    return reserve(conn, name, 1000, count)
 
 
 def get_setting(conn: sqlite3.Connection, key: str, default: str = "") -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.sandbox.kit.replies import Reply
 from app.sandbox.salesforce import store as records
 from app.sandbox.salesforce.calls import Call, Env
 from app.sandbox.salesforce.errors import SfError, not_found
-from app.sandbox.wire import Reply
 
 OLDEST, NEWEST = 31, 66
 LATEST = f"{NEWEST}.0"

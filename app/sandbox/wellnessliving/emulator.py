@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
-
+from app.sandbox.kit.foreground import serve_until_stopped
+from app.sandbox.kit.served_emulator import ServedEmulator
 from app.sandbox.wellnessliving import client_store as store
 from app.sandbox.wellnessliving.calls import Env
 from app.sandbox.wellnessliving.faults import Faults
 from app.sandbox.wellnessliving.hosts import US_EAST_1
 from app.sandbox.wellnessliving.limits import PER_HOUR, AppLimits
 from app.sandbox.wellnessliving.profile_edit import FIRST_UID
-from app.sandbox.wellnessliving.server import QuietHandler, WellnessLivingApp
+from app.sandbox.wellnessliving.server import WellnessLivingApp
 from app.sandbox.wellnessliving.state import State, next_key
 
 # Columns a test may change with ``update_client`` (the state's names).
@@ -29,11 +29,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class WellnessLivingEmulator:
+class WellnessLivingEmulator(ServedEmulator):
     """A local WellnessLiving API (sign-in, clients, subscriptions, the All Clients report).
 
     Every host (US, Australia; production, staging) is served from one loopback port: a
     client connects to :attr:`base_url` and names the host it means in the ``Host`` header.
+    :meth:`request_counts` counts requests by "METHOD /resource".
 
     Args:
         state_path: the SQLite file; data persists between launches.
@@ -41,6 +42,9 @@ class WellnessLivingEmulator:
         enforce_limits: False turns off the per-application hourly limit.
         per_hour: the limit (the spec says 200,000 an hour).
     """
+
+    state: State
+    app: WellnessLivingApp
 
     def __init__(
         self,
@@ -50,17 +54,14 @@ class WellnessLivingEmulator:
         enforce_limits: bool = True,
         per_hour: int = PER_HOUR,
     ) -> None:
+        super().__init__("wellnessliving-emulator")
         self._base_clock = clock or utc_now
         self._offset = timedelta()
         self.state = State(Path(state_path))
         self.env = Env(self.state, self.clock)
         self.faults = Faults()
         self.limits = AppLimits(self.clock, per_hour) if enforce_limits else None
-        self._stopping = threading.Event()
-        self.app = WellnessLivingApp(self.env, self.faults, self.limits, self._stopping)
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
-        self.base_url = ""
+        self.app = WellnessLivingApp(self.env, self.faults, self.limits, self.stopping)
 
     def clock(self) -> datetime:
         return self._base_clock() + self._offset
@@ -68,49 +69,6 @@ class WellnessLivingEmulator:
     def advance(self, **delta: float) -> None:
         """Move the emulator's time forward, e.g. ``advance(days=31)`` to expire sessions."""
         self._offset += timedelta(**delta)
-
-    # -- lifecycle ------------------------------------------------------------------------
-
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> WellnessLivingEmulator:
-        if self._server is not None:
-            raise RuntimeError("the emulator is already running")
-        self._stopping.clear()
-        self._server = make_server(
-            host, port, self.app, threaded=True, request_handler=QuietHandler
-        )
-        self.base_url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            args=(0.05,),
-            name="wellnessliving-emulator",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        self.state.close()
-
-    def __enter__(self) -> WellnessLivingEmulator:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def request_counts(self) -> dict[str, int]:
-        """Requests served, by "METHOD /resource"."""
-        return self.app.counts.snapshot()
-
-    def reset_counts(self) -> None:
-        self.app.counts.reset()
 
     # -- set-up helpers (no HTTP) ---------------------------------------------------------
 
@@ -309,17 +267,16 @@ def serve_forever(
     seed: Callable[[WellnessLivingEmulator], Any] | None = None,
 ) -> None:
     """Run a sandbox WellnessLiving until Ctrl+C (or ``stop`` is set), saying where."""
-    emulator = WellnessLivingEmulator(Path(state_path), enforce_limits=enforce_limits)
-    if seed is not None:
-        seed(emulator)
-    emulator.start(host, port)
-    stop = stop or threading.Event()
-    try:
-        print_fn(f"WellnessLiving sandbox: {emulator.base_url}")
-        print_fn("Send the host you mean (us.wellnessliving.com...) in the Host header.")
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        print_fn("Stopping the WellnessLiving sandbox.")
-    finally:
-        emulator.stop()
+    serve_until_stopped(
+        WellnessLivingEmulator(Path(state_path), enforce_limits=enforce_limits),
+        host,
+        port,
+        banner=lambda emu: [
+            f"WellnessLiving sandbox: {emu.base_url}",
+            "Send the host you mean (us.wellnessliving.com...) in the Host header.",
+        ],
+        farewell="Stopping the WellnessLiving sandbox.",
+        print_fn=print_fn,
+        stop=stop,
+        seed=seed,
+    )

@@ -19,7 +19,7 @@ import re
 import uuid
 from typing import Any
 
-from app.sandbox.wire import Reply
+from app.sandbox.kit.replies import Reply
 
 VERSION = "1.1.20260620051637"  # the spec's info.version; every answer carries one
 

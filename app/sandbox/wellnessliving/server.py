@@ -10,16 +10,16 @@ with HTTP 200 unless ``X-Error-Rules`` maps them (see ``errors``).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.kit.cut_connections import Dropped
+from app.sandbox.kit.emulator_app import EmulatorApp
+from app.sandbox.kit.replies import Reply, dumps, gateway_throttled
 from app.sandbox.wellnessliving import logins, passport, profile_edit, reports
 from app.sandbox.wellnessliving.calls import Call, Env
 from app.sandbox.wellnessliving.errors import (
@@ -38,7 +38,6 @@ from app.sandbox.wellnessliving.faults import Faults
 from app.sandbox.wellnessliving.hosts import Host, host_named
 from app.sandbox.wellnessliving.limits import AppLimits
 from app.sandbox.wellnessliving.signature import check_signature, parse_authorization
-from app.sandbox.wire import Dropped, Reply, drop, dumps
 
 log = logging.getLogger(__name__)
 
@@ -61,55 +60,15 @@ ROUTES: dict[tuple[str, str], Handler] = {
 RESOURCES = frozenset(resource for _, resource in ROUTES)
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log on stderr; the emulator counts requests instead."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        log.debug(message, *args)
-
-
-class RequestCounter:
-    """Thread-safe counts of served requests by "METHOD /resource"."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
-
-    def add(self, key: str) -> None:
-        with self._lock:
-            self._counts[key] += 1
-
-    def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return dict(self._counts)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._counts.clear()
-
-
-class WellnessLivingApp:
+class WellnessLivingApp(EmulatorApp[Faults]):
     """The WSGI callable serving the API and ``/__emulator`` (counts, faults)."""
 
     def __init__(
         self, env: Env, faults: Faults, limits: AppLimits | None, stopping: threading.Event
     ) -> None:
+        super().__init__(faults, stopping)
         self.env = env
-        self.faults = faults
         self.limits = limits
-        self.stopping = stopping
-        self.counts = RequestCounter()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        request = Request(environ)
-        try:
-            response = self.dispatch(request)
-        except Dropped:
-            response = Response(b"", status=500)
-        return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
         if request.path.startswith("/__emulator/"):
@@ -173,40 +132,20 @@ class WellnessLivingApp:
             sid = {"request-limit": LIMIT, "user-out": USER_OUT, "csrf": CSRF}.get(kind, INTERNAL)
             raise WlError(sid, _FAULT_MESSAGES[sid])
         if kind == "429":
-            return Reply(
-                429,
-                raw="Too Many Requests",
-                content_type="text/plain",
-                headers=[("Retry-After", str(self.faults.retry_after))],
-            )
+            return gateway_throttled(self.faults.retry_after)
         if kind in ("500", "503"):
             return Reply(
                 int(kind), raw="<html><body>Server error</body></html>", content_type="text/html"
             )
-        if kind == "timeout":
-            self.stopping.wait(self.faults.timeout_seconds)
-            drop(request)
-        if kind == "reset":
-            drop(request)
-        if self.faults.latency_ms > 0:
-            self.stopping.wait(self.faults.latency_ms / 1000)
+        self.cut_if_forced(request, kind)
+        self.add_latency()
         if self.faults.roll_error():
             return error_reply(WlError(INTERNAL, _FAULT_MESSAGES[INTERNAL]), rules)
         return None
 
     def _admin(self, request: Request, route: str) -> Response:
-        if route == "counts" and request.method == "GET":
-            return _response(Reply(200, self.counts.snapshot()), None)
-        if route == "counts/reset" and request.method == "POST":
-            self.counts.reset()
-            return _response(Reply(200, {}), None)
-        if route == "faults" and request.method == "POST":
-            try:
-                self.faults.configure(json.loads(request.get_data() or b"{}"))
-            except (ValueError, KeyError, TypeError) as exc:
-                return _response(Reply(400, {"error": str(exc)}), None)
-            return _response(Reply(200, {}), None)
-        return _response(Reply(404, {"error": "unknown admin endpoint"}), None)
+        reply = self.counts_and_faults(request, route)
+        return _response(reply or Reply(404, {"error": "unknown admin endpoint"}), None)
 
 
 _FAULT_MESSAGES = {

@@ -1,12 +1,11 @@
-"""The WellnessLiving emulator's SQLite state: one connection under a lock, and the schema."""
+"""The WellnessLiving emulator's SQLite state: its schema, and the keys it hands out."""
 
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+
+from app.sandbox.kit.counters import COUNTERS_SCHEMA, reserve
+from app.sandbox.kit.sqlite_state import SqliteState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS businesses (
@@ -80,62 +79,15 @@ CREATE TABLE IF NOT EXISTS jwt (
     app_id TEXT NOT NULL,
     expires_ms INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS counters (
-    name TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
 """
 
 
-class State:
-    """Owns the SQLite file; every access goes through :meth:`tx`, which holds one lock."""
+class State(SqliteState):
+    """The WellnessLiving emulator's SQLite file (see :class:`SqliteState`)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=OFF")  # a sandbox: speed over crash safety
-            conn.executescript(SCHEMA)
-            self._conn = conn
-        return self._conn
-
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """Run a block in one transaction under the state lock (nested blocks join it)."""
-        with self._lock:
-            conn = self._connection()
-            if conn.in_transaction:
-                yield conn
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+    SCHEMA = SCHEMA + COUNTERS_SCHEMA
 
 
 def next_key(conn: sqlite3.Connection, name: str, start: int) -> str:
     """The next numeric key of a kind (uids, group keys...), as WellnessLiving writes them."""
-    row = conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
-    value = (row["value"] if row else start) + 1
-    conn.execute(
-        "INSERT INTO counters (name, value) VALUES (?, ?)"
-        " ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-        (name, value),
-    )
-    return str(value)
+    return str(reserve(conn, name, start))

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from app.sandbox.wire import dumps, loads
+from app.sandbox.kit.replies import dumps, loads
 from app.sandbox.xero.util import ms_date
 
 SCALARS = (

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
-
+from app.sandbox.kit.foreground import serve_until_stopped
+from app.sandbox.kit.served_emulator import ServedEmulator
 from app.sandbox.xero import contact_store as store
 from app.sandbox.xero.calls import Env
 from app.sandbox.xero.faults import Faults
 from app.sandbox.xero.identity import DEFAULT_SCOPE, IDENTITY_PREFIX, IdentityServer
 from app.sandbox.xero.limits import TenantLimits
-from app.sandbox.xero.server import API_PREFIX, CONNECTIONS_PATH, QuietHandler, XeroApp
+from app.sandbox.xero.server import API_PREFIX, CONNECTIONS_PATH, XeroApp
 from app.sandbox.xero.state import State
 from app.sandbox.xero.util import new_id, to_ms
 
@@ -37,7 +37,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class XeroEmulator:
+class XeroEmulator(ServedEmulator):
     """A local Xero Accounting API (contacts, groups, organisation) + identity server in SQLite.
 
     Args:
@@ -48,6 +48,9 @@ class XeroEmulator:
         per_minute, per_day: the limits per tenant (Xero: 60 and 5,000).
     """
 
+    state: State
+    app: XeroApp
+
     def __init__(
         self,
         state_path: Path,
@@ -57,51 +60,15 @@ class XeroEmulator:
         per_minute: int = 60,
         per_day: int = 5000,
     ) -> None:
+        super().__init__("xero-emulator")
         self.clock = clock or utc_now
         self.state = State(Path(state_path))
         self.faults = Faults()
         self.limits = TenantLimits(self.clock, per_minute, per_day) if enforce_limits else None
         self.identity = IdentityServer(self.state, self.clock)
         self.env = Env(self.state, self.clock)
-        self._stopping = threading.Event()
-        self.app = XeroApp(self.env, self.identity, self.faults, self.limits, self._stopping)
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
-        self.base_url = ""
+        self.app = XeroApp(self.env, self.identity, self.faults, self.limits, self.stopping)
         self._ensure_tenants()
-
-    # -- lifecycle ------------------------------------------------------------------------
-
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> XeroEmulator:
-        if self._server is not None:
-            raise RuntimeError("the emulator is already running")
-        self._stopping.clear()
-        self._server = make_server(
-            host, port, self.app, threaded=True, request_handler=QuietHandler
-        )
-        self.base_url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="xero-emulator", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        self.state.close()
-
-    def __enter__(self) -> XeroEmulator:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def api_url(self) -> str:
@@ -116,12 +83,6 @@ class XeroEmulator:
     def connections_url(self) -> str:
         """``GET`` lists the connected organisations; the path as the identity spec writes it."""
         return f"{self.base_url}{CONNECTIONS_PATH}"
-
-    def request_counts(self) -> dict[str, int]:
-        return self.app.counts.snapshot()
-
-    def reset_counts(self) -> None:
-        self.app.counts.reset()
 
     # -- state helpers (no HTTP) ----------------------------------------------------------
 
@@ -266,24 +227,25 @@ def serve_forever(
     seed: Callable[[XeroEmulator], Any] | None = None,
 ) -> None:
     """Run a sandbox Xero until Ctrl+C (or ``stop`` is set), printing where it listens."""
-    emulator = XeroEmulator(Path(state_path), enforce_limits=enforce_limits)
-    if seed is not None:
-        seed(emulator)
-    emulator.start(host, port)
-    stop = stop or threading.Event()
-    try:
-        token = emulator.issue_token()["access_token"]
-        print_fn(f"Xero sandbox API:      {emulator.api_url}")
-        print_fn(f"Identity server:       {emulator.identity_url}")
-        print_fn(f"Connections:           {emulator.connections_url}")
-        print_fn(f"Tenant id:             {DEMO_TENANT_ID} ({DEMO_TENANT_NAME})")
-        print_fn(
-            f'Try: curl -H "Authorization: Bearer {token}" -H "xero-tenant-id: {DEMO_TENANT_ID}"'
-            f" {emulator.api_url}/Contacts?page=1"
-        )
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        print_fn("Stopping the Xero sandbox.")
-    finally:
-        emulator.stop()
+    serve_until_stopped(
+        XeroEmulator(Path(state_path), enforce_limits=enforce_limits),
+        host,
+        port,
+        banner=_banner,
+        farewell="Stopping the Xero sandbox.",
+        print_fn=print_fn,
+        stop=stop,
+        seed=seed,
+    )
+
+
+def _banner(emulator: XeroEmulator) -> list[str]:
+    token = emulator.issue_token()["access_token"]
+    return [
+        f"Xero sandbox API:      {emulator.api_url}",
+        f"Identity server:       {emulator.identity_url}",
+        f"Connections:           {emulator.connections_url}",
+        f"Tenant id:             {DEMO_TENANT_ID} ({DEMO_TENANT_NAME})",
+        f'Try: curl -H "Authorization: Bearer {token}" -H "xero-tenant-id: {DEMO_TENANT_ID}"'
+        f" {emulator.api_url}/Contacts?page=1",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from app.sandbox.wire import Reply
+from app.sandbox.kit.replies import Reply
 from app.sandbox.xero.util import new_id
 
 

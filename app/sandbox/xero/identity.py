@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
-from app.sandbox.wire import dumps, loads
+from app.sandbox.kit.replies import dumps, loads
 from app.sandbox.xero.errors import XeroError, not_found, unauthorized
 from app.sandbox.xero.pages import consent_page, message_page
 from app.sandbox.xero.state import State

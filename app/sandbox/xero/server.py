@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from app.sandbox.wire import Dropped, drop, dumps, to_response
+from app.sandbox.kit.cut_connections import Dropped
+from app.sandbox.kit.emulator_app import EmulatorApp
+from app.sandbox.kit.replies import dumps, to_response
+from app.sandbox.kit.request_counts import path_template
 from app.sandbox.xero import contact_writes, contacts, groups, organisation
 from app.sandbox.xero.calls import Call, Env
 from app.sandbox.xero.errors import (
@@ -67,41 +68,7 @@ ROUTES: list[tuple[str, str, Handler, frozenset[str]]] = [
 ]
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log on stderr; the emulator counts requests instead."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        log.debug(message, *args)
-
-
-class RequestCounter:
-    """Thread-safe counts of served requests by "METHOD /path-template"."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
-
-    def add(self, key: str) -> None:
-        with self._lock:
-            self._counts[key] += 1
-
-    def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return dict(self._counts)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._counts.clear()
-
-
-def _template(path: str) -> str:
-    return path.replace("<", "{").replace(">", "}")
-
-
-class XeroApp:
+class XeroApp(EmulatorApp[Faults]):
     """The WSGI callable serving /api.xro/2.0, /Connections, /identity and /__emulator."""
 
     def __init__(
@@ -112,25 +79,15 @@ class XeroApp:
         limits: TenantLimits | None,
         stopping: threading.Event,
     ) -> None:
+        super().__init__(faults, stopping)
         self.env = env
         self.identity = identity
-        self.faults = faults
         self.limits = limits
-        self.stopping = stopping
-        self.counts = RequestCounter()
         rules = [
             Rule(API_PREFIX + path, methods=[method], endpoint=(method, path, handler, scopes))
             for method, path, handler, scopes in ROUTES
         ]
         self._map = Map(rules, strict_slashes=False)
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        request = Request(environ)
-        try:
-            response = self.dispatch(request)
-        except Dropped:
-            response = Response(b"", status=500)
-        return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
         path = request.path
@@ -173,7 +130,7 @@ class XeroApp:
             if isinstance(exc, MethodNotAllowed):
                 return Response("Method Not Allowed", status=405, mimetype="text/plain")
             return to_response(not_found().reply)
-        key = f"{method} {API_PREFIX}{_template(path)}"
+        key = f"{method} {API_PREFIX}{path_template(path)}"
         self.counts.add(key)
         headers: list[tuple[str, str]] = []
         tenant_id = ""
@@ -238,30 +195,17 @@ class XeroApp:
             raise rate_limited("day", self.faults.day_retry_after)
         if kind in ("500", "503"):
             raise server_error(int(kind))
-        if kind == "timeout":
-            self.stopping.wait(self.faults.timeout_seconds)
-            drop(request)
-        if kind == "reset":
-            drop(request)
-        if self.faults.latency_ms > 0:
-            self.stopping.wait(self.faults.latency_ms / 1000)
+        self.cut_if_forced(request, kind)
+        self.add_latency()
         if self.faults.roll_error():
             raise server_error()
 
     # -- admin ----------------------------------------------------------------------------
 
     def _admin(self, request: Request, route: str) -> Response:
-        if route == "counts" and request.method == "GET":
-            return to_response(Reply(200, self.counts.snapshot()))
-        if route == "counts/reset" and request.method == "POST":
-            self.counts.reset()
-            return to_response(Reply(200, {}))
-        if route == "faults" and request.method == "POST":
-            try:
-                self.faults.configure(json.loads(request.get_data() or b"{}"))
-            except (ValueError, KeyError, TypeError) as exc:
-                return to_response(Reply(400, {"error": str(exc)}))
-            return to_response(Reply(200, {}))
+        common = self.counts_and_faults(request, route)
+        if common is not None:
+            return to_response(common)
         if route == "token" and request.method == "POST":
             body = json.loads(request.get_data() or b"{}")
             with self.env.state.tx() as conn:

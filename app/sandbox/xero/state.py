@@ -1,12 +1,10 @@
-"""The Xero emulator's SQLite state: one connection under a lock, the schema, JSON helpers."""
+"""The Xero emulator's SQLite state: its schema, and the columns added since the first release."""
 
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+
+from app.sandbox.kit.sqlite_state import SqliteState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tenants (
@@ -92,44 +90,11 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
 
 
-class State:
-    """Owns the SQLite file; every access goes through :meth:`tx`, which holds one lock."""
+class State(SqliteState):
+    """The Xero emulator's SQLite file (see :class:`SqliteState`); an older file gets the
+    columns added since."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
+    SCHEMA = SCHEMA
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=OFF")  # a sandbox: speed over crash safety
-            conn.executescript(SCHEMA)
-            _add_missing_columns(conn)
-            self._conn = conn
-        return self._conn
-
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """Run a block in one transaction under the state lock (nested blocks join it)."""
-        with self._lock:
-            conn = self._connection()
-            if conn.in_transaction:
-                yield conn
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        _add_missing_columns(conn)

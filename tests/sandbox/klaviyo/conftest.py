@@ -1,4 +1,5 @@
-"""Fixtures for the Klaviyo emulator tests: a settable clock, the sample account, a caller."""
+"""Fixtures for the Klaviyo emulator tests: a clock of its own time, the sample account
+(limits off, or on), and a caller of each (the session is tests/sandbox's)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pytest
 import requests
 
 from app.sandbox.klaviyo import KlaviyoEmulator, seed_samples
-from tests.sandbox.klaviyo.kl_support import FakeClock, KlaviyoApi
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.klaviyo.kl_support import KlaviyoApi
+from tests.sandbox.serving import serving
 
 
 @pytest.fixture
@@ -20,31 +23,24 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def kl(tmp_path: Path, clock: FakeClock) -> Iterator[KlaviyoEmulator]:
-    emu = KlaviyoEmulator(tmp_path / "klaviyo.sqlite3", clock=clock, enforce_limits=False, seed=7)
-    seed_samples(emu)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
+    path = tmp_path / "klaviyo.sqlite3"
+    yield from serving(
+        KlaviyoEmulator(path, clock=clock, enforce_limits=False, seed=7), seed_samples
+    )
 
 
 @pytest.fixture
 def limited(tmp_path: Path, clock: FakeClock) -> Iterator[KlaviyoEmulator]:
     """The sample account with the rate limits on."""
-    emu = KlaviyoEmulator(tmp_path / "limited.sqlite3", clock=clock, enforce_limits=True, seed=7)
-    seed_samples(emu)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
+    path = tmp_path / "limited.sqlite3"
+    yield from serving(
+        KlaviyoEmulator(path, clock=clock, enforce_limits=True, seed=7), seed_samples
+    )
 
 
 @pytest.fixture
-def api(kl: KlaviyoEmulator) -> Iterator[KlaviyoApi]:
-    with requests.Session() as session:
-        yield KlaviyoApi(kl, session)
+def api(kl: KlaviyoEmulator, session: requests.Session) -> KlaviyoApi:
+    return KlaviyoApi(kl, session)
 
 
 @pytest.fixture

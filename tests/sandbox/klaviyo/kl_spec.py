@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 SPEC_PATH = Path(__file__).resolve().parents[3].parent / "shared" / "specs" / "klaviyo-stable.json"
 
@@ -62,32 +61,3 @@ def operation(method: str, path: str) -> dict[str, Any]:
     """The spec's operation for ``method`` and ``path`` (``/api/lists/{id}``)."""
     found: dict[str, Any] = raw_spec()["paths"][path][method.lower()]
     return found
-
-
-class Validator:
-    """Checks request/response pairs against the spec; collects the problems."""
-
-    def __init__(self, spec: Any) -> None:
-        self.spec = spec
-        self.problems: list[str] = []
-        self.checked: list[str] = []
-
-    def check(self, response: requests.Response) -> None:
-        from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
-
-        prepared = response.request
-        path = requests.utils.urlparse(prepared.url).path
-        request = RequestsOpenAPIRequest(prepared)
-        errors = [repr(e.__cause__ or e)[:400] for e in self.spec.iter_request_errors(request)]
-        if errors:
-            self.problems.append(f"{prepared.method} {path}: request {errors}")
-        wrapped = RequestsOpenAPIResponse(response)
-        errors = [
-            repr(e.__cause__ or e)[:400] for e in self.spec.iter_response_errors(request, wrapped)
-        ]
-        if errors:
-            self.problems.append(f"{prepared.method} {path} -> {response.status_code}: {errors}")
-        self.checked.append(f"{prepared.method} {path} -> {response.status_code}")
-
-    def hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self.check(response)

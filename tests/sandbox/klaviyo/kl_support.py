@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
 from typing import Any
 
 import requests
 
 from app.sandbox.klaviyo import API_KEY, KlaviyoEmulator
+from tests.sandbox.raw_calls import RawCalls
 
 REVISION = "2026-07-15"
 JSONAPI = "application/vnd.api+json"
 
 
-class FakeClock:
-    """A settable clock for the limit windows, job timing and timestamps."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-class KlaviyoApi:
+class KlaviyoApi(RawCalls):
     """Raw calls to one emulator with the sample private key and the current revision."""
 
     def __init__(self, emulator: KlaviyoEmulator, session: requests.Session) -> None:
@@ -48,18 +35,6 @@ class KlaviyoApi:
         sent = {k: v for k, v in headers.items() if v is not None}
         url = path if path.startswith("http") else self.emulator.api_url + path
         return self.session.request(method, url, headers=sent, timeout=30, **kwargs)
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("POST", path, **kwargs)
-
-    def patch(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("PATCH", path, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("DELETE", path, **kwargs)
 
     # -- shortcuts ---------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ JSON:API media type, and the headers every answer carries."""
 from __future__ import annotations
 
 from app.sandbox.klaviyo import KlaviyoEmulator
-from tests.sandbox.klaviyo.kl_support import FakeClock, KlaviyoApi, error_of
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.klaviyo.kl_support import KlaviyoApi, error_of
 
 
 def test_a_call_without_a_key_is_refused_as_not_authenticated(api: KlaviyoApi) -> None:

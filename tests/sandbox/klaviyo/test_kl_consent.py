@@ -4,7 +4,8 @@ go global, suppression jobs, and what a later subscription does to a suppressed 
 from __future__ import annotations
 
 from app.sandbox.klaviyo import KlaviyoEmulator
-from tests.sandbox.klaviyo.kl_support import FakeClock, KlaviyoApi, error_of
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.klaviyo.kl_support import KlaviyoApi, error_of
 
 
 def _metric_names(kl: KlaviyoEmulator, email: str) -> list[str]:

@@ -10,8 +10,10 @@ import pytest
 
 from app.sandbox.klaviyo import KlaviyoEmulator
 from app.sandbox.klaviyo.routes import ROUTES
+from tests.sandbox.fake_clock import FakeClock
 from tests.sandbox.klaviyo import kl_spec
-from tests.sandbox.klaviyo.kl_support import FakeClock, KlaviyoApi
+from tests.sandbox.klaviyo.kl_support import KlaviyoApi
+from tests.sandbox.spec_validator import Validator
 
 pytestmark = pytest.mark.contract
 
@@ -59,7 +61,7 @@ def test_the_list_daily_limit_is_the_specs_150(spec: Any) -> None:
 def test_a_migrations_calls_and_answers_match_the_spec(
     kl: KlaviyoEmulator, api: KlaviyoApi, spec: Any, clock: FakeClock
 ) -> None:
-    validator = kl_spec.Validator(spec)
+    validator = Validator(spec)
     api.session.hooks["response"].append(validator.hook)
     # lists
     api.get("/lists", params={"page[size]": 1})
@@ -174,7 +176,7 @@ def test_a_migrations_calls_and_answers_match_the_spec(
 
 
 def test_error_answers_match_the_specs_error_schema(api: KlaviyoApi, spec: Any) -> None:
-    validator = kl_spec.Validator(spec)
+    validator = Validator(spec)
     api.session.hooks["response"].append(validator.hook)
     assert api.get("/lists/NOPE00").status_code == 404
     assert api.get("/profiles", params={"filter": "equals(email,me@test.com)"}).status_code == 400

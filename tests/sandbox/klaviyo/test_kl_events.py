@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from app.sandbox.klaviyo import KlaviyoEmulator
-from tests.sandbox.klaviyo.kl_support import FakeClock, KlaviyoApi, error_of
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.klaviyo.kl_support import KlaviyoApi, error_of
 
 
 def test_an_event_is_accepted_with_202_and_no_body(api: KlaviyoApi, kl: KlaviyoEmulator) -> None:

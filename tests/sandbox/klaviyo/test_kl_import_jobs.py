@@ -9,7 +9,8 @@ from pathlib import Path
 import requests
 
 from app.sandbox.klaviyo import KlaviyoEmulator, seed_samples
-from tests.sandbox.klaviyo.kl_support import FakeClock, KlaviyoApi, error_of
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.klaviyo.kl_support import KlaviyoApi, error_of
 
 
 def test_a_job_is_queued_then_processing_then_complete(

@@ -7,7 +7,8 @@ import pytest
 import requests
 
 from app.sandbox.klaviyo import KlaviyoEmulator
-from tests.sandbox.klaviyo.kl_support import FakeClock, KlaviyoApi, error_of
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.klaviyo.kl_support import KlaviyoApi, error_of
 
 
 def test_answers_carry_both_windows_and_the_burst_state(limited_api: KlaviyoApi) -> None:

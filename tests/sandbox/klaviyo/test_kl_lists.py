@@ -6,7 +6,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from app.sandbox.klaviyo import SAMPLE_LIST, KlaviyoEmulator
-from tests.sandbox.klaviyo.kl_support import FakeClock, KlaviyoApi, error_of
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.klaviyo.kl_support import KlaviyoApi, error_of
 
 
 def test_a_new_list_is_single_opt_in_with_microsecond_times(api: KlaviyoApi) -> None:

@@ -3,7 +3,6 @@ and Python seeding and inspection at a bench's scale."""
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from app.sandbox.klaviyo import (
     serve_forever,
     start_sandbox,
 )
+from tests.sandbox.serving import serve_forever_lines
 
 
 def test_start_sandbox_seeds_the_sample_account_once(tmp_path: Path) -> None:
@@ -102,23 +102,8 @@ def test_seeding_and_counting_at_bench_scale_is_fast(tmp_path: Path) -> None:
 
 
 def test_serve_forever_says_where_and_stops(tmp_path: Path) -> None:
-    said: list[str] = []
-    stop = threading.Event()
-    ready = threading.Event()
-
-    def say(line: str) -> None:
-        said.append(line)
-        if len(said) == 2:
-            ready.set()
-
-    runner = threading.Thread(
-        target=serve_forever,
-        args=(tmp_path / "served.sqlite3",),
-        kwargs={"print_fn": say, "stop": stop, "seed": seed_samples},
-    )
-    runner.start()
-    try:
-        assert ready.wait(10)
+    path = tmp_path / "served.sqlite3"
+    with serve_forever_lines(serve_forever, path, 2, seed=seed_samples) as said:
         api_url = said[0].split(": ", 1)[1]
         answer = requests.get(
             api_url + "/lists",
@@ -126,7 +111,3 @@ def test_serve_forever_says_where_and_stops(tmp_path: Path) -> None:
             timeout=10,
         )
         assert [item["attributes"]["name"] for item in answer.json()["data"]] == [SAMPLE_LIST]
-    finally:
-        stop.set()
-        runner.join(10)
-    assert not runner.is_alive()

@@ -1,44 +1,30 @@
-"""Fixtures for the Neon CRM emulator tests: a settable clock, the seeded emulator (limits
-off unless a test turns them on), and a raw caller signed in to the sample org."""
+"""Fixtures for the Neon CRM emulator tests: the seeded emulator (limits off unless a test
+turns them on), and a raw caller signed in to the sample org (the clock is tests/sandbox's)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from app.sandbox.neoncrm import API_KEY, ORG_ID, NeonCrmEmulator, seed_samples
-from tests.sandbox.neoncrm.neon_support import FakeClock, RawNeon
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2025, 3, 14, 12, 0, 0, tzinfo=UTC))
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.neoncrm.neon_support import RawNeon
+from tests.sandbox.serving import serving
 
 
 @pytest.fixture
 def neon(tmp_path: Path, clock: FakeClock) -> Iterator[NeonCrmEmulator]:
-    emu = NeonCrmEmulator(tmp_path / "neon.sqlite3", clock=clock, enforce_limits=False)
-    seed_samples(emu)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
+    path = tmp_path / "neon.sqlite3"
+    yield from serving(NeonCrmEmulator(path, clock=clock, enforce_limits=False), seed_samples)
 
 
 @pytest.fixture
 def limited(tmp_path: Path, clock: FakeClock) -> Iterator[NeonCrmEmulator]:
     """The seeded emulator with Neon's limits enforced."""
-    emu = NeonCrmEmulator(tmp_path / "neon-limited.sqlite3", clock=clock, enforce_limits=True)
-    seed_samples(emu)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
+    path = tmp_path / "neon-limited.sqlite3"
+    yield from serving(NeonCrmEmulator(path, clock=clock, enforce_limits=True), seed_samples)
 
 
 @pytest.fixture

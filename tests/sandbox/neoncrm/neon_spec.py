@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 import yaml
 
 SPEC_PATH = Path(__file__).resolve().parents[3].parent / "shared" / "specs" / "neon-crm-v2.11.yaml"
@@ -146,43 +145,3 @@ def load() -> Any:
     if not SPEC_PATH.is_file():
         pytest.skip(f"Neon CRM spec absent: {SPEC_PATH}")
     return _load()
-
-
-def _describe(error: Exception) -> str:
-    """An openapi-core error with the schema problems it wraps (paths and messages)."""
-    cause = error.__cause__ or error
-    details = getattr(cause, "schema_errors", None)
-    if details:
-        return "; ".join(
-            f"{'/'.join(str(p) for p in d.absolute_path)}: {d.message[:200]}" for d in details
-        )
-    return repr(cause)[:400]
-
-
-class Validator:
-    """Checks request/response pairs against the spec; collects the problems."""
-
-    def __init__(self, spec: Any) -> None:
-        self.spec = spec
-        self.problems: list[str] = []
-        self.checked: list[str] = []
-
-    def check(self, response: requests.Response, *, request_valid: bool | None = True) -> None:
-        """Validate the answer, and the request unless ``request_valid`` is None (expecting
-        it valid, or not)."""
-        from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
-
-        prepared = response.request
-        path = requests.utils.urlparse(prepared.url).path
-        request = RequestsOpenAPIRequest(prepared)
-        errors = [_describe(e) for e in self.spec.iter_request_errors(request)]
-        if request_valid is not None and bool(errors) == request_valid:
-            self.problems.append(f"{prepared.method} {path}: request {errors}")
-        wrapped = RequestsOpenAPIResponse(response)
-        errors = [_describe(e) for e in self.spec.iter_response_errors(request, wrapped)]
-        if errors:
-            self.problems.append(f"{prepared.method} {path} -> {response.status_code}: {errors}")
-        self.checked.append(f"{prepared.method} {path} -> {response.status_code}")
-
-    def hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self.check(response)

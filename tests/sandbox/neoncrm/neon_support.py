@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 import requests
 
 from app.sandbox.neoncrm import NeonCrmEmulator
-
-
-class FakeClock:
-    """A settable clock for timestamps and the per-second rate."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 class RawNeon:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import requests
 
+from app.sandbox.kit.request_counts import path_template
 from app.sandbox.neoncrm import (
     API_KEY,
     ORG_ID,
@@ -25,6 +26,7 @@ from app.sandbox.neoncrm import (
 from app.sandbox.neoncrm.server import ROUTES
 from tests.sandbox.neoncrm import neon_spec
 from tests.sandbox.neoncrm.neon_support import RawNeon, criterion
+from tests.sandbox.spec_validator import Validator
 
 pytestmark = pytest.mark.contract
 
@@ -37,7 +39,7 @@ def spec() -> Any:
 def test_every_route_the_emulator_serves_is_in_the_spec(spec: Any) -> None:
     paths = neon_spec.raw_spec()["paths"]
     for method, path, _ in ROUTES:
-        template = path.replace("<", "{").replace(">", "}")
+        template = path_template(path)
         assert method.lower() in paths[template], f"{method} {template}"
     # The codes the emulator answers beyond 200 are declared where it uses them.
     account = paths["/accounts/{id}"]
@@ -48,7 +50,7 @@ def test_every_route_the_emulator_serves_is_in_the_spec(spec: Any) -> None:
 def test_answers_and_requests_match_the_spec(
     neon: NeonCrmEmulator, raw: RawNeon, spec: Any
 ) -> None:
-    validator = neon_spec.Validator(spec)
+    validator = Validator(spec)
     raw.session.hooks["response"].append(validator.hook)
     interests = neon.custom_field_id(ORG_ID, "Volunteer Interests")
     option = next(
@@ -129,7 +131,7 @@ def test_answers_and_requests_match_the_spec(
 
 
 def test_error_answers_match_what_the_spec_declares(neon: NeonCrmEmulator, spec: Any) -> None:
-    validator = neon_spec.Validator(spec)
+    validator = Validator(spec)
     validator.check(RawNeon(neon, ORG_ID, "wrong").get("/accounts/1001"))  # 401
     bad_operator = RawNeon(neon, ORG_ID, API_KEY).search(
         [criterion("First Name", "INVALID_OPERATOR", "x")], ["Account ID"]
@@ -150,6 +152,6 @@ def test_the_validator_catches_an_answer_that_breaks_the_spec(
     body["individualAccount"]["email1OptOut"] = "no"  # a string where the spec has a boolean
     broken._content = requests.compat.json.dumps(body).encode()
     broken.request = answer.request
-    validator = neon_spec.Validator(spec)
+    validator = Validator(spec)
     validator.check(broken)
     assert validator.problems and "email1OptOut" in validator.problems[0]

@@ -19,7 +19,8 @@ from app.sandbox.neoncrm import (
     NeonCrmEmulator,
     seed_samples,
 )
-from tests.sandbox.neoncrm.neon_support import FakeClock, RawNeon, criterion
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.neoncrm.neon_support import RawNeon, criterion
 
 SEARCH = [criterion("Account Type", "EQUAL", "Individual")]
 WAIT = 10.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from app.sandbox.neoncrm import (
     serve_forever,
     start_sandbox,
 )
+from tests.sandbox.serving import serve_forever_lines
 
 
 def _people(emu: NeonCrmEmulator) -> list[dict]:
@@ -119,29 +119,12 @@ def test_seeding_methods_for_tests_and_benches(neon: NeonCrmEmulator) -> None:
 
 
 def test_serve_forever_says_where_and_stops(tmp_path: Path) -> None:
-    said: list[str] = []
-    ready, stop = threading.Event(), threading.Event()
-
-    def say(line: str) -> None:
-        said.append(line)
-        if len(said) == 3:
-            ready.set()
-
-    runner = threading.Thread(
-        target=serve_forever,
-        args=(tmp_path / "serve.sqlite3",),
-        kwargs={"print_fn": say, "stop": stop, "seed": seed_samples},
-        daemon=True,
-    )
-    runner.start()
-    assert ready.wait(10)
-    url = said[0].split(": ", 1)[1].strip()
-    connection = sample_connection()
-    answer = requests.get(
-        url + "/accounts/1001", auth=(connection["org_id"], connection["api_key"]), timeout=10
-    )
-    assert answer.json()["companyAccount"]["name"] == "Greenleaf Grocers"
-    assert said[1].rstrip().endswith("/trial/v2")
-    stop.set()
-    runner.join(10)
-    assert not runner.is_alive()
+    path = tmp_path / "serve.sqlite3"
+    with serve_forever_lines(serve_forever, path, 3, seed=seed_samples) as said:
+        url = said[0].split(": ", 1)[1].strip()
+        connection = sample_connection()
+        answer = requests.get(
+            url + "/accounts/1001", auth=(connection["org_id"], connection["api_key"]), timeout=10
+        )
+        assert answer.json()["companyAccount"]["name"] == "Greenleaf Grocers"
+        assert said[1].rstrip().endswith("/trial/v2")

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from app.sandbox.neoncrm import ORG_ID, NeonCrmEmulator
-from tests.sandbox.neoncrm.neon_support import FakeClock, RawNeon, codes, criterion
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.neoncrm.neon_support import RawNeon, codes, criterion
 
 INDIVIDUALS = criterion("Account Type", "EQUAL", "Individual")
 

@@ -1,5 +1,5 @@
-"""Fixtures for the Salesforce emulator tests: a settable clock, the sample org, and a raw
-caller signed in as the sample user."""
+"""Fixtures for the Salesforce emulator tests: a clock of its own time, the sample org, and a
+raw caller signed in as the sample user (the session is tests/sandbox's)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 import requests
 
 from app.sandbox.salesforce import CONSUMER_KEY, USERNAME, SalesforceEmulator, seed_samples
-from tests.sandbox.salesforce.sf_support import Api, FakeClock
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.salesforce.sf_support import Api
+from tests.sandbox.serving import serving
 
 
 @pytest.fixture
@@ -21,19 +23,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def emu(tmp_path: Path, clock: FakeClock) -> Iterator[SalesforceEmulator]:
-    emulator = SalesforceEmulator(tmp_path / "sf.sqlite3", clock=clock)
-    seed_samples(emulator)
-    emulator.start()
-    try:
-        yield emulator
-    finally:
-        emulator.stop()
-
-
-@pytest.fixture
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as s:
-        yield s
+    yield from serving(SalesforceEmulator(tmp_path / "sf.sqlite3", clock=clock), seed_samples)
 
 
 @pytest.fixture

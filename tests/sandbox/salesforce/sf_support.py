@@ -7,29 +7,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
 
 from app.sandbox.salesforce import CONSUMER_KEY, PASSWORD, USERNAME, SalesforceEmulator
+from tests.sandbox.raw_calls import RawCalls
 
 REDIRECT = "http://127.0.0.1:8719/callback"
 VERSION = "66.0"
-
-
-class FakeClock:
-    """A settable clock for sessions, replication windows, cursors and the daily limit."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def pkce(verifier: str | None = None) -> tuple[str, str]:
@@ -87,7 +74,7 @@ def token(
     )
 
 
-class Api:
+class Api(RawCalls):
     """Raw data calls with a bearer token, against ``/services/data/v66.0``."""
 
     def __init__(self, emu: SalesforceEmulator, session: requests.Session, access: str) -> None:
@@ -105,21 +92,6 @@ class Api:
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.access}", **kwargs.pop("headers", {})}
         return self.session.request(method, self.url(path), headers=headers, timeout=30, **kwargs)
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("POST", path, **kwargs)
-
-    def patch(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("PATCH", path, **kwargs)
-
-    def put(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("PUT", path, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("DELETE", path, **kwargs)
 
     def query(self, soql: str, *, every: bool = False, **kwargs: Any) -> requests.Response:
         return self.get("/queryAll" if every else "/query", params={"q": soql}, **kwargs)

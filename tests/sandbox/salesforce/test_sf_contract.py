@@ -17,8 +17,8 @@ import pytest
 import requests
 
 from app.sandbox.salesforce import PASSWORD, SECURITY_TOKEN, USERNAME, SalesforceEmulator
+from tests.sandbox.fake_clock import FakeClock
 from tests.sandbox.salesforce import sf_postman
-from tests.sandbox.salesforce.sf_support import FakeClock
 
 pytestmark = pytest.mark.contract
 

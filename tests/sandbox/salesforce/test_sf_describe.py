@@ -7,7 +7,8 @@ import base64
 from typing import Any
 
 from app.sandbox.salesforce import SalesforceEmulator
-from tests.sandbox.salesforce.sf_support import Api, FakeClock
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.salesforce.sf_support import Api
 
 
 def _fields(api: Api, sobject: str) -> dict[str, dict[str, Any]]:

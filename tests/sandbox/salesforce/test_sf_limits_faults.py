@@ -9,7 +9,8 @@ import pytest
 import requests
 
 from app.sandbox.salesforce import CONSUMER_KEY, USERNAME, SalesforceEmulator, seed_samples
-from tests.sandbox.salesforce.sf_support import Api, FakeClock
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.salesforce.sf_support import Api
 
 LIMIT_ERROR = [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
 
@@ -52,15 +53,11 @@ def test_limits_can_be_left_unenforced(tmp_path: Path, clock: FakeClock) -> None
         tmp_path / "x.sqlite3", clock=clock, enforce_limits=False, daily_limit=2
     )
     seed_samples(emu)
-    emu.start()
-    try:
-        with requests.Session() as session:
-            api = Api(emu, session, emu.issue_token(USERNAME, CONSUMER_KEY)["access_token"])
-            answers = [api.get("/limits") for _ in range(3)]
+    with emu, requests.Session() as session:
+        api = Api(emu, session, emu.issue_token(USERNAME, CONSUMER_KEY)["access_token"])
+        answers = [api.get("/limits") for _ in range(3)]
         assert [a.status_code for a in answers] == [200, 200, 200]
         assert _used(answers[-1]) == (3, 2)
-    finally:
-        emu.stop()
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,10 @@ from app.sandbox.salesforce import (
     USERNAME,
     SalesforceEmulator,
 )
+from tests.sandbox.fake_clock import FakeClock
 from tests.sandbox.salesforce.sf_support import (
     REDIRECT,
     Api,
-    FakeClock,
     authorize,
     code_from,
     pkce,

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from app.sandbox.salesforce import SalesforceEmulator
-from tests.sandbox.salesforce.sf_support import Api, FakeClock
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.salesforce.sf_support import Api
 
 
 def _error(api: Api, soql: str) -> dict[str, Any]:

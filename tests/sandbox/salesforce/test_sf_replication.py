@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from app.sandbox.salesforce import SalesforceEmulator
-from tests.sandbox.salesforce.sf_support import Api, FakeClock
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.salesforce.sf_support import Api
 
 
 def _iso(moment: datetime) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import requests
+
 from app.sandbox.salesforce import (
     CONSUMER_SECRET,
     EXPO,
@@ -14,9 +16,11 @@ from app.sandbox.salesforce import (
     SalesforceEmulator,
     sample_connection,
     seed_samples,
+    serve_forever,
     start_sandbox,
 )
 from tests.sandbox.salesforce.sf_support import Api
+from tests.sandbox.serving import serve_forever_lines
 
 
 def test_the_sample_org_holds_what_the_docs_promise(emu: SalesforceEmulator) -> None:
@@ -103,3 +107,13 @@ def test_seed_contacts_is_fast_and_changes_show_up_incrementally(
     ).json()
     assert changed["totalSize"] == 200
     assert emu.record(ids[0])["Title"] == "Changed"
+
+
+def test_serve_forever_says_where_and_serves_the_org(tmp_path: Path) -> None:
+    path = tmp_path / "served.sqlite3"
+    with serve_forever_lines(serve_forever, path, 2, seed=seed_samples) as said:
+        base = said[0].split()[-1]
+        assert said[1] == f"Login hosts: {base}/login (production), {base}/test (sandbox)"
+        answer = requests.get(f"{base}/services/data", timeout=10)
+        assert answer.status_code == 200, answer.text
+        assert {"version": "66.0"}.items() <= answer.json()[-1].items()

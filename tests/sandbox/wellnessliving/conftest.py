@@ -1,10 +1,9 @@
-"""Fixtures for the WellnessLiving emulator tests: a settable clock, the seeded emulator, and
-raw signed callers (a signed-in staff member, or none)."""
+"""Fixtures for the WellnessLiving emulator tests: the seeded emulator, and raw signed
+callers (a signed-in staff member, or none); the clock is tests/sandbox's."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,23 +16,15 @@ from app.sandbox.wellnessliving import (
     WellnessLivingEmulator,
     seed_samples,
 )
-from tests.sandbox.wellnessliving.wl_support import FakeClock, RawWl
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2025, 3, 14, 12, 0, 0, tzinfo=UTC))
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.serving import serving
+from tests.sandbox.wellnessliving.wl_support import RawWl
 
 
 @pytest.fixture
 def wl(tmp_path: Path, clock: FakeClock) -> Iterator[WellnessLivingEmulator]:
     emu = WellnessLivingEmulator(tmp_path / "wl.sqlite3", clock=clock, enforce_limits=False)
-    seed_samples(emu)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
+    yield from serving(emu, seed_samples)
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from app.sandbox.wellnessliving.samples import (
     STAGING_STAFF_LOGIN,
     STAGING_STAFF_PASSWORD,
 )
-from tests.sandbox.wellnessliving.wl_support import FakeClock, RawWl, hashed_password
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.wellnessliving.wl_support import RawWl, hashed_password
 
 NOTEPAD = "Core/Passport/Login/Enter/Notepad.json"
 ENTER = "Core/Passport/Login/Enter/Enter.json"

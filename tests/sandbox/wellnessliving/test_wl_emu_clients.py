@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 from app.sandbox.wellnessliving import BUSINESS_KEY, WellnessLivingEmulator
 from app.sandbox.wellnessliving.samples import SAMPLE_CLIENTS
-from tests.sandbox.wellnessliving.wl_support import FakeClock, RawWl
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.wellnessliving.wl_support import RawWl
 
 REPORT = "Wl/Report/Data.json"
 MEMBERS = "Wl/Login/Member/LoginMemberListAll.json"

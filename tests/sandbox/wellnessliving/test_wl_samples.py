@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.sandbox.wellnessliving import BUSINESS_KEY, WellnessLivingEmulator, seed_samples
+import requests
+
+from app.sandbox.wellnessliving import (
+    BUSINESS_KEY,
+    WellnessLivingEmulator,
+    seed_samples,
+    serve_forever,
+)
 from app.sandbox.wellnessliving.samples import (
     EXPORT_HEADERS,
     SAMPLE_CLIENTS,
     write_all_clients_export,
 )
+from tests.sandbox.serving import serve_forever_lines
 
 SAMPLE_EXPORT = (
     Path(__file__).resolve().parents[3] / "app/sandbox/wellnessliving/all-clients-export.csv"
@@ -58,3 +66,16 @@ def test_the_sample_export_reads_as_a_file_source() -> None:
     zoe = next(r for r in records if r.values["First Name"] == "Zoë")
     assert zoe.values["Client Groups"] == "Morning Flow, Teacher Training"
     assert zoe.values["Email: News and Updates"] == "Yes"
+
+
+def test_serve_forever_says_where_and_answers_in_its_envelope(tmp_path: Path) -> None:
+    path = tmp_path / "served.sqlite3"
+    with serve_forever_lines(serve_forever, path, 2, seed=seed_samples) as said:
+        base = said[0].split()[-1]
+        assert "Host header" in said[1]
+        answer = requests.get(
+            f"{base}/Core/Passport/Login/Enter/Notepad.json",
+            headers={"Host": "us.wellnessliving.com"},
+            timeout=10,
+        )
+        assert answer.status_code == 200 and answer.json()["status"] == "access-signature"

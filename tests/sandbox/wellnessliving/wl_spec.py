@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 import yaml
 
 SPEC_PATH = (
@@ -112,34 +111,3 @@ def load(*, keep_security: bool = False) -> Any:
     if not SPEC_PATH.is_file():
         pytest.skip(f"WellnessLiving spec absent: {SPEC_PATH}")
     return _load(keep_security)
-
-
-class Validator:
-    """Checks request/response pairs against the spec; collects the problems."""
-
-    def __init__(self, spec: Any) -> None:
-        self.spec = spec
-        self.problems: list[str] = []
-        self.checked: list[str] = []
-
-    def check(self, response: requests.Response, *, request_valid: bool | None = True) -> None:
-        """Validate the answer, and the request unless ``request_valid`` is None (expecting
-        it valid, or not)."""
-        from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
-
-        prepared = response.request
-        path = requests.utils.urlparse(prepared.url).path
-        request = RequestsOpenAPIRequest(prepared)
-        errors = [repr(e.__cause__ or e)[:400] for e in self.spec.iter_request_errors(request)]
-        if request_valid is not None and bool(errors) == request_valid:
-            self.problems.append(f"{prepared.method} {path}: request {errors}")
-        wrapped = RequestsOpenAPIResponse(response)
-        errors = [
-            repr(e.__cause__ or e)[:400] for e in self.spec.iter_response_errors(request, wrapped)
-        ]
-        if errors:
-            self.problems.append(f"{prepared.method} {path} -> {response.status_code}: {errors}")
-        self.checked.append(f"{prepared.method} {path}")
-
-    def hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self.check(response)

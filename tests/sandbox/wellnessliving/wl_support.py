@@ -7,7 +7,7 @@ the connector's code, so a mistake shared by the emulator and the connector woul
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
@@ -24,19 +24,6 @@ COOKIES = {
 DELIMITERS = (
     "r 4S zqX zqiOK TLVS75V Ue5aLaIIG75 uODJYM2JsCX4G kt58wZfHHGQkHW4QN Lh9Fl5989crMU4E7P6E"
 )
-
-
-class FakeClock:
-    """A settable clock for the emulator (sessions, rate windows, changed times)."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def hashed_password(password: str, notepad: str) -> str:

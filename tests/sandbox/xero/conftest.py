@@ -1,34 +1,25 @@
-"""Fixtures for the Xero emulator tests: a settable clock, an emulator and a raw API caller."""
+"""Fixtures for the Xero emulator tests: an emulator and a raw API caller (the clock and the
+session are tests/sandbox's)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import requests
 
 from app.sandbox.xero import XeroEmulator
-from tests.sandbox.xero.xero_support import FakeClock, XeroApi
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2025, 3, 14, 12, 0, 0, tzinfo=UTC))
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.xero.xero_support import XeroApi
 
 
 @pytest.fixture
 def xero(tmp_path: Path, clock: FakeClock) -> Iterator[XeroEmulator]:
-    emu = XeroEmulator(tmp_path / "xero.sqlite3", clock=clock, enforce_limits=False)
-    emu.start()
-    try:
+    with XeroEmulator(tmp_path / "xero.sqlite3", clock=clock, enforce_limits=False) as emu:
         yield emu
-    finally:
-        emu.stop()
 
 
 @pytest.fixture
-def api(xero: XeroEmulator) -> Iterator[XeroApi]:
-    with requests.Session() as session:
-        yield XeroApi(xero, session)
+def api(xero: XeroEmulator, session: requests.Session) -> XeroApi:
+    return XeroApi(xero, session)

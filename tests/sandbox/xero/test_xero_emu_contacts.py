@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from app.sandbox.xero import SECOND_TENANT_ID, XeroEmulator
-from tests.sandbox.xero.xero_support import FakeClock, XeroApi
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.xero.xero_support import XeroApi
 
 MS_DATE = re.compile(r"^/Date\(\d+\+0000\)/$")
 

@@ -13,18 +13,15 @@ import requests
 from app.sandbox.xero import DEMO_TENANT_ID, DEMO_TENANT_NAME, SECOND_TENANT_ID, XeroEmulator
 from app.sandbox.xero.where import parse_where
 from app.sync.sandbox_browser import approve_in_sandbox
-from tests.sandbox.xero.xero_support import FakeClock, XeroApi
+from tests.sandbox.fake_clock import FakeClock
+from tests.sandbox.xero.xero_support import XeroApi
 
 
 @pytest.fixture
 def limited(tmp_path: Path, clock: FakeClock):
     emu = XeroEmulator(tmp_path / "limited.sqlite3", clock=clock, per_minute=3, per_day=5)
-    emu.start()
-    try:
-        with requests.Session() as session:
-            yield XeroApi(emu, session)
-    finally:
-        emu.stop()
+    with emu, requests.Session() as session:
+        yield XeroApi(emu, session)
 
 
 def test_minute_limit(limited: XeroApi, clock: FakeClock) -> None:

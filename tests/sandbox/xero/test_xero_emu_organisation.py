@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from app.sandbox.xero import (
     SECOND_TENANT_ID,
     SECOND_TENANT_NAME,
     XeroEmulator,
+    serve_forever,
 )
+from tests.sandbox.serving import serve_forever_lines
 from tests.sandbox.xero.xero_support import XeroApi
 
 CONTACTS_ONLY = "offline_access accounting.contacts"
@@ -145,3 +148,16 @@ def test_an_older_state_file_gets_its_organisations_countries(tmp_path: Path) ->
         "NZ",
         DEMO_SHORT_CODE,
     )
+
+
+def test_serve_forever_says_where_with_a_working_curl_line(tmp_path: Path) -> None:
+    with serve_forever_lines(serve_forever, tmp_path / "served.sqlite3", 5) as said:
+        assert said[0].split()[-1].endswith("/api.xro/2.0")
+        assert DEMO_TENANT_NAME in said[3]
+        token = re.search(r"Bearer (\S+)\"", said[4]).group(1)  # type: ignore[union-attr]
+        answer = requests.get(
+            said[4].split()[-1],
+            headers={"Authorization": f"Bearer {token}", "xero-tenant-id": DEMO_TENANT_ID},
+            timeout=10,
+        )
+        assert answer.status_code == 200 and answer.json()["Contacts"] == []

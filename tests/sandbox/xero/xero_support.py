@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 import requests
 
 from app.sandbox.xero import DEMO_TENANT_ID, XeroEmulator
+from tests.sandbox.raw_calls import RawCalls
 
 
-class FakeClock:
-    """A settable clock for token expiry, the limit windows and UpdatedDateUTC."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-class XeroApi:
+class XeroApi(RawCalls):
     """Raw calls to one emulator with a bearer token and the demo tenant."""
 
     def __init__(self, emulator: XeroEmulator, session: requests.Session) -> None:
@@ -38,15 +25,3 @@ class XeroApi:
         headers = {k: v for k, v in headers.items() if v is not None}
         url = path if path.startswith("http") else self.emulator.api_url + path
         return self.session.request(method, url, headers=headers, timeout=10, **kwargs)
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("GET", path, **kwargs)
-
-    def put(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("PUT", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("POST", path, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("DELETE", path, **kwargs)
