@@ -1,4 +1,5 @@
-"""Headless commands over the same engine as the GUI: sync, push, profiles, run-due, sandbox."""
+"""Headless commands over the same engine as the GUI: sync, push, profiles, run-due, stats,
+sandbox."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from app import __version__
+from app import __version__, cli_stats
 from app.core.errors import AppError
 from app.core.outcomes import RunStatus, RunSummary
 from app.core.vocabulary import (
@@ -126,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("file", metavar="FILE", type=Path)
     pi.add_argument("--replace", action="store_true", help="replace a profile of the same name")
 
+    cli_stats.add_parser(sub)
+
     s = sub.add_parser("sandbox", help="the built-in Constant Contact emulator")
     ssub = s.add_subparsers(dest="action", metavar="ACTION", required=True)
     sv = ssub.add_parser("serve", help="run the emulator on its own and print its URLs")
@@ -140,8 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--scenario",
         metavar="NAMES",
-        help="comma-separated: first,unchanged,resync1pct,planner,stream1m,per-contact "
-        "(default: all but stream1m and per-contact)",
+        help="comma-separated: first,unchanged,resync1pct,planner,stream1m,per-contact,stats "
+        "(default: all but stream1m, per-contact and stats)",
     )
     b.add_argument(
         "--ui", action="store_true", help="measure the window's longest stall during the sync"
@@ -231,6 +234,8 @@ def _with_service(args: argparse.Namespace) -> int:
             return _profiles(service, args)
         if args.command == "run-due":
             return _run_due(service, args.json)
+        if args.command == "stats":
+            return cli_stats.run(service, args, _interrupt_cancels)
         if args.command == "undo":
             return _undo(service, service.profiles.named(args.profile), args)
         if args.command != "push":
@@ -421,6 +426,10 @@ def _run_due(service, as_json: bool) -> int:
                 failed |= exit_code(summary) != EXIT_OK
                 item.update(summary_json(summary))
         report.append(item)
+    stats = cli_stats.due_item(service, now)
+    if stats is not None:
+        report.append(stats)
+        failed |= stats["status"] == "error"
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
@@ -432,6 +441,8 @@ def _run_due(service, as_json: bool) -> int:
 
 
 def _run_due_line(item: dict) -> str:
+    if item.get("kind") == "stats":
+        return cli_stats.due_line(item)
     name, status = item["profile"], item["status"]
     if status == "manual":
         # "Manual (two-way checks start after your first sync)": the words the window shows.

@@ -15,7 +15,7 @@ API_URL_ENV = "CONTACTBRIDGE_CC_API_URL"
 AUTH_URL_ENV = "CONTACTBRIDGE_CC_AUTH_URL"
 
 # offline_access is what makes the token endpoint hand out a refresh token.
-SCOPES: tuple[str, ...] = ("contact_data", "account_read", "offline_access")
+SCOPES: tuple[str, ...] = ("contact_data", "campaign_data", "account_read", "offline_access")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Scenarios: ``first`` and ``unchanged`` pushes, ``resync1pct`` (1% of rows edited
 runs), ``planner`` (the pure planner over 100,000 records: time, then peak memory under
 tracemalloc), ``stream1m`` (a dry run over 1,000,000 rows in a child process: peak RSS) and
 ``per-contact`` (the same contacts pushed one request each, on a sample, scaled up and
-compared with our first push).
+compared with our first push) and ``stats`` (campaign statistics pulls of a campaign sent to
+N contacts: ``app.devtools.bench_stats``).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ if TYPE_CHECKING:  # imported where used, so the command starts fast
     from app.sync.planner import LinkInfo, RemoteInfo
     from app.sync.service import ContactBridgeService
 
-SCENARIOS = ("first", "unchanged", "resync1pct", "planner", "stream1m", "per-contact")
-# stream1m is big and per-contact slow (4 requests a second): opt in
+SCENARIOS = ("first", "unchanged", "resync1pct", "planner", "stream1m", "per-contact", "stats")
+# stream1m is big, per-contact slow (4 requests a second) and stats another subject: opt in
 DEFAULT_SCENARIOS = ("first", "unchanged", "resync1pct", "planner")
 PUSH_SCENARIOS = frozenset({"first", "unchanged", "resync1pct"})
 RUN_LABELS = {
@@ -148,6 +149,13 @@ def bench(
                 ),
                 _figure("per-contact", "× our first push's time", compared["time_ratio"], "", None),
             ]
+    if "stats" in scenarios:
+        from app.devtools.bench_stats import stats_run
+
+        stats = report["stats"] = stats_run(contacts)
+        report["figures"] += [
+            _figure("stats", name, value, "", target) for name, value, target in stats["figures"]
+        ]
     if "planner" in scenarios:
         report["figures"] += planner_figures(PLANNER_RECORDS)
     if "stream1m" in scenarios:
@@ -324,20 +332,24 @@ def _print_report(report: dict) -> None:
         )
         for endpoint, n in sorted(r["requests_by_endpoint"].items()):
             print(f"     {n:>5}  {endpoint}")
+    if "stats" in report:
+        from app.devtools.bench_stats import print_stats
+
+        print_stats(report["stats"])
     if "per_contact" in report:
         from app.devtools.bench_per_contact import print_per_contact
 
         print_per_contact(report["per_contact"], report["per_contact"].get("compared"))
     if report["figures"]:
         print("\n== Figures and targets")
-        print(f"   {'scenario':<12} {'figure':<42} {'value':>12} {'target':>12}  met")
+        print(f"   {'scenario':<12} {'figure':<46} {'value':>12} {'target':>12}  met")
         for f in report["figures"]:
             value = f"{f['value']:,}{f['unit'] and ' ' + f['unit']}"
             target = (
                 "" if f["target"] is None else f"≤ {f['target']:,}{f['unit'] and ' ' + f['unit']}"
             )
             met = "" if f["target"] is None else ("yes" if f["met"] else "NO")
-            print(f"   {f['scenario']:<12} {f['figure']:<42} {value:>12} {target:>12}  {met}")
+            print(f"   {f['scenario']:<12} {f['figure']:<46} {value:>12} {target:>12}  {met}")
 
 
 # -- figures ------------------------------------------------------------------------------------

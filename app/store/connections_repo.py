@@ -8,6 +8,7 @@ from typing import Any
 from app.core.errors import BugError, ConfigError
 from app.core.store_types import Connection, ConnectionStatus
 from app.store import models as m
+from app.store.campaign_pull_repo import purge_campaign_stats
 from app.store.convert import now_text, secret_keys
 from app.store.db import db
 
@@ -100,10 +101,12 @@ class ConnectionRepository:
         m.Connection.delete().where(m.Connection.id == connection_id).execute()
 
     def purge_remote_data(self, connection_id: int) -> None:
-        """Forget what this computer keeps of the account: its contact mirror and the list ids
-        cached on profiles (found again by name). Profiles, runs and links stay."""
+        """Forget what this computer keeps of the account: its contact mirror, its campaign
+        statistics and the list ids cached on profiles (found again by name). Profiles, runs
+        and links stay."""
         with db.atomic():
             purge_mirror(connection_id)
+            purge_campaign_stats(connection_id)
             m.Profile.update(main_list_id=None).where(
                 m.Profile.connection == connection_id
             ).execute()

@@ -253,6 +253,96 @@ def m009_run_time(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
     )
 
 
+def m010_campaign_stats(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """Campaign statistics, per Constant Contact connection: campaigns, their activities and
+    counts, per-contact tracking events kept once each, and how far each report was read."""
+    fk = '"connection_id" INTEGER NOT NULL REFERENCES "connection" ("id") ON DELETE CASCADE'
+    _run(
+        database,
+        [
+            f"""CREATE TABLE "campaign" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                {fk},
+                "campaign_id" TEXT NOT NULL,
+                "name" TEXT NOT NULL DEFAULT '',
+                "status" TEXT NOT NULL DEFAULT '',
+                "created_at" TEXT,
+                "updated_at" TEXT,
+                "sent_at" TEXT,
+                "details_at" TEXT)""",
+            'CREATE UNIQUE INDEX "campaign_connection_campaign" '
+            'ON "campaign" ("connection_id", "campaign_id")',
+            f"""CREATE TABLE "campaign_activity" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                {fk},
+                "campaign_id" TEXT NOT NULL,
+                "activity_id" TEXT NOT NULL,
+                "role" TEXT NOT NULL)""",
+            'CREATE UNIQUE INDEX "campaign_activity_connection_activity" '
+            'ON "campaign_activity" ("connection_id", "activity_id")',
+            'CREATE INDEX "campaign_activity_connection_campaign" '
+            'ON "campaign_activity" ("connection_id", "campaign_id")',
+            f"""CREATE TABLE "campaign_summary" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                {fk},
+                "campaign_id" TEXT NOT NULL,
+                "sends" INTEGER NOT NULL DEFAULT 0,
+                "opens" INTEGER NOT NULL DEFAULT 0,
+                "clicks" INTEGER NOT NULL DEFAULT 0,
+                "forwards" INTEGER NOT NULL DEFAULT 0,
+                "optouts" INTEGER NOT NULL DEFAULT 0,
+                "abuse" INTEGER NOT NULL DEFAULT 0,
+                "bounces" INTEGER NOT NULL DEFAULT 0,
+                "not_opened" INTEGER NOT NULL DEFAULT 0,
+                "refreshed_at" TEXT NOT NULL)""",
+            'CREATE UNIQUE INDEX "campaign_summary_connection_campaign" '
+            'ON "campaign_summary" ("connection_id", "campaign_id")',
+            f"""CREATE TABLE "campaign_event" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                {fk},
+                "campaign_id" TEXT NOT NULL,
+                "activity_id" TEXT NOT NULL,
+                "kind" TEXT NOT NULL,
+                "contact_id" TEXT NOT NULL,
+                "email" TEXT NOT NULL DEFAULT '',
+                "name" TEXT NOT NULL DEFAULT '',
+                "at" TEXT NOT NULL,
+                "link" TEXT NOT NULL DEFAULT '',
+                "code" TEXT NOT NULL DEFAULT '')""",
+            # The dedupe key: a row read again by an overlapping pass is not kept twice.
+            'CREATE UNIQUE INDEX "campaign_event_once" ON "campaign_event" '
+            '("connection_id", "activity_id", "kind", "contact_id", "at", "link")',
+            'CREATE INDEX "campaign_event_campaign_kind" '
+            'ON "campaign_event" ("connection_id", "campaign_id", "kind")',
+            'CREATE INDEX "campaign_event_email" ON "campaign_event" ("connection_id", "email")',
+            'CREATE INDEX "campaign_event_contact" '
+            'ON "campaign_event" ("connection_id", "contact_id")',
+            f"""CREATE TABLE "campaign_mark" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                {fk},
+                "activity_id" TEXT NOT NULL,
+                "report" TEXT NOT NULL,
+                "mark" TEXT,
+                "cursor" TEXT,
+                "pending" TEXT,
+                "done" INTEGER NOT NULL DEFAULT 0,
+                "read_at" TEXT)""",
+            'CREATE UNIQUE INDEX "campaign_mark_connection_activity_report" '
+            'ON "campaign_mark" ("connection_id", "activity_id", "report")',
+            f"""CREATE TABLE "campaign_pull_state" (
+                "id" INTEGER NOT NULL PRIMARY KEY,
+                {fk},
+                "discovered_at" TEXT,
+                "nightly_at" TEXT,
+                "pulled_at" TEXT,
+                "tried_at" TEXT,
+                "resume_at" TEXT)""",
+            'CREATE UNIQUE INDEX "campaign_pull_state_connection_id" '
+            'ON "campaign_pull_state" ("connection_id")',
+        ],
+    )
+
+
 UPGRADE_FAILED = (
     "ContactBridge could not upgrade its database. The failed step was undone; your data is intact."
 )
@@ -267,6 +357,7 @@ MIGRATIONS: list[Step] = [
     m007_phase_ids,
     m008_destination,
     m009_run_time,
+    m010_campaign_stats,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -204,6 +204,119 @@ class JournalEntry(BaseModel):
         indexes = ((("run", "key"), False),)
 
 
+class CampaignRow(BaseModel):
+    """One email campaign of a connection's Constant Contact account."""
+
+    connection = ForeignKeyField(Connection, on_delete="CASCADE", index=False)
+    campaign_id = TextField()
+    name = TextField(default="")
+    status = TextField(default="")
+    created_at = TextField(null=True)
+    updated_at = TextField(null=True)  # Constant Contact's, ISO 8601 UTC
+    sent_at = TextField(null=True)  # last_sent_date, ISO 8601 UTC
+    details_at = TextField(null=True)  # the updated_at its activities were read at
+
+    class Meta:
+        table_name = "campaign"
+        indexes = ((("connection", "campaign_id"), True),)
+
+
+class CampaignActivityRow(BaseModel):
+    """One campaign activity (the primary email or a resend); reports hang off these."""
+
+    connection = ForeignKeyField(Connection, on_delete="CASCADE", index=False)
+    campaign_id = TextField()
+    activity_id = TextField()
+    role = TextField()
+
+    class Meta:
+        table_name = "campaign_activity"
+        indexes = (
+            (("connection", "activity_id"), True),
+            (("connection", "campaign_id"), False),
+        )
+
+
+class CampaignSummaryRow(BaseModel):
+    """A campaign's unique counts, as the summaries report last gave them."""
+
+    connection = ForeignKeyField(Connection, on_delete="CASCADE", index=False)
+    campaign_id = TextField()
+    sends = IntegerField(default=0)
+    opens = IntegerField(default=0)
+    clicks = IntegerField(default=0)
+    forwards = IntegerField(default=0)
+    optouts = IntegerField(default=0)
+    abuse = IntegerField(default=0)
+    bounces = IntegerField(default=0)
+    not_opened = IntegerField(default=0)
+    refreshed_at = TextField()
+
+    class Meta:
+        table_name = "campaign_summary"
+        indexes = ((("connection", "campaign_id"), True),)
+
+
+class CampaignEventRow(BaseModel):
+    """One per-contact tracking event, kept once: (activity, kind, contact, time, link)."""
+
+    connection = ForeignKeyField(Connection, on_delete="CASCADE", index=False)
+    campaign_id = TextField()
+    activity_id = TextField()
+    kind = TextField()  # app.core.campaign_stats.EVENT_KINDS
+    contact_id = TextField()
+    email = TextField(default="")  # lowercased
+    name = TextField(default="")
+    at = TextField()  # created_time, ISO 8601 UTC
+    link = TextField(default="")  # clicks: the link's URL
+    code = TextField(default="")  # bounces: bounce_code; optouts: the reason
+
+    class Meta:
+        table_name = "campaign_event"
+        indexes = (
+            (("connection", "activity_id", "kind", "contact_id", "at", "link"), True),
+            (("connection", "campaign_id", "kind"), False),
+            (("connection", "email"), False),
+            (("connection", "contact_id"), False),
+        )
+
+
+class CampaignMarkRow(BaseModel):
+    """How far back one tracking report of one activity has been read.
+
+    ``mark`` is the newest row's time once a pass ended; while a pass pages, ``cursor`` is the
+    next page to read and ``pending`` the newest time the pass saw (it becomes ``mark`` at
+    the end), so a stopped pull resumes at that page.
+    """
+
+    connection = ForeignKeyField(Connection, on_delete="CASCADE", index=False)
+    activity_id = TextField()
+    report = TextField()
+    mark = TextField(null=True)
+    cursor = TextField(null=True)
+    pending = TextField(null=True)
+    done = BooleanField(default=False)  # sends/didnotopens read for good
+    read_at = TextField(null=True)  # when a pass last ended
+
+    class Meta:
+        table_name = "campaign_mark"
+        indexes = ((("connection", "activity_id", "report"), True),)
+
+
+class CampaignPullState(BaseModel):
+    """A connection's statistics pull: the campaign discovery cursor and the last passes."""
+
+    connection = ForeignKeyField(Connection, unique=True, on_delete="CASCADE")
+    discovered_at = TextField(null=True)  # the start of the last discovery that finished
+    nightly_at = TextField(null=True)  # when the last full (nightly) pull finished
+    pulled_at = TextField(null=True)  # when the last pull of any kind finished
+    tried_at = TextField(null=True)  # when a pull last started (finished or not)
+    resume_at = TextField(null=True)  # a pull stopped by the daily quota resumes after this
+
+    class Meta:
+        table_name = "campaign_pull_state"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Connection,
     Profile,
@@ -214,4 +327,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     MirrorState,
     AppSetting,
     JournalEntry,
+    CampaignRow,
+    CampaignActivityRow,
+    CampaignSummaryRow,
+    CampaignEventRow,
+    CampaignMarkRow,
+    CampaignPullState,
 )

@@ -29,7 +29,7 @@ from app.core.filters import FilterGroup
 from app.core.profiles import SyncOptions, SyncProfile
 from app.core.store_types import Connection
 from app.file_modes import private_dir
-from app.sandbox.constant_contact import ConstantContactEmulator
+from app.sandbox.constant_contact import ConstantContactEmulator, seed_sample_campaigns
 from app.sandbox.process import EmulatorProcess
 from app.sandbox.samples import (
     EXISTING,
@@ -271,10 +271,12 @@ def _start_emulator(
 
 
 def _seed_existing_contacts(emulator: ConstantContactEmulator) -> None:
-    """The contacts a sample account already has (one of them unsubscribed)."""
+    """The contacts a sample account already has (one of them unsubscribed), its list of
+    regulars and the campaigns sent to it (the Stats page's sample data)."""
     for contact in EXISTING:
         if emulator.get_contact(contact["email"]) is None:
             emulator.seed_contact(**contact)
+    seed_sample_campaigns(emulator)
 
 
 def sample_profile(

@@ -8,7 +8,7 @@ the app open and the app closed behave the same. The time arithmetic itself is
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Set
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from app.connectors import registry
 from app.core.profiles import SyncProfile
@@ -189,3 +189,31 @@ def wait_before_next_look(
     if when is None:
         return cap
     return max(timedelta(0), min(cap, when - now))
+
+
+# -- the campaign statistics pull (``service.stats``) ----------------------------------------
+
+NIGHTLY_AT = time(2, 0)  # local time: "nightly" pulls after 02:00, as NeonCRM's nightly pull
+HOURLY = timedelta(hours=1)
+
+
+def next_stats_pull_at(
+    schedule: str, since: datetime, resume_at: datetime | None = None
+) -> datetime | None:
+    """When the statistics pull is next due.
+
+    Args:
+        schedule: "nightly", "hourly" or "off" (None: never by itself).
+        since: when a pull last started (else when the account was connected), local aware
+            time: "nightly" is the first 02:00 after it, "hourly" an hour after it.
+        resume_at: a pull the daily quota stopped resumes then (after the quota's reset),
+            whatever the schedule says.
+    """
+    if schedule == "off":
+        return None
+    if resume_at is not None:
+        return resume_at.astimezone(since.tzinfo)
+    if schedule == "hourly":
+        return since + HOURLY
+    night = datetime.combine(since.date(), NIGHTLY_AT, tzinfo=since.tzinfo)
+    return night if night > since else night + timedelta(days=1)

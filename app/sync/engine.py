@@ -28,6 +28,7 @@ from app.core.profiles import SyncProfile
 from app.core.records import RemoteContact, SourceRecord
 from app.core.store_types import PlannedRow
 from app.core.vocabulary import phase_words, summary_text
+from app.store.campaign_stats_repo import CampaignStatsRepository
 from app.store.journal_repo import JournalRepository
 from app.store.links_repo import LinkDetail
 from app.store.repositories import (
@@ -75,6 +76,7 @@ class EngineDeps:
     connection_id: int
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     journal: JournalRepository = field(default_factory=JournalRepository)
+    campaign_stats: CampaignStatsRepository = field(default_factory=CampaignStatsRepository)
 
 
 class ChunkAssigner:
@@ -406,6 +408,7 @@ class PushEngine:
             links=plan_rows.link_infos(details),
             remote=plan_rows.remote_infos(index, cp["list_id"]),
             previous_item=lambda key: self.d.links.last_sent(profile.saved_id, key),
+            hard_bounced=self.d.campaign_stats.hard_bounced_emails(self.d.connection_id),
         )
         planner = Planner(ctx)
         caps = self.capabilities()

@@ -85,7 +85,8 @@ class Origin(StrEnum):
 
 
 class Activity(StrEnum):
-    """What holds an account: a profile's run, or a change made in the lists manager."""
+    """What holds an account: a profile's run, a change made in the lists manager, or the
+    campaign statistics pull."""
 
     SYNC = "sync"
     DRY_RUN = "dry run"
@@ -94,6 +95,7 @@ class Activity(StrEnum):
     LIST_REMOVE = "list remove"
     LIST_DELETE = "list delete"
     UNDO = "undo"
+    STATS_PULL = "statistics pull"
 
 
 def _now_text() -> str:
@@ -137,6 +139,8 @@ class Holder:
     # -- words -------------------------------------------------------------------------------
 
     def _who(self) -> str:
+        if self.activity is Activity.STATS_PULL:
+            return "the campaign statistics pull"
         return f'"{self.profile}"' if self.profile else "the lists manager"
 
     def _doing(self) -> tuple[str, str]:
@@ -150,6 +154,7 @@ class Holder:
             Activity.LIST_REMOVE: (f"taking people off {the_list}", "in"),
             Activity.LIST_DELETE: (f"deleting {the_list}", "in"),
             Activity.UNDO: ("undoing a sync", "with"),
+            Activity.STATS_PULL: ("reading campaign statistics", "from"),
         }[self.activity]
 
     def _where(self, my_pid: int) -> str:

@@ -53,6 +53,9 @@ class Reason:
         "The new email {email} already belongs to another Constant Contact contact; "
         "not merged (merge or fix them in Constant Contact, then sync again)"
     )
+    HARD_BOUNCED = (
+        "Hard-bounced in a Constant Contact campaign: the address does not exist, so not pushed"
+    )
     ROW_PROBLEM = "Could not read this row: {problem}"
     BAD_VALUES = "Constant Contact would refuse this contact: {problems}"
 
@@ -123,6 +126,8 @@ class PlanContext:
         remote: ``email_key`` of an email -> the Constant Contact contact, from the local mirror.
         row_problems: row number -> a problem the source reported for that row.
         previous_item: source key -> the item last sent (for "old → new" details).
+        hard_bounced: emails (``email_key``) a campaign hard-bounced on (campaign statistics):
+            never pushed again.
     """
 
     profile: SyncProfile
@@ -130,6 +135,7 @@ class PlanContext:
     remote: Mapping[str, RemoteInfo] = field(default_factory=dict)
     row_problems: Mapping[int, str] = field(default_factory=dict)
     previous_item: Callable[[str], Mapping[str, str] | None] | None = None
+    hard_bounced: frozenset[str] = frozenset()
 
 
 def _tidy_state(link: LinkInfo | None) -> str | None:
@@ -194,6 +200,8 @@ class Planner:
             return self._plan_opt_out(record, email, remote, contact_id, link, who)
         if remote is not None and remote.permission == _UNSUBSCRIBED:
             return skip(record, email, Reason.UNSUBSCRIBED, name, source_id)
+        if email in ctx.hard_bounced:
+            return skip(record, email, Reason.HARD_BOUNCED, name, source_id)
 
         item, warnings, refused = self._items.build(record, email)
         if checked.warning:  # an IDN domain goes in its punycode form

@@ -7,7 +7,8 @@ each, over one set of repositories, the secret store and the Constant Contact cl
 - ``connections``: Constant Contact and the other services' sign-ins (and ``ConnectorHost``);
 - ``runs``: syncs, dry runs, retries and undos, their locks, history and results;
 - ``lists``: the lists manager's changes to Constant Contact lists;
-- ``reports``: runs across profiles, and their exports.
+- ``reports``: runs across profiles, and their exports;
+- ``stats``: campaign statistics, their pull and exports.
 
 Each implements its protocol in ``app/sync/facade/api.py``; the window is typed against those
 (``ContactBridgeApi``), so the tests' fakes stand in for this class. ``app/application.py``
@@ -31,8 +32,10 @@ from app.sync.facade.lists import Lists
 from app.sync.facade.profiles import Profiles
 from app.sync.facade.reports import Reports
 from app.sync.facade.runs import Runs
+from app.sync.facade.stats import Stats
 from app.sync.facade.store import Store
 from app.sync.locks import Origin
+from app.sync.stats_job import StatsJob
 
 if TYPE_CHECKING:
     from app.sync.facade.api import ContactBridgeApi
@@ -58,7 +61,8 @@ class ContactBridgeService:
 
     Attributes:
         store: the repositories the concerns share (tests read what a run stored there).
-        stats: the requests made to Constant Contact and the other services, by endpoint.
+        request_stats: the requests made to Constant Contact and the other services, by
+            endpoint.
     """
 
     def __init__(
@@ -78,7 +82,7 @@ class ContactBridgeService:
         self.home = home
         self.sandbox = sandbox
         self.secrets = secrets
-        self.stats = RequestStats()
+        self.request_stats = RequestStats()
         self.store = Store()
         self.connections = Connections(
             self.store,
@@ -87,7 +91,7 @@ class ContactBridgeService:
             open_browser=open_browser,
             client_id=client_id,
             sandbox=sandbox,
-            stats=self.stats,
+            stats=self.request_stats,
             source_urls=source_urls,
             source_client_id=source_client_id,
         )
@@ -97,7 +101,9 @@ class ContactBridgeService:
         )
         self.lists = Lists(self.store, self.profiles, self.connections, self.runs)
         self.reports = Reports(self.store)
-        # Campaign statistics come next: one more concern here, with its protocol in api.py.
+        self.stats = Stats(
+            self.store, StatsJob(self.store, self.connections, self.runs, clock=clock)
+        )
 
 
 if TYPE_CHECKING:  # mypy proves the service is what the window is typed against

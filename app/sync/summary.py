@@ -44,5 +44,5 @@ def summary_json(
             if r.outcome in ("skipped", "failed") and r.reason:
                 reasons[r.reason] = reasons.get(r.reason, 0) + 1
         out["reasons"] = reasons
-        out["requests"] = dict(service.stats.by_endpoint)
+        out["requests"] = dict(service.request_stats.by_endpoint)
     return out

@@ -21,6 +21,7 @@ from .fake_connections import FakeConnections, cc_connection
 from .fake_lists import FakeLists, FakeReports
 from .fake_profiles import FakeProfiles
 from .fake_runs import FakeRuns
+from .fake_stats import FakeStats
 
 if TYPE_CHECKING:
     from app.sync.facade.api import ContactBridgeApi
@@ -54,6 +55,7 @@ class FakeService:
         self.runs = FakeRuns(self.profiles, clock)
         self.lists = FakeLists(self.profiles, *LISTS)
         self.reports = FakeReports(self.profiles, self.runs)
+        self.stats = FakeStats()
         self.profiles.last_run = lambda pid: self.runs.newest(pid, dry_run=False)
         self.profiles.last_dry_run = lambda pid: self.runs.newest(pid, dry_run=True)
 

@@ -261,6 +261,32 @@ def check_v9() -> None:
     assert resumed.active_seconds is None and resumed.seconds_taken() is not None
 
 
+def seed_v10(database: SqliteDatabase) -> None:
+    for sql in (
+        """INSERT INTO campaign (connection_id, campaign_id, name, status, updated_at, sent_at)
+           VALUES (1, 'camp-1', 'June news', 'Done', '2024-06-01T09:00:00+00:00',
+           '2024-06-01T09:00:00+00:00')""",
+        """INSERT INTO campaign_summary (connection_id, campaign_id, sends, opens,
+           refreshed_at) VALUES (1, 'camp-1', 10, 4, '2024-06-02T00:00:00+00:00')""",
+        """INSERT INTO campaign_event (connection_id, campaign_id, activity_id, kind,
+           contact_id, email, at) VALUES (1, 'camp-1', 'act-1', 'open', 'c-1', 'a@example.com',
+           '2024-06-01T10:00:00.000+00:00')""",
+        """INSERT INTO campaign_mark (connection_id, activity_id, report, mark)
+           VALUES (1, 'act-1', 'opens', '2024-06-01T10:00:00.000+00:00')""",
+    ):
+        database.execute_sql(sql)
+
+
+def check_v10() -> None:
+    from app.store.campaign_pull_repo import CampaignPullRepository
+    from app.store.campaign_stats_repo import CampaignStatsRepository
+
+    (june,) = CampaignStatsRepository().campaigns()
+    assert (june.name, june.sends, june.opens) == ("June news", 10, 4)
+    assert CampaignPullRepository().marks(1) == {"act-1/opens": "2024-06-01T10:00:00.000+00:00"}
+    assert [e.kind for e in CampaignStatsRepository().person_events("a@example.com")] == ["open"]
+
+
 SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = {
     1: (seed_v1, check_v1),
     2: (seed_v2, check_v2),
@@ -271,6 +297,7 @@ SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = 
     7: (seed_v7, check_v7),
     8: (seed_v8, check_v8),
     9: (seed_v9, check_v9),
+    10: (seed_v10, check_v10),
 }
 
 

@@ -229,3 +229,23 @@ def test_a_fresh_sandbox_runs_nothing_by_itself(tmp_path: Path) -> None:
         }
     finally:
         handle.close()
+
+
+# -- the campaign statistics pull -------------------------------------------------------------
+
+
+def test_statistics_pull_nightly_after_two_hourly_off_and_after_the_quota() -> None:
+    from app.sync.due import next_stats_pull_at
+
+    tz = timezone(timedelta(hours=2))
+    evening = datetime(2024, 6, 3, 21, 30, tzinfo=tz)
+    small_hours = datetime(2024, 6, 4, 1, 0, tzinfo=tz)
+    assert next_stats_pull_at("nightly", evening) == datetime(2024, 6, 4, 2, 0, tzinfo=tz)
+    assert next_stats_pull_at("nightly", small_hours) == datetime(2024, 6, 4, 2, 0, tzinfo=tz)
+    after = datetime(2024, 6, 4, 2, 0, 5, tzinfo=tz)
+    assert next_stats_pull_at("nightly", after) == datetime(2024, 6, 5, 2, 0, tzinfo=tz)
+    assert next_stats_pull_at("hourly", evening) == evening + timedelta(hours=1)
+    assert next_stats_pull_at("off", evening) is None
+    reset = datetime(2024, 6, 4, 0, 0, tzinfo=UTC)  # the quota's reset, 00:00 UTC
+    assert next_stats_pull_at("nightly", evening, resume_at=reset) == reset
+    assert next_stats_pull_at("off", evening, resume_at=reset) is None

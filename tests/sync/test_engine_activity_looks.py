@@ -13,7 +13,7 @@ from tests.sync.conftest import IMPORT_KEY, Bakery, PhaseReporter
 
 def looks(bakery: Bakery) -> int:
     """Requests that looked at activities, as the service's clients counted them."""
-    counts = bakery.service.stats.by_endpoint
+    counts = bakery.service.request_stats.by_endpoint
     return sum(n for k, n in counts.items() if k.startswith("GET /v3/activities"))
 
 

@@ -23,18 +23,21 @@ from app.sync.facade.api import (
     ProfilesApi,
     ReportsApi,
     RunsApi,
+    StatsApi,
 )
 from app.sync.facade.connections import Connections
 from app.sync.facade.lists import Lists
 from app.sync.facade.profiles import Profiles
 from app.sync.facade.reports import Reports
 from app.sync.facade.runs import Runs
+from app.sync.facade.stats import Stats
 from app.sync.service import ContactBridgeService
 from tests.helpers.fake_connections import FakeConnections
 from tests.helpers.fake_lists import FakeLists, FakeReports
 from tests.helpers.fake_profiles import FakeProfiles
 from tests.helpers.fake_runs import FakeRuns
 from tests.helpers.fake_service import FakeService
+from tests.helpers.fake_stats import FakeStats
 
 CONCERNS = [
     pytest.param(ProfilesApi, Profiles, FakeProfiles, "profiles", id="profiles"),
@@ -42,6 +45,7 @@ CONCERNS = [
     pytest.param(RunsApi, Runs, FakeRuns, "runs", id="runs"),
     pytest.param(ListsApi, Lists, FakeLists, "lists", id="lists"),
     pytest.param(ReportsApi, Reports, FakeReports, "reports", id="reports"),
+    pytest.param(StatsApi, Stats, FakeStats, "stats", id="stats"),
 ]
 
 

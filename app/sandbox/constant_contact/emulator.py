@@ -13,6 +13,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from app.sandbox.constant_contact import contact_store as store
 from app.sandbox.constant_contact.activities import ActivityRunner
 from app.sandbox.constant_contact.calls import Env
+from app.sandbox.constant_contact.campaign_activity import Rates
+from app.sandbox.constant_contact.campaign_seeding import Campaigns
 from app.sandbox.constant_contact.consent import new_email, set_any_permission
 from app.sandbox.constant_contact.contact_rules import SUB_RESOURCES, valid_email
 from app.sandbox.constant_contact.custom_fields import create_field
@@ -23,7 +25,7 @@ from app.sandbox.constant_contact.oauth import AUTH_PREFIX, DEFAULT_SCOPE, OAuth
 from app.sandbox.constant_contact.routes import PROCESSORS
 from app.sandbox.constant_contact.server import ApiApp, Limits, QuietHandler
 from app.sandbox.constant_contact.state import State
-from app.sandbox.constant_contact.util import iso, new_id
+from app.sandbox.constant_contact.util import from_ms, iso, new_id
 from app.sandbox.wire import dumps
 
 SCALAR_FIELDS = (
@@ -79,6 +81,7 @@ class ConstantContactEmulator:
             else None
         )
         self.env = Env(self.state, self.clock, self.runner)
+        self.campaigns = Campaigns(self.state, self.clock)
         self.app = ApiApp(self.env, self.oauth, self.faults, limits, self._stopping)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -99,6 +102,7 @@ class ConstantContactEmulator:
         )
         self._thread.start()
         self.runner.start()
+        self.campaigns.catch_up()  # activity that arrived while the sandbox was closed
         return self
 
     def stop(self) -> None:
@@ -220,6 +224,81 @@ class ConstantContactEmulator:
             lists = store.memberships(conn, [contact_id])[contact_id]
         return store.render(contact_id, doc, lists, SUB_RESOURCES)
 
+    # -- campaigns (state helpers; the clock is the campaign clock) --------------------------
+
+    def seed_campaign(
+        self,
+        name: str,
+        list_names: Iterable[str],
+        *,
+        sends: int | None = None,
+        open_rate: float = 0.3,
+        click_rate: float = 0.05,
+        bounce_rate: float = 0.01,
+        optout_rate: float = 0.005,
+        forward_rate: float = 0.002,
+        sent_at: datetime | None = None,
+        status: str = "Done",
+        rng_seed: int = 0,
+    ) -> str:
+        """A sent campaign and its activity so far; returns its campaign_id.
+
+        ``sends=None`` sends to every subscribed member of the lists (created when missing);
+        ``sends=N`` creates N new contacts on them and sends to those. Rates are unique counts
+        as fractions of the sends. ``sent_at`` (on the campaign clock; naive is UTC) defaults
+        to a day before the campaign clock's now, so the campaign still gathers late opens
+        and clicks for two more days (give a time over 72 hours ago for a finished one).
+        ``status`` is "Done" or "Removed" (sent, then deleted). Opt-outs unsubscribe.
+        """
+        rates = Rates(open_rate, click_rate, bounce_rate, optout_rate, forward_rate)
+        return self.campaigns.seed(
+            name,
+            list(list_names),
+            sends=sends,
+            rates=rates,
+            sent_at=sent_at,
+            status=status,
+            rng_seed=rng_seed,
+        )
+
+    def create_draft_campaign(self, name: str) -> str:
+        """A campaign not yet sent: listed as "Draft"; its reports are a 404."""
+        return self.campaigns.create_draft(name)
+
+    def advance_campaign_clock(self, hours: float) -> int:
+        """Let ``hours`` pass on the campaign clock; returns the tracking rows that arrived."""
+        return self.campaigns.advance(hours)
+
+    def add_campaign_activity(self, campaign_id: str, fraction: float = 0.01) -> int:
+        """``fraction`` of the sends as new rows now, opens and clicks split as the campaign's
+        rates; each is newer than any row before it. Returns the rows added."""
+        return self.campaigns.add_activity(campaign_id, fraction)
+
+    def delete_campaign(self, campaign_id: str) -> None:
+        """The account deletes a campaign: GET /emails keeps listing it as "Removed"."""
+        self.campaigns.delete(campaign_id)
+
+    def clear_campaigns(self) -> None:
+        """Forget every campaign and its reports (the sandbox's samples too): for tests that
+        start from an account with no campaigns. Contacts are left as they are."""
+        self.campaigns.clear()
+
+    def campaign_now(self) -> datetime:
+        """The campaign clock's now."""
+        return from_ms(self.campaigns.now_ms())
+
+    def campaign_activity_id(self, campaign_id: str) -> str:
+        """The primary_email activity of a campaign (what the tracking reports take)."""
+        with self.state.tx() as conn:
+            row = conn.execute(
+                "SELECT campaign_activity_id FROM campaign_activities"
+                " WHERE campaign_id = ? AND role = 'primary_email'",
+                (campaign_id,),
+            ).fetchone()
+        if row is None:
+            raise KeyError(campaign_id)
+        return str(row[0])
+
     def contacts_on_list(self, list_name: str) -> set[str]:
         with self.state.tx() as conn:
             rows = conn.execute(
@@ -250,6 +329,10 @@ def serve_forever(
         print_fn(f"Authorization server:          {emulator.auth_url}")
         print_fn(f"State file:                    {Path(state_path)}")
         print_fn(f"Admin (counts, faults):        {emulator.base_url}/__emulator/counts")
+        print_fn(
+            f"Campaign clock:                POST {emulator.base_url}/_sandbox/campaigns/advance"
+            ' {"hours": N}'
+        )
         print_fn(f'Try: curl -H "Authorization: Bearer {token}" {emulator.api_url}/contact_lists')
         print_fn("Press Ctrl+C to stop.")
         while not stop.wait(0.5):  # a timed wait lets Ctrl+C through on Windows too

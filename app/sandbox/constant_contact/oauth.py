@@ -25,7 +25,7 @@ ACCESS_TTL = timedelta(hours=24)
 CODE_TTL = timedelta(minutes=5)
 DEVICE_TTL = timedelta(minutes=10)
 REFRESH_IDLE_TTL = timedelta(days=180)
-DEFAULT_SCOPE = "contact_data account_read offline_access"
+DEFAULT_SCOPE = "contact_data campaign_data account_read offline_access"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_INVALID = "The refresh token is invalid or expired."
 RATE_LIMITED = {

@@ -9,18 +9,22 @@ from werkzeug.routing import Map, Rule
 
 from app.sandbox.constant_contact import (
     activities,
+    campaign_reports,
     contact_query,
     contacts,
     custom_fields,
+    emails,
     json_import,
     list_activities,
     lists,
     signup,
+    tracking,
 )
 from app.sandbox.constant_contact.calls import Call, Env
 from app.sandbox.constant_contact.errors import Reply
 
 Handler = Callable[[Env, Call], Reply]
+CAMPAIGNS = "campaign_data"  # the scope of /emails and the email reports
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,46 @@ ROUTES = (
     Route("POST", "/v3/activities/contacts_json_import", json_import.start_import),
     Route("POST", "/v3/activities/add_list_memberships", list_activities.add_memberships),
     Route("POST", "/v3/activities/remove_list_memberships", list_activities.remove_memberships),
+    Route("GET", "/v3/emails", emails.list_emails, CAMPAIGNS),
+    Route("GET", "/v3/emails/{campaign_id}", emails.get_email, CAMPAIGNS),
+    Route(
+        "GET",
+        "/v3/emails/activities/{campaign_activity_id}",
+        emails.get_email_activity,
+        CAMPAIGNS,
+    ),
+    Route(
+        "GET",
+        "/v3/reports/summary_reports/email_campaign_summaries",
+        campaign_reports.summaries,
+        CAMPAIGNS,
+    ),
+    Route(
+        "GET",
+        "/v3/reports/stats/email_campaigns/{campaign_ids}",
+        campaign_reports.campaign_stats,
+        CAMPAIGNS,
+    ),
+    Route(
+        "GET",
+        "/v3/reports/stats/email_campaign_activities/{campaign_activity_ids}",
+        campaign_reports.activity_stats,
+        CAMPAIGNS,
+    ),
+    *(
+        Route(
+            "GET",
+            f"/v3/reports/email_reports/{{campaign_activity_id}}/tracking/{name}",
+            tracking.tracking_report(name),
+            CAMPAIGNS,
+        )
+        for name in tracking.REPORTS
+    ),
+    Route(
+        "GET",
+        "/v3/reports/contact_reports/{contact_id}/activity_details",
+        tracking.contact_activity,
+    ),
 )
 
 PROCESSORS = {

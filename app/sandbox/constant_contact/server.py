@@ -14,11 +14,13 @@ from werkzeug.wrappers import Request, Response
 
 from app.sandbox.constant_contact import errors
 from app.sandbox.constant_contact.calls import Call, Env
+from app.sandbox.constant_contact.campaign_seeding import Campaigns
 from app.sandbox.constant_contact.errors import ApiError, Reply
 from app.sandbox.constant_contact.faults import Faults
 from app.sandbox.constant_contact.limits import DailyQuota, TokenBucket
 from app.sandbox.constant_contact.oauth import AUTH_PREFIX, DEFAULT_SCOPE, OAuthServer
 from app.sandbox.constant_contact.routes import Route, build_map
+from app.sandbox.constant_contact.util import iso_ms
 from app.sandbox.wire import Dropped, drop, to_response
 
 log = logging.getLogger(__name__)
@@ -106,6 +108,8 @@ class ApiApp:
         path = request.path
         if path.startswith("/__emulator/"):
             return self._admin(request, path[len("/__emulator/") :])
+        if path.startswith("/_sandbox/"):
+            return self._admin(request, path[len("/_sandbox/") :])
         if path.startswith(AUTH_PREFIX + "/"):
             return self._auth(request, path[len(AUTH_PREFIX) + 1 :])
         return self._api(request)
@@ -203,6 +207,8 @@ class ApiApp:
             except (ValueError, KeyError, TypeError) as exc:
                 return to_response(Reply(400, {"error": str(exc)}))
             return to_response(Reply(200, {}))
+        if route == "campaigns/advance" and request.method == "POST":
+            return to_response(self._advance_campaigns(request))
         if route == "token" and request.method == "POST":
             body = json.loads(request.get_data() or b"{}")
             with self.env.state.tx() as conn:
@@ -211,3 +217,19 @@ class ApiApp:
                 )
             return to_response(Reply(200, token))
         return to_response(Reply(404, {"error": "unknown admin endpoint"}))
+
+    def _advance_campaigns(self, request: Request) -> Reply:
+        """``{"hours": N}``: let N hours pass on the campaign clock; late activity arrives."""
+        try:
+            body = json.loads(request.get_data() or b"{}")
+            hours = float(body["hours"])
+            if not 0 <= hours <= 24 * 366:
+                raise ValueError("hours must be between 0 and 8784")
+        except (ValueError, KeyError, TypeError) as exc:
+            return Reply(400, {"error": f'send {{"hours": N}} with N >= 0 ({exc})'})
+        campaigns = Campaigns(self.env.state, self.env.clock)
+        added = campaigns.advance(hours)
+        return Reply(
+            200,
+            {"hours": hours, "new_rows": added, "campaign_now": iso_ms(campaigns.now_ms())},
+        )

@@ -80,6 +80,47 @@ CREATE TABLE IF NOT EXISTS oauth_clients (
     client_id TEXT PRIMARY KEY,
     redirect_uris TEXT
 );
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS campaigns (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    campaign_id TEXT UNIQUE NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    sent_ms INTEGER,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS campaigns_updated ON campaigns(updated_ms, seq);
+CREATE TABLE IF NOT EXISTS campaign_activities (
+    act INTEGER PRIMARY KEY AUTOINCREMENT,
+    campaign_activity_id TEXT UNIQUE NOT NULL,
+    campaign_id TEXT NOT NULL,
+    role TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS campaign_activities_campaign ON campaign_activities(campaign_id);
+CREATE TABLE IF NOT EXISTS tracking (
+    seq INTEGER PRIMARY KEY,
+    act INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    contact_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    latest INTEGER NOT NULL DEFAULT 1,
+    device TEXT,
+    url_id TEXT,
+    link_url TEXT,
+    bounce_code TEXT,
+    reason TEXT
+);
+CREATE INDEX IF NOT EXISTS tracking_page ON tracking(act, kind, at_ms, seq);
+CREATE INDEX IF NOT EXISTS tracking_who ON tracking(act, kind, contact_id);
+CREATE INDEX IF NOT EXISTS tracking_latest_opens ON tracking(act, at_ms, seq)
+    WHERE kind = 'opens' AND latest = 1;
+CREATE INDEX IF NOT EXISTS tracking_contact ON tracking(contact_id, at_ms);
 """
 
 

@@ -24,6 +24,19 @@ def new_id() -> str:
         return str(uuid.uuid1(node=_NODE))
 
 
+def new_ids(n: int) -> list[str]:
+    """``n`` time-based (v1) UUIDs at once, for bulk seeding: consecutive 100 ns ticks from
+    now, under one random clock sequence (what ``uuid1`` draws per call anyway)."""
+    with _id_lock:
+        start = uuid.uuid1(node=_NODE).time + 1
+    seq = random.getrandbits(14)
+    tail = f"{((seq >> 8) & 0x3F) | 0x80:02x}{seq & 0xFF:02x}-{_NODE:012x}"
+    return [
+        f"{t & 0xFFFFFFFF:08x}-{(t >> 32) & 0xFFFF:04x}-{((t >> 48) & 0x0FFF) | 0x1000:04x}-{tail}"
+        for t in range(start, start + n)
+    ]
+
+
 def is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
@@ -66,3 +79,19 @@ def decode_cursor(cursor: str) -> dict[str, str] | None:
     except (ValueError, UnicodeDecodeError):
         return None
     return dict(parse_qsl(text, keep_blank_values=True))
+
+
+def to_ms(moment: datetime) -> int:
+    """Milliseconds since the epoch (campaigns and reports keep millisecond precision)."""
+    return int(moment.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def iso_ms(ms: int) -> str:
+    """The reporting timestamp format, e.g. 2026-09-29T14:34:37.000Z (milliseconds, UTC)."""
+    seconds, millis = divmod(ms, 1000)
+    stamp = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{stamp}.{millis:03d}Z"

@@ -9,19 +9,27 @@ asks the concern: ``service.profiles.save(profile)``, ``service.runs.sync(profil
 The concerns: profiles (and their sources and the preferences new ones start from),
 connections (Constant Contact and the other services' sign-ins), runs (syncs, dry runs,
 retries and undos, and what they left), lists (the lists manager's changes to Constant
-Contact lists) and reports (runs across profiles, and their exports). Campaign statistics come
-next, as a sixth protocol here and one more attribute of ``ContactBridgeApi``.
+Contact lists), reports (runs across profiles, and their exports) and stats (campaign
+statistics, and the pull that fetches them).
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from app.connectors.base import Source
 from app.connectors.connector import ConnectorHost, SubAccount
+from app.core.campaign_stats import (
+    ActivityEvent,
+    ActivityPoint,
+    CampaignSummary,
+    PersonActivity,
+    PullReport,
+)
 from app.core.filters import FilterGroup
 from app.core.mapping import FieldMapping
 from app.core.outcomes import RecordResult, RunSummary
@@ -309,6 +317,45 @@ class ReportsApi(Protocol):
 
 
 @runtime_checkable
+class StatsApi(Protocol):
+    """Campaign statistics: what happened after each email went out, and the pull that
+    fetches it from Constant Contact."""
+
+    def campaigns(self, search: str = "") -> list[CampaignSummary]:
+        """Every campaign kept, newest sent first; ``search`` matches names."""
+
+    def campaign(self, campaign_id: str) -> CampaignSummary | None: ...
+
+    def people(self, campaign_id: str) -> list[PersonActivity]:
+        """Who the campaign reached and what each did, with their source record if linked."""
+
+    def person_events(self, email: str) -> list[ActivityEvent]:
+        """One address's events, newest first, across campaigns."""
+
+    def timeline(self, campaign_id: str | None = None) -> list[ActivityPoint]:
+        """Opens and clicks per day, of one campaign (or all)."""
+
+    def pull(
+        self, progress: ProgressReporter | None = None, cancel: CancelToken | None = None
+    ) -> PullReport:
+        """Fetch what changed: resumable, cancellable, locked like a sync."""
+
+    def next_pull_at(self, now: datetime) -> datetime | None:
+        """When the schedule next pulls (None: off, or no account connected)."""
+
+    def export(self, path: Path, campaign_name: str | None = None) -> Path:
+        """The campaigns (or one campaign's people) to .csv or .xlsx, by ``path``'s suffix."""
+
+    def schedule(self) -> str:
+        """ "nightly" (the default), "hourly" or "off"."""
+
+    def set_schedule(self, value: str) -> None: ...
+
+    def has_data(self) -> bool:
+        """Whether any campaign has been pulled."""
+
+
+@runtime_checkable
 class ContactBridgeApi(Protocol):
     """What the window and its dialogs are given: each concern, the data folder, and
     whether this is the sandbox."""
@@ -333,3 +380,6 @@ class ContactBridgeApi(Protocol):
 
     @property
     def reports(self) -> ReportsApi: ...
+
+    @property
+    def stats(self) -> StatsApi: ...

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from app.connectors import registry
 from app.store.repositories import (
+    CampaignPullRepository,
+    CampaignStatsRepository,
     ConnectionRepository,
     LinkRepository,
     MirrorRepository,
@@ -30,6 +32,8 @@ class Store:
         mirror: the local copy of each Constant Contact account's contacts and lists.
         connections: saved sign-ins (no secrets: those are in the keyring).
         settings: the app preferences.
+        campaign_stats: campaign statistics as the window reads them.
+        campaign_pull: what the statistics pull writes and resumes from.
     """
 
     profiles: ProfileRepository = field(default_factory=ProfileRepository)
@@ -38,3 +42,5 @@ class Store:
     mirror: MirrorRepository = field(default_factory=MirrorRepository)
     connections: ConnectionRepository = field(default_factory=ConnectionRepository)
     settings: SettingsRepository = field(default_factory=SettingsRepository)
+    campaign_stats: CampaignStatsRepository = field(default_factory=CampaignStatsRepository)
+    campaign_pull: CampaignPullRepository = field(default_factory=CampaignPullRepository)
