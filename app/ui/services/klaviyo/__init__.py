@@ -1,0 +1,1 @@
+"""Klaviyo screens (panel and connection form)."""
