@@ -39,17 +39,14 @@ class KlaviyoDestination:
         self.client = client
         self.settings = settings
         self.now = now
-
-    @property
-    def wants_activity(self) -> bool:
-        return self.settings.collect_activity
+        self.wants_activity = settings.collect_activity
 
     def prepare(self, memo: dict[str, Any], dry_run: bool, source_lists: Mapping[str, str]) -> str:
         if not self.settings.create_lists:
             memo[LISTS] = {}
             return ""
         known: dict[str, str] = dict(memo.get(LISTS) or {})
-        existing = {}
+        existing: dict[str, str] = {}
         for found in self.client.lists():
             existing.setdefault(found.name, found.list_id)
         ids = set(existing.values())
