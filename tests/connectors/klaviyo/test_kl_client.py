@@ -22,8 +22,18 @@ from app.sandbox.klaviyo import API_KEY, KlaviyoEmulator, seed_samples
 
 
 class Sleeps(list[float]):
+    """Records each sleep and lets that much time pass on its own clock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 1000.0
+
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
 
 
 @pytest.fixture
@@ -45,7 +55,11 @@ def sleeps() -> Sleeps:
 @pytest.fixture
 def client(kl: KlaviyoEmulator, sleeps: Sleeps) -> Iterator[KlaviyoClient]:
     with KlaviyoClient(
-        kl.api_url, API_KEY, sleep=sleeps, limits=EndpointLimits(enabled=False, sleep=sleeps)
+        kl.api_url,
+        API_KEY,
+        sleep=sleeps,
+        clock=sleeps.clock,
+        limits=EndpointLimits(enabled=False, sleep=sleeps, clock=sleeps.clock),
     ) as made:
         yield made
 
@@ -83,13 +97,13 @@ def test_a_429_waits_as_long_as_klaviyo_says_with_or_without_retry_after(
     kl.faults.force("GET /api/lists", "429", 1)
     kl.faults.force("GET /api/lists", "429-bare", 1)  # the 2023 answer: the wait in the text
     assert client.lists()
-    assert [round(s) for s in sleeps] == [3, 3]
+    assert sleeps == [3.0, 3.0]
     kl.faults.omit_retry_after = True
     kl.faults.retry_after = 0
     kl.faults.force("GET /api/lists", "429", 2)  # "in 0 seconds": still a beat
     sleeps.clear()
     assert client.lists()
-    assert [round(s) for s in sleeps] == [1, 1]
+    assert sleeps == [1.0, 1.0]
 
 
 def test_a_cloudflare_challenge_backs_off_and_tries_again(
