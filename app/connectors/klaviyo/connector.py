@@ -177,6 +177,19 @@ def _sandbox() -> Any:
     return importlib.import_module("app.sandbox.klaviyo")
 
 
+def sample_options() -> dict[str, str]:
+    """What a user would type to connect to the sandbox's account (sandbox values)."""
+    return dict(_sandbox().sample_connection())
+
+
+def _bench(handle: Any, contacts: int) -> Mapping[str, Any]:
+    """``sandbox bench --scenario klaviyo`` (imported when run: ``bench``)."""
+    found: Mapping[str, Any] = importlib.import_module("app.connectors.klaviyo.bench").bench(
+        handle, contacts
+    )
+    return found
+
+
 def _prepare_sandbox(
     host: ConnectorHost, cc_connection_id: int, samples: Path, with_samples: bool
 ) -> Sequence[SyncProfile]:
@@ -188,7 +201,7 @@ def _prepare_sandbox(
         return ()
     if conn is None and not with_samples:
         return ()
-    options = dict(_sandbox().sample_connection())
+    options = sample_options()
     conn = connect(
         host,
         ConnectRequest(options[NAME_KEY], connection_id=conn.id if conn else None, options=options),
@@ -214,6 +227,7 @@ CONNECTOR = Connector(
         env_urls=_env_urls,
         env_names=(URL_ENV,),
         prepare=_prepare_sandbox,
+        bench=_bench,
     ),
     open_destination=open_destination,
 )
