@@ -73,6 +73,8 @@ def label(kind: str) -> str:
     found = _BY_KIND.get(kind)
     if found is not None:
         return found.label
+    if kind == CONSTANT_CONTACT:  # a migration's source
+        return "Constant Contact"
     return dict(COMING_SOON).get(kind, kind)
 
 

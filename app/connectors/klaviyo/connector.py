@@ -221,6 +221,7 @@ CONNECTOR = Connector(
     connect=connect,
     urls=lambda settings: API_URL,
     panel="app.ui.services.klaviyo",
+    two_way_minutes=HOURLY,
     sandbox=SandboxSpec(
         emulator="app.sandbox.klaviyo:start_sandbox",
         emulator_urls=lambda emulator: emulator.api_url,
