@@ -23,6 +23,7 @@ def campaign(cli, home: Path) -> str:
     assert cli("profiles", "list")[0] == EXIT_OK  # makes the sandbox
     emu = ConstantContactEmulator(home / "emulator" / "constant-contact.sqlite3")
     try:
+        emu.clear_campaigns()  # the sandbox's samples: these tests count campaigns
         return emu.seed_campaign("June news", ["Newsletter"], sends=100)
     finally:
         emu.stop()

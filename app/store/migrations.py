@@ -314,7 +314,7 @@ def m010_campaign_stats(migrator: SchemaMigrator, database: SqliteDatabase) -> N
             '("connection_id", "activity_id", "kind", "contact_id", "at", "link")',
             'CREATE INDEX "campaign_event_campaign_kind" '
             'ON "campaign_event" ("connection_id", "campaign_id", "kind")',
-            'CREATE INDEX "campaign_event_email" ON "campaign_event" ("connection_id", "email")',
+            'CREATE INDEX "campaign_event_email" ON "campaign_event" ("email")',
             'CREATE INDEX "campaign_event_contact" '
             'ON "campaign_event" ("connection_id", "contact_id")',
             f"""CREATE TABLE "campaign_mark" (

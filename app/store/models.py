@@ -276,7 +276,7 @@ class CampaignEventRow(BaseModel):
         indexes = (
             (("connection", "activity_id", "kind", "contact_id", "at", "link"), True),
             (("connection", "campaign_id", "kind"), False),
-            (("connection", "email"), False),
+            (("email",), False),  # one person's events, across accounts
             (("connection", "contact_id"), False),
         )
 

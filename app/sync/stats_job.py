@@ -17,7 +17,7 @@ from datetime import datetime
 
 from app.connectors.campaign_reports import CampaignReportsClient
 from app.core.campaign_stats import PullReport
-from app.core.errors import Cancelled, ConfigError, QuotaExceeded
+from app.core.errors import AuthError, Cancelled, ConfigError, QuotaExceeded, RemoteError
 from app.core.store_types import ConnectionStatus
 from app.sync.facade.connections import Connections
 from app.sync.facade.runs import Runs
@@ -31,6 +31,11 @@ log = logging.getLogger(__name__)
 
 NOT_CONNECTED = "Connect a Constant Contact account to read its campaign statistics."
 CANCELLED = "The statistics pull was stopped; the next pull goes on from where it stopped."
+NO_REPORTS = (
+    "Constant Contact did not let ContactBridge read this account's campaign reports. "
+    "Connect the account again (Connections, Reconnect) to allow campaign statistics, or ask "
+    "the account's owner for access to reports."
+)
 
 
 class StatsJob:
@@ -90,6 +95,10 @@ class StatsJob:
             except QuotaExceeded as exc:
                 stopped, message = "quota", exc.message
                 repo.set_state(conn.id, resume_at=exc.resets_at)
+            except RemoteError as exc:
+                if exc.status != 403:  # a connection made before statistics asked for them
+                    raise
+                raise AuthError(NO_REPORTS, details=exc.details) from exc
             else:
                 done = self.clock()
                 repo.set_state(conn.id, pulled_at=done, resume_at=None)

@@ -32,6 +32,7 @@ class Account:
         self.service: Any = handle.service
         assert handle.emulator is not None
         self.emulator: Any = handle.emulator
+        self.emulator.clear_campaigns()  # no sample campaigns: these tests count
         self.conn = self.service.connections.default_connection()
         self.service.stats.puller.page_size = PAGE
 
@@ -207,6 +208,7 @@ def test_opt_outs_and_hard_bounces_from_tracking_reach_the_next_sync(two_way: An
     from tests.sync.two_way import LIST
 
     tw = two_way.setup(optout_to_source=True)
+    tw.emulator.clear_campaigns()
     emails = [f"member{i}@example.com" for i in range(40)]
     for i, email in enumerate(emails):
         tw.source.add(email, f"First{i}", f"Last{i}", "Co")
@@ -321,3 +323,32 @@ def test_the_pull_waits_for_a_sync_holding_the_account(account: Account) -> None
     assert report.stopped == "cancelled" and report.requests == 0
     assert not [k for k in account.emulator.request_counts() if "/emails" in k]
     assert account.pull().stopped is None  # the account free again, it pulls
+
+
+def test_a_connection_made_without_campaign_access_is_told_to_reconnect(account: Account) -> None:
+    from app.core.errors import AuthError
+
+    account.seed(sends=20)
+    with account.emulator.state.tx() as conn:  # a token from before statistics asked for it
+        conn.execute("UPDATE oauth_access SET scope = 'contact_data account_read offline_access'")
+    with pytest.raises(AuthError, match="Connect the account again"):
+        account.pull()
+
+
+def test_an_hourly_pull_reads_recent_campaigns_and_the_nightly_one_all(account: Account) -> None:
+    old = account.emulator.seed_campaign(
+        "Spring sale", ["Newsletter"], sends=100, sent_at=datetime.now(UTC) - timedelta(days=10)
+    )
+    recent = account.seed(sends=100)
+    account.pull()  # the first pull reads everything
+    old_added = account.emulator.add_campaign_activity(old, 0.1)
+    recent_added = account.emulator.add_campaign_activity(recent, 0.1)
+
+    hourly = account.pull()  # within the day: only the last 72 hours' campaigns
+
+    assert hourly.events_new == recent_added and hourly.activities == 1
+    state = account.service.store.campaign_pull
+    state.set_state(account.conn.id, nightly_at=datetime.now(UTC) - timedelta(hours=21))
+    nightly = account.pull()
+    assert nightly.events_new == old_added and nightly.activities == 2
+    assert account.kept() == account.everything()

@@ -3,8 +3,8 @@
 Tracking rows are the source of every report: one row per send, open, click, forward, opt-out
 and bounce, keyed by an integer activity number (``act``) so the indexes stay small. A page
 of 500 newest-first rows is an index range scan: ``(act, kind, at_ms, seq)`` descending.
-Opens carry ``latest`` (this is the contact's most recent open), which the unique-opens
-report reads through a partial index.
+Opens carry ``latest`` (this is the contact's most recent open): the unique-opens report
+reads the opens' range and keeps those.
 """
 
 from __future__ import annotations

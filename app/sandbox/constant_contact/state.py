@@ -118,8 +118,6 @@ CREATE TABLE IF NOT EXISTS tracking (
 );
 CREATE INDEX IF NOT EXISTS tracking_page ON tracking(act, kind, at_ms, seq);
 CREATE INDEX IF NOT EXISTS tracking_who ON tracking(act, kind, contact_id);
-CREATE INDEX IF NOT EXISTS tracking_latest_opens ON tracking(act, at_ms, seq)
-    WHERE kind = 'opens' AND latest = 1;
 CREATE INDEX IF NOT EXISTS tracking_contact ON tracking(contact_id, at_ms);
 """
 
