@@ -90,6 +90,8 @@ def test_a_migration_is_set_up_in_the_panel_saved_and_synced(qtbot, sandbox):
     qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentId() == Step.SCHEDULE, timeout=WAIT_MS)
+    when = wizard.page_for(Step.SCHEDULE).next_run_label.text()
+    assert when.startswith("Every hour, once you have pressed Sync Now the first time")
     with qtbot.waitSignal(wizard.profile_saved, timeout=WAIT_MS):
         qtbot.mouseClick(
             wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton
