@@ -337,10 +337,22 @@ class ActivityFeed(Protocol):
     destination, in the order it was kept: each event with its position in the feed."""
 
     def events(
-        self, *, after: int, since: datetime, kinds: Sequence[str], limit: int
+        self,
+        *,
+        after: int,
+        since: datetime,
+        kinds: Sequence[str],
+        limit: int,
+        contacts: Sequence[str] | None = None,
+        upto: int | None = None,
     ) -> list[tuple[int, ActivityEvent]]:
-        """Up to ``limit`` events of these kinds kept after position ``after`` that happened
-        at or after ``since``, in position order."""
+        """Up to ``limit`` events of these kinds kept after position ``after`` (and at most
+        at ``upto``) that happened at or after ``since``, in position order; of only these
+        ``contacts`` when given."""
+
+    def first_held(self) -> Sequence[str]:
+        """The records this run puts at the destination for the first time: their activity
+        kept before (below the position copied so far) is theirs to copy too."""
 
 
 class Destination(Protocol):

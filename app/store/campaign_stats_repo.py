@@ -7,7 +7,7 @@ types of ``app.core.campaign_stats``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -207,24 +207,34 @@ class CampaignStatsRepository:
         limit: int = 1000,
         linked_by: int | None = None,
         planned_in: int | None = None,
+        contacts: Sequence[str] | None = None,
+        upto: int | None = None,
     ) -> list[tuple[int, ActivityEvent]]:
         """Up to ``limit`` of one account's events of these kinds kept after position
         ``after`` (the row id: rows are kept in the order read), that happened at or after
         ``since``; each with its position, in position order. ``linked_by``: only of the
         contacts that profile links to (its links' source keys), or that the run
-        ``planned_in`` plans to create, update or leave as they are."""
+        ``planned_in`` plans to create, update or leave as they are; ``contacts``: only
+        these; ``upto``: no position past it."""
         wanted = list(kinds)
-        if not wanted:
+        if not wanted or (contacts is not None and not contacts):
             return []
-        linked, extra = "", []
+        linked = ""
+        extra: list[Any] = []
+        if contacts is not None:
+            linked += f" AND e.contact_id IN ({', '.join('?' for _ in contacts)})"
+            extra += list(contacts)
+        if upto is not None:
+            linked += " AND e.id <= ?"
+            extra.append(upto)
         if linked_by is not None:
-            linked = (
-                f'AND (e.contact_id IN (SELECT source_key FROM "{m.Link._meta.table_name}"'
+            linked += (
+                f' AND (e.contact_id IN (SELECT source_key FROM "{m.Link._meta.table_name}"'
                 " WHERE profile_id = ?)"
                 f' OR e.contact_id IN (SELECT key FROM "{m.RunRecord._meta.table_name}"'
                 " WHERE run_id = ? AND outcome IN ('created', 'updated', 'unchanged')))"
             )
-            extra = [linked_by, planned_in or 0]
+            extra += [linked_by, planned_in or 0]
         sql = _EVENTS_AFTER.format(kinds=", ".join("?" for _ in wanted), linked=linked)
         rows = _rows(sql, (connection_id, after, stamp(since), *wanted, *extra, limit))
         return [

@@ -173,6 +173,13 @@ class RunRecordStore:
         )
         return list(query)
 
+    def keys_with_outcome(self, run_id: int, outcome: Outcome) -> list[str]:
+        """The keys of the run's records that ended (or, in a dry run, would end) so."""
+        query = tuple_rows(
+            R.select(R.key).where((R.run == run_id) & (R.outcome == Outcome(outcome).value))
+        )
+        return [key for (key,) in query]
+
     def settled_unsent(self, run_id: int) -> list[tuple[str, str, str]]:
         """``(key, email, fingerprint)`` of the records settled without sending anything."""
         query = tuple_rows(

@@ -13,7 +13,9 @@ Contact integration ("Received Email", "Opened Email", "Clicked Email"), with:
 Received emails are recorded too (Klaviyo's own integration shows the metric but records
 none). Events go in bulk jobs of 1,000. The first run copies 90 days back; the memo then
 keeps how far the kept statistics were copied (their position), so a run copies only what
-the statistics pull kept since, late opens of old campaigns included.
+the statistics pull kept since, late opens of old campaigns included. A contact that comes
+to Klaviyo in a later run (it joined a list brought, or its profile was refused before)
+brings its own earlier activity, from the same 90-day floor.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ SERVICE = "constant_contact"  # the metrics' integration: shown as from Constant
 METRICS = {"send": "Received Email", "open": "Opened Email", "click": "Clicked Email"}
 TRACKING_TYPES = {"send": "em_sends", "open": "em_opens", "click": "em_clicks"}
 BATCH = 1000  # events a bulk job takes
+CONTACTS_A_QUERY = 500  # contacts new this run whose earlier activity is read at once
 SINCE, AFTER = "activity_since", "activity_after"  # memo keys: the floor, the position
 
 
@@ -107,6 +110,28 @@ def copy_activity(
     memo[SINCE] = since.isoformat()
     after = int(memo.get(AFTER) or 0)
     sent: Counter[str] = Counter()
+    if after:  # contacts new to Klaviyo this run: their activity kept before, too
+        first = list(feed.first_held())
+        for start in range(0, len(first), CONTACTS_A_QUERY):
+            group = first[start : start + CONTACTS_A_QUERY]
+            position = 0
+            while True:
+                check()
+                batch = feed.events(
+                    after=position,
+                    since=since,
+                    kinds=tuple(METRICS),
+                    limit=BATCH,
+                    contacts=group,
+                    upto=after,
+                )
+                if not batch:
+                    break
+                events = [e for _, e in batch]
+                if client is not None:
+                    client.create_events(entries_of(events))
+                sent.update(METRICS[e.kind] for e in events)
+                position = batch[-1][0]
     while True:
         check()
         batch = feed.events(after=after, since=since, kinds=tuple(METRICS), limit=BATCH)

@@ -22,6 +22,7 @@ from app.connectors.constant_contact import ConstantContactClient
 from app.connectors.constant_contact_source import ConstantContactSource
 from app.core.campaign_stats import ActivityEvent
 from app.core.errors import ConfigError
+from app.core.outcomes import Outcome
 from app.core.profiles import SyncProfile
 from app.sync.engine_destination import Migration
 from app.sync.facade.store import Store
@@ -38,7 +39,14 @@ class _Feed:
         self._profile_id, self._run_id = profile_id, run_id
 
     def events(
-        self, *, after: int, since: datetime, kinds: Sequence[str], limit: int
+        self,
+        *,
+        after: int,
+        since: datetime,
+        kinds: Sequence[str],
+        limit: int,
+        contacts: Sequence[str] | None = None,
+        upto: int | None = None,
     ) -> list[tuple[int, ActivityEvent]]:
         return self._store.campaign_stats.events_after(
             self._connection_id,
@@ -48,7 +56,12 @@ class _Feed:
             limit,
             linked_by=self._profile_id,
             planned_in=self._run_id,
+            contacts=contacts,
+            upto=upto,
         )
+
+    def first_held(self) -> Sequence[str]:
+        return self._store.runs.keys_with_outcome(self._run_id, Outcome.CREATED)
 
 
 def source_of(profile: SyncProfile, cc: ConstantContactClient) -> ConstantContactSource:

@@ -251,3 +251,25 @@ def test_activity_older_than_90_days_is_not_copied(world: World) -> None:
     world.cc.seed_campaign("Last year", ["Newsletter"], sent_at=old)
     world.sync()
     assert world.kl.event_counts(integration=CC_INTEGRATION) == {}
+
+
+def test_a_contact_brought_in_a_later_run_brings_its_earlier_activity(world: World) -> None:
+    world.contact("ada.lovelace@example.com", "explicit", ["Newsletter"])
+    world.contact("bob.baker@example.com", "explicit", ["Wholesale"])
+    world.save_profile(["Newsletter"])
+    world.cc.seed_campaign("Trade prices", ["Wholesale"], open_rate=0.9, bounce_rate=0.0)
+    world.cc.seed_campaign("Spring menu", ["Newsletter"], open_rate=0.9, bounce_rate=0.0)
+    world.sync()
+    assert world.kl.events(email="bob.baker@example.com") == []
+    # Bob joins the list brought: his Klaviyo profile gets his earlier activity too.
+    world.tick()
+    newsletter = world.cc.list_id("Newsletter")
+    assert newsletter is not None
+    world.cc_client.start_contacts_import([{"email": "bob.baker@example.com"}], [newsletter])
+    world.cc.wait_for_activities()
+    summary = world.sync()
+    assert world.result_for(summary, "bob.baker@example.com").outcome == Outcome.CREATED
+    bobs = world.kl.events(email="bob.baker@example.com")
+    copied = {e["metric"] for e in bobs if e["integration"] == CC_INTEGRATION}
+    assert copied == {"Received Email", "Opened Email"}
+    assert sum(world.kl.event_counts(integration=CC_INTEGRATION).values()) == world.cc_events()
