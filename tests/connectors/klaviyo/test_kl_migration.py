@@ -273,3 +273,17 @@ def test_a_contact_brought_in_a_later_run_brings_its_earlier_activity(world: Wor
     copied = {e["metric"] for e in bobs if e["integration"] == CC_INTEGRATION}
     assert copied == {"Received Email", "Opened Email"}
     assert sum(world.kl.event_counts(integration=CC_INTEGRATION).values()) == world.cc_events()
+
+
+def test_a_changed_field_mapping_sends_every_profile_again(world: World) -> None:
+    _shop(world)
+    world.sync()
+    world.save_profile(
+        ["Newsletter", "Wholesale"], KlaviyoSettings(fields={"Job title": "property"})
+    )
+    world.kl.reset_counts()
+    summary = world.sync()
+    assert summary.counts.updated == 4  # read whole again: the profile changed
+    ada = world.kl.profile_by_email("ada.lovelace@example.com")
+    assert ada["properties"]["Job title"] == "Poet"
+    assert SUBSCRIBE not in world.kl_writes()  # consent is given once, never again
