@@ -47,7 +47,9 @@ _ERROR_KIND = "error_kind"
 
 
 def _runs() -> ModelSelect[m.Run]:
-    return m.Run.select(m.Run, m.Profile.name, m.Profile.source_kind).join(m.Profile)
+    return m.Run.select(
+        m.Run, m.Profile.name, m.Profile.source_kind, m.Profile.destination_kind
+    ).join(m.Profile)
 
 
 # An undo run is marked by ``undo_of`` in its checkpoint from the moment it starts.

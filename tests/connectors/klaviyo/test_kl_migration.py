@@ -47,6 +47,9 @@ def test_a_first_migration_brings_lists_profiles_consent_suppressions_and_events
     summary = world.sync()
     assert summary.status == RunStatus.COMPLETED, summary.message
     assert summary.counts.created == 4 and summary.counts.total == 4
+    # The run is worded on Klaviyo's side: "Created in Klaviyo", in history and the CLI too.
+    assert summary.source_name == "Klaviyo" and summary.message.startswith("Created in Klaviyo: 4")
+    assert world.service.runs.history(world.profile_id or 0)[0].source_name == "Klaviyo"
     kl = world.kl
     # Lists made from Constant Contact's, with their members (never the unsubscribed one).
     newsletter, wholesale = kl.list_by_name("Newsletter"), kl.list_by_name("Wholesale")
