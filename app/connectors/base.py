@@ -395,3 +395,6 @@ class Destination(Protocol):
         self, feed: ActivityFeed, memo: dict[str, Any], save: Callable[[], None], dry_run: bool
     ) -> str:
         """Copy the activity not copied yet (a dry run counts it); a note for the summary."""
+
+    def close(self) -> None:
+        """Let go of the connection to the service (the run is over)."""

@@ -96,3 +96,6 @@ class KlaviyoDestination:
             None if dry_run else self.client, feed, memo, save, self.now()
         )
         return activity.note(sent, dry_run)
+
+    def close(self) -> None:
+        self.client.close()

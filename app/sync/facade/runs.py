@@ -123,7 +123,11 @@ class Runs:
                 migration=migration,
             )
             engine = PushEngine(deps, reporter or NullReporter(), cancel)
-            return engine.run(profile, dry_run=dry_run, confirm=confirm, only_keys=only_keys)
+            try:
+                return engine.run(profile, dry_run=dry_run, confirm=confirm, only_keys=only_keys)
+            finally:
+                if migration is not None:
+                    migration.destination.close()
 
     def undo(
         self,
