@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from app.core.campaign_stats import ActivityEvent
+from app.core.outcomes import Outcome
 from app.core.records import ContactList, CustomField, RemoteContact, SourceRecord
 from app.core.source_preview import SourcePreview
 
@@ -228,3 +230,171 @@ class RequestStats:
     @property
     def total(self) -> int:
         return sum(self.by_endpoint.values())
+
+
+# -- a destination: another service that Constant Contact's contacts are copied into ---------
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What earlier runs left at the destination for one source record.
+
+    Attributes:
+        email: the email last sent, lowercased.
+        memo: the destination's own note of what it holds for the record (a fingerprint of
+            what was sent, a consent state); the engine keeps it without reading it.
+    """
+
+    email: str
+    memo: str
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What a run will do with one source record at the destination.
+
+    Attributes:
+        action: a ``RecordAction`` value (``import_create``, ``import_update``, ``opt_out``,
+            ``unchanged``, ``skip``).
+        outcome: the record's outcome once the action succeeds (what a dry run shows).
+        payload: what the write sends for it; None when nothing is sent, and the record's
+            outcome is final at once.
+        chunk: the batch (a bulk job) the payload goes in; records of a chunk are written
+            together and a resumed run picks up the chunks still pending.
+        memo: what to keep for the record once written (``Kept.memo``).
+    """
+
+    key: str
+    row: int
+    email: str
+    action: str
+    outcome: Outcome
+    reason: str = ""
+    detail: str = ""
+    name: str = ""
+    payload: Mapping[str, Any] | None = None
+    chunk: int | None = None
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """A planned record whose write has not settled yet (``WriteLedger.chunk``)."""
+
+    record_id: int
+    key: str
+    email: str
+    action: str
+    payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Written:
+    """How one pending record's write ended.
+
+    Attributes:
+        outcome: created, updated, unchanged, skipped or failed; a skip or a failure names
+            its reason in plain words.
+        memo: what to keep for the record from now on; None keeps what was kept.
+        detail: what was done, for the record's result ("Unsubscribed in …"); None keeps
+            the planned detail.
+    """
+
+    record_id: int
+    key: str
+    email: str
+    outcome: Outcome
+    reason: str = ""
+    memo: str | None = None
+    detail: str | None = None
+
+
+class WriteLedger(Protocol):
+    """The run's side of a destination's writes: the records pending, chunk by chunk, where
+    outcomes are settled, and the destination's own part of the run's checkpoint (job ids,
+    what was made), saved so a crash or a cancel resumes without sending twice."""
+
+    @property
+    def memo(self) -> dict[str, Any]: ...
+
+    def save(self) -> None:
+        """Checkpoint ``memo`` now (before and after anything that must not be repeated)."""
+
+    def pending_chunks(self) -> list[int]: ...
+
+    def chunk(self, chunk: int) -> list[PendingWrite]: ...
+
+    def settle(self, written: Sequence[Written]) -> None:
+        """Final outcomes of these records, with what to keep for each, in one go."""
+
+    def raise_if_cancelled(self) -> None: ...
+
+    def progress(self, done: int, total: int, message: str) -> None: ...
+
+
+class ActivityFeed(Protocol):
+    """Campaign activity (``ActivityEvent``) of the records a profile holds at its
+    destination, in the order it was kept: each event with its position in the feed."""
+
+    def events(
+        self,
+        *,
+        after: int,
+        since: datetime,
+        kinds: Sequence[str],
+        limit: int,
+        contacts: Sequence[str] | None = None,
+        upto: int | None = None,
+    ) -> list[tuple[int, ActivityEvent]]:
+        """Up to ``limit`` events of these kinds kept after position ``after`` (and at most
+        at ``upto``) that happened at or after ``since``, in position order; of only these
+        ``contacts`` when given."""
+
+    def first_held(self) -> Sequence[str]:
+        """The records this run puts at the destination for the first time: their activity
+        kept before (below the position copied so far) is theirs to copy too."""
+
+
+class Destination(Protocol):
+    """A service that a migration profile copies Constant Contact's contacts into.
+
+    The engine reads Constant Contact (the source), asks the destination to plan each record
+    against what earlier runs left (``Kept``), stores the plan as the run's records, and
+    lets the destination write them, chunk by chunk, through a ``WriteLedger``. ``memo``
+    is the destination's own part of the run's checkpoint; a new run starts from the last
+    finished run's.
+
+    Attributes:
+        deleted_reason: the reason a record deleted in Constant Contact gets (it is kept at
+            the destination).
+        wants_activity: the profile also copies campaign activity (``send_activity``).
+    """
+
+    deleted_reason: str
+    wants_activity: bool
+
+    def prepare(self, memo: dict[str, Any], dry_run: bool, source_lists: Mapping[str, str]) -> str:
+        """Find or make what the records go into (``source_lists``: the Constant Contact
+        lists the profile brings, id -> name); a note for the run's summary."""
+
+    def plan(
+        self,
+        records: Iterable[tuple[SourceRecord, Kept | None]],
+        memo: Mapping[str, Any],
+        bounced: Container[str],
+    ) -> Iterator[Planned]:
+        """Plan each record (``bounced``: keys of contacts whose address hard-bounced)."""
+
+    def deleted(self, key: str, kept: Kept) -> Planned | None:
+        """A record deleted in Constant Contact since the last run (None: said already)."""
+
+    def write(self, ledger: WriteLedger) -> None:
+        """Write every pending chunk and settle its records."""
+
+    def send_activity(
+        self, feed: ActivityFeed, memo: dict[str, Any], save: Callable[[], None], dry_run: bool
+    ) -> str:
+        """Copy the activity not copied yet (a dry run counts it); a note for the summary."""
+
+    def close(self) -> None:
+        """Let go of the connection to the service (the run is over)."""

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from app.connectors.base import RequestStats, Source, SourceCapabilities, TokenStore
+from app.connectors.base import (
+    Destination,
+    RequestStats,
+    Source,
+    SourceCapabilities,
+    TokenStore,
+)
 from app.core.mapping import FieldMapping
 from app.core.profiles import SyncProfile
 from app.core.store_types import Connection
@@ -111,6 +117,11 @@ class SandboxSpec:
         prepare: after Constant Contact is connected: connect to the emulator and return the
             sample profiles to add on first use (host, Constant Contact connection id, the
             sandbox's home folder, with_samples).
+        bench: the service's own measured scenario, ``sandbox bench --scenario <kind>``:
+            given an open sandbox (its service and emulators, without samples) and a size,
+            it runs and returns ``runs`` (each ``run``, ``status``, ``wall_seconds``,
+            ``counts`` and ``requests``: service name -> endpoint -> requests) and
+            ``figures`` (``(name, value, target or None)``); None for no scenario.
     """
 
     emulator: str = ""
@@ -120,6 +131,7 @@ class SandboxSpec:
     prepare: Callable[[ConnectorHost, int, Path, bool], Sequence[SyncProfile]] = (
         lambda host, cc_id, samples, with_samples: ()
     )
+    bench: Callable[[Any, int], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,9 @@ class Connector:
         opt_out_note: how the service marks people who opted out, for the wizard; ""
             when the user picks an opt-out column instead (a file).
         sandbox: how the sandbox runs it.
+        open_destination: for a service Constant Contact's contacts can be copied into (a
+            migration profile's destination): the destination a profile writes to, from
+            the profile's destination settings. None: the service is only a source.
     """
 
     kind: str
@@ -163,6 +178,12 @@ class Connector:
     two_way_minutes: int = 30
     opt_out_note: str = ""
     sandbox: SandboxSpec = field(default_factory=SandboxSpec)
+    open_destination: Callable[[ConnectorHost, OpenRequest], Destination] | None = None
+
+    @property
+    def is_destination(self) -> bool:
+        """Whether profiles copy Constant Contact into it (rather than read it)."""
+        return self.open_destination is not None
 
     @property
     def writable(self) -> bool:

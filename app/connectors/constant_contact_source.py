@@ -74,13 +74,26 @@ class ConstantContactSource:
         return self.client.list_contact_lists()
 
     def iter_records(self, since: datetime | None = None) -> Iterator[SourceRecord]:
-        """Every contact (changed after ``since``, when given), unsubscribed ones marked."""
+        """Every contact (changed after ``since``, when given), unsubscribed ones marked.
+
+        With lists chosen, the account's unsubscribed contacts are read too: Constant Contact
+        takes someone who unsubscribes off every list, so a member of a chosen list who
+        unsubscribed is on none of them any more, and the unsubscribe must still be carried
+        over.
+        """
         self.problems = []
-        contacts = self.client.iter_contacts(updated_after=since, lists=self.list_ids)
-        for row, contact in enumerate(contacts, start=1):
-            if contact.deleted:
-                continue
-            yield self._record(row, contact)
+        reads = [self.client.iter_contacts(updated_after=since, lists=self.list_ids)]
+        if self.list_ids:
+            reads.append(self.client.iter_contacts(updated_after=since, status="unsubscribed"))
+        seen: set[str] = set()
+        row = 0
+        for read in reads:
+            for contact in read:
+                if contact.deleted or contact.contact_id in seen:
+                    continue
+                seen.add(contact.contact_id)
+                row += 1
+                yield self._record(row, contact)
 
     def numbered_preview(self, n: int = 20) -> tuple[list[str], list[tuple[int, list[str]]]]:
         columns = self.columns()
@@ -91,8 +104,9 @@ class ConstantContactSource:
         return columns, rows
 
     def deleted_since(self, since: datetime) -> set[str]:
-        """The contacts deleted in Constant Contact after ``since``."""
-        changed = self.client.iter_contacts(updated_after=since, lists=self.list_ids)
+        """The contacts deleted in Constant Contact after ``since`` (from the whole account:
+        a deleted contact may have lost its list memberships)."""
+        changed = self.client.iter_contacts(updated_after=since, status="deleted")
         return {c.contact_id for c in changed if c.deleted}
 
     def look(self, n: int = 20) -> SourcePreview:
@@ -125,11 +139,12 @@ class ConstantContactSource:
             values[words] = contact.fields.get(key, "")
         for key, words in self.custom_fields.items():
             values[words] = contact.fields.get(key, "")
-        values[LISTS] = "; ".join(sorted(names.get(i, i) for i in contact.list_ids))
+        lists = tuple(sorted(names.get(i, i) for i in contact.list_ids))
+        values[LISTS] = "; ".join(lists)
         values[PERMISSION] = contact.permission.value
         values[CONTACT_ID] = contact.contact_id
         values[UPDATED] = contact.updated_at.isoformat() if contact.updated_at else ""
-        return SourceRecord(contact.contact_id, row, values, contact.unsubscribed)
+        return SourceRecord(contact.contact_id, row, values, contact.unsubscribed, lists=lists)
 
     def _names(self) -> dict[str, str]:
         if self._list_names is None:

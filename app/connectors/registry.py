@@ -21,6 +21,7 @@ SERVICES: tuple[str, ...] = (
     "app.connectors.file_source",
     "app.connectors.xero",
     "app.connectors.wellnessliving",
+    "app.connectors.klaviyo",
 )
 
 CONNECTORS: tuple[Connector, ...] = tuple(
@@ -31,7 +32,6 @@ CONNECTORS: tuple[Connector, ...] = tuple(
 COMING_SOON: tuple[tuple[str, str], ...] = (
     ("salesforce", "Salesforce"),
     ("neoncrm", "NeonCRM"),
-    ("klaviyo", "Klaviyo"),
 )
 
 _BY_KIND = {c.kind: c for c in CONNECTORS}
@@ -73,6 +73,8 @@ def label(kind: str) -> str:
     found = _BY_KIND.get(kind)
     if found is not None:
         return found.label
+    if kind == CONSTANT_CONTACT:  # a migration's source
+        return "Constant Contact"
     return dict(COMING_SOON).get(kind, kind)
 
 

@@ -7,7 +7,7 @@ types of ``app.core.campaign_stats``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from app.core.campaign_stats import (
     ActivityPoint,
     CampaignSummary,
     PersonActivity,
+    stamp,
 )
 from app.core.email_address import email_key
 from app.store import models as m
@@ -80,6 +81,17 @@ LEFT JOIN "{m.CampaignRow._meta.table_name}" c
        ON c.connection_id = e.connection_id AND c.campaign_id = e.campaign_id
 WHERE e.email = ?
 ORDER BY e.at DESC, e.id DESC
+"""
+
+# Events kept after a position (the row id), for copying them elsewhere in the order kept.
+_EVENTS_AFTER = f"""
+SELECT e.id, e.campaign_id, COALESCE(c.name, ''), e.activity_id, e.kind, e.contact_id, e.email,
+       e.at, e.link
+FROM "{m.CampaignEventRow._meta.table_name}" e
+LEFT JOIN "{m.CampaignRow._meta.table_name}" c
+       ON c.connection_id = e.connection_id AND c.campaign_id = e.campaign_id
+WHERE e.connection_id = ? AND e.id > ? AND e.at >= ? AND e.kind IN ({{kinds}}) {{linked}}
+ORDER BY e.id LIMIT ?
 """
 
 _TIMELINE = f"""
@@ -184,6 +196,50 @@ class CampaignStatsRepository:
             for cid, cname, aid, kind, contact, mail, at, link in _rows(
                 _PERSON_EVENTS, (email_key(email),)
             )
+        ]
+
+    def events_after(
+        self,
+        connection_id: int,
+        after: int,
+        since: datetime,
+        kinds: Iterable[str],
+        limit: int = 1000,
+        linked_by: int | None = None,
+        planned_in: int | None = None,
+        contacts: Sequence[str] | None = None,
+        upto: int | None = None,
+    ) -> list[tuple[int, ActivityEvent]]:
+        """Up to ``limit`` of one account's events of these kinds kept after position
+        ``after`` (the row id: rows are kept in the order read), that happened at or after
+        ``since``; each with its position, in position order. ``linked_by``: only of the
+        contacts that profile links to (its links' source keys), or that the run
+        ``planned_in`` plans to create, update or leave as they are; ``contacts``: only
+        these; ``upto``: no position past it."""
+        wanted = list(kinds)
+        if not wanted or (contacts is not None and not contacts):
+            return []
+        linked = ""
+        extra: list[Any] = []
+        if contacts is not None:
+            linked += f" AND e.contact_id IN ({', '.join('?' for _ in contacts)})"
+            extra += list(contacts)
+        if upto is not None:
+            linked += " AND e.id <= ?"
+            extra.append(upto)
+        if linked_by is not None:
+            linked += (
+                f' AND (e.contact_id IN (SELECT source_key FROM "{m.Link._meta.table_name}"'
+                " WHERE profile_id = ?)"
+                f' OR e.contact_id IN (SELECT key FROM "{m.RunRecord._meta.table_name}"'
+                " WHERE run_id = ? AND outcome IN ('created', 'updated', 'unchanged')))"
+            )
+            extra += [linked_by, planned_in or 0]
+        sql = _EVENTS_AFTER.format(kinds=", ".join("?" for _ in wanted), linked=linked)
+        rows = _rows(sql, (connection_id, after, stamp(since), *wanted, *extra, limit))
+        return [
+            (int(rid), ActivityEvent(cid, cname, aid, kind, contact, mail, _at(at), link))
+            for rid, cid, cname, aid, kind, contact, mail, at, link in rows
         ]
 
     def timeline(self, campaign_id: str | None = None) -> list[ActivityPoint]:

@@ -159,6 +159,36 @@ class RunRecordStore:
         )
         return list(query)
 
+    def chunk_pending(self, run_id: int, chunk: int) -> list[tuple[int, str, str, str, Any]]:
+        """``(record id, key, email, action, payload)`` of a chunk's records not yet final."""
+        query = tuple_rows(
+            R.select(R.id, R.key, R.email, R.action, R.payload)
+            .where(
+                (R.run == run_id)
+                & (R.chunk == chunk)
+                & R.payload.is_null(False)
+                & R.outcome.is_null()
+            )
+            .order_by(R.id)
+        )
+        return list(query)
+
+    def keys_with_outcome(self, run_id: int, outcome: Outcome) -> list[str]:
+        """The keys of the run's records that ended (or, in a dry run, would end) so."""
+        query = tuple_rows(
+            R.select(R.key).where((R.run == run_id) & (R.outcome == Outcome(outcome).value))
+        )
+        return [key for (key,) in query]
+
+    def settled_unsent(self, run_id: int) -> list[tuple[str, str, str]]:
+        """``(key, email, fingerprint)`` of the records settled without sending anything."""
+        query = tuple_rows(
+            R.select(R.key, R.email, R.fingerprint)
+            .where((R.run == run_id) & R.payload.is_null() & R.outcome.is_null(False))
+            .order_by(R.id)
+        )
+        return list(query)
+
     def chunks_pending(self, run_id: int) -> list[int]:
         """Chunks that still hold records without a final outcome, in order."""
         query = tuple_rows(

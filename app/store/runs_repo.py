@@ -8,6 +8,7 @@ from typing import Any
 from peewee import ModelSelect, fn
 
 from app.core.outcomes import RESUMABLE, RunCounts, RunStatus, RunSummary
+from app.core.profiles import CONSTANT_CONTACT
 from app.store import models as m
 from app.store.convert import from_text, now_text, tuple_rows
 from app.store.db import db
@@ -27,10 +28,18 @@ def _to_summary(row: m.Run, source_words: Callable[[str], str]) -> RunSummary:
         finished_at=row.finished_at or "",
         phase=row.phase,
         extra={k: v for k, v in (row.extra or {}).items() if k != _ERROR_KIND},
-        source_name=source_words(row.profile.source_kind),
+        source_name=source_words(_far_side(row.profile)),
         active_seconds=row.active_seconds,
         error_kind=str((row.extra or {}).get(_ERROR_KIND, "")),
     )
+
+
+def _far_side(profile: m.Profile) -> str:
+    """The kind of service across from Constant Contact: the source, or a migration's
+    destination (the run's words name it: "Created in …")."""
+    if profile.source_kind == CONSTANT_CONTACT:
+        return str(profile.destination_kind)
+    return str(profile.source_kind)
 
 
 # Kept in the run's ``extra`` beside its tallies; the summary carries it as ``error_kind``.
@@ -38,7 +47,9 @@ _ERROR_KIND = "error_kind"
 
 
 def _runs() -> ModelSelect[m.Run]:
-    return m.Run.select(m.Run, m.Profile.name, m.Profile.source_kind).join(m.Profile)
+    return m.Run.select(
+        m.Run, m.Profile.name, m.Profile.source_kind, m.Profile.destination_kind
+    ).join(m.Profile)
 
 
 # An undo run is marked by ``undo_of`` in its checkpoint from the moment it starts.

@@ -82,6 +82,8 @@ def polls(profile: SyncProfile) -> bool:
     it does at least every ``poll_minutes`` whatever its schedule (NeonCRM's periodic
     unsubscribe sync)."""
     opts = profile.options
+    if not profile.into_constant_contact:  # a migration copies what changed, every period
+        return opts.poll_minutes > 0
     found = registry.find(profile.source.kind)
     two_way = found is not None and found.writable
     return two_way and bool(opts.optout_to_source or opts.import_from_cc) and opts.poll_minutes > 0
@@ -98,6 +100,7 @@ def polling_started(profile: SyncProfile, last_run: datetime | None) -> bool:
 
 
 AFTER_FIRST_SYNC = "two-way checks start after your first sync"
+COPIES_AFTER_FIRST_SYNC = "starts after your first sync"
 
 
 def schedule_words(profile: SyncProfile, synced: bool = True) -> str:
@@ -111,9 +114,12 @@ def schedule_words(profile: SyncProfile, synced: bool = True) -> str:
     schedule = profile.schedule
     if not polls(profile):
         return schedule.describe()
+    minutes = max(5, profile.options.poll_minutes)
+    if not profile.into_constant_contact:
+        every = Schedule(ScheduleKind.INTERVAL, every_minutes=minutes).describe()
+        return every if synced else f"{every} ({COPIES_AFTER_FIRST_SYNC})"
     if not synced:
         return f"{schedule.describe()} ({AFTER_FIRST_SYNC})"
-    minutes = max(5, profile.options.poll_minutes)
     interval = schedule.kind is ScheduleKind.INTERVAL and not schedule.problems()
     if interval and schedule.every_minutes <= minutes:
         return schedule.describe()  # the schedule already runs it at least that often

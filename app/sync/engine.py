@@ -37,7 +37,14 @@ from app.store.repositories import (
     ProfileRepository,
     RunRepository,
 )
-from app.sync import engine_back, engine_lists, engine_push, incremental, plan_rows
+from app.sync import (
+    engine_back,
+    engine_destination,
+    engine_lists,
+    engine_push,
+    incremental,
+    plan_rows,
+)
 from app.sync.fingerprint import fingerprint
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
@@ -76,6 +83,8 @@ class EngineDeps:
     connection_id: int
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     journal: JournalRepository = field(default_factory=JournalRepository)
+    # A migration's destination (Constant Contact is the source): None for every other run.
+    migration: engine_destination.Migration | None = None
     campaign_stats: CampaignStatsRepository = field(default_factory=CampaignStatsRepository)
 
 
@@ -188,10 +197,12 @@ class PushEngine:
         else:
             status = RunStatus.COMPLETED
         tallies = runs.tallies(run_id)
-        message = summary_text(tallies, dry_run, source_words(profile.source.kind))
+        message = summary_text(tallies, dry_run, source_words(far_side(profile)))
         for note in ("guard_note", "source_note"):
             if cp.get(note):
                 message += ". " + cp[note]
+        for note in engine_destination.notes(cp):
+            message += ". " + note
         runs.finish(run_id, status, counts, message, extra=tallies.as_extra())
         log.info(
             "run %s of %r ended %s: %s; %s",
@@ -227,7 +238,9 @@ class PushEngine:
             self.reporter.phase(phase)
             words = phase_words(phase)
             log.info("run %s of %r: phase %s%s", run_id, profile.name, words, dry_run * " (dry)")
-            if phase == PREPARE:
+            if not profile.into_constant_contact:
+                engine_destination.run_phase(self, phase, profile, run_id, cp, dry_run)
+            elif phase == PREPARE:
                 self._prepare(profile, run_id, cp, dry_run)
             elif phase == REFRESH:
                 self._refresh_mirror(profile, run_id, cp, dry_run)
@@ -569,6 +582,12 @@ class PushEngine:
             return item, fingerprint(item, profile.main_list)
 
         return item_for
+
+
+def far_side(profile: SyncProfile) -> str:
+    """The kind of the service on the other side of Constant Contact: the source, or a
+    migration's destination (whose name the run's words use)."""
+    return profile.source.kind if profile.into_constant_contact else profile.destination.kind
 
 
 def _earliest(stamps: Iterable[str | None]) -> datetime | None:

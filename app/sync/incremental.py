@@ -51,6 +51,8 @@ def profile_digest(profile: SyncProfile) -> str:
         "mapping": [(f.source, f.target) for f in profile.mapping.fields],
         "filters": profile.filters.to_dict(),
     }
+    if not profile.into_constant_contact:  # a migration: its destination's choices too
+        parts["destination"] = dict(profile.destination.settings)
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from app.connectors.campaign_reports import CampaignReportsClient
 from app.core.campaign_stats import PullReport
@@ -24,11 +24,10 @@ from app.sync.facade.runs import Runs
 from app.sync.facade.store import Store
 from app.sync.locks import Activity, Holder
 from app.sync.progress import CancelToken, ProgressReporter
-from app.sync.stats_pull import AccountPull, AccountTally
+from app.sync.stats_pull import FULL_EVERY, AccountTally, pull_account
 
 log = logging.getLogger(__name__)
 
-FULL_EVERY = timedelta(hours=20)  # a pull this long after the last full one reads everything
 
 NOT_CONNECTED = "Connect a Constant Contact account to read its campaign statistics."
 CANCELLED = "The statistics pull was stopped; the next pull goes on from where it stopped."
@@ -88,23 +87,9 @@ class StatsJob:
                     client = CampaignReportsClient(api)
                     if self.page_size is not None:
                         client.page_size = self.page_size
-                    pull = AccountPull(
-                        conn.id,
-                        client,
-                        repo,
-                        now=self.clock,
-                        full=full,
-                        progress=progress,
-                        cancel=cancel,
-                        marks=marks,
+                    pull_account(
+                        repo, conn.id, client, self.clock, full, progress, cancel, marks, total
                     )
-                    try:
-                        pull.run()
-                    finally:
-                        _add(total, pull.tally)
-                        repo.drop_opened_did_not_opens(conn.id)
-                        # Opt-outs read so far reach the syncs even when the pull stopped.
-                        repo.apply_optouts_to_mirror(conn.id)
             except Cancelled:
                 stopped, message = "cancelled", CANCELLED
             except QuotaExceeded as exc:
@@ -135,9 +120,3 @@ class StatsJob:
             stopped=stopped,
             message=message,
         )
-
-
-def _add(total: AccountTally, part: AccountTally) -> None:
-    total.campaigns_new += part.campaigns_new
-    total.activities += part.activities
-    total.events_new += part.events_new

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from app.connectors.campaign_reports import CampaignReportsClient
 from app.core.campaign_stats import LIVE_REPORTS, SETTLED_REPORTS
-from app.core.errors import NotFound
+from app.core.errors import NotFound, QuotaExceeded
 from app.store.campaign_pull_repo import CampaignPullRepository, StoredCampaign
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
 from app.sync.stats_pages import read_report
@@ -201,3 +201,70 @@ class AccountPull:
             return self.client.activity_counts(read_before)
         except NotFound:
             return {}
+
+
+FULL_EVERY = timedelta(hours=20)  # a pull this long after the last full one reads everything
+
+
+def pull_account(
+    repo: CampaignPullRepository,
+    connection_id: int,
+    client: CampaignReportsClient,
+    clock: Callable[[], datetime],
+    full: bool,
+    progress: ProgressReporter | None,
+    cancel: CancelToken | None,
+    marks: dict[str, str],
+    total: AccountTally,
+) -> None:
+    """One account's pull, its account already held by the caller (a pull, or a sync that
+    reads the statistics it copies): what it read is kept even when it stops."""
+    pull = AccountPull(
+        connection_id,
+        client,
+        repo,
+        now=clock,
+        full=full,
+        progress=progress,
+        cancel=cancel,
+        marks=marks,
+    )
+    try:
+        pull.run()
+    finally:
+        _add(total, pull.tally)
+        repo.drop_opened_did_not_opens(connection_id)
+        # Opt-outs read so far reach the syncs even when the pull stopped.
+        repo.apply_optouts_to_mirror(connection_id)
+
+
+def pull_held(
+    repo: CampaignPullRepository,
+    connection_id: int,
+    client: CampaignReportsClient,
+    clock: Callable[[], datetime],
+    cancel: CancelToken | None = None,
+) -> AccountTally:
+    """Bring one account's statistics up to date from within a run that holds the account:
+    full when the last full pull is old, as the job does; the pull's state is kept the
+    same way (a quota stop resumes after the reset)."""
+    start = clock()
+    state = repo.state(connection_id)
+    full = state.nightly_at is None or start - state.nightly_at >= FULL_EVERY
+    repo.set_state(connection_id, tried_at=start)
+    total = AccountTally()
+    try:
+        pull_account(repo, connection_id, client, clock, full, None, cancel, {}, total)
+    except QuotaExceeded as exc:
+        repo.set_state(connection_id, resume_at=exc.resets_at)
+        raise
+    repo.set_state(connection_id, pulled_at=clock(), resume_at=None)
+    if full:
+        repo.set_state(connection_id, nightly_at=start)
+    return total
+
+
+def _add(total: AccountTally, part: AccountTally) -> None:
+    total.campaigns_new += part.campaigns_new
+    total.activities += part.activities
+    total.events_new += part.events_new

@@ -86,13 +86,19 @@ def views(kind: str) -> ServiceViews | None:
 
 def sources_in_words() -> str:
     """The kinds of source ContactBridge reads, from the registry: "a spreadsheet, Xero…"."""
-    names = [tr("a spreadsheet") if c is registry.FILES else c.label for c in registry.CONNECTORS]
+    names = [
+        tr("a spreadsheet") if c is registry.FILES else c.label
+        for c in registry.CONNECTORS
+        if not c.is_destination  # a service Constant Contact is moved into is read by none
+    ]
     return ", ".join(names)
 
 
 def services_in_words() -> str:
     """The services (not files) a profile can read, from the registry: "Xero or …"."""
-    names = [c.label for c in registry.CONNECTORS if c is not registry.FILES]
+    names = [
+        c.label for c in registry.CONNECTORS if c is not registry.FILES and not c.is_destination
+    ]
     if len(names) < 2:
         return "".join(names)
     return tr("%1 or %2").replace("%1", ", ".join(names[:-1])).replace("%2", names[-1])

@@ -49,8 +49,29 @@ def test_only_the_chosen_lists_members_are_read_and_lists_are_named(account) -> 
     )
     client.wait_for_activity(activity)
     handle.emulator.seed_contact(email="other@example.com", first_name="Otto")
+    handle.emulator.seed_contact(email="left@example.com", first_name="Lea", list_names=["VIP"])
+    handle.emulator.set_permission("left@example.com", "unsubscribed")  # off every list now
     source = ConstantContactSource(client, list_ids=[vip.list_id])
-    (only,) = list(source.iter_records())
+    records = list(source.iter_records())
+    (only,) = [r for r in records if not r.opted_out]
     assert only.values[EMAIL] == "vip@example.com"
-    assert only.values[LISTS] == "VIP"
+    assert only.values[LISTS] == "VIP" and only.lists == ("VIP",)
+    # Whoever unsubscribed is read too (Constant Contact took them off the list), so the
+    # unsubscribe still reaches the destination; nobody else from outside the list is.
+    outside = {r.values[EMAIL] for r in records if r.opted_out}
+    assert "left@example.com" in outside and "other@example.com" not in outside
+    assert [r.row for r in records] == list(range(1, len(records) + 1))
     assert source.still_there([only.key, "no-such-contact"]) == {only.key}
+
+
+def test_contacts_deleted_since_a_time_are_found_off_the_lists_too(account) -> None:  # type: ignore[no-untyped-def]
+    handle, client = account
+    from datetime import UTC, datetime, timedelta
+
+    vip = client.create_list("VIP")
+    contact_id = handle.emulator.seed_contact(email="bye@example.com", list_names=["VIP"])
+    before = datetime.now(UTC) - timedelta(minutes=1)
+    client.delete_contact(contact_id)
+    source = ConstantContactSource(client, list_ids=[vip.list_id])
+    assert contact_id in source.deleted_since(before)
+    assert all(r.key != contact_id for r in source.iter_records())

@@ -31,8 +31,13 @@ def test_a_two_way_profile_polls_only_after_its_first_sync(qtbot, sandbox) -> No
         before = schedules(window)
         assert before[SAMPLE_PROFILE_NAME] == "Manual"
         assert before[XERO_PROFILE_NAME] == WAITS
-        # Every other sample is a service's two-way profile: none polls before it synced.
-        assert set(before.values()) == {"Manual", WAITS}
+        # Every other sample is a service's two-way profile, or a migration (hourly): none
+        # polls before it synced.
+        assert set(before.values()) == {
+            "Manual",
+            WAITS,
+            "Every hour (starts after your first sync)",
+        }
         xero = service.profiles.named(XERO_PROFILE_NAME)
         window.select_profile(xero.id)
         assert window.profile_subtitle.text().endswith(f" · {WAITS}")

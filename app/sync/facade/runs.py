@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import cast
 
 from app.connectors import registry
-from app.connectors.base import WritableSource
+from app.connectors.base import Source, WritableSource
 from app.core.errors import AppError, ConfigError
 from app.core.outcomes import RecordResult, RunStatus, RunSummary
 from app.core.profiles import SyncProfile
 from app.store.journal_repo import JournalRepository
 from app.sync.engine import EngineDeps, PushEngine
 from app.sync.facade.connections import Connections
+from app.sync.facade.migration import open_migration, source_of
 from app.sync.facade.profiles import Profiles
 from app.sync.facade.store import Store
 from app.sync.facade.values import RecordDetails, sent_values
@@ -91,12 +92,6 @@ class Runs:
         profile = self._profiles.require(profile_id)
         if profile.connection_id is None:
             raise ConfigError(f'"{profile.name}" has no Constant Contact connection yet.')
-        if not profile.into_constant_contact:
-            destination = registry.label(profile.destination.kind)
-            raise ConfigError(
-                f'"{profile.name}" copies Constant Contact into {destination}, which this '
-                "version of ContactBridge cannot do yet."
-            )
         cancel = cancel or CancelToken()
         kind = Activity.DRY_RUN if dry_run else Activity.SYNC
         holder = Holder(Activity.RETRY if only_keys is not None else kind, profile.name)
@@ -105,18 +100,34 @@ class Runs:
             self.account_slot(profile.connection_id, holder, wait, cancel, on_wait),
             gc_paused(),
         ):
+            cc = self._connections.cc_client(profile.connection_id)
+            migration = None
+            if profile.into_constant_contact:
+                source: Source = self._profiles.open_source(
+                    profile.source, profile.options.opt_out_column
+                )
+            else:  # Constant Contact into another service
+                source = source_of(profile, cc)
+                migration = open_migration(
+                    profile, cc, self._connections, self._store, self.clock, cancel
+                )
             deps = EngineDeps(
                 runs=self._store.runs,
                 links=self._store.links,
                 mirror=self._store.mirror,
                 profiles=self._store.profiles,
-                cc=self._connections.cc_client(profile.connection_id),
-                source=self._profiles.open_source(profile.source, profile.options.opt_out_column),
+                cc=cc,
+                source=source,
                 connection_id=profile.connection_id,
                 clock=self.clock,
+                migration=migration,
             )
             engine = PushEngine(deps, reporter or NullReporter(), cancel)
-            return engine.run(profile, dry_run=dry_run, confirm=confirm, only_keys=only_keys)
+            try:
+                return engine.run(profile, dry_run=dry_run, confirm=confirm, only_keys=only_keys)
+            finally:
+                if migration is not None:
+                    migration.destination.close()
 
     def undo(
         self,
@@ -143,6 +154,13 @@ class Runs:
         profile = self._profiles.require(profile_id)
         if profile.connection_id is None:
             raise ConfigError(f'"{profile.name}" has no Constant Contact connection yet.')
+        if not profile.into_constant_contact:
+            destination = registry.label(profile.destination.kind)
+            raise ConfigError(
+                f'"{profile.name}" copies Constant Contact into {destination}; its runs are '
+                f"not undone from ContactBridge (nothing is deleted there: change it in "
+                f"{destination} itself)."
+            )
         journal = JournalRepository()
         target = undo_target(self._store.runs, journal, profile_id, run_id)
         cancel = cancel or CancelToken()

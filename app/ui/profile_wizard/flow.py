@@ -28,6 +28,7 @@ from app.core.fields import (
 )
 from app.core.filters import NEEDS_VALUE, FilterGroup
 from app.core.mapping import FieldMap, FieldMapping
+from app.core.profiles import CONSTANT_CONTACT as HUB
 from app.core.profiles import (
     SourceSpec,
     SyncOptions,
@@ -60,6 +61,14 @@ _NAVMAP: dict[Step, Step | None] = {
     Step.FILTERS: Step.SCHEDULE,
     Step.SCHEDULE: None,
 }
+
+
+# A draft whose kind is a destination (``Connector.is_destination``) copies Constant Contact
+# into that service: its panel keeps the Constant Contact side's settings (the lists to bring)
+# under this key of its settings, and the profile takes Constant Contact as its source.
+FROM_CONSTANT_CONTACT = "from_constant_contact"
+# A migration's path through the wizard: the service's panel, then when it runs.
+_DESTINATION_STEPS = (Step.SOURCE, Step.SCHEDULE)
 
 
 @dataclass
@@ -123,6 +132,12 @@ class ProfileDraft:
         return self.source_kind == registry.FILES.kind
 
     @property
+    def is_destination(self) -> bool:
+        """The kind is a service Constant Contact is copied into (a migration), not a source."""
+        found = registry.find(self.source_kind)
+        return found is not None and found.is_destination
+
+    @property
     def writable_source(self) -> bool:
         """True when the source can be written to, so the two-way options apply."""
         found = registry.find(self.source_kind)
@@ -162,6 +177,8 @@ class ProfileDraft:
 
     def to_profile(self) -> SyncProfile:
         """The finished profile, ready for ``service.profiles.save``."""
+        if self.is_destination:
+            return self._migration_profile()
         return SyncProfile(
             name=self.name.strip(),
             source=self.source_spec(),
@@ -174,9 +191,41 @@ class ProfileDraft:
             id=self.editing_id,
         )
 
+    def _migration_profile(self) -> SyncProfile:
+        """Constant Contact (its lists, from the panel) into the destination, as often as the
+        service says once synced (``Connector.two_way_minutes``)."""
+        settings = dict(self.source_settings)
+        source = dict(settings.pop(FROM_CONSTANT_CONTACT, None) or {})
+        connector = registry.connector(self.source_kind)
+        return SyncProfile(
+            name=self.name.strip(),
+            source=SourceSpec(HUB, source),
+            main_list="",
+            connection_id=self.connection_id,
+            options=replace(self.options, poll_minutes=connector.two_way_minutes),
+            schedule=self.schedule,
+            id=self.editing_id,
+            destination=SourceSpec(self.source_kind, settings),
+        )
+
     @classmethod
     def from_profile(cls, profile: SyncProfile) -> ProfileDraft:
         """A draft to edit an existing profile (columns are read again by the Source page)."""
+        if not profile.into_constant_contact:  # a migration: its destination's panel edits it
+            kind = profile.destination.kind
+            settings = {
+                **profile.destination.settings,
+                FROM_CONSTANT_CONTACT: dict(profile.source.settings),
+            }
+            return cls(
+                name=profile.name,
+                source_kind=kind,
+                settings_by_kind={kind: settings},
+                connection_id=profile.connection_id,
+                options=profile.options,
+                schedule=profile.schedule,
+                editing_id=profile.id,
+            )
         settings = dict(profile.source.settings)
         path = str(settings.pop("path", ""))
         key_column = str(settings.pop("key_column", "") or "")
@@ -211,8 +260,15 @@ def next_step(step: Step, draft: ProfileDraft) -> Step | None:
     The order is fixed today; ``draft`` is taken so that a source that needs an extra step
     (a CRM's object type, say) can branch here without touching the pages.
     """
-    del draft  # no branching yet
+    if draft.is_destination:  # a migration: the service's panel, then when it runs
+        at = _DESTINATION_STEPS.index(step) if step in _DESTINATION_STEPS else 0
+        return _DESTINATION_STEPS[at + 1] if at + 1 < len(_DESTINATION_STEPS) else None
     return _NAVMAP[step]
+
+
+def steps_of(draft: ProfileDraft) -> tuple[Step, ...]:
+    """The steps the draft goes through (a migration skips the push's)."""
+    return _DESTINATION_STEPS if draft.is_destination else tuple(Step)
 
 
 def _ordered_targets() -> tuple[str, ...]:
@@ -339,7 +395,7 @@ def first_problem(
     draft: ProfileDraft, existing_names: Set[str] = frozenset()
 ) -> tuple[Step, str, str] | None:
     """The first (step, field, message) problem of the whole draft, or None if all is well."""
-    for step in Step:
+    for step in steps_of(draft):
         problems = validate(step, draft, existing_names)
         if problems:
             key, message = next(iter(problems.items()))
@@ -363,6 +419,16 @@ def _validate_source(draft: ProfileDraft, existing_names: Set[str]) -> dict[str,
         out["source_kind"] = (
             f"{registry.label(draft.source_kind)} is coming soon. Choose one of: {choices}."
         )
+        return out
+    if draft.is_destination:
+        if draft.source_settings.get("connection_id") is None:
+            out["source_connection"] = f"Connect to {connector.label} to continue."
+        elif draft.connection_id is None:
+            out["source_connection"] = (
+                f"Connect your Constant Contact account, the one to copy into {connector.label}."
+            )
+        elif draft.source_problem:
+            out["source_connection"] = draft.source_problem
         return out
     if not draft.is_file:
         if connector.needs_connection and draft.source_settings.get("connection_id") is None:

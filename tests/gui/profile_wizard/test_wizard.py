@@ -300,7 +300,10 @@ def test_files_and_xero_are_available_now(make_wizard):
     assert page.kind_buttons["file"].isChecked()
     assert page.kind_buttons["xero"].isEnabled()
     assert not page.kind_buttons["xero"].text().endswith("(coming soon)")
-    for kind in ("salesforce", "neoncrm", "klaviyo"):
+    # Klaviyo is a migration's destination: Constant Contact is moved into it.
+    assert page.kind_buttons["klaviyo"].isEnabled()
+    assert page.kind_buttons["klaviyo"].text() == "Constant Contact → Klaviyo"
+    for kind in ("salesforce", "neoncrm"):
         button = page.kind_buttons[kind]
         assert not button.isEnabled()
         assert button.text().endswith("(coming soon)")

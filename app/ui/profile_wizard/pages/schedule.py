@@ -183,7 +183,15 @@ class SchedulePage(DraftPage):
         when = next_run_at(schedule, None, now)
         profile = self.draft.to_profile()
         synced = profile.id is not None and profile.id in self.ctx.service.runs.last_started()
-        if polls(profile) and not synced:
+        if not profile.into_constant_contact:  # a migration: what changed, every period
+            minutes = max(5, profile.options.poll_minutes)
+            every = self.tr(Schedule(ScheduleKind.INTERVAL, every_minutes=minutes).describe())
+            text = self.tr(
+                "{every}, once you have pressed Sync Now the first time: each run copies what "
+                "changed in Constant Contact since the last one (press Preview first for a "
+                "dry run of what it would create)."
+            ).format(every=every)
+        elif polls(profile) and not synced:
             # Polling starts after the first sync (run-due and the profiles list say so too).
             text = self.tr(
                 "{words}. A two-way profile looks for unsubscribes and changes every {minutes} "

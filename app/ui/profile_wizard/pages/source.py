@@ -86,7 +86,10 @@ class SourcePage(DraftPage):
         kinds = QHBoxLayout()
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[str, QRadioButton] = {}
-        choices = [(c.kind, c.label, True) for c in registry.CONNECTORS]
+        choices = [
+            (c.kind, f"Constant Contact → {c.label}" if c.is_destination else c.label, True)
+            for c in registry.CONNECTORS
+        ]
         choices += [(kind, label, False) for kind, label in registry.COMING_SOON]
         self._kinds = [kind for kind, _, _ in choices]
         for i, (kind, label, available) in enumerate(choices):
@@ -272,7 +275,15 @@ class SourcePage(DraftPage):
         service = not self.draft.is_file
         self.file_box.setVisible(not service)
         self.key_box.setVisible(not service)
-        if service:
+        if service and self.draft.is_destination:
+            found = registry.find(kind)
+            self.setSubTitle(
+                self.tr(
+                    "Name this profile, connect to {service} and choose what to move there "
+                    "from Constant Contact."
+                ).format(service=found.label if found else registry.label(kind))
+            )
+        elif service:
             found = registry.find(kind)
             name = found.label if found else registry.label(kind)
             self.setSubTitle(
