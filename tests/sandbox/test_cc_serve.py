@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import requests
@@ -29,12 +28,10 @@ def test_bulk_import_of_40000_contacts(api: Api) -> None:
         {"email": f"person{i}@example.com", "first_name": "P", "last_name": str(i)}
         for i in range(40_000)
     ]
-    started = time.monotonic()
     response = api.post(
         "/activities/contacts_json_import", json={"import_data": items, "list_ids": [list_id]}
     )
     activity = api.wait_activity(response.json()["activity_id"])
-    assert time.monotonic() - started < 30  # typically 2-3 s; generous for slow CI machines
     assert activity["status"]["person_count"] == 40_000
     count = api.get(
         "/contacts", params={"include_count": "true", "limit": 1, "lists": list_id}

@@ -3,7 +3,6 @@ and Python seeding and inspection at a bench's scale."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -66,10 +65,9 @@ def test_without_samples_the_account_has_its_key_and_nothing_else(tmp_path: Path
         emu.stop()
 
 
-def test_seeding_and_counting_at_bench_scale_is_fast(tmp_path: Path) -> None:
+def test_seeding_and_counting_at_bench_scale_keeps_every_profile_and_event(tmp_path: Path) -> None:
     emu = KlaviyoEmulator(tmp_path / "bench.sqlite3", enforce_limits=False)
     try:
-        started = time.monotonic()
         ids = emu.add_profiles(
             {"email": f"p{i}@example.com", "external_id": f"cc:{i}", "subscribed": i % 2 == 0}
             for i in range(5000)
@@ -95,8 +93,6 @@ def test_seeding_and_counting_at_bench_scale_is_fast(tmp_path: Path) -> None:
         assert emu.consent_counts() == {"SUBSCRIBED": 2500, "NEVER_SUBSCRIBED": 2500}
         assert emu.profile_by_external_id("cc:4321")["email"] == "p4321@example.com"
         assert emu.resubscribed_after_opt_out() == []
-        # 20 times smaller than the bench's 100,000 profiles and 300,000 events
-        assert time.monotonic() - started < 20
     finally:
         emu.stop()
 

@@ -3,7 +3,6 @@ helpers tests and benches use."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import requests
@@ -91,13 +90,11 @@ def test_sample_connection_signs_in_with_the_password_flow_once_allowed(
     assert answer.status_code == 200, answer.text
 
 
-def test_seed_contacts_is_fast_and_changes_show_up_incrementally(
+def test_seeded_contacts_and_their_changes_show_up_incrementally(
     emu: SalesforceEmulator, api: Api
 ) -> None:
-    started = time.perf_counter()
-    ids = emu.seed_contacts(20_000)
-    elapsed = time.perf_counter() - started
-    assert len(ids) == 20_000 and elapsed < 12  # 100,000 in well under a minute
+    ids = emu.seed_contacts(20_000)  # its speed is the bench's to measure, not a test's
+    assert len(ids) == len(set(ids)) == 20_000
     stamp = api.records(f"SELECT SystemModstamp FROM Contact WHERE Id = '{ids[0]}'")[0]
     emu.advance(minutes=1)
     emu.change_records(ids[:200], Title="Changed")
