@@ -62,6 +62,7 @@ def test_deleting_created_contacts_needs_confirm(cli, home):
     assert code == EXIT_CANNOT_START
     assert f"would delete {created} contact(s)" in refused["message"]
     assert on_list(home, "Newsletter")  # nothing changed
+    live_before = live_contacts(home)
 
     code, preview = run_json(cli, "undo", SAMPLE_PROFILE_NAME, "--delete-created", "--dry-run")
     assert sum(e["delete"] for e in preview["entries"]) == created
@@ -70,11 +71,16 @@ def test_deleting_created_contacts_needs_confirm(cli, home):
     assert code == EXIT_OK
     assert sum(e["delete"] for e in done["entries"]) == created
     assert on_list(home, "Newsletter") == set()
+    assert live_contacts(home) == live_before - created  # the account's own contacts stay
+
+
+def live_contacts(home) -> int:  # type: ignore[no-untyped-def]
+    """How many contacts the sandbox's Constant Contact account holds (not deleted)."""
     emu = ConstantContactEmulator(home / "emulator" / "constant-contact.sqlite3")
     try:
         with emu.state.tx() as conn:
             live = conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL")
-            assert live.fetchone()[0] == 3  # the sample account's own contacts, no more
+            return int(live.fetchone()[0])
     finally:
         emu.stop()
 
