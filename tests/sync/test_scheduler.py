@@ -100,7 +100,7 @@ class FakeRunner(QObject):
     def running_ids(self) -> frozenset[int]:
         return frozenset(self.active)
 
-    def start(self, pid: int, *, dry_run: bool = False) -> None:
+    def start(self, pid: int, *, dry_run: bool = False, scheduled: bool = False) -> None:
         if pid in self.active:
             raise RunLocked("This profile is already syncing.")
         self.active.add(pid)
