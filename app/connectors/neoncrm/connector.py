@@ -305,3 +305,17 @@ CONNECTOR = Connector(
         prepare=_prepare_sandbox,
     ),
 )
+
+
+def offered_extras(neon_client: NeonClient) -> list[c.ExtraField]:
+    """What Push Settings may offer: Middle Name, Individual Type, and the org's account and
+    individual custom fields (an organization-only field is left out)."""
+    custom: dict[str, str] = {}
+    for field in neon_client.custom_fields("Account"):
+        settings = field.get("accountSettings") or {}
+        if str(settings.get("accountType") or "") == "Company":
+            continue
+        if str(field.get("status") or "ACTIVE").upper() not in ("ACTIVE", ""):
+            continue
+        custom[str(field.get("id"))] = str(field.get("displayName") or field.get("name") or "")
+    return c.available_extras(custom)
