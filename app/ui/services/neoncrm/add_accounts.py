@@ -67,7 +67,7 @@ class AddAccountsDialog(QDialog):
         self._busy = False
         self.setWindowTitle(tr("Add accounts to “%1”").replace("%1", list_name))
         self.setAccessibleName(self.windowTitle())
-        intro = hint_label(
+        self.intro = intro = hint_label(
             tr(
                 "Find the NeonCRM accounts to add. %1 Add criteria of your own to narrow the "
                 "search. Accounts already linked to a Constant Contact contact get their "
