@@ -217,12 +217,14 @@ def neon_options(base: SyncOptions | None = None) -> SyncOptions:
     )
 
 
-def sample_profile(
-    neon_connection_id: int, cc_connection_id: int, *, mark_source: bool = True
-) -> SyncProfile:
-    """The NeonCRM sample profile: individual accounts into "Newsletter", the fixed mapping,
-    with imports from Constant Contact turned on (several matches: ignored)."""
-    choices = NeonSourceSettings(extras=(c.MIDDLE, c.TYPES), mark_source=mark_source)
+def sample_profile(neon_connection_id: int, cc_connection_id: int) -> SyncProfile:
+    """The NeonCRM sample profile: individual accounts into "Newsletter", the fixed standard
+    mapping, with imports from Constant Contact turned on (several matches: ignored).
+
+    It maps no custom field, so the sandbox's Constant Contact account keeps only its own:
+    the Source mark and Additional Contact Fields are a choice in Push Settings, which makes
+    the custom fields they fill."""
+    choices = NeonSourceSettings(mark_source=False)
     options = replace(neon_options(), import_from_cc=True, import_ambiguous=AmbiguousMatch.SKIP)
     return SyncProfile(
         name=SAMPLE_PROFILE,
@@ -230,7 +232,7 @@ def sample_profile(
         main_list=SAMPLE_LIST,
         connection_id=cc_connection_id,
         options=options,
-        mapping=c.push_mapping(choices.extras, mark_source=mark_source),
+        mapping=c.push_mapping(choices.extras, mark_source=choices.mark_source),
         filters=FilterGroup(),
     )
 
@@ -241,17 +243,6 @@ def sample_profile(
 def _sandbox() -> Any:
     """The sandbox's NeonCRM (imported by name, as its emulator is)."""
     return importlib.import_module("app.sandbox.neoncrm")
-
-
-def _custom_fields_ready(host: ConnectorHost, cc_connection_id: int, labels: Sequence[str]) -> bool:
-    """Make the Constant Contact custom fields the sample maps. The sandbox lends the app's
-    connections, which can add one; a host that cannot leaves them out of the sample."""
-    create = getattr(host, "create_custom_field", None)
-    if not callable(create):
-        return False
-    for label in labels:
-        create(cc_connection_id, label)
-    return True
 
 
 def _prepare_sandbox(
@@ -272,15 +263,7 @@ def _prepare_sandbox(
     )
     if not with_samples or conns:
         return ()
-    labels = [c.SOURCE, c.MIDDLE_NAME, c.INDIVIDUAL_TYPE]
-    ready = _custom_fields_ready(host, cc_connection_id, labels)
-    profile = sample_profile(conn.id, cc_connection_id, mark_source=ready)
-    if not ready:
-        settings = {**profile.source.settings, "extras": []}
-        profile = profile.with_changes(
-            source=SourceSpec(KIND, settings), mapping=c.push_mapping((), mark_source=False)
-        )
-    return (profile,)
+    return (sample_profile(conn.id, cc_connection_id),)
 
 
 CONNECTOR = Connector(

@@ -18,10 +18,12 @@ import pytest
 
 from app.connectors import constant_contact as cc_client
 from app.connectors.http import RateLimiter
+from app.connectors.neoncrm import columns as c
 from app.connectors.neoncrm import connector as neon_connector
+from app.connectors.neoncrm.settings import NeonSourceSettings
 from app.core.filters import FilterGroup, FilterRule, Operator
 from app.core.outcomes import Outcome, RunStatus
-from app.core.profiles import AmbiguousMatch, OptOutHandling, SyncProfile
+from app.core.profiles import AmbiguousMatch, OptOutHandling, SourceSpec, SyncProfile
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON
 from app.sandbox.neoncrm import ORG_ID, NeonCrmEmulator
 from app.sync.bootstrap import ServiceHandle, open_service
@@ -100,15 +102,31 @@ def test_the_sandbox_opens_with_the_neoncrm_sample_profile(sandbox: ServiceHandl
     assert options.import_from_cc  # import turned on
     assert options.opt_out_handling is OptOutHandling.UNSUBSCRIBE and options.optout_to_source
     assert options.scheduled_optouts_only and options.poll_minutes == 30
+    assert profile.mapping.as_dict() == c.STANDARD_MAPPING  # no custom field made for it
     assert "api_key" not in conn.settings
     assert service.secrets.load_token(conn.id) == {"api_key": "sandbox-neon-maplestreet-2f9c"}
+
+
+def with_push_settings(handle: ServiceHandle, profile: SyncProfile) -> SyncProfile:
+    """Push Settings as a user chooses them: the Source mark and Individual Type, whose
+    Constant Contact custom fields are made first (the NeonCRM window's Settings do so)."""
+    service = handle.service
+    for label in (c.SOURCE, c.INDIVIDUAL_TYPE):
+        service.connections.create_custom_field(profile.connection_id, label)
+    chosen = NeonSourceSettings(extras=(c.TYPES,), mark_source=True)
+    return service.profiles.save(
+        profile.with_changes(
+            source=SourceSpec("neoncrm", {**profile.source.settings, **chosen.to_settings()}),
+            mapping=c.push_mapping(chosen.extras, mark_source=True),
+        )
+    )
 
 
 def test_a_push_sends_individuals_with_the_fixed_mapping_and_never_an_opted_out_person(
     sandbox: ServiceHandle,
 ) -> None:
     service, cc = sandbox.service, sandbox.emulator
-    profile = service.profiles.named(PROFILE)
+    profile = with_push_settings(sandbox, service.profiles.named(PROFILE))
     summary = service.runs.sync(profile.id)
     assert summary.status is RunStatus.COMPLETED
     counts_add_up(service, summary)

@@ -300,7 +300,7 @@ def test_files_and_xero_are_available_now(make_wizard):
     assert page.kind_buttons["file"].isChecked()
     assert page.kind_buttons["xero"].isEnabled()
     assert not page.kind_buttons["xero"].text().endswith("(coming soon)")
-    for kind in ("salesforce", "neoncrm", "klaviyo"):
+    for kind in ("salesforce", "klaviyo"):
         button = page.kind_buttons[kind]
         assert not button.isEnabled()
         assert button.text().endswith("(coming soon)")

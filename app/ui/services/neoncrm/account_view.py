@@ -386,7 +386,6 @@ class AccountsPage(QWidget):
                     [record],
                     token,
                     list_name=cl.name,
-                    on_wait=token.note,
                 )
                 if result.added:
                     added.append(cl.name)

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -13,9 +13,21 @@ from app.connectors.neoncrm.source import NeonSource
 from app.core.profiles import SyncProfile
 from app.core.store_types import Connection
 from app.sync.facade.api import ContactBridgeApi
-from app.sync.workers import BackgroundTasks, TaskToken
-from app.ui.lists.tasks import run_task
+from app.sync.workers import BackgroundTasks
+from app.ui.profile_wizard.tasks import TaskRunner
 from app.ui.settings import UiSettings
+
+
+def ensure_custom_fields(service: ContactBridgeApi, cc_id: int, labels: Sequence[str]) -> None:
+    """Create the Constant Contact custom fields Push Settings fill (the Source mark, the
+    Additional Contact Fields) that the account lacks. Call it in a worker."""
+    if not labels:
+        return
+    have = {f.label.casefold() for f in service.connections.custom_fields(cc_id)}
+    for label in labels:
+        if label.casefold() not in have:
+            service.connections.create_custom_field(cc_id, label)
+            have.add(label.casefold())
 
 
 @dataclass
@@ -26,6 +38,7 @@ class NeonScreens:
     tasks: BackgroundTasks
     profile: SyncProfile
     settings: UiSettings | None = None
+    _runner: TaskRunner | None = field(default=None, repr=False)
 
     @property
     def cc_id(self) -> int:
@@ -52,8 +65,28 @@ class NeonScreens:
     def run(
         self,
         owner: QObject,
-        fn: Callable[[TaskToken], Any],
+        fn: Callable[[Any], Any],
         on_done: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
     ) -> None:
-        run_task(owner, self.tasks, fn, on_done, on_failed)
+        """Call ``fn(cancel_token)`` in a worker; ``on_done`` or ``on_failed`` runs in the
+        main thread, unless ``owner`` was deleted meanwhile or ``shutdown()`` came first."""
+        if self._runner is None:
+            self._runner = TaskRunner(max_threads=2)
+        alive = [True]
+        owner.destroyed.connect(lambda *_a: alive.__setitem__(0, False))
+
+        def done(result: Any) -> None:
+            if alive[0]:
+                on_done(result)
+
+        def failed(exc: Exception) -> None:
+            if alive[0]:
+                on_failed(exc)
+
+        self._runner.run(fn, done, failed)
+
+    def shutdown(self) -> None:
+        """Cancel the screens' work (its answers are dropped) and wait for the threads."""
+        if self._runner is not None:
+            self._runner.shutdown()

@@ -37,6 +37,7 @@ from app.core.store_types import Connection, ConnectionStatus
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.tasks import Task
 from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.services.neoncrm.context import ensure_custom_fields
 from app.ui.services.neoncrm.criteria import CriteriaEditor
 from app.ui.services.neoncrm.form import ConnectionForm, sample_options
 from app.ui.services.neoncrm.settings_form import NeonSettingsForm
@@ -398,10 +399,7 @@ class NeonSourcePanel(QWidget):
         service = self.ctx.service
 
         def make(_cancel: object) -> None:
-            have = {f.label.casefold() for f in service.connections.custom_fields(cc_id)}
-            for label in labels:
-                if label.casefold() not in have:
-                    service.connections.create_custom_field(cc_id, label)
+            ensure_custom_fields(service, cc_id, labels)
 
         self._fields_task = self.ctx.runner.run(make, self._fields_done, self._fields_failed)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.connectors.neoncrm import columns as c
 from app.connectors.neoncrm import connector as neon_connector
 from app.connectors.neoncrm.settings import NeonSourceSettings
+from app.core.fields import custom_name, is_custom
 from app.core.profiles import SourceSpec, SyncProfile
 from app.sync.facade.api import ContactBridgeApi
 from app.sync.workers import BackgroundTasks
@@ -31,7 +32,7 @@ from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
 from app.ui.i18n import tr
 from app.ui.services.neoncrm.account_view import AccountsPage
-from app.ui.services.neoncrm.context import NeonScreens
+from app.ui.services.neoncrm.context import NeonScreens, ensure_custom_fields
 from app.ui.services.neoncrm.lists_page import NeonListsPage
 from app.ui.services.neoncrm.settings_form import NeonSettingsForm
 from app.ui.settings import UiSettings
@@ -61,6 +62,10 @@ class SettingsPage(QWidget):
         layout.addWidget(self.form, 1)
         layout.addLayout(row)
         self.save_button.clicked.connect(self.save)
+
+    def load(self) -> None:
+        """Read the Constant Contact lists to import from (in the background)."""
+        screens = self.screens
         screens.run(
             self,
             lambda _t: screens.service.lists.contact_lists(screens.cc_id),
@@ -70,17 +75,43 @@ class SettingsPage(QWidget):
 
     @Slot()
     def save(self) -> None:
-        profile = self.screens.profile
+        """Save the settings; first make the custom fields Push Settings now fill."""
+        screens = self.screens
+        profile = screens.profile
         settings = {**profile.source.settings, **self.form.push_settings()}
-        chosen = NeonSourceSettings.from_settings(settings)
+        try:
+            chosen = NeonSourceSettings.from_settings(settings)
+        except Exception as exc:  # a bad value: say so, keep the form as it is
+            show_error(self, exc)
+            return
+        mapping = c.push_mapping(chosen.extras, mark_source=chosen.mark_source)
         changed = profile.with_changes(
             options=self.form.options(profile.options),
             source=SourceSpec(profile.source.kind, settings),
-            mapping=c.push_mapping(chosen.extras, mark_source=chosen.mark_source),
+            mapping=mapping,
         )
+        labels = [custom_name(t) for t in mapping.targets if is_custom(t)]
+        self.save_button.setEnabled(False)
+        self.status.setText(tr("Saving…"))
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            self.status.setText(tr("Not saved."))
+            show_error(self, exc)
+
+        screens.run(
+            self,
+            lambda _t: ensure_custom_fields(screens.service, screens.cc_id, labels),
+            lambda _r: self._store(changed),
+            failed,
+        )
+
+    def _store(self, changed: SyncProfile) -> None:
+        self.save_button.setEnabled(True)
         try:
             saved = self.screens.service.profiles.save(changed)
         except Exception as exc:  # a bad value: say so, keep the form as it is
+            self.status.setText(tr("Not saved."))
             show_error(self, exc)
             return
         self.screens.profile = saved
@@ -152,6 +183,7 @@ class NeonWindow(QDialog):
         profile = self.profile()
         if self.lists_page is not None:
             self.lists_page.close_tasks()
+            self.lists_page.screens.shutdown()
         self.tabs.clear()
         if profile is None:
             return
@@ -159,6 +191,7 @@ class NeonWindow(QDialog):
         self.lists_page = NeonListsPage(screens, self)
         self.accounts_page = AccountsPage(screens, self)
         self.settings_page = SettingsPage(screens, self)
+        self.settings_page.load()
         self.tabs.addTab(self.lists_page, tr("Lists"))
         self.tabs.addTab(self.accounts_page, tr("Accounts"))
         self.tabs.addTab(self.settings_page, tr("Settings"))
@@ -166,6 +199,7 @@ class NeonWindow(QDialog):
     def done(self, result: int) -> None:
         if self.lists_page is not None:
             self.lists_page.close_tasks()
+            self.lists_page.screens.shutdown()
         super().done(result)
 
 

@@ -260,3 +260,34 @@ def test_an_unsubscribed_contact_shows_it_and_stays_off_every_list(qtbot, screen
     assert done.args[0].startswith("Not pushed.")
     contact = pushed.emulator.get_contact("zoe.king@example.com")
     assert contact["email_address"]["permission_to_send"] == "unsubscribed"
+
+
+def test_the_settings_page_saves_the_profile_and_makes_its_custom_fields(qtbot, screens) -> None:
+    from PySide6.QtCore import Qt
+
+    from app.core.profiles import AmbiguousMatch
+    from app.ui.services.neoncrm.window import SettingsPage
+
+    page = SettingsPage(screens)
+    qtbot.addWidget(page)
+    page.load()
+    form = page.form
+    qtbot.waitUntil(lambda: form.lists_widget.count() > 0, timeout=TIMEOUT)
+    assert form.import_check.isChecked()  # the sample has import turned on
+    form.rule_combo.setCurrentIndex(form.rule_combo.findData(AmbiguousMatch.LINK.value))
+    form.source_check.setChecked(True)
+    extras = form.extras_widget
+    extras.item(1).setCheckState(Qt.CheckState.Checked)  # Individual Type
+    no = next(b for b in form.cc_to_neon.buttons() if b.property("value") is False)
+    no.click()
+    assert not form.resubscribe_box.isEnabled()  # only asked when opting out in NeonCRM
+    with qtbot.waitSignal(page.saved, timeout=TIMEOUT) as done:
+        page.save()
+    saved = done.args[0]
+    assert saved.options.import_ambiguous is AmbiguousMatch.LINK
+    assert not saved.options.optout_to_source and not saved.options.clear_optout_on_resubscribe
+    assert saved.mapping.as_dict()["Source"] == "cf:Source"
+    assert saved.mapping.as_dict()["Individual Type"] == "cf:Individual Type"
+    labels = {f.label for f in screens.service.connections.custom_fields(screens.cc_id)}
+    assert {"Source", "Individual Type"} <= labels
+    # assert screens.service.runs.sync(saved.id).counts.failed == 0
