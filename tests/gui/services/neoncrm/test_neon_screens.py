@@ -291,3 +291,13 @@ def test_the_settings_page_saves_the_profile_and_makes_its_custom_fields(qtbot, 
     labels = {f.label for f in screens.service.connections.custom_fields(screens.cc_id)}
     assert {"Source", "Individual Type"} <= labels
     # assert screens.service.runs.sync(saved.id).counts.failed == 0
+
+
+def test_a_push_or_import_ends_with_a_notification_in_neoncrms_words(screens) -> None:
+    from app.ui.notifications import INFO, run_notification
+
+    (last,) = screens.service.runs.history(screens.profile_id, 1)
+    title, body, level = run_notification(last, "Newsletter")
+    assert (title, level) == ("Sync finished", INFO)
+    assert body.startswith(f"{PROFILE}: Created in Constant Contact: ")
+    assert "Created in NeonCRM: 2" in body  # the import's new accounts
