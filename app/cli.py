@@ -411,7 +411,7 @@ def _run_due(service, as_json: bool) -> int:
             item["next_run"] = when.isoformat(timespec="minutes") if when else None
         else:
             try:
-                summary = service.runs.sync(profile.id, on_wait=_say_waiting)
+                summary = service.runs.sync(profile.id, on_wait=_say_waiting, scheduled=True)
             except RunLocked:
                 item["status"] = "skipped"
                 item["message"] = "already syncing in another ContactBridge window or process"

@@ -22,6 +22,7 @@ SERVICES: tuple[str, ...] = (
     "app.connectors.xero",
     "app.connectors.wellnessliving",
     "app.connectors.klaviyo",
+    "app.connectors.neoncrm",
 )
 
 CONNECTORS: tuple[Connector, ...] = tuple(
@@ -31,7 +32,6 @@ CONNECTORS: tuple[Connector, ...] = tuple(
 # Shown in the wizard as "coming soon" until their connectors are registered above.
 COMING_SOON: tuple[tuple[str, str], ...] = (
     ("salesforce", "Salesforce"),
-    ("neoncrm", "NeonCRM"),
 )
 
 _BY_KIND = {c.kind: c for c in CONNECTORS}

@@ -111,6 +111,10 @@ def _check_options(options: Mapping[str, Any]) -> None:
                 _wrong(where, "a number from 0 to 1 (0.1 is 10 %)", value)
         elif isinstance(default, str) and not isinstance(value, str):
             _wrong(where, "text", value)
+        elif isinstance(default, tuple) and (
+            not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value)
+        ):
+            _wrong(where, "a list of texts", value)
 
 
 def _wrong(field: str, expected: str, value: object) -> NoReturn:

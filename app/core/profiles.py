@@ -69,12 +69,17 @@ class SyncOptions:
     # Two-way sync (used only when the source can be written to).
     import_from_cc: bool = False  # bring Constant Contact contacts into the source
     import_scope: ImportScope = ImportScope.MAIN_LIST
+    # Only contacts on these Constant Contact lists (ids) are imported; () = the scope alone.
+    import_lists: tuple[str, ...] = ()
     import_ambiguous: AmbiguousMatch = AmbiguousMatch.SKIP
     import_updates_existing: bool = False  # CC changes to linked contacts update the source
     optout_to_source: bool = True  # a CC unsubscribe marks the source record opted out
     clear_optout_on_resubscribe: bool = False  # a CC resubscribe clears the source's mark
     remove_deleted: bool = False  # take deleted / filtered-out records off the main list
     poll_minutes: int = 30  # how often the scheduler looks for opt-outs and changes
+    # Runs that start on their own (the schedule, the periodic check) resync only unsubscribes
+    # and resubscribes; contact data goes to Constant Contact only when the user syncs.
+    scheduled_optouts_only: bool = False
     guard_share: float = 0.10  # ask before unsubscribing/removing more than this share...
     guard_count: int = 50  # ...or more than this many of the profile's synced contacts
     state_format: StateFormat = StateFormat.AS_IS
@@ -97,6 +102,8 @@ class SyncOptions:
         for name, kind in _ENUM_OPTIONS.items():
             if name in kwargs:
                 kwargs[name] = kind(kwargs[name])
+        if "import_lists" in kwargs:
+            kwargs["import_lists"] = tuple(str(x) for x in kwargs["import_lists"] or ())
         return cls(**kwargs)
 
 
@@ -126,6 +133,10 @@ OPTION_HELP: dict[str, str] = {
     "import_from_cc": "Add Constant Contact contacts that are not in your source yet as new "
     "records there (never people who unsubscribed).",
     "import_scope": "Import from the main list only, or from every active contact.",
+    "import_lists": "Import only contacts on these Constant Contact lists (all lists when "
+    "none is chosen).",
+    "scheduled_optouts_only": "Runs that start on their own only resync unsubscribes and "
+    "resubscribes; contact details go to Constant Contact only when you sync yourself.",
     "import_ambiguous": "When several source records share a contact's name and email: skip "
     "it, create a new record, or link it to one of them.",
     "import_updates_existing": "Also bring changes made in Constant Contact into existing "

@@ -25,6 +25,9 @@ class SourceRecord:
             removed...), one sentence each naming the column; shown with the row's result.
         lists: the source's own lists the record is in (a CRM's groups or campaigns), by
             name, for a profile that maps them to Constant Contact lists (``ListRules``).
+        skip: the source's own reason to leave the record out of the push (a CRM's
+            organization account, a person marked deceased), in plain words; the planner
+            skips it with this reason before anything else. "" for a record to push.
     """
 
     key: str
@@ -33,6 +36,7 @@ class SourceRecord:
     opted_out: bool = False
     notes: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()
+    skip: str = ""
 
 
 def source_id_of(key: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Set
 from datetime import UTC, datetime, time, timedelta
 
 from app.connectors import registry
-from app.core.profiles import SyncProfile
+from app.core.profiles import OptOutHandling, SyncProfile
 from app.core.schedule import Schedule, ScheduleKind, next_run_at
 
 # A timer may fire a little early; a profile due within this much of "now" is due now.
@@ -80,13 +80,23 @@ def with_last_runs(
 def polls(profile: SyncProfile) -> bool:
     """Whether the profile watches Constant Contact for unsubscribes and new contacts, which
     it does at least every ``poll_minutes`` whatever its schedule (NeonCRM's periodic
-    unsubscribe sync)."""
+    unsubscribe sync).
+
+    A profile whose runs on their own resync only unsubscribes (``scheduled_optouts_only``)
+    polls when unsubscribes go either way: a source opt-out to Constant Contact, or a
+    Constant Contact unsubscribe (or resubscribe) back to a writable source.
+    """
     opts = profile.options
     if not profile.into_constant_contact:  # a migration copies what changed, every period
         return opts.poll_minutes > 0
+    if opts.poll_minutes <= 0:
+        return False
     found = registry.find(profile.source.kind)
     two_way = found is not None and found.writable
-    return two_way and bool(opts.optout_to_source or opts.import_from_cc) and opts.poll_minutes > 0
+    if opts.scheduled_optouts_only:
+        back = two_way and bool(opts.optout_to_source or opts.clear_optout_on_resubscribe)
+        return back or opts.opt_out_handling is OptOutHandling.UNSUBSCRIBE
+    return two_way and bool(opts.optout_to_source or opts.import_from_cc)
 
 
 def polling_started(profile: SyncProfile, last_run: datetime | None) -> bool:
@@ -121,12 +131,13 @@ def schedule_words(profile: SyncProfile, synced: bool = True) -> str:
     if not synced:
         return f"{schedule.describe()} ({AFTER_FIRST_SYNC})"
     interval = schedule.kind is ScheduleKind.INTERVAL and not schedule.problems()
+    why = "unsubscribes" if profile.options.scheduled_optouts_only else "two-way"
     if interval and schedule.every_minutes <= minutes:
         return schedule.describe()  # the schedule already runs it at least that often
     every = Schedule(ScheduleKind.INTERVAL, every_minutes=minutes).describe()
     if schedule.kind in (ScheduleKind.MANUAL, ScheduleKind.INTERVAL) or schedule.problems():
-        return f"{every} (two-way)"  # polling is the only, or the more frequent, run
-    return f"{schedule.describe()} and {every[0].lower()}{every[1:]} (two-way)"
+        return f"{every} ({why})"  # polling is the only, or the more frequent, run
+    return f"{schedule.describe()} and {every[0].lower()}{every[1:]} ({why})"
 
 
 def next_check_at(

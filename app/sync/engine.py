@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Container, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -61,6 +61,13 @@ EMAILS, IMPORT, UNSUBSCRIBE, LISTS = Phase.EMAILS, Phase.IMPORT, Phase.UNSUBSCRI
 REMOVE, IMPORT_BACK, OPTOUTS_BACK = Phase.REMOVE, Phase.IMPORT_BACK, Phase.OPTOUTS_BACK
 FINISH = Phase.FINISH
 BATCH = 1000
+# What a run that resyncs only unsubscribes (``optouts_only``) holds back, and why.
+DATA_ACTIONS = frozenset({Action.CREATE, Action.UPDATE, Action.CHANGE_EMAIL, Action.LISTS})
+HELD_BACK = (
+    "Not sent: this run only resynced unsubscribes; contact details go to Constant Contact "
+    "when you sync yourself"
+)
+OPTOUTS_ONLY_NOTE = "Only unsubscribes and resubscribes were resynced"
 # A run that imported at most this many contacts reads them back at its end (5 pages of 500).
 READBACK_MAX = 2_500
 # Every refresh re-reads the opt-outs of this long before the watermark. So a run whose
@@ -141,6 +148,7 @@ class PushEngine:
         dry_run: bool = False,
         confirm: bool = False,
         only_keys: Iterable[str] | None = None,
+        optouts_only: bool = False,
     ) -> RunSummary:
         """Run (or resume) the profile.
 
@@ -148,6 +156,9 @@ class PushEngine:
             dry_run: plan only; every record gets the outcome it would have.
             confirm: go ahead even if the run unsubscribes or removes many contacts.
             only_keys: plan only these keys (retrying a run's failed records).
+            optouts_only: resync only unsubscribes and resubscribes, both ways: nothing is
+                created, updated, imported or taken off a list (a resumed run keeps the
+                scope it started with).
 
         Raises:
             NeedsConfirmation: the guard stopped the run before it wrote anything.
@@ -161,6 +172,8 @@ class PushEngine:
         cp.setdefault("phase", PREPARE)
         if not resumed and only_keys is not None:
             cp["only_keys"] = sorted(set(only_keys))
+        if not resumed and optouts_only:
+            cp["optouts_only"] = True
         runs.set_status(run_id, RunStatus.RUNNING, "Resumed" if resumed else "")
         try:
             self._run_phases(profile, run_id, cp, dry_run)
@@ -198,7 +211,9 @@ class PushEngine:
             status = RunStatus.COMPLETED
         tallies = runs.tallies(run_id)
         message = summary_text(tallies, dry_run, source_words(far_side(profile)))
-        for note in ("guard_note", "source_note"):
+        if cp.get("optouts_only"):
+            cp["scope_note"] = OPTOUTS_ONLY_NOTE
+        for note in ("guard_note", "source_note", "scope_note"):
             if cp.get(note):
                 message += ". " + cp[note]
         for note in engine_destination.notes(cp):
@@ -415,6 +430,7 @@ class PushEngine:
         self.d.journal.delete(run_id)
         details = self.d.links.load_details(profile.saved_id)
         only = frozenset(cp["only_keys"]) if cp.get("only_keys") is not None else None
+        optouts_only = bool(cp.get("optouts_only"))
         index = self.d.mirror.email_index(self.d.connection_id)
         ctx = PlanContext(
             profile=profile,
@@ -444,6 +460,8 @@ class PushEngine:
         planned = self._planned(
             planner, profile, only, entries, details.keys(), kept, read.since, lists
         )
+        if optouts_only:
+            planned = _held_back(planned)
         for batch in plan_rows.batched(planned, BATCH):
             rows = []
             for p in batch:
@@ -468,7 +486,7 @@ class PushEngine:
             if opts.import_from_cc and opts.import_updates_existing and caps.update:
                 sent = self.d.links.load_last_sent(profile.saved_id)
             back = BackContext(
-                profile=profile,
+                profile=_optouts_profile(profile) if optouts_only else profile,
                 capabilities=caps,
                 entries=entries,
                 links={
@@ -588,6 +606,23 @@ def far_side(profile: SyncProfile) -> str:
     """The kind of the service on the other side of Constant Contact: the source, or a
     migration's destination (whose name the run's words use)."""
     return profile.source.kind if profile.into_constant_contact else profile.destination.kind
+
+
+def _held_back(planned: Iterable[PlannedRecord]) -> Iterator[PlannedRecord]:
+    """An unsubscribes-only run's push plans: what would send contact data is skipped."""
+    for p in planned:
+        if p.action in DATA_ACTIONS:
+            yield p._replace(action=Action.SKIP, reason=HELD_BACK, item=None, state=None)
+        else:
+            yield p
+
+
+def _optouts_profile(profile: SyncProfile) -> SyncProfile:
+    """The profile as an unsubscribes-only run plans the way back: opt-outs only."""
+    options = replace(
+        profile.options, import_from_cc=False, import_updates_existing=False, remove_deleted=False
+    )
+    return profile.with_changes(options=options)
 
 
 def _earliest(stamps: Iterable[str | None]) -> datetime | None:

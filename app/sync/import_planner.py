@@ -193,6 +193,9 @@ def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
 
 
 def _in_scope(ctx: BackContext, contact: RemoteContact) -> bool:
+    chosen = ctx.profile.options.import_lists
+    if chosen:
+        return not contact.list_ids.isdisjoint(chosen)
     if ctx.profile.options.import_scope is ImportScope.ALL_ACTIVE:
         return True
     return bool(ctx.main_list_id) and ctx.main_list_id in contact.list_ids

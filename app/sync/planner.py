@@ -174,6 +174,8 @@ class Planner:
             raw_email = (record.values.get(self._email_column) or "").strip()
         name, source_id = self.name_of(record), source_id_of(key)
         skip = self._skip
+        if record.skip:  # the source's own reason (an organization, a deceased person)
+            return skip(record, raw_email, record.skip, name, source_id)
         problem = ctx.row_problems.get(row)
         if problem:
             reason = Reason.ROW_PROBLEM.format(problem=problem)

@@ -170,7 +170,7 @@ class Scheduler(QObject):
             log.info("%s is syncing in another process; skipped", profile.name)
             return False
         try:
-            self.runner.start(profile.id)
+            self.runner.start(profile.id, scheduled=scheduled)
         except AppError as exc:
             log.info("could not start %s: %s", profile.name, exc)
             return False

@@ -114,11 +114,13 @@ class SyncWorker(QObject):
         throttle: ProgressThrottle | None = None,
         confirm: bool = False,
         retry_of: int | None = None,
+        scheduled: bool = False,
     ) -> None:
         super().__init__()
         self.service = service
         self.profile_id = profile_id
         self.dry_run = dry_run
+        self.scheduled = scheduled  # started on its own (the scheduler), not by the user
         self.confirm = confirm  # go ahead past the blast-radius guard
         self.retry_of = retry_of  # retry only the failed records of this run id
         self.cancel_token = CancelToken()
@@ -148,6 +150,7 @@ class SyncWorker(QObject):
                     cancel=self.cancel_token,
                     confirm=self.confirm,
                     on_wait=self.waiting.emit,
+                    scheduled=self.scheduled,
                 )
             rows = tuple(self.service.runs.results(summary.run_id))
         except Exception as exc:  # every failure reaches the UI, as a signal
@@ -283,9 +286,11 @@ class SyncRunner(QObject):
         dry_run: bool = False,
         confirm: bool = False,
         retry_of: int | None = None,
+        scheduled: bool = False,
     ) -> SyncWorker:
         """Start a run of the profile in a new thread (``retry_of``: retry that run's
-        failed records; ``confirm``: go ahead past the blast-radius guard).
+        failed records; ``confirm``: go ahead past the blast-radius guard; ``scheduled``:
+        the scheduler started it, not the user).
 
         Raises:
             RunLocked: the profile is already syncing in this window.
@@ -293,7 +298,12 @@ class SyncRunner(QObject):
         if profile_id in self._active:
             raise RunLocked("This profile is already syncing.")
         worker = SyncWorker(
-            self.service, profile_id, dry_run=dry_run, confirm=confirm, retry_of=retry_of
+            self.service,
+            profile_id,
+            dry_run=dry_run,
+            confirm=confirm,
+            retry_of=retry_of,
+            scheduled=scheduled,
         )
         job = _Job(self, worker)
         self._retired.pop(profile_id, None)

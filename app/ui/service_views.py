@@ -6,8 +6,10 @@ package exports ``SourcePanel`` (the wizard's step 1 panel) and may export ``CON
 (the "Connect an account" menu entry), ``account_name(conn)``, ``account_details(conn)`` (a
 tooltip), ``account_line(conn)`` (a status sentence) and, for a service that signs in with
 keys rather than in the browser, ``ask_connect_options(parent, service, conn)`` (its form:
-the ``ConnectRequest.options`` to connect with, or None when the user cancels). Nothing else
-in the UI names a service.
+the ``ConnectRequest.options`` to connect with, or None when the user cancels). A service
+with screens of its own (NeonCRM-style list and account pages) exports ``SCREEN_ACTION``
+(the File menu's entry), ``SCREEN_TIP`` and ``open_screen(service, tasks, settings,
+parent)``, which returns the window to show. Nothing else in the UI names a service.
 """
 
 from __future__ import annotations
@@ -68,6 +70,23 @@ class ServiceViews:
             return {}
         answer: Mapping[str, Any] | None = found(parent, service, conn)
         return answer
+
+    @property
+    def screen_action(self) -> str:
+        """The File menu's entry for the service's own window, or "" when it has none."""
+        text = getattr(self.module, "SCREEN_ACTION", "") if self.module else ""
+        opener = getattr(self.module, "open_screen", None) if self.module else None
+        return tr(text) if text and callable(opener) else ""
+
+    @property
+    def screen_tip(self) -> str:
+        text = getattr(self.module, "SCREEN_TIP", "") if self.module else ""
+        return tr(text) if text else ""
+
+    def open_screen(self, service: Any, tasks: Any, settings: Any, parent: Any) -> Any:
+        """The service's own window (see ``screen_action``), made but not shown."""
+        opener = self.module.open_screen
+        return opener(service, tasks, settings, parent)
 
     def account_line(self, conn: Connection) -> str:
         """A sentence under the list about the selected connection's account, or ""."""

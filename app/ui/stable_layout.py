@@ -80,7 +80,10 @@ class PointerSafeSlot(QWidget):
         self.installEventFilter(self)  # the layout moved or sized the room
 
     def pointer_inside(self) -> bool:
-        return self.window_.underMouse()
+        try:
+            return self.window_.underMouse()
+        except RuntimeError:  # the window is being deleted (closed with its parent)
+            return False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()

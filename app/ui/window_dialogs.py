@@ -14,6 +14,7 @@ from app.ui.history import HistoryDialog
 from app.ui.i18n import tr
 from app.ui.lists_manager import ListsDialog
 from app.ui.reports import ReportsDialog
+from app.ui.service_views import ServiceViews, all_views
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.theme import app_icon
 
@@ -70,6 +71,23 @@ class DialogActions(_Base):
             action.triggered.connect(slot)
             menu.addAction(action)
             setattr(self, f"{name}_action", action)
+        self.service_screen_actions: dict[str, QAction] = {}
+        for found in all_views():  # a service's own window (its lists and accounts)
+            if not found.screen_action:
+                continue
+            action = QAction(found.screen_action, self)
+            action.setStatusTip(found.screen_tip)
+            action.setToolTip(found.screen_tip)
+            action.triggered.connect(lambda _checked=False, f=found: self.show_service_screen(f))
+            menu.addAction(action)
+            self.service_screen_actions[found.connector.kind] = action
+
+    def show_service_screen(self, found: ServiceViews) -> None:
+        """Open a service's own window (``ServiceViews.open_screen``)."""
+        dialog = found.open_screen(self.service, self.tasks, self.settings, self)
+        if hasattr(dialog, "finished"):
+            dialog.finished.connect(lambda _result: self.reload_profiles())
+        self._open_manager(dialog)
 
     def _open_manager(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -11,7 +11,13 @@ from app.core.outcomes import RunSummary
 from app.core.records import ContactList, SourceRecord
 from app.sync import exports
 from app.sync.facade.api import ExportFormat
-from app.sync.facade.values import MAX_LIST_ADD, ListAddResult, ListMember, RunFilter
+from app.sync.facade.values import (
+    MAX_LIST_ADD,
+    ContactLists,
+    ListAddResult,
+    ListMember,
+    RunFilter,
+)
 from app.sync.progress import CancelToken
 
 from .fake_profiles import FakeProfiles
@@ -79,6 +85,17 @@ class FakeLists:
         self, connection_id: int, list_id: str, cancel: CancelToken | None = None
     ) -> list[ListMember]:
         return list(self.members_by_list.get(list_id, ()))
+
+    def lists_of(self, connection_id: int, email: str) -> ContactLists | None:
+        wanted = email.strip().casefold()
+        found = None
+        on: list[ContactList] = []
+        for cl in self.lists:
+            for member in self.members_by_list.get(cl.list_id, ()):
+                if member.email.casefold() == wanted:
+                    found = member
+                    on.append(cl)
+        return ContactLists(found, tuple(on)) if found is not None else None
 
     def add_records(
         self,

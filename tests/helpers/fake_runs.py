@@ -77,6 +77,7 @@ class FakeRuns:
         only_keys: Sequence[str] | None = None,
         wait: bool = True,
         on_wait: Callable[[str], None] | None = None,
+        scheduled: bool = False,
     ) -> RunSummary:
         reporter = reporter or NullReporter()
         cancel = cancel or CancelToken()

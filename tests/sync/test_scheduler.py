@@ -92,6 +92,7 @@ class FakeRunner(QObject):
         self.clock = clock
         self.active: set[int] = set()
         self.starts: list[tuple[int, datetime]] = []
+        self.scheduled: list[tuple[int, bool]] = []  # (profile, started on its own)
         self.record = True  # False: the run fails before the store records it
 
     def is_running(self, pid: int) -> bool:
@@ -100,9 +101,10 @@ class FakeRunner(QObject):
     def running_ids(self) -> frozenset[int]:
         return frozenset(self.active)
 
-    def start(self, pid: int, *, dry_run: bool = False) -> None:
+    def start(self, pid: int, *, dry_run: bool = False, scheduled: bool = False) -> None:
         if pid in self.active:
             raise RunLocked("This profile is already syncing.")
+        self.scheduled.append((pid, scheduled))
         self.active.add(pid)
         self.starts.append((pid, self.clock()))
         if self.record:
@@ -288,3 +290,14 @@ def test_a_broken_store_does_not_stop_the_scheduler(make, caplog):
     s.timer.fire()
     assert s.timer.active and s.timer.interval == 60_000  # it tries again in a minute
     assert "looking for due profiles failed" in caplog.text
+
+
+def test_runs_it_starts_itself_are_scheduled_and_sync_all_is_the_users(make):
+    """A profile whose own runs resync only unsubscribes tells them from the user's."""
+    s = make(profile(1))
+    s.scheduler.start()
+    s.timer.fire()
+    s.runner.finish_all()
+    assert s.runner.scheduled == [(1, True)]
+    s.scheduler.sync_all()
+    assert s.runner.scheduled[-1] == (1, False)

@@ -40,6 +40,7 @@ from app.core.source_preview import SourcePreview
 from app.core.store_types import Connection
 from app.sync.exports import Sheet
 from app.sync.facade.values import (
+    ContactLists,
     ListAddResult,
     ListMember,
     ProfileOverview,
@@ -182,8 +183,10 @@ class RunsApi(Protocol):
         only_keys: Sequence[str] | None = None,
         wait: bool = True,
         on_wait: Callable[[str], None] | None = None,
+        scheduled: bool = False,
     ) -> RunSummary:
-        """Run one profile now (``dry_run``: only plan it); see ``Runs.sync``."""
+        """Run one profile now (``dry_run``: only plan it; ``scheduled``: it started on its
+        own, not by the user); see ``Runs.sync``."""
 
     def retry_failed(
         self,
@@ -271,6 +274,9 @@ class ListsApi(Protocol):
     def members(
         self, connection_id: int, list_id: str, cancel: CancelToken | None = None
     ) -> list[ListMember]: ...
+
+    def lists_of(self, connection_id: int, email: str) -> ContactLists | None:
+        """The contact with this email and the lists it is on; None when there is none."""
 
     def add_records(
         self,

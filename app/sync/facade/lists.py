@@ -14,7 +14,7 @@ from app.sync.facade.connections import Connections
 from app.sync.facade.profiles import Profiles
 from app.sync.facade.runs import Runs
 from app.sync.facade.store import Store
-from app.sync.facade.values import MAX_LIST_ADD, ListAddResult, ListMember
+from app.sync.facade.values import MAX_LIST_ADD, ContactLists, ListAddResult, ListMember
 from app.sync.import_errors import ImportItem, attribute_errors
 from app.sync.locks import Activity, Holder
 from app.sync.planner import PlanContext, Planner, RemoteInfo
@@ -116,6 +116,23 @@ class Lists:
                 )
             )
         return members
+
+    def lists_of(self, connection_id: int, email: str) -> ContactLists | None:
+        """The contact with this email (any letter case) and the lists it is on."""
+        client = self._connections.cc_client(connection_id)
+        found = client.get_contact_by_email(email.strip()) if email.strip() else None
+        if found is None or found.deleted:
+            return None
+        names = {cl.list_id: cl for cl in client.list_contact_lists()}
+        member = ListMember(
+            found.contact_id,
+            found.email,
+            found.fields.get("first_name", ""),
+            found.fields.get("last_name", ""),
+            found.permission,
+        )
+        lists = tuple(names[i] for i in sorted(found.list_ids) if i in names)
+        return ContactLists(member, tuple(sorted(lists, key=lambda cl: cl.name.casefold())))
 
     def add_records(
         self,

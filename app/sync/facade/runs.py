@@ -80,8 +80,12 @@ class Runs:
         only_keys: Sequence[str] | None = None,
         wait: bool = True,
         on_wait: Callable[[str], None] | None = None,
+        scheduled: bool = False,
     ) -> RunSummary:
         """Run one profile now. Raises RunLocked if it is already running anywhere.
+
+        ``scheduled``: the run started on its own (its schedule, the periodic check); a
+        profile whose ``scheduled_optouts_only`` says so then resyncs only unsubscribes.
 
         ``confirm`` lets a run go ahead that unsubscribes or removes many contacts (else
         it stops with NeedsConfirmation); ``only_keys`` limits it to some records. While
@@ -124,7 +128,13 @@ class Runs:
             )
             engine = PushEngine(deps, reporter or NullReporter(), cancel)
             try:
-                return engine.run(profile, dry_run=dry_run, confirm=confirm, only_keys=only_keys)
+                return engine.run(
+                    profile,
+                    dry_run=dry_run,
+                    confirm=confirm,
+                    only_keys=only_keys,
+                    optouts_only=scheduled and profile.options.scheduled_optouts_only,
+                )
             finally:
                 if migration is not None:
                     migration.destination.close()

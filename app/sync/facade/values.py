@@ -10,7 +10,7 @@ from typing import Any
 
 from app.core.outcomes import RunStatus, RunSummary
 from app.core.profiles import SyncProfile
-from app.core.records import Permission
+from app.core.records import ContactList, Permission
 
 MAX_LIST_ADD = 5000  # records added to a list in one go (one import activity)
 
@@ -68,6 +68,14 @@ class ListMember:
     first_name: str = ""
     last_name: str = ""
     permission: Permission = Permission.NOT_SET
+
+
+@dataclass(frozen=True)
+class ContactLists:
+    """One contact, found by email, and the lists it is on (a CRM's account view shows them)."""
+
+    member: ListMember
+    lists: tuple[ContactList, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -303,7 +303,7 @@ def test_files_and_xero_are_available_now(make_wizard):
     # Klaviyo is a migration's destination: Constant Contact is moved into it.
     assert page.kind_buttons["klaviyo"].isEnabled()
     assert page.kind_buttons["klaviyo"].text() == "Constant Contact → Klaviyo"
-    for kind in ("salesforce", "neoncrm"):
+    for kind in ("salesforce",):
         button = page.kind_buttons[kind]
         assert not button.isEnabled()
         assert button.text().endswith("(coming soon)")

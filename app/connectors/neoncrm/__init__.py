@@ -1,0 +1,1 @@
+"""The NeonCRM connector: hosts, the API client, the accounts source, the connector."""
