@@ -30,9 +30,7 @@ CONNECTORS: tuple[Connector, ...] = tuple(
 )
 
 # Shown in the wizard as "coming soon" until their connectors are registered above.
-COMING_SOON: tuple[tuple[str, str], ...] = (
-    ("salesforce", "Salesforce"),
-)
+COMING_SOON: tuple[tuple[str, str], ...] = (("salesforce", "Salesforce"),)
 
 _BY_KIND = {c.kind: c for c in CONNECTORS}
 
