@@ -212,14 +212,16 @@ def term(side: Side, tally: Tally) -> Term:
 
 def shown_terms(runs: Iterable[RunTallies]) -> tuple[Term, ...]:
     """The terms to show for these runs: the source's side only when some run went that way,
-    and an optional term only when some run has it."""
+    Constant Contact's unless every record went the other way (a migration out of Constant
+    Contact), and an optional term only when some run has it."""
     runs = tuple(runs)
     two_way = any(r.two_way for r in runs)
+    into_cc = not two_way or any(r.side(_CC).total for r in runs)
+    sides = {s for s, shown in ((_CC, into_cc), (_SRC, two_way)) if shown}
     return tuple(
         t
         for t in TERMS
-        if (t.side is _CC or two_way)
-        and (not t.optional or any(r.side(t.side).get(t.tally) for r in runs))
+        if t.side in sides and (not t.optional or any(r.side(t.side).get(t.tally) for r in runs))
     )
 
 

@@ -200,6 +200,14 @@ def test_shown_terms_follow_the_runs():
     assert (SRC, Tally.OPT_OUT_CLEARED) not in shown
 
 
+def test_a_run_that_sent_everything_the_other_way_shows_only_that_side():
+    """A migration out of Constant Contact: no all-zero "To Constant Contact" section."""
+    out = RunTallies.of([rec(Outcome.CREATED, "import"), rec(Outcome.UPDATED, "import")])
+    assert {t.side for t in shown_terms([out])} == {SRC}
+    empty = RunTallies.of([])  # nothing at all: Constant Contact's side, all zeros
+    assert {t.side for t in shown_terms([empty])} == {CC}
+
+
 def test_summary_text_uses_the_captions_and_leaves_out_zeros():
     records = [
         *[rec(Outcome.CREATED)] * 42,
