@@ -54,6 +54,7 @@ def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[s
                 continue  # the old contact is gone: the import creates the new address
             contact = d.cc.update_contact_email(contact_id, rec.email)
         except ConflictError as exc:
+            _keep_old_address(eng, run_id, old, rec.row, Outcome.SKIPPED)
             reason = Reason.EMAIL_TAKEN.format(email=rec.email)
             d.runs.set_record_outcome(rec.id, Outcome.SKIPPED, reason)
             _remember_owner(eng, rec.email, exc.existing_id)
@@ -62,11 +63,22 @@ def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[s
         except (QuotaExceeded, Cancelled):
             raise
         except AppError as exc:
+            _keep_old_address(eng, run_id, old, rec.row, Outcome.FAILED)
             d.runs.set_record_outcome(rec.id, Outcome.FAILED, exc.message)
         else:
             d.runs.set_contact_id(rec.id, contact_id)
             d.mirror.upsert_contacts(d.connection_id, [contact])
         eng.reporter.advance(n, len(pending), f"{n:,} / {len(pending):,}")
+
+
+def _keep_old_address(eng: PushEngine, run_id: int, old: str, row: int, outcome: Outcome) -> None:
+    """An email change did not go through: its contact keeps the ``old`` address, so a
+    record of this run planned to be created with that address (it was to be free: see
+    ``handover``) is not imported onto that contact. Settled before the change itself, so a
+    resumed run still finds the change pending and settles both again."""
+    if old:
+        reason = Reason.STILL_IN_USE.format(email=old, row=row)
+        eng.d.runs.settle_pending_with_email(run_id, old, Action.CREATE.value, outcome, reason)
 
 
 def _remember_owner(eng: PushEngine, email: str, owner_id: str) -> None:
