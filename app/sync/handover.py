@@ -47,9 +47,7 @@ class Handover:
             another record's email change is only sent when its key is among them.
     """
 
-    def __init__(
-        self, links: Mapping[str, LinkInfo], writes: Container[str] | None = None
-    ) -> None:
+    def __init__(self, links: Mapping[str, LinkInfo], writes: Container[str] | None = None) -> None:
         self._links = links
         self._writes = writes
         self._owners: dict[str, str] | None = None  # address -> key ("" if several), lazily

@@ -198,7 +198,7 @@ class Planner:
         read_of, match = self._read, self._match
         for record in records:
             read = read_of(record)
-            planned = read if type(read) is PlannedRecord else match(read, wait=True)
+            planned = match(read, wait=True) if isinstance(read, _Read) else read
             if planned is not None:
                 yield record, planned
                 if self._waiting:
@@ -206,15 +206,17 @@ class Planner:
         # Still waiting: their record was not read, or they wait on each other (a swap).
         while self._waiting:
             first = next(iter(self._waiting))
-            for read in self._waiting.pop(first):
-                planned = self._match(read)
+            for waited in self._waiting.pop(first):
+                planned = self._match(waited)
                 assert planned is not None  # nothing waits when told not to
-                yield read.record, planned
+                yield waited.record, planned
                 yield from self._release(planned.key)
 
     def plan(self, record: SourceRecord) -> PlannedRecord:
+        """Plan one record now: an address it takes from a record not planned yet is matched
+        by email, as if that record kept it (``plan_records`` waits for that record)."""
         read = self._read(record)
-        if type(read) is PlannedRecord:
+        if not isinstance(read, _Read):
             return read
         planned = self._match(read)
         assert planned is not None  # nothing waits when told not to
