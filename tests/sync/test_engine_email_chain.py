@@ -226,3 +226,37 @@ def test_a_new_record_is_not_merged_when_the_change_freeing_its_address_is_refus
     # Next time the plan knows the address is taken: the same outcomes, nothing written.
     quiet_outcomes = tw.by_key(tw.run())
     assert quiet_outcomes[new].reason == results[new].reason
+
+
+def test_undo_gives_each_address_back_to_its_contact(two_way):
+    tw = two_way.setup()
+    keys = synced(tw, ("Ann", ANN), ("Ben", BEN))
+    ids = {email: contact_id(tw, email) for email in (ANN, BEN)}
+    tw.source.records[keys["Ann"]]["Email"] = CAT  # Ann leaves ann@, Ben takes it
+    tw.source.records[keys["Ben"]]["Email"] = ANN
+    run = tw.run()
+
+    report = tw.service.runs.undo(tw.profile_id, run_id=run.run_id)
+
+    assert {s.key: s.outcome for s in report.steps} == dict.fromkeys(keys.values(), "restored")
+    assert {email: contact_id(tw, email) for email in (ANN, BEN)} == ids
+    assert tw.emulator.get_contact(CAT) is None
+
+
+def test_undo_never_puts_one_persons_values_on_a_contact_created_for_another(two_way):
+    tw = two_way.setup()
+    keys = synced(tw, ("Ann", ANN))
+    tw.source.records[keys["Ann"]]["Email"] = CAT
+    nina = tw.source.add(ANN, "Nina", "New")  # takes ann@: a contact of her own
+    run = tw.run()
+
+    report = tw.service.runs.undo(tw.profile_id, run_id=run.run_id)
+
+    steps = {s.key: s for s in report.steps}
+    assert (steps[nina].restore, steps[nina].list_remove) == ({}, True)
+    assert tw.emulator.get_contact(ANN)["first_name"] == "Nina"  # not made "Ann" again
+    assert ANN not in tw.on_list()
+    # Ann's contact cannot have ann@ back while Nina's has it: said, not merged.
+    assert steps[keys["Ann"]].outcome == "failed"
+    assert "already exists" in steps[keys["Ann"]].reason
+    assert tw.emulator.get_contact(CAT)["first_name"] == "Ann"
