@@ -15,7 +15,7 @@ from app.core.email_address import NOT_VALID, check_email, email_key
 from app.core.normalise import same_items
 from app.core.outcomes import Outcome
 from app.core.profiles import OptOutHandling, SyncProfile
-from app.core.records import Permission, SourceRecord, source_id_of
+from app.core.records import Permission, SourceRecord, known_contact_id, source_id_of
 from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON
 from app.core.validation import is_consent_value
@@ -272,8 +272,11 @@ class Planner:
                 self._waiting.setdefault(owner, []).append(read)
                 return None
             fate, theirs = handover.fate(owner) if owner else (Fate.UNKNOWN, None)
-            if fate is Fate.FREED:
-                remote = None  # free once their change is made, which comes first
+            own_contact = link is not None and bool(known_contact_id(link.contact_id))
+            if fate is Fate.FREED or (theirs is not None and record.opted_out and own_contact):
+                # Free once their change is made, which comes first; and an opt-out acts on
+                # this record's own contact, never on theirs.
+                remote = None
             elif theirs is not None and (record.opted_out or remote.permission != _UNSUBSCRIBED):
                 reason = Reason.STILL_IN_USE.format(email=email, row=theirs.row)
                 planned = self._skip(record, email, reason, read.name, read.source_id)

@@ -260,3 +260,23 @@ def test_undo_never_puts_one_persons_values_on_a_contact_created_for_another(two
     assert steps[keys["Ann"]].outcome == "failed"
     assert "already exists" in steps[keys["Ann"]].reason
     assert tw.emulator.get_contact(CAT)["first_name"] == "Ann"
+
+
+def test_an_opt_out_never_unsubscribes_the_contact_whose_email_change_was_refused(two_way):
+    tw = two_way.setup(opt_out_handling=OptOutHandling.UNSUBSCRIBE)
+    keys = synced(tw, ("Ann", ANN), ("Ben", BEN))
+    tw.source.records[keys["Ann"]]["Email"] = CAT
+    tw.source.records[keys["Ben"]]["Email"] = ANN  # Ben takes ann@ and opts out
+    tw.source.opted_out.add(keys["Ben"])
+
+    summary = tw.run(reporter=TakeTheAddressMeanwhile(tw, CAT))
+
+    counts_add_up(tw.service, summary)
+    results = tw.by_key(summary)
+    assert results[keys["Ann"]].reason == Reason.EMAIL_TAKEN.format(email=CAT)
+    assert (results[keys["Ben"]].outcome, results[keys["Ben"]].reason) == (
+        Outcome.SKIPPED,
+        Reason.STILL_IN_USE.format(email=ANN, row=results[keys["Ann"]].row),
+    )
+    assert tw.permission(ANN) == "implicit"  # Ann's contact: still subscribed, still listed
+    assert ANN in tw.on_list()

@@ -86,3 +86,16 @@ def test_a_swap_ends_with_one_plan_each_and_nothing_merged() -> None:
     swapped = [p for p in plans if p.row in (2, 3)]
     assert all(p.action is Action.SKIP for p in swapped)
     assert RunCounts.of(p.outcome for p in plans) == RunCounts(created=1, skipped=2)
+
+
+def test_an_opted_out_record_acts_on_its_own_contact_never_on_another() -> None:
+    options = {"opt_out_handling": OptOutHandling.UNSUBSCRIBE}
+    taken = {**remote(), CAT: Remote("c-cat", Permission.IMPLICIT, on_main_list=True)}
+    records = [rec(2, ANN, "Nina", opted_out=True), rec(3, CAT)]  # Ann's change is refused
+    own = {**ANNS, "k2": LinkInfo("c-nina", "nina@example.com", "fp")}
+    _, nina = plan_all(records, profile=profile(**options), links=own, remote=taken)
+    assert (nina.action, nina.contact_id) == (Action.UNSUBSCRIBE, "c-nina")
+    # Her own contact's id unknown: acting by address would unsubscribe Ann's. Not done.
+    unknown = {**ANNS, "k2": LinkInfo(None, "nina@example.com", "fp")}
+    _, nina = plan_all(records, profile=profile(**options), links=unknown, remote=taken)
+    assert (nina.action, nina.reason) == (Action.SKIP, Reason.STILL_IN_USE.format(email=ANN, row=3))
