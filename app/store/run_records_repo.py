@@ -262,6 +262,19 @@ class RunRecordStore:
                 changed += executemany(sql, batch)
         return changed
 
+    def settle_pending_with_email(
+        self, run_id: int, email: str, action: str, outcome: Outcome, reason: str
+    ) -> int:
+        """Give the records planned for ``action`` with this email (any case), and no
+        outcome yet, a final outcome; returns how many."""
+        where = (
+            (R.run == run_id)
+            & (fn.lower(R.email) == email.lower())
+            & (R.action == str(action))
+            & R.outcome.is_null()
+        )
+        return int(R.update(outcome=Outcome(outcome).value, reason=reason).where(where).execute())
+
     def set_record_outcome(
         self, record_id: int, outcome: Outcome, reason: str | None = None
     ) -> None:

@@ -438,6 +438,7 @@ class PushEngine:
             remote=plan_rows.remote_infos(index, cp["list_id"]),
             previous_item=lambda key: self.d.links.last_sent(profile.saved_id, key),
             hard_bounced=self.d.campaign_stats.hard_bounced_emails(self.d.connection_id),
+            only_keys=only,
         )
         planner = Planner(ctx)
         caps = self.capabilities()
@@ -534,8 +535,8 @@ class PushEngine:
         first = profile.mapping.source_for("first_name") or ""
         last = profile.mapping.source_for("last_name") or ""
         records = source.iter_records() if since is None else source.iter_records(since=since)
-        for record in records:
-            planned = planner.plan(record)
+        # A record taking an address another record leaves in this run comes after it.
+        for record, planned in planner.plan_records(records):
             if lists:
                 planned = lists.apply(record, planned)
             if entries is not None:

@@ -54,6 +54,7 @@ def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[s
                 continue  # the old contact is gone: the import creates the new address
             contact = d.cc.update_contact_email(contact_id, rec.email)
         except ConflictError as exc:
+            _keep_old_address(eng, run_id, old, rec.row, Outcome.SKIPPED)
             reason = Reason.EMAIL_TAKEN.format(email=rec.email)
             d.runs.set_record_outcome(rec.id, Outcome.SKIPPED, reason)
             _remember_owner(eng, rec.email, exc.existing_id)
@@ -62,11 +63,33 @@ def change_emails(eng: PushEngine, profile: SyncProfile, run_id: int, cp: dict[s
         except (QuotaExceeded, Cancelled):
             raise
         except AppError as exc:
+            _keep_old_address(eng, run_id, old, rec.row, Outcome.FAILED)
             d.runs.set_record_outcome(rec.id, Outcome.FAILED, exc.message)
         else:
             d.runs.set_contact_id(rec.id, contact_id)
             d.mirror.upsert_contacts(d.connection_id, [contact])
         eng.reporter.advance(n, len(pending), f"{n:,} / {len(pending):,}")
+
+
+def _keep_old_address(eng: PushEngine, run_id: int, old: str, row: int, outcome: Outcome) -> None:
+    """An email change did not go through: its contact keeps the ``old`` address. A record
+    of this run planned to take that address (it was to be free: see ``handover``) is not
+    imported onto that contact, nor does its opt-out, looked up by that address, unsubscribe
+    it. Settled before the change itself, so a resumed run finds the change pending still."""
+    if not old:
+        return
+    runs = eng.d.runs
+    reason = Reason.STILL_IN_USE.format(email=old, row=row)
+    runs.settle_pending_with_email(run_id, old, Action.CREATE.value, outcome, reason)
+    by_address = [
+        rid
+        for rid, cid in runs.pending_by_action(run_id, Action.UNSUBSCRIBE.value)
+        if not known_contact_id(cid)  # else it unsubscribes its own contact, by id
+    ]
+    for rid, email in runs.emails_of(by_address).items():
+        if email.lower() == old.lower():
+            runs.set_record_outcome(rid, outcome, reason)
+            runs.clear_state(rid)  # nothing was done to remember
 
 
 def _remember_owner(eng: PushEngine, email: str, owner_id: str) -> None:

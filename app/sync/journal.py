@@ -60,7 +60,14 @@ def journal_items(
         action = _action(r)
         assert action is not None
         if action in REMOTE_WRITES:
-            found = before.get(previous_email(r) or r.email.lower())
+            # A record to be created has no contact yet. The mirror may still show its
+            # address on another record's contact, which this run moves off it first
+            # (``handover``): that contact's state is not what this write replaces.
+            found = (
+                None
+                if action is RecordAction.CREATE
+                else before.get(previous_email(r) or r.email.lower())
+            )
             contact_id = (found["contact_id"] if found else "") or r.contact_id
             kept: Mapping[str, Any] | None = found
             if action is RecordAction.REMOVE:

@@ -15,12 +15,13 @@ from app.core.email_address import NOT_VALID, check_email, email_key
 from app.core.normalise import same_items
 from app.core.outcomes import Outcome
 from app.core.profiles import OptOutHandling, SyncProfile
-from app.core.records import Permission, SourceRecord, source_id_of
+from app.core.records import Permission, SourceRecord, known_contact_id, source_id_of
 from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON
 from app.core.validation import is_consent_value
 from app.sync.diff import describe_changes
 from app.sync.fingerprint import fingerprint
+from app.sync.handover import Fate, Handover
 from app.sync.item_plan import ItemPlan
 
 # One vocabulary for planned actions, shared with the store.
@@ -52,6 +53,10 @@ class Reason:
     EMAIL_TAKEN = (
         "The new email {email} already belongs to another Constant Contact contact; "
         "not merged (merge or fix them in Constant Contact, then sync again)"
+    )
+    STILL_IN_USE = (
+        "{email} is still the email of the Constant Contact contact of row {row}, whose "
+        "change of email is not made in this run; sync again once it is"
     )
     HARD_BOUNCED = (
         "Hard-bounced in a Constant Contact campaign: the address does not exist, so not pushed"
@@ -128,6 +133,8 @@ class PlanContext:
         previous_item: source key -> the item last sent (for "old → new" details).
         hard_bounced: emails (``email_key``) a campaign hard-bounced on (campaign statistics):
             never pushed again.
+        only_keys: the keys the run writes (a retry of failed records), None for every key:
+            the email change of a record outside them is not made (see ``handover``).
     """
 
     profile: SyncProfile
@@ -136,6 +143,17 @@ class PlanContext:
     row_problems: Mapping[int, str] = field(default_factory=dict)
     previous_item: Callable[[str], Mapping[str, str] | None] | None = None
     hard_bounced: frozenset[str] = frozenset()
+    only_keys: frozenset[str] | None = None
+
+
+class _Read(NamedTuple):
+    """A record read, its address checked and not a duplicate, not yet matched."""
+
+    record: SourceRecord
+    email: str
+    warning: str  # the address sent in another form (an IDN domain in punycode), or ""
+    name: str
+    source_id: str
 
 
 def _tidy_state(link: LinkInfo | None) -> str | None:
@@ -146,7 +164,12 @@ def _tidy_state(link: LinkInfo | None) -> str | None:
 
 
 class Planner:
-    """Plans records one at a time, remembering emails already seen in this run."""
+    """Plans records one at a time, remembering emails already seen in this run.
+
+    ``plan_records`` (and ``plan_all``) plan a whole read: a record taking the address
+    another record leaves in the same run comes after that record's plan (``handover``).
+    ``plan`` plans one record as it comes, knowing only the records planned before it.
+    """
 
     def __init__(self, ctx: PlanContext) -> None:
         self.ctx = ctx
@@ -160,13 +183,57 @@ class Planner:
         self._first_column = mapping.source_for("first_name") or ""
         self._last_column = mapping.source_for("last_name") or ""
         self._company_column = mapping.source_for("company_name") or ""
+        self._handover = Handover(ctx.links, ctx.only_keys)
+        self._waiting: dict[str, list[_Read]] = {}  # owner key -> records waiting for its plan
 
     def plan_all(self, records: Iterable[SourceRecord]) -> Iterator[PlannedRecord]:
-        plan = self.plan
+        for _, planned in self.plan_records(records):
+            yield planned
+
+    def plan_records(
+        self, records: Iterable[SourceRecord]
+    ) -> Iterator[tuple[SourceRecord, PlannedRecord]]:
+        """Each record with its plan, in the source's order, except that a record taking an
+        address another record of the read leaves waits for that record's plan."""
+        read_of, match = self._read, self._match
         for record in records:
-            yield plan(record)
+            read = read_of(record)
+            planned = match(read, wait=True) if isinstance(read, _Read) else read
+            if planned is not None:
+                yield record, planned
+                if self._waiting:
+                    yield from self._release(planned.key)
+        # Still waiting: their record was not read, or they wait on each other (a swap).
+        while self._waiting:
+            first = next(iter(self._waiting))
+            for waited in self._waiting.pop(first):
+                planned = self._match(waited)
+                assert planned is not None  # nothing waits when told not to
+                yield waited.record, planned
+                yield from self._release(planned.key)
 
     def plan(self, record: SourceRecord) -> PlannedRecord:
+        """Plan one record now: an address it takes from a record not planned yet is matched
+        by email, as if that record kept it (``plan_records`` waits for that record)."""
+        read = self._read(record)
+        if not isinstance(read, _Read):
+            return read
+        planned = self._match(read)
+        assert planned is not None  # nothing waits when told not to
+        return planned
+
+    def _release(self, key: str) -> Iterator[tuple[SourceRecord, PlannedRecord]]:
+        """Plan the records waiting for ``key``'s plan, and those waiting for theirs."""
+        ready = [key]
+        while ready:
+            for read in self._waiting.pop(ready.pop(), ()):
+                planned = self._match(read)
+                assert planned is not None  # nothing waits when told not to
+                yield read.record, planned
+                ready.append(planned.key)
+
+    def _read(self, record: SourceRecord) -> PlannedRecord | _Read:
+        """The record's skip when it is not pushed whoever has its address, else its read."""
         ctx = self.ctx
         row, key = record.row, record.key
         raw_email = ""
@@ -192,9 +259,43 @@ class Planner:
         if first_row != row:
             reason = Reason.DUPLICATE.format(row=first_row)
             return skip(record, email, reason, name, source_id)
+        return _Read(record, email, checked.warning, name, source_id)
 
-        remote = ctx.remote.get(email)
-        link = ctx.links.get(key)
+    def _match(self, read: _Read, wait: bool = False) -> PlannedRecord | None:
+        """Match the record to Constant Contact and plan it; None when ``wait`` and it must
+        wait for the plan of the record whose contact has its address (``handover``)."""
+        record, email = read.record, read.email
+        remote = self.ctx.remote.get(email)
+        link = self.ctx.links.get(record.key)
+        if remote is not None and (link is None or link.email != email):
+            handover = self._handover
+            owner = handover.owner(record.key, email, link, remote)
+            if owner and wait and not handover.decided(owner):
+                self._waiting.setdefault(owner, []).append(read)
+                return None
+            fate, theirs = handover.fate(owner) if owner else (Fate.UNKNOWN, None)
+            own_contact = link is not None and bool(known_contact_id(link.contact_id))
+            if fate is Fate.FREED or (theirs is not None and record.opted_out and own_contact):
+                # Free once their change is made, which comes first; and an opt-out acts on
+                # this record's own contact, never on theirs.
+                remote = None
+            elif theirs is not None and (record.opted_out or remote.permission != _UNSUBSCRIBED):
+                reason = Reason.STILL_IN_USE.format(email=email, row=theirs.row)
+                planned = self._skip(record, email, reason, read.name, read.source_id)
+                handover.note(link, planned)
+                return planned
+        planned = self._decide(read, link, remote)
+        if link is not None and link.email != email:
+            self._handover.note(link, planned)
+        return planned
+
+    def _decide(
+        self, read: _Read, link: LinkInfo | None, remote: RemoteInfo | None
+    ) -> PlannedRecord:
+        ctx = self.ctx
+        record, email, name, source_id = read.record, read.email, read.name, read.source_id
+        row, key = record.row, record.key
+        skip = self._skip
         contact_id = (link.contact_id if link else None) or (remote.contact_id if remote else "")
         contact_id = contact_id or ""
         if record.opted_out:
@@ -206,8 +307,8 @@ class Planner:
             return skip(record, email, Reason.HARD_BOUNCED, name, source_id)
 
         item, warnings, refused = self._items.build(record, email)
-        if checked.warning:  # an IDN domain goes in its punycode form
-            warnings = (checked.warning, *warnings)
+        if read.warning:  # an IDN domain goes in its punycode form
+            warnings = (read.warning, *warnings)
         if refused:
             reason = Reason.BAD_VALUES.format(problems=" ".join(refused))
             return skip(record, email, reason, name, source_id)

@@ -341,8 +341,15 @@ class Undo:
         """Each phase in turn; after each, the steps' outcomes and the phase go in the
         checkpoint (every write is idempotent, so a phase stopped half-way is repeated)."""
         cc, list_id = self.d.cc, cp["list_id"]
+        # Addresses go back in the reverse of the order the sync changed them: one it
+        # passed from one record to another (``handover``) is free again before it is put
+        # back.
         phases: list[tuple[str, str, Callable[[list[Step]], None]]] = [
-            ("email", "Restoring email addresses", lambda t: self._each(t, self._email_back)),
+            (
+                "email",
+                "Restoring email addresses",
+                lambda t: self._each(t[::-1], self._email_back),
+            ),
             ("import", "Restoring field values", lambda t: self._imports(t, cp, undo_id)),
             ("clear", "Emptying fields that were empty", lambda t: self._each(t, self._clear)),
             (

@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.connectors import constant_contact as cc_client
 from app.connectors.http import RateLimiter
 from app.core.mapping import FieldMapping
-from app.core.profiles import SourceSpec, SyncProfile
+from app.core.profiles import ImportScope, OptOutHandling, SourceSpec, SyncOptions, SyncProfile
 from app.sandbox.wellnessliving import WellnessLivingEmulator
 from app.sync.bootstrap import ServiceHandle, open_service
 from tests.sync.test_engine_properties import POOL, options_st
@@ -194,12 +194,55 @@ def no_client_throttle():  # type: ignore[no-untyped-def]
     cc_client.shared_limiter = real
 
 
+# Histories hypothesis found where one client left an address and another took it in the
+# same run (``app/sync/handover.py``): the run after kept writing, and in the second one the
+# first client's contact was unsubscribed for the second's opt-out.
+TWO_WAY = SyncOptions(
+    opt_out_handling=OptOutHandling.UNSUBSCRIBE,
+    import_from_cc=True,
+    import_scope=ImportScope.MAIN_LIST,
+    optout_to_source=True,
+    clear_optout_on_resubscribe=True,
+    remove_deleted=False,
+    guard_count=10_000,
+)
+ADDRESS_PASSED_ON = [
+    ("new_email", 5, "p3@example.com"),
+    ("add", "p0@example.com", None),
+    ("new_email", 4, "p5@example.com"),
+]
+
+
 @settings(
     max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(world=world_st)
+@example(
+    world={
+        "options": TWO_WAY,
+        "history": [
+            [],
+            [("add", "p5@example.com", None), ("rename", 2), ("rename", 2)],
+            ADDRESS_PASSED_ON,
+        ],
+        "choice": "subscribed",
+        "cc": {"p4@example.com": ("unsubscribed", True)},
+        "withdrawn": "unsubscribe",
+        "clients": {f"p{i}@example.com": True for i in (5, 0, 1, 2, 6)},
+    },
+)
+@example(
+    world={
+        "options": TWO_WAY,
+        "history": [[], [("person_out", "p0@example.com")] * 3, ADDRESS_PASSED_ON],
+        "choice": "subscribed",
+        "cc": {"p0@example.com": ("implicit", True)},
+        "withdrawn": "unsubscribe",
+        "clients": {f"p{i}@example.com": i != 6 for i in (5, 0, 1, 2, 6)},
+    },
+)
 def test_random_wellnessliving_histories_keep_consent_counts_and_quiet(no_client_throttle, world):
     with tempfile.TemporaryDirectory() as tmp:
         handle = open_service(
