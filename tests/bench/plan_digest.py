@@ -29,7 +29,7 @@ from app.connectors.csv_file import FileSource
 from app.core.filters import FilterGroup
 from app.core.mapping import FieldMapping
 from app.core.mapping_suggest import suggest_mapping
-from app.core.profiles import OptOutHandling, SourceKind, SourceSpec, SyncOptions, SyncProfile
+from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfile
 from app.core.transforms import CountryFormat, PhoneFormat, StateFormat
 from app.sandbox.samples import write_contacts_csv, write_sample_csv
 from app.sync.planner import Action, LinkInfo, PlanContext, Planner, RemoteInfo
@@ -227,7 +227,7 @@ def main(argv: list[str]) -> int:
                 for filters in (FilterGroup(), IN_PORTLAND)[: 2 if number < 2 else 1]:
                     profile = SyncProfile(
                         "Digest",
-                        SourceSpec(SourceKind.FILE, {"path": str(path)}),
+                        SourceSpec("file", {"path": str(path)}),
                         "News",
                         options=options,
                         mapping=mapping,
