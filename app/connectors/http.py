@@ -413,6 +413,8 @@ class ApiSession:
                 response = self._send(
                     call.method, call.url, call.auth, call.params, call.json, call.headers
                 )
+                if "charset" not in response.headers.get("Content-Type", "").lower():
+                    response.encoding = "utf-8"  # JSON's, and CSV's (not ISO-8859-1)
                 status, body, answer_headers = (
                     response.status_code,
                     response.text,

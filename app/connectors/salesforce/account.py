@@ -53,7 +53,9 @@ def _secrets_of(options: Mapping[str, Any], kept: Mapping[str, Any] | None) -> d
 
 def _urls(host: ConnectorHost, conn: Connection) -> SalesforceUrls:
     urls = host.service_urls(KIND, conn)
-    return urls if isinstance(urls, SalesforceUrls) else salesforce_urls(conn.settings)
+    if not isinstance(urls, SalesforceUrls):
+        return salesforce_urls(conn.settings)
+    return urls.for_org(str(conn.settings.get("org_type") or ""))
 
 
 def account_name(settings: Mapping[str, Any]) -> str:
@@ -112,7 +114,8 @@ def connect(host: ConnectorHost, request: ConnectRequest) -> Connection:
         who = c.identity(token)
         usage = c.meter.latest
     settings["instance_url"] = instance_url
-    settings["username"] = str(who.get("username") or settings.get("username") or "")
+    name = who.get("username") or who.get("preferred_username") or settings.get("username")
+    settings["username"] = str(name or "")
     settings["org_id"] = str(who.get("organization_id") or "")
     if usage is not None:
         settings["api_usage"] = usage.to_settings()

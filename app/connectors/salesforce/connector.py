@@ -83,7 +83,7 @@ def describe(settings: Mapping[str, Any]) -> str:
 
 
 def _emulator_urls(emulator: Any) -> SalesforceUrls:
-    return login_urls(str(emulator.login_url))
+    return login_urls(str(emulator.login_url), str(emulator.test_url))
 
 
 def _env_urls() -> SalesforceUrls | None:

@@ -46,8 +46,17 @@ class SalesforceUrls(ServiceUrls):
     """The login host's OAuth endpoints (``auth_url`` is ``<host>/services/oauth2``).
 
     ``api_url`` is empty: the API lives at the org's ``instance_url``, which the token
-    answer gives.
+    answer gives. ``sandbox_auth_url`` is the sandbox orgs' host when one object names
+    both (an emulator's); :meth:`for_org` picks.
     """
+
+    sandbox_auth_url: str = ""
+
+    def for_org(self, org_type: str) -> SalesforceUrls:
+        """The host a production or sandbox org signs in on."""
+        if org_type == OrgType.SANDBOX.value and self.sandbox_auth_url:
+            return SalesforceUrls("", self.sandbox_auth_url)
+        return self
 
     @property
     def login_url(self) -> str:
@@ -62,10 +71,11 @@ class SalesforceUrls(ServiceUrls):
         return f"{self.auth_url}/token"
 
 
-def login_urls(login_url: str) -> SalesforceUrls:
+def login_urls(login_url: str, sandbox_login_url: str = "") -> SalesforceUrls:
     """The OAuth endpoints of a login host (``https://login.salesforce.com``, a My Domain
-    address, or an emulator's)."""
-    return SalesforceUrls("", f"{login_url.rstrip('/')}/services/oauth2")
+    address, or an emulator's), and of the sandbox orgs' host when it is another."""
+    test = f"{sandbox_login_url.rstrip('/')}/services/oauth2" if sandbox_login_url else ""
+    return SalesforceUrls("", f"{login_url.rstrip('/')}/services/oauth2", test)
 
 
 def salesforce_urls(

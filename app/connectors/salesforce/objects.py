@@ -66,6 +66,8 @@ SKIPPED = frozenset(
         "CleanStatus",
         "ConnectionReceivedId",
         "ConnectionSentId",
+        "IsDeleted",
+        "SystemModstamp",
     }
 )
 

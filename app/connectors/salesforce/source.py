@@ -138,8 +138,16 @@ class SalesforceSource:
     def _member_id_field(self) -> str:
         return "PersonContactId" if self.spec.kind is ObjectType.PERSON_ACCOUNT else "Id"
 
+    @property
+    def _type_where(self) -> str:
+        """What every read adds: converted leads and business accounts out, and in an org
+        with Person Accounts, their person contacts out of a Contact read."""
+        if self.spec.kind is ObjectType.CONTACT and "IsPersonAccount" in self.schema.fields:
+            return "IsPersonAccount = false"
+        return self.spec.where
+
     def _where(self, *parts: str) -> str:
-        return " AND ".join(p for p in (self.spec.where, *parts) if p)
+        return " AND ".join(p for p in (self._type_where, *parts) if p)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -365,7 +373,7 @@ class SalesforceSource:
         """Which of these records Salesforce still has (of this type), though the read left
         them out (not in a checked campaign any more): the rest were deleted (or, with
         converted leads left out, converted)."""
-        where = "" if self._follows_converted else self.spec.where
+        where = "" if self._follows_converted else self._type_where
         found: set[str] = set()
         for part in chunks(list(dict.fromkeys(keys))):
             condition = " AND ".join(p for p in (f"Id IN {soql_ids(part)}", where) if p)

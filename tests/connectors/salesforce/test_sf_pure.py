@@ -157,7 +157,7 @@ def test_a_refused_record_names_the_field_by_its_label_in_plain_words() -> None:
 
 def test_a_refused_query_says_which_field_by_its_label() -> None:
     body = (
-        '[{"message":"No such column \'Region__c\' on entity \'Contact\'",'
+        "[{\"message\":\"No such column 'Region__c' on entity 'Contact'\","
         '"errorCode":"INVALID_FIELD"}]'
     )
     error = query_error(RemoteError("x", 400, body), "Salesforce contacts", labels)
