@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -166,6 +167,17 @@ def _result_rows(client: SalesforceClient, job_id: str, kind: str) -> list[dict[
     return list(csv.DictReader(io.StringIO(answer.body)))
 
 
+_FIELDS = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$")
+
+
+def failure(text: str) -> dict[str, Any]:
+    """A failed row's ``sf__Error`` (``CODE:message:Field1,Field2 --``) as an error object."""
+    code, _, message = text.strip().removesuffix("--").strip().partition(":")
+    head, _, tail = message.rpartition(":")
+    fields = tail.split(",") if head and _FIELDS.match(tail) else []
+    return {"statusCode": code, "message": (head if fields else message).strip(), "fields": fields}
+
+
 def _signature(columns: Sequence[str], row: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(str(row.get(c) or "").replace("\r\n", "\n") for c in columns)
 
@@ -184,12 +196,8 @@ def _match(
             {"id": good.get("sf__Id", ""), "success": True, "errors": []}
         )
     for bad in failed:
-        code, _, message = str(bad.get("sf__Error") or "").rstrip(" -").partition(":")
         waiting[_signature(columns, bad)].append(
-            {
-                "success": False,
-                "errors": [{"statusCode": code, "message": message.strip(), "fields": []}],
-            }
+            {"success": False, "errors": [failure(str(bad.get("sf__Error") or ""))]}
         )
     results = []
     for row in rows:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.connectors.salesforce.bulk import _match, encode_csv
+from app.connectors.salesforce.bulk import _match, encode_csv, failure
 from app.connectors.salesforce.endpoints import pick_version, salesforce_urls
 from app.connectors.salesforce.errors import query_error, record_error
 from app.connectors.salesforce.picklists import AddressPicklists
@@ -223,6 +223,13 @@ def test_bulk_results_find_their_rows_whatever_their_order() -> None:
         }
     ]
     first, second = _match(columns, rows, done, failed)
+    assert failure(
+        "REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --"
+    ) == {
+        "statusCode": "REQUIRED_FIELD_MISSING",
+        "message": "Required fields are missing: [LastName]",
+        "fields": ["LastName"],
+    }
     assert second == {"id": "003B", "success": True, "errors": []}
     assert not first["success"]
     assert first["errors"][0]["statusCode"] == "INVALID_EMAIL_ADDRESS"
