@@ -35,6 +35,7 @@ from app.connectors.salesforce.signin import (
 )
 from app.connectors.salesforce.wire import SERVICE, ApiUsage, UsageMeter
 from app.core.errors import ConfigError, NeedsReconnect
+from app.core.redaction import remember
 from app.core.store_types import Connection, ConnectionStatus
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,8 @@ def connect(host: ConnectorHost, request: ConnectRequest) -> Connection:
             request.should_stop,
             port=0 if host.sandbox else CALLBACK_PORT,
         )
+    # Known to the log's redaction before any call carries it (the keyring has it only later).
+    remember(*(str(token.get(k) or "") for k in ("access_token", "refresh_token")))
     instance_url = str(token["instance_url"]).rstrip("/")
     with SalesforceClient(
         instance_url, "", _Fixed(str(token["access_token"])), stats=host.stats

@@ -95,6 +95,13 @@ def sign_in_browser(
         )
     except AuthError as exc:
         raise browser_refused(exc) from None
+    except OSError as exc:  # the callback port is taken (the Salesforce CLI uses it too)
+        raise AuthError(
+            f"ContactBridge could not wait for {SERVICE}'s answer on this computer's port "
+            f"{port}: another program is using it. Close that program (the Salesforce CLI "
+            "uses the same port) and connect again.",
+            details=f"{type(exc).__name__}: {exc}",
+        ) from None
     return _checked(token)
 
 
