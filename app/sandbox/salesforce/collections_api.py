@@ -114,6 +114,20 @@ def _failure(error: RecordError, upsert: bool) -> dict[str, Any]:
     return result
 
 
+def _creating(sobject: ObjectSpec, values: dict[str, Any]) -> Job:
+    def job(w: Write) -> tuple[Stored, bool]:
+        return rules.create(w, sobject, values), True
+
+    return job
+
+
+def _updating(sobject: ObjectSpec, record_id: str, values: dict[str, Any]) -> Job:
+    def job(w: Write) -> tuple[Stored, bool]:
+        return rules.update(w, sobject, record_id, values), False
+
+    return job
+
+
 def create(env: Env, call: Call) -> Reply:
     items, all_or_none = _body(call)
     jobs: list[Job | RecordError] = []
@@ -122,12 +136,7 @@ def create(env: Env, call: Call) -> Reply:
         if isinstance(sobject, RecordError):
             jobs.append(sobject)
             continue
-        values = json_values(sobject, item)
-
-        def job(w: Write, s: ObjectSpec = sobject, v: dict[str, Any] = values):
-            return rules.create(w, s, v), True
-
-        jobs.append(job)
+        jobs.append(_creating(sobject, json_values(sobject, item)))
     return _run(env, call, jobs, all_or_none, upsert=False)
 
 
@@ -142,12 +151,7 @@ def update(env: Env, call: Call, name: str | None = None) -> Reply:
             jobs.append(sobject)
             continue
         values = json_values(sobject, item)
-        record_id = values.pop("Id", "")
-
-        def job(w: Write, s: ObjectSpec = sobject, v: dict[str, Any] = values, i: str = record_id):
-            return rules.update(w, s, i, v), False
-
-        jobs.append(job)
+        jobs.append(_updating(sobject, str(values.pop("Id", "")), values))
     return _run(env, call, jobs, all_or_none, upsert=False)
 
 
@@ -198,8 +202,10 @@ def retrieve(env: Env, call: Call, name: str) -> Reply:
     out: list[Any] = []
     for record_id in ids:
         stored = found.get(to18(record_id) or "")
-        live = stored is not None and not stored.deleted and stored.sobject == sobject.name
-        out.append(shapes.full_record(env.org, stored, call.version, fields) if live else None)
+        if stored is None or stored.deleted or stored.sobject != sobject.name:
+            out.append(None)
+        else:
+            out.append(shapes.full_record(env.org, stored, call.version, fields))
     return Reply(200, out)
 
 

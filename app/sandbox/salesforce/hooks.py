@@ -180,7 +180,7 @@ def after_update(w: Write, sobject: ObjectSpec, stored: Stored, old: dict[str, A
 
 def before_delete(w: Write, sobject: ObjectSpec, stored: Stored) -> None:
     """Deleting a campaign, a contact or a lead deletes its memberships; a person account
-    takes its person contact with it."""
+    and its person contact go together."""
     if sobject.name == "Campaign":
         field = "CampaignId"
     elif sobject.name in ("Contact", "Lead"):
@@ -199,6 +199,10 @@ def before_delete(w: Write, sobject: ObjectSpec, stored: Stored) -> None:
         contact = records.load(w.conn, stored.data["PersonContactId"])
         if contact is not None and not contact.deleted:
             records.mark_deleted(w.conn, contact, w.now_ms)
+    if sobject.name == "Contact" and stored.data.get("IsPersonAccount"):
+        account = records.load(w.conn, stored.data.get("AccountId") or "")
+        if account is not None and not account.deleted:  # the two are one person
+            records.mark_deleted(w.conn, account, w.now_ms)
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -261,7 +265,7 @@ def _new_member(w: Write, data: dict[str, Any]) -> None:
         raise required_missing(["ContactId"])
     if contact and lead:
         data["LeadId"] = lead = None  # both sent: the insert keeps only the contact
-    member = records.load(w.conn, contact or lead)
+    member = records.load(w.conn, str(contact or lead))
     if member is not None and member.data.get("IsConverted"):
         raise RecordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead")
     key = f"{data['CampaignId']}:{contact or lead}"

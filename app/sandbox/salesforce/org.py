@@ -51,17 +51,22 @@ class Org:
     # -- settings -------------------------------------------------------------------------
 
     def flag(self, name: str) -> bool:
-        with self._lock:
-            if self._flags is None:
-                with self.state.tx() as conn:
-                    self._flags = {k: get_setting(conn, k, d) == "1" for k, d in FLAGS.items()}
-            return self._flags[name]
+        # Read the state outside our own lock: a handler holding the state's lock may ask
+        # for a flag, and waiting on each other's locks would deadlock.
+        flags = self._flags
+        if flags is None:
+            with self.state.tx() as conn:
+                flags = {k: get_setting(conn, k, d) == "1" for k, d in FLAGS.items()}
+            with self._lock:
+                self._flags = flags
+        return flags[name]
 
     def set_flag(self, name: str, value: bool) -> None:
         if name not in FLAGS:
             raise KeyError(name)
         with self.state.tx() as conn:
             set_setting(conn, name, "1" if value else "0")
+            set_setting(conn, "schema_changed_ms", str(self.now_ms()))
         self.invalidate()
 
     def setting(self, name: str, default: str = "") -> str:
@@ -80,16 +85,18 @@ class Org:
     # -- schema ---------------------------------------------------------------------------
 
     def objects(self) -> dict[str, ObjectSpec]:
-        options = OrgOptions(self.flag("person_accounts"), self.flag("picklists"))
-        with self._lock:
-            if self._schema is None:
-                with self.state.tx() as conn:
-                    rows = conn.execute(
-                        "SELECT sobject, doc FROM custom_fields ORDER BY seq"
-                    ).fetchall()
-                custom = [(r["sobject"], _field(json.loads(r["doc"]))) for r in rows]
-                self._schema = build(options, custom)
-            return self._schema
+        schema = self._schema
+        if schema is None:
+            options = OrgOptions(self.flag("person_accounts"), self.flag("picklists"))
+            with self.state.tx() as conn:
+                rows = conn.execute(
+                    "SELECT sobject, doc FROM custom_fields ORDER BY seq"
+                ).fetchall()
+            custom = [(r["sobject"], _field(json.loads(r["doc"]))) for r in rows]
+            schema = build(options, custom)
+            with self._lock:
+                self._schema = schema
+        return schema
 
     def sobject(self, name: str) -> ObjectSpec | None:
         """The sObject called ``name`` (any case), or None."""
@@ -109,6 +116,7 @@ class Org:
             "INSERT OR REPLACE INTO custom_fields (sobject, name, doc) VALUES (?, ?, ?)",
             (sobject, spec.name, doc),
         )
+        set_setting(conn, "schema_changed_ms", str(self.now_ms()))
 
     # -- identity -------------------------------------------------------------------------
 

@@ -50,8 +50,8 @@ def load(conn: sqlite3.Connection, record_id: str) -> Stored | None:
     return None if row is None else _row(row)
 
 
-def load_many(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Stored]:
-    wanted = list(dict.fromkeys(i for i in ids if i))
+def load_many(conn: sqlite3.Connection, ids: Iterable[str | None]) -> dict[str, Stored]:
+    wanted = [i for i in dict.fromkeys(ids) if i]
     found: dict[str, Stored] = {}
     for start in range(0, len(wanted), 900):
         chunk = wanted[start : start + 900]
@@ -133,7 +133,7 @@ def scan(
     if modstamp_after is not None:
         sql += " AND modstamp_ms >= ?" if modstamp_inclusive else " AND modstamp_ms > ?"
         args.append(modstamp_after)
-    for row in conn.execute(sql, args):
+    for row in conn.execute(sql + " ORDER BY rowid", args):
         yield _row(row)
 
 
