@@ -170,7 +170,7 @@ def tokens_for(
     )
 
 
-_saved_at: dict[int, float] = {}
+_saved_at: dict[tuple[int, int], float] = {}
 _saved_lock = threading.Lock()
 
 
@@ -179,11 +179,11 @@ def usage_saver(host: ConnectorHost, connection_id: int) -> Callable[[ApiUsage],
     the wizard and the connections manager can show it."""
 
     def save(usage: ApiUsage) -> None:
-        now = time.monotonic()
+        now, key = time.monotonic(), (id(host), connection_id)
         with _saved_lock:
-            if now - _saved_at.get(connection_id, -USAGE_EVERY) < USAGE_EVERY:
+            if now - _saved_at.get(key, now - USAGE_EVERY) < USAGE_EVERY:
                 return
-            _saved_at[connection_id] = now
+            _saved_at[key] = now
         conn = host.connection(connection_id)
         if conn is not None:
             settings = {**conn.settings, "api_usage": usage.to_settings()}

@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import pytest
+
 from app.connectors.base import ForgetfulSource
 from app.connectors.salesforce import ConvertedLeads, ObjectType, SalesforceSource
 from app.connectors.salesforce.source import CONVERTED_NOTE
+from app.core.errors import ConfigError, SourceError
 from app.sandbox.salesforce import EXPO, HOLIDAY, NEWSLETTER, SalesforceEmulator
 from app.sync import incremental
 from tests.connectors.salesforce.conftest import calls
@@ -199,3 +202,21 @@ def test_lead_campaigns_name_leads_and_a_preview_reads_one_page(
     assert columns[:4] == ["Id", "Salutation", "FirstName", "LastName"]
     assert [row for row, _ in rows] == [1, 2, 3, 4, 5]
     assert calls(sf, "/query") == 1 and calls(sf, "/jobs/") == 0
+
+
+def test_a_field_salesforce_does_not_have_is_named_in_plain_words(
+    make_source: Make,
+) -> None:
+    source = make_source()
+    query = "SELECT Id, Favourite_Bean__c FROM Contact"
+    with pytest.raises(ConfigError) as refused:
+        list(source.client.query(query, source.what, source.label_of))
+    message = refused.value.message
+    assert message.startswith("Salesforce has no field “Favourite_Bean__c” on Salesforce contacts")
+    assert "check its mapping and filters" in message
+    assert "INVALID_FIELD" in refused.value.details
+    with pytest.raises(SourceError) as malformed:
+        list(source.client.query("SELECT FROM Contact", source.what))
+    assert malformed.value.message.startswith(
+        "Salesforce could not run ContactBridge's query for Salesforce contacts."
+    )

@@ -336,6 +336,10 @@ class SalesforceSourcePanel(QWidget):
     def _campaigns_done(self, found: list[Campaign]) -> None:
         self._campaigns_task = None
         self.campaigns = found
+        if self._connection is not None:  # it now knows the org's API usage: show it
+            fresh = self.ctx.service.connections.connection(self._connection.id)
+            self._connection = fresh or self._connection
+            self._show_status()
         self._fill_campaigns()
         self._set_busy()
 

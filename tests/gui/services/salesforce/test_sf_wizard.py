@@ -79,7 +79,9 @@ def test_the_panel_shows_the_org_campaigns_options_and_a_preview(qtbot, sandbox)
     panel = source.panels[KIND]
     qtbot.keyClicks(source.name_edit, "Wholesale buyers")
 
-    assert panel.status_label.text().startswith(f"✔ Connected to Salesforce: {USERNAME}")
+    status = panel.status_label.text()
+    assert status.startswith(f"✔ Connected to Salesforce: {USERNAME}. ")
+    assert "Salesforce API requests in the last 24 hours: " in status  # Sforce-Limit-Info
     assert panel.form.browser_radio.isChecked()
     assert not panel.form.edits["password"].isVisible()  # only for the password way
     assert panel.type_combo.currentText() == "Contacts"
