@@ -30,18 +30,17 @@ Rows: the n-th record read is row n, in the wizard's preview and in a sync's res
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 
 from app.connectors.base import SourceCapabilities, SourceProblem
-from app.connectors.salesforce import bulk
+from app.connectors.salesforce import bulk, converted
 from app.connectors.salesforce.campaigns import chunks, memberships
 from app.connectors.salesforce.client import SalesforceClient, parse_time, soql_ids, soql_time
 from app.connectors.salesforce.objects import (
     CONTACT,
-    CONTACT_AS_LEAD,
     SPECS,
     ObjectType,
 )
@@ -270,72 +269,9 @@ class SalesforceSource:
     def _converted(
         self, since: datetime | None, members: Mapping[str, set[str]]
     ) -> Iterator[SourceRecord]:
-        """Converted leads, each read as the contact it became (the lead's Id is its key).
-
-        A read of the changes takes the leads converted since ``since`` and those whose
-        contact changed since."""
-        soql = (
-            "SELECT Id, ConvertedContactId FROM Lead WHERE IsConverted = true AND "
-            "ConvertedContactId != null"
-        )
-        became = {
-            str(r["Id"]): str(r["ConvertedContactId"])
-            for r in self.client.query(soql, f"converted {self.what}")
-        }
-        if self.choices.campaigns:
-            became = {k: v for k, v in became.items() if k in members}
-        if since is not None and became:
-            t = soql_time(since)
-            leads = self.client.query(
-                f"SELECT Id FROM Lead WHERE IsConverted = true AND SystemModstamp > {t}",
-                f"converted {self.what}",
-            )
-            contacts = self.client.query(
-                f"SELECT Id FROM Contact WHERE SystemModstamp > {t}", f"{SERVICE} contacts"
-            )
-            fresh = {str(r["Id"]) for r in leads}
-            moved = {str(r["Id"]) for r in contacts}
-            became = {k: v for k, v in became.items() if k in fresh or v in moved}
-        if not became:
-            return
-        fields = self.schema.select(("ConvertedContactId",))
-        leads_read: dict[str, dict[str, str]] = {}
-        for part in chunks(sorted(became)):
-            where = f"Id IN {soql_ids(part)}"
-            soql = f"SELECT {', '.join(fields)} FROM Lead WHERE {where}"
-            for record in self.client.query(soql, f"converted {self.what}", self.schema.label):
-                leads_read[str(record["Id"])] = from_json(record, fields, self.schema.types)
-        contacts_read = self._contacts_by_id(became.values())
-        for lead_id in sorted(leads_read):
-            values = leads_read[lead_id]
-            contact = contacts_read.get(became[lead_id])
-            if contact is None:
-                continue  # the contact is gone too: the person left Salesforce
-            values.update(
-                {CONTACT_AS_LEAD[k]: v for k, v in contact.items() if k in CONTACT_AS_LEAD}
-            )
-            values["Id"] = lead_id
+        """Converted leads, each read as the contact it became (``converted.py``)."""
+        for values in converted.read(self, since, members):
             yield self._record(values, members, (CONVERTED_NOTE,))
-
-    def _contacts_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, str]]:
-        schema = self.contact_schema
-        fields = [f for f in schema.select() if f in CONTACT_AS_LEAD or f == "Id"]
-        if "Account.Name" not in fields:
-            fields.append("Account.Name")
-        found: dict[str, dict[str, str]] = {}
-        for part in chunks(sorted(set(i for i in ids if i))):
-            soql = f"SELECT {', '.join(fields)} FROM Contact WHERE Id IN {soql_ids(part)}"
-            for record in self.client.query(soql, f"{SERVICE} contacts", schema.label):
-                values = from_json(record, fields, schema.types)
-                if schema.picklists:
-                    for text, code in (
-                        ("MailingState", "MailingStateCode"),
-                        ("MailingCountry", "MailingCountryCode"),
-                    ):
-                        if values.get(code):
-                            values[text] = values[code]
-                found[values["Id"]] = values
-        return found
 
     # -- deletions ---------------------------------------------------------------------------------
 
