@@ -21,6 +21,7 @@ SERVICES: tuple[str, ...] = (
     "app.connectors.file_source",
     "app.connectors.xero",
     "app.connectors.wellnessliving",
+    "app.connectors.salesforce",
 )
 
 CONNECTORS: tuple[Connector, ...] = tuple(
@@ -29,7 +30,6 @@ CONNECTORS: tuple[Connector, ...] = tuple(
 
 # Shown in the wizard as "coming soon" until their connectors are registered above.
 COMING_SOON: tuple[tuple[str, str], ...] = (
-    ("salesforce", "Salesforce"),
     ("neoncrm", "NeonCRM"),
     ("klaviyo", "Klaviyo"),
 )

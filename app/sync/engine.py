@@ -420,6 +420,7 @@ class PushEngine:
             read_at,
             retry=only is not None,
         )
+        read = incremental.within_memory(read, self.source, read_at)
         log.info("run %s of %r reads the source: %s", run_id, profile.name, read.why)
         incremental.remember(cp, read, profile, read_at)
         entries: list[SourceEntry] | None = [] if plan_rows.two_way(profile, caps) else None
