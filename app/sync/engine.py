@@ -504,8 +504,16 @@ class PushEngine:
         first = profile.mapping.source_for("first_name") or ""
         last = profile.mapping.source_for("last_name") or ""
         records = source.iter_records() if since is None else source.iter_records(since=since)
+        push = profile.options.push_to_cc
         for record in records:
             planned = planner.plan(record)
+            if not push:
+                # One way from Constant Contact: the record is read only to match contacts
+                # and mark opt-outs; nothing of it is sent, so it is no record of the run.
+                if entries is not None:
+                    quiet = planned._replace(action=Action.SKIP)
+                    entries.append(plan_rows.entry(record, quiet, first, last))
+                continue
             if lists:
                 planned = lists.apply(record, planned)
             if entries is not None:
@@ -513,6 +521,8 @@ class PushEngine:
                 entries.append(plan_rows.entry(record, planned, first, last, columns))
             if only is None or record.key in only:
                 yield planned
+        if not push:
+            return
         for problem in source.problems:
             key = f"row:{problem.row}"
             if only is None or key in only:

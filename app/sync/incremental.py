@@ -74,6 +74,8 @@ def read_plan(
         return whole("a retry reads the source whole")
     if profile.options.import_from_cc:
         return whole("importing from Constant Contact needs every source record")
+    if not profile.options.push_to_cc:
+        return whole("a profile one way from Constant Contact matches against every record")
     if not previous or READ_AT not in previous or FULL_READ_AT not in previous:
         return whole("the first run reads the source whole")
     if previous.get(DIGEST) != profile_digest(profile):
