@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from app.core.campaign_responses import ActivityReport, ActivityWanted, CcEvent, EmailResponses
 from app.core.errors import AppError
 from app.core.records import ContactList, CustomField, RemoteContact, SourceRecord
 from app.core.source_preview import SourcePreview
@@ -155,6 +156,25 @@ class ForgetfulSource(Protocol):
 
     def remembers_changes_since(self, since: datetime) -> bool:
         """Whether the changes (deletions included) since ``since`` can still be read."""
+
+
+@runtime_checkable
+class CampaignActivitySink(Protocol):
+    """A source that takes Constant Contact's campaign activity back: each email campaign's
+    recipients and how far they went, and the people who registered for its events (a CRM
+    keeps them as campaigns and their members). ``activity_wanted`` says which, from the
+    profile's settings; the writes raise ``QuotaExceeded`` and ``Cancelled`` as the other
+    writes do, and report what the service refused instead of raising."""
+
+    def activity_wanted(self) -> ActivityWanted:
+        """What this profile's source takes back (nothing: the sync skips the step)."""
+
+    def write_email_responses(self, campaigns: Sequence[EmailResponses]) -> ActivityReport:
+        """Write each campaign's responses (its recipients' statuses, or one entry per
+        open or click, as the profile says)."""
+
+    def write_events(self, events: Sequence[CcEvent]) -> ActivityReport:
+        """Write each event and its registrants."""
 
 
 @dataclass(frozen=True)
