@@ -37,7 +37,14 @@ from app.store.repositories import (
     ProfileRepository,
     RunRepository,
 )
-from app.sync import engine_back, engine_lists, engine_push, incremental, plan_rows
+from app.sync import (
+    engine_activity,
+    engine_back,
+    engine_lists,
+    engine_push,
+    incremental,
+    plan_rows,
+)
 from app.sync.fingerprint import fingerprint
 from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
@@ -52,6 +59,7 @@ log = logging.getLogger(__name__)
 PREPARE, REFRESH, PLAN, GUARD = Phase.PREPARE, Phase.REFRESH, Phase.PLAN, Phase.GUARD
 EMAILS, IMPORT, UNSUBSCRIBE, LISTS = Phase.EMAILS, Phase.IMPORT, Phase.UNSUBSCRIBE, Phase.LISTS
 REMOVE, IMPORT_BACK, OPTOUTS_BACK = Phase.REMOVE, Phase.IMPORT_BACK, Phase.OPTOUTS_BACK
+ACTIVITY_BACK = Phase.ACTIVITY_BACK
 FINISH = Phase.FINISH
 BATCH = 1000
 # A run that imported at most this many contacts reads them back at its end (5 pages of 500).
@@ -189,7 +197,7 @@ class PushEngine:
             status = RunStatus.COMPLETED
         tallies = runs.tallies(run_id)
         message = summary_text(tallies, dry_run, source_words(profile.source.kind))
-        for note in ("guard_note", "source_note"):
+        for note in ("guard_note", "source_note", "activity_note"):
             if cp.get(note):
                 message += ". " + cp[note]
         runs.finish(run_id, status, counts, message, extra=tallies.as_extra())
@@ -257,6 +265,8 @@ class PushEngine:
             engine_back.import_to_source(self, profile, run_id, cp, self._item_for(profile))
         elif phase == OPTOUTS_BACK:
             engine_back.optouts_to_source(self, profile, run_id, cp)
+        elif phase == ACTIVITY_BACK:
+            engine_activity.activity_to_source(self, profile, cp)
 
     # -- phases ----------------------------------------------------------------------------
 

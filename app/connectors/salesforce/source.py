@@ -24,6 +24,10 @@ the person stays one Constant Contact contact; writes go to the contact), or lef
 or a Bulk API 2.0 ingest job for large sets; what Salesforce refused fails alone, in its
 own words (``PartialWrite``).
 
+**Campaign activity** (``CampaignActivitySink``): Constant Contact's email responses as
+campaign members or tasks (``responses.py``), and its events as campaigns with their
+registrants (``events.py``), as the profile's settings ask.
+
 Rows: the n-th record read is row n, in the wizard's preview and in a sync's results.
 """
 
@@ -36,19 +40,25 @@ from itertools import islice
 from typing import Any
 
 from app.connectors.base import SourceCapabilities, SourceProblem
-from app.connectors.salesforce import bulk, converted
+from app.connectors.salesforce import bulk, converted, responses
 from app.connectors.salesforce.campaigns import chunks, memberships
 from app.connectors.salesforce.client import SalesforceClient, parse_time, soql_ids, soql_time
+from app.connectors.salesforce.events import EventWriter
 from app.connectors.salesforce.objects import (
     CONTACT,
     SPECS,
     ObjectType,
 )
 from app.connectors.salesforce.schema import Schema
-from app.connectors.salesforce.settings import ConvertedLeads, SalesforceSourceSettings
+from app.connectors.salesforce.settings import (
+    ConvertedLeads,
+    ResponseMode,
+    SalesforceSourceSettings,
+)
 from app.connectors.salesforce.values import from_csv, from_json
 from app.connectors.salesforce.wire import SERVICE
 from app.connectors.salesforce.writer import Writer
+from app.core.campaign_responses import ActivityReport, ActivityWanted, CcEvent, EmailResponses
 from app.core.errors import RemoteError
 from app.core.records import SourceRecord
 from app.core.source_preview import SourcePreview
@@ -371,3 +381,19 @@ class SalesforceSource:
 
     def archive_records(self, keys: Sequence[str]) -> None:
         self.writer.delete(keys)
+
+    # -- campaign activity (``CampaignActivitySink``) ----------------------------------------
+
+    def activity_wanted(self) -> ActivityWanted:
+        choices = self.choices
+        return ActivityWanted(
+            emails=choices.responses is not ResponseMode.OFF, events=choices.events
+        )
+
+    def write_email_responses(self, campaigns: Sequence[EmailResponses]) -> ActivityReport:
+        if self.choices.responses is ResponseMode.TASKS:
+            return responses.write_tasks(self.client, campaigns)
+        return responses.write_members(self.client, campaigns)
+
+    def write_events(self, events: Sequence[CcEvent]) -> ActivityReport:
+        return EventWriter(self.client, self.choices).write(events)
