@@ -7,7 +7,7 @@ from __future__ import annotations
 from app.core.outcomes import Outcome, RunStatus
 from app.core.profiles import OptOutHandling
 from app.sync.planner import Reason
-from tests.sync.two_way import LIST, counts_add_up
+from tests.sync.two_way import counts_add_up
 
 
 def test_by_default_the_same_contact_takes_the_new_address(two_way):
