@@ -33,7 +33,7 @@ from app.connectors.salesforce.endpoints import (
     login_urls,
     salesforce_urls,
 )
-from app.connectors.salesforce.objects import TYPE_WORDS, ObjectType
+from app.connectors.salesforce.objects import TYPE_WORDS, Field, ObjectType
 from app.connectors.salesforce.settings import SalesforceSourceSettings
 from app.connectors.salesforce.source import SalesforceSource
 from app.connectors.salesforce.wire import SERVICE
@@ -67,6 +67,17 @@ def campaigns(host: ConnectorHost, connection_id: int) -> list[Campaign]:
     """The org's campaigns with their member counts (for the wizard's choice)."""
     with client(host, connection_id, remember_usage=True) as c:
         return list_campaigns(c)
+
+
+def campaign_member_fields(host: ConnectorHost, connection_id: int) -> list[Field]:
+    """The Campaign Member fields event registrants' details can go to (ones this user may
+    create and update, custom ones first), for the wizard's step 4."""
+    with client(host, connection_id, remember_usage=True) as c:
+        described = c.describe("CampaignMember")
+    found = [Field.from_describe(d) for d in described.get("fields") or ()]
+    usable = [f for f in found if f.createable and f.updateable and f.name != "Status"]
+    usable = [f for f in usable if f.type not in ("reference", "id")]
+    return sorted(usable, key=lambda f: (not f.custom, f.label.casefold()))
 
 
 def describe(settings: Mapping[str, Any]) -> str:

@@ -116,7 +116,7 @@ class EventWriter:
         field), and the fields asked for that this org or user does not have."""
         fields = self.member_fields()
         wanted: dict[str, str] = {}
-        if self.choices.event_fields is EventFields.ONE:
+        if self.choices.event_fields is EventFields.ONE and self.choices.event_field:
             wanted["summary"] = self.choices.event_field
         mapped = dict(self.choices.event_map)
         for detail in EVENT_DETAILS:

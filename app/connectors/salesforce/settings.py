@@ -105,7 +105,7 @@ class SalesforceSourceSettings:
             responses=enum(ResponseMode, "responses", ResponseMode.OFF),
             events=bool(settings.get("events", False)),
             event_fields=enum(EventFields, "event_fields", EventFields.ONE),
-            event_field=str(settings.get("event_field") or EVENTS_FIELD),
+            event_field=str(settings.get("event_field", EVENTS_FIELD) or ""),
             event_map=_pairs(settings.get("event_map")),
         )
 

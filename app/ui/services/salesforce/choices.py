@@ -4,10 +4,9 @@ Each box writes the draft: the profile's options (``SyncOptions``: the engine's)
 Salesforce source settings (``SalesforceSourceSettings``). The Options step shows the
 engine's options again, with the same values.
 
-Not here, because the engine cannot do them yet: SyncApps' "don't sync records from
-Salesforce to Constant Contact" (a profile whose only direction is into Salesforce), and
-"create a new record when an email address is updated in Salesforce" (the note under the
-boxes says what happens instead).
+The two directions exclude each other: "don't send Salesforce records to Constant Contact"
+(one way from Constant Contact: its new contacts and unsubscribes only) turns the import
+from Constant Contact on, and "don't add new Constant Contact contacts to Salesforce" off.
 """
 
 from __future__ import annotations
@@ -28,13 +27,6 @@ if TYPE_CHECKING:
     from app.ui.profile_wizard.flow import ProfileDraft
 
 CONTEXT = "SalesforceChoices"  # the class below: its self.tr() translates in this context
-EMAIL_CHANGES = QT_TRANSLATE_NOOP(
-    CONTEXT,
-    "When an email address changes in Salesforce, ContactBridge changes it on the same "
-    "Constant Contact contact: the record's Salesforce Id links the two, so the contact's "
-    "lists, history and consent stay together. (It never makes a second contact for the "
-    "new address.)",
-)
 
 
 @dataclass(frozen=True)
@@ -57,6 +49,11 @@ def _set(draft: ProfileDraft, key: str, value: object) -> None:
     draft.source_settings[key] = value
 
 
+def _no_push(draft: ProfileDraft, checked: bool) -> None:
+    # One way from Constant Contact is only for bringing its contacts in.
+    _options(draft, push_to_cc=not checked, **({"import_from_cc": True} if checked else {}))
+
+
 def _converted(draft: ProfileDraft, checked: bool) -> None:
     choice = ConvertedLeads.REMOVE if checked else ConvertedLeads.FOLLOW
     draft.source_settings["converted_leads"] = choice.value
@@ -65,6 +62,18 @@ def _converted(draft: ProfileDraft, checked: bool) -> None:
 
 
 CHOICES: tuple[Choice, ...] = (
+    Choice(
+        "no_push",
+        QT_TRANSLATE_NOOP(CONTEXT, "Don't send Salesforce records to Constant Contact"),
+        QT_TRANSLATE_NOOP(
+            CONTEXT,
+            "One way, from Constant Contact: only its new contacts become Salesforce "
+            "records, and its unsubscribes tick Email Opt Out. Nothing in Salesforce is "
+            "sent to Constant Contact.",
+        ),
+        lambda d: not d.options.push_to_cc,
+        _no_push,
+    ),
     Choice(
         "one_way",
         QT_TRANSLATE_NOOP(CONTEXT, "Don't add new Constant Contact contacts to Salesforce"),
@@ -163,6 +172,22 @@ CHOICES: tuple[Choice, ...] = (
         lambda d, on: _set(d, "unknown_first_name", on),
     ),
     Choice(
+        "new_on_email_change",
+        QT_TRANSLATE_NOOP(
+            CONTEXT, "Add a new Constant Contact contact when an email changes in Salesforce"
+        ),
+        QT_TRANSLATE_NOOP(
+            CONTEXT,
+            "Unticked (best for most): the same Constant Contact contact takes the new "
+            "address, keeping its lists, history and consent. Ticked: the new address "
+            "becomes a contact of its own, with no history; the old one stays on your lists "
+            "and keeps getting your emails until you remove it. Someone who unsubscribed is "
+            "never added under a new address.",
+        ),
+        lambda d: d.options.new_contact_on_email_change,
+        lambda d, on: _options(d, new_contact_on_email_change=on),
+    ),
+    Choice(
         "no_address",
         QT_TRANSLATE_NOOP(CONTEXT, "Don't send addresses to Constant Contact"),
         QT_TRANSLATE_NOOP(
@@ -224,7 +249,6 @@ class SalesforceChoices(QWidget):
             layout.addWidget(hint)
             self.boxes[choice.key] = box
             self.hints[choice.key] = hint
-        layout.addWidget(hint_label(self.tr(EMAIL_CHANGES), self))
 
     def load(self) -> None:
         """Show the draft's values (and only the boxes that fit its object type)."""
@@ -238,6 +262,11 @@ class SalesforceChoices(QWidget):
             box.setVisible(leads or not choice.leads_only)
             self.hints[choice.key].setVisible(leads or not choice.leads_only)
         self.boxes["all_active"].setEnabled(draft.options.import_from_cc)
+        # One way from Constant Contact sends nothing to it: the push's options do nothing.
+        pushing = draft.options.push_to_cc
+        self.boxes["one_way"].setEnabled(pushing)
+        for key in ("unsubscribe", "deleted", "new_on_email_change", "no_address", "state_name"):
+            self.boxes[key].setEnabled(pushing)
 
     def _toggled(self, choice: Choice, on: bool) -> None:
         draft = self._draft_of()

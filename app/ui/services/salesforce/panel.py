@@ -4,7 +4,8 @@ campaigns to sync as lists, SyncApps' options, and a preview.
 Every call to Salesforce (signing in, reading campaigns, reading the first records) runs in
 the wizard's ``TaskRunner``, so the window never freezes. The panel writes its choices to
 the draft's source settings (``connection_id``, ``object_type``, ``campaigns``,
-``list_map``, ``converted_leads``, the "Unknown" defaults) and the profile's options, and
+``list_map``, ``converted_leads``, the "Unknown" defaults, the campaign activity written
+back) and the profile's options, and
 emits ``source_changed`` once the first records are read again.
 """
 
@@ -36,6 +37,7 @@ from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.tasks import Task
 from app.ui.profile_wizard.widgets import heading, hint_label
 from app.ui.services.preview import Numbered, take_preview
+from app.ui.services.salesforce.activity import ActivityChoices
 from app.ui.services.salesforce.choices import SalesforceChoices, start_new
 from app.ui.services.salesforce.connection import account_name, usage_words
 from app.ui.services.salesforce.form import ConnectionForm
@@ -170,12 +172,17 @@ class SalesforceSourcePanel(QWidget):
         self.choices = SalesforceChoices(lambda: self.ctx.draft, self)
         layout.addWidget(self.choices)
 
+        layout.addWidget(heading(self.tr("Constant Contact activity in Salesforce"), self))
+        self.activity = ActivityChoices(lambda: self.ctx.draft, self)
+        layout.addWidget(self.activity)
+
         self.connect_button.clicked.connect(self.start_connect)
         self.cancel_button.clicked.connect(self.cancel_connect)
         self.type_combo.activated.connect(self._type_chosen)
         self.campaigns_box.toggled.connect(self._campaigns_toggled)
         self.campaign_list.itemChanged.connect(self._campaign_ticked)
         self.choices.changed.connect(self.source_changed.emit)
+        self.activity.changed.connect(self.source_changed.emit)
 
     # -- state -----------------------------------------------------------------------------
 
@@ -217,6 +224,7 @@ class SalesforceSourcePanel(QWidget):
         self.campaigns_box.setChecked(bool(settings["by_campaign"]))
         self.campaigns_box.blockSignals(False)
         self.choices.load()
+        self.activity.load()
         connections = self.ctx.service.connections.connections_of(KIND)
         chosen = next((c for c in connections if c.id == settings.get("connection_id")), None)
         if chosen is None:
@@ -464,3 +472,4 @@ class SalesforceSourcePanel(QWidget):
         self.campaigns_box.setEnabled(connected)
         self.campaign_list.setEnabled(connected and self.campaigns is not None)
         self.choices.setEnabled(connected)
+        self.activity.setEnabled(connected)
