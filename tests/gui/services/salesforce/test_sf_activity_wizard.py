@@ -8,12 +8,7 @@ from PySide6.QtWidgets import QWizard
 
 from app.core.profiles import OptOutHandling
 from app.ui.profile_wizard.flow import Step
-from tests.gui.services.salesforce.test_sf_wizard import (  # noqa: F401 - the fixture
-    WAIT_MS,
-    open_wizard,
-    press_next,
-    sandbox,
-)
+from tests.gui.services.salesforce.test_sf_wizard import WAIT_MS, open_wizard, press_next
 
 
 def test_one_way_from_constant_contact_and_a_new_contact_on_email_change(qtbot, sandbox):

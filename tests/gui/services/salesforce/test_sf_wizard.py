@@ -3,15 +3,11 @@ real service, store and emulators)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QWizard
 
-from app.connectors import constant_contact as cc_client
-from app.connectors.http import RateLimiter
 from app.core.profiles import ImportScope, OptOutHandling
 from app.core.transforms import StateFormat
 from app.sandbox.salesforce import HOLIDAY, NEWSLETTER, USERNAME
@@ -23,16 +19,6 @@ from app.ui.services.salesforce.connection import ConnectDialog
 
 WAIT_MS = 15_000
 KIND = "salesforce"
-
-
-@pytest.fixture
-def sandbox(tmp_path, monkeypatch) -> Iterator[object]:
-    from app.sync.bootstrap import open_service
-
-    monkeypatch.setattr(cc_client, "shared_limiter", lambda *a, **k: RateLimiter(100_000))
-    handle = open_service(sandbox=True, home=tmp_path / "home", enforce_limits=False)
-    yield handle
-    handle.close()
 
 
 def press_next(qtbot, wizard: QWizard, expected: Step) -> None:
