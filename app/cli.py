@@ -143,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--scenario",
         metavar="NAMES",
-        help="comma-separated: first,unchanged,resync1pct,planner,stream1m,per-contact,stats "
-        "(default: all but stream1m, per-contact and stats)",
+        help="comma-separated: first,unchanged,resync1pct,planner,stream1m,per-contact,stats, "
+        "or a service's own scenario, named after it (default: all but stream1m, per-contact, "
+        "stats and the services')",
     )
     b.add_argument(
         "--ui", action="store_true", help="measure the window's longest stall during the sync"

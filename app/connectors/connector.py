@@ -111,6 +111,11 @@ class SandboxSpec:
         prepare: after Constant Contact is connected: connect to the emulator and return the
             sample profiles to add on first use (host, Constant Contact connection id, the
             sandbox's home folder, with_samples).
+        bench: the service's own measured scenario, ``sandbox bench --scenario <kind>``:
+            given an open sandbox (its service and emulators, without samples) and a size,
+            it runs and returns ``runs`` (each ``run``, ``status``, ``wall_seconds``,
+            ``counts`` and ``requests``: service name -> endpoint -> requests) and
+            ``figures`` (``(name, value, target or None)``); None for no scenario.
     """
 
     emulator: str = ""
@@ -120,6 +125,7 @@ class SandboxSpec:
     prepare: Callable[[ConnectorHost, int, Path, bool], Sequence[SyncProfile]] = (
         lambda host, cc_id, samples, with_samples: ()
     )
+    bench: Callable[[Any, int], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ runs), ``planner`` (the pure planner over 100,000 records: time, then peak memor
 tracemalloc), ``stream1m`` (a dry run over 1,000,000 rows in a child process: peak RSS) and
 ``per-contact`` (the same contacts pushed one request each, on a sample, scaled up and
 compared with our first push) and ``stats`` (campaign statistics pulls of a campaign sent to
-N contacts: ``app.devtools.bench_stats``).
+N contacts: ``app.devtools.bench_stats``). A service may bring its own scenario, named after
+its kind (``SandboxSpec.bench``): it runs in a fresh sandbox with the rate limits on, and
+prints each run's requests by service and endpoint, and its figures with their targets.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 import tracemalloc
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.sandbox.samples import write_contacts_csv
 from app.sync.progress import RecordingReporter
@@ -99,6 +101,13 @@ def activity_looks(counts: dict[str, int]) -> int:
     return sum(n for k, n in counts.items() if k.startswith(LOOK_PREFIX))
 
 
+def service_scenarios() -> dict[str, Any]:
+    """The services that bring a scenario of their own, by kind (``SandboxSpec.bench``)."""
+    from app.connectors import registry
+
+    return {c.kind: c for c in registry.CONNECTORS if c.sandbox.bench is not None}
+
+
 def parse_scenarios(text: str | None) -> tuple[str, ...]:
     """``"first,planner"`` -> the scenarios in run order; None or blank -> the default set.
 
@@ -107,13 +116,14 @@ def parse_scenarios(text: str | None) -> tuple[str, ...]:
     """
     if not text or not text.strip():
         return DEFAULT_SCENARIOS
+    known = (*SCENARIOS, *service_scenarios())
     names = {n.strip().lower() for n in text.split(",") if n.strip()}
-    unknown = names - set(SCENARIOS)
+    unknown = names - set(known)
     if unknown:
         raise ValueError(
-            f"Unknown scenario {', '.join(sorted(unknown))}; choose from {', '.join(SCENARIOS)}."
+            f"Unknown scenario {', '.join(sorted(unknown))}; choose from {', '.join(known)}."
         )
-    return tuple(n for n in SCENARIOS if n in names)
+    return tuple(n for n in known if n in names)
 
 
 def bench(
@@ -156,6 +166,12 @@ def bench(
         report["figures"] += [
             _figure("stats", name, value, "", target) for name, value, target in stats["figures"]
         ]
+    for kind, connector in service_scenarios().items():
+        if kind in scenarios:
+            found = report.setdefault("services", {})[kind] = service_run(connector, contacts)
+            report["figures"] += [
+                _figure(kind, name, value, "", target) for name, value, target in found["figures"]
+            ]
     if "planner" in scenarios:
         report["figures"] += planner_figures(PLANNER_RECORDS)
     if "stream1m" in scenarios:
@@ -247,6 +263,37 @@ def _push_scenarios(contacts: int, scenarios: tuple[str, ...], report: dict) -> 
     return first_push
 
 
+def service_run(connector: Any, contacts: int) -> dict[str, Any]:
+    """A service's own scenario, in a fresh sandbox with the rate limits on."""
+    from app.sync.bootstrap import open_service
+
+    with tempfile.TemporaryDirectory(prefix=f"contactbridge-bench-{connector.kind}-") as tmp:
+        handle = open_service(sandbox=True, home=Path(tmp), enforce_limits=True, with_samples=False)
+        try:
+            return dict(connector.sandbox.bench(handle, contacts))
+        finally:
+            handle.close()
+
+
+def print_service_run(kind: str, found: dict[str, Any]) -> None:
+    """A service scenario's runs: counts, then requests by service and endpoint."""
+    for run in found.get("runs", ()):
+        c = run.get("counts") or {}
+        print(f"\n== {kind}: {run['run']}: {run['status']} in {run['wall_seconds']} s")
+        if c:
+            print(
+                f"   created {c['created']:,}, updated {c['updated']:,}, unchanged "
+                f"{c['unchanged']:,}, skipped {c['skipped']:,}, failed {c['failed']:,}"
+            )
+        for note in run.get("notes", ()):
+            print(f"   {note}")
+        for service, counts in run.get("requests", {}).items():
+            writes = sum(n for k, n in counts.items() if not k.startswith("GET "))
+            print(f"   {service}: {sum(counts.values())} requests ({writes} writes)")
+            for endpoint, n in sorted(counts.items()):
+                print(f"     {n:>6}  {endpoint}")
+
+
 def first_push_figures(run: dict, chunks: list[dict], contacts: int) -> list[dict]:
     """The first push's request figures, with their targets at ``TARGET_CONTACTS``. A
     smaller bench also gives them estimated at that size: imports scaled by the contacts a
@@ -336,6 +383,8 @@ def _print_report(report: dict) -> None:
         from app.devtools.bench_stats import print_stats
 
         print_stats(report["stats"])
+    for kind, found in report.get("services", {}).items():
+        print_service_run(kind, found)
     if "per_contact" in report:
         from app.devtools.bench_per_contact import print_per_contact
 

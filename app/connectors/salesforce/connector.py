@@ -159,6 +159,14 @@ def sample_connection() -> dict[str, str]:
     return found
 
 
+def _bench(handle: Any, contacts: int) -> Mapping[str, Any]:
+    """``sandbox bench --scenario salesforce`` (imported when run: ``bench``)."""
+    found: Mapping[str, Any] = importlib.import_module("app.connectors.salesforce.bench").bench(
+        handle, contacts
+    )
+    return found
+
+
 CONNECTOR = Connector(
     kind=KIND,
     label=LABEL,
@@ -177,5 +185,6 @@ CONNECTOR = Connector(
         env_urls=_env_urls,
         env_names=(LOGIN_URL_ENV,),
         prepare=_prepare_sandbox,
+        bench=_bench,
     ),
 )
