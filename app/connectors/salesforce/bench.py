@@ -2,8 +2,9 @@
 after 1 % of them changed.
 
 The sandbox's practice org gets N Contacts (names, mailing addresses, one in 20 opted out of
-email), last changed an hour ago, and a profile syncs them into a new Constant Contact list, as the sample profile does
-(opt-outs unsubscribe, Constant Contact unsubscribes tick Email Opt Out). The first run reads
+email), last changed an hour ago, and a profile syncs them into a new Constant Contact list,
+as the sample profile does (opt-outs unsubscribe, Constant Contact unsubscribes tick Email
+Opt Out). The first run reads
 the org whole (a Bulk API 2.0 query job above 5,000 records), the re-sync reads only what
 changed since (SOQL on ``SystemModstamp``, and getDeleted). Each run's Salesforce and
 Constant Contact requests are printed by endpoint.
