@@ -284,8 +284,10 @@ class PushEngine:
 
         if mapped_custom_fields(profile.mapping):
             check_custom_fields(profile.mapping, self.d.cc.list_custom_fields())
+        # One way from Constant Contact writes nothing there, not even a missing list.
+        make = not dry_run and profile.options.push_to_cc
         found = self.d.cc.find_list_by_name(profile.main_list)
-        if found is None and not dry_run:
+        if found is None and make:
             found = self.d.cc.create_list(profile.main_list, "Kept in sync by ContactBridge")
             cp["list_created"] = True
         cp["list_id"] = found.list_id if found else ""
@@ -294,7 +296,7 @@ class PushEngine:
         cp["lists"] = {}  # the other lists the profile's list map names: name -> id
         for name in ListRules.from_settings(profile.source.settings).list_names:
             other = self.d.cc.find_list_by_name(name)
-            if other is None and not dry_run:
+            if other is None and make:
                 other = self.d.cc.create_list(name, "Kept in sync by ContactBridge")
             cp["lists"][name] = other.list_id if other else ""
 

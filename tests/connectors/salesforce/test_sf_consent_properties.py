@@ -6,8 +6,12 @@ What must always hold, whatever happens in either service:
 
 - no contact unsubscribed in Constant Contact is re-subscribed or put back on a list;
 - nobody is created in Constant Contact whose Salesforce record has Email Opt Out ticked;
+- one way from Constant Contact (``push_to_cc`` off) sends nothing to it at all;
 - every run's counts add up;
 - a second run with nothing changed writes nothing, to either side.
+
+The profiles include SyncApps' direction "don't sync records from Salesforce to Constant
+Contact" and "a new contact when an email changes in Salesforce".
 """
 
 from __future__ import annotations
@@ -55,7 +59,9 @@ world_st = st.fixed_dictionaries(
             st.tuples(st.sampled_from(["implicit", "explicit", "unsubscribed"]), st.booleans()),
             max_size=4,
         ),
-        "options": options_st,
+        "options": st.tuples(options_st, st.booleans(), st.booleans()).map(
+            lambda t: replace(t[0], push_to_cc=t[1], new_contact_on_email_change=t[2])
+        ),
         "history": st.lists(st.lists(step_st, max_size=3), min_size=1, max_size=3),
     }
 )
@@ -133,8 +139,12 @@ class Org:
         before = self.unsubscribed_now()
         existing = {e for e in POOL if self.cc.get_contact(e) is not None}
         allowed = {c["Email"].lower() for c in self.contacts() if not c["HasOptedOutOfEmail"]}
+        pushing = self.service.profiles.get(self.profile_id).options.push_to_cc
+        self.cc.reset_counts()
         summary = self.service.runs.sync(self.profile_id, confirm=True)
         counts_add_up(self.service, summary)
+        if not pushing:  # one way from Constant Contact: nothing written to it
+            assert [k for k in self.cc.request_counts() if k.startswith(WRITES_TO_CC)] == []
         assert before <= self.unsubscribed_now()  # nobody was re-subscribed
         for email in before:
             assert not self.cc.get_contact(email)["list_memberships"]  # nor listed
