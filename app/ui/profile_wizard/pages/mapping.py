@@ -311,7 +311,7 @@ class MappingPage(DraftPage):
         grid.addWidget(self.add_error_label("custom_fields", self.custom_edit), row, 0, 1, 4)
         if self.service_section is not None:  # kept across rebuilds: moved, not remade
             row += 1
-            grid.addWidget(self.service_section, row, 0, 1, 4)
+            grid.addWidget(self.service_section, row, 0, 1, 2)  # under the fields and columns
         grid.setRowStretch(row + 1, 1)
         old = self.scroll.takeWidget()
         self.scroll.setWidget(container)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.connectors.salesforce import connector as sf_connector
@@ -73,6 +74,7 @@ class MappingSection(QWidget):
         layout.addWidget(self.status)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(12)
+        self.grid.setColumnStretch(1, 1)
         layout.addLayout(self.grid)
 
     @property
@@ -139,12 +141,20 @@ class MappingSection(QWidget):
             )
             label = QLabel(text, self)
             combo = QComboBox(self)
+            # Long field names must not widen the mapping past the window: they elide.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(16)
             combo.setAccessibleName(
                 self.tr("Campaign Member field for {detail}").format(detail=text)
             )
             combo.addItem(self.tr("— not sent —"), NOT_SENT)
+            labels = [f.label for f in self.fields]
             for f in self.fields:
-                combo.addItem(f"{f.label} ({f.name})", f.name)
+                shown = f.label if labels.count(f.label) == 1 else f"{f.label} ({f.name})"
+                combo.addItem(shown, f.name)
+                combo.setItemData(combo.count() - 1, f.name, Qt.ItemDataRole.ToolTipRole)
             if detail == SUMMARY:
                 current = str(settings.get("event_field") or suggest(SUMMARY, self.fields))
             else:

@@ -102,3 +102,25 @@ def test_activity_choices_and_the_event_fields_of_step_4(qtbot, sandbox):
         "separate",
     )
     assert stored["event_map"]["registration_date"] == "Registration_Date__c"
+
+
+def test_the_lists_manager_says_a_campaign_list_is_kept_in_sync_by_its_profile(qtbot, sandbox):
+    from app.connectors.salesforce.connector import SAMPLE_PROFILE
+    from app.sandbox.salesforce import HOLIDAY, NEWSLETTER
+    from app.sync.workers import BackgroundTasks
+    from app.ui.lists_manager import ListsDialog
+
+    service = sandbox.service
+    service.runs.sync(service.profiles.named(SAMPLE_PROFILE).id)
+    tasks = BackgroundTasks("test-sf-lists")
+    try:
+        dialog = ListsDialog(service, tasks)
+        qtbot.addWidget(dialog)
+        with qtbot.waitSignal(dialog.lists_loaded, timeout=WAIT_MS):
+            dialog.show()
+        for name in (HOLIDAY, NEWSLETTER, "Newsletter"):  # each campaign's list, the main one
+            row = dialog.row_named(name)
+            assert row is not None and SAMPLE_PROFILE in row.used_by, name
+        dialog.close()
+    finally:
+        tasks.shutdown()
