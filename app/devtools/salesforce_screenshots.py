@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtWidgets import QScrollArea, QWidget
 
@@ -41,7 +42,9 @@ def _settle(busy: Callable[[], bool], seconds: float = 30) -> None:
 
 def _scroll_to(box: QScrollArea, widget: QWidget, above: int = 28) -> None:
     """Scroll ``box`` so that ``widget`` (and its heading, ``above`` it) is at the top."""
-    top = widget.mapTo(box.widget(), widget.rect().topLeft()).y()
+    inner = box.widget()
+    assert inner is not None
+    top = widget.mapTo(inner, widget.rect().topLeft()).y()
     box.verticalScrollBar().setValue(max(0, top - above))
     wait_ms(100)
 
@@ -94,7 +97,7 @@ def _wizard(
         section = mapping.service_section
         _settle(lambda: getattr(section, "fields", None) is None)
         wait_ms(150)
-        _scroll_to(mapping.scroll, section, 8)
+        _scroll_to(cast(QScrollArea, mapping.scroll), section, 8)
         shoot(wizard, "09-wizard-salesforce-6-event-fields", settle_ms=0)
     wizard.reject()
 
