@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
+from app.core.campaign_responses import ActivityReport, ActivityWanted, CcEvent, EmailResponses
 from app.core.campaign_stats import ActivityEvent
+from app.core.errors import AppError
 from app.core.outcomes import Outcome
 from app.core.records import ContactList, CustomField, RemoteContact, SourceRecord
 from app.core.source_preview import SourcePreview
@@ -116,6 +118,65 @@ class WritableSource(Source, Protocol):
     def archive_records(self, keys: Sequence[str]) -> None:
         """Take records a sync created out of use (undo, when the user chose it): deleted,
         or archived where the source keeps them (``capabilities.archive``)."""
+
+
+class PartialWrite(AppError):
+    """A write back to the source that did not go as asked for every record.
+
+    A service that writes many records in one call (Salesforce's sObject Collections) may
+    refuse some, each for its own reason, and write the rest; or write a record with part
+    of it left out (a state its country does not have). ``create_records``,
+    ``update_records`` and ``set_opted_out`` then raise this after the call, and the engine
+    settles each record by it: the refused ones failed with the service's own words, the
+    others written (with their note, if any).
+
+    Attributes:
+        keys: for ``create_records``: the new keys in input order, "" where refused.
+        refused: why, by position (``create_records``) or key (the others).
+        notes: what to know about a record that was written, by position or key.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        keys: Sequence[str] = (),
+        refused: Mapping[int | str, str] | None = None,
+        notes: Mapping[int | str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.keys = list(keys)
+        self.refused: dict[int | str, str] = dict(refused or {})
+        self.notes: dict[int | str, str] = dict(notes or {})
+
+
+@runtime_checkable
+class ForgetfulSource(Protocol):
+    """A source whose record of deletions reaches back only so far (Salesforce keeps about
+    15 days, less when its log is purged): a read of the changes since a time it no longer
+    covers would miss deletions, so the engine reads it whole instead."""
+
+    def remembers_changes_since(self, since: datetime) -> bool:
+        """Whether the changes (deletions included) since ``since`` can still be read."""
+
+
+@runtime_checkable
+class CampaignActivitySink(Protocol):
+    """A source that takes Constant Contact's campaign activity back: each email campaign's
+    recipients and how far they went, and the people who registered for its events (a CRM
+    keeps them as campaigns and their members). ``activity_wanted`` says which, from the
+    profile's settings; the writes raise ``QuotaExceeded`` and ``Cancelled`` as the other
+    writes do, and report what the service refused instead of raising."""
+
+    def activity_wanted(self) -> ActivityWanted:
+        """What this profile's source takes back (nothing: the sync skips the step)."""
+
+    def write_email_responses(self, campaigns: Sequence[EmailResponses]) -> ActivityReport:
+        """Write each campaign's responses (its recipients' statuses, or one entry per
+        open or click, as the profile says)."""
+
+    def write_events(self, events: Sequence[CcEvent]) -> ActivityReport:
+        """Write each event and its registrants."""
 
 
 @dataclass(frozen=True)

@@ -221,9 +221,11 @@ class EncodedJson:
 
     Encoding a big body in one ``json.dumps`` call holds the GIL for tens of milliseconds,
     which the window feels as a stall; building it from small pieces does not.
+    ``content_type`` names another encoded body (a CSV upload: ``text/csv``).
     """
 
     data: bytes
+    content_type: str = "application/json"
 
 
 class _Again(Exception):
@@ -259,6 +261,7 @@ class _Call:
     json: Any
     headers: Mapping[str, str] | None
     idempotent: bool
+    raw: bool = False  # answer with the whole Answer (a CSV page and its headers)
     failures: Counter[str] = field(default_factory=Counter)
     renewed: bool = False
 
@@ -355,6 +358,7 @@ class ApiSession:
         url: str | None = None,
         idempotent: bool | None = None,
         headers: Mapping[str, str] | None = None,
+        raw: bool = False,
     ) -> Any:
         """Send one logical request (maybe several attempts) and return the decoded JSON.
 
@@ -367,6 +371,8 @@ class ApiSession:
                 read timeout, a 5xx) is harmless. Defaults to True for GET/PUT/DELETE and
                 False for POST; callers set it for POSTs that are safe to repeat.
             headers: extra headers for this call only (e.g. ``If-Modified-Since``).
+            raw: return the successful answer as it came (an :class:`Answer`: status,
+                headers, text), for a body that is not JSON (a CSV page).
         """
         method = method.upper()
         call = _Call(
@@ -380,6 +386,7 @@ class ApiSession:
             json=json,
             headers=headers,
             idempotent=method in IDEMPOTENT_METHODS if idempotent is None else idempotent,
+            raw=raw,
         )
         retrying = Retrying(
             retry=retry_if_exception_type(_Again),
@@ -406,6 +413,8 @@ class ApiSession:
                 response = self._send(
                     call.method, call.url, call.auth, call.params, call.json, call.headers
                 )
+                if "charset" not in response.headers.get("Content-Type", "").lower():
+                    response.encoding = "utf-8"  # JSON's, and CSV's (not ISO-8859-1)
                 status, body, answer_headers = (
                     response.status_code,
                     response.text,
@@ -420,6 +429,8 @@ class ApiSession:
             status = self.policy.status_of(answer)
             answer = Answer(status, answer_headers, body)
         if status < 300:
+            if call.raw:
+                return answer
             return jsonlib.loads(body) if body.strip() else None
         if status == 401 and call.auth is not None and not call.renewed:
             call.renewed = True
@@ -527,7 +538,7 @@ class ApiSession:
     ) -> requests.Response:
         headers = {**self.headers, **(extra or {})}
         if isinstance(json, EncodedJson):
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = json.content_type
             return self.session.request(
                 method,
                 url,

@@ -23,6 +23,7 @@ SERVICES: tuple[str, ...] = (
     "app.connectors.wellnessliving",
     "app.connectors.klaviyo",
     "app.connectors.neoncrm",
+    "app.connectors.salesforce",
 )
 
 CONNECTORS: tuple[Connector, ...] = tuple(
@@ -30,7 +31,7 @@ CONNECTORS: tuple[Connector, ...] = tuple(
 )
 
 # Shown in the wizard as "coming soon" until their connectors are registered above.
-COMING_SOON: tuple[tuple[str, str], ...] = (("salesforce", "Salesforce"),)
+COMING_SOON: tuple[tuple[str, str], ...] = ()
 
 _BY_KIND = {c.kind: c for c in CONNECTORS}
 

@@ -24,12 +24,14 @@ class Phase(StrEnum):
     REMOVE = "remove"
     IMPORT_BACK = "import_back"
     OPTOUTS_BACK = "optouts_back"
+    ACTIVITY_BACK = "activity_back"
     TO_DESTINATION = "to_destination"
     FINISH = "finish"
 
 
-# Into Constant Contact (a file, a CRM), then back to a source that can be written to. A
-# resumed run skips every phase before the one it stopped in.
+# Into Constant Contact (a file, a CRM), then back to a source that can be written to (its
+# records, then the campaign activity it takes back). A resumed run skips every phase before
+# the one it stopped in.
 PHASES: tuple[Phase, ...] = (
     Phase.PREPARE,
     Phase.REFRESH,
@@ -42,6 +44,7 @@ PHASES: tuple[Phase, ...] = (
     Phase.REMOVE,
     Phase.IMPORT_BACK,
     Phase.OPTOUTS_BACK,
+    Phase.ACTIVITY_BACK,
     Phase.FINISH,
 )
 # Out of Constant Contact into another service (a migration): read, plan, check, copy.

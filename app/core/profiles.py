@@ -66,6 +66,12 @@ class SyncOptions:
     opt_out_handling: OptOutHandling = OptOutHandling.SKIP
     opt_out_column: str = ""  # a source column whose truthy value means "opted out"
     update_existing: bool = True  # update contacts that already exist in Constant Contact
+    # False: one way from Constant Contact. The source's records are read (to match and to
+    # mark opt-outs) but none is sent; only new contacts and unsubscribes go to the source.
+    push_to_cc: bool = True
+    # An email changed in the source makes a new Constant Contact contact for the new
+    # address (the old contact stays as it is) instead of changing the address in place.
+    new_contact_on_email_change: bool = False
     # Two-way sync (used only when the source can be written to).
     import_from_cc: bool = False  # bring Constant Contact contacts into the source
     import_scope: ImportScope = ImportScope.MAIN_LIST
@@ -130,6 +136,12 @@ OPTION_HELP: dict[str, str] = {
     "opt_out_column": "The column that marks a person as opted out (yes, true, 1 or x).",
     "update_existing": "Update names and details of contacts already in Constant Contact; "
     "when off, only new contacts are added.",
+    "push_to_cc": "Send the source's records to Constant Contact. Off: one way from Constant "
+    "Contact; only its new contacts and unsubscribes go into the source, and nothing is sent "
+    "to Constant Contact.",
+    "new_contact_on_email_change": "When an email address changes in the source, add the new "
+    "address to Constant Contact as a new contact and leave the old contact as it is (with "
+    "its history, lists and consent), instead of changing the address on the same contact.",
     "import_from_cc": "Add Constant Contact contacts that are not in your source yet as new "
     "records there (never people who unsubscribed).",
     "import_scope": "Import from the main list only, or from every active contact.",

@@ -299,6 +299,7 @@ PHASE_WORDS: dict[str, str] = {
     Phase.REMOVE: "Removing from the main list",
     Phase.IMPORT_BACK: "Adding Constant Contact contacts to the source",
     Phase.OPTOUTS_BACK: "Updating opt-outs in the source",
+    Phase.ACTIVITY_BACK: "Writing campaign activity to the source",
     Phase.TO_DESTINATION: "Copying to the destination",
     Phase.FINISH: "Finishing",
 }

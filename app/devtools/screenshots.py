@@ -24,6 +24,7 @@ from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.errors import NeedsReconnect
 from app.core.outcomes import Outcome
 from app.devtools.list_screenshots import shoot_managers
+from app.devtools.salesforce_screenshots import shoot_salesforce
 from app.devtools.screenshots_files import shoot_missing_file, shoot_unreadable_rows
 from app.devtools.stats_screenshots import shoot_stats
 from app.sandbox.constant_contact import ConstantContactEmulator
@@ -144,6 +145,7 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
         _shoot_new_wizard(service, window, shoot)
         _shoot_xero_source(service, window, shoot)
         _shoot_source_panel(service, window, shoot, "wellnessliving", WL_PROFILE)
+        shoot_salesforce(service, window, shoot)
         shoot_managers(service, emulator, shoot)
         _shoot_waiting(window, emulator, shoot)
         sample = getattr(handle, "sample_csv", None)

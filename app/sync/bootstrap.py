@@ -29,7 +29,11 @@ from app.core.filters import FilterGroup
 from app.core.profiles import SyncOptions, SyncProfile
 from app.core.store_types import Connection
 from app.file_modes import private_dir
-from app.sandbox.constant_contact import ConstantContactEmulator, seed_sample_campaigns
+from app.sandbox.constant_contact import (
+    ConstantContactEmulator,
+    seed_sample_campaigns,
+    seed_sample_events,
+)
 from app.sandbox.process import EmulatorProcess
 from app.sandbox.samples import (
     EXISTING,
@@ -272,11 +276,12 @@ def _start_emulator(
 
 def _seed_existing_contacts(emulator: ConstantContactEmulator) -> None:
     """The contacts a sample account already has (one of them unsubscribed), its list of
-    regulars and the campaigns sent to it (the Stats page's sample data)."""
+    regulars, the campaigns sent to it (the Stats page's sample data) and its events."""
     for contact in EXISTING:
         if emulator.get_contact(contact["email"]) is None:
             emulator.seed_contact(**contact)
     seed_sample_campaigns(emulator)
+    seed_sample_events(emulator)
 
 
 def sample_profile(

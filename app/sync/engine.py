@@ -38,6 +38,7 @@ from app.store.repositories import (
     RunRepository,
 )
 from app.sync import (
+    engine_activity,
     engine_back,
     engine_destination,
     engine_lists,
@@ -59,6 +60,7 @@ log = logging.getLogger(__name__)
 PREPARE, REFRESH, PLAN, GUARD = Phase.PREPARE, Phase.REFRESH, Phase.PLAN, Phase.GUARD
 EMAILS, IMPORT, UNSUBSCRIBE, LISTS = Phase.EMAILS, Phase.IMPORT, Phase.UNSUBSCRIBE, Phase.LISTS
 REMOVE, IMPORT_BACK, OPTOUTS_BACK = Phase.REMOVE, Phase.IMPORT_BACK, Phase.OPTOUTS_BACK
+ACTIVITY_BACK = Phase.ACTIVITY_BACK
 FINISH = Phase.FINISH
 BATCH = 1000
 # What a run that resyncs only unsubscribes (``optouts_only``) holds back, and why.
@@ -213,7 +215,7 @@ class PushEngine:
         message = summary_text(tallies, dry_run, source_words(far_side(profile)))
         if cp.get("optouts_only"):
             cp["scope_note"] = OPTOUTS_ONLY_NOTE
-        for note in ("guard_note", "source_note", "scope_note"):
+        for note in ("guard_note", "source_note", "scope_note", "activity_note"):
             if cp.get(note):
                 message += ". " + cp[note]
         for note in engine_destination.notes(cp):
@@ -285,6 +287,8 @@ class PushEngine:
             engine_back.import_to_source(self, profile, run_id, cp, self._item_for(profile))
         elif phase == OPTOUTS_BACK:
             engine_back.optouts_to_source(self, profile, run_id, cp)
+        elif phase == ACTIVITY_BACK:
+            engine_activity.activity_to_source(self, profile, cp)
 
     # -- phases ----------------------------------------------------------------------------
 
@@ -302,8 +306,10 @@ class PushEngine:
 
         if mapped_custom_fields(profile.mapping):
             check_custom_fields(profile.mapping, self.d.cc.list_custom_fields())
+        # One way from Constant Contact writes nothing there, not even a missing list.
+        make = not dry_run and profile.options.push_to_cc
         found = self.d.cc.find_list_by_name(profile.main_list)
-        if found is None and not dry_run:
+        if found is None and make:
             found = self.d.cc.create_list(profile.main_list, "Kept in sync by ContactBridge")
             cp["list_created"] = True
         cp["list_id"] = found.list_id if found else ""
@@ -312,7 +318,7 @@ class PushEngine:
         cp["lists"] = {}  # the other lists the profile's list map names: name -> id
         for name in ListRules.from_settings(profile.source.settings).list_names:
             other = self.d.cc.find_list_by_name(name)
-            if other is None and not dry_run:
+            if other is None and make:
                 other = self.d.cc.create_list(name, "Kept in sync by ContactBridge")
             cp["lists"][name] = other.list_id if other else ""
 
@@ -450,6 +456,7 @@ class PushEngine:
             read_at,
             retry=only is not None,
         )
+        read = incremental.within_memory(read, self.source, read_at)
         log.info("run %s of %r reads the source: %s", run_id, profile.name, read.why)
         incremental.remember(cp, read, profile, read_at)
         entries: list[SourceEntry] | None = [] if plan_rows.two_way(profile, caps) else None
@@ -535,8 +542,16 @@ class PushEngine:
         first = profile.mapping.source_for("first_name") or ""
         last = profile.mapping.source_for("last_name") or ""
         records = source.iter_records() if since is None else source.iter_records(since=since)
+        push = profile.options.push_to_cc
         # A record taking an address another record leaves in this run comes after it.
         for record, planned in planner.plan_records(records):
+            if not push:
+                # One way from Constant Contact: the record is read only to match contacts
+                # and mark opt-outs; nothing of it is sent, so it is no record of the run.
+                if entries is not None:
+                    quiet = planned._replace(action=Action.SKIP)
+                    entries.append(plan_rows.entry(record, quiet, first, last))
+                continue
             if lists:
                 planned = lists.apply(record, planned)
             if entries is not None:
@@ -544,6 +559,8 @@ class PushEngine:
                 entries.append(plan_rows.entry(record, planned, first, last, columns))
             if only is None or record.key in only:
                 yield planned
+        if not push:
+            return
         for problem in source.problems:
             key = f"row:{problem.row}"
             if only is None or key in only:

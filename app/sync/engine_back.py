@@ -15,10 +15,10 @@ lost answer already created.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from app.connectors.base import WritableSource
+from app.connectors.base import PartialWrite, WritableSource
 from app.core.errors import AppError, Cancelled, QuotaExceeded
 from app.core.outcomes import Outcome
 from app.core.profiles import SyncProfile
@@ -45,6 +45,44 @@ def _writable(eng: PushEngine) -> WritableSource:
     """The run's source, written to: the back phases write only what ``plan_back`` planned,
     and it plans writes only for a source whose capabilities allow them."""
     return cast(WritableSource, eng.source)
+
+
+def _batch_size(eng: PushEngine) -> int:
+    """Records per write call: the source's own ``write_batch`` (Salesforce writes large
+    sets with one bulk job), else ``SOURCE_BATCH``."""
+    size = getattr(eng.source, "write_batch", SOURCE_BATCH)
+    return size if isinstance(size, int) and size > 0 else SOURCE_BATCH
+
+
+def _settle_partial(
+    runs: RunRepository,
+    run_id: int,
+    records: Sequence[PendingRecord],
+    names: Mapping[int, int | str],
+    partial: PartialWrite,
+) -> list[PendingRecord]:
+    """Fail the records the source refused, with its own words; returns the others, each
+    with the source's note about it (if any) added to its detail.
+
+    ``names``: record id -> what ``partial`` calls the record (its position in the batch
+    for a create, else its source key)."""
+    written, failed, noted = [], [], []
+    for r in records:
+        name = names[r.id]
+        if name in partial.refused:
+            failed.append((r.id, Outcome.FAILED, partial.refused[name], None))
+            continue
+        if name in partial.notes:
+            r = r._replace(detail=_with_note(r.detail, partial.notes[name]))
+            noted.append((r.id, r.detail))
+        written.append(r)
+    runs.set_outcomes(run_id, failed)
+    runs.set_details(noted)
+    return written
+
+
+def _with_note(detail: str, note: str) -> str:
+    return f"{detail}; {note}" if detail else note
 
 
 def remove_from_list(
@@ -108,7 +146,7 @@ def import_to_source(
     if cp.get("import_inflight"):
         creates = _recover_inflight(eng, profile, run_id, cp, creates, item_for)
     total, done = len(creates), 0
-    for batch in batched(creates, SOURCE_BATCH):
+    for batch in batched(creates, _batch_size(eng)):
         eng.cancel.raise_if_cancelled()
         cp["import_inflight"] = [r.id for r in batch]
         runs.save_checkpoint(run_id, cp)  # before the write: a lost answer is found again
@@ -116,6 +154,11 @@ def import_to_source(
             keys = _writable(eng).create_records([r.payload["values"] for r in batch])
         except (QuotaExceeded, Cancelled):
             raise
+        except PartialWrite as partial:
+            position: dict[int, int | str] = {r.id: i for i, r in enumerate(batch)}
+            written = _settle_partial(runs, run_id, batch, position, partial)
+            made = [(r, partial.keys[int(position[r.id])]) for r in written]
+            _created(eng, profile, run_id, [(r, k) for r, k in made if k], item_for)
         except AppError as exc:
             _settle(runs, run_id, batch, Outcome.FAILED, exc.message)
         else:
@@ -146,17 +189,22 @@ def _update_source(eng: PushEngine, profile: SyncProfile, run_id: int) -> None:
     runs = d.runs
     updates = runs.pending_records(run_id, Action.IMPORT_UPDATE.value)
     done = 0
-    for batch in batched(updates, SOURCE_BATCH):
+    for batch in batched(updates, _batch_size(eng)):
         eng.cancel.raise_if_cancelled()
+        written = batch
         try:
             _writable(eng).update_records(
                 {r.payload["source_key"]: r.payload["values"] for r in batch}
             )
         except (QuotaExceeded, Cancelled):
             raise
+        except PartialWrite as partial:
+            keys = {r.id: str(r.payload["source_key"]) for r in batch}
+            written = _settle_partial(runs, run_id, batch, keys, partial)
         except AppError as exc:
             _settle(runs, run_id, batch, Outcome.FAILED, exc.message)
-        else:
+            written = []
+        if written:
             d.links.save_sent(
                 profile.saved_id,
                 (
@@ -165,10 +213,10 @@ def _update_source(eng: PushEngine, profile: SyncProfile, run_id: int) -> None:
                         fingerprint(r.payload["sent"], profile.main_list),
                         r.payload["sent"],
                     )
-                    for r in batch
+                    for r in written
                 ),
             )
-            _settle(runs, run_id, batch, Outcome.UPDATED, None)
+            _settle(runs, run_id, written, Outcome.UPDATED, None)
         done += len(batch)
         eng.reporter.advance(done, len(updates), f"{done:,} / {len(updates):,}")
 
@@ -225,16 +273,20 @@ def optouts_to_source(
     for action, opted_out in ((Action.OPT_OUT, True), (Action.OPT_IN, False)):
         pending = d.runs.pending_records(run_id, action.value)
         done = 0
-        for batch in batched(pending, SOURCE_BATCH):
+        for batch in batched(pending, _batch_size(eng)):
             eng.cancel.raise_if_cancelled()
+            written = batch
             try:
                 _writable(eng).set_opted_out([r.key for r in batch], opted_out)
             except (QuotaExceeded, Cancelled):
                 raise
+            except PartialWrite as partial:
+                keys = {r.id: r.key for r in batch}
+                written = _settle_partial(d.runs, run_id, batch, keys, partial)
             except AppError as exc:
                 _settle(d.runs, run_id, batch, Outcome.FAILED, exc.message)
-            else:
-                _settle(d.runs, run_id, batch, Outcome.UPDATED, None)
+                written = []
+            _settle(d.runs, run_id, written, Outcome.UPDATED, None)
             done += len(batch)
             eng.reporter.advance(done, len(pending), f"{done:,} / {len(pending):,}")
 

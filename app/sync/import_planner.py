@@ -152,7 +152,8 @@ def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
     do_import = opts.import_from_cc and caps.create
     do_updates = opts.import_from_cc and opts.import_updates_existing and caps.update
     do_optouts = caps.opt_out and (opts.optout_to_source or opts.clear_optout_on_resubscribe)
-    if not (do_import or do_updates or do_optouts or opts.remove_deleted):
+    removals = opts.remove_deleted and opts.push_to_cc
+    if not (do_import or do_updates or do_optouts or removals):
         return
     by_key = {e.key: e for e in ctx.entries}
     by_email: dict[str, list[SourceEntry]] = {}
@@ -168,7 +169,7 @@ def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
     rows: list[PlannedRow] = []
     if do_optouts:
         rows.extend(_optout_rows(ctx, by_key, contacts, contact_by_email))
-    if opts.remove_deleted and ctx.main_list_id:
+    if opts.remove_deleted and opts.push_to_cc and ctx.main_list_id:
         rows.extend(_removal_rows(ctx, by_key, contacts, contact_by_email, handled))
     if do_import:
         for contact in contacts.values():

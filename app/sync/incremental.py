@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.connectors.base import SourceCapabilities
+from app.connectors.base import ForgetfulSource, Source, SourceCapabilities
 from app.core.outcomes import RunStatus
 from app.core.profiles import SyncProfile
 
@@ -76,6 +76,8 @@ def read_plan(
         return whole("a retry reads the source whole")
     if profile.options.import_from_cc:
         return whole("importing from Constant Contact needs every source record")
+    if not profile.options.push_to_cc:
+        return whole("a profile one way from Constant Contact matches against every record")
     if not previous or READ_AT not in previous or FULL_READ_AT not in previous:
         return whole("the first run reads the source whole")
     if previous.get(DIGEST) != profile_digest(profile):
@@ -89,6 +91,16 @@ def read_plan(
         return whole("the source is read whole once a day")
     since = read_at - OVERLAP
     return ReadPlan(since, f"records changed since {since.isoformat(timespec='seconds')}", full_at)
+
+
+def within_memory(plan: ReadPlan, source: Source, now: datetime) -> ReadPlan:
+    """``plan``, or a whole read when the source no longer remembers the deletions since
+    the plan's time (``ForgetfulSource``): a read of the changes would miss some."""
+    if plan.since is None or not isinstance(source, ForgetfulSource):
+        return plan
+    if source.remembers_changes_since(plan.since):
+        return plan
+    return ReadPlan(None, "the source no longer keeps every deletion since the last read", now)
 
 
 def previous_read(runs: Any, profile_id: int) -> dict[str, Any] | None:

@@ -21,7 +21,7 @@ def two_way(profile: SyncProfile, caps: SourceCapabilities) -> bool:
     """Whether the run plans more than the push (and so must remember every source record)."""
     opts = profile.options
     return (
-        opts.remove_deleted
+        (opts.remove_deleted and opts.push_to_cc)
         or (opts.import_from_cc and caps.create)
         or (opts.import_from_cc and opts.import_updates_existing and caps.update)
         or (caps.opt_out and (opts.optout_to_source or opts.clear_optout_on_resubscribe))

@@ -58,6 +58,10 @@ class Reason:
         "{email} is still the email of the Constant Contact contact of row {row}, whose "
         "change of email is not made in this run; sync again once it is"
     )
+    OLD_ADDRESS_UNSUBSCRIBED = (
+        "Unsubscribed in Constant Contact under the old address {old}, so the new address is "
+        "not added for them"
+    )
     HARD_BOUNCED = (
         "Hard-bounced in a Constant Contact campaign: the address does not exist, so not pushed"
     )
@@ -361,6 +365,8 @@ class Planner:
             # Only written another way ("IL" for "Illinois"): Constant Contact holds it already.
             return PlannedRecord(action=Action.UNCHANGED, reason="Already up to date", **common)
         if previous_email:
+            if ctx.profile.options.new_contact_on_email_change:
+                return self._plan_new_address(item, link, remote, common)
             return self._plan_email_change(item, link, remote, common)
         if link is None and remote is None:
             return PlannedRecord(action=Action.CREATE, item=item, **common)
@@ -442,6 +448,37 @@ class Planner:
             item=item,
             detail=detail,
             **common,
+        )
+
+    def _plan_new_address(
+        self,
+        item: dict[str, str],
+        link: LinkInfo | None,
+        remote: RemoteInfo | None,
+        common: dict[str, Any],
+    ) -> PlannedRecord:
+        """The source changed this record's email, and the profile makes a new contact for a
+        new address: the old contact stays as it is (its lists, history and consent), and
+        the record is linked to the new address's contact from now on.
+
+        Someone who unsubscribed under the old address is not added under the new one: it
+        is the same person.
+        """
+        old = common["previous_email"]
+        old_remote = self.ctx.remote.get(old)
+        gone = (old_remote is not None and old_remote.permission == Permission.UNSUBSCRIBED) or (
+            link is not None and bool(link.cc_unsubscribed)
+        )
+        common = {**common, "previous_email": "", "contact_id": remote.contact_id if remote else ""}
+        if gone:
+            reason = Reason.OLD_ADDRESS_UNSUBSCRIBED.format(old=old)
+            return PlannedRecord(action=Action.SKIP, reason=reason, **common)
+        why = f"New address (was {old}): a new contact, as the profile says; the old one stays"
+        if remote is None:
+            return PlannedRecord(action=Action.CREATE, reason=why, item=item, **common)
+        why = f"New address (was {old}): matched an existing contact by email"
+        return PlannedRecord(
+            action=Action.UPDATE, reason=why, item=item, matched_existing=True, **common
         )
 
     def _previous(self, key: str) -> Mapping[str, str] | None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.list_rules import ListRules
 from app.core.records import ContactList
 from app.core.store_types import ConnectionStatus
 from app.sync.facade.api import ContactBridgeApi
@@ -258,16 +259,20 @@ class ListsDialog(QDialog):
         service = self.service
 
         def load(cancel: CancelToken) -> list[ListRow]:
-            profiles = service.profiles.list()
+            # A profile keeps its main list in sync, and the other lists its list map
+            # names (a Salesforce campaign's, a Xero group's); names compare as CC does.
+            lists_of = {
+                p.name: {
+                    n.casefold()
+                    for n in (p.main_list, *ListRules.from_settings(p.source.settings).list_names)
+                }
+                for p in service.profiles.list()
+                if p.connection_id == conn_id
+            }
             return [
                 ListRow(
                     cl,
-                    tuple(
-                        p.name
-                        for p in profiles
-                        if p.connection_id == conn_id
-                        and p.main_list.casefold() == cl.name.casefold()  # as CC compares
-                    ),
+                    tuple(n for n, names in lists_of.items() if cl.name.casefold() in names),
                 )
                 for cl in service.lists.contact_lists(conn_id)
             ]

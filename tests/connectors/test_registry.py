@@ -25,8 +25,8 @@ def test_sentences_name_a_service_but_call_a_file_the_source():
 
 
 def test_a_service_coming_soon_says_so_in_plain_words():
-    with pytest.raises(ConfigError, match="Salesforce sources are coming soon"):
-        registry.connector("salesforce")
+    with pytest.raises(ConfigError, match="NeonCRM sources are coming soon"):
+        registry.connector("neoncrm")
     assert registry.label("neoncrm") == "NeonCRM"
 
 

@@ -35,7 +35,9 @@ DOMAIN = st.builds(
     st.sampled_from(TLDS) | LABEL,
 )
 ADDRESS = st.builds(lambda local, domain: f"{local}@{domain}", LOCAL, DOMAIN)
-PADDED = st.builds(lambda pad, text: f"{pad}{text}{pad}", st.sampled_from(["", " ", "\u00a0"]), ADDRESS)
+PADDED = st.builds(
+    lambda pad, text: f"{pad}{text}{pad}", st.sampled_from(["", " ", "\u00a0"]), ADDRESS
+)
 
 
 def same_as_full_check(text: str) -> None:

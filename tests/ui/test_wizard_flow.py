@@ -130,11 +130,11 @@ def test_unreadable_file_problem_shows_under_the_file():
 
 
 def test_sources_coming_soon_are_refused():
-    draft = ready_draft(source_kind="salesforce")
+    draft = ready_draft(source_kind="neoncrm")
     available = ", ".join(c.label for c in registry.CONNECTORS)  # every registered service
     assert available.startswith("CSV or Excel file, Xero")
     assert validate(Step.SOURCE, draft) == {
-        "source_kind": f"Salesforce is coming soon. Choose one of: {available}."
+        "source_kind": f"NeonCRM is coming soon. Choose one of: {available}."
     }
 
 

@@ -14,6 +14,7 @@ from app.sandbox.constant_contact import (
     contacts,
     custom_fields,
     emails,
+    events,
     json_import,
     list_activities,
     lists,
@@ -103,6 +104,14 @@ ROUTES = (
         "GET",
         "/v3/reports/contact_reports/{contact_id}/activity_details",
         tracking.contact_activity,
+    ),
+    Route("GET", "/v3/events", events.list_events, CAMPAIGNS),
+    Route("GET", "/v3/events/{event_id}", events.get_event, CAMPAIGNS),
+    Route(
+        "GET",
+        "/v3/events/{event_id}/tracks/{track_id}/registrations",
+        events.registrations,
+        CAMPAIGNS,
     ),
 )
 

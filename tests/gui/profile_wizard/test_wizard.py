@@ -294,19 +294,15 @@ def test_source_page_says_what_is_wrong(qtbot, make_wizard, service, contacts_cs
     assert next_button(wizard).isEnabled()
 
 
-def test_files_and_xero_are_available_now(make_wizard):
+def test_every_service_is_available_now(make_wizard):
     page = make_wizard().page_for(Step.SOURCE)
     assert page.kind_buttons["file"].isEnabled()
     assert page.kind_buttons["file"].isChecked()
-    assert page.kind_buttons["xero"].isEnabled()
-    assert not page.kind_buttons["xero"].text().endswith("(coming soon)")
+    for kind in ("xero", "wellnessliving", "salesforce", "neoncrm", "klaviyo"):
+        assert page.kind_buttons[kind].isEnabled()
+        assert not page.kind_buttons[kind].text().endswith("(coming soon)")
     # Klaviyo is a migration's destination: Constant Contact is moved into it.
-    assert page.kind_buttons["klaviyo"].isEnabled()
     assert page.kind_buttons["klaviyo"].text() == "Constant Contact → Klaviyo"
-    for kind in ("salesforce",):
-        button = page.kind_buttons[kind]
-        assert not button.isEnabled()
-        assert button.text().endswith("(coming soon)")
 
 
 def test_browse_uses_the_chosen_file(qtbot, make_wizard, contacts_csv):

@@ -31,6 +31,7 @@ from app.ui.profile_wizard.widgets import (
     set_error,
     warning_label,
 )
+from app.ui.service_views import views
 
 # Groups whose fields are not sent when an option is off: group -> (option, checkbox text).
 GATED_GROUPS = {
@@ -109,6 +110,10 @@ class MappingPage(DraftPage):
             )
         )
         self.remote_fields: list[CustomField] | None = None
+        # A service's own part of this step (``MappingSection`` of its UI package), under
+        # the fields: Salesforce maps event registrants' details to its own fields there.
+        self.service_section: QWidget | None = None
+        self._section_kind = ""
         self._fields_for: int | None = None
         self._fields_task: Task | None = None
         self._create_task: Task | None = None
@@ -140,9 +145,26 @@ class MappingPage(DraftPage):
         return self.tr("Field mapping")
 
     def initializePage(self) -> None:
+        self._take_service_section()
         self._rebuild()
+        if self.service_section is not None:
+            self.service_section.load()  # type: ignore[attr-defined]
         if self.draft.connection_id != self._fields_for:
             self.load_custom_fields()
+
+    def _take_service_section(self) -> None:
+        """The source's own section of this step, made again when the source kind changed."""
+        kind = self.draft.source_kind
+        if kind == self._section_kind:
+            return
+        if self.service_section is not None:
+            self.service_section.setParent(None)
+            self.service_section.deleteLater()
+        self.service_section, self._section_kind = None, kind
+        found = views(kind)
+        section = getattr(found.module, "MappingSection", None) if found and found.module else None
+        if section is not None:
+            self.service_section = section(self.ctx, None)
 
     # -- the account's custom fields ---------------------------------------------------------
 
@@ -287,6 +309,9 @@ class MappingPage(DraftPage):
                 QWidget.setTabOrder(previous, combo)
             previous = combo
         grid.addWidget(self.add_error_label("custom_fields", self.custom_edit), row, 0, 1, 4)
+        if self.service_section is not None:  # kept across rebuilds: moved, not remade
+            row += 1
+            grid.addWidget(self.service_section, row, 0, 1, 2)  # under the fields and columns
         grid.setRowStretch(row + 1, 1)
         old = self.scroll.takeWidget()
         self.scroll.setWidget(container)

@@ -121,7 +121,8 @@ class SourcePage(DraftPage):
             box.setWidget(panel)
             box.setWidgetResizable(True)
             box.setFrameShape(QFrame.Shape.NoFrame)
-            box.setMinimumHeight(min(panel.sizeHint().height(), 240))
+            # (a laptop's wizard has no room for more beside the preview: more would overlap)
+            box.setMinimumHeight(min(panel.sizeHint().height(), 200))
             box.setVisible(False)
             layout.addWidget(box, 1)
             self.panels[found.connector.kind] = panel

@@ -1,0 +1,196 @@
+"""A Salesforce profile's sync killed outright (power cut, kill -9) resumes from its checkpoint.
+
+The CLI runs in a child process against emulators this test owns (Constant Contact and the
+practice Salesforce org), so they outlive the kill and finish what they had accepted, as the
+real services would: an import Constant Contact took, or records Salesforce was creating
+when the answer never came back. The next sync finishes the same run, sending nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from app.connectors.salesforce import connector as sf_connector
+from app.connectors.salesforce.endpoints import LOGIN_URL_ENV
+from app.core.profiles import SourceSpec
+from app.sandbox.constant_contact import ConstantContactEmulator
+from app.sandbox.salesforce import SalesforceEmulator, seed_samples
+from tests.connectors.salesforce.test_sf_sync_sandbox import members
+
+ROOT = Path(__file__).resolve().parents[3]
+POLL_KEY = "GET /v3/activities/{activity_id}"
+IMPORT_KEY = "POST /v3/activities/contacts_json_import"
+CREATE_KEY = "POST /services/data/vXX.X/composite/sobjects"
+LEADS_PROFILE = "Walk-ins → Salesforce leads"
+WALK_INS = [f"walk.in{i}@example.com" for i in range(5)]
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[tuple[ConstantContactEmulator, SalesforceEmulator]]:
+    cc = ConstantContactEmulator(tmp_path / "cc.sqlite3", enforce_limits=False)
+    sf = SalesforceEmulator(tmp_path / "sf.sqlite3", enforce_limits=False)
+    seed_samples(sf)
+    cc.start()
+    sf.start()
+    try:
+        yield cc, sf
+    finally:
+        cc.stop()
+        sf.stop()
+
+
+def environment(home: Path, cc: ConstantContactEmulator, sf: SalesforceEmulator) -> dict[str, str]:
+    return dict(
+        os.environ,
+        CONTACTBRIDGE_HOME=str(home),
+        CONTACTBRIDGE_CC_API_URL=cc.api_url,
+        CONTACTBRIDGE_CC_AUTH_URL=cc.auth_url,
+        **{LOGIN_URL_ENV: sf.login_url},
+    )
+
+
+def sync_process(env: dict[str, str], profile: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--sandbox", "sync", profile, "--json"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def wait_until(condition, timeout: float, proc: subprocess.Popen[str]) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            pytest.fail(f"the sync ended before the condition held:\n{out}\n{err}")
+        if time.monotonic() > deadline:
+            pytest.fail("timed out waiting for the sync")
+        time.sleep(0.02)  # polling a condition, not waiting for a guessed duration
+
+
+def kill(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def finish(env: dict[str, str], profile: str) -> dict:  # type: ignore[type-arg]
+    again = sync_process(env, profile)
+    out, err = again.communicate(timeout=180)
+    assert again.returncode == 0, err
+    data: dict = json.loads(out)  # type: ignore[type-arg]
+    counts = data["counts"]
+    assert (
+        sum(counts[k] for k in ("created", "updated", "unchanged", "skipped", "failed"))
+        == (counts["total"])
+    )
+    return data
+
+
+def test_killed_mid_import_to_constant_contact_resumes_without_duplicates(tmp_path, services):
+    cc, sf = services
+    env = environment(tmp_path / "home", cc, sf)
+    cc.runner.delay = 2.0  # the import is still in flight when the process dies
+    proc = sync_process(env, sf_connector.SAMPLE_PROFILE)
+    try:
+        wait_until(lambda: cc.request_counts().get(POLL_KEY, 0) >= 1, 90, proc)
+        sent = cc.request_counts().get(IMPORT_KEY, 0)
+        assert sent >= 1
+        kill(proc)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    cc.runner.delay = 0.0
+
+    data = finish(env, sf_connector.SAMPLE_PROFILE)
+
+    assert data["status"] == "completed" and data["run_id"] == 1  # the killed run, finished
+    assert cc.request_counts().get(IMPORT_KEY) == sent  # the accepted imports not resent
+    with cc.state.tx() as conn:
+        emails = [r[0] for r in conn.execute("SELECT email_lower FROM contacts").fetchall()]
+    assert [e for e, n in Counter(emails).items() if n > 1] == []
+    expected = members(sf, "Spring Wholesale Newsletter") | members(sf, "Holiday Gift Box Launch")
+    assert {e.lower() for e in cc.contacts_on_list("Newsletter")} == expected
+    assert data["counts"]["created"] == len(expected)
+
+
+def leads_profile(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """A Lead profile that brings Constant Contact's walk-ins into Salesforce, saved in the
+    sandbox the child will open."""
+    from app.sync.bootstrap import open_service
+
+    for key, value in env.items():
+        if key.startswith("CONTACTBRIDGE_"):
+            monkeypatch.setenv(key, value)
+    handle = open_service(sandbox=True, home=home, enforce_limits=False)
+    try:
+        service = handle.service
+        sample = service.profiles.named(sf_connector.SAMPLE_PROFILE)
+        settings = {"connection_id": sample.source.settings["connection_id"], "object_type": "Lead"}
+        service.profiles.save(
+            replace(
+                sample,
+                id=None,
+                name=LEADS_PROFILE,
+                main_list="Walk-ins",
+                source=SourceSpec("salesforce", settings),
+                options=replace(sample.options, import_from_cc=True),
+            )
+        )
+    finally:
+        handle.close()
+
+
+def test_killed_while_salesforce_creates_records_resumes_without_making_them_twice(
+    tmp_path, services, monkeypatch
+):
+    cc, sf = services
+    home = tmp_path / "home"
+    env = environment(home, cc, sf)
+    leads_profile(env, monkeypatch, home)
+    for i, email in enumerate(WALK_INS):
+        cc.seed_contact(email, "Walk", f"In{i}", list_names=["Walk-ins"])
+    reads = "GET /services/data/vXX.X/query"
+    proc = sync_process(env, LEADS_PROFILE)
+    try:
+        # Once it reads the leads, slow Salesforce down: the creates come later, and are
+        # still being made when the process dies without their answer.
+        wait_until(lambda: sf.request_counts().get(reads, 0) >= 1, 90, proc)
+        sf.faults.latency_ms = 1500
+        wait_until(lambda: sf.request_counts().get(CREATE_KEY, 0) >= 1, 120, proc)
+        kill(proc)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    made = lambda: {(x.get("Email") or "").lower() for x in sf.records("Lead")}  # noqa: E731
+    deadline = time.monotonic() + 30
+    while not set(WALK_INS) <= made() and time.monotonic() < deadline:
+        time.sleep(0.05)  # Salesforce finishes the create it had taken
+    assert set(WALK_INS) <= made()
+    sf.faults.latency_ms = 0
+
+    data = finish(env, LEADS_PROFILE)
+
+    assert data["status"] == "completed" and data["run_id"] == 1
+    leads = Counter((x.get("Email") or "").lower() for x in sf.records("Lead"))
+    assert all(leads[email] == 1 for email in WALK_INS)  # recovered, not created again
+    assert sf.request_counts().get(CREATE_KEY) == 1
