@@ -19,7 +19,7 @@ from app.sandbox.constant_contact import ConstantContactEmulator, seed_sample_ev
 from app.sandbox.constant_contact import event_store as es
 from app.sandbox.constant_contact.event_samples import PAIRING, WORKSHOP
 from tests.contract.test_cc_emulator_contract import Checked
-from tests.sandbox.cc_support import FakeClock
+from tests.sandbox.fake_clock import FakeClock
 
 pytestmark = pytest.mark.contract
 NOWHERE = "00000000-0000-4000-8000-000000000000"
