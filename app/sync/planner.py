@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from app.core.email_address import NOT_VALID, check_email, email_key
@@ -30,6 +31,10 @@ OUTCOME_OF = ACTION_OUTCOME
 # Read once: an enum member costs a lookup each time it is named, and the planner names
 # these for every record.
 _SKIP, _UNCHANGED, _UNSUBSCRIBED = Action.SKIP, Action.UNCHANGED, Permission.UNSUBSCRIBED
+# ``_tuple(PlannedRecord, (...every field...))`` makes the same tuple as ``PlannedRecord(...)``
+# without a NamedTuple's Python-level ``__new__``: for the plans made for nearly every record.
+_tuple = tuple.__new__
+_second = itemgetter(1)  # the plan of a (record, plan) pair
 
 
 class Reason:
@@ -191,8 +196,7 @@ class Planner:
         self._waiting: dict[str, list[_Read]] = {}  # owner key -> records waiting for its plan
 
     def plan_all(self, records: Iterable[SourceRecord]) -> Iterator[PlannedRecord]:
-        for _, planned in self.plan_records(records):
-            yield planned
+        return map(_second, self.plan_records(records))
 
     def plan_records(
         self, records: Iterable[SourceRecord]
@@ -263,7 +267,7 @@ class Planner:
         if first_row != row:
             reason = Reason.DUPLICATE.format(row=first_row)
             return skip(record, email, reason, name, source_id)
-        return _Read(record, email, checked.warning, name, source_id)
+        return _tuple(_Read, (record, email, checked.warning, name, source_id))
 
     def _match(self, read: _Read, wait: bool = False) -> PlannedRecord | None:
         """Match the record to Constant Contact and plan it; None when ``wait`` and it must
@@ -324,22 +328,26 @@ class Planner:
         listed = remote is None or remote.on_main_list or (link and link.origin == "import")
         if link is not None and link.fingerprint == fp and listed:
             # Every field by position: made for nearly every record of a re-sync.
-            return PlannedRecord(
-                row,
-                key,
-                email,
-                _UNCHANGED,
-                "Already up to date",
-                None,
-                fp,
-                contact_id,
-                False,
-                previous_email,
-                warnings,
-                state,
-                "",
-                name,
-                source_id,
+            return _tuple(
+                PlannedRecord,
+                (
+                    row,
+                    key,
+                    email,
+                    _UNCHANGED,
+                    "Already up to date",
+                    None,
+                    fp,
+                    contact_id,
+                    False,
+                    previous_email,
+                    warnings,
+                    state,
+                    "",
+                    name,
+                    source_id,
+                    (),
+                ),
             )
         common: dict[str, Any] = {
             "row": row,
@@ -395,8 +403,26 @@ class Planner:
         record: SourceRecord, email: str, reason: str, name: str, source_id: str
     ) -> PlannedRecord:
         row, key = record.row, record.key
-        return PlannedRecord(
-            row, key, email, _SKIP, reason, None, "", "", False, "", (), None, "", name, source_id
+        return _tuple(
+            PlannedRecord,
+            (
+                row,
+                key,
+                email,
+                _SKIP,
+                reason,
+                None,
+                "",
+                "",
+                False,
+                "",
+                (),
+                None,
+                "",
+                name,
+                source_id,
+                (),
+            ),
         )
 
     def name_of(self, record: SourceRecord) -> str:
