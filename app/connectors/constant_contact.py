@@ -521,6 +521,22 @@ class ConstantContactClient:
             activity_id = self._started(data, len(chunk))
         return activity_id
 
+    def delete_contacts(self, contact_ids: Sequence[str]) -> str:
+        """Delete the contacts (they leave every list) with the contact_delete activity,
+        500 per activity; the last activity id, or "" for no contacts.
+
+        Deleting a contact deleted already changes nothing, so a repeat is safe. An id the
+        account has no contact for is named in the activity's errors (``deletion_errors``).
+        """
+        activity_id = ""
+        for start in range(0, len(contact_ids), MAX_CONTACT_IDS):
+            chunk = list(contact_ids[start : start + MAX_CONTACT_IDS])
+            data = self.api.post(
+                "/activities/contact_delete", json={"contact_ids": chunk}, idempotent=True
+            )
+            activity_id = self._started(data, len(chunk))
+        return activity_id
+
     # -- helpers ----------------------------------------------------------------------------
 
     def _pages(
@@ -637,6 +653,22 @@ def to_activity(data: Mapping[str, Any]) -> ActivityStatus:
         completed_at=_parse_time(data.get("completed_at")),
         started_at=_parse_time(data.get("started_at") or data.get("created_at")),
     )
+
+
+def deletion_errors(status: ActivityStatus, contact_ids: Sequence[str]) -> dict[str, str]:
+    """What a contact_delete activity said of each of ``contact_ids`` it could not delete,
+    in plain words, by contact id (its errors name the contact)."""
+    out: dict[str, str] = {}
+    for message in status.errors:
+        for contact_id in contact_ids:
+            if contact_id and contact_id in message:
+                out[contact_id] = (
+                    "Constant Contact has no contact with this ID any more, so it could not "
+                    "delete it (it may have been removed for good)"
+                    if "not found" in message.lower()
+                    else f"Constant Contact could not delete this contact: {message}"
+                )
+    return out
 
 
 def _to_list(data: Mapping[str, Any]) -> ContactList:

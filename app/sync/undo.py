@@ -22,6 +22,7 @@ from functools import partial
 from typing import Any
 
 from app.connectors.base import ActivityStatus, WritableSource
+from app.connectors.constant_contact import deletion_errors
 from app.connectors.registry import source_words
 from app.core.errors import AppError, Cancelled, ConfigError, QuotaExceeded
 from app.core.outcomes import RESUMABLE, Outcome, RunStatus
@@ -363,7 +364,11 @@ class Undo:
                 lambda t: self._memberships(t, list_id, cc.add_list_memberships),
             ),
             ("other_lists", "Putting the other lists back", self._other_lists),
-            ("delete", "Deleting contacts the sync created", lambda t: self._each(t, self._delete)),
+            (
+                "delete",
+                "Deleting contacts the sync created",
+                lambda t: self._deletes(t, cp, undo_id),
+            ),
             (
                 "source_restore",
                 f"Putting values back in {self.source_name}",
@@ -423,9 +428,6 @@ class Undo:
     def _email_back(self, s: Step) -> None:
         self.d.cc.update_contact_email(s.contact_id, s.email_back)
 
-    def _delete(self, s: Step) -> None:
-        self.d.cc.delete_contact(s.contact_id)
-
     def _clear(self, s: Step) -> None:
         self.d.cc.clear_contact_fields(s.contact_id, s.clear)
 
@@ -471,6 +473,35 @@ class Undo:
             )
             for i, why in refused.items():
                 batch[i].outcome, batch[i].reason = "failed", why
+
+    def _deletes(self, steps: Sequence[Step], cp: dict[str, Any], undo_id: int) -> None:
+        """Delete the contacts the sync created, 500 per contact_delete activity; a contact
+        the activity could not delete fails with its reason, the others are done.
+
+        Each activity goes in the checkpoint before it is waited on, so a resumed undo
+        waits for it rather than starting another; one started but not recorded (a crash
+        in between) is started again, which changes nothing: a deleted contact stays so.
+        """
+        started: dict[str, str] = cp.setdefault("deletes", {})
+        done = 0
+        for n, batch in enumerate(batched(steps, LIST_BATCH)):
+            self.cancel.raise_if_cancelled()
+            ids = [st.contact_id for st in batch]
+
+            def start(ids: list[str] = ids, key: str = str(n)) -> str:
+                if key not in started:
+                    started[key] = self.d.cc.delete_contacts(ids)
+                    self.d.runs.save_checkpoint(undo_id, cp)  # before waiting: never twice
+                return started[key]
+
+            status = self._activity(batch, start, "Constant Contact could not delete this contact")
+            if status is not None:
+                refused = deletion_errors(status, ids)
+                for st in batch:
+                    if st.contact_id in refused:
+                        st.outcome, st.reason = "failed", refused[st.contact_id]
+            done += len(batch)
+            self.reporter.advance(done, len(steps), f"{done:,} / {len(steps):,}")
 
     def _memberships(
         self, steps: Sequence[Step], list_id: str, act: Callable[[list[str], list[str]], str]

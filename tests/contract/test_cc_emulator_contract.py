@@ -271,6 +271,39 @@ def test_membership_activities(call: Checked) -> None:
     )
 
 
+def test_contact_delete_activity(call: Checked) -> None:
+    """Delete Contacts in Bulk: by contact ids or list ids, each answered with an activity
+    whose status the spec describes; more than 500 ids, or none, is a 400."""
+    call.emulator.create_list("Members")
+    kept = call.emulator.seed_contact("kept@example.com", list_names=["Members"])
+    gone = call.emulator.seed_contact("gone@example.com")
+    unknown = "00000000-0000-4000-8000-000000000000"
+    started = call("POST", "/activities/contact_delete", 201, json={"contact_ids": [gone, unknown]})
+    assert started["state"] == "initialized"
+    assert call.emulator.wait_for_activities()
+    done = call("GET", f"/activities/{started['activity_id']}", 200)
+    assert done["state"] == "completed"
+    assert done["status"] == {"items_total_count": 2, "items_completed_count": 1}
+    assert done["activity_errors"] == [f"Contact {unknown} was not found."]
+    assert call("GET", f"/contacts/{gone}", 200)["deleted_at"]  # a soft delete, as DELETE's
+    by_list = call(
+        "POST",
+        "/activities/contact_delete",
+        201,
+        json={"list_ids": [call.emulator.list_id("Members")]},
+    )
+    assert call.emulator.wait_for_activities()
+    assert call("GET", f"/activities/{by_list['activity_id']}", 200)["status"]["list_count"] == 1
+    assert call("GET", f"/contacts/{kept}", 200)["deleted_at"]
+
+    too_many = {"contact_ids": [unknown] * 501}
+    call("POST", "/activities/contact_delete", 400, json=too_many, invalid=True)
+    call("POST", "/activities/contact_delete", 400, json={})
+    call("POST", "/activities/contact_delete", 400, json={"contact_ids": []})
+    both = {"contact_ids": [gone], "list_ids": [call.emulator.list_id("Members")]}
+    call("POST", "/activities/contact_delete", 400, json=both)
+
+
 def test_error_statuses_are_declared(call: Checked) -> None:
     call("GET", "/contacts", 401, headers={})
     call(

@@ -10,6 +10,7 @@ from werkzeug.routing import Map, Rule
 from app.sandbox.constant_contact import (
     activities,
     campaign_reports,
+    contact_delete,
     contact_query,
     contacts,
     custom_fields,
@@ -65,6 +66,7 @@ ROUTES = (
     Route("POST", "/v3/activities/contacts_json_import", json_import.start_import),
     Route("POST", "/v3/activities/add_list_memberships", list_activities.add_memberships),
     Route("POST", "/v3/activities/remove_list_memberships", list_activities.remove_memberships),
+    Route("POST", "/v3/activities/contact_delete", contact_delete.start_delete),
     Route("GET", "/v3/emails", emails.list_emails, CAMPAIGNS),
     Route("GET", "/v3/emails/{campaign_id}", emails.get_email, CAMPAIGNS),
     Route(
@@ -120,6 +122,7 @@ PROCESSORS = {
     "add_list_memberships": list_activities.process_add,
     "remove_list_memberships": list_activities.process_remove,
     "list_delete": list_activities.process_list_delete,
+    "contact_delete": contact_delete.process_delete,
 }
 
 
