@@ -82,9 +82,11 @@ def test_activities_sent_later_queue_behind_the_work_left():
 def test_few_looks_and_none_long_after_the_end(sizes, spi):
     """At any pace: one look to learn it, one at the end it predicts, and while the work
     runs past the longest gap, one per gap; the look that sees the end is never later than
-    one gap (or a tenth of the wait) after it."""
+    one gap (or a tenth of the wait) after it. A small activity is looked at after the
+    start-up overhead (to be seen at once); when the work is slow, that look finds nothing
+    done yet and learns no pace, so it may cost one look more (23 items at 10 a second)."""
     run = simulate(sizes, spi)
-    assert run.looks <= 2 + math.ceil(run.done_at / B.max_delay)
+    assert run.looks <= 3 + math.ceil(run.done_at / B.max_delay)
     assert run.seen_done_at <= max(run.done_at * B.slack, run.done_at + B.max_delay, B.min_delay)
     assert run.seen_done_at - run.done_at <= max(B.probe_delay, B.max_delay)
 
