@@ -21,7 +21,6 @@ from app.ui.main_window import MainWindow
 from app.ui.services.neoncrm.window import NeonWindow
 
 Shoot = Callable[..., Path]
-SIZE = (1000, 700)
 ACCOUNT = "Mendez"  # a sample account the sync pushes to the Newsletter
 
 
@@ -44,7 +43,6 @@ def shoot_neoncrm(service: ContactBridgeService, window: MainWindow, shoot: Shoo
     action.trigger()
     neon = window.dialog
     assert isinstance(neon, NeonWindow)
-    neon.resize(*SIZE)
     try:
         _settings(neon, shoot)
         _add_accounts(neon, shoot)
