@@ -387,8 +387,9 @@ class SourcePage(DraftPage):
         look = d.file_preview if d.is_file else None
         if d.columns and service and d.is_destination:  # a migration: what it will move
             self.preview_caption.setText(
-                self.tr("The first {rows} contacts to move to {service}, with {columns} columns:")
-                .format(rows=len(d.preview_rows), columns=len(d.columns), service=service)
+                self.tr(
+                    "The first {rows} contacts to move to {service}, with {columns} columns:"
+                ).format(rows=len(d.preview_rows), columns=len(d.columns), service=service)
             )
         elif d.columns and service:
             self.preview_caption.setText(
