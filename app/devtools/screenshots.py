@@ -23,7 +23,9 @@ from app.connectors.xero.connector import SAMPLE_LIST as XERO_LIST_NAME
 from app.connectors.xero.connector import SAMPLE_PROFILE as XERO_PROFILE_NAME
 from app.core.errors import NeedsReconnect
 from app.core.outcomes import Outcome
+from app.devtools.klaviyo_screenshots import shoot_klaviyo
 from app.devtools.list_screenshots import shoot_managers
+from app.devtools.neoncrm_screenshots import shoot_neoncrm
 from app.devtools.salesforce_screenshots import shoot_salesforce
 from app.devtools.screenshots_files import shoot_missing_file, shoot_unreadable_rows
 from app.devtools.stats_screenshots import shoot_stats
@@ -146,6 +148,8 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
         _shoot_xero_source(service, window, shoot)
         _shoot_source_panel(service, window, shoot, "wellnessliving", WL_PROFILE)
         shoot_salesforce(service, window, shoot)
+        shoot_neoncrm(service, window, shoot)
+        shoot_klaviyo(service, window, shoot)
         shoot_managers(service, emulator, shoot)
         _shoot_waiting(window, emulator, shoot)
         sample = getattr(handle, "sample_csv", None)

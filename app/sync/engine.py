@@ -215,7 +215,8 @@ class PushEngine:
         message = summary_text(tallies, dry_run, source_words(far_side(profile)))
         if cp.get("optouts_only"):
             cp["scope_note"] = OPTOUTS_ONLY_NOTE
-        for note in ("guard_note", "source_note", "scope_note", "activity_note"):
+        # The activity note (a service's, or a migration's) comes with the destination's.
+        for note in ("guard_note", "source_note", "scope_note"):
             if cp.get(note):
                 message += ". " + cp[note]
         for note in engine_destination.notes(cp):

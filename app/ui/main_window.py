@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.connectors.registry import describe_source
+from app.connectors.registry import describe_source, label
 from app.core.errors import AppError, NeedsConfirmation
 from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
@@ -318,10 +318,15 @@ class MainWindow(
         else:
             p = ov.profile
             self.profile_title.setText(p.name)
+            into = (  # a migration's destination is another service, not a list
+                tr("Constant Contact list “%1”").replace("%1", p.main_list)
+                if p.into_constant_contact
+                else label(p.destination.kind)
+            )
             subtitle = (
-                tr("%1 → Constant Contact list “%2” · %3")
+                tr("%1 → %2 · %3")
                 .replace("%1", describe_source(p.source))
-                .replace("%2", p.main_list)
+                .replace("%2", into)
                 .replace("%3", schedule_words(p, synced=pid in self._synced))
             )
             if ov.last_dry_run is not None:  # apart from the last sync, which it never hides

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from app.connectors.registry import describe_source
+from app.connectors.registry import describe_source, label
 from app.core.outcomes import RunSummary
 from app.sync.due import schedule_words
 from app.sync.facade.values import ProfileOverview
@@ -65,7 +65,10 @@ def profile_rows(
                 profile_id=p.id,
                 name=p.name,
                 source=describe_source(p.source),
-                main_list=p.main_list,
+                # A migration fills no list: it says where its contacts go instead.
+                main_list=p.main_list
+                if p.into_constant_contact
+                else tr("(into %1)").replace("%1", label(p.destination.kind)),
                 schedule=schedule_words(
                     p,
                     synced=(p.id in synced)

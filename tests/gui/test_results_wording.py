@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from app.core.outcomes import Outcome, RecordResult, RunCounts, RunStatus, RunSummary
 from app.core.vocabulary import FAILED_SUBSCRIPTION_REASON, RunTallies
 from app.ui.results.results_model import RunResultsModel
+from app.ui.theme import Tone
 
 pytestmark = pytest.mark.gui
 
@@ -184,3 +185,33 @@ def test_dry_run_tiles_and_tab(view):
     assert view.tiles["to_source.created"].caption.text() == "Would create in Xero"
     assert view.tabs.tabText(0) == "Plan (6)"
     assert view.banner.title.text() == ("Dry run — nothing was changed in Constant Contact or Xero")
+
+
+def test_a_migration_out_of_constant_contact_says_only_where_its_records_went(view):
+    rows = (
+        RecordResult(
+            1, "k1", "ada@example.com", Outcome.CREATED, direction="import", action="import_create"
+        ),
+        RecordResult(
+            2, "k2", "alan@example.com", Outcome.CREATED, direction="import", action="import_create"
+        ),
+    )
+    sentence = "Created in Klaviyo: 2"
+    summary = RunSummary(
+        1,
+        "Constant Contact → Klaviyo migration",
+        RunStatus.COMPLETED,
+        RunCounts.of(r.outcome for r in rows),
+        message=f"{sentence}. Created 1 list in Klaviyo: “Newsletter”",
+        extra=RunTallies.of(rows).as_extra(),
+        source_name="Klaviyo",
+    )
+    view.show_run(summary, rows)
+    # Nothing went to Constant Contact: no "0 to Constant Contact", no "either side".
+    assert view.totals.text().startswith("2 records from “Constant Contact → Klaviyo migration”")
+    assert view.banner.title.text() == "Sync finished — Klaviyo is up to date"
+    assert view.banner.tone is Tone.SUCCESS  # its notes say what else it did: no warning
+    assert view.banner.body.text() == (
+        "Created 1 list in Klaviyo: “Newsletter”. Next time, only what changed in Constant "
+        "Contact is sent."
+    )

@@ -412,7 +412,7 @@ class ResultsView(QWidget):
         when = when_words(summary.started_at)
         took = seconds_words(summary.seconds_taken())  # the time it ran, stops left out
         sides = ""
-        if tallies.two_way:
+        if tallies.two_way and not _one_way_out(tallies):
             sides = " (%1)".replace(
                 "%1",
                 ", ".join(
@@ -565,6 +565,12 @@ class ResultsView(QWidget):
                 tr("Sync finished — %n record(s) failed", n=failed),
                 _joined(note, tr("See the Error report tab for the reason of each one.")),
             )
+        elif _one_way_out(tallies):  # a migration: its notes say what else it did
+            self.banner.show_message(
+                Tone.SUCCESS,
+                tr("Sync finished — %1 is up to date").replace("%1", source or tr("the source")),
+                _joined(note, tr("Next time, only what changed in Constant Contact is sent.")),
+            )
         elif tallies.two_way:
             self.banner.show_message(
                 Tone.WARNING if note else Tone.SUCCESS,
@@ -579,6 +585,11 @@ class ResultsView(QWidget):
                 tr("Sync finished — your list in Constant Contact is up to date"),
                 _joined(note, tr("Next time, only new and changed contacts are sent.")),
             )
+
+
+def _one_way_out(tallies: RunTallies) -> bool:
+    """Records only went out of Constant Contact (a migration to another service)."""
+    return tallies.two_way and not tallies.to_constant_contact.total
 
 
 def _joined(note: str, text: str) -> str:

@@ -385,7 +385,13 @@ class SourcePage(DraftPage):
         self.preview_model.set_rows(d.columns, d.preview_rows, d.preview_row_numbers)
         service = "" if d.is_file else registry.label(d.source_kind)
         look = d.file_preview if d.is_file else None
-        if d.columns and service:
+        if d.columns and service and d.is_destination:  # a migration: what it will move
+            self.preview_caption.setText(
+                self.tr(
+                    "The first {rows} contacts to move to {service}, with {columns} columns:"
+                ).format(rows=len(d.preview_rows), columns=len(d.columns), service=service)
+            )
+        elif d.columns and service:
             self.preview_caption.setText(
                 self.tr("The first {rows} contacts from {service}, with {columns} columns:").format(
                     rows=len(d.preview_rows), columns=len(d.columns), service=service

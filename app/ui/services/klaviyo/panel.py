@@ -139,8 +139,10 @@ class KlaviyoMigrationPanel(QWidget):
         self.cc_label.setAccessibleName(self.tr("Constant Contact account to move"))
         self.cc_label.setWordWrap(True)
         layout.addWidget(self.cc_label)
-        layout.addWidget(QLabel(self.tr("Constant Contact &lists to bring:"), self))
+        lists_label = QLabel(self.tr("Constant Contact &lists to bring:"), self)
+        layout.addWidget(lists_label)
         self.lists_widget = QListWidget(self)
+        lists_label.setBuddy(self.lists_widget)  # else the "&" shows
         self.lists_widget.setAccessibleName(self.tr("Constant Contact lists to bring"))
         self.lists_widget.setMaximumHeight(120)
         layout.addWidget(self.lists_widget)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWizard
 
 from app.connectors import constant_contact as cc_client
 from app.connectors.http import RateLimiter
@@ -72,6 +72,11 @@ def test_a_migration_is_set_up_in_the_panel_saved_and_synced(qtbot, sandbox):
     names = [panel.lists_widget.item(i).text() for i in range(panel.lists_widget.count())]
     assert any(n.startswith("Regulars") for n in names)
     assert source.preview_model.rowCount() >= 2
+    assert source.preview_caption.text().startswith("The first ")
+    assert "contacts to move to Klaviyo, with " in source.preview_caption.text()
+    # The label of the lists is a mnemonic for them, not a "&" on show.
+    (label,) = [w for w in panel.findChildren(QLabel) if "lists to bring:" in w.text()]
+    assert label.buddy() is panel.lists_widget
 
     # Bring one list; unsubscribes become unsubscribes; the company goes as a property.
     row = next(i for i, n in enumerate(names) if n.startswith("Regulars"))
