@@ -160,6 +160,9 @@ class Connector:
         open_destination: for a service Constant Contact's contacts can be copied into (a
             migration profile's destination): the destination a profile writes to, from
             the profile's destination settings. None: the service is only a source.
+        local_settings: the connection settings that hold what this computer keeps about
+            the service's records (NeonCRM's linked lists, its accounts' last pushes);
+            disconnecting forgets them. The service's records themselves are never touched.
     """
 
     kind: str
@@ -179,6 +182,7 @@ class Connector:
     opt_out_note: str = ""
     sandbox: SandboxSpec = field(default_factory=SandboxSpec)
     open_destination: Callable[[ConnectorHost, OpenRequest], Destination] | None = None
+    local_settings: tuple[str, ...] = ()
 
     @property
     def is_destination(self) -> bool:

@@ -148,7 +148,7 @@ def _take(handle: ServiceHandle, shoot: _Shooter) -> list[Path]:
         _shoot_xero_source(service, window, shoot)
         _shoot_source_panel(service, window, shoot, "wellnessliving", WL_PROFILE)
         shoot_salesforce(service, window, shoot)
-        shoot_neoncrm(service, window, shoot)
+        shoot_neoncrm(service, window, shoot, emulator)
         shoot_klaviyo(service, window, shoot)
         shoot_managers(service, emulator, shoot)
         _shoot_waiting(window, emulator, shoot)

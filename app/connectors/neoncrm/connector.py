@@ -34,6 +34,7 @@ from app.connectors.neoncrm.hosts import (
     env_roots,
     root_for,
 )
+from app.connectors.neoncrm.linked_lists import LOCAL_SETTINGS
 from app.connectors.neoncrm.settings import SECRET_KEYS, NeonConnection, NeonSourceSettings
 from app.connectors.neoncrm.source import NeonSource
 from app.core.errors import ConfigError, NeedsReconnect
@@ -277,6 +278,7 @@ CONNECTOR = Connector(
     urls=lambda settings: dict(REAL_ROOTS),
     panel="app.ui.services.neoncrm",
     opt_out_note=OPT_OUT_NOTE,
+    local_settings=LOCAL_SETTINGS,
     sandbox=SandboxSpec(
         emulator="app.sandbox.neoncrm:start_sandbox",
         emulator_urls=lambda emulator: {

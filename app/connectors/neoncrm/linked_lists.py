@@ -21,6 +21,10 @@ from typing import Any
 from app.connectors.connector import ConnectorHost
 from app.core.records import ContactList
 
+# The connection settings above: what disconnecting NeonCRM forgets (the connector's
+# ``local_settings``). NeonCRM's accounts, those imports created too, stay as they are.
+LOCAL_SETTINGS = ("lists", "pushes")
+
 
 class ListStatus(StrEnum):
     ACTIVE = "Active"

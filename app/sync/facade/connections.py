@@ -134,14 +134,28 @@ class Connections:
         return self.require(conn.id)
 
     def disconnect(self, connection_id: int) -> None:
-        """Forget the token and the account's lists and contacts kept on this computer.
+        """Forget the token and the account's lists and contacts kept on this computer (for
+        another service's connection, what its screens kept: its connector's
+        ``local_settings``).
 
         Profiles, their run history and links stay, as NeonCRM keeps imported records, so
         connecting again picks up where things were. Nothing changes in Constant Contact.
         """
         self.secrets.delete_token(connection_id)
         self._rows.purge_remote_data(connection_id)
+        conn = self._rows.get(connection_id)
+        if conn is not None and conn.service != CC_SERVICE:
+            keys = self._local_settings(conn.service)
+            if keys:  # what the service's own screens kept about its records
+                self._rows.update_settings(connection_id, dict.fromkeys(keys))
         self._rows.set_status(connection_id, ConnectionStatus.DISCONNECTED)
+
+    @staticmethod
+    def _local_settings(kind: str) -> tuple[str, ...]:
+        try:
+            return registry.connector(kind).local_settings
+        except ConfigError:  # a service this version does not offer: nothing of its kept
+            return ()
 
     def cc_client(self, connection_id: int) -> ConstantContactClient:
         """A client of the connection's Constant Contact account, its token refreshed as

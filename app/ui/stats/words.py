@@ -93,7 +93,9 @@ def campaign_line(campaign: CampaignSummary) -> str:
 
 
 def person_summary(events: list[ActivityEvent]) -> str:
-    """What one person did across campaigns, in a sentence of counts."""
+    """What one person did across campaigns, in a sentence of counts ("Received 3 campaigns ·
+    opened 3 · clicked a link in 2"). Plurals are spelt out: no translation is installed to
+    turn Qt's "%n campaign(s)" into English."""
     if not events:
         return tr("No campaign activity for this email yet.")
 
@@ -102,7 +104,11 @@ def person_summary(events: list[ActivityEvent]) -> str:
 
     received = len({e.campaign_id for e in events if e.kind in ("send", "did_not_open")})
     received = max(received, len({e.campaign_id for e in events}))
-    parts = [tr("Received %n campaign(s)", n=received)]
+    parts = [
+        tr("Received 1 campaign")
+        if received == 1
+        else tr("Received %1 campaigns").replace("%1", f"{received:,}")
+    ]
     for kind, words in (
         ("open", "opened %n"),
         ("click", "clicked a link in %n"),
@@ -116,5 +122,10 @@ def person_summary(events: list[ActivityEvent]) -> str:
         first = min(optouts, key=lambda e: e.at)
         parts.append(tr("unsubscribed %1").replace("%1", event_time_words(first.at)))
     if any(e.kind == "bounce" for e in events):
-        parts.append(tr("bounced %n time(s)", n=sum(e.kind == "bounce" for e in events)))
+        bounces = sum(e.kind == "bounce" for e in events)
+        parts.append(
+            tr("bounced once")
+            if bounces == 1
+            else tr("bounced %1 times").replace("%1", str(bounces))
+        )
     return " · ".join(parts)

@@ -122,7 +122,7 @@ def test_a_person_opens_from_the_campaign_with_all_their_campaigns(qtbot, servic
     shown = person.proxy.shown_rows()
     assert shown[0].campaign_name == NEWS.name  # newest first
     assert {e.campaign_name for e in shown} == {"Spring sale", "November news", "Summer picnic"}
-    assert "Received 3 campaign(s)" in person.summary.text()
+    assert "Received 3 campaigns · opened 2" in person.summary.text()
     lines = person.history_proxy.shown_rows()  # a line a campaign, newest sent first
     assert [h.campaign_name for h in lines] == ["November news", "Spring sale", "Summer picnic"]
     spring = lines[1]

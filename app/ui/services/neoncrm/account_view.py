@@ -7,8 +7,8 @@ this account" subscribes it to the lists chosen among the Active linked lists, s
 contact details with the profile's Push Settings, or only the subscription. Someone who
 opted out in NeonCRM, or unsubscribed in Constant Contact, is never put on a list.
 
-Campaign history and statistics for the account come with the campaign statistics (a later
-version): ``CampaignSection`` is where they will show.
+Below, the account's campaigns from the campaign statistics (``account_campaigns``), read in
+the same worker, with "All activity…" opening the person view.
 """
 
 from __future__ import annotations
@@ -54,8 +54,14 @@ from app.ui.i18n import tr
 from app.ui.lists.members import PERMISSION_WORDS, refused_words
 from app.ui.lists.rows_model import RowsModel, make_table, selected_rows
 from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.services.neoncrm.account_campaigns import (
+    CampaignFacts,
+    CampaignSection,
+    campaign_facts,
+)
 from app.ui.services.neoncrm.add_accounts import account_columns
 from app.ui.services.neoncrm.context import NeonScreens
+from app.ui.stats.person import person_opener
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class AccountFacts:
     contact: ContactLists | None
     linked: tuple[LinkedList, ...]
     last_push: str
+    campaigns: CampaignFacts
 
 
 def sync_push_words(screens: NeonScreens, key: str) -> str:
@@ -89,19 +96,6 @@ def sync_push_words(screens: NeonScreens, key: str) -> str:
                     .replace("%3", reason)
                 )
     return ""
-
-
-class CampaignSection(QGroupBox):
-    """Where the account's campaign history and statistics will show (not in this version)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Constant Contact campaigns"), parent)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            hint_label(
-                tr("Campaign history and statistics will show here in a later version."), self
-            )
-        )
 
 
 class PushAccountDialog(QDialog):
@@ -215,7 +209,9 @@ class AccountsPage(QWidget):
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
         self.status.setAccessibleName(tr("Status"))
-        self.campaigns = CampaignSection(self)
+        self.campaigns = CampaignSection(
+            person_opener(screens.service, screens.tasks, screens.settings), self
+        )
         box = QGroupBox(tr("Constant Contact Lists"), self)
         inner = QVBoxLayout(box)
         inner.addWidget(self.lists_label)
@@ -300,7 +296,8 @@ class AccountsPage(QWidget):
         self._run(facts, tr("Reading the account's Constant Contact lists…"), self._show)
 
     def _facts(self, record: SourceRecord) -> AccountFacts:
-        """In a worker: the account afresh, its contact's lists, the linked lists, last push."""
+        """In a worker: the account afresh, its contact's lists, the linked lists, last push,
+        its email's campaigns."""
         screens = self.screens
         service = screens.service
         source = screens.open_source()
@@ -317,7 +314,8 @@ class AccountsPage(QWidget):
         )
         pushed = last_push(settings, fresh.key)
         words = pushed.words() if pushed else sync_push_words(screens, fresh.key)
-        return AccountFacts(fresh, contact, tuple(lists), words)
+        campaigns = campaign_facts(service, email)
+        return AccountFacts(fresh, contact, tuple(lists), words, campaigns)
 
     def _show(self, facts: AccountFacts) -> None:
         self.facts = facts
@@ -344,6 +342,7 @@ class AccountsPage(QWidget):
                 .replace("%1", names)
                 .replace("%2", tr(permission))
             )
+        self.campaigns.show_facts(facts.campaigns, name)
         self.push_label.setText(
             tr("Last push: %1").replace("%1", facts.last_push)
             if facts.last_push
