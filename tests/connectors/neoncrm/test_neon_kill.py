@@ -184,7 +184,10 @@ def test_killed_while_neoncrm_creates_accounts_resumes_without_making_them_twice
             proc.kill()
             proc.communicate()
     second.release()  # NeonCRM finishes the create it had taken
-    made = lambda: set(neon.account_ids(ORG_ID)) - before  # noqa: E731
+
+    def made() -> set[str]:
+        return set(neon.account_ids(ORG_ID)) - before
+
     deadline = time.monotonic() + 30
     while len(made()) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)  # polling the emulator's state, not a guessed duration
