@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ class FakeStats:
     events: list[ActivityEvent] = field(default_factory=list)
     next_pull: PullReport = field(default_factory=PullReport)
     pulls: int = 0
+    hold: threading.Event | None = None  # a pull waits for it before it looks at its token
     due_at: datetime | None = None
     _schedule: str = DEFAULT_SCHEDULE
 
@@ -72,6 +74,8 @@ class FakeStats:
     def pull(
         self, progress: ProgressReporter | None = None, cancel: CancelToken | None = None
     ) -> PullReport:
+        if self.hold is not None:
+            self.hold.wait(10)
         if cancel is not None:
             cancel.raise_if_cancelled()
         self.pulls += 1

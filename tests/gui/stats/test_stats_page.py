@@ -4,6 +4,7 @@ the empty state and its pull, opening a campaign, and exports read back."""
 from __future__ import annotations
 
 import csv
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -81,9 +82,11 @@ def test_no_data_says_how_to_get_it_and_the_pull_fills_the_page(qtbot, fake_serv
 
 def test_a_cancelled_pull_says_what_was_kept(qtbot, service, tasks) -> None:
     puller = StatsPuller(service, tasks)
+    service.stats.hold = threading.Event()
     with qtbot.waitSignal(puller.finished, timeout=TIMEOUT) as finished:
         puller.start()
-        puller.cancel()  # before the fake pull looks at its token: it stops at once
+        puller.cancel()
+        service.stats.hold.set()  # the fake pull looks at its token only now: it stops
     assert finished.args[0].stopped == "cancelled"
     assert not puller.is_running()
     assert service.stats.pulls == 0
