@@ -51,6 +51,18 @@ _SAVE_SENT_FP = (
     ' WHERE "profile_id" = ? AND "source_key" = ?'
 )
 
+# The unchanged push records of a run whose kept fingerprint differs from their link's.
+_UNCHANGED_FPS = (
+    'SELECT r."key", r."fingerprint", l."fingerprint" FROM "run_record" AS r'
+    ' JOIN "link" AS l ON l."profile_id" = ? AND l."source_key" = r."key"'
+    ' WHERE r."run_id" = ? AND r."direction" = \'push\' AND r."outcome" = \'unchanged\''
+    ' AND r."action" = \'unchanged\' AND r."fingerprint" != l."fingerprint"'
+)
+_SET_FP = (
+    'UPDATE "link" SET "fingerprint" = ?'
+    ' WHERE "profile_id" = ? AND "source_key" = ? AND "fingerprint" = ?'
+)
+
 _SET_STATES = (
     'INSERT INTO "link" ("profile_id", "source_key", "contact_id", "email", "fingerprint",'
     ' "synced_at", "source_opted_out", "cc_unsubscribed") VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
@@ -219,6 +231,21 @@ class LinkRepository:
         for batch in batched(params, 5 * BATCH):
             with db.atomic():
                 changed += executemany(_SAVE_SENT, batch)
+        return changed
+
+    def unchanged_fingerprints(self, profile_id: int, run_id: int) -> list[tuple[str, str, str]]:
+        """``(key, run's fingerprint, link's fingerprint)`` of the run's unchanged records
+        whose plan kept another fingerprint than their link holds."""
+        return list(db.execute_sql(_UNCHANGED_FPS, (profile_id, run_id)).fetchall())
+
+    def set_fingerprints(self, profile_id: int, rows: Iterable[tuple[str, str, str]]) -> int:
+        """``(key, new fingerprint, fingerprint it replaces)``: a link whose fingerprint is no
+        longer the one it replaces (written since) keeps its own."""
+        params = [(new, profile_id, key, old) for key, new, old in rows]
+        changed = 0
+        for batch in batched(params, 5 * BATCH):
+            with db.atomic():
+                changed += executemany(_SET_FP, batch)
         return changed
 
     def set_states(self, profile_id: int, rows: Iterable[tuple[str, str, str, str]]) -> int:

@@ -586,10 +586,12 @@ class PushEngine:
         check_blast_radius(self.d.runs, profile, run_id, cp, dry_run=dry_run, confirm=self.confirm)
 
     def _finish(self, profile: SyncProfile, run_id: int, cp: dict[str, Any], dry_run: bool) -> None:
-        """Remember opt-out states, and bring the local copy past our own imports."""
+        """Remember opt-out states and what unchanged records are made from, and bring the
+        local copy past our own imports."""
         if dry_run:
             return
         self.d.links.set_states(profile.saved_id, self.d.runs.settled_states(run_id))
+        engine_push.keep_source_digests(self, profile, run_id)
         self._catch_up(cp)
 
     # -- helpers -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from app.core.outcomes import Outcome
 from app.core.profiles import SyncProfile
 from app.core.records import Permission, RemoteContact, known_contact_id
 from app.core.store_types import Link
+from app.sync.fingerprint import item_part, source_part
 from app.sync.import_errors import ImportItem, attribute_errors
 from app.sync.planner import Action, Reason
 
@@ -244,6 +245,19 @@ def _save_links(eng: PushEngine, profile: SyncProfile, run_id: int, chunk: int) 
     links = [Link(key, cid or None, email, fp) for key, cid, email, fp in successes]
     d.links.upsert_many(profile.saved_id, links)
     d.links.save_sent_from_chunk(profile.saved_id, run_id, chunk)
+
+
+def keep_source_digests(eng: PushEngine, profile: SyncProfile, run_id: int) -> int:
+    """Give the links of a run's unchanged records the digest of the source values their
+    item is made from (``fingerprint.with_source``), where a link has none yet (kept before
+    it existed, or by an import): the next plan then knows them unchanged at a glance.
+    Only the digest is added; a link whose item differs from the plan's is left as it is."""
+    rows = [
+        (key, planned, kept)
+        for key, planned, kept in eng.d.links.unchanged_fingerprints(profile.saved_id, run_id)
+        if source_part(planned) and item_part(planned) == item_part(kept)
+    ]
+    return eng.d.links.set_fingerprints(profile.saved_id, rows) if rows else 0
 
 
 def cp_lists(eng: PushEngine, run_id: int, chunk: int) -> list[str]:

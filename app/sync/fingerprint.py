@@ -73,3 +73,26 @@ def _pieces(main_list: str, keys: list[str], quote: str) -> list[str]:
         before = f"{quote}]"
     pieces.append(f"{before}]]")
     return pieces
+
+
+# A plan's fingerprint can carry a second part: the digest of the source values the item was
+# made from (``ItemPlan.source_digest``), after a dot. A record whose source values are those
+# of its link's second part makes the item that link's first part holds, so a re-sync knows it
+# unchanged without making its item again. Fingerprints of items alone (imports, older links)
+# have no second part; everything that compares items compares the first parts.
+SOURCE_MARK = "."
+
+
+def with_source(item_fingerprint: str, source_digest: str) -> str:
+    """The fingerprint to keep: the item's, and the digest of the values it was made from."""
+    return f"{item_fingerprint}{SOURCE_MARK}{source_digest}" if source_digest else item_fingerprint
+
+
+def item_part(stored: str) -> str:
+    """The item's fingerprint within a kept one."""
+    return stored.partition(SOURCE_MARK)[0]
+
+
+def source_part(stored: str) -> str:
+    """The source values' digest within a kept one, or "" when it has none."""
+    return stored.partition(SOURCE_MARK)[2]

@@ -9,8 +9,13 @@ checking and trimming field by field would give, in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 
+import phonenumbers
+
+from app import __version__
 from app.core.derived_fields import BIRTHDAY, FULL_NAME, expand
 from app.core.fields import ADDRESS_KEYS, PHONE_KEYS
 from app.core.profiles import SyncProfile
@@ -20,6 +25,10 @@ from app.core.validation import cc_first_name, check_record_values, trim_with_no
 
 DATE_KEYS = frozenset({"birthday_month", "birthday_day", "anniversary"})
 DERIVED_KEYS = frozenset({FULL_NAME, BIRTHDAY})
+# Raise this when how an item is made from a record changes without a new app version: every
+# kept source digest then stops matching, and the next sync makes each item again.
+ITEM_RULES = 1
+_GAP = "\x1f"  # between the values a source digest covers (a value holding one is not covered)
 
 
 class ItemPlan:
@@ -32,6 +41,10 @@ class ItemPlan:
         "_keys",
         "_limits",
         "_shortest",
+        "_source",
+        "_source_columns",
+        "_source_gaps",
+        "_source_values",
         "_transform",
         "_unknown",
     )
@@ -69,6 +82,35 @@ class ItemPlan:
         plain = len(self._limits) == len(targets) and all(t == k for t, k in self._keys.items())
         self._shortest = min(self._limits.values(), default=0) if plain else 0
         self._unknown = opts.unknown_for_blank_names
+        # What an item depends on besides the record: the mapping, the options, the main list
+        # and the rules and tables that make it. A source digest starts from all of them.
+        rules = (ITEM_RULES, __version__, phonenumbers.__version__)
+        made_by = repr((*rules, profile.main_list, profile.mapping, opts))
+        self._source = hashlib.blake2b(made_by.encode(), digest_size=8)
+        columns = list(dict.fromkeys(source for source, _ in self._fields))
+        self._source_columns = columns
+        self._source_values = _values_of(columns)
+        self._source_gaps = len(columns)  # one before each value: the address comes first
+
+    def source_digest(self, values: Mapping[str, str], email: str) -> str:
+        """A digest of everything the item of a record with these values and address is made
+        from, or "" when it cannot tell (a value that is not text, or holds the gap).
+
+        Two records with one digest make one item, with no warnings if the first had none. A
+        missing value counts as a blank one: the item leaves both out.
+        """
+        try:
+            text = _GAP.join((email, *self._source_values(values)))
+        except (KeyError, TypeError):
+            try:
+                text = _GAP.join((email, *(values.get(c) or "" for c in self._source_columns)))
+            except TypeError:
+                return ""
+        if text.count(_GAP) != self._source_gaps:
+            return ""
+        digest = self._source.copy()
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def build(
         self, record: SourceRecord, email: str
@@ -124,6 +166,13 @@ class ItemPlan:
                     warnings.append(note)
             item[keys[key]] = value
         return item
+
+
+def _values_of(columns: list[str]) -> Callable[[Mapping[str, str]], Sequence[str]]:
+    """The values of these columns, in order (raises KeyError for a missing one)."""
+    if len(columns) > 1:
+        return itemgetter(*columns)
+    return lambda values: tuple(values[column] for column in columns)  # one key: no tuple
 
 
 def _has_limit(key: str) -> bool:

@@ -21,7 +21,7 @@ from app.core.store_types import ACTION_OUTCOME, RecordAction
 from app.core.tallies import FAILED_SUBSCRIPTION_REASON
 from app.core.validation import is_consent_value
 from app.sync.diff import describe_changes
-from app.sync.fingerprint import fingerprint
+from app.sync.fingerprint import fingerprint, item_part, source_part, with_source
 from app.sync.handover import Fate, Handover
 from app.sync.item_plan import ItemPlan
 
@@ -314,20 +314,58 @@ class Planner:
         if email in ctx.hard_bounced:
             return skip(record, email, Reason.HARD_BOUNCED, name, source_id)
 
+        # A record imported from a contact elsewhere in CC was never on the main list: only
+        # a change of its values (an update, which lists it) puts it there.
+        listed = remote is None or remote.on_main_list or (link and link.origin == "import")
+        # The values the item is made from, as a digest (none when the record brings notes of
+        # its own or its address goes in another form: those are warnings to give again).
+        source = (
+            "" if read.warning or record.notes else self._items.source_digest(record.values, email)
+        )
+        if (
+            source
+            and link is not None
+            and link.email == email
+            and listed
+            and source_part(link.fingerprint) == source
+        ):
+            # The values the link's item was made from: that item again, so unchanged. Every
+            # field by position: made for nearly every record of a re-sync.
+            return _tuple(
+                PlannedRecord,
+                (
+                    row,
+                    key,
+                    email,
+                    _UNCHANGED,
+                    "Already up to date",
+                    None,
+                    link.fingerprint,
+                    contact_id,
+                    False,
+                    "",
+                    (),
+                    _tidy_state(link),
+                    "",
+                    name,
+                    source_id,
+                    (),
+                ),
+            )
+
         item, warnings, refused = self._items.build(record, email)
         if read.warning:  # an IDN domain goes in its punycode form
             warnings = (read.warning, *warnings)
         if refused:
             reason = Reason.BAD_VALUES.format(problems=" ".join(refused))
             return skip(record, email, reason, name, source_id)
-        fp = fingerprint(item, self._main_list)
+        item_fp = fingerprint(item, self._main_list)
+        # Kept with the source digest only when the item came with no warnings to give again.
+        fp = item_fp if warnings else with_source(item_fp, source)
         previous_email = link.email if link and link.email and link.email != email else ""
         state = _tidy_state(link)
-        # A record imported from a contact elsewhere in CC was never on the main list: only
-        # a change of its values (an update, which lists it) puts it there.
-        listed = remote is None or remote.on_main_list or (link and link.origin == "import")
-        if link is not None and link.fingerprint == fp and listed:
-            # Every field by position: made for nearly every record of a re-sync.
+        if link is not None and item_part(link.fingerprint) == item_fp and listed:
+            # Every field by position.
             return _tuple(
                 PlannedRecord,
                 (
@@ -367,7 +405,7 @@ class Planner:
             and before is not None
             and listed
             and not previous_email
-            and link.fingerprint == fingerprint(before, self._main_list)  # same main list
+            and item_part(link.fingerprint) == fingerprint(before, self._main_list)  # same list
             and same_items(before, item)
         ):
             # Only written another way ("IL" for "Illinois"): Constant Contact holds it already.
@@ -386,7 +424,7 @@ class Planner:
                 )
             item = {"email": email}
         why = "Matched an existing contact by email" if matched else "Changed since the last sync"
-        if link is not None and link.fingerprint == fp:
+        if link is not None and item_part(link.fingerprint) == item_fp:
             why = "Put back on the main list"
         detail = self._detail(key, item, before) if link is not None else ""
         return PlannedRecord(

@@ -32,6 +32,7 @@ from app.core.mapping_suggest import suggest_mapping
 from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfile
 from app.core.transforms import CountryFormat, PhoneFormat, StateFormat
 from app.sandbox.samples import write_contacts_csv, write_sample_csv
+from app.sync.fingerprint import item_part, source_part
 from app.sync.planner import Action, LinkInfo, PlanContext, Planner, RemoteInfo
 
 HEADER = [
@@ -197,6 +198,7 @@ def after_first_push(first: list) -> tuple[dict, dict, dict]:
 
 def main(argv: list[str]) -> int:
     digest, outcomes, planned = hashlib.sha256(), Counter[tuple](), 0
+    kept = Counter[bool]()  # plans whose fingerprint carries a source digest, and not
 
     def feed(value: object) -> None:
         digest.update(json.dumps(value, ensure_ascii=False, default=str).encode() + b"\n")
@@ -205,6 +207,9 @@ def main(argv: list[str]) -> int:
         names = getattr(p, "_fields", None) or [f.name for f in dataclasses.fields(p)]  # type: ignore[arg-type]
         fields = {name: getattr(p, name) for name in names}
         fields["item"] = list(p.item.items()) if p.item is not None else None  # type: ignore[attr-defined]
+        # The item's fingerprint: whether the source digest rides with it is counted apart.
+        fields["fingerprint"] = item_part(fields["fingerprint"])
+        kept[bool(source_part(p.fingerprint))] += 1  # type: ignore[attr-defined]
         feed(fields)
         kind = re.split("[\"'0-9]", p.reason)[0][:48]  # type: ignore[attr-defined]
         outcomes[(p.action.value, kind)] += 1  # type: ignore[attr-defined]
@@ -248,6 +253,7 @@ def main(argv: list[str]) -> int:
                         item = planner.item_for(r, "x@example.com")
                         feed([planner.name_of(r), list(item.items())])
     print(f"{planned:,} records planned again; digest {digest.hexdigest()}")
+    print(f"fingerprints with a source digest: {kept[True]:,}; without: {kept[False]:,}")
     if "-v" in argv:
         for (action, reason), count in sorted(outcomes.items()):
             print(f"{count:8,}  {action:13} {reason}")
