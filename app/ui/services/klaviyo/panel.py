@@ -25,13 +25,10 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
-    QPushButton,
     QRadioButton,
     QTableWidget,
     QVBoxLayout,
@@ -46,12 +43,12 @@ from app.connectors.klaviyo.settings import (
     KlaviyoSettings,
     OptedOutAs,
 )
-from app.core.errors import AppError, Cancelled
 from app.core.records import ContactList
-from app.core.store_types import Connection, ConnectionStatus
+from app.core.store_types import Connection
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.tasks import Task
 from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.services.connect_flow import ConnectFlow, ConnectWords
 from app.ui.services.klaviyo.connection import KEY_HELP, KeyForm
 from app.ui.services.preview import Numbered, take_preview
 
@@ -61,12 +58,6 @@ if TYPE_CHECKING:
 KIND = kl_connector.KIND
 PREVIEW_ROWS = 20
 LIST_IDS = "list_ids"
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, AppError):
-        return error.message
-    return f"Klaviyo could not be reached ({error})."
 
 
 class KlaviyoMigrationPanel(QWidget):
@@ -81,8 +72,31 @@ class KlaviyoMigrationPanel(QWidget):
     def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = context
-        self._connection: Connection | None = None
-        self._connect_task: Task | None = None
+        self.connect_flow = ConnectFlow(
+            self,
+            context,
+            KIND,
+            ConnectWords(
+                name="Klaviyo",
+                expired=lambda conn: self.tr(
+                    "Klaviyo asks for “{name}”'s private API key again."
+                ).format(name=conn.account_name or conn.label),
+                connected=lambda conn: self.tr("✔ Connected to Klaviyo: {name}").format(
+                    name=conn.account_name
+                ),
+                recheck=self.tr("Check the &key again"),
+                waiting=self.tr("Checking the key with Klaviyo…"),
+                again=self.tr("Klaviyo asks for the private API key again."),
+                working=self.tr("Working with Klaviyo and Constant Contact"),
+            ),
+            on_connected=self._use_connection,
+            refresh=self._set_busy,
+            changed=self.source_changed.emit,
+            forget=lambda: self.form.forget_key(),  # the form is made in its place below
+            cancellable=False,  # checking a key is one quick call
+        )
+        self.status_label = self.connect_flow.status_label
+        self.connect_button = self.connect_flow.connect_button
         self._load_task: Task | None = None
         self.cc_lists: list[ContactList] | None = None
         self.columns: list[str] = []
@@ -105,24 +119,10 @@ class KlaviyoMigrationPanel(QWidget):
 
         # -- Klaviyo ---------------------------------------------------------------------------
         layout.addWidget(heading(self.tr("Klaviyo account"), self))
-        self.status_label = QLabel(self)
-        self.status_label.setAccessibleName(self.tr("Klaviyo connection status"))
-        self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         self.form = KeyForm(self)
         layout.addWidget(self.form)
-        row = QHBoxLayout()
-        self.connect_button = QPushButton(self.tr("Connect to &Klaviyo"), self)
-        self.connect_button.setAccessibleName(self.tr("Connect to Klaviyo"))
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumWidth(160)
-        self.busy_bar.setAccessibleName(self.tr("Working with Klaviyo and Constant Contact"))
-        self.busy_bar.setVisible(False)
-        row.addWidget(self.connect_button)
-        row.addWidget(self.busy_bar)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(self.connect_flow.row)
         how = (
             self.tr(
                 "Sandbox mode: the sample account's key is filled in, and ContactBridge "
@@ -249,14 +249,12 @@ class KlaviyoMigrationPanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._connect_task is not None or self._load_task is not None
+        return self.connect_flow.connecting or self._load_task is not None
 
     def problems(self) -> dict[str, str]:
-        if self._connect_task is not None:
-            return {"source_connection": self.tr("Finish connecting to Klaviyo first.")}
-        conn = self._connection
-        if conn is not None and conn.status != ConnectionStatus.CONNECTED:
-            return {"source_connection": self.tr("Klaviyo asks for the private API key again.")}
+        found = self.connect_flow.problems()
+        if found:
+            return found
         if self._load_task is not None:
             return {"source_connection": self.tr("Reading your Constant Contact lists…")}
         return {}
@@ -286,86 +284,35 @@ class KlaviyoMigrationPanel(QWidget):
             found = self.ctx.service.connections.default_connection()
             d.connection_id = found.id if found is not None else None
         self._show_cc()
-        connections = self.ctx.service.connections.connections_of(KIND)
-        conn = next((c for c in connections if c.id == saved.get("connection_id")), None)
-        if conn is None:
-            conn = next(
-                (c for c in connections if c.status == ConnectionStatus.CONNECTED),
-                connections[0] if connections else None,
-            )
+        conn = self.connect_flow.saved()
         self.form.fill(conn, self.ctx.service.sandbox)
         self._use_connection(conn)
         self.load()
 
     def shutdown(self) -> None:
-        for task in (self._connect_task, self._load_task):
-            if task is not None:
-                task.cancel()
-        self._connect_task = self._load_task = None
+        self.connect_flow.stop()
+        if self._load_task is not None:
+            self._load_task.cancel()
+        self._load_task = None
         self._set_busy()
 
     # -- Klaviyo ---------------------------------------------------------------------------
 
     def start_connect(self) -> None:
         """Check the typed key in a worker; the account it names is connected (again)."""
-        if self._connect_task is not None:
-            return
-        service = self.ctx.service
         options = self.form.options()
-        conn = self._connection
+        conn = self.connect_flow.connection
         same = conn is not None and options["account_name"] in ("", conn.account_name)
-        label = options["account_name"] or kl_connector.LABEL
-        self._connect_task = self.ctx.runner.run(
-            lambda cancel: service.connections.connect_source(
-                KIND, label, cancel, conn.id if same and conn else None, options=options
-            ),
-            self._connect_done,
-            self._connect_failed,
+        self.connect_flow.start(
+            options["account_name"] or kl_connector.LABEL,
+            conn.id if same and conn else None,
+            options=options,
         )
-        self.status_label.setText(self.tr("Checking the key with Klaviyo…"))
-        self._set_busy()
-        self.source_changed.emit()
-
-    def _connect_done(self, conn: Connection) -> None:
-        self._connect_task = None
-        if not self.ctx.service.sandbox:
-            self.form.forget_key()
-        self._use_connection(conn)
-
-    def _connect_failed(self, error: Exception) -> None:
-        self._connect_task = None
-        self._set_busy()
-        self._show_status()
-        if not isinstance(error, Cancelled):
-            self._set_problem(_message(error))
 
     def _use_connection(self, conn: Connection | None) -> None:
-        self._connection = conn
-        if conn is not None:
-            self.ctx.draft.source_settings["connection_id"] = conn.id
-        else:
-            self.ctx.draft.source_settings.pop("connection_id", None)
-        self._show_status()
+        self.connect_flow.use(conn)
         self._set_busy()
         self.source_changed.emit()
-
-    def _show_status(self) -> None:
-        conn = self._connection
-        if conn is None:
-            self.status_label.setText(self.tr("Not connected to Klaviyo yet."))
-            self.connect_button.setText(self.tr("Connect to &Klaviyo"))
-        elif conn.status != ConnectionStatus.CONNECTED:
-            self.status_label.setText(
-                self.tr("Klaviyo asks for “{name}”'s private API key again.").format(
-                    name=conn.account_name or conn.label
-                )
-            )
-            self.connect_button.setText(self.tr("Connect to &Klaviyo again"))
-        else:
-            self.status_label.setText(
-                self.tr("✔ Connected to Klaviyo: {name}").format(name=conn.account_name)
-            )
-            self.connect_button.setText(self.tr("Check the &key again"))
 
     # -- Constant Contact: lists, columns, the first contacts --------------------------------------
 
@@ -422,7 +369,7 @@ class KlaviyoMigrationPanel(QWidget):
     def _load_failed(self, error: Exception) -> None:
         self._load_task = None
         self._set_busy()
-        self._set_problem(_message(error))
+        self.connect_flow.show_failure(error)
 
     def _list_ids(self) -> list[str]:
         side = self.ctx.draft.source_settings.get(flow.FROM_CONSTANT_CONTACT) or {}
@@ -496,12 +443,5 @@ class KlaviyoMigrationPanel(QWidget):
             settings["opted_out_as"] = str(button.property("choice"))
         self.source_changed.emit()
 
-    def _set_problem(self, message: str) -> None:
-        flow.clear_source(self.ctx.draft, message)
-        self.source_changed.emit()
-
     def _set_busy(self) -> None:
-        connecting = self._connect_task is not None
-        self.busy_bar.setVisible(self.busy)
-        self.connect_button.setEnabled(not connecting)
-        self.form.setEnabled(not connecting)
+        self.connect_flow.show_busy(self.busy, self.form)

@@ -20,7 +20,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,12 +30,13 @@ from app.connectors.neoncrm import connector as neon_connector
 from app.connectors.neoncrm.client import SearchFields
 from app.connectors.neoncrm.settings import NeonSourceSettings
 from app.connectors.neoncrm.source import NeonSource
-from app.core.errors import AppError, Cancelled
+from app.core.errors import Cancelled
 from app.core.records import ContactList
 from app.core.store_types import Connection, ConnectionStatus
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.tasks import Task
 from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.services.connect_flow import ConnectFlow, ConnectWords
 from app.ui.services.neoncrm.context import ensure_custom_fields
 from app.ui.services.neoncrm.criteria import CriteriaEditor
 from app.ui.services.neoncrm.form import ConnectionForm, sample_options
@@ -52,12 +52,6 @@ KIND = neon_connector.KIND
 Choices = tuple[SearchFields, list[c.ExtraField], list[ContactList]]
 
 
-def _message(error: Exception) -> str:
-    if isinstance(error, AppError):
-        return error.message
-    return f"NeonCRM could not be reached ({error})."
-
-
 class NeonSourcePanel(QWidget):
     """Connection, "Which accounts" (Neon's search criteria), and the three settings pages.
 
@@ -70,8 +64,26 @@ class NeonSourcePanel(QWidget):
     def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = context
-        self._connection: Connection | None = None
-        self._connect_task: Task | None = None
+        self.connect_flow = ConnectFlow(
+            self,
+            context,
+            KIND,
+            ConnectWords(
+                name="NeonCRM",
+                expired=lambda conn: self.tr(
+                    "NeonCRM asks you to connect again to “{name}”: enter the API key."
+                ).format(name=conn.account_name or conn.label),
+                connected=self._connected_words,
+                recheck=self.tr("Check the &connection again"),
+            ),
+            on_connected=self._use_connection,
+            refresh=self._set_busy,
+            changed=self.source_changed.emit,
+            forget=lambda: self.form.forget_secrets(),  # the form is made in its place below
+        )
+        self.status_label = self.connect_flow.status_label
+        self.connect_button = self.connect_flow.connect_button
+        self.cancel_button = self.connect_flow.cancel_button
         self._choices_task: Task | None = None
         self._preview_task: Task | None = None
         self._fields_task: Task | None = None
@@ -82,27 +94,10 @@ class NeonSourcePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(heading(self.tr("NeonCRM org"), self))
-        self.status_label = QLabel(self)
-        self.status_label.setAccessibleName(self.tr("NeonCRM connection status"))
-        self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         self.form = ConnectionForm(self)
         layout.addWidget(self.form)
-        row = QHBoxLayout()
-        self.connect_button = QPushButton(self.tr("Connect to &NeonCRM"), self)
-        self.connect_button.setAccessibleName(self.tr("Connect to NeonCRM"))
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumWidth(160)
-        self.busy_bar.setAccessibleName(self.tr("Working with NeonCRM"))
-        self.busy_bar.setVisible(False)
-        self.cancel_button = QPushButton(self.tr("Cancel connecting"), self)
-        self.cancel_button.setVisible(False)
-        row.addWidget(self.connect_button)
-        row.addWidget(self.busy_bar)
-        row.addWidget(self.cancel_button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(self.connect_flow.row)
         if context.service.sandbox:
             how = self.tr(
                 "Sandbox mode: the sample nonprofit's org ID and key are filled in, and "
@@ -146,7 +141,6 @@ class NeonSourcePanel(QWidget):
         layout.addWidget(self.settings_form)
 
         self.connect_button.clicked.connect(self.start_connect)
-        self.cancel_button.clicked.connect(self.cancel_connect)
         self.apply_button.clicked.connect(self._apply_criteria)
         self.settings_form.changed.connect(self._settings_changed)
 
@@ -154,17 +148,14 @@ class NeonSourcePanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return any(
-            t is not None
-            for t in (self._connect_task, self._choices_task, self._preview_task, self._fields_task)
+        return self.connect_flow.connecting or any(
+            t is not None for t in (self._choices_task, self._preview_task, self._fields_task)
         )
 
     def problems(self) -> dict[str, str]:
-        if self._connect_task is not None:
-            return {"source_connection": self.tr("Finish connecting to NeonCRM first.")}
-        conn = self._connection
-        if conn is not None and conn.status != ConnectionStatus.CONNECTED:
-            return {"source_connection": self.tr("NeonCRM asks you to connect again.")}
+        found = self.connect_flow.problems()
+        if found:
+            return found
         if self._preview_task is not None:
             return {"source_connection": self.tr("Reading the first accounts from NeonCRM…")}
         return {}
@@ -177,13 +168,7 @@ class NeonSourcePanel(QWidget):
             settings.update(NeonSourceSettings().to_settings())
             d.options = neon_connector.neon_options(d.options)
         self.settings_form.load(d.options, settings)
-        connections = self.ctx.service.connections.connections_of(KIND)
-        chosen = next((x for x in connections if x.id == settings.get("connection_id")), None)
-        if chosen is None:
-            chosen = next(
-                (x for x in connections if x.status == ConnectionStatus.CONNECTED),
-                connections[0] if connections else None,
-            )
+        chosen = self.connect_flow.saved()
         sandbox = self.ctx.service.sandbox
         if chosen is not None:
             self.form.fill(chosen.settings, sample_options() if sandbox else None)
@@ -192,61 +177,29 @@ class NeonSourcePanel(QWidget):
         self._use_connection(chosen)
 
     def shutdown(self) -> None:
-        for task in (self._connect_task, self._choices_task, self._preview_task, self._fields_task):
+        self.connect_flow.stop()
+        for task in (self._choices_task, self._preview_task, self._fields_task):
             if task is not None:
                 task.cancel()
-        self._connect_task = self._choices_task = self._preview_task = self._fields_task = None
+        self._choices_task = self._preview_task = self._fields_task = None
         self._set_busy()
 
     # -- connecting --------------------------------------------------------------------------
 
     def start_connect(self) -> None:
-        if self._connect_task is not None:
-            return
-        service = self.ctx.service
         options = self.form.options()
-        conn = self._connection
-        conn_id = conn.id if conn is not None and self.form.same_org(conn.settings) else None
-        self._connect_task = self.ctx.runner.run(
-            lambda cancel: service.connections.connect_source(
-                KIND, neon_connector.LABEL, cancel, conn_id, options=options
-            ),
-            self._connect_done,
-            self._connect_failed,
+        conn = self.connect_flow.connection
+        self.connect_flow.start(
+            neon_connector.LABEL,
+            conn.id if conn is not None and self.form.same_org(conn.settings) else None,
+            options=options,
         )
-        self.status_label.setText(self.tr("Connecting to NeonCRM…"))
-        self._set_busy()
-        self.source_changed.emit()
 
     def cancel_connect(self) -> None:
-        if self._connect_task is not None:
-            self._connect_task.cancel()
-            self._connect_task = None
-        self._set_busy()
-        self._show_status()
-        self.source_changed.emit()
-
-    def _connect_done(self, conn: Connection) -> None:
-        self._connect_task = None
-        if not self.ctx.service.sandbox:
-            self.form.forget_secrets()
-        self._use_connection(conn)
-
-    def _connect_failed(self, error: Exception) -> None:
-        self._connect_task = None
-        self._set_busy()
-        self._show_status()
-        if not isinstance(error, Cancelled):
-            self._set_problem(_message(error))
+        self.connect_flow.cancel()
 
     def _use_connection(self, conn: Connection | None) -> None:
-        settings = self.ctx.draft.source_settings
-        self._connection = conn
-        if conn is not None:
-            settings["connection_id"] = conn.id
-        else:
-            settings.pop("connection_id", None)
-        self._show_status()
+        self.connect_flow.use(conn)
         self._set_busy()
         if conn is not None and conn.status == ConnectionStatus.CONNECTED:
             self.load_choices()
@@ -254,23 +207,10 @@ class NeonSourcePanel(QWidget):
         else:
             self.source_changed.emit()
 
-    def _show_status(self) -> None:
-        conn = self._connection
-        if conn is None:
-            self.status_label.setText(self.tr("Not connected to NeonCRM yet."))
-            self.connect_button.setText(self.tr("Connect to &NeonCRM"))
-        elif conn.status != ConnectionStatus.CONNECTED:
-            self.status_label.setText(
-                self.tr("NeonCRM asks you to connect again to “{name}”: enter the API key.").format(
-                    name=conn.account_name or conn.label
-                )
-            )
-            self.connect_button.setText(self.tr("Connect to &NeonCRM again"))
-        else:
-            owner = neon_connector.owner_words(conn.settings)
-            text = self.tr("✔ Connected to NeonCRM: {name}").format(name=conn.account_name)
-            self.status_label.setText(f"{text}. {owner}." if owner else text)
-            self.connect_button.setText(self.tr("Check the &connection again"))
+    def _connected_words(self, conn: Connection) -> str:
+        owner = neon_connector.owner_words(conn.settings)
+        text = self.tr("✔ Connected to NeonCRM: {name}").format(name=conn.account_name)
+        return f"{text}. {owner}." if owner else text
 
     # -- search fields, custom fields, lists -----------------------------------------------------
 
@@ -283,7 +223,7 @@ class NeonSourcePanel(QWidget):
 
     def load_choices(self) -> None:
         """Read Neon's search fields and custom fields, and the Constant Contact lists."""
-        conn = self._connection
+        conn = self.connect_flow.connection
         if conn is None:
             return
         service = self.ctx.service
@@ -314,7 +254,7 @@ class NeonSourcePanel(QWidget):
         self._choices_task = None
         self._set_busy()
         if not isinstance(error, Cancelled):
-            self._set_problem(_message(error))
+            self.connect_flow.show_failure(error)
 
     # -- choices --------------------------------------------------------------------------------
 
@@ -340,7 +280,7 @@ class NeonSourcePanel(QWidget):
 
     def load_preview(self) -> None:
         d = self.ctx.draft
-        if d.source_settings.get("connection_id") is None or self._connection is None:
+        if d.source_settings.get("connection_id") is None or self.connect_flow.connection is None:
             return
         service = self.ctx.service
         spec = d.source_spec()
@@ -387,7 +327,7 @@ class NeonSourcePanel(QWidget):
         self.count_label.setText("")
         self._set_busy()
         if not isinstance(error, Cancelled):
-            self._set_problem(_message(error))
+            self.connect_flow.show_failure(error)
 
     def ensure_custom_fields(self) -> None:
         """Create the Constant Contact custom fields the push fills (Source, the extras)."""
@@ -412,23 +352,11 @@ class NeonSourcePanel(QWidget):
         self._fields_task = None
         self._set_busy()
         if not isinstance(error, Cancelled):
-            self.count_label.setText(_message(error))
-
-    def _set_problem(self, message: str) -> None:
-        flow.clear_source(self.ctx.draft, message)
-        self.source_changed.emit()
+            self.count_label.setText(self.connect_flow.message(error))
 
     def _set_busy(self) -> None:
-        connecting = self._connect_task is not None
-        self.busy_bar.setVisible(self.busy)
-        self.cancel_button.setVisible(connecting)
-        self.connect_button.setEnabled(not connecting)
-        self.form.setEnabled(not connecting)
-        connected = (
-            self._connection is not None
-            and self._connection.status == ConnectionStatus.CONNECTED
-            and not connecting
-        )
+        self.connect_flow.show_busy(self.busy, self.form)
+        connected = self.connect_flow.ready
         self.apply_button.setEnabled(connected and self._preview_task is None)
         self.criteria.setEnabled(connected and self.search_fields is not None)
         self.settings_form.setEnabled(connected)

@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,11 +29,10 @@ from app.connectors.salesforce import Campaign, ObjectType
 from app.connectors.salesforce import connector as sf_connector
 from app.connectors.salesforce.account import KIND
 from app.connectors.salesforce.objects import TYPE_WORDS
-from app.core.errors import AppError, Cancelled
 from app.core.store_types import Connection, ConnectionStatus
-from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.tasks import Task
 from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.services.connect_flow import ConnectFlow, ConnectWords
 from app.ui.services.preview import Numbered, take_preview
 from app.ui.services.salesforce.activity import ActivityChoices
 from app.ui.services.salesforce.choices import SalesforceChoices, start_new
@@ -46,12 +43,6 @@ if TYPE_CHECKING:
     from app.ui.profile_wizard.pages.base import WizardContext
 
 PREVIEW_ROWS = 20
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, AppError):
-        return error.message
-    return f"Salesforce could not be reached ({error})."
 
 
 def campaign_words(campaign: Campaign) -> str:
@@ -78,8 +69,28 @@ class SalesforceSourcePanel(QWidget):
     def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = context
-        self._connection: Connection | None = None
-        self._connect_task: Task | None = None
+        self.connect_flow = ConnectFlow(
+            self,
+            context,
+            KIND,
+            ConnectWords(
+                name="Salesforce",
+                expired=lambda conn: self.tr(
+                    "Salesforce asks you to connect again to “{name}”."
+                ).format(name=account_name(conn)),
+                connected=self._connected_words,
+                recheck=self.tr("&Sign in again"),
+            ),
+            on_connected=self._use_connection,
+            refresh=self._set_busy,
+            changed=self.source_changed.emit,
+            forget=lambda: self.form.forget_secrets(),  # the form is made in its place below
+            forget_in_sandbox=True,  # its sandbox fills in no secrets to keep
+            per_account=("campaigns", "list_map"),  # another org's campaigns
+        )
+        self.status_label = self.connect_flow.status_label
+        self.connect_button = self.connect_flow.connect_button
+        self.cancel_button = self.connect_flow.cancel_button
         self._campaigns_task: Task | None = None
         self._preview_task: Task | None = None
         self.campaigns: list[Campaign] | None = None
@@ -89,28 +100,10 @@ class SalesforceSourcePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(heading(self.tr("Salesforce org"), self))
-        self.status_label = QLabel(self)
-        self.status_label.setAccessibleName(self.tr("Salesforce connection status"))
-        self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         self.form = ConnectionForm(self, sandbox=sandbox)
         layout.addWidget(self.form)
-        row = QHBoxLayout()
-        self.connect_button = QPushButton(self.tr("Connect to &Salesforce"), self)
-        self.connect_button.setAccessibleName(self.tr("Connect to Salesforce"))
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumWidth(160)
-        self.busy_bar.setAccessibleName(self.tr("Working with Salesforce"))
-        self.busy_bar.setVisible(False)
-        self.cancel_button = QPushButton(self.tr("Cancel connecting"), self)
-        self.cancel_button.setAccessibleName(self.tr("Cancel connecting to Salesforce"))
-        self.cancel_button.setVisible(False)
-        row.addWidget(self.connect_button)
-        row.addWidget(self.busy_bar)
-        row.addWidget(self.cancel_button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(self.connect_flow.row)
         if sandbox:
             how = self.tr(
                 "Sandbox mode: ContactBridge connects to its built-in practice Salesforce "
@@ -177,7 +170,6 @@ class SalesforceSourcePanel(QWidget):
         layout.addWidget(self.activity)
 
         self.connect_button.clicked.connect(self.start_connect)
-        self.cancel_button.clicked.connect(self.cancel_connect)
         self.type_combo.activated.connect(self._type_chosen)
         self.campaigns_box.toggled.connect(self._campaigns_toggled)
         self.campaign_list.itemChanged.connect(self._campaign_ticked)
@@ -188,16 +180,14 @@ class SalesforceSourcePanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        tasks = (self._connect_task, self._campaigns_task, self._preview_task)
-        return any(t is not None for t in tasks)
+        tasks = (self._campaigns_task, self._preview_task)
+        return self.connect_flow.connecting or any(t is not None for t in tasks)
 
     def problems(self) -> dict[str, str]:
         """What the draft cannot tell: work under way, or campaigns asked for but none ticked."""
-        if self._connect_task is not None:
-            return {"source_connection": self.tr("Finish connecting to Salesforce first.")}
-        conn = self._connection
-        if conn is not None and conn.status != ConnectionStatus.CONNECTED:
-            return {"source_connection": self.tr("Salesforce asks you to connect again.")}
+        found = self.connect_flow.problems()
+        if found:
+            return found
         if self._preview_task is not None:
             return {"source_connection": self.tr("Reading the first records from Salesforce…")}
         settings = self.ctx.draft.source_settings
@@ -225,78 +215,38 @@ class SalesforceSourcePanel(QWidget):
         self.campaigns_box.blockSignals(False)
         self.choices.load()
         self.activity.load()
-        connections = self.ctx.service.connections.connections_of(KIND)
-        chosen = next((c for c in connections if c.id == settings.get("connection_id")), None)
-        if chosen is None:
-            chosen = next(
-                (c for c in connections if c.status == ConnectionStatus.CONNECTED),
-                connections[0] if connections else None,
-            )
+        chosen = self.connect_flow.saved()
         if chosen is not None:
             self.form.fill(chosen.settings, saved=True)
         self._use_connection(chosen)
 
     def shutdown(self) -> None:
-        for task in (self._connect_task, self._campaigns_task, self._preview_task):
+        self.connect_flow.stop()
+        for task in (self._campaigns_task, self._preview_task):
             if task is not None:
                 task.cancel()
-        self._connect_task = self._campaigns_task = self._preview_task = None
+        self._campaigns_task = self._preview_task = None
         self._set_busy()
 
     # -- connecting --------------------------------------------------------------------------
 
     def start_connect(self) -> None:
         """Sign in, in a worker: the same org reconnects its connection, another is new."""
-        if self._connect_task is not None:
-            return
-        service = self.ctx.service
         options = self.form.options()
-        conn = self._connection
-        conn_id = conn.id if conn is not None and self.form.same_org(conn.settings) else None
-        self._connect_task = self.ctx.runner.run(
-            lambda cancel: service.connections.connect_source(
-                KIND, sf_connector.LABEL, cancel, conn_id, options=options
-            ),
-            self._connect_done,
-            self._connect_failed,
+        conn = self.connect_flow.connection
+        self.connect_flow.start(
+            sf_connector.LABEL,
+            conn.id if conn is not None and self.form.same_org(conn.settings) else None,
+            options=options,
         )
-        self.status_label.setText(self.tr("Connecting to Salesforce…"))
-        self._set_busy()
-        self.source_changed.emit()
 
     def cancel_connect(self) -> None:
-        if self._connect_task is not None:
-            self._connect_task.cancel()
-            self._connect_task = None
-        self._set_busy()
-        self._show_status()
-        self.source_changed.emit()
-
-    def _connect_done(self, conn: Connection) -> None:
-        self._connect_task = None
-        self.form.forget_secrets()
-        if conn.id != self.ctx.draft.source_settings.get("connection_id"):
-            for key in ("campaigns", "list_map"):  # another org's campaigns
-                self.ctx.draft.source_settings.pop(key, None)
-        self._use_connection(conn)
-
-    def _connect_failed(self, error: Exception) -> None:
-        self._connect_task = None
-        self._set_busy()
-        self._show_status()
-        if not isinstance(error, Cancelled):
-            self._set_problem(_message(error))
+        self.connect_flow.cancel()
 
     # -- the connection in use ---------------------------------------------------------------
 
     def _use_connection(self, conn: Connection | None) -> None:
-        settings = self.ctx.draft.source_settings
-        self._connection = conn
-        if conn is not None:
-            settings["connection_id"] = conn.id
-        else:
-            settings.pop("connection_id", None)
-        self._show_status()
+        self.connect_flow.use(conn)
         self.campaigns = None
         self._fill_campaigns()
         self._set_busy()
@@ -306,29 +256,16 @@ class SalesforceSourcePanel(QWidget):
         else:
             self.source_changed.emit()
 
-    def _show_status(self) -> None:
-        conn = self._connection
-        if conn is None:
-            self.status_label.setText(self.tr("Not connected to Salesforce yet."))
-            self.connect_button.setText(self.tr("Connect to &Salesforce"))
-        elif conn.status != ConnectionStatus.CONNECTED:
-            self.status_label.setText(
-                self.tr("Salesforce asks you to connect again to “{name}”.").format(
-                    name=account_name(conn)
-                )
-            )
-            self.connect_button.setText(self.tr("Connect to &Salesforce again"))
-        else:
-            text = self.tr("✔ Connected to Salesforce: {name}").format(name=account_name(conn))
-            usage = usage_words(conn)
-            self.status_label.setText(f"{text}. {usage}" if usage else text)
-            self.connect_button.setText(self.tr("&Sign in again"))
+    def _connected_words(self, conn: Connection) -> str:
+        text = self.tr("✔ Connected to Salesforce: {name}").format(name=account_name(conn))
+        usage = usage_words(conn)
+        return f"{text}. {usage}" if usage else text
 
     # -- campaigns --------------------------------------------------------------------------------
 
     def load_campaigns(self) -> None:
         """Read the org's campaigns and their member counts in a worker."""
-        conn = self._connection
+        conn = self.connect_flow.connection
         if conn is None:
             return
         service = self.ctx.service
@@ -344,10 +281,10 @@ class SalesforceSourcePanel(QWidget):
     def _campaigns_done(self, found: list[Campaign]) -> None:
         self._campaigns_task = None
         self.campaigns = found
-        if self._connection is not None:  # it now knows the org's API usage: show it
-            fresh = self.ctx.service.connections.connection(self._connection.id)
-            self._connection = fresh or self._connection
-            self._show_status()
+        conn = self.connect_flow.connection
+        if conn is not None:  # it now knows the org's API usage: show it
+            self.connect_flow.connection = self.ctx.service.connections.connection(conn.id) or conn
+            self.connect_flow.show_status()
         self._fill_campaigns()
         self._set_busy()
 
@@ -355,7 +292,7 @@ class SalesforceSourcePanel(QWidget):
         self._campaigns_task = None
         self._fill_campaigns()
         self._set_busy()
-        self._set_problem(_message(error))
+        self.connect_flow.show_failure(error)
 
     def _fill_campaigns(self) -> None:
         ticked = set(self.ctx.draft.source_settings.get("campaigns") or ())
@@ -423,7 +360,7 @@ class SalesforceSourcePanel(QWidget):
     def load_preview(self) -> None:
         """Read the first records with the current choices (cancelling an older read)."""
         d = self.ctx.draft
-        if d.source_settings.get("connection_id") is None or self._connection is None:
+        if d.source_settings.get("connection_id") is None or self.connect_flow.connection is None:
             return
         if d.source_settings.get("by_campaign") and not d.source_settings.get("campaigns"):
             self.source_changed.emit()
@@ -449,25 +386,13 @@ class SalesforceSourcePanel(QWidget):
     def _preview_failed(self, error: Exception) -> None:
         self._preview_task = None
         self._set_busy()
-        self._set_problem(_message(error))
-
-    def _set_problem(self, message: str) -> None:
-        flow.clear_source(self.ctx.draft, message)
-        self.source_changed.emit()
+        self.connect_flow.show_failure(error)
 
     # -- helpers -------------------------------------------------------------------------------
 
     def _set_busy(self, *_args: Any) -> None:
-        connecting = self._connect_task is not None
-        self.busy_bar.setVisible(self.busy)
-        self.cancel_button.setVisible(connecting)
-        self.connect_button.setEnabled(not connecting)
-        self.form.setEnabled(not connecting)
-        connected = (
-            self._connection is not None
-            and self._connection.status == ConnectionStatus.CONNECTED
-            and not connecting
-        )
+        self.connect_flow.show_busy(self.busy, self.form)
+        connected = self.connect_flow.ready
         self.type_combo.setEnabled(connected)
         self.campaigns_box.setEnabled(connected)
         self.campaign_list.setEnabled(connected and self.campaigns is not None)

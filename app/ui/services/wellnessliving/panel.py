@@ -21,10 +21,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QProgressBar,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -33,12 +30,11 @@ from PySide6.QtWidgets import (
 from app.connectors.wellnessliving import ClientType, WellnessLivingSource
 from app.connectors.wellnessliving import connector as wl_connector
 from app.connectors.wellnessliving.source import ClientsChoice, Withdrawn
-from app.core.errors import AppError, Cancelled
 from app.core.profiles import OptOutHandling
 from app.core.store_types import Connection, ConnectionStatus
-from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.tasks import Task
 from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.services.connect_flow import ConnectFlow, ConnectWords
 from app.ui.services.preview import Numbered, take_preview
 from app.ui.services.wellnessliving.form import ConnectionForm, sample_options
 
@@ -47,12 +43,6 @@ if TYPE_CHECKING:
 
 PREVIEW_ROWS = 20
 KIND = wl_connector.KIND
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, AppError):
-        return error.message
-    return f"WellnessLiving could not be reached ({error})."
 
 
 def _first(values: Any) -> str:
@@ -72,8 +62,28 @@ class WellnessLivingSourcePanel(QWidget):
     def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = context
-        self._connection: Connection | None = None
-        self._connect_task: Task | None = None
+        self.connect_flow = ConnectFlow(
+            self,
+            context,
+            KIND,
+            ConnectWords(
+                name="WellnessLiving",
+                expired=lambda conn: self.tr(
+                    "WellnessLiving asks you to connect again to “{name}”: enter the "
+                    "authorization code and the staff password."
+                ).format(name=conn.account_name or conn.label),
+                connected=self._connected_words,
+                recheck=self.tr("Check the &connection again"),
+            ),
+            on_connected=self._use_connection,
+            refresh=self._set_busy,
+            changed=self.source_changed.emit,
+            forget=lambda: self.form.forget_secrets(),  # the form is made in its place below
+            per_account=("client_types", "groups"),  # another business's types and groups
+        )
+        self.status_label = self.connect_flow.status_label
+        self.connect_button = self.connect_flow.connect_button
+        self.cancel_button = self.connect_flow.cancel_button
         self._choices_task: Task | None = None
         self._preview_task: Task | None = None
         self.client_types: list[ClientType] | None = None
@@ -83,29 +93,10 @@ class WellnessLivingSourcePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(heading(self.tr("WellnessLiving business"), self))
-        self.status_label = QLabel(self)
-        self.status_label.setAccessibleName(self.tr("WellnessLiving connection status"))
-        self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         self.form = ConnectionForm(self)
         layout.addWidget(self.form)
-
-        row = QHBoxLayout()
-        self.connect_button = QPushButton(self.tr("Connect to &WellnessLiving"), self)
-        self.connect_button.setAccessibleName(self.tr("Connect to WellnessLiving"))
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumWidth(160)
-        self.busy_bar.setAccessibleName(self.tr("Working with WellnessLiving"))
-        self.busy_bar.setVisible(False)
-        self.cancel_button = QPushButton(self.tr("Cancel connecting"), self)
-        self.cancel_button.setAccessibleName(self.tr("Cancel connecting to WellnessLiving"))
-        self.cancel_button.setVisible(False)
-        row.addWidget(self.connect_button)
-        row.addWidget(self.busy_bar)
-        row.addWidget(self.cancel_button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(self.connect_flow.row)
         if context.service.sandbox:
             how = self.tr(
                 "Sandbox mode: the sample business's keys are filled in, and ContactBridge "
@@ -220,7 +211,6 @@ class WellnessLivingSourcePanel(QWidget):
         layout.addWidget(self.note_label)
 
         self.connect_button.clicked.connect(self.start_connect)
-        self.cancel_button.clicked.connect(self.cancel_connect)
         self.clients_group.buttonToggled.connect(self._clients_toggled)
         self.withdrawn_group.buttonToggled.connect(self._withdrawn_toggled)
         self.type_combo.activated.connect(self._type_chosen)
@@ -230,17 +220,15 @@ class WellnessLivingSourcePanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return any(
-            t is not None for t in (self._connect_task, self._choices_task, self._preview_task)
+        return self.connect_flow.connecting or any(
+            t is not None for t in (self._choices_task, self._preview_task)
         )
 
     def problems(self) -> dict[str, str]:
         """What the draft cannot tell: work still under way with WellnessLiving."""
-        if self._connect_task is not None:
-            return {"source_connection": self.tr("Finish connecting to WellnessLiving first.")}
-        conn = self._connection
-        if conn is not None and conn.status != ConnectionStatus.CONNECTED:
-            return {"source_connection": self.tr("WellnessLiving asks you to connect again.")}
+        found = self.connect_flow.problems()
+        if found:
+            return found
         if self._preview_task is not None:
             return {"source_connection": self.tr("Reading the first clients from WellnessLiving…")}
         return {}
@@ -263,13 +251,7 @@ class WellnessLivingSourcePanel(QWidget):
             for button in group.buttons():
                 button.setChecked(button.property("choice") == settings[key])
             group.blockSignals(False)
-        connections = self.ctx.service.connections.connections_of(KIND)
-        chosen = next((c for c in connections if c.id == settings.get("connection_id")), None)
-        if chosen is None:
-            chosen = next(
-                (c for c in connections if c.status == ConnectionStatus.CONNECTED),
-                connections[0] if connections else None,
-            )
+        chosen = self.connect_flow.saved()
         sandbox = self.ctx.service.sandbox
         if chosen is not None:
             self.form.fill(chosen.settings, sample_options() if sandbox else None)
@@ -278,10 +260,11 @@ class WellnessLivingSourcePanel(QWidget):
         self._use_connection(chosen)
 
     def shutdown(self) -> None:
-        for task in (self._connect_task, self._choices_task, self._preview_task):
+        self.connect_flow.stop()
+        for task in (self._choices_task, self._preview_task):
             if task is not None:
                 task.cancel()
-        self._connect_task = self._choices_task = self._preview_task = None
+        self._choices_task = self._preview_task = None
         self._set_busy()
 
     # -- connecting --------------------------------------------------------------------------
@@ -289,58 +272,21 @@ class WellnessLivingSourcePanel(QWidget):
     def start_connect(self) -> None:
         """Check the typed keys and sign in, in a worker; the same business reconnects its
         connection, another one is a new connection."""
-        if self._connect_task is not None:
-            return
-        service = self.ctx.service
         options = self.form.options()
-        conn = self._connection
-        conn_id = conn.id if conn is not None and self.form.same_business(conn.settings) else None
-        label = options.get("business_name") or wl_connector.LABEL
-        self._connect_task = self.ctx.runner.run(
-            lambda cancel: service.connections.connect_source(
-                KIND, label, cancel, conn_id, options=options
-            ),
-            self._connect_done,
-            self._connect_failed,
+        conn = self.connect_flow.connection
+        self.connect_flow.start(
+            options.get("business_name") or wl_connector.LABEL,
+            conn.id if conn is not None and self.form.same_business(conn.settings) else None,
+            options=options,
         )
-        self.status_label.setText(self.tr("Connecting to WellnessLiving…"))
-        self._set_busy()
-        self.source_changed.emit()
 
     def cancel_connect(self) -> None:
-        if self._connect_task is not None:
-            self._connect_task.cancel()
-            self._connect_task = None
-        self._set_busy()
-        self._show_status()
-        self.source_changed.emit()
-
-    def _connect_done(self, conn: Connection) -> None:
-        self._connect_task = None
-        if not self.ctx.service.sandbox:
-            self.form.forget_secrets()
-        if conn.id != self.ctx.draft.source_settings.get("connection_id"):
-            for key in ("client_types", "groups"):  # another business's types and groups
-                self.ctx.draft.source_settings.pop(key, None)
-        self._use_connection(conn)
-
-    def _connect_failed(self, error: Exception) -> None:
-        self._connect_task = None
-        self._set_busy()
-        self._show_status()
-        if not isinstance(error, Cancelled):
-            self._set_problem(_message(error))
+        self.connect_flow.cancel()
 
     # -- the connection in use ---------------------------------------------------------------
 
     def _use_connection(self, conn: Connection | None) -> None:
-        settings = self.ctx.draft.source_settings
-        self._connection = conn
-        if conn is not None:
-            settings["connection_id"] = conn.id
-        else:
-            settings.pop("connection_id", None)
-        self._show_status()
+        self.connect_flow.use(conn)
         self.client_types = self.groups = None
         self._fill_choices()
         self._set_busy()
@@ -350,33 +296,17 @@ class WellnessLivingSourcePanel(QWidget):
         else:
             self.source_changed.emit()
 
-    def _show_status(self) -> None:
-        conn = self._connection
-        if conn is None:
-            self.status_label.setText(self.tr("Not connected to WellnessLiving yet."))
-            self.connect_button.setText(self.tr("Connect to &WellnessLiving"))
-        elif conn.status != ConnectionStatus.CONNECTED:
-            self.status_label.setText(
-                self.tr(
-                    "WellnessLiving asks you to connect again to “{name}”: enter the "
-                    "authorization code and the staff password."
-                ).format(name=conn.account_name or conn.label)
-            )
-            self.connect_button.setText(self.tr("Connect to &WellnessLiving again"))
-        else:
-            clients = int(conn.settings.get("clients") or 0)
-            self.status_label.setText(
-                self.tr("✔ Connected to WellnessLiving: {name}, {clients} clients").format(
-                    name=conn.account_name, clients=f"{clients:,}"
-                )
-            )
-            self.connect_button.setText(self.tr("Check the &connection again"))
+    def _connected_words(self, conn: Connection) -> str:
+        clients = int(conn.settings.get("clients") or 0)
+        return self.tr("✔ Connected to WellnessLiving: {name}, {clients} clients").format(
+            name=conn.account_name, clients=f"{clients:,}"
+        )
 
     # -- client types, groups, and the preview -------------------------------------------------
 
     def load_choices(self) -> None:
         """Read the business's client types and groups (for the two filters) in a worker."""
-        conn = self._connection
+        conn = self.connect_flow.connection
         if conn is None:
             return
         service = self.ctx.service
@@ -401,7 +331,7 @@ class WellnessLivingSourcePanel(QWidget):
         self._choices_task = None
         self._fill_choices()
         self._set_busy()
-        self._set_problem(_message(error))
+        self.connect_flow.show_failure(error)
 
     def _fill_choices(self) -> None:
         settings = self.ctx.draft.source_settings
@@ -464,7 +394,7 @@ class WellnessLivingSourcePanel(QWidget):
     def load_preview(self) -> None:
         """Read the first clients with the current choices (cancelling an older read)."""
         d = self.ctx.draft
-        if d.source_settings.get("connection_id") is None or self._connection is None:
+        if d.source_settings.get("connection_id") is None or self.connect_flow.connection is None:
             return
         service = self.ctx.service
         spec = d.source_spec()
@@ -487,25 +417,13 @@ class WellnessLivingSourcePanel(QWidget):
     def _preview_failed(self, error: Exception) -> None:
         self._preview_task = None
         self._set_busy()
-        self._set_problem(_message(error))
-
-    def _set_problem(self, message: str) -> None:
-        flow.clear_source(self.ctx.draft, message)
-        self.source_changed.emit()
+        self.connect_flow.show_failure(error)
 
     # -- helpers -------------------------------------------------------------------------------
 
     def _set_busy(self) -> None:
-        connecting = self._connect_task is not None
-        self.busy_bar.setVisible(self.busy)
-        self.cancel_button.setVisible(connecting)
-        self.connect_button.setEnabled(not connecting)
-        self.form.setEnabled(not connecting)
-        connected = (
-            self._connection is not None
-            and self._connection.status == ConnectionStatus.CONNECTED
-            and not connecting
-        )
+        self.connect_flow.show_busy(self.busy, self.form)
+        connected = self.connect_flow.ready
         for widget in (self.subscribed_radio, self.all_radio):
             widget.setEnabled(connected)
         self.type_combo.setEnabled(connected and self.client_types is not None)

@@ -17,20 +17,17 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.connectors.xero import connector as xero_connector
-from app.core.errors import AppError, Cancelled
 from app.core.store_types import Connection, ConnectionStatus
 from app.ui.profile_wizard import flow
 from app.ui.profile_wizard.tasks import Task
 from app.ui.profile_wizard.widgets import heading, hint_label
+from app.ui.services.connect_flow import ConnectFlow, ConnectWords
 from app.ui.services.preview import Numbered, take_preview
 from app.ui.services.xero.organisation import (
     organisation_details,
@@ -57,12 +54,6 @@ def _group_id(draft: flow.ProfileDraft) -> str:
     return str(groups[0]) if groups else ""
 
 
-def _message(error: Exception) -> str:
-    if isinstance(error, AppError):
-        return error.message
-    return f"Xero could not be reached ({error})."
-
-
 class XeroSourcePanel(QWidget):
     """Connection, organisation, "Only customers" and a contact group, for a Xero source.
 
@@ -75,8 +66,30 @@ class XeroSourcePanel(QWidget):
     def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = context
-        self._connection: Connection | None = None
-        self._connect_task: Task | None = None
+        sandbox = context.service.sandbox
+        self.connect_flow = ConnectFlow(
+            self,
+            context,
+            xero_connector.KIND,
+            ConnectWords(
+                name="Xero",
+                expired=lambda conn: self.tr("Xero asks you to sign in again to “{name}”.").format(
+                    name=organisation_name(conn) or conn.account_name or conn.label
+                ),
+                connected=self._connected_words,
+                recheck=self.tr("Sign in to &Xero again"),
+                waiting=self.tr("Connecting to the sandbox Xero…")
+                if sandbox
+                else self.tr("Waiting for you to approve ContactBridge in your browser…"),
+                details=organisation_details,
+            ),
+            on_connected=self._use_connection,
+            refresh=self._set_busy,
+            changed=self.source_changed.emit,
+        )
+        self.status_label = self.connect_flow.status_label
+        self.connect_button = self.connect_flow.connect_button
+        self.cancel_button = self.connect_flow.cancel_button
         self._tenant_task: Task | None = None
         self._groups_task: Task | None = None
         self._preview_task: Task | None = None
@@ -86,28 +99,9 @@ class XeroSourcePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(heading(self.tr("Xero organisation"), self))
-        self.status_label = QLabel(self)
-        self.status_label.setAccessibleName(self.tr("Xero connection status"))
-        self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
-
-        row = QHBoxLayout()
-        self.connect_button = QPushButton(self.tr("Connect to &Xero"), self)
-        self.connect_button.setAccessibleName(self.tr("Connect to Xero"))
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumWidth(160)
-        self.busy_bar.setAccessibleName(self.tr("Working with Xero"))
-        self.busy_bar.setVisible(False)
-        self.cancel_button = QPushButton(self.tr("Cancel connecting"), self)
-        self.cancel_button.setAccessibleName(self.tr("Cancel connecting to Xero"))
-        self.cancel_button.setVisible(False)
-        row.addWidget(self.connect_button)
-        row.addWidget(self.busy_bar)
-        row.addWidget(self.cancel_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        if context.service.sandbox:
+        layout.addLayout(self.connect_flow.row)
+        if sandbox:
             how = self.tr(
                 "Sandbox mode: ContactBridge connects to its built-in practice Xero "
                 "organisation. Nothing is read from or written to the real Xero."
@@ -164,7 +158,6 @@ class XeroSourcePanel(QWidget):
         )
 
         self.connect_button.clicked.connect(self.start_connect)
-        self.cancel_button.clicked.connect(self.cancel_connect)
         self.tenant_combo.activated.connect(self._tenant_chosen)
         self.customers_check.toggled.connect(self._customers_toggled)
         self.group_combo.activated.connect(self._group_chosen)
@@ -173,102 +166,53 @@ class XeroSourcePanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return any(
-            t is not None
-            for t in (self._connect_task, self._tenant_task, self._groups_task, self._preview_task)
+        return self.connect_flow.connecting or any(
+            t is not None for t in (self._tenant_task, self._groups_task, self._preview_task)
         )
 
     def problems(self) -> dict[str, str]:
         """What the draft cannot tell: work still under way with Xero."""
-        if self._connect_task is not None:
-            return {"source_connection": self.tr("Finish connecting to Xero first.")}
-        conn = self._connection
-        if conn is not None and conn.status != ConnectionStatus.CONNECTED:
-            return {"source_connection": self.tr("Xero asks you to connect again.")}
+        found = self.connect_flow.problems()
+        if found:
+            return found
         if self._tenant_task is not None or self._preview_task is not None:
             return {"source_connection": self.tr("Reading the first contacts from Xero…")}
         return {}
 
     def activate(self) -> None:
         """The user chose Xero (or a Xero profile is edited): show its connection and read it."""
-        d = self.ctx.draft
-        connections = self.ctx.service.connections.connections_of(xero_connector.KIND)
-        chosen = next(
-            (c for c in connections if c.id == d.source_settings.get("connection_id")), None
-        )
-        if chosen is None:
-            chosen = next(
-                (c for c in connections if c.status == ConnectionStatus.CONNECTED),
-                connections[0] if connections else None,
-            )
         self.customers_check.blockSignals(True)
-        self.customers_check.setChecked(_customers_only(d))
+        self.customers_check.setChecked(_customers_only(self.ctx.draft))
         self.customers_check.blockSignals(False)
-        self._use_connection(chosen)
+        self._use_connection(self.connect_flow.saved())
 
     def shutdown(self) -> None:
-        for task in (self._connect_task, self._tenant_task, self._groups_task, self._preview_task):
+        self.connect_flow.stop()
+        for task in (self._tenant_task, self._groups_task, self._preview_task):
             if task is not None:
                 task.cancel()
-        self._connect_task = self._tenant_task = self._groups_task = self._preview_task = None
+        self._tenant_task = self._groups_task = self._preview_task = None
         self._set_busy()
 
     # -- connecting --------------------------------------------------------------------------
 
     def start_connect(self) -> None:
         """Sign in to Xero in a worker (again, for the connection in use, if there is one)."""
-        if self._connect_task is not None:
-            return
-        service = self.ctx.service
-        conn = self._connection
-        label = "Sandbox Xero" if service.sandbox else "Xero"
-        conn_id = conn.id if conn is not None else None
-        tenant = (str(conn.settings.get("tenant_id") or "") or None) if conn else None
-        self._connect_task = self._run(
-            lambda cancel: service.connections.connect_source(
-                xero_connector.KIND, label, cancel, conn_id, tenant
-            ),
-            self._connect_done,
-            self._connect_failed,
+        conn = self.connect_flow.connection
+        self.connect_flow.start(
+            "Sandbox Xero" if self.ctx.service.sandbox else "Xero",
+            conn.id if conn is not None else None,
+            account_id=(str(conn.settings.get("tenant_id") or "") or None) if conn else None,
         )
-        self.status_label.setText(
-            self.tr("Connecting to the sandbox Xero…")
-            if service.sandbox
-            else self.tr("Waiting for you to approve ContactBridge in your browser…")
-        )
-        self._set_busy()
-        self.source_changed.emit()
 
     def cancel_connect(self) -> None:
-        if self._connect_task is not None:
-            self._connect_task.cancel()
-            self._connect_task = None
-        self._set_busy()
-        self._show_status()
-        self.source_changed.emit()
-
-    def _connect_done(self, conn: Connection) -> None:
-        self._connect_task = None
-        self._use_connection(conn)
-
-    def _connect_failed(self, error: Exception) -> None:
-        self._connect_task = None
-        self._set_busy()
-        self._show_status()
-        if not isinstance(error, Cancelled):
-            self._set_problem(_message(error))
+        self.connect_flow.cancel()
 
     # -- the connection in use ---------------------------------------------------------------
 
     def _use_connection(self, conn: Connection | None) -> None:
-        d = self.ctx.draft
-        self._connection = conn
-        if conn is not None:
-            d.source_settings["connection_id"] = conn.id
-        else:
-            d.source_settings.pop("connection_id", None)
+        self.connect_flow.use(conn)
         self._fill_tenants()
-        self._show_status()
         self._set_busy()
         self.groups = None
         self._fill_groups()
@@ -278,33 +222,16 @@ class XeroSourcePanel(QWidget):
         else:
             self.source_changed.emit()
 
-    def _show_status(self) -> None:
-        conn = self._connection
-        self.status_label.setToolTip("")
-        if conn is None:
-            self.status_label.setText(self.tr("Not connected to Xero yet."))
-            self.connect_button.setText(self.tr("Connect to &Xero"))
-        elif conn.status != ConnectionStatus.CONNECTED:
-            self.status_label.setText(
-                self.tr("Xero asks you to sign in again to “{name}”.").format(
-                    name=organisation_name(conn) or conn.account_name or conn.label
-                )
-            )
-            self.connect_button.setText(self.tr("Connect to &Xero again"))
-        else:
-            # The organisation as Xero's GET /Organisation names it; a connection made before
-            # ContactBridge asked for the settings scope says how to get it instead.
-            name = organisation_name(conn)
-            self.status_label.setText(
-                self.tr("✔ Connected to Xero: {name}").format(name=name)
-                if name
-                else self.tr("✔ Connected to Xero.") + " " + reconnect_hint()
-            )
-            self.status_label.setToolTip(organisation_details(conn))
-            self.connect_button.setText(self.tr("Sign in to &Xero again"))
+    def _connected_words(self, conn: Connection) -> str:
+        # The organisation as Xero's GET /Organisation names it; a connection made before
+        # ContactBridge asked for the settings scope says how to get it instead.
+        name = organisation_name(conn)
+        if name:
+            return self.tr("✔ Connected to Xero: {name}").format(name=name)
+        return self.tr("✔ Connected to Xero.") + " " + reconnect_hint()
 
     def _fill_tenants(self) -> None:
-        conn = self._connection
+        conn = self.connect_flow.connection
         tenants: list[Any] = list(conn.settings.get("tenants") or ()) if conn else []
         current = str(conn.settings.get("tenant_id") or "") if conn else ""
         self.tenant_combo.blockSignals(True)
@@ -318,7 +245,7 @@ class XeroSourcePanel(QWidget):
         self.tenant_label.setVisible(several)
 
     def _tenant_chosen(self, index: int) -> None:
-        conn = self._connection
+        conn = self.connect_flow.connection
         tenant_id = str(self.tenant_combo.itemData(index) or "")
         if conn is None or not tenant_id or tenant_id == conn.settings.get("tenant_id"):
             return
@@ -342,12 +269,12 @@ class XeroSourcePanel(QWidget):
         self._tenant_task = None
         self._fill_tenants()
         self._set_busy()
-        self._set_problem(_message(error))
+        self.connect_flow.show_failure(error)
 
     # -- groups and preview --------------------------------------------------------------------
 
     def load_groups(self) -> None:
-        conn = self._connection
+        conn = self.connect_flow.connection
         if conn is None:
             return
         service = self.ctx.service
@@ -376,7 +303,7 @@ class XeroSourcePanel(QWidget):
         self.groups = None
         self._fill_groups()
         self._set_busy()
-        self._set_problem(_message(error))
+        self.connect_flow.show_failure(error)
 
     def _fill_groups(self) -> None:
         d = self.ctx.draft
@@ -432,11 +359,7 @@ class XeroSourcePanel(QWidget):
     def _preview_failed(self, error: Exception) -> None:
         self._preview_task = None
         self._set_busy()
-        self._set_problem(_message(error))
-
-    def _set_problem(self, message: str) -> None:
-        flow.clear_source(self.ctx.draft, message)
-        self.source_changed.emit()
+        self.connect_flow.show_failure(error)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -449,15 +372,8 @@ class XeroSourcePanel(QWidget):
         return self.ctx.runner.run(fn, on_done, on_failed)
 
     def _set_busy(self) -> None:
-        connecting = self._connect_task is not None
-        self.busy_bar.setVisible(self.busy)
-        self.cancel_button.setVisible(connecting)
-        self.connect_button.setEnabled(not connecting)
-        connected = (
-            self._connection is not None
-            and self._connection.status == ConnectionStatus.CONNECTED
-            and not connecting
-        )
+        self.connect_flow.show_busy(self.busy)
+        connected = self.connect_flow.ready
         self.tenant_combo.setEnabled(connected and self._tenant_task is None)
         self.customers_check.setEnabled(connected)
         self.group_combo.setEnabled(connected and self.groups is not None)
