@@ -16,6 +16,7 @@ from pathlib import Path
 from app import __version__, cli_stats
 from app.core.errors import AppError
 from app.core.outcomes import RunStatus, RunSummary
+from app.core.plural import counted, plural
 from app.core.vocabulary import (
     RunTallies,
     Side,
@@ -356,17 +357,18 @@ def _removal_words(preview) -> str:
     """What --delete-created would remove on each side, and how to go ahead."""
     doomed, archived = preview.removals()
     source = preview.source_name
+    records = counted(archived, "record", "records")
     if archived and not doomed:
-        text = f"This undo would archive {archived} record(s) the sync created in {source}."
+        text = f"This undo would archive {records} the sync created in {source}."
     else:
         text = (
-            f"This undo would delete {doomed} contact(s) the sync created, and deleting "
-            "cannot be undone"
+            f"This undo would delete {counted(doomed, 'contact', 'contacts')} the sync created, "
+            "and deleting cannot be undone"
         )
         if archived:
-            text += f"; it would also archive {archived} record(s) the sync created in {source}"
+            text += f"; it would also archive {records} the sync created in {source}"
         text += "."
-    keep = "only take them off the list"
+    keep = f"only take {plural(doomed, 'it', 'them')} off the list"
     if archived:
         keep = f"only take the contacts off the list and leave the records in {source}"
     return f"{text} Add --confirm to go ahead, or leave out --delete-created to {keep}."

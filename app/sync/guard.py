@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.errors import NeedsConfirmation
 from app.core.outcomes import RunStatus
+from app.core.plural import counted
 from app.core.profiles import SyncOptions, SyncProfile
 from app.core.store_types import RecordAction
 
@@ -47,9 +48,11 @@ class BlastRadius:
     def describe(self) -> str:
         parts = []
         if self.unsubscribes:
-            parts.append(f"unsubscribe {self.unsubscribes:,} contact(s) in Constant Contact")
+            who = counted(self.unsubscribes, "contact", "contacts")
+            parts.append(f"unsubscribe {who} in Constant Contact")
         if self.removals:
-            parts.append(f"remove {self.removals:,} contact(s) from the main list")
+            who = counted(self.removals, "contact", "contacts")
+            parts.append(f"remove {who} from the main list")
         what = " and ".join(parts) or "change nothing"
         of = f" of the {self.synced:,} this profile has synced" if self.synced else ""
         return f"This sync would {what}{of}"

@@ -26,6 +26,7 @@ from app.connectors.constant_contact import deletion_errors
 from app.connectors.registry import source_words
 from app.core.errors import AppError, Cancelled, ConfigError, QuotaExceeded
 from app.core.outcomes import RESUMABLE, Outcome, RunStatus
+from app.core.plural import counted, plural
 from app.core.profiles import SyncProfile
 from app.core.store_types import Direction, PlannedRow, RecordAction
 from app.store.convert import batched
@@ -81,23 +82,21 @@ class UndoReport:
         verb = "would restore" if self.dry_run else "restored"
         text = (
             f"Undo of run {self.undo_of}: {verb} {done}, skipped {c['skipped']}, "
-            f"failed {c['failed']} (of {c['total']} changes)"
+            f"failed {c['failed']} (of {counted(c['total'], 'change', 'changes')})"
         )
         if c["unsubscribes_kept"]:
-            text += (
-                f". {c['unsubscribes_kept']} unsubscribe(s) kept: only the person can opt back in"
-            )
+            kept = counted(c["unsubscribes_kept"], "unsubscribe", "unsubscribes")
+            text += f". {kept} kept: only the person can opt back in"
         if c["source_opt_outs_kept"]:
-            text += (
-                f". {c['source_opt_outs_kept']} opt-out mark(s) kept in {self.source_name}: "
-                "only the person can opt back in"
-            )
+            kept = counted(c["source_opt_outs_kept"], "opt-out mark", "opt-out marks")
+            text += f". {kept} kept in {self.source_name}: only the person can opt back in"
         if c["source_created_kept"]:
-            fate = "archived (unless changed there since)" if remove_created else "stay there"
-            text += (
-                f". {c['source_created_kept']} record(s) the sync created in {self.source_name} "
-                + fate
-            )
+            n = c["source_created_kept"]
+            fate = "archived (unless changed there since)"
+            if not remove_created:
+                fate = plural(n, "stays there", "stay there")
+            created = counted(n, "record", "records")
+            text += f". {created} the sync created in {self.source_name} {fate}"
         return text
 
     def as_json(self) -> dict[str, Any]:

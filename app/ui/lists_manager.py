@@ -28,7 +28,7 @@ from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks, TaskToken
 from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
-from app.ui.i18n import tr
+from app.ui.i18n import tr, tr_n
 from app.ui.lists.confirm import AskText, Confirm, Confirmation, ask_confirmation, ask_text
 from app.ui.lists.members import MembersDialog
 from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
@@ -68,7 +68,7 @@ def list_columns() -> tuple[Column[ListRow], ...]:
 
 
 def members_words(count: int) -> str:
-    return tr("%n member(s)", n=count)
+    return tr_n("%n member", "%n members", count)
 
 
 class ListsDialog(QDialog):
@@ -285,7 +285,7 @@ class ListsDialog(QDialog):
 
     def _show(self, rows: list[ListRow], keep: str) -> None:
         self.model.set_rows(rows)
-        self.status.setText(tr("%n list(s)", n=len(rows)))
+        self.status.setText(tr_n("%n list", "%n lists", len(rows)))
         target = self.row_named(keep) if keep else None
         index = self.model.rows.index(target) if target else 0
         if rows:

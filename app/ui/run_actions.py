@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWi
 
 from app.core.errors import NeedsConfirmation
 from app.core.outcomes import RunSummary
-from app.ui.i18n import tr
+from app.ui.i18n import tr, tr_n
 
 # Asks the user whether a run the guard stopped may go ahead; injectable so tests never block.
 ConfirmFn = Callable[[QWidget, NeedsConfirmation], bool]
@@ -69,7 +69,9 @@ class RetryFailedBar(QWidget):
             return
         assert summary is not None
         self.run_id = summary.run_id
-        self.label.setText(tr("%1 record(s) failed in this run.").replace("%1", f"{failed:,}"))
+        self.label.setText(
+            tr_n("%n record failed in this run.", "%n records failed in this run.", failed)
+        )
         self.button.setEnabled(True)
         self.show()
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.sync.undo import UndoReport
 from app.sync.undo_plan import Step
 from app.ui.dialog_fit import fit_to_screen
-from app.ui.i18n import tr
+from app.ui.i18n import tr, tr_n
 from app.ui.settings import UiSettings
 from app.ui.widgets import reason_row, set_reason
 
@@ -91,8 +91,10 @@ class UndoPreviewDialog(QDialog):
         self.setAccessibleName(self.windowTitle())
         counts = report.tally()
         title = QLabel(
-            tr("Undoing this run will restore %1 contact(s) as they were before it.").replace(
-                "%1", str(counts.get("restore", 0))
+            tr_n(
+                "Undoing this run will restore %n contact as it was before it.",
+                "Undoing this run will restore %n contacts as they were before it.",
+                counts.get("restore", 0),
             )
         )
         title.setObjectName("pageTitle")
@@ -100,21 +102,25 @@ class UndoPreviewDialog(QDialog):
         self.summary = QLabel(report.summary_text() + ".")
         self.summary.setWordWrap(True)
         self.unsubscribes = QLabel(
-            tr(
-                "%1 unsubscribe(s) will stay: an unsubscribe is never undone, only the person "
-                "can opt back in."
-            ).replace("%1", str(counts["unsubscribes_kept"]))
+            tr_n(
+                "%n unsubscribe will stay: an unsubscribe is never undone, only the person "
+                "can opt back in.",
+                "%n unsubscribes will stay: an unsubscribe is never undone, only the person "
+                "can opt back in.",
+                counts["unsubscribes_kept"],
+            )
         )
         self.unsubscribes.setWordWrap(True)
         self.unsubscribes.setVisible(counts["unsubscribes_kept"] > 0)
         source = report.source_name
         self.opt_outs = QLabel(
-            tr(
-                "%1 opt-out mark(s) in %2 will stay: an opt-out is never undone, only the "
-                "person can opt back in."
-            )
-            .replace("%1", str(counts["source_opt_outs_kept"]))
-            .replace("%2", source)
+            tr_n(
+                "%n opt-out mark in %1 will stay: an opt-out is never undone, only the "
+                "person can opt back in.",
+                "%n opt-out marks in %1 will stay: an opt-out is never undone, only the "
+                "person can opt back in.",
+                counts["source_opt_outs_kept"],
+            ).replace("%1", source)
         )
         self.opt_outs.setWordWrap(True)
         self.opt_outs.setVisible(counts["source_opt_outs_kept"] > 0)
@@ -185,24 +191,23 @@ def _removal_choice(in_cc: int, in_source: int, source: str) -> str:
     if in_cc and in_source:
         return (
             tr(
-                "Also delete the %1 contact(s) this run created in Constant Contact (deleting "
-                "cannot be undone; anyone who unsubscribed is kept) and archive the %2 "
-                "record(s) it created in %3"
+                "Also delete %1 this run created in Constant Contact (deleting cannot be "
+                "undone; anyone who unsubscribed is kept) and archive %2 it created in %3"
             )
-            .replace("%1", str(in_cc))
-            .replace("%2", str(in_source))
+            .replace("%1", tr_n("the %n contact", "the %n contacts", in_cc))
+            .replace("%2", tr_n("the %n record", "the %n records", in_source))
             .replace("%3", source)
         )
     if in_source:
-        return (
-            tr(
-                "Also archive the %1 record(s) this run created in %2 (any changed there "
-                "since stay)"
-            )
-            .replace("%1", str(in_source))
-            .replace("%2", source)
-        )
-    return tr(
-        "Also delete the %1 contact(s) this run created, instead of only taking them "
-        "off the list (deleting cannot be undone; anyone who unsubscribed is kept)"
-    ).replace("%1", str(in_cc))
+        return tr_n(
+            "Also archive the %n record this run created in %1 (unless changed there since)",
+            "Also archive the %n records this run created in %1 (any changed there since stay)",
+            in_source,
+        ).replace("%1", source)
+    return tr_n(
+        "Also delete the %n contact this run created, instead of only taking it off the "
+        "list (deleting cannot be undone; anyone who unsubscribed is kept)",
+        "Also delete the %n contacts this run created, instead of only taking them off the "
+        "list (deleting cannot be undone; anyone who unsubscribed is kept)",
+        in_cc,
+    )

@@ -105,7 +105,7 @@ def test_create_rename_and_delete_a_list(qtbot, dialog, synced) -> None:
 
     act(qtbot, dialog, dialog.delete_list)
     question = dialog.answers.asked[-1]
-    assert question.text == "Delete the list “Trade customers” and its 0 member(s)?"
+    assert question.text == "Delete the list “Trade customers” and its 0 members?"
     assert emulator.list_id("Trade customers") is None
     assert dialog.row_named("Trade customers") is None
 
@@ -125,7 +125,8 @@ def test_delete_names_the_list_its_members_and_its_profiles(dialog, synced) -> N
     dialog.answers.yes = False
     dialog.delete_list()
     (question,) = dialog.answers.asked
-    assert question.text == f"Delete the list “Newsletter” and its {row.count:,} member(s)?"
+    assert row.count > 1
+    assert question.text == f"Delete the list “Newsletter” and its {row.count:,} members?"
     assert synced.sample_profile.name in question.details
     assert synced.emulator.list_id("Newsletter") is not None  # not answered: nothing deleted
 

@@ -60,7 +60,7 @@ def test_an_unfinished_run_never_says_up_to_date(view, status, title):
 def test_completed_with_errors_says_how_many_failed(view):
     rows = (*ROWS, RecordResult(3, "k3", "x@example.com", Outcome.FAILED, reason="Refused"))
     view.show_run(summary(RunStatus.COMPLETED_WITH_ERRORS, failed=1), rows)
-    assert view.banner.title.text() == "Sync finished — 1 record(s) failed"
+    assert view.banner.title.text() == "Sync finished — 1 record failed"
 
 
 def test_completed_says_up_to_date(view):

@@ -100,7 +100,7 @@ def test_double_clicking_a_row_shows_what_was_sent_and_what_constant_contact_hol
     assert rows["City"] == ("Dallas", "Dallas")
     assert rows["Company"] == ("", "AE")  # held there, not sent by this run
     assert table.item(0, 0).text() == "Email address"
-    assert "implicit" in dialog.note.text() and "2 list(s)" in dialog.note.text()
+    assert "implicit" in dialog.note.text() and "on 2 lists." in dialog.note.text()
     # It fits the screen, with its Close button on it.
     free = dialog.screen().availableGeometry()
     assert dialog.width() <= free.width() and dialog.height() <= free.height()

@@ -78,11 +78,12 @@ def test_the_preview_lists_what_goes_back_to_xero_and_the_choice_to_archive(
     created = len(run["created"])
     box = preview.delete_box
     assert box.isVisible() and not box.isChecked()
-    assert box.text().startswith("Also delete the 1 contact(s) this run created in Constant")
-    assert f"and archive the {created} record(s) it created in Xero" in box.text()
+    assert created > 1
+    assert box.text().startswith("Also delete the 1 contact this run created in Constant")
+    assert f"and archive the {created} records it created in Xero" in box.text()
     assert said(NEWCOMERS[0]) == "Nothing"  # stays in Xero unless chosen
     assert preview.opt_outs.isVisible()  # the opt-out written to Xero stays, and it says so
-    assert f"{created} record(s) the sync created in Xero stay there" in preview.summary.text()
+    assert f"{created} records the sync created in Xero stay there" in preview.summary.text()
 
     box.setChecked(True)
 

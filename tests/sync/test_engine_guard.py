@@ -53,7 +53,9 @@ def test_mass_unsubscribe_stops_before_writing_and_runs_when_confirmed(two_way):
 
     err = stopped.value
     assert (err.unsubscribes, err.removals, err.synced) == (60, 0, 70)
-    assert "unsubscribe 60 contact(s)" in err.message and "--confirm" in err.message
+    assert (
+        "unsubscribe 60 contacts in Constant Contact" in err.message and "--confirm" in err.message
+    )
     assert tw.writes() == []  # nothing was written
     assert all(tw.permission(e) != "unsubscribed" for e in emails)
     preview = tw.service.store.runs.get(err.run_id)

@@ -24,7 +24,7 @@ from app.sync.facade.api import ContactBridgeApi
 from app.sync.workers import BackgroundTasks
 from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
-from app.ui.i18n import tr
+from app.ui.i18n import tr, tr_n
 from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
 from app.ui.lists.tasks import run_task
 from app.ui.settings import UiSettings
@@ -177,7 +177,7 @@ class AddRecordsDialog(QDialog):
         for col, width in ((0, 60), (1, 260), (2, 120), (3, 120)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        shown = tr("%n record(s)", n=len(records))
+        shown = tr_n("%n record", "%n records", len(records))
         if len(records) >= MAX_RECORDS:
             shown = tr("The first %1 records").replace("%1", f"{MAX_RECORDS:,}")
         self.status.setText(shown)

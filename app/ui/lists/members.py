@@ -24,7 +24,7 @@ from app.sync.facade.values import ListAddResult, ListMember
 from app.sync.workers import BackgroundTasks, TaskToken
 from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import show_error
-from app.ui.i18n import tr
+from app.ui.i18n import tr, tr_n
 from app.ui.lists.add_records import AddRecordsDialog
 from app.ui.lists.confirm import Confirm, Confirmation, ask_confirmation
 from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
@@ -227,7 +227,7 @@ class MembersDialog(QDialog):
 
     def _show(self, members: list[ListMember]) -> None:
         self.model.set_rows(members)
-        self.status.setText(tr("%n member(s)", n=len(members)))
+        self.status.setText(tr_n("%n member", "%n members", len(members)))
         self.members_loaded.emit()
 
     # -- a person's campaign activity ------------------------------------------------------
@@ -270,7 +270,7 @@ class MembersDialog(QDialog):
                 list_name=self.contact_list.name,
                 on_wait=cancel.note,
             ),
-            tr("Adding %n record(s) to the list…", n=len(records)),
+            tr_n("Adding %n record to the list…", "Adding %n records to the list…", len(records)),
             self._on_added,
         )
 
@@ -289,7 +289,9 @@ class MembersDialog(QDialog):
         else:
             self.banner.show_message(
                 Tone.SUCCESS,
-                tr("Added %n contact(s) to “%1”", n=added).replace("%1", name),
+                tr_n("Added %n contact to “%1”", "Added %n contacts to “%1”", added).replace(
+                    "%1", name
+                ),
             )
         if added:
             self.members_changed.emit()
@@ -329,14 +331,16 @@ class MembersDialog(QDialog):
                 list_name=self.contact_list.name,
                 on_wait=cancel.note,
             ),
-            tr("Taking %n contact(s) off the list…", n=len(ids)),
+            tr_n("Taking %n contact off the list…", "Taking %n contacts off the list…", len(ids)),
             self._on_removed,
         )
 
     def _on_removed(self, count: int) -> None:
         self.banner.show_message(
             Tone.SUCCESS,
-            tr("Took %n contact(s) off “%1”", n=count).replace("%1", self.contact_list.name),
+            tr_n("Took %n contact off “%1”", "Took %n contacts off “%1”", count).replace(
+                "%1", self.contact_list.name
+            ),
         )
         self.members_changed.emit()
         self.reload()

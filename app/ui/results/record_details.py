@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.core.fields import label
 from app.core.outcomes import RecordResult
 from app.sync.facade.values import RecordDetails
-from app.ui.i18n import tr
+from app.ui.i18n import tr, tr_n
 
 DIALOG_SIZE = (680, 560)  # wished for; never more than the screen's free area
 
@@ -104,9 +104,9 @@ class RecordDetailsDialog(QDialog):
             )
         else:
             notes.append(
-                tr("In Constant Contact: permission “%1”, on %2 list(s).")
+                tr("In Constant Contact: permission “%1”, on %2.")
                 .replace("%1", details.permission or tr("not set"))
-                .replace("%2", str(details.list_count))
+                .replace("%2", tr_n("%n list", "%n lists", details.list_count))
             )
         notes.append(
             tr(

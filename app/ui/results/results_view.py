@@ -34,7 +34,7 @@ from app.sync.progress import CancelToken
 from app.sync.workers import BackgroundTasks
 from app.ui.errors import show_error
 from app.ui.export_path import export_path
-from app.ui.i18n import tr
+from app.ui.i18n import tr, tr_n
 from app.ui.results.export import write_results_csv
 from app.ui.results.record_details import RecordDetailsDialog
 from app.ui.results.results_model import (
@@ -562,7 +562,9 @@ class ResultsView(QWidget):
         elif failed:
             self.banner.show_message(
                 Tone.WARNING,
-                tr("Sync finished — %n record(s) failed", n=failed),
+                tr_n(
+                    "Sync finished — %n record failed", "Sync finished — %n records failed", failed
+                ),
                 _joined(note, tr("See the Error report tab for the reason of each one.")),
             )
         elif _one_way_out(tallies):  # a migration: its notes say what else it did

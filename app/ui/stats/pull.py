@@ -12,7 +12,7 @@ from app.core.campaign_stats import PullReport
 from app.core.errors import Cancelled
 from app.sync.facade.api import ContactBridgeApi
 from app.sync.workers import BackgroundTasks, ProgressThrottle, Task, TaskToken
-from app.ui.i18n import tr
+from app.ui.i18n import tr, tr_n
 
 PULL_TASK = "stats-pull"
 
@@ -120,7 +120,7 @@ def pull_words(report: PullReport) -> str:
             "Constant Contact's daily limit was reached. The next pull picks up from there."
         )
     return (
-        tr("Up to date: %1 campaign(s), %2 new event(s).")
-        .replace("%1", f"{report.campaigns:,}")
-        .replace("%2", f"{report.events_new:,}")
+        tr("Up to date: %1, %2.")
+        .replace("%1", tr_n("%n campaign", "%n campaigns", report.campaigns))
+        .replace("%2", tr_n("%n new event", "%n new events", report.events_new))
     )

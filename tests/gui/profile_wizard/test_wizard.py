@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import AuthError, RemoteError, ValidationError
-from app.core.filters import Join, Operator
+from app.core.filters import FilterGroup, FilterRule, Join, Operator
 from app.core.profiles import OptOutHandling, SourceSpec, SyncOptions, SyncProfile
 from app.core.schedule import ScheduleKind
 from app.ui.profile_wizard.flow import Step
@@ -374,6 +374,25 @@ def test_filter_count_updates_and_rules_are_checked(qtbot, make_wizard, service,
     click(qtbot, page.rows[0].remove)
     qtbot.waitUntil(lambda: page.count_label.text() == "2 of 5 records match", timeout=WAIT_MS)
     assert [r.field for r in wizard.draft.filters.rules] == ["Phone"]
+
+
+@pytest.mark.parametrize(
+    ("groups", "words"),
+    [
+        (1, "This profile also has 1 rule group made elsewhere; it is kept."),
+        (2, "This profile also has 2 rule groups made elsewhere; they are kept."),
+    ],
+)
+def test_rule_groups_made_elsewhere_are_counted_in_words(
+    qtbot, make_wizard, contacts_csv, groups, words
+):
+    wizard = make_wizard()
+    go_to(qtbot, wizard, contacts_csv, Step.FILTERS)
+    page = wizard.page_for(Step.FILTERS)
+    nested = FilterGroup(Join.ANY, (FilterRule("Type", Operator.EQUALS, "retail"),))
+    wizard.draft.filters = FilterGroup(groups=(nested,) * groups)
+    page.initializePage()
+    assert page.nested_label.text() == words
 
 
 def test_schedule_page_shows_next_run(qtbot, make_wizard, contacts_csv):

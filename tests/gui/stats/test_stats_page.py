@@ -77,7 +77,7 @@ def test_no_data_says_how_to_get_it_and_the_pull_fills_the_page(qtbot, fake_serv
     assert page.stack.currentIndex() == 1
     assert page.shown_campaigns() == [SPRING]
     assert page.pull_bar.state.currentIndex() == 0
-    assert page.pull_bar.status.text() == "Up to date: 1 campaign(s), 40 new event(s)."
+    assert page.pull_bar.status.text() == "Up to date: 1 campaign, 40 new events."
 
 
 def test_a_cancelled_pull_says_what_was_kept(qtbot, service, tasks) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import AppError
 from app.core.filters import NEEDS_VALUE, OPERATOR_LABELS, FilterGroup, FilterRule, Join, Operator
+from app.ui.i18n import tr_n
 from app.ui.profile_wizard.flow import Step
 from app.ui.profile_wizard.pages.base import DraftPage, WizardContext
 from app.ui.profile_wizard.tasks import Task
@@ -117,9 +118,11 @@ class FiltersPage(DraftPage):
         self._rebuild_rows()
         nested = len(filters.groups)
         self.nested_label.setText(
-            self.tr(
-                "This profile also has {n} rule group(s) made elsewhere; they are kept."
-            ).format(n=nested)
+            tr_n(
+                "This profile also has %n rule group made elsewhere; it is kept.",
+                "This profile also has %n rule groups made elsewhere; they are kept.",
+                nested,
+            )
             if nested
             else ""
         )

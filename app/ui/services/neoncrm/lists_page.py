@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.connectors.neoncrm import connector as neon_connector
 from app.connectors.neoncrm.linked_lists import LinkedList, ListStatus, linked, set_status
 from app.ui.errors import show_error
-from app.ui.i18n import tr
+from app.ui.i18n import tr, tr_n
 from app.ui.lists.confirm import Confirm, Confirmation, ask_confirmation
 from app.ui.lists.members import MembersDialog
 from app.ui.lists.rows_model import Column, RowsModel, make_table, selected_rows
@@ -263,7 +263,9 @@ class NeonListsPage(QWidget):
 
     def _show(self, rows: list[LinkedList], keep: str) -> None:
         self.model.set_rows(rows)
-        self.status.setText(tr("%n list(s) linked with NeonCRM", n=len(rows)))
+        self.status.setText(
+            tr_n("%n list linked with NeonCRM", "%n lists linked with NeonCRM", len(rows))
+        )
         target = self.row_named(keep) if keep else None
         index = self.model.rows.index(target) if target else 0
         if rows:

@@ -107,11 +107,13 @@ def test_the_lists_page_shows_linked_lists_and_creates_edits_and_deletes(qtbot, 
     assert [(name, status) for name, status, _ in shown(page)] == [("Newsletter", "Active")]
     newsletter = int(shown(page)[0][2].replace(",", ""))
     assert newsletter >= 29  # the pushed individuals
+    assert page.status.text() == "1 list linked with NeonCRM"
 
     page.answers.text, page.answers.status = "Spring appeal", ListStatus.HIDDEN
     said = act(qtbot, page, page.new_list)
     assert said == "Created the list “Spring appeal”."
     assert ("Spring appeal", "Hidden", "0") in shown(page)
+    assert page.status.text() == "2 lists linked with NeonCRM"
     conn = screens.neon_connection()
     assert ListStatus.HIDDEN in statuses(conn.settings).values()
 
@@ -129,6 +131,7 @@ def test_the_lists_page_shows_linked_lists_and_creates_edits_and_deletes(qtbot, 
     assert said == "Deleted the list “Spring appeal 2026”."
     assert page.answers.asked[-1].title == "Delete list"
     assert [name for name, _, _ in shown(page)] == ["Newsletter"]
+    assert page.status.text() == "1 list linked with NeonCRM"
     assert "Spring appeal 2026" not in {
         cl.name for cl in screens.service.lists.contact_lists(screens.cc_id)
     }
