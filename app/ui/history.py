@@ -23,7 +23,7 @@ from app.core.outcomes import RecordResult, RunSummary
 from app.core.profiles import SyncProfile
 from app.sync.facade.api import ContactBridgeApi
 from app.sync.progress import CancelToken
-from app.sync.undo import UNDOABLE, UndoReport
+from app.sync.undo_report import UNDOABLE, UndoReport
 from app.sync.workers import BackgroundTasks
 from app.ui.dialog_fit import fit_to_screen
 from app.ui.i18n import tr

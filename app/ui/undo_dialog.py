@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.sync.undo import UndoReport
 from app.sync.undo_plan import Step
+from app.sync.undo_report import UndoReport
 from app.ui.dialog_fit import fit_to_screen
 from app.ui.i18n import tr, tr_n
 from app.ui.settings import UiSettings

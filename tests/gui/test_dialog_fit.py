@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import AppError
 from app.sandbox.samples import SAMPLE_PROFILE_NAME
-from app.sync.undo import UndoReport
+from app.sync.undo_report import UndoReport
 from app.ui.connections_manager import ConnectionsDialog
 from app.ui.dialog_fit import fit_to_screen
 from app.ui.errors import build_error_dialog

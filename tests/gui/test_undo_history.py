@@ -101,7 +101,7 @@ def test_the_preview_lists_what_goes_back_to_xero_and_the_choice_to_archive(
 
 
 def test_an_undo_with_nothing_to_put_back_says_why_its_button_is_off(qtbot) -> None:
-    from app.sync.undo import UndoReport
+    from app.sync.undo_report import UndoReport
     from app.ui.undo_dialog import UndoPreviewDialog
 
     preview = UndoPreviewDialog(UndoReport(undo_of=7, dry_run=True, steps=[]))

@@ -10,7 +10,7 @@ from app.core.errors import ConfigError
 from app.core.outcomes import RESUMABLE, Outcome, RecordResult, RunStatus, RunSummary
 from app.sync.facade.values import RecordDetails
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
-from app.sync.undo import UndoReport
+from app.sync.undo_report import UndoReport
 
 from .builders import make_results, summary_of
 from .fake_profiles import FakeProfiles

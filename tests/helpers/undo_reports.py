@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.sync.undo import UndoReport
 from app.sync.undo_plan import Step
+from app.sync.undo_report import UndoReport
 
 
 def undo_report(

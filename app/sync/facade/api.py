@@ -48,7 +48,7 @@ from app.sync.facade.values import (
     RunFilter,
 )
 from app.sync.progress import CancelToken, ProgressReporter
-from app.sync.undo import UndoReport
+from app.sync.undo_report import UndoReport
 
 ExportFormat = Literal["csv", "xlsx"]
 

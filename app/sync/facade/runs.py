@@ -32,7 +32,8 @@ from app.sync.gc_pause import gc_paused
 from app.sync.locks import AccountLock, Activity, Holder, Origin, ProfileLock, account_key
 from app.sync.progress import CancelToken, NullReporter, ProgressReporter
 from app.sync.result_ids import with_contact_ids
-from app.sync.undo import Undo, UndoReport, undo_target
+from app.sync.undo import Undo
+from app.sync.undo_report import UndoReport, undo_target
 
 log = logging.getLogger(__name__)
 
