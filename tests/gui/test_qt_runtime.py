@@ -6,6 +6,8 @@ import sys
 
 from PySide6.QtCore import QObject, Signal
 
+SIGNALS = 2000
+
 
 class _Emitter(QObject):
     progress_changed = Signal(int, str, int, int, str)
@@ -16,10 +18,12 @@ def test_signals_to_python_slots_keep_reference_counts(qapp: object) -> None:
     # 100,000-contact sync then aborted the app with "bool_dealloc". pyproject pins it out.
     emitter, seen = _Emitter(), []
     emitter.progress_changed.connect(lambda *args: seen.append(args[2]))
-    before = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
-    for n in range(2000):
-        emitter.progress_changed.emit(1, "Importing to Constant Contact", n, 2000, "")
-    after = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
-    assert len(seen) == 2000
-    assert after[0] == before[0]
-    assert after[1] == before[1]
+    before = sys.getrefcount(True), sys.getrefcount(False)
+    for n in range(SIGNALS):
+        emitter.progress_changed.emit(1, "Importing to Constant Contact", n, SIGNALS, "")
+    after = sys.getrefcount(True), sys.getrefcount(False)
+    assert len(seen) == SIGNALS
+    # A reference lost per signal drifts by 2,000. Other threads of the process (a test
+    # runner's, Qt's) may hold one of these singletons for a moment: a few, never per signal.
+    drift = [abs(a - b) for a, b in zip(after, before, strict=True)]
+    assert max(drift) < SIGNALS // 100, drift
