@@ -27,9 +27,9 @@ from app.core.profiles import SourceSpec
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.salesforce import SalesforceEmulator, seed_samples
 from tests.connectors.salesforce.test_sf_sync_sandbox import members
+from tests.sandbox.held_activities import activity_looks, imports_held
 
 ROOT = Path(__file__).resolve().parents[3]
-POLL_KEY = "GET /v3/activities/{activity_id}"
 IMPORT_KEY = "POST /v3/activities/contacts_json_import"
 CREATE_KEY = "POST /services/data/vXX.X/composite/sobjects"
 LEADS_PROFILE = "Walk-ins → Salesforce leads"
@@ -107,18 +107,17 @@ def finish(env: dict[str, str], profile: str) -> dict:  # type: ignore[type-arg]
 def test_killed_mid_import_to_constant_contact_resumes_without_duplicates(tmp_path, services):
     cc, sf = services
     env = environment(tmp_path / "home", cc, sf)
-    cc.runner.delay = 2.0  # the import is still in flight when the process dies
-    proc = sync_process(env, sf_connector.SAMPLE_PROFILE)
-    try:
-        wait_until(lambda: cc.request_counts().get(POLL_KEY, 0) >= 1, 90, proc)
-        sent = cc.request_counts().get(IMPORT_KEY, 0)
-        assert sent >= 1
-        kill(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    cc.runner.delay = 0.0
+    with imports_held(cc):  # the import is still in flight when the process dies
+        proc = sync_process(env, sf_connector.SAMPLE_PROFILE)
+        try:
+            wait_until(lambda: activity_looks(cc) >= 1, 90, proc)
+            sent = cc.request_counts().get(IMPORT_KEY, 0)
+            assert sent >= 1
+            kill(proc)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
 
     data = finish(env, sf_connector.SAMPLE_PROFILE)
 
