@@ -28,6 +28,7 @@ from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.salesforce import SalesforceEmulator, seed_samples
 from tests.connectors.salesforce.test_sf_sync_sandbox import members
 from tests.sandbox.held_activities import activity_looks, imports_held
+from tests.sandbox.held_requests import requests_held
 
 ROOT = Path(__file__).resolve().parents[3]
 IMPORT_KEY = "POST /v3/activities/contacts_json_import"
@@ -167,25 +168,22 @@ def test_killed_while_salesforce_creates_records_resumes_without_making_them_twi
     leads_profile(env, monkeypatch, home)
     for i, email in enumerate(WALK_INS):
         cc.seed_contact(email, "Walk", f"In{i}", list_names=["Walk-ins"])
-    reads = "GET /services/data/vXX.X/query"
-    proc = sync_process(env, LEADS_PROFILE)
-    try:
-        # Once it reads the leads, slow Salesforce down: the creates come later, and are
-        # still being made when the process dies without their answer.
-        wait_until(lambda: sf.request_counts().get(reads, 0) >= 1, 90, proc)
-        sf.faults.latency_ms = 1500
-        wait_until(lambda: sf.request_counts().get(CREATE_KEY, 0) >= 1, 120, proc)
-        kill(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    # Salesforce has taken the creates and is still making them when the process dies
+    # without their answer; it finishes them once the child is gone.
+    with requests_held(sf.app, "POST", "/composite/sobjects") as creates:
+        proc = sync_process(env, LEADS_PROFILE)
+        try:
+            wait_until(creates.entered.is_set, 120, proc)
+            kill(proc)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
     made = lambda: {(x.get("Email") or "").lower() for x in sf.records("Lead")}  # noqa: E731
     deadline = time.monotonic() + 30
     while not set(WALK_INS) <= made() and time.monotonic() < deadline:
         time.sleep(0.05)  # Salesforce finishes the create it had taken
     assert set(WALK_INS) <= made()
-    sf.faults.latency_ms = 0
 
     data = finish(env, LEADS_PROFILE)
 
