@@ -18,6 +18,7 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen" and sys.platfor
 os.environ.setdefault("CONTACTBRIDGE_KEYRING", "memory")
 
 from app.cli import main  # noqa: E402 (after the environment above)
+from app.connectors import http  # noqa: E402
 
 GUI_FIXTURES = frozenset({"qtbot", "qapp", "qtmodeltester"})
 
@@ -27,6 +28,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def fresh_shared_limiters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts with the process-wide API throttles unused (``shared_limiter``).
+
+    They live as long as the process: without this, the calls (or a 429's pause) of the
+    tests a worker ran before slowed the next one, e.g. Xero's 60 calls a minute made a
+    shared-account test wait 50 s, depending on which tests ran first in that process.
+    """
+    monkeypatch.setattr(http, "_shared_limiters", {})
 
 
 # The command line, for the tests of tests/test_cli*.py (a module may define its own).
