@@ -74,8 +74,10 @@ case "$mode" in
     say "import layers";  .venv/bin/lint-imports
     say "type check";     .venv/bin/mypy
     say "pytest"
+    # One worker a core (pytest-xdist); a test file stays on one worker, so its tests run in
+    # their order. Anything after "test" goes to pytest, e.g. "-n 0" for one process.
     set +e
-    .venv/bin/python -m pytest -q -p no:randomly "${@:2}"
+    .venv/bin/python -m pytest -q -p no:randomly -n auto --dist loadfile "${@:2}"
     code=$?
     set -e
     # pytest's 5 means "no tests ran", which must never pass as green.

@@ -1,12 +1,15 @@
-"""Test-wide setup: headless Qt, an in-memory keyring, and the automatic ``gui`` marker."""
+"""Test-wide setup: headless Qt, an in-memory keyring, the automatic ``gui`` marker and the
+Hypothesis profile."""
 
 from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # Both must be set before Qt or the secret store load: pytest-qt creates the QApplication
 # lazily, and the secret store reads the variable when it opens. The offscreen screen is made
@@ -18,6 +21,22 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen" and sys.platfor
 os.environ.setdefault("CONTACTBRIDGE_KEYRING", "memory")
 
 from app.cli import main  # noqa: E402 (after the environment above)
+from app.connectors import http  # noqa: E402
+
+# Hypothesis: the suite runs one worker a core (pytest-xdist) beside other jobs, so an example
+# that takes 10 ms alone can take hundreds under load: 2 s an example, not the default 200 ms,
+# fails a test only when the code is really slow (tests that set their own deadline keep it).
+# Seeds stay random, also on a CI where Hypothesis would load its derandomized "ci" profile,
+# so CI keeps finding new examples; a failure prints the blob that replays it
+# (@reproduce_failure).
+settings.register_profile(
+    "contactbridge",
+    settings.get_profile("default"),
+    deadline=timedelta(seconds=2),
+    derandomize=False,
+    print_blob=True,
+)
+settings.load_profile("contactbridge")
 
 GUI_FIXTURES = frozenset({"qtbot", "qapp", "qtmodeltester"})
 
@@ -27,6 +46,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def fresh_shared_limiters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts with the process-wide API throttles unused (``shared_limiter``).
+
+    They live as long as the process: without this, the calls (or a 429's pause) of the
+    tests a worker ran before slowed the next one, e.g. Xero's 60 calls a minute made a
+    shared-account test wait 50 s, depending on which tests ran first in that process.
+    """
+    monkeypatch.setattr(http, "_shared_limiters", {})
 
 
 # The command line, for the tests of tests/test_cli*.py (a module may define its own).

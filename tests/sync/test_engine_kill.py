@@ -21,6 +21,7 @@ import pytest
 
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.samples import EXISTING, SAMPLE_PROFILE_NAME
+from tests.sandbox.held_activities import imports_held
 from tests.sync.conftest import IMPORT_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,21 +73,20 @@ def wait_until(condition, timeout: float, proc: subprocess.Popen[str]) -> None:
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_sync_killed_mid_import_resumes_without_duplicates(tmp_path, emulator):
     home = tmp_path / "home"
-    emulator.runner.delay = 2.0  # the import is still in flight when the process dies
-    proc = sync_process(home, emulator)
-    try:
-        # Once the child polls the activity, the import was accepted and checkpointed.
-        wait_until(lambda: emulator.request_counts().get(POLL_KEY, 0) >= 1, 60, proc)
-        assert emulator.request_counts().get(IMPORT_KEY) == 1
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    with imports_held(emulator):  # the import is still in flight when the process dies
+        proc = sync_process(home, emulator)
+        try:
+            # Once the child polls the activity, the import was accepted and checkpointed.
+            wait_until(lambda: emulator.request_counts().get(POLL_KEY, 0) >= 1, 60, proc)
+            assert emulator.request_counts().get(IMPORT_KEY) == 1
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
     assert proc.returncode == -signal.SIGKILL
 
-    emulator.runner.delay = 0.0
     again = sync_process(home, emulator)
     out, err = again.communicate(timeout=120)
 

@@ -27,10 +27,10 @@ from app.connectors.neoncrm.hosts import URL_ENV
 from app.core.outcomes import Outcome
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.neoncrm import ORG_ID, NeonCrmEmulator, seed_samples
+from tests.sandbox.held_activities import activity_looks, imports_held
 
 ROOT = Path(__file__).resolve().parents[3]
 PROFILE = neon_connector.SAMPLE_PROFILE
-POLL_KEY = "GET /v3/activities/{activity_id}"
 IMPORT_KEY = "POST /v3/activities/contacts_json_import"
 SEARCH_KEY = "POST /accounts/search"
 CREATE_KEY = "POST /accounts"
@@ -134,18 +134,17 @@ def test_killed_mid_import_to_constant_contact_resumes_without_duplicates(
 ) -> None:
     cc, neon = services
     env = environment(tmp_path / "home", cc, neon)
-    cc.runner.delay = 2.0  # the import is still in flight when the process dies
-    proc = sync_process(env)
-    try:
-        wait_until(lambda: cc.request_counts().get(POLL_KEY, 0) >= 1, 90, proc)
-        sent = cc.request_counts().get(IMPORT_KEY, 0)
-        assert sent >= 1
-        kill(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    cc.runner.delay = 0.0
+    with imports_held(cc):  # the import is still in flight when the process dies
+        proc = sync_process(env)
+        try:
+            wait_until(lambda: activity_looks(cc) >= 1, 90, proc)
+            sent = cc.request_counts().get(IMPORT_KEY, 0)
+            assert sent >= 1
+            kill(proc)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
 
     data = finish(env)
 

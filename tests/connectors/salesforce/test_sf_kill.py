@@ -27,9 +27,10 @@ from app.core.profiles import SourceSpec
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.salesforce import SalesforceEmulator, seed_samples
 from tests.connectors.salesforce.test_sf_sync_sandbox import members
+from tests.sandbox.held_activities import activity_looks, imports_held
+from tests.sandbox.held_requests import requests_held
 
 ROOT = Path(__file__).resolve().parents[3]
-POLL_KEY = "GET /v3/activities/{activity_id}"
 IMPORT_KEY = "POST /v3/activities/contacts_json_import"
 CREATE_KEY = "POST /services/data/vXX.X/composite/sobjects"
 LEADS_PROFILE = "Walk-ins → Salesforce leads"
@@ -107,18 +108,17 @@ def finish(env: dict[str, str], profile: str) -> dict:  # type: ignore[type-arg]
 def test_killed_mid_import_to_constant_contact_resumes_without_duplicates(tmp_path, services):
     cc, sf = services
     env = environment(tmp_path / "home", cc, sf)
-    cc.runner.delay = 2.0  # the import is still in flight when the process dies
-    proc = sync_process(env, sf_connector.SAMPLE_PROFILE)
-    try:
-        wait_until(lambda: cc.request_counts().get(POLL_KEY, 0) >= 1, 90, proc)
-        sent = cc.request_counts().get(IMPORT_KEY, 0)
-        assert sent >= 1
-        kill(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    cc.runner.delay = 0.0
+    with imports_held(cc):  # the import is still in flight when the process dies
+        proc = sync_process(env, sf_connector.SAMPLE_PROFILE)
+        try:
+            wait_until(lambda: activity_looks(cc) >= 1, 90, proc)
+            sent = cc.request_counts().get(IMPORT_KEY, 0)
+            assert sent >= 1
+            kill(proc)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
 
     data = finish(env, sf_connector.SAMPLE_PROFILE)
 
@@ -168,25 +168,22 @@ def test_killed_while_salesforce_creates_records_resumes_without_making_them_twi
     leads_profile(env, monkeypatch, home)
     for i, email in enumerate(WALK_INS):
         cc.seed_contact(email, "Walk", f"In{i}", list_names=["Walk-ins"])
-    reads = "GET /services/data/vXX.X/query"
-    proc = sync_process(env, LEADS_PROFILE)
-    try:
-        # Once it reads the leads, slow Salesforce down: the creates come later, and are
-        # still being made when the process dies without their answer.
-        wait_until(lambda: sf.request_counts().get(reads, 0) >= 1, 90, proc)
-        sf.faults.latency_ms = 1500
-        wait_until(lambda: sf.request_counts().get(CREATE_KEY, 0) >= 1, 120, proc)
-        kill(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    # Salesforce has taken the creates and is still making them when the process dies
+    # without their answer; it finishes them once the child is gone.
+    with requests_held(sf.app, "POST", "/composite/sobjects") as creates:
+        proc = sync_process(env, LEADS_PROFILE)
+        try:
+            wait_until(creates.entered.is_set, 120, proc)
+            kill(proc)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
     made = lambda: {(x.get("Email") or "").lower() for x in sf.records("Lead")}  # noqa: E731
     deadline = time.monotonic() + 30
     while not set(WALK_INS) <= made() and time.monotonic() < deadline:
         time.sleep(0.05)  # Salesforce finishes the create it had taken
     assert set(WALK_INS) <= made()
-    sf.faults.latency_ms = 0
 
     data = finish(env, LEADS_PROFILE)
 
