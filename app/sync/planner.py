@@ -165,6 +165,43 @@ class _Read(NamedTuple):
     source_id: str
 
 
+def _unchanged(
+    row: int,
+    key: str,
+    email: str,
+    fp: str,
+    contact_id: str,
+    previous_email: str,
+    warnings: tuple[str, ...],
+    state: str | None,
+    name: str,
+    source_id: str,
+) -> PlannedRecord:
+    """An "already up to date" plan, every field by position: made for nearly every record
+    of a re-sync."""
+    return _tuple(
+        PlannedRecord,
+        (
+            row,
+            key,
+            email,
+            _UNCHANGED,
+            "Already up to date",
+            None,
+            fp,
+            contact_id,
+            False,
+            previous_email,
+            warnings,
+            state,
+            "",
+            name,
+            source_id,
+            (),
+        ),
+    )
+
+
 def _tidy_state(link: LinkInfo | None) -> str | None:
     """Record "not opted out anywhere" for a link that remembers an older opt-out."""
     if link is None or (not link.source_opted_out and not link.cc_unsubscribed):
@@ -329,29 +366,10 @@ class Planner:
             and listed
             and source_part(link.fingerprint) == source
         ):
-            # The values the link's item was made from: that item again, so unchanged. Every
-            # field by position: made for nearly every record of a re-sync.
-            return _tuple(
-                PlannedRecord,
-                (
-                    row,
-                    key,
-                    email,
-                    _UNCHANGED,
-                    "Already up to date",
-                    None,
-                    link.fingerprint,
-                    contact_id,
-                    False,
-                    "",
-                    (),
-                    _tidy_state(link),
-                    "",
-                    name,
-                    source_id,
-                    (),
-                ),
-            )
+            # The values the link's item was made from: that item again, so unchanged.
+            state = _tidy_state(link)
+            fp = link.fingerprint
+            return _unchanged(row, key, email, fp, contact_id, "", (), state, name, source_id)
 
         item, warnings, refused = self._items.build(record, email)
         if read.warning:  # an IDN domain goes in its punycode form
@@ -365,28 +383,8 @@ class Planner:
         previous_email = link.email if link and link.email and link.email != email else ""
         state = _tidy_state(link)
         if link is not None and item_part(link.fingerprint) == item_fp and listed:
-            # Every field by position.
-            return _tuple(
-                PlannedRecord,
-                (
-                    row,
-                    key,
-                    email,
-                    _UNCHANGED,
-                    "Already up to date",
-                    None,
-                    fp,
-                    contact_id,
-                    False,
-                    previous_email,
-                    warnings,
-                    state,
-                    "",
-                    name,
-                    source_id,
-                    (),
-                ),
-            )
+            was, notes = previous_email, warnings
+            return _unchanged(row, key, email, fp, contact_id, was, notes, state, name, source_id)
         common: dict[str, Any] = {
             "row": row,
             "key": key,
