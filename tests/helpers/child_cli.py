@@ -96,7 +96,7 @@ def finish(env: dict[str, str], *args: str) -> dict[str, Any]:
     (every record is exactly one of the outcomes)."""
     again = cli_process(env, *args)
     out, err = again.communicate(timeout=180)
-    assert again.returncode == 0, err
+    assert again.returncode == 0, f"{out}\n{err}"
     data: dict[str, Any] = json.loads(out)
     counts = data["counts"]
     assert sum(counts[k] for k in OUTCOMES) == counts["total"], counts
