@@ -114,7 +114,10 @@ def test_killed_while_salesforce_creates_records_resumes_without_making_them_twi
     ):
         wait_until(creates.entered.is_set, 120, proc, "the creates")
         kill(proc)
-    made = lambda: {(x.get("Email") or "").lower() for x in sf.records("Lead")}  # noqa: E731
+
+    def made() -> set[str]:
+        return {(x.get("Email") or "").lower() for x in sf.records("Lead")}
+
     wait_until(
         lambda: set(WALK_INS) <= made(), 30, what="Salesforce to finish the create it had taken"
     )
