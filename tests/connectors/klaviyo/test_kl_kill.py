@@ -8,14 +8,9 @@ outlives the kill and keeps the job it accepted, as the real service would.
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import subprocess
-import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,11 +18,13 @@ import pytest
 from app.connectors.klaviyo.connector import SAMPLE_PROFILE
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.klaviyo import KlaviyoEmulator, seed_samples
+from tests.helpers.child_cli import child, child_env, finish, kill, wait_until
 
-ROOT = Path(__file__).resolve().parents[3]
 IMPORT = "POST /api/profile-bulk-import-jobs"
 LOOK = "GET /api/profile-bulk-import-jobs/{job_id}"
 PEOPLE = 40
+# The migration: a sync of the sample profile from Constant Contact into Klaviyo.
+MIGRATE = ("sync", SAMPLE_PROFILE, "--json")
 
 
 @pytest.fixture
@@ -47,35 +44,8 @@ def emulators(tmp_path: Path) -> Iterator[tuple[ConstantContactEmulator, Klaviyo
         kl.stop()
 
 
-def migrate(home: Path, cc: ConstantContactEmulator, kl: KlaviyoEmulator) -> subprocess.Popen[str]:
-    env = dict(
-        os.environ,
-        CONTACTBRIDGE_HOME=str(home),
-        CONTACTBRIDGE_CC_API_URL=cc.api_url,
-        CONTACTBRIDGE_CC_AUTH_URL=cc.auth_url,
-        CONTACTBRIDGE_KLAVIYO_URL=kl.api_url,
-        CONTACTBRIDGE_KEYRING="memory",
-    )
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "--sandbox", "sync", SAMPLE_PROFILE, "--json"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if proc.poll() is not None:
-            out, err = proc.communicate()
-            pytest.fail(f"the migration ended before the condition held:\n{out}\n{err}")
-        if time.monotonic() > deadline:
-            pytest.fail("timed out waiting for the migration to reach Klaviyo's import")
-        time.sleep(0.02)  # polling a condition, not waiting for a guessed duration
+def environment(home: Path, cc: ConstantContactEmulator, kl: KlaviyoEmulator) -> dict[str, str]:
+    return child_env(home, cc, CONTACTBRIDGE_KLAVIYO_URL=kl.api_url, CONTACTBRIDGE_KEYRING="memory")
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -83,29 +53,24 @@ def test_a_migration_killed_mid_import_resumes_without_sending_it_again(
     tmp_path: Path, emulators: tuple[ConstantContactEmulator, KlaviyoEmulator]
 ) -> None:
     cc, kl = emulators
-    home = tmp_path / "home"
+    env = environment(tmp_path / "home", cc, kl)
     kl.settings.job_seconds, kl.settings.job_polls = 3600.0, 10**6  # the job stays in flight
-    proc = migrate(home, cc, kl)
-    try:
+    with child(env, *MIGRATE) as proc:
         # Once the child looks at the job, it was accepted and its id checkpointed.
-        wait_until(lambda: kl.request_counts().get(LOOK, 0) >= 1, 120, proc)
+        wait_until(
+            lambda: kl.request_counts().get(LOOK, 0) >= 1,
+            120,
+            proc,
+            "the migration to reach Klaviyo's import",
+        )
         # Two jobs: the subscribers (onto the list) and the unsubscribed (onto none).
         assert kl.request_counts().get(IMPORT) == 2
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == -signal.SIGKILL
+        kill(proc)
     assert kl.profile_count() == 0  # Klaviyo had not run the job yet
 
     kl.settings.job_seconds, kl.settings.job_polls = 0.0, 1
-    again = migrate(home, cc, kl)
-    out, err = again.communicate(timeout=180)
+    data = finish(env, *MIGRATE)
 
-    assert again.returncode == 0, err
-    data = json.loads(out)
     assert data["status"] == "completed"
     assert data["run_id"] == 1  # the killed run, finished, not a second one
     counts = data["counts"]

@@ -9,16 +9,10 @@ nothing twice.
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import subprocess
-import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,10 +21,10 @@ from app.connectors.neoncrm.hosts import URL_ENV
 from app.core.outcomes import Outcome
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.neoncrm import ORG_ID, NeonCrmEmulator, seed_samples
+from tests.helpers.child_cli import child, child_env, child_sandbox, finish, kill, wait_until
 from tests.sandbox.held_activities import activity_looks, imports_held
 
-ROOT = Path(__file__).resolve().parents[3]
-PROFILE = neon_connector.SAMPLE_PROFILE
+SYNC = ("sync", neon_connector.SAMPLE_PROFILE, "--json")
 IMPORT_KEY = "POST /v3/activities/contacts_json_import"
 SEARCH_KEY = "POST /accounts/search"
 CREATE_KEY = "POST /accounts"
@@ -54,55 +48,7 @@ def services(tmp_path: Path) -> Iterator[tuple[ConstantContactEmulator, NeonCrmE
 
 
 def environment(home: Path, cc: ConstantContactEmulator, neon: NeonCrmEmulator) -> dict[str, str]:
-    return dict(
-        os.environ,
-        CONTACTBRIDGE_HOME=str(home),
-        CONTACTBRIDGE_CC_API_URL=cc.api_url,
-        CONTACTBRIDGE_CC_AUTH_URL=cc.auth_url,
-        **{URL_ENV: neon.base_url},
-    )
-
-
-def sync_process(env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "--sandbox", "sync", PROFILE, "--json"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if proc.poll() is not None:
-            out, err = proc.communicate()
-            pytest.fail(f"the sync ended before the condition held:\n{out}\n{err}")
-        if time.monotonic() > deadline:
-            pytest.fail("timed out waiting for the sync")
-        time.sleep(0.02)  # polling a condition, not waiting for a guessed duration
-
-
-def kill(proc: subprocess.Popen[str]) -> None:
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-
-
-def finish(env: dict[str, str]) -> dict[str, Any]:
-    again = sync_process(env)
-    out, err = again.communicate(timeout=180)
-    assert again.returncode == 0, err
-    data: dict[str, Any] = json.loads(out)
-    counts = data["counts"]
-    assert (
-        sum(counts[k] for k in ("created", "updated", "unchanged", "skipped", "failed"))
-        == counts["total"]
-    )
-    return data
+    return child_env(home, cc, **{URL_ENV: neon.base_url})
 
 
 def pushable(neon: NeonCrmEmulator) -> set[str]:
@@ -134,19 +80,13 @@ def test_killed_mid_import_to_constant_contact_resumes_without_duplicates(
 ) -> None:
     cc, neon = services
     env = environment(tmp_path / "home", cc, neon)
-    with imports_held(cc):  # the import is still in flight when the process dies
-        proc = sync_process(env)
-        try:
-            wait_until(lambda: activity_looks(cc) >= 1, 90, proc)
-            sent = cc.request_counts().get(IMPORT_KEY, 0)
-            assert sent >= 1
-            kill(proc)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+    with imports_held(cc), child(env, *SYNC) as proc:  # the import in flight when it dies
+        wait_until(lambda: activity_looks(cc) >= 1, 90, proc, "the import to be looked at")
+        sent = cc.request_counts().get(IMPORT_KEY, 0)
+        assert sent >= 1
+        kill(proc)
 
-    data = finish(env)
+    data = finish(env, *SYNC)
 
     assert data["status"] == "completed" and data["run_id"] == 1  # the killed run, finished
     assert cc.request_counts().get(IMPORT_KEY) == sent  # the accepted imports not resent
@@ -171,30 +111,23 @@ def test_killed_while_neoncrm_creates_accounts_resumes_without_making_them_twice
     # The first account is made and answered, the second is still being made when the
     # process dies; neither answer was checkpointed (NeonCRM creates one account a call).
     first = neon.hold(CREATE_KEY)
-    proc = sync_process(env)
-    try:
-        wait_until(first.entered.is_set, 120, proc)
+    with child(env, *SYNC) as proc:
+        wait_until(first.entered.is_set, 120, proc, "the first create")
         second = neon.hold(CREATE_KEY)
         first.release()
-        wait_until(second.entered.is_set, 60, proc)
+        wait_until(second.entered.is_set, 60, proc, "the second create")
         kill(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     second.release()  # NeonCRM finishes the create it had taken
 
     def made() -> set[str]:
         return set(neon.account_ids(ORG_ID)) - before
 
-    deadline = time.monotonic() + 30
-    while len(made()) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)  # polling the emulator's state, not a guessed duration
+    wait_until(lambda: len(made()) >= 2, 30, what="NeonCRM to finish the create it had taken")
     assert len(made()) == 2
     creates = neon.request_counts().get(CREATE_KEY, 0)
     assert creates == 2
 
-    data = finish(env)
+    data = finish(env, *SYNC)
 
     assert data["status"] == "completed" and data["run_id"] == 1
     for email in WALK_INS:  # recovered or created once, never twice
@@ -202,26 +135,10 @@ def test_killed_while_neoncrm_creates_accounts_resumes_without_making_them_twice
     assert neon.request_counts().get(CREATE_KEY) == creates + len(WALK_INS) - 2
     new = {neon.account(i)["individualAccount"]["primaryContact"]["email1"] for i in made()}
     assert new == set(WALK_INS)
-    linked = import_rows(env, monkeypatch, tmp_path / "home", data["run_id"])
+    with child_sandbox(env, monkeypatch, tmp_path / "home") as service:  # the child's data
+        rows = service.runs.results(data["run_id"])
+        linked = {r.email: (r.outcome, r.source_id) for r in rows if r.direction == "import"}
     assert set(linked) == set(WALK_INS)  # each walk-in ends with one outcome: created...
     for email, (outcome, source_id) in linked.items():  # ...linked to its own account
         assert outcome is Outcome.CREATED, email
         assert [source_id] == neon.find_by_email(ORG_ID, email), email
-
-
-def import_rows(
-    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, home: Path, run_id: int
-) -> dict[str, tuple[Outcome, str]]:
-    """The run's import results (outcome and the NeonCRM account linked), by email, read
-    from the data folder the child used."""
-    from app.sync.bootstrap import open_service
-
-    for key, value in env.items():
-        if key.startswith("CONTACTBRIDGE_"):
-            monkeypatch.setenv(key, value)
-    handle = open_service(sandbox=True, home=home, enforce_limits=False)
-    try:
-        rows = handle.service.runs.results(run_id)
-        return {r.email: (r.outcome, r.source_id) for r in rows if r.direction == "import"}
-    finally:
-        handle.close()

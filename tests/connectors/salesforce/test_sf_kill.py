@@ -8,12 +8,7 @@ when the answer never came back. The next sync finishes the same run, sending no
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -27,14 +22,16 @@ from app.core.profiles import SourceSpec
 from app.sandbox.constant_contact import ConstantContactEmulator
 from app.sandbox.salesforce import SalesforceEmulator, seed_samples
 from tests.connectors.salesforce.test_sf_sync_sandbox import members
+from tests.helpers.child_cli import child, child_env, child_sandbox, finish, kill, wait_until
 from tests.sandbox.held_activities import activity_looks, imports_held
 from tests.sandbox.held_requests import requests_held
 
-ROOT = Path(__file__).resolve().parents[3]
 IMPORT_KEY = "POST /v3/activities/contacts_json_import"
 CREATE_KEY = "POST /services/data/vXX.X/composite/sobjects"
 LEADS_PROFILE = "Walk-ins → Salesforce leads"
 WALK_INS = [f"walk.in{i}@example.com" for i in range(5)]
+SAMPLE_SYNC = ("sync", sf_connector.SAMPLE_PROFILE, "--json")
+LEADS_SYNC = ("sync", LEADS_PROFILE, "--json")
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -54,73 +51,21 @@ def services(tmp_path: Path) -> Iterator[tuple[ConstantContactEmulator, Salesfor
 
 
 def environment(home: Path, cc: ConstantContactEmulator, sf: SalesforceEmulator) -> dict[str, str]:
-    return dict(
-        os.environ,
-        CONTACTBRIDGE_HOME=str(home),
-        CONTACTBRIDGE_CC_API_URL=cc.api_url,
-        CONTACTBRIDGE_CC_AUTH_URL=cc.auth_url,
-        **{LOGIN_URL_ENV: sf.login_url},
-    )
+    return child_env(home, cc, **{LOGIN_URL_ENV: sf.login_url})
 
 
-def sync_process(env: dict[str, str], profile: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "--sandbox", "sync", profile, "--json"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-
-
-def wait_until(condition, timeout: float, proc: subprocess.Popen[str]) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if proc.poll() is not None:
-            out, err = proc.communicate()
-            pytest.fail(f"the sync ended before the condition held:\n{out}\n{err}")
-        if time.monotonic() > deadline:
-            pytest.fail("timed out waiting for the sync")
-        time.sleep(0.02)  # polling a condition, not waiting for a guessed duration
-
-
-def kill(proc: subprocess.Popen[str]) -> None:
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-
-
-def finish(env: dict[str, str], profile: str) -> dict:  # type: ignore[type-arg]
-    again = sync_process(env, profile)
-    out, err = again.communicate(timeout=180)
-    assert again.returncode == 0, err
-    data: dict = json.loads(out)  # type: ignore[type-arg]
-    counts = data["counts"]
-    assert (
-        sum(counts[k] for k in ("created", "updated", "unchanged", "skipped", "failed"))
-        == (counts["total"])
-    )
-    return data
-
-
-def test_killed_mid_import_to_constant_contact_resumes_without_duplicates(tmp_path, services):
+def test_killed_mid_import_to_constant_contact_resumes_without_duplicates(
+    tmp_path: Path, services: tuple[ConstantContactEmulator, SalesforceEmulator]
+) -> None:
     cc, sf = services
     env = environment(tmp_path / "home", cc, sf)
-    with imports_held(cc):  # the import is still in flight when the process dies
-        proc = sync_process(env, sf_connector.SAMPLE_PROFILE)
-        try:
-            wait_until(lambda: activity_looks(cc) >= 1, 90, proc)
-            sent = cc.request_counts().get(IMPORT_KEY, 0)
-            assert sent >= 1
-            kill(proc)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+    with imports_held(cc), child(env, *SAMPLE_SYNC) as proc:  # the import in flight when it dies
+        wait_until(lambda: activity_looks(cc) >= 1, 90, proc, "the import to be looked at")
+        sent = cc.request_counts().get(IMPORT_KEY, 0)
+        assert sent >= 1
+        kill(proc)
 
-    data = finish(env, sf_connector.SAMPLE_PROFILE)
+    data = finish(env, *SAMPLE_SYNC)
 
     assert data["status"] == "completed" and data["run_id"] == 1  # the killed run, finished
     assert cc.request_counts().get(IMPORT_KEY) == sent  # the accepted imports not resent
@@ -135,14 +80,7 @@ def test_killed_mid_import_to_constant_contact_resumes_without_duplicates(tmp_pa
 def leads_profile(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     """A Lead profile that brings Constant Contact's walk-ins into Salesforce, saved in the
     sandbox the child will open."""
-    from app.sync.bootstrap import open_service
-
-    for key, value in env.items():
-        if key.startswith("CONTACTBRIDGE_"):
-            monkeypatch.setenv(key, value)
-    handle = open_service(sandbox=True, home=home, enforce_limits=False)
-    try:
-        service = handle.service
+    with child_sandbox(env, monkeypatch, home) as service:
         sample = service.profiles.named(sf_connector.SAMPLE_PROFILE)
         settings = {"connection_id": sample.source.settings["connection_id"], "object_type": "Lead"}
         service.profiles.save(
@@ -155,13 +93,13 @@ def leads_profile(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, home: Pa
                 options=replace(sample.options, import_from_cc=True),
             )
         )
-    finally:
-        handle.close()
 
 
 def test_killed_while_salesforce_creates_records_resumes_without_making_them_twice(
-    tmp_path, services, monkeypatch
-):
+    tmp_path: Path,
+    services: tuple[ConstantContactEmulator, SalesforceEmulator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     cc, sf = services
     home = tmp_path / "home"
     env = environment(home, cc, sf)
@@ -170,22 +108,21 @@ def test_killed_while_salesforce_creates_records_resumes_without_making_them_twi
         cc.seed_contact(email, "Walk", f"In{i}", list_names=["Walk-ins"])
     # Salesforce has taken the creates and is still making them when the process dies
     # without their answer; it finishes them once the child is gone.
-    with requests_held(sf.app, "POST", "/composite/sobjects") as creates:
-        proc = sync_process(env, LEADS_PROFILE)
-        try:
-            wait_until(creates.entered.is_set, 120, proc)
-            kill(proc)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-    made = lambda: {(x.get("Email") or "").lower() for x in sf.records("Lead")}  # noqa: E731
-    deadline = time.monotonic() + 30
-    while not set(WALK_INS) <= made() and time.monotonic() < deadline:
-        time.sleep(0.05)  # Salesforce finishes the create it had taken
-    assert set(WALK_INS) <= made()
+    with (
+        requests_held(sf.app, "POST", "/composite/sobjects") as creates,
+        child(env, *LEADS_SYNC) as proc,
+    ):
+        wait_until(creates.entered.is_set, 120, proc, "the creates")
+        kill(proc)
 
-    data = finish(env, LEADS_PROFILE)
+    def made() -> set[str]:
+        return {(x.get("Email") or "").lower() for x in sf.records("Lead")}
+
+    wait_until(
+        lambda: set(WALK_INS) <= made(), 30, what="Salesforce to finish the create it had taken"
+    )
+
+    data = finish(env, *LEADS_SYNC)
 
     assert data["status"] == "completed" and data["run_id"] == 1
     leads = Counter((x.get("Email") or "").lower() for x in sf.records("Lead"))
