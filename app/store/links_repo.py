@@ -347,5 +347,22 @@ class LinkRepository:
         self.delete_keys(profile_id, forget)
 
     def clear(self, profile_id: int) -> int:
-        """Forget every link of a profile (the next sync treats all records as new)."""
+        """Forget every link of a profile (the next sync treats all records as new), and the
+        addresses its records left."""
+        m.LeftAddress.delete().where(m.LeftAddress.profile == profile_id).execute()
         return int(L.delete().where(L.profile == profile_id).execute())
+
+    def keep_left(self, profile_id: int, emails: Iterable[str]) -> int:
+        """Remember addresses the profile's records left for new ones (their old contacts
+        were kept apart): an import never brings them back as other people."""
+        now = now_text()
+        rows = [{"profile": profile_id, "email": e.lower(), "left_at": now} for e in emails if e]
+        for batch in batched(rows, BATCH):
+            with db.atomic():
+                m.LeftAddress.insert_many(batch).on_conflict_ignore().execute()
+        return len(rows)
+
+    def left_behind(self, profile_id: int) -> frozenset[str]:
+        """The addresses ``keep_left`` remembered for the profile."""
+        query = m.LeftAddress.select(m.LeftAddress.email).where(m.LeftAddress.profile == profile_id)
+        return frozenset(email for (email,) in tuple_rows(query))

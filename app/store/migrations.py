@@ -343,6 +343,20 @@ def m010_campaign_stats(migrator: SchemaMigrator, database: SqliteDatabase) -> N
     )
 
 
+def m011_left_addresses(migrator: SchemaMigrator, database: SqliteDatabase) -> None:
+    """Addresses a profile's records left for new ones, their old contacts kept apart."""
+    _run(
+        database,
+        [
+            'CREATE TABLE "left_address" ("id" INTEGER NOT NULL PRIMARY KEY,'
+            ' "profile_id" INTEGER NOT NULL REFERENCES "profile" ("id") ON DELETE CASCADE,'
+            ' "email" TEXT NOT NULL, "left_at" TEXT NOT NULL)',
+            'CREATE UNIQUE INDEX "left_address_profile_id_email"'
+            ' ON "left_address" ("profile_id", "email")',
+        ],
+    )
+
+
 UPGRADE_FAILED = (
     "ContactBridge could not upgrade its database. The failed step was undone; your data is intact."
 )
@@ -358,6 +372,7 @@ MIGRATIONS: list[Step] = [
     m008_destination,
     m009_run_time,
     m010_campaign_stats,
+    m011_left_addresses,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

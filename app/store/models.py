@@ -146,6 +146,19 @@ class Link(BaseModel):
         )
 
 
+class LeftAddress(BaseModel):
+    """An address a profile's record left for a new one, its old contact kept apart ("a new
+    contact when an email changes"): never imported back as another person."""
+
+    profile = ForeignKeyField(Profile, on_delete="CASCADE", index=False)
+    email = TextField()  # lower-cased
+    left_at = TextField()
+
+    class Meta:
+        table_name = "left_address"
+        indexes = ((("profile", "email"), True),)
+
+
 class RemoteContactRow(BaseModel):
     """One contact of a connection's Constant Contact account, as last seen."""
 
@@ -323,6 +336,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Run,
     RunRecord,
     Link,
+    LeftAddress,
     RemoteContactRow,
     MirrorState,
     AppSetting,

@@ -330,6 +330,15 @@ class RunRecordStore:
         )
         return list(db.execute(query))
 
+    def success_reasons(self, run_id: int, prefix: str) -> list[str]:
+        """The reasons starting with ``prefix`` of the run's created or updated records."""
+        query = (
+            R.select(R.reason)
+            .where((R.run == run_id) & R.outcome.in_(_SUCCESS) & R.reason.startswith(prefix))
+            .tuples()
+        )
+        return [reason for (reason,) in db.execute(query)]
+
     def count_items(self, run_id: int) -> int:
         """How many records carry an import item (all chunks)."""
         return int(R.select().where((R.run == run_id) & R.chunk.is_null(False)).count())

@@ -51,7 +51,14 @@ from app.sync.guard import check_blast_radius
 from app.sync.import_planner import BackContext, LinkState, SourceEntry, plan_back
 from app.sync.journal import journal_items
 from app.sync.plan_lists import Memberships
-from app.sync.planner import Action, PlanContext, PlannedRecord, Planner
+from app.sync.planner import (
+    NEW_ADDRESS,
+    Action,
+    PlanContext,
+    PlannedRecord,
+    Planner,
+    left_address,
+)
 from app.sync.progress import CancelToken, ProgressReporter
 
 log = logging.getLogger(__name__)
@@ -495,6 +502,7 @@ class PushEngine:
             if opts.import_from_cc and opts.import_updates_existing and caps.update:
                 sent = self.d.links.load_last_sent(profile.saved_id)
             back = BackContext(
+                left_behind=self.d.links.left_behind(profile.saved_id),
                 profile=_optouts_profile(profile) if optouts_only else profile,
                 capabilities=caps,
                 entries=entries,
@@ -592,6 +600,9 @@ class PushEngine:
             return
         self.d.links.set_states(profile.saved_id, self.d.runs.settled_states(run_id))
         engine_push.keep_source_digests(self, profile, run_id)
+        # Old addresses whose contacts were kept apart for a new one: never imported back.
+        left = map(left_address, self.d.runs.success_reasons(run_id, NEW_ADDRESS))
+        self.d.links.keep_left(profile.saved_id, left)
         self._catch_up(cp)
 
     # -- helpers -------------------------------------------------------------------------------

@@ -130,6 +130,9 @@ class BackContext:
             (customers only, a group) leaves them out, so they were not deleted. A record
             this profile made from a Constant Contact contact is left alone then (Xero, for
             one, never marks a contact it did not invoice as a customer).
+        left_behind: addresses the profile's records left for new ones, their old contacts
+            kept apart ("a new contact when an email changes"): not imported back as other
+            people.
     """
 
     profile: SyncProfile
@@ -143,6 +146,7 @@ class BackContext:
     email_column: str = ""
     outside: frozenset[str] = frozenset()
     deleted: frozenset[str] = frozenset()
+    left_behind: frozenset[str] = frozenset()
 
 
 def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
@@ -161,7 +165,7 @@ def plan_back(ctx: BackContext) -> Iterator[PlannedRow]:
         if e.email:
             by_email.setdefault(e.email, []).append(e)
     linked_ids = {lk.contact_id for lk in ctx.links.values() if lk.contact_id}
-    linked_emails = {lk.email for lk in ctx.links.values() if lk.email}
+    linked_emails = {lk.email for lk in ctx.links.values() if lk.email} | ctx.left_behind
     handled = {e.email for e in ctx.entries if e.email and e.push_action in PUSH_HANDLES}
     contacts = {c.contact_id: c for c in ctx.contacts if not c.deleted}
     contact_by_email = {email_key(c.email): c for c in contacts.values()}

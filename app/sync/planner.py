@@ -37,6 +37,17 @@ _tuple = tuple.__new__
 _second = itemgetter(1)  # the plan of a (record, plan) pair
 
 
+# How the reason of a "new contact for a new address" plan begins; the old address follows.
+NEW_ADDRESS = "New address (was "
+
+
+def left_address(reason: str) -> str:
+    """The address a "new address" plan left for the new one (its reason names it), or ""."""
+    if not reason.startswith(NEW_ADDRESS):
+        return ""
+    return reason[len(NEW_ADDRESS) :].partition("): ")[0].lower()
+
+
 class Reason:
     """The plain-words reasons a record is skipped."""
 
@@ -535,10 +546,10 @@ class Planner:
         if gone:
             reason = Reason.OLD_ADDRESS_UNSUBSCRIBED.format(old=old)
             return PlannedRecord(action=Action.SKIP, reason=reason, **common)
-        why = f"New address (was {old}): a new contact, as the profile says; the old one stays"
+        why = f"{NEW_ADDRESS}{old}): a new contact, as the profile says; the old one stays"
         if remote is None:
             return PlannedRecord(action=Action.CREATE, reason=why, item=item, **common)
-        why = f"New address (was {old}): matched an existing contact by email"
+        why = f"{NEW_ADDRESS}{old}): matched an existing contact by email"
         return PlannedRecord(
             action=Action.UPDATE, reason=why, item=item, matched_existing=True, **common
         )

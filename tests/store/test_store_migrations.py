@@ -287,6 +287,19 @@ def check_v10() -> None:
     assert [e.kind for e in CampaignStatsRepository().person_events("a@example.com")] == ["open"]
 
 
+def seed_v11(database: SqliteDatabase) -> None:
+    database.execute_sql(
+        """INSERT INTO left_address (profile_id, email, left_at)
+           VALUES (1, 'old@example.com', '2024-07-01T00:00:00+00:00')"""
+    )
+
+
+def check_v11() -> None:
+    from app.store.links_repo import LinkRepository
+
+    assert LinkRepository().left_behind(1) == frozenset({"old@example.com"})
+
+
 SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = {
     1: (seed_v1, check_v1),
     2: (seed_v2, check_v2),
@@ -298,6 +311,7 @@ SEEDS: dict[int, tuple[Callable[[SqliteDatabase], None], Callable[[], None]]] = 
     8: (seed_v8, check_v8),
     9: (seed_v9, check_v9),
     10: (seed_v10, check_v10),
+    11: (seed_v11, check_v11),
 }
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.connectors import constant_contact as cc_client
@@ -195,14 +195,6 @@ def play(world: dict[str, Any]) -> None:
             handle.close()
 
 
-def leaves_an_address_to_import(world: dict[str, Any]) -> bool:
-    """A new contact for a changed email, with Constant Contact's list imported: the known
-    defect ``test_an_address_left_behind_is_not_imported_as_another_person`` pins."""
-    opts = world["options"]
-    changes = any(step[0] == "new_email" for steps in world["history"] for step in steps)
-    return bool(opts.new_contact_on_email_change and opts.import_from_cc and changes)
-
-
 @settings(
     max_examples=15,
     deadline=None,
@@ -210,17 +202,12 @@ def leaves_an_address_to_import(world: dict[str, Any]) -> bool:
 )
 @given(world=world_st)
 def test_random_salesforce_histories_keep_consent_counts_and_quiet(quiet_services, world):
-    assume(not leaves_an_address_to_import(world))
     play(world)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known defect, found by the property above in CI: with 'a new contact when an "
-    "email changes' and Constant Contact's list imported, the contact left at the old "
-    "address is imported back into Salesforce as another person on the next run.",
-)
 def test_an_address_left_behind_is_not_imported_as_another_person(quiet_services):
+    """Found by the property above in CI: the contact left at the old address, kept apart by
+    "a new contact when an email changes", came back into Salesforce as another person."""
     options = SyncOptions(
         opt_out_handling=OptOutHandling.SKIP,
         import_from_cc=True,
