@@ -73,6 +73,7 @@ class ScriptedServer:
                 if length:
                     self.rfile.read(length)
                 reply = owner.enter(self.command, path, dict(self.headers.items()))
+                left = False
                 try:
                     if reply.hold:
                         owner.release.wait(reply.hold)
@@ -82,10 +83,16 @@ class ScriptedServer:
                         self.send_header(name, value)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(payload)))
+                    # Out of flight before the client can have its answer (the headers go
+                    # out with end_headers): a caller it frees may send its next request
+                    # before this thread runs again, and must not be counted as overlapping.
+                    owner.leave(path)
+                    left = True
                     self.end_headers()
                     self.wfile.write(payload)
                 finally:
-                    owner.leave(path)
+                    if not left:
+                        owner.leave(path)
 
             do_GET = do_POST = do_PUT = _answer
 
